@@ -1,0 +1,71 @@
+/**
+ * The composition root: the one place that picks concrete implementations for the ports (sandbox provider, code
+ * hosts, journal, progress) from the job and the environment. Everything else receives them as arguments.
+ */
+import { createPlainGitHost } from '../codehost/plain/plain-git-host.js';
+import type { CodeHost, CodeHostRouter } from '../codehost/types.js';
+import { UsageError } from '../domain/errors.js';
+import { createHostGit, type HostGit } from '../git/host-git.js';
+import type { Job } from '../manifest/job.js';
+import { createJsonProgress } from '../progress/json-lines.js';
+import { createLinesProgress } from '../progress/lines.js';
+import type { ProgressSink } from '../progress/types.js';
+import { createHostProvider } from '../sandbox/host/provider.js';
+import { createLocalProvider } from '../sandbox/local/provider.js';
+import type { SandboxProvider } from '../sandbox/types.js';
+import { openRunStore } from '../store/open-store.js';
+import type { RunStore } from '../store/types.js';
+import { createRedactor, type Redactor } from '../util/redact.js';
+import type { CliIo } from './io.js';
+
+/** Host environment variables whose values are secrets wherever they appear. */
+export const SECRET_ENV_NAMES = ['GITHUB_TOKEN', 'GH_TOKEN', 'E2B_API_KEY', 'GITHUB_APP_PRIVATE_KEY'];
+
+export function createRedactorFor(io: CliIo, job?: Job): Redactor {
+  const values: string[] = [];
+  for (const name of [...SECRET_ENV_NAMES, ...(job?.sandbox.secrets ?? [])]) {
+    const value = io.env[name];
+    if (value) values.push(value);
+  }
+  return createRedactor(values);
+}
+
+/** Secret values by name for the sandbox; a name that is not set is a usage error before anything runs. */
+export function readSecrets(io: CliIo, job: Job): Record<string, string> {
+  const missing = job.sandbox.secrets.filter((name) => !io.env[name]);
+  if (missing.length > 0) {
+    throw new UsageError(
+      `secret${missing.length > 1 ? 's' : ''} ${missing.join(', ')} named in ${job.displayPath} (sandbox.secrets) ${missing.length > 1 ? 'are' : 'is'} not set in the environment; nothing was run`,
+    );
+  }
+  return Object.fromEntries(job.sandbox.secrets.map((name) => [name, io.env[name] as string]));
+}
+
+export function openStore(dbPath: string, redactor: Redactor): RunStore {
+  return openRunStore(dbPath, redactor);
+}
+
+export function createGit(io: CliIo, signal?: AbortSignal): HostGit {
+  return createHostGit({ env: io.env, ...(signal && { signal }) });
+}
+
+export function createSandboxProvider(job: Job, io: CliIo, git: HostGit): SandboxProvider {
+  switch (job.sandbox.provider) {
+    case 'local':
+      return createLocalProvider({ git, env: io.env });
+    case 'host':
+      return createHostProvider({ git, env: io.env });
+    case 'e2b':
+      throw new UsageError('sandbox.provider: e2b is not available in this build yet');
+  }
+}
+
+export function createCodeHosts(_job: Job, _io: CliIo, git: HostGit): CodeHostRouter {
+  const plain: CodeHost = createPlainGitHost(git);
+  return { forRepo: () => plain };
+}
+
+export function createProgress(io: CliIo, options: { json: boolean }): ProgressSink {
+  if (options.json) return createJsonProgress(io.stdout);
+  return createLinesProgress({ write: io.stdout });
+}

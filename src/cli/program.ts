@@ -1,0 +1,71 @@
+/**
+ * Builds the command-line program and runs it. Returns the exit code instead of exiting, so tests can run the
+ * real CLI in-process; errors become a message and an exit code here and nowhere else.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { FleetmodError, ManifestInvalid, SandboxUnavailable, UsageError, RunNotFound, StoreFailed } from '../domain/errors.js';
+import { registerDemo, PACKAGE_ROOT } from './commands/demo.js';
+import { registerReport } from './commands/report.js';
+import { registerRun } from './commands/run.js';
+import { registerValidate } from './commands/validate.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import type { CliIo } from './io.js';
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(`${PACKAGE_ROOT}package.json`, 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Command {
+  const program = new Command();
+  program
+    .name('fleetmod')
+    .description('Run one code transformation across many git repositories, each in its own sandbox.')
+    .version(version())
+    .showHelpAfterError('(fleetmod --help lists the commands)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  registerRun(program, io, setExit);
+  registerValidate(program, io, setExit);
+  registerReport(program, io, setExit);
+  registerDemo(program, io, setExit);
+  return program;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  let code: ExitCode = EXIT.ok;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (err) {
+    return exitCodeFor(err, io);
+  }
+}
+
+export function exitCodeFor(err: unknown, io: CliIo): ExitCode {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return EXIT.ok;
+    return EXIT.usage;
+  }
+  if (err instanceof ManifestInvalid) {
+    io.stderr(`${err.message}\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof SandboxUnavailable || err instanceof UsageError || err instanceof RunNotFound || err instanceof StoreFailed) {
+    io.stderr(`fleetmod: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof FleetmodError) {
+    io.stderr(`fleetmod: ${err.message}\n`);
+    return EXIT.repoFailures;
+  }
+  io.stderr(`fleetmod: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return EXIT.repoFailures;
+}

@@ -1,0 +1,23 @@
+/** A code host for any git remote (or local path): inspect with ls-remote, push with host git, no pull requests. */
+import type { RepoRef } from '../../domain/repo.js';
+import { RepoInvalid } from '../../domain/errors.js';
+import type { HostGit } from '../../git/host-git.js';
+import type { CodeHost, RemoteRepoInfo } from '../types.js';
+import { existsSync } from 'node:fs';
+
+export function createPlainGitHost(git: HostGit): CodeHost {
+  return {
+    kind: 'git',
+    supportsPullRequests: false,
+    async inspect(repo: RepoRef): Promise<RemoteRepoInfo> {
+      if (repo.kind === 'local' && !existsSync(repo.url)) {
+        throw new RepoInvalid(`repository path ${repo.url} does not exist`);
+      }
+      const defaultBranch = await git.remoteDefaultBranch(repo.url);
+      return { defaultBranch, pushUrl: repo.url, headOwner: repo.owner };
+    },
+    async gitAuth() {
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * The code-host port: what the orchestrator needs from where repositories live. The generic git host can only
+ * push; GitHub adds pull requests. Credentials stay inside the implementation and reach host git only as a
+ * header (never a sandbox, a log line or the journal).
+ */
+import type { RepoRef } from '../domain/repo.js';
+import type { GitAuth } from '../git/host-git.js';
+
+export interface RemoteRepoInfo {
+  /** Branch the repo's HEAD points at; null for an empty repository. */
+  defaultBranch: string | null;
+  /** Set when the repo must not be worked on (archived, disabled, no permission); becomes the skip reason. */
+  skipReason?: string;
+  /** Where the branch is pushed (the repo itself, or a fork in fork mode). */
+  pushUrl: string;
+  /** Owner of the repository the branch lives in (differs from the repo's owner in fork mode). */
+  headOwner: string;
+}
+
+export type PullRequestState = 'open' | 'closed' | 'merged';
+
+export interface PullRequestRef {
+  number: number;
+  url: string;
+  state: PullRequestState;
+  draft: boolean;
+  title: string;
+  body: string;
+  labels: string[];
+  reviewers: string[];
+  teamReviewers: string[];
+  assignees: string[];
+  headSha?: string;
+}
+
+export interface PullRequestRequest {
+  repo: RepoRef;
+  base: string;
+  branch: string;
+  headOwner: string;
+  title: string;
+  body: string;
+  draft: boolean;
+  labels: string[];
+  reviewers: string[];
+  teamReviewers: string[];
+  assignees: string[];
+}
+
+export interface EnsuredPullRequest {
+  pr: PullRequestRef;
+  action: 'opened' | 'updated' | 'unchanged';
+  /** Things that did not work but did not stop the PR (a reviewer who is not a collaborator…). */
+  warnings: string[];
+}
+
+/** The state of a PR as `status --refresh` records it. */
+export interface PullRequestStatus {
+  state: PullRequestState;
+  draft: boolean;
+  reviewDecision: 'approved' | 'changes-requested' | 'review-required' | null;
+  checks: 'success' | 'failure' | 'pending' | null;
+  mergedAt: string | null;
+}
+
+export interface CodeHost {
+  readonly kind: 'git' | 'github';
+  readonly supportsPullRequests: boolean;
+  inspect(repo: RepoRef, signal?: AbortSignal): Promise<RemoteRepoInfo>;
+  /** Credentials for host git on this repo, or undefined for none. */
+  gitAuth(repo: RepoRef): Promise<GitAuth | undefined>;
+  findPullRequest?(repo: RepoRef, headOwner: string, branch: string, base: string): Promise<PullRequestRef | null>;
+  ensurePullRequest?(request: PullRequestRequest, existing: PullRequestRef | null): Promise<EnsuredPullRequest>;
+  closePullRequest?(repo: RepoRef, pr: PullRequestRef, comment: string): Promise<void>;
+  pullRequestStatus?(repo: RepoRef, number: number): Promise<PullRequestStatus>;
+}
+
+/** Picks the code host for each repository (GitHub for GitHub repos, plain git for the rest). */
+export interface CodeHostRouter {
+  forRepo(repo: RepoRef): CodeHost;
+}

@@ -1,0 +1,120 @@
+/**
+ * The error vocabulary of fleetmod. Everything thrown inside the program is a FleetmodError; the CLI entry maps
+ * them to exit codes, the orchestrator maps them to a task's error class. Each class says when it is thrown.
+ */
+export type ErrorClass = 'transient' | 'permanent';
+
+export abstract class FleetmodError extends Error {
+  /** Whether retrying the same operation later can succeed. */
+  abstract readonly errorClass: ErrorClass;
+}
+
+/** Thrown when the user's input (manifest, flags, arguments) is invalid; nothing has run. */
+export class UsageError extends FleetmodError {
+  override readonly name = 'UsageError';
+  readonly errorClass = 'permanent';
+}
+
+/** Thrown when a manifest fails to load; carries every diagnostic found. */
+export class ManifestInvalid extends FleetmodError {
+  override readonly name = 'ManifestInvalid';
+  readonly errorClass = 'permanent';
+  constructor(readonly diagnostics: readonly { file: string; line: number; col: number; message: string }[]) {
+    super(diagnostics.map((d) => `${d.file}:${d.line}:${d.col}: ${d.message}`).join('\n'));
+  }
+}
+
+/** Thrown when the machine cannot provide the isolation a job asks for (bubblewrap missing, userns blocked…). */
+export class SandboxUnavailable extends FleetmodError {
+  override readonly name = 'SandboxUnavailable';
+  readonly errorClass = 'permanent';
+  constructor(message: string, readonly fix?: string) {
+    super(fix ? `${message}\n  fix: ${fix}` : message);
+  }
+}
+
+/** Thrown when sandbox infrastructure fails in a way a fresh attempt can fix (boot failure, sandbox lost). */
+export class SandboxLost extends FleetmodError {
+  override readonly name = 'SandboxLost';
+  readonly errorClass = 'transient';
+}
+
+/** Thrown when a transformation step exits non-zero (or times out) inside the sandbox. */
+export class StepFailed extends FleetmodError {
+  override readonly name = 'StepFailed';
+  readonly errorClass = 'permanent';
+  constructor(
+    readonly step: string,
+    readonly exitCode: number | null,
+    readonly detail: string,
+  ) {
+    super(`step "${step}" ${exitCode === null ? 'did not finish' : `exited with code ${exitCode}`}${detail ? `: ${detail}` : ''}`);
+  }
+}
+
+/** Thrown when a verify command fails after the steps; the repo's outcome becomes verify-failed. */
+export class VerifyFailed extends FleetmodError {
+  override readonly name = 'VerifyFailed';
+  readonly errorClass = 'permanent';
+  constructor(
+    readonly check: string,
+    readonly exitCode: number | null,
+    readonly detail: string,
+  ) {
+    super(`verify "${check}" ${exitCode === null ? 'did not finish' : `exited with code ${exitCode}`}${detail ? `: ${detail}` : ''}`);
+  }
+}
+
+/** Thrown when a host git command fails; transient when the remote hung up or the network failed. */
+export class GitFailed extends FleetmodError {
+  override readonly name = 'GitFailed';
+  constructor(
+    message: string,
+    readonly errorClass: ErrorClass,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** Thrown when a repository cannot be worked on as configured (missing, empty, bad base branch). */
+export class RepoInvalid extends FleetmodError {
+  override readonly name = 'RepoInvalid';
+  readonly errorClass = 'permanent';
+}
+
+/** Thrown when a code host API call fails; the class says whether waiting helps. */
+export class CodeHostFailed extends FleetmodError {
+  override readonly name = 'CodeHostFailed';
+  constructor(
+    message: string,
+    readonly errorClass: ErrorClass,
+    readonly status?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** Thrown when a named run, or any run of a job, is not in the journal. */
+export class RunNotFound extends FleetmodError {
+  override readonly name = 'RunNotFound';
+  readonly errorClass = 'permanent';
+}
+
+/** Thrown when work is cut short by Ctrl-C, SIGTERM or a closing time window. */
+export class Interrupted extends FleetmodError {
+  override readonly name = 'Interrupted';
+  readonly errorClass = 'transient';
+}
+
+/** Thrown when the journal database cannot be opened or migrated. */
+export class StoreFailed extends FleetmodError {
+  override readonly name = 'StoreFailed';
+  readonly errorClass = 'permanent';
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,46 @@
+/**
+ * How host git is run. The repository's own `.git/config` and hooks were never writable by sandboxed code, but
+ * host git is still run with every code-executing setting pinned, so that a repository (or a future bug that lets
+ * the sandbox write into `.git`) cannot make the host run a program.
+ */
+
+/** `-c` settings passed to every host git command. */
+export const SAFE_GIT_CONFIG: readonly string[] = [
+  'core.hooksPath=/dev/null',
+  'core.fsmonitor=false',
+  'core.untrackedCache=false',
+  'core.pager=cat',
+  'core.editor=true',
+  'core.autocrlf=false',
+  'core.symlinks=true',
+  'diff.external=',
+  'protocol.ext.allow=never',
+  'commit.gpgSign=false',
+  'tag.gpgSign=false',
+  'gc.auto=0',
+  'maintenance.auto=false',
+  'advice.detachedHead=false',
+  'init.defaultBranch=main',
+];
+
+/**
+ * Git variables host git may inherit from the user's shell: TLS and proxy settings and which config files to
+ * read. Every other GIT_* variable (GIT_DIR, GIT_SSH_COMMAND, GIT_EXTERNAL_DIFF, GIT_CONFIG_PARAMETERS…) is
+ * dropped, because it could redirect or run something.
+ */
+const KEPT_GIT_ENV = /^(GIT_SSL_CAINFO|GIT_SSL_CAPATH|GIT_SSL_CERT|GIT_SSL_KEY|GIT_SSL_VERSION|GIT_SSL_CIPHER_LIST|GIT_HTTP_LOW_SPEED_LIMIT|GIT_HTTP_LOW_SPEED_TIME|GIT_HTTP_MAX_REQUESTS|GIT_HTTP_PROXY_AUTHMETHOD|GIT_CONFIG_GLOBAL|GIT_CONFIG_NOSYSTEM|GIT_CONFIG_SYSTEM|GIT_PROTOCOL_FROM_USER)$/;
+
+/** The environment host git runs with: the caller's, minus git overrides, plus non-interactive settings. */
+export function safeGitEnv(base: NodeJS.ProcessEnv): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(base)) {
+    if (value === undefined || (key.startsWith('GIT_') && !KEPT_GIT_ENV.test(key))) continue;
+    env[key] = value;
+  }
+  env.GIT_TERMINAL_PROMPT = '0';
+  env.GIT_ASKPASS = '';
+  env.SSH_ASKPASS = '';
+  env.GCM_INTERACTIVE = 'never';
+  env.LC_ALL = 'C';
+  return env;
+}

@@ -1,0 +1,191 @@
+/** Turns a validated manifest (kebab-case, units as text) into the program's `Job`. Pure; no I/O. */
+import { availableParallelism } from 'node:os';
+import { parseDuration, parseSize } from '../util/units.js';
+import type { JobManifest } from './schema.js';
+import { DEFAULT_AUTHOR, type CandidateSpec, type Identity, type Job, type Rate, type RepoEntry, type StepSpec } from './job.js';
+
+export interface NormalizeContext {
+  file: string;
+  displayPath: string;
+  dir: string;
+  hash: string;
+}
+
+export function normalizeJob(m: JobManifest, ctx: NormalizeContext): Job {
+  const steps = normalizeSteps(m.steps);
+  const concurrency = m.limits?.concurrency ?? Math.max(2, availableParallelism());
+  const pr = m.change.pr;
+  const publish = m.change.publish ?? (pr ? (pr.draft ? 'draft' : true) : false);
+  return {
+    file: ctx.file,
+    displayPath: ctx.displayPath,
+    dir: ctx.dir,
+    hash: ctx.hash,
+    name: m.name,
+    ...(m.description !== undefined && { description: m.description }),
+    repos: m.repos.map((entry, index): RepoEntry => normalizeRepoEntry(entry, ['repos', index])),
+    github: {
+      ...(m.github?.['api-url'] && { apiUrl: m.github['api-url'] }),
+      ...(m.github?.['server-url'] && { serverUrl: m.github['server-url'] }),
+      fork: m.github?.fork ?? 'auto',
+    },
+    sandbox: {
+      provider: m.sandbox?.provider ?? 'local',
+      template: m.sandbox?.template ?? 'base',
+      timeoutMs: durationOr(m.sandbox?.timeout, 30 * 60_000),
+      ...(m.sandbox?.memory && { memoryBytes: parseSize(m.sandbox.memory) as number }),
+      ...(m.sandbox?.cpus !== undefined && { cpus: m.sandbox.cpus }),
+      pids: m.sandbox?.pids ?? 1024,
+      ...(m.sandbox?.disk && { diskBytes: parseSize(m.sandbox.disk) as number }),
+      tmpBytes: m.sandbox?.tmp ? (parseSize(m.sandbox.tmp) as number) : 512 * 2 ** 20,
+      outputBytes: m.sandbox?.output ? (parseSize(m.sandbox.output) as number) : 2 ** 20,
+      network: m.sandbox?.network ?? false,
+      env: m.sandbox?.env ?? {},
+      secrets: m.sandbox?.secrets ?? [],
+      e2b: {
+        vcpu: m.sandbox?.e2b?.vcpu ?? 2,
+        memoryMb: m.sandbox?.e2b?.['memory-mb'] ?? 512,
+        priceVcpuSecond: m.sandbox?.e2b?.['price-vcpu-second'] ?? 0.000014,
+        priceGibSecond: m.sandbox?.e2b?.['price-gib-second'] ?? 0.0000045,
+        ...(m.sandbox?.e2b?.['expected-duration'] && {
+          expectedDurationMs: parseDuration(m.sandbox.e2b['expected-duration']) as number,
+        }),
+      },
+    },
+    steps,
+    verify: (m.verify ?? []).map((v, i) =>
+      typeof v === 'string'
+        ? { name: `verify-${i + 1}`, run: v, env: {} }
+        : {
+            name: v.name ?? `verify-${i + 1}`,
+            run: v.run,
+            env: v.env ?? {},
+            ...(v.timeout && { timeoutMs: parseDuration(v.timeout) as number }),
+          },
+    ),
+    change: {
+      branch: m.change.branch,
+      commit: { message: m.change.commit.message, author: parseAuthor(m.change.commit.author) },
+      ...(pr && {
+        pr: {
+          title: pr.title,
+          body: pr.body ?? '',
+          draft: pr.draft ?? publish === 'draft',
+          labels: pr.labels ?? [],
+          reviewers: pr.reviewers ?? [],
+          teamReviewers: pr['team-reviewers'] ?? [],
+          assignees: pr.assignees ?? [],
+        },
+      }),
+      onExisting: m.change['on-existing'] ?? 'update',
+      closeStale: m.change['close-stale'] ?? false,
+      publish,
+    },
+    limits: {
+      concurrency,
+      clone: m.limits?.clone ?? 4,
+      ...(m.limits?.sandboxes !== undefined && { sandboxes: m.limits.sandboxes }),
+      ...(m.limits?.['sandbox-rate'] && { sandboxRate: parseRate(m.limits['sandbox-rate']) }),
+      githubWritesPerMinute: m.limits?.['github-writes'] ?? 60,
+      githubWritesPerHour: m.limits?.['github-writes-per-hour'] ?? 400,
+      retries: m.limits?.retries ?? 2,
+      ...(m.limits?.['pr-rate'] && { prRate: parseRate(m.limits['pr-rate']) }),
+      ...(m.limits?.deadline && { deadline: m.limits.deadline }),
+      ...(m.limits?.window && {
+        window:
+          typeof m.limits.window === 'string'
+            ? { start: m.limits.window.slice(0, 5), end: m.limits.window.slice(6) }
+            : {
+                start: m.limits.window.start,
+                end: m.limits.window.end,
+                ...(m.limits.window.days && { days: m.limits.window.days }),
+                ...(m.limits.window.timezone && { timezone: m.limits.window.timezone }),
+              },
+      }),
+    },
+    candidates: normalizeCandidates(m.candidates, steps),
+    select: m.select ?? 'first-passing',
+    ...(m.score && {
+      score: { run: m.score.run, ...(m.score.timeout && { timeoutMs: parseDuration(m.score.timeout) as number }) },
+    }),
+  };
+}
+
+function normalizeRepoEntry(entry: JobManifest['repos'][number], path: (string | number)[]): RepoEntry {
+  if (typeof entry === 'string') return { kind: 'repo', value: entry.trim(), env: {}, path };
+  if ('file' in entry) return { kind: 'file', file: entry.file, path };
+  if ('github' in entry) {
+    const g = entry.github;
+    return {
+      kind: 'github',
+      path,
+      selector: {
+        ...(g.org && { org: g.org }),
+        ...(g.user && { user: g.user }),
+        topics: g.topics ?? [],
+        ...(g.search && { search: g.search }),
+        include: g.include ?? [],
+        exclude: g.exclude ?? [],
+        archived: g.archived,
+        forks: g.forks,
+        ...(g.limit !== undefined && { limit: g.limit }),
+      },
+    };
+  }
+  return {
+    kind: 'repo',
+    value: entry.repo.trim(),
+    ...(entry.base && { base: entry.base }),
+    env: entry.env ?? {},
+    ...(entry.skip && { skip: entry['skip-reason'] ?? 'skip: true in the manifest' }),
+    path,
+  };
+}
+
+function normalizeSteps(steps: JobManifest['steps']): StepSpec[] {
+  return steps.map((s, i) => ({
+    name: s.name ?? `step-${i + 1}`,
+    run: s.run,
+    files: s.files ?? [],
+    env: s.env ?? {},
+    ...(s.timeout && { timeoutMs: parseDuration(s.timeout) as number }),
+    ...(s.if && { if: s.if }),
+    continueOnError: s['continue-on-error'] ?? false,
+  }));
+}
+
+function normalizeCandidates(candidates: JobManifest['candidates'], steps: StepSpec[]): CandidateSpec[] {
+  if (candidates === undefined) return [{ name: 'default', steps, env: {} }];
+  if (typeof candidates === 'number') {
+    return Array.from({ length: candidates }, (_, i) => ({
+      name: `candidate-${i + 1}`,
+      steps,
+      env: { FLEETMOD_CANDIDATE: String(i + 1) },
+    }));
+  }
+  return candidates.map((c, i) => ({
+    name: c.name,
+    steps: c.steps ? normalizeSteps(c.steps) : steps,
+    env: { FLEETMOD_CANDIDATE: String(i + 1), ...(c.env ?? {}) },
+  }));
+}
+
+function durationOr(text: string | undefined, fallback: number): number {
+  return text ? (parseDuration(text) ?? fallback) : fallback;
+}
+
+export function parseAuthor(author: JobManifest['change']['commit']['author']): Identity {
+  if (author === undefined) return DEFAULT_AUTHOR;
+  if (typeof author !== 'string') return { name: author.name, email: author.email };
+  const match = /^([^<>]+)<([^<>]+)>$/.exec(author) as RegExpExecArray;
+  return { name: (match[1] as string).trim(), email: (match[2] as string).trim() };
+}
+
+const RATE_UNITS: Record<string, number> = {
+  s: 1_000, sec: 1_000, second: 1_000, m: 60_000, min: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000,
+};
+
+export function parseRate(text: string): Rate {
+  const [count, unit] = text.split('/').map((part) => part.trim()) as [string, string];
+  return { count: Number(count), perMs: RATE_UNITS[unit] as number };
+}

@@ -1,0 +1,93 @@
+/**
+ * Classifies one repository string from a manifest: GitHub shorthand, git URL or local path. Rejects what could
+ * be abused later (shell metacharacters, path traversal in names, credentials in URLs) with a reason.
+ */
+export type ParsedRepoString =
+  | { ok: true; kind: 'github'; owner: string; name: string }
+  | { ok: true; kind: 'url'; url: string; owner: string; name: string }
+  | { ok: true; kind: 'path'; path: string; owner: string; name: string }
+  | { ok: false; error: string };
+
+const SHORTHAND = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/;
+const SCP_LIKE = /^([A-Za-z0-9_.-]+)@([A-Za-z0-9_.-]+):([A-Za-z0-9_./~-]+)$/;
+const UNSAFE = /[\s;|&$`<>(){}*?!'"\\\x00-\x1f\x7f]/;
+const URL_SCHEMES = new Set(['https:', 'http:', 'ssh:', 'git:', 'file:']);
+
+export function parseRepoString(raw: string): ParsedRepoString {
+  const value = raw.trim();
+  if (value.length === 0) return { ok: false, error: 'empty repository entry' };
+  const unsafe = UNSAFE.exec(value);
+  if (unsafe) {
+    return { ok: false, error: `"${value}" contains ${describeChar(unsafe[0])}, which is not allowed in a repository entry` };
+  }
+
+  if (value.startsWith('/') || value.startsWith('./') || value.startsWith('../') || value.startsWith('~/') || value === '.') {
+    const parts = value.replace(/\/+$/, '').split('/');
+    const last = parts[parts.length - 1] ?? value;
+    const parent = parts[parts.length - 2] ?? 'local';
+    return { ok: true, kind: 'path', path: value, owner: cleanName(parent) || 'local', name: stripGit(last) };
+  }
+
+  const scp = SCP_LIKE.exec(value);
+  if (scp) {
+    const repoPath = scp[3] as string;
+    if (repoPath.split('/').includes('..')) return { ok: false, error: `"${value}" contains a ".." path segment` };
+    return { ok: true, kind: 'url', url: value, ...ownerAndName(repoPath) };
+  }
+
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return { ok: false, error: `"${value}" is not a valid URL` };
+    }
+    if (!URL_SCHEMES.has(url.protocol)) {
+      return { ok: false, error: `"${value}": scheme ${url.protocol.slice(0, -1)} is not supported (use https, ssh, git or file)` };
+    }
+    if (url.password || (url.username && url.protocol.startsWith('http'))) {
+      return { ok: false, error: `"${value}" carries credentials; put the token in GITHUB_TOKEN instead` };
+    }
+    const segments = value.replace(/^[a-z+]+:\/\/[^/]*/i, '').split('/');
+    if (segments.includes('..')) return { ok: false, error: `"${value}" contains a ".." path segment` };
+    return { ok: true, kind: 'url', url: value, ...ownerAndName(url.pathname) };
+  }
+
+  const shorthand = SHORTHAND.exec(value);
+  if (shorthand) {
+    const owner = shorthand[1] as string;
+    const name = shorthand[2] as string;
+    if (owner === '.' || owner === '..' || name === '.' || name === '..') {
+      return { ok: false, error: `"${value}" is a path traversal, not a repository; write ./${value} for a local path` };
+    }
+    return { ok: true, kind: 'github', owner, name: stripGit(name) };
+  }
+
+  if (value.includes('..')) return { ok: false, error: `"${value}" contains a ".." path segment` };
+  return {
+    ok: false,
+    error: `"${value}" is not a repository: use owner/name, a git URL, or a local path starting with ./, ../ or /`,
+  };
+}
+
+function ownerAndName(repoPath: string): { owner: string; name: string } {
+  const parts = repoPath.split('/').filter(Boolean);
+  const name = stripGit(parts[parts.length - 1] ?? 'repo');
+  const owner = parts.length >= 2 ? (parts[parts.length - 2] as string) : 'git';
+  return { owner: cleanName(owner) || 'git', name: cleanName(name) || 'repo' };
+}
+
+function stripGit(name: string): string {
+  return name.replace(/\.git$/, '');
+}
+
+function cleanName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.-]/g, '');
+}
+
+function describeChar(ch: string): string {
+  if (/\s/.test(ch)) return 'whitespace';
+  const code = ch.charCodeAt(0);
+  if (code < 0x20 || code === 0x7f) return `a control character (0x${code.toString(16).padStart(2, '0')})`;
+  return `the shell metacharacter "${ch}"`;
+}

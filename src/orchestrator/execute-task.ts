@@ -1,0 +1,79 @@
+/**
+ * Runs one task to a result: starts it in the journal, runs the stages, retries transient failures with backoff
+ * (up to `limits.retries`), and always ends with a value from the closed outcome set — never an exception that
+ * could stop the batch.
+ */
+import { Interrupted, errorMessage } from '../domain/errors.js';
+import type { TaskRecord } from '../store/types.js';
+import { backoffMs, classifyError } from './classify.js';
+import { runTask, type TaskOutcome } from './run-task.js';
+import type { TaskConfig, TaskDeps } from './task-context.js';
+
+export interface ExecuteOptions {
+  /** Aborting stops the task where it is (hard stop); it is left pending for resume. */
+  signal: AbortSignal;
+  retryBaseMs?: number;
+  retryCapMs?: number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+export type ExecuteResult = { kind: 'finished'; outcome: TaskOutcome; durationMs: number } | { kind: 'interrupted' };
+
+export async function executeTask(deps: TaskDeps, config: TaskConfig, initial: TaskRecord, options: ExecuteOptions): Promise<ExecuteResult> {
+  const started = deps.now();
+  const { repo } = initial;
+  deps.progress.taskStarted(repo);
+  if (repo.skip) {
+    const outcome: TaskOutcome = { outcome: 'skipped', skipReason: repo.skip };
+    deps.store.finishTask(initial.id, outcome);
+    return { kind: 'finished', outcome, durationMs: 0 };
+  }
+  const sleep = options.sleep ?? abortableSleep;
+  let retriesLeft = Math.max(0, config.job.limits.retries - initial.retries);
+  for (;;) {
+    const task = deps.store.startTask(initial.id);
+    try {
+      const outcome = await runTask(deps, config, task, options.signal);
+      deps.store.finishTask(task.id, outcome);
+      return { kind: 'finished', outcome, durationMs: deps.now() - started };
+    } catch (err) {
+      if (options.signal.aborted || err instanceof Interrupted) {
+        deps.store.releaseTask(task.id, `interrupted: ${errorMessage(err)}`);
+        return { kind: 'interrupted' };
+      }
+      const { errorClass, message } = classifyError(err);
+      if (errorClass === 'transient' && retriesLeft > 0) {
+        retriesLeft -= 1;
+        const attempt = task.retries + 1;
+        const delay = backoffMs(attempt, options.retryBaseMs ?? 2_000, options.retryCapMs ?? 60_000);
+        deps.store.recordRetry(task.id, message);
+        deps.store.logEvent(config.run.id, task.id, 'warn', `transient failure, retry ${attempt} in ${delay}ms: ${message}`);
+        deps.progress.taskRetrying(repo, attempt, message, delay);
+        try {
+          await sleep(delay, options.signal);
+        } catch {
+          return { kind: 'interrupted' };
+        }
+        continue;
+      }
+      const outcome: TaskOutcome = { outcome: 'failed', errorClass, errorMessage: message };
+      deps.store.finishTask(task.id, outcome);
+      return { kind: 'finished', outcome, durationMs: deps.now() - started };
+    }
+  }
+}
+
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new Interrupted('aborted'));
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new Interrupted('aborted'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,50 @@
+/**
+ * Separate limits per stage: git operations per git host, sandboxes per provider. Compute concurrency (how many
+ * repos are in flight) is set on the task queue; these bound the expensive resources inside it.
+ */
+import PQueue from 'p-queue';
+import type { RepoRef } from '../domain/repo.js';
+
+export interface StageLimiters {
+  /** Runs a git network operation (clone, fetch, ls-remote, push) within the limit of the repo's git host. */
+  git<T>(repo: RepoRef, operation: () => Promise<T>): Promise<T>;
+  /** Runs work that holds a sandbox within the provider's limit (and creation rate, when set). */
+  sandbox<T>(operation: () => Promise<T>): Promise<T>;
+}
+
+export interface StageLimitOptions {
+  gitPerHost: number;
+  sandboxes: number;
+  /** At most `count` sandbox creations per `perMs`. */
+  sandboxRate?: { count: number; perMs: number };
+}
+
+export function createStageLimiters(options: StageLimitOptions): StageLimiters {
+  const gitQueues = new Map<string, PQueue>();
+  const sandboxQueue = new PQueue({ concurrency: options.sandboxes });
+  return {
+    git(repo, operation) {
+      const host = gitHostOf(repo);
+      let queue = gitQueues.get(host);
+      if (!queue) {
+        queue = new PQueue({ concurrency: options.gitPerHost });
+        gitQueues.set(host, queue);
+      }
+      return queue.add(operation);
+    },
+    sandbox(operation) {
+      return sandboxQueue.add(operation);
+    },
+  };
+}
+
+export function gitHostOf(repo: RepoRef): string {
+  if (repo.kind === 'local') return 'local';
+  const scp = /^[^@/]+@([^:/]+):/.exec(repo.url);
+  if (scp) return scp[1] as string;
+  try {
+    return new URL(repo.url).host || 'local';
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * A batch: pick the run (resume the latest run of the same manifest, or start a new one), journal its repos,
+ * and push every pending repo through `executeTask` on a p-queue with the job's concurrency. A soft stop (first
+ * Ctrl-C, a closing window) stops taking new repos and lets running ones finish; a hard stop aborts them. Either
+ * way every sandbox is destroyed and the run is left resumable.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import PQueue from 'p-queue';
+import { UsageError } from '../domain/errors.js';
+import type { Outcome } from '../domain/outcome.js';
+import type { RepoRef } from '../domain/repo.js';
+import type { Job } from '../manifest/job.js';
+import type { RunRecord, RunStatus } from '../store/types.js';
+import { executeTask } from './execute-task.js';
+import type { TaskConfig, TaskDeps } from './task-context.js';
+
+export type RunSelection = { mode: 'auto' } | { mode: 'new' } | { mode: 'resume'; runId: string };
+
+export interface RunJobOptions {
+  job: Job;
+  repos: readonly RepoRef[];
+  selection: RunSelection;
+  dryRun: boolean;
+  /** Folder for runs' logs, checkouts and reports (e.g. .fleetmod). */
+  stateDir: string;
+  secrets: Readonly<Record<string, string>>;
+  keepWorkdirs?: boolean;
+  /** First stop request: finish running repos, start no new ones. */
+  stopSignal: AbortSignal;
+  /** Second stop request: abort running repos now. */
+  abortSignal: AbortSignal;
+  /** Consulted before each repo starts; returns why no more repos may start (window closed, deadline passed). */
+  admission?: () => string | null;
+  retryBaseMs?: number;
+}
+
+export interface RunJobResult {
+  run: RunRecord;
+  resumed: boolean;
+  /** Tasks already done when this invocation started. */
+  alreadyDone: number;
+  /** Tasks finished by this invocation. */
+  processed: number;
+  counts: Partial<Record<Outcome | 'pending', number>>;
+  status: RunStatus;
+  statusReason: string | null;
+  durationMs: number;
+}
+
+const HEARTBEAT_MS = 5_000;
+/** A run whose owner has not written a heartbeat for this long is considered abandoned (crashed). */
+export const STALE_HEARTBEAT_MS = 30_000;
+
+export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, 'limiters'>, options: RunJobOptions): Promise<RunJobResult> {
+  const started = deps.now();
+  const { job } = options;
+  const { run, resumed } = selectRun(deps, options);
+  assertNotOwnedElsewhere(deps, run);
+
+  deps.store.addTasks(run.id, options.repos);
+  deps.store.releaseRunningTasks(run.id);
+  deps.store.setRunStatus(run.id, 'running');
+  const owner = { pid: process.pid, host: os.hostname() };
+  deps.store.heartbeat(run.id, owner);
+  const heartbeat = setInterval(() => deps.store.heartbeat(run.id, owner), HEARTBEAT_MS);
+  heartbeat.unref();
+
+  const tasks = deps.store.listTasks(run.id);
+  const pending = tasks.filter((t) => t.status !== 'done');
+  const alreadyDone = tasks.length - pending.length;
+  deps.progress.runStarted({
+    runId: run.id,
+    jobName: job.name,
+    total: tasks.length,
+    alreadyDone,
+    resumed,
+    provider: job.sandbox.provider,
+    dryRun: options.dryRun,
+  });
+  if (deps.sandboxes.isolated === false) {
+    deps.progress.notice('warn', 'sandbox provider "host": steps run WITHOUT isolation on this machine');
+  }
+
+  const config: TaskConfig = {
+    job,
+    run,
+    dryRun: options.dryRun,
+    workRoot: path.join(run.runDir, 'work'),
+    logDir: path.join(run.runDir, 'logs'),
+    secrets: options.secrets,
+    keepWorkdirs: options.keepWorkdirs ?? false,
+  };
+  mkdirSync(config.logDir, { recursive: true });
+
+  const queue = new PQueue({ concurrency: job.limits.concurrency });
+  let stopReason: string | null = null;
+  let paused = false;
+  const onStop = () => {
+    if (stopReason) return;
+    stopReason = 'stopped by user';
+    queue.clear();
+    deps.progress.notice('warn', 'stopping: running repos finish, no new repos start (Ctrl-C again to abort them)');
+  };
+  options.stopSignal.addEventListener('abort', onStop, { once: true });
+  if (options.stopSignal.aborted) onStop();
+
+  let processed = 0;
+  for (const task of pending) {
+    void queue.add(async () => {
+      if (stopReason) return;
+      const refusal = options.admission?.() ?? null;
+      if (refusal) {
+        if (!stopReason) {
+          stopReason = refusal;
+          paused = true;
+          queue.clear();
+          deps.progress.notice('warn', `pausing: ${refusal}; the remaining repos stay pending (fleetmod resume ${run.id})`);
+        }
+        return;
+      }
+      const result = await executeTask(deps, config, task, {
+        signal: options.abortSignal,
+        ...(options.retryBaseMs !== undefined && { retryBaseMs: options.retryBaseMs }),
+      });
+      if (result.kind === 'finished') {
+        processed += 1;
+        const finished = deps.store.getTask(task.id);
+        deps.progress.taskFinished({
+          repo: task.repo,
+          outcome: result.outcome.outcome,
+          ...(result.outcome.errorClass && { errorClass: result.outcome.errorClass }),
+          ...((result.outcome.errorMessage ?? result.outcome.skipReason) && {
+            message: result.outcome.errorMessage ?? result.outcome.skipReason,
+          }),
+          ...(finished?.branch && { branch: finished.branch }),
+          ...(result.outcome.prUrl && { prUrl: result.outcome.prUrl }),
+          durationMs: result.durationMs,
+        });
+      }
+    });
+  }
+  try {
+    await queue.onIdle();
+  } finally {
+    options.stopSignal.removeEventListener('abort', onStop);
+    clearInterval(heartbeat);
+    await deps.sandboxes.shutdown();
+  }
+
+  const final = deps.store.listTasks(run.id);
+  const counts: Partial<Record<Outcome | 'pending', number>> = {};
+  for (const t of final) {
+    const key = t.status === 'done' && t.outcome ? t.outcome : 'pending';
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  const left = counts.pending ?? 0;
+  const status: RunStatus = left === 0 ? 'finished' : paused ? 'paused' : 'interrupted';
+  const reason = left === 0 ? null : (stopReason ?? (options.abortSignal.aborted ? 'aborted' : 'interrupted'));
+  deps.store.setRunStatus(run.id, status, reason);
+  deps.store.heartbeat(run.id, null);
+  const durationMs = deps.now() - started;
+  deps.progress.runFinished({ runId: run.id, counts, durationMs, status });
+  return {
+    run: deps.store.getRun(run.id) as RunRecord,
+    resumed,
+    alreadyDone,
+    processed,
+    counts,
+    status,
+    statusReason: reason,
+    durationMs,
+  };
+}
+
+function selectRun(deps: Pick<TaskDeps, 'store' | 'now'>, options: RunJobOptions): { run: RunRecord; resumed: boolean } {
+  const { job } = options;
+  if (options.selection.mode === 'resume') {
+    const run = deps.store.getRun(options.selection.runId);
+    if (!run) throw new UsageError(`run ${options.selection.runId} is not in the journal`);
+    return { run, resumed: true };
+  }
+  if (options.selection.mode === 'auto') {
+    const latest = deps.store.latestRun({ jobName: job.name, manifestHash: job.hash });
+    if (latest && latest.dryRun === options.dryRun) return { run: latest, resumed: true };
+  }
+  const id = newRunId(deps.now());
+  const run = deps.store.createRun({
+    id,
+    jobName: job.name,
+    manifestPath: job.file,
+    manifestHash: job.hash,
+    jobJson: JSON.stringify(job),
+    provider: job.sandbox.provider,
+    dryRun: options.dryRun,
+    runDir: path.resolve(options.stateDir, 'runs', id),
+  });
+  return { run, resumed: false };
+}
+
+function assertNotOwnedElsewhere(deps: Pick<TaskDeps, 'now'>, run: RunRecord): void {
+  if (run.status !== 'running' || run.heartbeatAt === null || run.ownerPid === null) return;
+  if (deps.now() - run.heartbeatAt > STALE_HEARTBEAT_MS) return;
+  if (run.ownerHost === os.hostname() && !processAlive(run.ownerPid)) return;
+  if (run.ownerPid === process.pid) return;
+  throw new UsageError(
+    `run ${run.id} is being worked on by process ${run.ownerPid} on ${run.ownerHost}; wait for it or stop it first`,
+  );
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function newRunId(now: number): string {
+  const d = new Date(now);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}

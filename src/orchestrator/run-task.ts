@@ -1,0 +1,320 @@
+/**
+ * One repository through the stages: resolve → clone → sandbox → steps → verify → diff → commit → push → pr.
+ * Every transition is journaled before the next begins, and the task picks up what an earlier attempt left in
+ * the journal: a stored diff is re-applied instead of re-running the sandbox, and the commit is re-made with the
+ * same time (so the same SHA) and found already pushed, so nothing is done twice.
+ */
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { CodeHost, PullRequestRef, RemoteRepoInfo } from '../codehost/types.js';
+import { Interrupted, RepoInvalid, FleetmodError, errorMessage } from '../domain/errors.js';
+import { repoSlug } from '../domain/repo.js';
+import type { Stage } from '../domain/stage.js';
+import type { GitAuth } from '../git/host-git.js';
+import { renderTemplate } from '../manifest/template.js';
+import type { TaskRecord, TaskResult } from '../store/types.js';
+import { countDiff } from './diff-stat.js';
+import { openTaskLog, type TaskLog } from './task-log.js';
+import type { TaskConfig, TaskDeps } from './task-context.js';
+import { runSteps, runVerify, stepFiles } from './transform.js';
+import { templateValues, type StepOutput } from './variables.js';
+
+export interface TaskOutcome extends TaskResult {
+  branch?: string;
+  prUrl?: string;
+}
+
+/** Thrown when the diff would publish the value of a secret. */
+export class SecretInDiff extends FleetmodError {
+  override readonly name = 'SecretInDiff';
+  readonly errorClass = 'permanent';
+}
+
+export const FLEETMOD_TRAILER = 'Fleetmod-Job';
+
+export async function runTask(deps: TaskDeps, config: TaskConfig, task: TaskRecord, signal: AbortSignal): Promise<TaskOutcome> {
+  const { repo } = task;
+  const log = openTaskLog(task.logPath ?? path.join(config.logDir, `${repoSlug(repo)}.log`), deps.redactor, deps.now);
+  if (!task.logPath) deps.store.updateTask(task.id, { logPath: log.path });
+  log.line(`attempt ${task.attempts} of ${repo.key} in run ${config.run.id}`);
+  const workdir = path.join(config.workRoot, repoSlug(repo));
+  try {
+    return await stages(deps, config, task, signal, log, workdir);
+  } catch (err) {
+    log.line(`error: ${errorMessage(err)}`);
+    throw err;
+  } finally {
+    if (!config.keepWorkdirs) await rm(workdir, { recursive: true, force: true }).catch(() => undefined);
+    await log.close();
+  }
+}
+
+async function stages(
+  deps: TaskDeps,
+  config: TaskConfig,
+  task: TaskRecord,
+  signal: AbortSignal,
+  log: TaskLog,
+  workdir: string,
+): Promise<TaskOutcome> {
+  const { repo } = task;
+  const { job } = config;
+  const codeHost = deps.codeHosts.forRepo(repo);
+
+  const stage = async <T>(name: Stage, work: () => Promise<T>): Promise<T> => {
+    if (signal.aborted) throw new Interrupted(`stopped before ${name}`);
+    deps.store.recordStage(task.id, name, 'started');
+    deps.progress.stageChanged(repo, name);
+    const started = deps.now();
+    try {
+      const result = await work();
+      deps.store.recordStage(task.id, name, 'succeeded', deps.now() - started);
+      return result;
+    } catch (err) {
+      deps.store.recordStage(task.id, name, 'failed', deps.now() - started, errorMessage(err));
+      throw err;
+    }
+  };
+
+  // resolve: what the remote looks like, which base, which branch, is there already a branch or a PR.
+  const resolved = await stage('resolve', async () => {
+    const info = await deps.limiters.git(repo, () => codeHost.inspect(repo, signal));
+    if (info.skipReason) return { skip: info.skipReason } as const;
+    const base = repo.base ?? info.defaultBranch;
+    if (!base) throw new RepoInvalid(`${repo.key} is empty (no branches)`);
+    const branch = renderTemplate(job.change.branch, templateValues({ job, runId: config.run.id, repo, base }));
+    if (branch === base) throw new RepoInvalid(`change.branch "${branch}" is the base branch of ${repo.key}`);
+    const auth = await codeHost.gitAuth(repo);
+    const remoteSha = await deps.limiters.git(repo, () => deps.git.remoteBranchSha(info.pushUrl, branch, auth));
+    const existingPr = codeHost.findPullRequest ? await codeHost.findPullRequest(repo, info.headOwner, branch, base) : null;
+    deps.store.updateTask(task.id, { baseBranch: base, branch });
+    log.line(`base ${base}, branch ${branch}${remoteSha ? ` (exists at ${remoteSha.slice(0, 12)})` : ''}${existingPr ? `, open PR #${existingPr.number}` : ''}`);
+    return { info, base, branch, auth, remoteSha, existingPr } as const;
+  });
+  if ('skip' in resolved) return { outcome: 'skipped', skipReason: resolved.skip };
+  const { info, base, branch, auth, existingPr } = resolved;
+
+  const ours = resolved.remoteSha !== null && resolved.remoteSha === task.headSha;
+  if (job.change.onExisting === 'skip' && !ours && (resolved.remoteSha || existingPr)) {
+    return { outcome: 'skipped', skipReason: `branch ${branch} already exists (on-existing: skip)`, branch };
+  }
+
+  const baseSha = await stage('clone', async () => {
+    await rm(workdir, { recursive: true, force: true });
+    await deps.limiters.git(repo, () => deps.git.clone(repo.url, workdir, base, auth ? { auth } : {}));
+    const sha = await deps.git.headSha(workdir);
+    deps.store.updateTask(task.id, { baseSha: sha });
+    return sha;
+  });
+
+  // Reuse the journaled diff when an earlier attempt got that far on the same base: no sandbox, same commit.
+  let diff: string;
+  let commitTime: number;
+  let steps: StepOutput[];
+  if (task.diff !== null && task.baseSha === baseSha && task.commitTime !== null) {
+    diff = task.diff;
+    commitTime = task.commitTime;
+    steps = lastStepOutputs(deps, task);
+    log.line('reusing the diff journaled by an earlier attempt');
+    for (const s of ['sandbox', 'steps', 'verify', 'diff'] as const) deps.store.recordStage(task.id, s, 'skipped', 0, 'diff reused from journal');
+  } else {
+    const produced = await transformInSandbox(deps, config, task, signal, log, workdir, base, stage);
+    diff = produced.diff;
+    steps = produced.steps;
+    assertNoSecrets(diff, deps.redactor);
+    commitTime = Math.floor(deps.now() / 1000) * 1000;
+    const counts = countDiff(diff);
+    deps.store.updateTask(task.id, {
+      diff,
+      commitTime,
+      filesChanged: counts.files,
+      insertions: counts.insertions,
+      deletions: counts.deletions,
+    });
+  }
+
+  if (diff.trim() === '') {
+    log.line('no change');
+    if (existingPr && job.change.closeStale && codeHost.closePullRequest) {
+      await stage('pr', () =>
+        codeHost.closePullRequest!(repo, existingPr, `fleetmod run ${config.run.id} of job ${job.name} no longer produces a change for this repository; closing.`),
+      );
+      deps.store.updateTask(task.id, { prNumber: existingPr.number, prUrl: existingPr.url, prState: 'closed' });
+      return { outcome: 'pr-closed', branch, prUrl: existingPr.url };
+    }
+    return { outcome: 'unchanged', branch };
+  }
+
+  const stepValues = templateValues({ job, runId: config.run.id, repo, base, branch, steps, diff: countDiff(diff) });
+  const headSha = await stage('commit', async () => {
+    await deps.git.resetHard(workdir);
+    await deps.git.applyDiff(workdir, diff);
+    const message = `${renderTemplate(job.change.commit.message, stepValues).trim()}\n\n${FLEETMOD_TRAILER}: ${job.name}\n`;
+    const sha = await deps.git.commit(workdir, { branch, message, author: job.change.commit.author, time: commitTime });
+    deps.store.updateTask(task.id, { headSha: sha });
+    log.line(`committed ${sha.slice(0, 12)} on ${branch}`);
+    return sha;
+  });
+
+  if (config.dryRun) return { outcome: 'dry-run', branch };
+
+  const pushed = await stage('push', () => pushBranch(deps, config, task, log, workdir, info, branch, baseSha, headSha, auth));
+  if (pushed === 'edited-by-human') {
+    return {
+      outcome: 'edited-by-human',
+      errorClass: 'permanent',
+      errorMessage: `branch ${branch} has commits that fleetmod did not make; left as it is`,
+      branch,
+    };
+  }
+  deps.store.updateTask(task.id, { pushed: true });
+
+  if (!codeHost.supportsPullRequests || job.change.publish === false || !job.change.pr || !codeHost.ensurePullRequest) {
+    return { outcome: 'pushed', branch };
+  }
+  const pr = await stage('pr', () => ensurePr(deps, config, task, codeHost, info, base, branch, existingPr, stepValues));
+  return { outcome: pr.action === 'opened' ? 'pr-opened' : 'pr-updated', branch, prUrl: pr.url };
+}
+
+async function transformInSandbox(
+  deps: TaskDeps,
+  config: TaskConfig,
+  task: TaskRecord,
+  signal: AbortSignal,
+  log: TaskLog,
+  workdir: string,
+  base: string,
+  stage: <T>(name: Stage, work: () => Promise<T>) => Promise<T>,
+): Promise<{ diff: string; steps: StepOutput[] }> {
+  const { job } = config;
+  const candidate = job.candidates[0] as (typeof job.candidates)[number];
+  return deps.limiters.sandbox(async () => {
+    const sandbox = await stage('sandbox', () =>
+      deps.sandboxes.create({
+        workspace: workdir,
+        files: stepFiles(job.dir, candidate.steps),
+        env: { ...job.sandbox.env, ...task.repo.env, ...config.secrets },
+        network: job.sandbox.network,
+        limits: {
+          timeoutMs: job.sandbox.timeoutMs,
+          ...(job.sandbox.memoryBytes !== undefined && { memoryBytes: job.sandbox.memoryBytes }),
+          ...(job.sandbox.cpus !== undefined && { cpus: job.sandbox.cpus }),
+          pids: job.sandbox.pids,
+          ...(job.sandbox.diskBytes !== undefined && { diskBytes: job.sandbox.diskBytes }),
+          tmpBytes: job.sandbox.tmpBytes,
+          outputBytes: job.sandbox.outputBytes,
+        },
+        template: job.sandbox.template,
+        labels: { job: job.name, run: config.run.id, repo: task.repo.key },
+        signal,
+      }),
+    );
+    try {
+      const input = { repo: task.repo, base, taskId: task.id, attempt: task.attempts, candidate, sandbox, log, signal };
+      const { steps } = await stage('steps', () => runSteps(deps, config, input));
+      if (job.verify.length > 0) await stage('verify', () => runVerify(deps, config, input, steps));
+      const diff = await stage('diff', () => sandbox.exportDiff());
+      return { diff, steps };
+    } finally {
+      await sandbox.destroy();
+    }
+  });
+}
+
+async function pushBranch(
+  deps: TaskDeps,
+  config: TaskConfig,
+  task: TaskRecord,
+  log: TaskLog,
+  workdir: string,
+  info: RemoteRepoInfo,
+  branch: string,
+  baseSha: string,
+  headSha: string,
+  auth: GitAuth | undefined,
+): Promise<'pushed' | 'already' | 'edited-by-human'> {
+  const { repo } = task;
+  const remoteSha = await deps.limiters.git(repo, () => deps.git.remoteBranchSha(info.pushUrl, branch, auth));
+  if (remoteSha === headSha) {
+    log.line(`branch ${branch} already at ${headSha.slice(0, 12)}; nothing to push`);
+    return 'already';
+  }
+  if (remoteSha === null) {
+    await deps.limiters.git(repo, () => deps.git.push(workdir, info.pushUrl, branch, { ...(auth && { auth }), expectedRemoteSha: null }));
+    log.line(`pushed new branch ${branch}`);
+    return 'pushed';
+  }
+  const fetched = await deps.limiters.git(repo, () => deps.git.fetchBranch(workdir, info.pushUrl, branch, auth));
+  if (fetched === null) {
+    await deps.limiters.git(repo, () => deps.git.push(workdir, info.pushUrl, branch, { ...(auth && { auth }), expectedRemoteSha: null }));
+    return 'pushed';
+  }
+  const commits = await deps.git.commitsBetween(workdir, baseSha, fetched);
+  const foreign = commits.filter((c) => !c.message.includes(`${FLEETMOD_TRAILER}: ${config.job.name}`));
+  if (foreign.length > 0) {
+    log.line(`branch ${branch} has ${foreign.length} commit(s) not made by fleetmod (e.g. ${foreign[0]?.sha.slice(0, 12)} by ${foreign[0]?.authorEmail}); not overwriting`);
+    return 'edited-by-human';
+  }
+  if ((await deps.git.treeSha(workdir, fetched)) === (await deps.git.treeSha(workdir, 'HEAD'))) {
+    log.line(`branch ${branch} already has this change (${fetched.slice(0, 12)}); nothing to push`);
+    deps.store.updateTask(task.id, { headSha: fetched });
+    return 'already';
+  }
+  await deps.limiters.git(repo, () => deps.git.push(workdir, info.pushUrl, branch, { ...(auth && { auth }), expectedRemoteSha: fetched }));
+  log.line(`updated branch ${branch} (${fetched.slice(0, 12)} → ${headSha.slice(0, 12)}, force-with-lease)`);
+  return 'pushed';
+}
+
+async function ensurePr(
+  deps: TaskDeps,
+  config: TaskConfig,
+  task: TaskRecord,
+  codeHost: CodeHost,
+  info: RemoteRepoInfo,
+  base: string,
+  branch: string,
+  existingAtStart: PullRequestRef | null,
+  values: Record<string, string>,
+): Promise<{ action: 'opened' | 'updated' | 'unchanged'; url: string }> {
+  const { job } = config;
+  const pr = job.change.pr as NonNullable<typeof job.change.pr>;
+  let existing = existingAtStart;
+  if (job.change.onExisting === 'recreate' && existing && existing.number !== task.prNumber && codeHost.closePullRequest) {
+    await codeHost.closePullRequest(task.repo, existing, `Superseded by a new pull request from fleetmod run ${config.run.id} (on-existing: recreate).`);
+    existing = null;
+  }
+  const ensured = await (codeHost.ensurePullRequest as NonNullable<CodeHost['ensurePullRequest']>)(
+    {
+      repo: task.repo,
+      base,
+      branch,
+      headOwner: info.headOwner,
+      title: renderTemplate(pr.title, values),
+      body: renderTemplate(pr.body, values),
+      draft: job.change.publish === 'draft' || pr.draft,
+      labels: pr.labels,
+      reviewers: pr.reviewers,
+      teamReviewers: pr.teamReviewers,
+      assignees: pr.assignees,
+    },
+    existing,
+  );
+  for (const warning of ensured.warnings) deps.store.logEvent(config.run.id, task.id, 'warn', warning);
+  deps.store.updateTask(task.id, { prNumber: ensured.pr.number, prUrl: ensured.pr.url, prState: ensured.pr.draft ? 'draft' : ensured.pr.state });
+  return { action: ensured.action, url: ensured.pr.url };
+}
+
+function lastStepOutputs(deps: TaskDeps, task: TaskRecord): StepOutput[] {
+  const latest = new Map<string, StepOutput>();
+  for (const r of deps.store.listStepResults(task.id)) {
+    if (r.kind === 'step') latest.set(r.name, { name: r.name, outcome: r.outcome, stdout: r.stdout });
+  }
+  return [...latest.values()];
+}
+
+/** A change that would publish a secret (a manifest secret or the push token) is refused before it is stored. */
+function assertNoSecrets(diff: string, redactor: TaskDeps['redactor']): void {
+  if (redactor.redact(diff) !== diff) {
+    throw new SecretInDiff('the change contains the value of a secret (a manifest secret or the push token); refusing to commit it');
+  }
+}

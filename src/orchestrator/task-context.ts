@@ -1,0 +1,33 @@
+/** What a task needs: the ports (dependencies) and the run's configuration, passed explicitly. */
+import type { CodeHostRouter } from '../codehost/types.js';
+import type { HostGit } from '../git/host-git.js';
+import type { Job } from '../manifest/job.js';
+import type { ProgressSink } from '../progress/types.js';
+import type { SandboxProvider } from '../sandbox/types.js';
+import type { RunRecord, RunStore } from '../store/types.js';
+import type { Redactor } from '../util/redact.js';
+import type { StageLimiters } from './limiters.js';
+
+export interface TaskDeps {
+  store: RunStore;
+  git: HostGit;
+  sandboxes: SandboxProvider;
+  codeHosts: CodeHostRouter;
+  limiters: StageLimiters;
+  progress: ProgressSink;
+  redactor: Redactor;
+  now: () => number;
+}
+
+export interface TaskConfig {
+  job: Job;
+  run: RunRecord;
+  dryRun: boolean;
+  /** Parent of the per-repo checkouts. */
+  workRoot: string;
+  /** Parent of the per-repo log files. */
+  logDir: string;
+  /** Secret values by name, for the sandbox environment only. */
+  secrets: Readonly<Record<string, string>>;
+  keepWorkdirs: boolean;
+}

@@ -1,0 +1,150 @@
+/**
+ * The sandbox part of a task: create a sandbox over the checkout, run the steps (honouring `if` and
+ * `continue-on-error`), run the verify commands, and take the diff. Every step's result is journaled.
+ */
+import path from 'node:path';
+import { StepFailed, VerifyFailed } from '../domain/errors.js';
+import type { RepoRef } from '../domain/repo.js';
+import { evaluateCondition, parseCondition } from '../manifest/condition.js';
+import type { CandidateSpec, StepSpec, VerifySpec } from '../manifest/job.js';
+import { renderTemplate } from '../manifest/template.js';
+import type { ExecResult, Sandbox } from '../sandbox/types.js';
+import type { TaskLog } from './task-log.js';
+import type { TaskConfig, TaskDeps } from './task-context.js';
+import { stepEnvironment, templateValues, type StepOutput } from './variables.js';
+
+export interface TransformInput {
+  repo: RepoRef;
+  base: string;
+  taskId: number;
+  attempt: number;
+  candidate: CandidateSpec;
+  sandbox: Sandbox;
+  log: TaskLog;
+  signal: AbortSignal;
+}
+
+export interface TransformResult {
+  steps: StepOutput[];
+}
+
+/** Runs the candidate's steps; throws StepFailed for the first failing step without continue-on-error. */
+export async function runSteps(deps: TaskDeps, config: TaskConfig, input: TransformInput): Promise<TransformResult> {
+  const outputs: StepOutput[] = [];
+  for (const step of input.candidate.steps) {
+    const values = templateValues({ job: config.job, runId: config.run.id, repo: input.repo, base: input.base, steps: outputs });
+    if (step.if && !evaluateCondition(parseCondition(step.if), values)) {
+      input.log.line(`step ${step.name}: skipped (if: ${step.if})`);
+      record(deps, input, 'step', step.name, 'skipped', null, 0, '', '', false);
+      outputs.push({ name: step.name, outcome: 'skipped', stdout: '' });
+      continue;
+    }
+    const result = await execLogged(deps, config, input, step, renderTemplate(step.run, values), {
+      ...input.candidate.env,
+      ...step.env,
+    });
+    const outcome = result.exitCode === 0 ? 'success' : result.timedOut ? 'timeout' : 'failure';
+    record(deps, input, 'step', step.name, outcome, result.exitCode, result.durationMs, result.stdout, result.stderr, result.truncated);
+    outputs.push({ name: step.name, outcome, stdout: result.stdout });
+    if (outcome !== 'success') {
+      if (step.continueOnError) {
+        input.log.line(`step ${step.name}: ${describe(result)}; continuing (continue-on-error)`);
+        continue;
+      }
+      throw new StepFailed(step.name, result.exitCode, failureDetail(result));
+    }
+  }
+  return { steps: outputs };
+}
+
+/** Runs every verify command; throws VerifyFailed for the first one that fails (its output is kept). */
+export async function runVerify(
+  deps: TaskDeps,
+  config: TaskConfig,
+  input: TransformInput,
+  steps: readonly StepOutput[],
+): Promise<void> {
+  for (const check of config.job.verify) {
+    const values = templateValues({ job: config.job, runId: config.run.id, repo: input.repo, base: input.base, steps });
+    const result = await execLogged(deps, config, input, check, renderTemplate(check.run, values), {
+      ...input.candidate.env,
+      ...check.env,
+    });
+    const outcome = result.exitCode === 0 ? 'success' : result.timedOut ? 'timeout' : 'failure';
+    record(deps, input, 'verify', check.name, outcome, result.exitCode, result.durationMs, result.stdout, result.stderr, result.truncated);
+    if (outcome !== 'success') throw new VerifyFailed(check.name, result.exitCode, failureDetail(result));
+  }
+}
+
+async function execLogged(
+  deps: TaskDeps,
+  config: TaskConfig,
+  input: TransformInput,
+  step: StepSpec | VerifySpec,
+  command: string,
+  env: Record<string, string>,
+): Promise<ExecResult> {
+  input.log.line(`$ ${step.name}: ${command.split('\n')[0]}${command.includes('\n') ? ' …' : ''}`);
+  const result = await input.sandbox.exec(command, {
+    env: {
+      ...stepEnvironment({ job: config.job, runId: config.run.id, repo: input.repo, base: input.base }),
+      FLEETMOD_STEP: step.name,
+      ...env,
+    },
+    ...(step.timeoutMs !== undefined && { timeoutMs: step.timeoutMs }),
+    signal: input.signal,
+  });
+  input.log.output(`  ${step.name} |`, result.stdout);
+  input.log.output(`  ${step.name} !`, result.stderr);
+  input.log.line(`${step.name}: ${describe(result)} in ${Math.round(result.durationMs)}ms`);
+  return result;
+}
+
+function record(
+  deps: TaskDeps,
+  input: TransformInput,
+  kind: 'step' | 'verify',
+  name: string,
+  outcome: 'success' | 'failure' | 'skipped' | 'timeout',
+  exitCode: number | null,
+  durationMs: number,
+  stdout: string,
+  stderr: string,
+  truncated: boolean,
+): void {
+  deps.store.addStepResult({
+    taskId: input.taskId,
+    attempt: input.attempt,
+    candidate: input.candidate.name,
+    kind,
+    name,
+    outcome,
+    exitCode,
+    durationMs: Math.round(durationMs),
+    stdout,
+    stderr,
+    truncated,
+    at: deps.now(),
+  });
+}
+
+function describe(result: ExecResult): string {
+  if (result.timedOut) return 'timed out';
+  if (result.killedBy) return `killed (${result.killedBy})`;
+  return `exit ${result.exitCode}`;
+}
+
+/** The last lines of stderr (or stdout) as the short reason shown in the report. */
+export function failureDetail(result: ExecResult): string {
+  if (result.timedOut) return `timed out after ${Math.round(result.durationMs / 1000)}s`;
+  if (result.killedBy) return `killed: ${result.killedBy}`;
+  const text = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' | ');
+  return text.length > 300 ? `…${text.slice(-300)}` : text;
+}
+
+/** Host paths of a candidate's step files, keyed by their name inside the sandbox. */
+export function stepFiles(jobDir: string, steps: readonly StepSpec[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const step of steps) for (const file of step.files) files.set(file, path.join(jobDir, file));
+  return files;
+}

@@ -1,0 +1,122 @@
+/**
+ * The bubblewrap options, built as a pure function so they can be unit-tested without spawning. See
+ * ../shared/reference/local-sandbox.md §2 for why each flag is there. The options are handed to bwrap through
+ * `--args FD`, so environment values (which may include secrets) never appear in the host's process list; only
+ * the command itself goes on bwrap's argv (bwrap requires that).
+ */
+
+/** Host /etc entries a toolchain needs; everything else in /etc (shadow, ssh, npmrc, gitconfig…) stays invisible. */
+export const ETC_ALLOW_LIST = [
+  'alternatives', 'ssl', 'ca-certificates', 'ca-certificates.conf', 'pki', 'crypto-policies', 'ld.so.cache',
+  'ld.so.conf', 'ld.so.conf.d', 'localtime', 'timezone', 'nsswitch.conf', 'host.conf', 'gai.conf', 'protocols',
+  'services', 'mime.types', 'os-release', 'terminfo', 'magic', 'inputrc', 'bash.bashrc', 'profile',
+] as const;
+
+export const SANDBOX_HOME = '/home/sandbox';
+export const SANDBOX_WORKSPACE = '/workspace';
+export const SANDBOX_FILES = '/fleetmod/files';
+export const SANDBOX_UID = 1000;
+export const SANDBOX_GID = 1000;
+
+export interface BwrapFeatures {
+  /** bwrap ≥ 0.8 non-setuid: `--disable-userns`. */
+  disableUserns: boolean;
+  /** `--size` for tmpfs. */
+  tmpfsSize: boolean;
+}
+
+export interface BwrapArgsInput {
+  /** Host checkout, bound read-write at /workspace. */
+  workspace: string;
+  /** Whether the checkout has a .git directory (bound read-only over itself). */
+  hasGitDir: boolean;
+  /** Host directory holding the synthetic passwd, group, hosts and gitconfig. */
+  configDir: string;
+  /** Host directory with the step files, bound read-only at /fleetmod/files. */
+  filesDir?: string;
+  /** Host directories that must exist inside (e.g. a proxy socket), bound read-only. */
+  extraReadOnly?: readonly { host: string; sandbox: string }[];
+  tmpBytes: number;
+  features: BwrapFeatures;
+  env: Readonly<Record<string, string>>;
+  /** Working directory inside, absolute. */
+  cwd: string;
+  /** Descriptor numbers, as the child will see them. */
+  infoFd?: number;
+  seccompFd?: number;
+}
+
+export function buildBwrapArgs(input: BwrapArgsInput): string[] {
+  const args: string[] = [
+    '--die-with-parent',
+    '--new-session',
+    '--unshare-user',
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--unshare-uts',
+    '--unshare-cgroup-try',
+    '--unshare-net',
+    '--hostname', 'sandbox',
+    '--uid', String(SANDBOX_UID),
+    '--gid', String(SANDBOX_GID),
+  ];
+  if (input.features.disableUserns) args.push('--disable-userns');
+  args.push('--cap-drop', 'ALL');
+
+  args.push('--dir', '/etc', '--ro-bind', '/usr', '/usr');
+  for (const [link, target] of [['/bin', 'usr/bin'], ['/sbin', 'usr/sbin'], ['/lib', 'usr/lib'], ['/lib64', 'usr/lib64']]) {
+    args.push('--symlink', target as string, link as string);
+  }
+  for (const entry of ETC_ALLOW_LIST) args.push('--ro-bind-try', `/etc/${entry}`, `/etc/${entry}`);
+  args.push(
+    '--ro-bind', `${input.configDir}/passwd`, '/etc/passwd',
+    '--ro-bind', `${input.configDir}/group`, '/etc/group',
+    '--ro-bind', `${input.configDir}/hosts`, '/etc/hosts',
+    '--proc', '/proc',
+    '--dev', '/dev',
+  );
+
+  if (input.features.tmpfsSize) args.push('--size', String(input.tmpBytes));
+  args.push('--tmpfs', '/tmp', '--dir', '/var', '--symlink', '../tmp', '/var/tmp');
+  if (input.features.tmpfsSize) args.push('--size', String(input.tmpBytes));
+  args.push('--tmpfs', SANDBOX_HOME, '--ro-bind', `${input.configDir}/gitconfig`, `${SANDBOX_HOME}/.gitconfig`);
+
+  args.push('--bind', input.workspace, SANDBOX_WORKSPACE);
+  // The sandbox may read history but never write hooks, config or objects that the host's git would act on.
+  if (input.hasGitDir) args.push('--ro-bind', `${input.workspace}/.git`, `${SANDBOX_WORKSPACE}/.git`);
+  if (input.filesDir) args.push('--ro-bind', input.filesDir, SANDBOX_FILES);
+  for (const extra of input.extraReadOnly ?? []) args.push('--ro-bind', extra.host, extra.sandbox);
+
+  args.push('--remount-ro', '/', '--chdir', input.cwd, '--clearenv');
+  for (const [key, value] of Object.entries(input.env)) args.push('--setenv', key, value);
+  if (input.seccompFd !== undefined) args.push('--seccomp', String(input.seccompFd));
+  if (input.infoFd !== undefined) args.push('--info-fd', String(input.infoFd));
+  return args;
+}
+
+/** The environment every sandboxed command starts from, before job env and secrets. */
+export function baseSandboxEnv(): Record<string, string> {
+  return {
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    HOME: SANDBOX_HOME,
+    USER: 'sandbox',
+    LOGNAME: 'sandbox',
+    SHELL: '/bin/bash',
+    LANG: 'C.UTF-8',
+    TERM: 'dumb',
+    TMPDIR: '/tmp',
+    GIT_CONFIG_NOSYSTEM: '1',
+    FLEETMOD_SANDBOX: 'local',
+    FLEETMOD_FILES: SANDBOX_FILES,
+    CI: 'true',
+  };
+}
+
+export function syntheticConfigFiles(): Record<string, string> {
+  return {
+    passwd: `root:x:0:0:root:/root:/usr/sbin/nologin\nsandbox:x:${SANDBOX_UID}:${SANDBOX_GID}:fleetmod sandbox:${SANDBOX_HOME}:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`,
+    group: `root:x:0:\nsandbox:x:${SANDBOX_GID}:\nnogroup:x:65534:\n`,
+    hosts: '127.0.0.1\tlocalhost sandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n',
+    gitconfig: '[user]\n\tname = fleetmod sandbox\n\temail = sandbox@fleetmod.invalid\n[safe]\n\tdirectory = *\n[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n',
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * Runs one command in a fresh bubblewrap sandbox and waits for it: argv through `--args 3` (off the process
+ * list), the sandbox's init pid from `--info-fd 4`, output capped, and the whole tree killed on timeout or abort
+ * by SIGKILLing that init pid (the kernel then kills everything in the pid namespace).
+ */
+import { spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { CappedOutput } from '../shared/output-buffer.js';
+import type { ExecResult } from '../types.js';
+
+export interface SpawnBwrapOptions {
+  binary: string;
+  /** bwrap options, passed through --args 3. */
+  args: readonly string[];
+  /** The program to run inside and its arguments. */
+  command: readonly string[];
+  timeoutMs: number;
+  outputBytes: number;
+  signal?: AbortSignal;
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
+  /** Extra descriptors for the child, from fd 5 on (e.g. a seccomp program). */
+  extraFds?: readonly (Buffer | null)[];
+  /** Called with the bwrap process while it runs, so a provider can kill every live sandbox on shutdown. */
+  track?: (kill: () => void) => () => void;
+}
+
+/** Grace between killing the sandbox's init and killing bwrap itself (local-sandbox.md §5.3). */
+const FALLBACK_KILL_MS = 500;
+
+export function spawnBwrap(options: SpawnBwrapOptions): Promise<ExecResult> {
+  const started = performance.now();
+  const extra = options.extraFds ?? [];
+  const child = spawn(options.binary, ['--args', '3', '--', ...options.command], {
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', ...extra.map(() => 'pipe' as const)],
+    env: {},
+    detached: false,
+  });
+  const stdio = child.stdio as unknown as (Readable & Writable)[];
+
+  const argsPipe = stdio[3] as Writable;
+  argsPipe.on('error', () => undefined);
+  argsPipe.end(Buffer.from(`${options.args.join('\0')}\0`));
+  extra.forEach((data, i) => {
+    const pipe = stdio[5 + i] as Writable;
+    pipe.on('error', () => undefined);
+    pipe.end(data ?? Buffer.alloc(0));
+  });
+
+  let info = '';
+  let initPid: number | undefined;
+  const infoPipe = stdio[4] as Readable;
+  infoPipe.setEncoding('utf8');
+  infoPipe.on('data', (chunk: string) => {
+    info += chunk;
+    const match = /"child-pid"\s*:\s*(\d+)/.exec(info);
+    if (match) initPid = Number(match[1]);
+  });
+  infoPipe.on('error', () => undefined);
+
+  const stdout = new CappedOutput(options.outputBytes);
+  const stderr = new CappedOutput(options.outputBytes);
+  child.stdout?.setEncoding('utf8');
+  child.stderr?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
+    stdout.push(chunk);
+    options.onOutput?.('stdout', chunk);
+  });
+  child.stderr?.on('data', (chunk: string) => {
+    stderr.push(chunk);
+    options.onOutput?.('stderr', chunk);
+  });
+
+  let killedBy: string | undefined;
+  let fallback: NodeJS.Timeout | undefined;
+  const killTree = (reason: string) => {
+    if (killedBy) return;
+    killedBy = reason;
+    if (initPid !== undefined) {
+      try {
+        process.kill(initPid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    fallback = setTimeout(() => child.kill('SIGKILL'), initPid === undefined ? 0 : FALLBACK_KILL_MS);
+  };
+
+  const timer = setTimeout(() => killTree('timeout'), Math.max(1, options.timeoutMs));
+  const onAbort = () => killTree('aborted');
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const untrack = options.track?.(() => killTree('sandbox shut down'));
+
+  return new Promise((resolve) => {
+    let spawnError: Error | undefined;
+    child.on('error', (err) => {
+      spawnError = err;
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (fallback) clearTimeout(fallback);
+      options.signal?.removeEventListener('abort', onAbort);
+      untrack?.();
+      const stderrText = spawnError ? `${stderr.text()}${spawnError.message}` : stderr.text();
+      resolve({
+        exitCode: killedBy || signal ? null : (code ?? null),
+        stdout: stdout.text(),
+        stderr: stderrText,
+        truncated: stdout.truncated || stderr.truncated,
+        timedOut: killedBy === 'timeout',
+        durationMs: performance.now() - started,
+        ...(killedBy && { killedBy }),
+      });
+    });
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * The sandbox port. A provider creates sandboxes; a sandbox receives a checkout of one repository (and never any
+ * credential), runs commands in it, and hands back the change as a binary git diff. Commit, push and PR happen on
+ * the host. `local` (bubblewrap), `e2b` (cloud microVMs) and `host` (no isolation, opt-in) implement it.
+ */
+import type { NetworkPolicy } from '../manifest/job.js';
+
+export type ProviderName = 'local' | 'e2b' | 'host';
+
+export interface SandboxLimits {
+  /** Wall-clock budget for the whole sandbox; each exec also has its own timeout. */
+  timeoutMs: number;
+  memoryBytes?: number;
+  cpus?: number;
+  pids: number;
+  /** Largest allowed workspace size, checked after each exec. */
+  diskBytes?: number;
+  /** Size of /tmp and of the home directory. */
+  tmpBytes: number;
+  /** Output kept per exec (head and tail); the middle of longer output is cut. */
+  outputBytes: number;
+}
+
+export interface SandboxRequest {
+  /** Host directory holding the repository checkout; it appears at /workspace inside. */
+  workspace: string;
+  /** Files made available read-only at $FLEETMOD_FILES: relative name → host path. */
+  files: ReadonlyMap<string, string>;
+  /** Environment for every command (literal values and secret values). */
+  env: Readonly<Record<string, string>>;
+  network: NetworkPolicy;
+  limits: SandboxLimits;
+  /** E2B template; ignored by other providers. */
+  template: string;
+  /** Tags that identify the sandbox (job, run, repo); E2B stores them as metadata to find leftovers. */
+  labels: Readonly<Record<string, string>>;
+  signal?: AbortSignal;
+}
+
+export interface ExecOptions {
+  /** Working directory inside the sandbox, relative to /workspace. @default "." */
+  cwd?: string;
+  env?: Readonly<Record<string, string>>;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Called with output as it arrives (already decoded; may split lines). */
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
+}
+
+export interface ExecResult {
+  /** Exit code, or null when the command was killed (timeout, signal, limit). */
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  /** True when output beyond the cap was cut from the middle. */
+  truncated: boolean;
+  timedOut: boolean;
+  durationMs: number;
+  /** Why the command was stopped by the sandbox, when it was (e.g. "memory limit", "disk limit"). */
+  killedBy?: string;
+}
+
+export interface Sandbox extends AsyncDisposable {
+  readonly id: string;
+  readonly provider: ProviderName;
+  /** Runs a shell command (bash -c) in /workspace. Never throws for a non-zero exit; throws SandboxLost. */
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Reads a file inside the workspace (path relative to /workspace). */
+  readFile(relativePath: string): Promise<Buffer>;
+  /** Writes a file inside the workspace (path relative to /workspace). */
+  writeFile(relativePath: string, data: Buffer | string): Promise<void>;
+  /** The change made in the workspace, as `git diff --binary` against the checkout's HEAD ("" when none). */
+  exportDiff(): Promise<string>;
+  /** Seconds of sandbox time billed so far (E2B); 0 for local providers. */
+  billedSeconds(): number;
+  /** Destroys the sandbox and everything in it. Idempotent; never throws. */
+  destroy(): Promise<void>;
+}
+
+export interface ProviderCheck {
+  ok: boolean;
+  /** What works and what is missing, one line each, for `fleetmod doctor`. */
+  lines: string[];
+  /** A command that fixes what is missing, when there is one. */
+  fix?: string;
+}
+
+export interface SandboxProvider {
+  readonly name: ProviderName;
+  /** Whether this provider isolates untrusted code. Only `host` says no. */
+  readonly isolated: boolean;
+  /** Checks what this machine supports; throws nothing. */
+  check(): Promise<ProviderCheck>;
+  create(request: SandboxRequest): Promise<Sandbox>;
+  /** Destroys every sandbox this provider still holds (Ctrl-C, crash paths). */
+  shutdown(): Promise<void>;
+}

@@ -1,0 +1,397 @@
+/** RunStore on better-sqlite3. Every method is one short transaction, committed before it returns. */
+import type { ErrorClass } from '../domain/errors.js';
+import type { Outcome, TaskStatus } from '../domain/outcome.js';
+import type { RepoRef } from '../domain/repo.js';
+import type { Stage } from '../domain/stage.js';
+import type { Redactor } from '../util/redact.js';
+import type { Db } from './db.js';
+import type {
+  EventLevel,
+  NewRun,
+  RunRecord,
+  RunStatus,
+  RunStore,
+  StageEvent,
+  StageState,
+  StepResultRecord,
+  TaskEvent,
+  TaskFilter,
+  TaskPatch,
+  TaskRecord,
+  TaskResult,
+} from './types.js';
+
+interface RunRow {
+  id: string;
+  job_name: string;
+  manifest_path: string;
+  manifest_hash: string;
+  job_json: string;
+  provider: string;
+  dry_run: number;
+  status: RunStatus;
+  status_reason: string | null;
+  run_dir: string;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+  owner_pid: number | null;
+  owner_host: string | null;
+  heartbeat_at: number | null;
+}
+
+interface TaskRow {
+  id: number;
+  run_id: string;
+  position: number;
+  repo_key: string;
+  repo_json: string;
+  status: TaskStatus;
+  stage: Stage | null;
+  outcome: Outcome | null;
+  error_class: ErrorClass | null;
+  error_message: string | null;
+  skip_reason: string | null;
+  attempts: number;
+  retries: number;
+  base_branch: string | null;
+  base_sha: string | null;
+  branch: string | null;
+  head_sha: string | null;
+  commit_time: number | null;
+  diff: string | null;
+  files_changed: number | null;
+  insertions: number | null;
+  deletions: number | null;
+  pushed: number;
+  pr_number: number | null;
+  pr_url: string | null;
+  pr_state: string | null;
+  log_path: string | null;
+  started_at: number | null;
+  finished_at: number | null;
+  updated_at: number;
+}
+
+const PATCH_COLUMNS: Record<keyof TaskPatch, string> = {
+  stage: 'stage',
+  baseBranch: 'base_branch',
+  baseSha: 'base_sha',
+  branch: 'branch',
+  headSha: 'head_sha',
+  commitTime: 'commit_time',
+  diff: 'diff',
+  filesChanged: 'files_changed',
+  insertions: 'insertions',
+  deletions: 'deletions',
+  pushed: 'pushed',
+  prNumber: 'pr_number',
+  prUrl: 'pr_url',
+  prState: 'pr_state',
+  logPath: 'log_path',
+  errorMessage: 'error_message',
+};
+
+/** Columns whose text may echo sandbox output and therefore pass through the redactor. */
+const REDACTED_PATCH_FIELDS = new Set<keyof TaskPatch>(['diff', 'errorMessage']);
+
+export interface SqliteRunStoreOptions {
+  redactor: Redactor;
+  now?: () => number;
+}
+
+export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): RunStore {
+  const now = options.now ?? Date.now;
+  const clean = (text: string | null | undefined): string | null =>
+    text === null || text === undefined ? null : options.redactor.redact(text);
+
+  const statements = {
+    insertRun: db.prepare(`INSERT INTO runs (id, job_name, manifest_path, manifest_hash, job_json, provider, dry_run,
+      status, run_dir, created_at, updated_at) VALUES (@id, @jobName, @manifestPath, @manifestHash, @jobJson, @provider,
+      @dryRun, 'running', @runDir, @now, @now)`),
+    getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
+    listRuns: db.prepare('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?'),
+    setRunStatus: db.prepare(`UPDATE runs SET status = ?, status_reason = ?, updated_at = ?,
+      finished_at = CASE WHEN ? = 'finished' THEN ? ELSE NULL END WHERE id = ?`),
+    heartbeat: db.prepare('UPDATE runs SET owner_pid = ?, owner_host = ?, heartbeat_at = ?, updated_at = ? WHERE id = ?'),
+    maxPosition: db.prepare('SELECT COALESCE(MAX(position), -1) AS max FROM tasks WHERE run_id = ?'),
+    insertTask: db.prepare(`INSERT OR IGNORE INTO tasks (run_id, position, repo_key, repo_json, status, updated_at)
+      VALUES (?, ?, ?, ?, 'pending', ?)`),
+    listTasks: db.prepare('SELECT * FROM tasks WHERE run_id = ? ORDER BY position'),
+    getTask: db.prepare('SELECT * FROM tasks WHERE id = ?'),
+    startTask: db.prepare(`UPDATE tasks SET status = 'running', attempts = attempts + 1,
+      started_at = COALESCE(started_at, ?), updated_at = ? WHERE id = ?`),
+    stageEvent: db.prepare(`INSERT INTO stage_events (task_id, stage, state, at, duration_ms, detail)
+      VALUES (?, ?, ?, ?, ?, ?)`),
+    setStage: db.prepare('UPDATE tasks SET stage = ?, updated_at = ? WHERE id = ?'),
+    retry: db.prepare(`UPDATE tasks SET status = 'pending', retries = retries + 1, error_class = 'transient',
+      error_message = ?, updated_at = ? WHERE id = ?`),
+    finish: db.prepare(`UPDATE tasks SET status = 'done', outcome = ?, error_class = ?, error_message = ?,
+      skip_reason = ?, finished_at = ?, updated_at = ? WHERE id = ?`),
+    releaseOne: db.prepare(`UPDATE tasks SET status = 'pending', updated_at = ? WHERE id = ? AND status = 'running'`),
+    release: db.prepare(`UPDATE tasks SET status = 'pending', updated_at = ? WHERE run_id = ? AND status = 'running'`),
+    stepResult: db.prepare(`INSERT INTO step_results (task_id, attempt, candidate, kind, name, outcome, exit_code,
+      duration_ms, stdout, stderr, truncated, at) VALUES (@taskId, @attempt, @candidate, @kind, @name, @outcome,
+      @exitCode, @durationMs, @stdout, @stderr, @truncated, @at)`),
+    listStepResults: db.prepare('SELECT * FROM step_results WHERE task_id = ? ORDER BY id'),
+    listStageEvents: db.prepare('SELECT * FROM stage_events WHERE task_id = ? ORDER BY id'),
+    event: db.prepare('INSERT INTO task_events (run_id, task_id, at, level, message) VALUES (?, ?, ?, ?, ?)'),
+    listEvents: db.prepare('SELECT * FROM task_events WHERE task_id = ? ORDER BY id'),
+  };
+
+  const getTask = (taskId: number): TaskRecord | undefined => {
+    const row = statements.getTask.get(taskId) as TaskRow | undefined;
+    return row ? toTask(row) : undefined;
+  };
+
+  const store: RunStore = {
+    createRun(run: NewRun): RunRecord {
+      statements.insertRun.run({ ...run, dryRun: run.dryRun ? 1 : 0, now: now() });
+      return store.getRun(run.id) as RunRecord;
+    },
+
+    getRun(id) {
+      const row = statements.getRun.get(id) as RunRow | undefined;
+      return row ? toRun(row) : undefined;
+    },
+
+    latestRun(filter = {}) {
+      const where: string[] = [];
+      const params: string[] = [];
+      if (filter.jobName !== undefined) {
+        where.push('job_name = ?');
+        params.push(filter.jobName);
+      }
+      if (filter.manifestHash !== undefined) {
+        where.push('manifest_hash = ?');
+        params.push(filter.manifestHash);
+      }
+      const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY created_at DESC, id DESC LIMIT 1`;
+      const row = db.prepare(sql).get(...params) as RunRow | undefined;
+      return row ? toRun(row) : undefined;
+    },
+
+    listRuns(limit = 50) {
+      return (statements.listRuns.all(limit) as RunRow[]).map(toRun);
+    },
+
+    setRunStatus(id, status, reason = null) {
+      const at = now();
+      statements.setRunStatus.run(status, clean(reason), at, status, at, id);
+    },
+
+    heartbeat(id, owner) {
+      const at = now();
+      statements.heartbeat.run(owner?.pid ?? null, owner?.host ?? null, owner ? at : null, at, id);
+    },
+
+    addTasks(runId, repos: readonly RepoRef[]) {
+      db.transaction(() => {
+        let position = (statements.maxPosition.get(runId) as { max: number }).max;
+        const at = now();
+        for (const repo of repos) {
+          position += 1;
+          statements.insertTask.run(runId, position, repo.key, JSON.stringify(repo), at);
+        }
+      })();
+    },
+
+    listTasks(runId) {
+      return (statements.listTasks.all(runId) as TaskRow[]).map(toTask);
+    },
+
+    getTask,
+
+    startTask(taskId) {
+      const at = now();
+      statements.startTask.run(at, at, taskId);
+      return getTask(taskId) as TaskRecord;
+    },
+
+    updateTask(taskId, patch) {
+      const keys = Object.keys(patch) as (keyof TaskPatch)[];
+      if (keys.length === 0) return;
+      const sets = keys.map((k) => `${PATCH_COLUMNS[k]} = @${k}`);
+      const values: Record<string, unknown> = { id: taskId, updatedAt: now() };
+      for (const key of keys) {
+        const value = patch[key];
+        if (typeof value === 'boolean') values[key] = value ? 1 : 0;
+        else if (REDACTED_PATCH_FIELDS.has(key) && typeof value === 'string') values[key] = clean(value);
+        else values[key] = value ?? null;
+      }
+      db.prepare(`UPDATE tasks SET ${sets.join(', ')}, updated_at = @updatedAt WHERE id = @id`).run(values);
+    },
+
+    recordStage(taskId, stage, state, durationMs = null, detail = null) {
+      const at = now();
+      db.transaction(() => {
+        statements.stageEvent.run(taskId, stage, state, at, durationMs, clean(detail));
+        if (state === 'started') statements.setStage.run(stage, at, taskId);
+      })();
+    },
+
+    releaseTask(taskId, reason) {
+      db.transaction(() => {
+        const at = now();
+        statements.releaseOne.run(at, taskId);
+        const row = statements.getTask.get(taskId) as TaskRow | undefined;
+        if (row) statements.event.run(row.run_id, taskId, at, 'info', clean(reason));
+      })();
+    },
+
+    recordRetry(taskId, reason) {
+      statements.retry.run(clean(reason), now(), taskId);
+    },
+
+    finishTask(taskId, result: TaskResult) {
+      const at = now();
+      statements.finish.run(
+        result.outcome,
+        result.errorClass ?? null,
+        clean(result.errorMessage),
+        clean(result.skipReason),
+        at,
+        at,
+        taskId,
+      );
+    },
+
+    reopenTasks(runId, filter: TaskFilter) {
+      const where = [`run_id = ?`, `status = 'done'`];
+      const params: (string | number)[] = [runId];
+      if (filter.outcomes?.length) {
+        where.push(`outcome IN (${filter.outcomes.map(() => '?').join(', ')})`);
+        params.push(...filter.outcomes);
+      }
+      if (filter.errorClass) {
+        where.push('error_class = ?');
+        params.push(filter.errorClass);
+      }
+      if (filter.repoKeys?.length) {
+        where.push(`repo_key IN (${filter.repoKeys.map(() => '?').join(', ')})`);
+        params.push(...filter.repoKeys);
+      }
+      const result = db
+        .prepare(`UPDATE tasks SET status = 'pending', outcome = NULL, error_class = NULL, error_message = NULL,
+          skip_reason = NULL, finished_at = NULL, updated_at = ? WHERE ${where.join(' AND ')}`)
+        .run(now(), ...params);
+      return result.changes;
+    },
+
+    releaseRunningTasks(runId) {
+      return statements.release.run(now(), runId).changes;
+    },
+
+    addStepResult(r: StepResultRecord) {
+      statements.stepResult.run({
+        ...r,
+        stdout: clean(r.stdout) ?? '',
+        stderr: clean(r.stderr) ?? '',
+        truncated: r.truncated ? 1 : 0,
+      });
+    },
+
+    listStepResults(taskId) {
+      return (statements.listStepResults.all(taskId) as Record<string, unknown>[]).map((row) => ({
+        taskId: row.task_id as number,
+        attempt: row.attempt as number,
+        candidate: row.candidate as string,
+        kind: row.kind as StepResultRecord['kind'],
+        name: row.name as string,
+        outcome: row.outcome as StepResultRecord['outcome'],
+        exitCode: row.exit_code as number | null,
+        durationMs: row.duration_ms as number,
+        stdout: row.stdout as string,
+        stderr: row.stderr as string,
+        truncated: row.truncated === 1,
+        at: row.at as number,
+      }));
+    },
+
+    listStageEvents(taskId): StageEvent[] {
+      return (statements.listStageEvents.all(taskId) as Record<string, unknown>[]).map((row) => ({
+        taskId: row.task_id as number,
+        stage: row.stage as Stage,
+        state: row.state as StageState,
+        at: row.at as number,
+        durationMs: row.duration_ms as number | null,
+        detail: row.detail as string | null,
+      }));
+    },
+
+    logEvent(runId, taskId, level: EventLevel, message) {
+      statements.event.run(runId, taskId, now(), level, clean(message));
+    },
+
+    listEvents(taskId): TaskEvent[] {
+      return (statements.listEvents.all(taskId) as Record<string, unknown>[]).map((row) => ({
+        runId: row.run_id as string,
+        taskId: row.task_id as number | null,
+        at: row.at as number,
+        level: row.level as EventLevel,
+        message: row.message as string,
+      }));
+    },
+
+    close() {
+      db.close();
+    },
+  };
+  return store;
+}
+
+function toRun(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    jobName: row.job_name,
+    manifestPath: row.manifest_path,
+    manifestHash: row.manifest_hash,
+    jobJson: row.job_json,
+    provider: row.provider,
+    dryRun: row.dry_run === 1,
+    status: row.status,
+    statusReason: row.status_reason,
+    runDir: row.run_dir,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    finishedAt: row.finished_at,
+    ownerPid: row.owner_pid,
+    ownerHost: row.owner_host,
+    heartbeatAt: row.heartbeat_at,
+  };
+}
+
+function toTask(row: TaskRow): TaskRecord {
+  return {
+    id: row.id,
+    runId: row.run_id,
+    position: row.position,
+    repo: JSON.parse(row.repo_json) as RepoRef,
+    status: row.status,
+    stage: row.stage,
+    outcome: row.outcome,
+    errorClass: row.error_class,
+    errorMessage: row.error_message,
+    skipReason: row.skip_reason,
+    attempts: row.attempts,
+    retries: row.retries,
+    baseBranch: row.base_branch,
+    baseSha: row.base_sha,
+    branch: row.branch,
+    headSha: row.head_sha,
+    commitTime: row.commit_time,
+    diff: row.diff,
+    filesChanged: row.files_changed,
+    insertions: row.insertions,
+    deletions: row.deletions,
+    pushed: row.pushed === 1,
+    prNumber: row.pr_number,
+    prUrl: row.pr_url,
+    prState: row.pr_state,
+    logPath: row.log_path,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * The journal port. The orchestrator records every transition through it as it happens; reports and `resume`
+ * read it. The SQLite implementation commits each call in its own short transaction.
+ */
+import type { ErrorClass } from '../domain/errors.js';
+import type { Outcome, TaskStatus } from '../domain/outcome.js';
+import type { RepoRef } from '../domain/repo.js';
+import type { Stage } from '../domain/stage.js';
+
+export type RunStatus = 'running' | 'interrupted' | 'paused' | 'finished';
+
+export interface RunRecord {
+  id: string;
+  jobName: string;
+  manifestPath: string;
+  manifestHash: string;
+  /** The normalized job as JSON (no secret values: secrets are names). */
+  jobJson: string;
+  provider: string;
+  dryRun: boolean;
+  status: RunStatus;
+  statusReason: string | null;
+  /** Folder with this run's logs and reports. */
+  runDir: string;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt: number | null;
+  ownerPid: number | null;
+  ownerHost: string | null;
+  heartbeatAt: number | null;
+}
+
+export interface TaskRecord {
+  id: number;
+  runId: string;
+  position: number;
+  repo: RepoRef;
+  status: TaskStatus;
+  stage: Stage | null;
+  outcome: Outcome | null;
+  errorClass: ErrorClass | null;
+  errorMessage: string | null;
+  skipReason: string | null;
+  attempts: number;
+  retries: number;
+  baseBranch: string | null;
+  baseSha: string | null;
+  branch: string | null;
+  headSha: string | null;
+  /** Author/committer time of the change commit, so a re-made commit gets the same SHA. */
+  commitTime: number | null;
+  diff: string | null;
+  filesChanged: number | null;
+  insertions: number | null;
+  deletions: number | null;
+  pushed: boolean;
+  prNumber: number | null;
+  prUrl: string | null;
+  prState: string | null;
+  logPath: string | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  updatedAt: number;
+}
+
+/** Fields of a task the orchestrator may set while working on it. */
+export type TaskPatch = Partial<
+  Pick<
+    TaskRecord,
+    | 'stage'
+    | 'baseBranch'
+    | 'baseSha'
+    | 'branch'
+    | 'headSha'
+    | 'commitTime'
+    | 'diff'
+    | 'filesChanged'
+    | 'insertions'
+    | 'deletions'
+    | 'pushed'
+    | 'prNumber'
+    | 'prUrl'
+    | 'prState'
+    | 'logPath'
+    | 'errorMessage'
+  >
+>;
+
+export interface TaskResult {
+  outcome: Outcome;
+  errorClass?: ErrorClass;
+  errorMessage?: string;
+  skipReason?: string;
+}
+
+export type StageState = 'started' | 'succeeded' | 'failed' | 'skipped';
+
+export interface StageEvent {
+  taskId: number;
+  stage: Stage;
+  state: StageState;
+  at: number;
+  durationMs: number | null;
+  detail: string | null;
+}
+
+export interface StepResultRecord {
+  taskId: number;
+  attempt: number;
+  candidate: string;
+  kind: 'step' | 'verify' | 'score';
+  name: string;
+  outcome: 'success' | 'failure' | 'skipped' | 'timeout';
+  exitCode: number | null;
+  durationMs: number;
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+  at: number;
+}
+
+export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface TaskEvent {
+  runId: string;
+  taskId: number | null;
+  at: number;
+  level: EventLevel;
+  message: string;
+}
+
+export interface NewRun {
+  id: string;
+  jobName: string;
+  manifestPath: string;
+  manifestHash: string;
+  jobJson: string;
+  provider: string;
+  dryRun: boolean;
+  runDir: string;
+}
+
+export interface TaskFilter {
+  outcomes?: readonly Outcome[];
+  errorClass?: ErrorClass;
+  repoKeys?: readonly string[];
+}
+
+export interface RunStore {
+  createRun(run: NewRun): RunRecord;
+  getRun(id: string): RunRecord | undefined;
+  /** The most recent run of a job, optionally only one made from the same manifest content. */
+  latestRun(filter?: { jobName?: string; manifestHash?: string }): RunRecord | undefined;
+  listRuns(limit?: number): RunRecord[];
+  setRunStatus(id: string, status: RunStatus, reason?: string | null): void;
+  /** Marks the run as owned by a live process; `report` uses it to tell a running run from a crashed one. */
+  heartbeat(id: string, owner: { pid: number; host: string } | null): void;
+
+  addTasks(runId: string, repos: readonly RepoRef[]): void;
+  listTasks(runId: string): TaskRecord[];
+  getTask(taskId: number): TaskRecord | undefined;
+  startTask(taskId: number): TaskRecord;
+  updateTask(taskId: number, patch: TaskPatch): void;
+  recordStage(taskId: number, stage: Stage, state: StageState, durationMs?: number | null, detail?: string | null): void;
+  /** Puts one running task back to pending (interrupted); its journaled progress is kept. */
+  releaseTask(taskId: number, reason: string): void;
+  /** Counts a retry of a transient failure and puts the task back to pending. */
+  recordRetry(taskId: number, reason: string): void;
+  finishTask(taskId: number, result: TaskResult): void;
+  /** Puts finished tasks matching the filter back to pending (retry). Returns how many. */
+  reopenTasks(runId: string, filter: TaskFilter): number;
+  /** Tasks left `running` by a process that died go back to `pending`; their journaled progress is kept. */
+  releaseRunningTasks(runId: string): number;
+
+  addStepResult(result: StepResultRecord): void;
+  listStepResults(taskId: number): StepResultRecord[];
+  listStageEvents(taskId: number): StageEvent[];
+  logEvent(runId: string, taskId: number | null, level: EventLevel, message: string): void;
+  listEvents(taskId: number): TaskEvent[];
+
+  close(): void;
+}

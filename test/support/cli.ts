@@ -1,0 +1,49 @@
+/** Runs the real CLI in-process with captured output and a controllable signal source. */
+import { EventEmitter } from 'node:events';
+import { runCli } from '../../src/cli/program.js';
+import type { CliIo } from '../../src/cli/io.js';
+
+export interface CapturedIo extends CliIo {
+  out: () => string;
+  err: () => string;
+  /** Simulates Ctrl-C / SIGTERM. */
+  signal: (name: 'SIGINT' | 'SIGTERM') => void;
+}
+
+export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_CONFIG_NOSYSTEM: '1',
+    ...extra,
+  };
+}
+
+export function captureIo(cwd: string, env: NodeJS.ProcessEnv = testEnv()): CapturedIo {
+  let out = '';
+  let err = '';
+  const emitter = new EventEmitter();
+  return {
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: (t) => {
+      err += t;
+    },
+    env,
+    cwd,
+    isTTY: false,
+    signals: {
+      on: (s, l) => emitter.on(s, l),
+      off: (s, l) => emitter.off(s, l),
+    },
+    out: () => out,
+    err: () => err,
+    signal: (name) => emitter.emit(name),
+  };
+}
+
+export async function cli(io: CliIo, ...argv: string[]): Promise<number> {
+  return runCli(argv, io);
+}
