@@ -300,7 +300,12 @@ async function ensurePr(
     existing,
   );
   for (const warning of ensured.warnings) deps.store.logEvent(config.run.id, task.id, 'warn', warning);
-  deps.store.updateTask(task.id, { prNumber: ensured.pr.number, prUrl: ensured.pr.url, prState: ensured.pr.draft ? 'draft' : ensured.pr.state });
+  deps.store.updateTask(task.id, {
+    prNumber: ensured.pr.number,
+    prUrl: ensured.pr.url,
+    prState: ensured.pr.state,
+    prDraft: ensured.pr.draft,
+  });
   return { action: ensured.action, url: ensured.pr.url };
 }
 

@@ -67,6 +67,13 @@ interface TaskRow {
   pr_number: number | null;
   pr_url: string | null;
   pr_state: string | null;
+  pr_draft: number | null;
+  pr_checks: TaskRecord['prChecks'];
+  pr_review: TaskRecord['prReview'];
+  pr_merged_at: number | null;
+  pr_refreshed_at: number | null;
+  sandbox_seconds: number;
+  cost_usd: number;
   log_path: string | null;
   started_at: number | null;
   finished_at: number | null;
@@ -88,6 +95,13 @@ const PATCH_COLUMNS: Record<keyof TaskPatch, string> = {
   prNumber: 'pr_number',
   prUrl: 'pr_url',
   prState: 'pr_state',
+  prDraft: 'pr_draft',
+  prChecks: 'pr_checks',
+  prReview: 'pr_review',
+  prMergedAt: 'pr_merged_at',
+  prRefreshedAt: 'pr_refreshed_at',
+  sandboxSeconds: 'sandbox_seconds',
+  costUsd: 'cost_usd',
   logPath: 'log_path',
   errorMessage: 'error_message',
 };
@@ -389,6 +403,13 @@ function toTask(row: TaskRow): TaskRecord {
     prNumber: row.pr_number,
     prUrl: row.pr_url,
     prState: row.pr_state,
+    prDraft: row.pr_draft === null ? null : row.pr_draft === 1,
+    prChecks: row.pr_checks,
+    prReview: row.pr_review,
+    prMergedAt: row.pr_merged_at,
+    prRefreshedAt: row.pr_refreshed_at,
+    sandboxSeconds: row.sandbox_seconds,
+    costUsd: row.cost_usd,
     logPath: row.log_path,
     startedAt: row.started_at,
     finishedAt: row.finished_at,

@@ -56,7 +56,18 @@ export interface TaskRecord {
   pushed: boolean;
   prNumber: number | null;
   prUrl: string | null;
+  /** 'open' | 'closed' | 'merged' (draft is `prDraft`). */
   prState: string | null;
+  prDraft: boolean | null;
+  prChecks: 'success' | 'failure' | 'pending' | null;
+  prReview: 'approved' | 'changes-requested' | 'review-required' | null;
+  prMergedAt: number | null;
+  /** When `status --refresh` last read the PR. */
+  prRefreshedAt: number | null;
+  /** Sandbox time used by this repo (all attempts and candidates). */
+  sandboxSeconds: number;
+  /** Estimated sandbox cost in USD (E2B). */
+  costUsd: number;
   logPath: string | null;
   startedAt: number | null;
   finishedAt: number | null;
@@ -81,6 +92,13 @@ export type TaskPatch = Partial<
     | 'prNumber'
     | 'prUrl'
     | 'prState'
+    | 'prDraft'
+    | 'prChecks'
+    | 'prReview'
+    | 'prMergedAt'
+    | 'prRefreshedAt'
+    | 'sandboxSeconds'
+    | 'costUsd'
     | 'logPath'
     | 'errorMessage'
   >
