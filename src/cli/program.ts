@@ -7,7 +7,10 @@ import { Command, CommanderError } from 'commander';
 import { FleetmodError, ManifestInvalid, SandboxUnavailable, UsageError, RunNotFound, StoreFailed } from '../domain/errors.js';
 import { registerDemo, PACKAGE_ROOT } from './commands/demo.js';
 import { registerReport } from './commands/report.js';
+import { registerResume } from './commands/resume.js';
+import { registerRetry } from './commands/retry.js';
 import { registerRun } from './commands/run.js';
+import { registerRuns } from './commands/runs.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -33,6 +36,9 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   registerValidate(program, io, setExit);
   registerReport(program, io, setExit);
   registerDemo(program, io, setExit);
+  registerResume(program, io, setExit);
+  registerRetry(program, io, setExit);
+  registerRuns(program, io, setExit);
   return program;
 }
 

@@ -101,7 +101,7 @@ async function stages(
 
   const baseSha = await stage('clone', async () => {
     await rm(workdir, { recursive: true, force: true });
-    await deps.limiters.git(repo, () => deps.git.clone(repo.url, workdir, base, auth ? { auth } : {}));
+    await deps.limiters.git(repo, () => deps.checkouts.checkout(repo, base, workdir, auth));
     const sha = await deps.git.headSha(workdir);
     deps.store.updateTask(task.id, { baseSha: sha });
     return sha;

@@ -132,6 +132,8 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     insertTask: db.prepare(`INSERT OR IGNORE INTO tasks (run_id, position, repo_key, repo_json, status, updated_at)
       VALUES (?, ?, ?, ?, 'pending', ?)`),
     listTasks: db.prepare('SELECT * FROM tasks WHERE run_id = ? ORDER BY position'),
+    countTasks: db.prepare(`SELECT CASE WHEN status = 'done' THEN outcome ELSE status END AS key, COUNT(*) AS n
+      FROM tasks WHERE run_id = ? GROUP BY key`),
     getTask: db.prepare('SELECT * FROM tasks WHERE id = ?'),
     startTask: db.prepare(`UPDATE tasks SET status = 'running', attempts = attempts + 1,
       started_at = COALESCE(started_at, ?), updated_at = ? WHERE id = ?`),
@@ -216,6 +218,11 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     },
 
     getTask,
+
+    countTasks(runId) {
+      const rows = statements.countTasks.all(runId) as { key: string; n: number }[];
+      return Object.fromEntries(rows.map((r) => [r.key, r.n]));
+    },
 
     startTask(taskId) {
       const at = now();

@@ -176,6 +176,8 @@ export interface RunStore {
 
   addTasks(runId: string, repos: readonly RepoRef[]): void;
   listTasks(runId: string): TaskRecord[];
+  /** Tasks of a run counted by outcome ('pending' and 'running' for unfinished ones). */
+  countTasks(runId: string): Record<string, number>;
   getTask(taskId: number): TaskRecord | undefined;
   startTask(taskId: number): TaskRecord;
   updateTask(taskId: number, patch: TaskPatch): void;

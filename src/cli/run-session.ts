@@ -1,0 +1,155 @@
+/**
+ * Executes a run from the CLI: secrets, sandbox check, journal, progress, signals (first Ctrl-C stops taking new
+ * repos and gives running ones a grace time, a second one aborts them), time window and deadline, then the
+ * summary and the exit code. Shared by `run`, `resume`, `retry` and `demo`.
+ */
+import { FAILED_OUTCOMES } from '../domain/outcome.js';
+import { SandboxUnavailable } from '../domain/errors.js';
+import type { RepoRef } from '../domain/repo.js';
+import type { Job } from '../manifest/job.js';
+import { createStageLimiters } from '../orchestrator/limiters.js';
+import { runJob, type RunJobResult, type RunSelection } from '../orchestrator/run-job.js';
+import { createAdmission, nextWindowOpening } from '../orchestrator/time-window.js';
+import { abortableSleep } from '../orchestrator/execute-task.js';
+import { loadRunData } from '../report/run-data.js';
+import { renderText } from '../report/render-text.js';
+import { summarize } from '../report/summarize.js';
+import type { RunStore } from '../store/types.js';
+import {
+  createCodeHosts,
+  createGit,
+  createProgress,
+  createRedactorFor,
+  createRepoCheckout,
+  createSandboxProvider,
+  openStore,
+  readSecrets,
+} from './compose.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { stateLocation } from './global-options.js';
+import type { CliIo } from './io.js';
+import { parseConcurrency, parseGrace, type ExecutionOptions } from './run-options.js';
+
+export interface SessionRequest {
+  job: Job;
+  /** Repos to journal (new run or new repos); empty when resuming a run whose tasks exist. */
+  repos: readonly RepoRef[];
+  selection: RunSelection;
+  dryRun: boolean;
+  /** How the user named the manifest, for hints. */
+  manifestLabel: string;
+  /** Runs before the batch, with the open journal (e.g. `retry` re-opens failed tasks). */
+  prepare?: (store: RunStore) => void;
+}
+
+export async function runSession(io: CliIo, request: SessionRequest, opts: ExecutionOptions): Promise<ExitCode> {
+  const { job } = request;
+  const location = stateLocation(io, opts);
+  const concurrency = parseConcurrency(opts.concurrency);
+  if (concurrency !== undefined) job.limits.concurrency = concurrency;
+  const graceMs = parseGrace(opts.grace);
+  const secrets = readSecrets(io, job);
+  const redactor = createRedactorFor(io, job);
+
+  const stop = new AbortController();
+  const abort = new AbortController();
+  const git = createGit(io, abort.signal);
+  const sandboxes = createSandboxProvider(job, io, git);
+  const check = await sandboxes.check();
+  if (!check.ok) throw new SandboxUnavailable(check.lines.join('; '), check.fix);
+
+  const store = openStore(location.dbPath, redactor);
+  const progress = createProgress(io, { json: Boolean(opts.json) });
+  let interrupts = 0;
+  let graceTimer: NodeJS.Timeout | undefined;
+  const onSignal = () => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      stop.abort();
+      graceTimer = setTimeout(() => {
+        progress.notice('warn', `grace time of ${opts.grace ?? '5m'} is over: aborting the repos still running`);
+        abort.abort();
+      }, graceMs);
+      graceTimer.unref();
+    } else {
+      progress.notice('warn', 'aborting the running repos now');
+      abort.abort();
+    }
+  };
+  io.signals.on('SIGINT', onSignal);
+  io.signals.on('SIGTERM', onSignal);
+  try {
+    request.prepare?.(store);
+    const startedAt = Date.now();
+    const admission =
+      job.limits.window || job.limits.deadline
+        ? createAdmission(
+            { ...(job.limits.window && { window: job.limits.window }), ...(job.limits.deadline && { deadline: job.limits.deadline }), startedAt },
+            Date.now,
+          )
+        : undefined;
+    if (opts.wait && job.limits.window && admission?.()) {
+      const opens = nextWindowOpening(job.limits.window, Date.now());
+      if (opens !== null) {
+        progress.notice('info', `waiting for the time window to open at ${new Date(opens).toISOString()} (Ctrl-C to stop)`);
+        await abortableSleep(opens - Date.now(), stop.signal).catch(() => undefined);
+      }
+    }
+    const result = await runJob(
+      {
+        store,
+        git,
+        checkouts: createRepoCheckout(io, git, opts),
+        sandboxes,
+        codeHosts: createCodeHosts(job, io, git),
+        limiters: createStageLimiters({
+          gitPerHost: job.limits.clone,
+          sandboxes: job.limits.sandboxes ?? job.limits.concurrency,
+          ...(job.limits.sandboxRate && { sandboxRate: job.limits.sandboxRate }),
+        }),
+        progress,
+        redactor,
+        now: Date.now,
+      },
+      {
+        job,
+        repos: request.repos,
+        selection: request.selection,
+        dryRun: request.dryRun,
+        stateDir: location.stateDir,
+        secrets,
+        keepWorkdirs: Boolean(opts.keepWorkdirs),
+        stopSignal: stop.signal,
+        abortSignal: abort.signal,
+        ...(admission && { admission }),
+      },
+    );
+    progress.close();
+    if (!opts.json) printSummary(io, store, result, request.manifestLabel);
+    if (interrupts > 0 && result.status !== 'finished') return EXIT.interrupted;
+    const failed = store.listTasks(result.run.id).some((t) => t.outcome && FAILED_OUTCOMES.includes(t.outcome));
+    return failed ? EXIT.repoFailures : EXIT.ok;
+  } finally {
+    if (graceTimer) clearTimeout(graceTimer);
+    io.signals.off('SIGINT', onSignal);
+    io.signals.off('SIGTERM', onSignal);
+    progress.close();
+    store.close();
+  }
+}
+
+function printSummary(io: CliIo, store: RunStore, result: RunJobResult, manifestLabel: string): void {
+  const data = loadRunData(store, result.run.id);
+  if (!data) return;
+  io.stdout('\n');
+  if (result.resumed && result.processed === 0 && result.alreadyDone > 0 && result.status === 'finished') {
+    io.stdout(`All ${result.alreadyDone} repos were already done in run ${result.run.id}; nothing was run again.\n`);
+    io.stdout(`(fleetmod run --new ${manifestLabel} starts a fresh run; fleetmod retry ${result.run.id} --failed re-runs failures)\n\n`);
+  } else if (result.resumed && result.alreadyDone > 0) {
+    io.stdout(`Resumed run ${result.run.id}: ${result.alreadyDone} repos were already done and not run again; ${result.processed} run now.\n\n`);
+  }
+  io.stdout(renderText(summarize(data)));
+  if (result.status === 'paused') {
+    io.stdout(`\nThe run is paused (${result.statusReason}); ${result.counts.pending ?? 0} repos left. Continue with: fleetmod resume ${result.run.id}\n`);
+  }
+}
