@@ -29,6 +29,9 @@ const FALLBACK_KILL_MS = 500;
 
 export function spawnBwrap(options: SpawnBwrapOptions): Promise<ExecResult> {
   const started = performance.now();
+  if (options.signal?.aborted) {
+    return Promise.resolve({ exitCode: null, stdout: '', stderr: '', truncated: false, timedOut: false, durationMs: 0, killedBy: 'aborted' });
+  }
   const extra = options.extraFds ?? [];
   const child = spawn(options.binary, ['--args', '3', '--', ...options.command], {
     stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', ...extra.map(() => 'pipe' as const)],
@@ -53,7 +56,11 @@ export function spawnBwrap(options: SpawnBwrapOptions): Promise<ExecResult> {
   infoPipe.on('data', (chunk: string) => {
     info += chunk;
     const match = /"child-pid"\s*:\s*(\d+)/.exec(info);
-    if (match) initPid = Number(match[1]);
+    if (match && initPid === undefined) {
+      initPid = Number(match[1]);
+      // A kill requested before the pid was known is carried out now.
+      if (killedBy) killInit();
+    }
   });
   infoPipe.on('error', () => undefined);
 
@@ -72,17 +79,21 @@ export function spawnBwrap(options: SpawnBwrapOptions): Promise<ExecResult> {
 
   let killedBy: string | undefined;
   let fallback: NodeJS.Timeout | undefined;
+  const killInit = () => {
+    if (initPid === undefined) return;
+    try {
+      process.kill(initPid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
   const killTree = (reason: string) => {
     if (killedBy) return;
     killedBy = reason;
-    if (initPid !== undefined) {
-      try {
-        process.kill(initPid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    fallback = setTimeout(() => child.kill('SIGKILL'), initPid === undefined ? 0 : FALLBACK_KILL_MS);
+    // Killing bwrap itself first could orphan a sandbox that has not armed --die-with-parent yet; the init pid
+    // (from --info-fd) is killed as soon as it is known, and bwrap only as a late fallback.
+    killInit();
+    fallback = setTimeout(() => child.kill('SIGKILL'), FALLBACK_KILL_MS);
   };
 
   const timer = setTimeout(() => killTree('timeout'), Math.max(1, options.timeoutMs));
