@@ -6,6 +6,7 @@ import type { Stage } from '../domain/stage.js';
 import type { Redactor } from '../util/redact.js';
 import type { Db } from './db.js';
 import type {
+  CandidateRecord,
   EventLevel,
   NewRun,
   RunRecord,
@@ -151,6 +152,10 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
       @exitCode, @durationMs, @stdout, @stderr, @truncated, @at)`),
     listStepResults: db.prepare('SELECT * FROM step_results WHERE task_id = ? ORDER BY id'),
     listStageEvents: db.prepare('SELECT * FROM stage_events WHERE task_id = ? ORDER BY id'),
+    candidate: db.prepare(`INSERT INTO candidates (task_id, attempt, position, name, status, score, diff, files_changed,
+      insertions, deletions, sandbox_seconds, duration_ms, detail, chosen, at) VALUES (@taskId, @attempt, @position, @name,
+      @status, @score, @diff, @filesChanged, @insertions, @deletions, @sandboxSeconds, @durationMs, @detail, @chosen, @at)`),
+    listCandidates: db.prepare('SELECT * FROM candidates WHERE task_id = ? ORDER BY attempt, position'),
     event: db.prepare('INSERT INTO task_events (run_id, task_id, at, level, message) VALUES (?, ?, ?, ?, ?)'),
     listEvents: db.prepare('SELECT * FROM task_events WHERE task_id = ? ORDER BY id'),
   };
@@ -338,6 +343,30 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
         at: row.at as number,
         durationMs: row.duration_ms as number | null,
         detail: row.detail as string | null,
+      }));
+    },
+
+    addCandidate(c: CandidateRecord) {
+      statements.candidate.run({ ...c, diff: clean(c.diff) ?? '', detail: clean(c.detail), chosen: c.chosen ? 1 : 0 });
+    },
+
+    listCandidates(taskId): CandidateRecord[] {
+      return (statements.listCandidates.all(taskId) as Record<string, unknown>[]).map((row) => ({
+        taskId: row.task_id as number,
+        attempt: row.attempt as number,
+        position: row.position as number,
+        name: row.name as string,
+        status: row.status as CandidateRecord['status'],
+        score: row.score as number | null,
+        diff: row.diff as string,
+        filesChanged: row.files_changed as number,
+        insertions: row.insertions as number,
+        deletions: row.deletions as number,
+        sandboxSeconds: row.sandbox_seconds as number,
+        durationMs: row.duration_ms as number,
+        detail: row.detail as string | null,
+        chosen: row.chosen === 1,
+        at: row.at as number,
       }));
     },
 

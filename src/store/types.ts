@@ -137,6 +137,28 @@ export interface StepResultRecord {
   at: number;
 }
 
+export type CandidateStatus = 'passed' | 'step-failed' | 'verify-failed' | 'score-failed' | 'error' | 'cancelled';
+
+/** One candidate solution tried for a repository (best of N). */
+export interface CandidateRecord {
+  taskId: number;
+  attempt: number;
+  position: number;
+  name: string;
+  status: CandidateStatus;
+  score: number | null;
+  diff: string;
+  filesChanged: number;
+  insertions: number;
+  deletions: number;
+  sandboxSeconds: number;
+  durationMs: number;
+  /** Why it failed, or what the selection said about it. */
+  detail: string | null;
+  chosen: boolean;
+  at: number;
+}
+
 export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface TaskEvent {
@@ -195,6 +217,9 @@ export interface RunStore {
   addStepResult(result: StepResultRecord): void;
   listStepResults(taskId: number): StepResultRecord[];
   listStageEvents(taskId: number): StageEvent[];
+  addCandidate(candidate: CandidateRecord): void;
+  /** Candidates of a task, latest attempt last. */
+  listCandidates(taskId: number): CandidateRecord[];
   logEvent(runId: string, taskId: number | null, level: EventLevel, message: string): void;
   listEvents(taskId: number): TaskEvent[];
 
