@@ -348,6 +348,33 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
       }));
     },
 
+    listRunStageEvents(runId) {
+      const rows = db
+        .prepare(`SELECT e.* FROM stage_events e JOIN tasks t ON t.id = e.task_id WHERE t.run_id = ? ORDER BY e.task_id, e.id`)
+        .all(runId) as Record<string, unknown>[];
+      return rows.map(toStageEvent);
+    },
+
+    listRunStepResults(runId, options = {}) {
+      const cut = options.outputChars;
+      const output = (column: string) =>
+        cut === undefined ? `s.${column}` : `CASE WHEN length(s.${column}) > @cut THEN substr(s.${column}, -@cut) ELSE s.${column} END AS ${column}`;
+      const rows = db
+        .prepare(`SELECT s.task_id, s.attempt, s.candidate, s.kind, s.name, s.outcome, s.exit_code, s.duration_ms,
+          ${output('stdout')}, ${output('stderr')}, s.truncated, s.at
+          FROM step_results s JOIN tasks t ON t.id = s.task_id WHERE t.run_id = @runId ORDER BY s.task_id, s.id`)
+        .all({ runId, ...(cut !== undefined && { cut: Math.max(1, Math.floor(cut)) }) }) as Record<string, unknown>[];
+      return rows.map(toStepResult);
+    },
+
+    previousRun(run) {
+      const row = db
+        .prepare(`SELECT * FROM runs WHERE job_name = ? AND id != ? AND (created_at < ? OR (created_at = ? AND id < ?))
+          ORDER BY created_at DESC, id DESC LIMIT 1`)
+        .get(run.jobName, run.id, run.createdAt, run.createdAt, run.id) as RunRow | undefined;
+      return row ? toRun(row) : undefined;
+    },
+
     close() {
       db.close();
     },
@@ -414,5 +441,33 @@ function toTask(row: TaskRow): TaskRecord {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     updatedAt: row.updated_at,
+  };
+}
+
+function toStageEvent(row: Record<string, unknown>): StageEvent {
+  return {
+    taskId: row.task_id as number,
+    stage: row.stage as Stage,
+    state: row.state as StageState,
+    at: row.at as number,
+    durationMs: row.duration_ms as number | null,
+    detail: row.detail as string | null,
+  };
+}
+
+function toStepResult(row: Record<string, unknown>): StepResultRecord {
+  return {
+    taskId: row.task_id as number,
+    attempt: row.attempt as number,
+    candidate: row.candidate as string,
+    kind: row.kind as StepResultRecord['kind'],
+    name: row.name as string,
+    outcome: row.outcome as StepResultRecord['outcome'],
+    exitCode: row.exit_code as number | null,
+    durationMs: row.duration_ms as number,
+    stdout: row.stdout as string,
+    stderr: row.stderr as string,
+    truncated: row.truncated === 1,
+    at: row.at as number,
   };
 }

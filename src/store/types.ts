@@ -193,6 +193,15 @@ export interface RunStore {
   addStepResult(result: StepResultRecord): void;
   listStepResults(taskId: number): StepResultRecord[];
   listStageEvents(taskId: number): StageEvent[];
+  /** Every stage event of a run in one query (reports), ordered by task then time. */
+  listRunStageEvents(runId: string): StageEvent[];
+  /**
+   * Every step result of a run in one query (reports). With `outputChars`, stdout and stderr are cut to their last
+   * that many characters inside SQLite, so a report over thousands of repos does not read every byte of output.
+   */
+  listRunStepResults(runId: string, options?: { outputChars?: number }): StepResultRecord[];
+  /** The run of the same job created just before this one, if any (the report compares against it). */
+  previousRun(run: Pick<RunRecord, 'id' | 'jobName' | 'createdAt'>): RunRecord | undefined;
   logEvent(runId: string, taskId: number | null, level: EventLevel, message: string): void;
   listEvents(taskId: number): TaskEvent[];
 

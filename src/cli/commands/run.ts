@@ -1,7 +1,7 @@
 /** `fleetmod run JOB.yaml`: validate, resolve repos, check the sandbox, run (or resume) the batch, report. */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { SandboxUnavailable, UsageError } from '../../domain/errors.js';
+import { SandboxUnavailable, UsageError, errorMessage } from '../../domain/errors.js';
 import { FAILED_OUTCOMES } from '../../domain/outcome.js';
 import { formatDiagnostic } from '../../manifest/diagnostics.js';
 import { loadJobOrThrow } from '../../manifest/load.js';
@@ -12,6 +12,8 @@ import { runJob, type RunSelection } from '../../orchestrator/run-job.js';
 import { loadRunData } from '../../report/run-data.js';
 import { renderText } from '../../report/render-text.js';
 import { summarize } from '../../report/summarize.js';
+import type { Report } from '../../report/model.js';
+import { writeRunReports } from '../../report/write-reports.js';
 import { createCodeHosts, createGit, createProgress, createRedactorFor, createSandboxProvider, openStore, readSecrets } from '../compose.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { addStateOptions, stateLocation } from '../global-options.js';
@@ -106,8 +108,9 @@ export async function runCommand(io: CliIo, file: string, opts: RunCommandOption
       },
     );
     progress.close();
-    const data = loadRunData(store, result.run.id);
-    if (!opts.json && data) {
+    const data = loadRunData(store, result.run.id, { now: Date.now() });
+    const report = data ? summarize(data) : undefined;
+    if (!opts.json && report) {
       io.stdout('\n');
       if (result.resumed && result.processed === 0 && result.alreadyDone > 0 && result.status === 'finished') {
         io.stdout(`All ${result.alreadyDone} repos were already done in run ${result.run.id}; nothing was run again.\n`);
@@ -115,8 +118,9 @@ export async function runCommand(io: CliIo, file: string, opts: RunCommandOption
       } else if (result.resumed && result.alreadyDone > 0) {
         io.stdout(`Resumed run ${result.run.id}: ${result.alreadyDone} repos were already done and not run again; ${result.processed} run now.\n\n`);
       }
-      io.stdout(renderText(summarize(data)));
+      io.stdout(renderText(report));
     }
+    if (report) await writeReports(io, report, Boolean(opts.json));
     if (interrupts > 0 && result.status !== 'finished') return EXIT.interrupted;
     const failed = store.listTasks(result.run.id).some((t) => t.outcome && FAILED_OUTCOMES.includes(t.outcome));
     return failed ? EXIT.repoFailures : EXIT.ok;
@@ -125,5 +129,16 @@ export async function runCommand(io: CliIo, file: string, opts: RunCommandOption
     io.signals.off('SIGTERM', onSignal);
     progress.close();
     store.close();
+  }
+}
+
+/** The HTML and JSON reports go into the run's folder; failing to write them never changes the run's exit code. */
+async function writeReports(io: CliIo, report: Report, json: boolean): Promise<void> {
+  try {
+    const files = await writeRunReports(report, report.run.runDir);
+    if (json) io.stdout(`${JSON.stringify({ event: 'reports-written', at: Date.now(), ...files })}\n`);
+    else io.stdout(`\nReports: ${files.html}\n         ${files.json}\n`);
+  } catch (err) {
+    io.stderr(`fleetmod: could not write the reports into ${report.run.runDir}: ${errorMessage(err)}\n`);
   }
 }
