@@ -31,7 +31,7 @@ export function diffBudget(limits: DiffLimits = {}): DiffBudget {
       }
       const cut = lines.length - shown.length;
       const note = cut > 0 ? `<p class="sub">${cut} more lines not shown. ${escapeHtml(moreHint)}</p>` : '';
-      return `<pre class="diff">${html.join('')}</pre>${note}`;
+      return `<pre class="diff"><code>${html.join('')}</code></pre>${note}`;
     },
   };
 }

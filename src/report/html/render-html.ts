@@ -64,6 +64,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   out.push(`<div>${outcomeChart(counts, report.headline.total)}</div></section>`);
   const hint = resumeHint(report);
   if (hint) out.push(`<p>${e(hint)}</p>`);
+  out.push(`<nav class="sections">${sectionLinks(report).map(([id, label]) => `<a href="#${id}">${e(label)}</a>`).join(' · ')}</nav>`);
 
   renderFailures(report, out);
   renderPullRequests(report, out);
@@ -75,6 +76,17 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   out.push(`<footer>Generated ${e(formatTime(report.generatedAt))} by fleetmod from the run journal. Details of one repo: <code>fleetmod show ${e(run.id)} REPO --diff --log</code></footer>`);
   out.push(`</main><script>${SCRIPT}</script></body></html>`);
   return `${out.join('\n')}\n`;
+}
+
+function sectionLinks(report: Report): [string, string][] {
+  const links: [string, string][] = [];
+  if (report.failureGroups.length > 0) links.push(['failures', 'Failures']);
+  if (report.pullRequests.length > 0) links.push(['pull-requests', 'Pull requests']);
+  if (report.comparison) links.push(['since', 'Since the previous run']);
+  if (report.stageStats.length > 0) links.push(['timings', 'Stage durations']);
+  if (report.skipGroups.length > 0) links.push(['skipped', 'Skipped']);
+  links.push(['repositories', 'All repositories']);
+  return links;
 }
 
 function repoDetails(report: Report, repo: RepoEntry, budget: DiffBudget): string {

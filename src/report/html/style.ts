@@ -36,7 +36,7 @@ th[aria-sort=ascending] button::after{content:" \\2191"}th[aria-sort=descending]
 .sub{color:var(--muted);font-size:12px;word-break:break-word}
 details>summary{cursor:pointer;color:#0969da}
 pre{background:var(--soft);border:1px solid var(--line);border-radius:6px;padding:8px;overflow:auto;max-height:420px;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:pre;margin:6px 0}
-pre.diff span{display:block}pre.diff .a{background:var(--add)}pre.diff .d{background:var(--del)}pre.diff .h{background:var(--hunk)}pre.diff .m{font-weight:600}
+pre.diff code{display:inline-block;min-width:100%;font-size:inherit;word-break:normal}pre.diff span{display:block}pre.diff .a{background:var(--add)}pre.diff .d{background:var(--del)}pre.diff .h{background:var(--hunk)}pre.diff .m{font-weight:600}
 .controls{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:8px 0}
 .controls input,.controls select{font:inherit;padding:6px 8px;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg)}
 .controls input{flex:1 1 240px}
@@ -44,15 +44,17 @@ pre.diff span{display:block}pre.diff .a{background:var(--add)}pre.diff .d{backgr
 .group>summary{color:var(--fg);font-weight:600}
 .group ul{margin:6px 0;padding-left:20px}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em;word-break:break-all}
+nav.sections{margin:12px 0;font-size:14px}
 footer{margin:32px 0 8px;color:var(--muted);font-size:12px}
 @media (max-width:700px){
   main{padding:10px}
   table.data thead{display:block}table.data thead tr{display:flex;flex-wrap:wrap;gap:4px 12px}
   table.data thead th{position:static;border:0;padding:2px 0;background:none}
-  table.data tbody,table.data tr,table.data td{display:block;width:100%}
+  table.data,table.data tbody,table.data tr,table.data td{display:block;width:100%}
   table.data tbody tr{border:1px solid var(--line);border-radius:6px;margin:8px 0;padding:4px 0}
   table.data td{border:0;padding:3px 10px}
   table.data td.num{text-align:left}
   table.data td[data-label]::before{content:attr(data-label) ": ";color:var(--muted);font-size:12px}
+  table.data td[data-label="#"]{display:none}table.data td[data-label=Details]::before{content:none}
 }
 `;
