@@ -25,6 +25,9 @@ export interface MarkdownOptions {
   listLimit?: number;
 }
 
+/** Characters of failure groups before the rest are left to the HTML report (GitHub comments stop at 65,536). */
+const FAILURES_BUDGET = 30_000;
+
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const limit = options.listLimit ?? 50;
   const { run } = report;
@@ -46,7 +49,13 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
 
   if (report.failureGroups.length > 0) {
     out.push('', `### Failures (${plural(report.failureGroups.length, 'group')})`);
+    let shownGroups = 0;
+    let size = 0;
     for (const g of report.failureGroups.slice(0, limit)) {
+      // Many distinct failures must not push the comment past GitHub's limit; the rest is in the HTML report.
+      if (size > FAILURES_BUDGET) break;
+      shownGroups += 1;
+      const before = out.length;
       const classes = g.outcome === 'failed' ? `, ${g.permanent} permanent, ${g.transient} transient` : '';
       out.push('', `**${g.repos.length} × ${markdownText(g.example)}** (${g.outcome}${classes})`, '');
       out.push(`<details><summary>${g.repos.length === 1 ? 'Repo' : 'Repos'}${extraExcerpt(g.excerpt, g.example) ? ' and log excerpt' : ''}</summary>`, '');
@@ -55,8 +64,9 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
       const excerpt = extraExcerpt(g.excerpt, g.example);
       if (excerpt) out.push('', markdownFence(excerpt, 'text'));
       out.push('', '</details>');
+      for (let i = before; i < out.length; i += 1) size += (out[i] as string).length + 1;
     }
-    more(report.failureGroups.length, Math.min(limit, report.failureGroups.length));
+    more(report.failureGroups.length, shownGroups);
   }
 
   if (report.pullRequests.length > 0) {

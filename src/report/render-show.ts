@@ -35,11 +35,11 @@ export function renderShow({ run, repo, steps, events }: ShowInput): string {
   if (repo.sandboxSeconds > 0 || repo.costUsd > 0) out.push(`sandbox:  ${formatDuration(repo.sandboxSeconds * 1000)}, estimated ${formatCost(repo.costUsd)}`);
 
   if (repo.stages.length > 0) {
-    out.push('', 'Stages (UTC):');
+    out.push('', 'Stages (start, UTC):');
     for (const st of repo.stages) {
       if (st.state === 'started') continue;
       const took = st.durationMs !== null ? formatDuration(st.durationMs) : '';
-      out.push(`  ${formatClock(st.at)}  ${st.stage.padEnd(8)} ${st.state.padEnd(10)} ${took.padStart(7)}${st.detail ? `  ${s(firstLine(st.detail))}` : ''}`);
+      out.push(`  ${formatClock(st.at - (st.durationMs ?? 0))}  ${st.stage.padEnd(8)} ${st.state.padEnd(10)} ${took.padStart(7)}${st.detail ? `  ${s(firstLine(st.detail))}` : ''}`);
     }
     const open = openStage(repo);
     if (open) out.push(`  ${formatClock(open.at)}  ${open.stage.padEnd(8)} running`);

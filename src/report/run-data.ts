@@ -7,8 +7,12 @@ import type { RunRecord, RunStore, StageEvent, StepResultRecord, TaskRecord } fr
 export interface RunData {
   run: RunRecord;
   tasks: TaskRecord[];
+  /** Ended stages of every task, plus the "started" events of tasks still running. */
   stageEvents: StageEvent[];
-  /** Step results with stdout/stderr cut to their tail (`EXCERPT_SOURCE_CHARS`): the report shows excerpts only. */
+  /**
+   * Step results; stdout/stderr only of failed commands and cut to their tail (`EXCERPT_SOURCE_CHARS`): the report
+   * shows excerpts of failures only.
+   */
   stepResults: StepResultRecord[];
   /** The previous run of the same job, for "newly failing / newly fixed / PRs merged since". */
   previous: { run: RunRecord; tasks: TaskRecord[] } | null;
@@ -33,8 +37,8 @@ export function loadRunData(store: RunStore, runId: string, options: LoadOptions
   return {
     run,
     tasks: store.listTasks(runId),
-    stageEvents: store.listRunStageEvents(runId),
-    stepResults: store.listRunStepResults(runId, { outputChars: EXCERPT_SOURCE_CHARS }),
+    stageEvents: store.listRunStageEvents(runId, { startedOnlyWhileRunning: true }),
+    stepResults: store.listRunStepResults(runId, { outputChars: EXCERPT_SOURCE_CHARS, outputOnlyOfFailures: true }),
     previous: previousRun ? { run: previousRun, tasks: store.listTasks(previousRun.id) } : null,
     generatedAt: options.now,
   };

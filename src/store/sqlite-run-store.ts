@@ -348,23 +348,46 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
       }));
     },
 
-    listRunStageEvents(runId) {
+    listRunStageEvents(runId, options = {}) {
+      // A "started" event only matters while its stage is open, i.e. for a task still running; skipping the others
+      // halves what a report of a finished run reads.
+      const startedFilter = options.startedOnlyWhileRunning ? `AND (e.state != 'started' OR t.status = 'running')` : '';
       const rows = db
-        .prepare(`SELECT e.* FROM stage_events e JOIN tasks t ON t.id = e.task_id WHERE t.run_id = ? ORDER BY e.task_id, e.id`)
-        .all(runId) as Record<string, unknown>[];
-      return rows.map(toStageEvent);
+        .prepare(`SELECT e.task_id, e.stage, e.state, e.at, e.duration_ms, e.detail FROM stage_events e
+          JOIN tasks t ON t.id = e.task_id WHERE t.run_id = ? ${startedFilter} ORDER BY e.task_id, e.id`)
+        .raw()
+        .all(runId) as [number, Stage, StageState, number, number | null, string | null][];
+      return rows.map(([taskId, stage, state, at, durationMs, detail]) => ({ taskId, stage, state, at, durationMs, detail }));
     },
 
     listRunStepResults(runId, options = {}) {
       const cut = options.outputChars;
+      const tail = (column: string) =>
+        cut === undefined ? `s.${column}` : `CASE WHEN length(s.${column}) > @cut THEN substr(s.${column}, -@cut) ELSE s.${column} END`;
       const output = (column: string) =>
-        cut === undefined ? `s.${column}` : `CASE WHEN length(s.${column}) > @cut THEN substr(s.${column}, -@cut) ELSE s.${column} END AS ${column}`;
+        options.outputOnlyOfFailures
+          ? `CASE WHEN s.outcome IN ('failure', 'timeout') THEN ${tail(column)} ELSE '' END AS ${column}`
+          : `${tail(column)} AS ${column}`;
       const rows = db
         .prepare(`SELECT s.task_id, s.attempt, s.candidate, s.kind, s.name, s.outcome, s.exit_code, s.duration_ms,
           ${output('stdout')}, ${output('stderr')}, s.truncated, s.at
           FROM step_results s JOIN tasks t ON t.id = s.task_id WHERE t.run_id = @runId ORDER BY s.task_id, s.id`)
-        .all({ runId, ...(cut !== undefined && { cut: Math.max(1, Math.floor(cut)) }) }) as Record<string, unknown>[];
-      return rows.map(toStepResult);
+        .raw()
+        .all({ runId, ...(cut !== undefined && { cut: Math.max(1, Math.floor(cut)) }) }) as StepResultRow[];
+      return rows.map(([taskId, attempt, candidate, kind, name, outcome, exitCode, durationMs, stdout, stderr, truncated, at]) => ({
+        taskId,
+        attempt,
+        candidate,
+        kind,
+        name,
+        outcome,
+        exitCode,
+        durationMs,
+        stdout,
+        stderr,
+        truncated: truncated === 1,
+        at,
+      }));
     },
 
     previousRun(run) {
@@ -444,30 +467,18 @@ function toTask(row: TaskRow): TaskRecord {
   };
 }
 
-function toStageEvent(row: Record<string, unknown>): StageEvent {
-  return {
-    taskId: row.task_id as number,
-    stage: row.stage as Stage,
-    state: row.state as StageState,
-    at: row.at as number,
-    durationMs: row.duration_ms as number | null,
-    detail: row.detail as string | null,
-  };
-}
-
-function toStepResult(row: Record<string, unknown>): StepResultRecord {
-  return {
-    taskId: row.task_id as number,
-    attempt: row.attempt as number,
-    candidate: row.candidate as string,
-    kind: row.kind as StepResultRecord['kind'],
-    name: row.name as string,
-    outcome: row.outcome as StepResultRecord['outcome'],
-    exitCode: row.exit_code as number | null,
-    durationMs: row.duration_ms as number,
-    stdout: row.stdout as string,
-    stderr: row.stderr as string,
-    truncated: row.truncated === 1,
-    at: row.at as number,
-  };
-}
+/** A step_results row as `.raw()` returns it, in the column order of listRunStepResults' SELECT. */
+type StepResultRow = [
+  number,
+  number,
+  string,
+  StepResultRecord['kind'],
+  string,
+  StepResultRecord['outcome'],
+  number | null,
+  number,
+  string,
+  string,
+  number,
+  number,
+];

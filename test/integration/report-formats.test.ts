@@ -132,6 +132,31 @@ describe('JUnit XML', () => {
   });
 });
 
+describe('Markdown for a comment', () => {
+  it('stays under GitHub\'s 65,536-character comment limit with many distinct failures, pointing to the rest', async () => {
+    const dir = await tempDir();
+    const store = openRunStore(path.join(dir, 'many.db'), createRedactor());
+    store.createRun({ id: 'r-many', jobName: 'j', manifestPath: '/j.yaml', manifestHash: 'h', jobJson: '{}', provider: 'local', dryRun: false, runDir: '/r' });
+    const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet'];
+    store.addTasks('r-many', Array.from({ length: 300 }, (_, i) => ({ key: `o/r${i}`, url: `/r${i}`, kind: 'local' as const, owner: 'o', name: `r${i}`, display: `o/r${i}`, env: {} })));
+    for (const t of store.listTasks('r-many')) {
+      store.startTask(t.id);
+      const reason = `${words[t.position % 10]} ${words[Math.floor(t.position / 10) % 10]} ${words[Math.floor(t.position / 100) % 10]}`;
+      store.updateTask(t.id, { logPath: `/r/logs/${'x'.repeat(60)}-${t.position}.log` });
+      store.addStepResult({ taskId: t.id, attempt: 1, candidate: 'default', kind: 'step', name: 'go', outcome: 'failure', exitCode: 1, durationMs: 1, stdout: '', stderr: `${reason}\n`.repeat(40), truncated: false, at: 0 });
+      store.finishTask(t.id, { outcome: 'failed', errorClass: 'permanent', errorMessage: `step "go" exited with code 1: ${reason}` });
+    }
+    const report = summarize(loadRunData(store, 'r-many', { now: 0 })!);
+    store.close();
+
+    const markdown = renderMarkdown(report);
+
+    expect(report.failureGroups).toHaveLength(300);
+    expect(markdown.length).toBeLessThan(65_536);
+    expect(markdown).toMatch(/_… and \d+ more \(see the HTML or JSON report\)\._/);
+  });
+});
+
 describe('every format', () => {
   it('renders without the secret the store redacted, without raw terminal escapes, and with every repo', async () => {
     const report = await reportOf({ provider: 'e2b' });

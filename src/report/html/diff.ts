@@ -22,12 +22,14 @@ export function diffBudget(limits: DiffLimits = {}): DiffBudget {
   return {
     render(diff, moreHint) {
       if (charsLeft <= 0) return `<p class="sub">Diff not included: the page is full. ${escapeHtml(moreHint)}</p>`;
-      const lines = diff.replace(/\n$/, '').split('\n');
+      // Escaping keeps every newline and the first character of every line that is classified, so the whole
+      // diff is escaped once rather than line by line.
+      const lines = escapeHtml(diff.replace(/\n$/, '')).split('\n');
       const shown = lines.length > linesPerRepo ? lines.slice(0, linesPerRepo) : lines;
       const html: string[] = [];
       for (const line of shown) {
         charsLeft -= line.length + 1;
-        html.push(`<span${lineClass(line)}>${escapeHtml(line) || ' '}</span>`);
+        html.push(`<span${lineClass(line)}>${line || ' '}</span>`);
       }
       const cut = lines.length - shown.length;
       const note = cut > 0 ? `<p class="sub">${cut} more lines not shown. ${escapeHtml(moreHint)}</p>` : '';
