@@ -95,10 +95,11 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
 
   if (report.skipGroups.length > 0) {
     out.push('', '### Skipped', '');
-    for (const g of report.skipGroups) {
+    for (const g of report.skipGroups.slice(0, limit)) {
       const names = g.repos.slice(0, limit).map(name).join(', ');
       out.push(`- **${g.repos.length} × ${markdownText(g.reason)}**: ${names}${g.repos.length > limit ? `, … and ${g.repos.length - limit} more` : ''}`);
     }
+    more(report.skipGroups.length, Math.min(limit, report.skipGroups.length));
   }
 
   renderTimings(report, out, limit);

@@ -67,7 +67,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
 
   if (report.failureGroups.length > 0) {
     out.push('', `Failures (${plural(report.failureGroups.length, 'group')}, largest first):`);
-    for (const g of report.failureGroups) {
+    for (const g of report.failureGroups.slice(0, limit)) {
       const classes = g.outcome === 'failed' ? `, ${g.permanent} permanent, ${g.transient} transient` : '';
       out.push(`  ${g.repos.length} × ${stripControl(g.example)}   [${g.outcome}${classes}]`);
       const shown = g.repos.slice(0, Math.min(limit, 10));
@@ -76,14 +76,16 @@ export function renderText(report: Report, options: TextOptions = {}): string {
       const excerpt = extraExcerpt(g.excerpt, g.example);
       if (excerpt) for (const line of stripControl(excerpt).split('\n')) out.push(`      | ${line}`);
     }
+    if (report.failureGroups.length > limit) out.push(`  … and ${report.failureGroups.length - limit} more groups (fleetmod report --format html shows all)`);
   }
 
   if (report.skipGroups.length > 0) {
     out.push('', 'Skipped:');
-    for (const g of report.skipGroups) {
+    for (const g of report.skipGroups.slice(0, limit)) {
       const names = g.repos.slice(0, limit).map(name).join(', ');
       out.push(`  ${g.repos.length} × ${stripControl(g.reason)}: ${names}${g.repos.length > limit ? `, … and ${g.repos.length - limit} more` : ''}`);
     }
+    if (report.skipGroups.length > limit) out.push(`  … and ${report.skipGroups.length - limit} more reasons`);
   }
 
   if (report.stageStats.length > 0) {

@@ -6,8 +6,9 @@ import type { Outcome } from '../domain/outcome.js';
 import { STALE_HEARTBEAT_MS } from '../orchestrator/run-job.js';
 import type { StageEvent, StepResultRecord, TaskRecord } from '../store/types.js';
 import { compareRuns } from './compare.js';
+import { countHeadline } from './headline.js';
 import { errorSignature, failureExcerpt, groupFailures, groupSkips } from './failures.js';
-import type { Category, Headline, PrState, PullRequestInfo, RepoEntry, Report, RunInfo } from './model.js';
+import type { Category, PrState, PullRequestInfo, RepoEntry, Report, RunInfo } from './model.js';
 import { byTask, type RunData } from './run-data.js';
 import { activeTime, repoDuration, slowestRepos, stageStats } from './timings.js';
 
@@ -130,73 +131,4 @@ function pullRequest(t: TaskRecord): PullRequestInfo | null {
     mergedAt: t.prMergedAt,
     refreshedAt: t.prRefreshedAt,
   };
-}
-
-function countHeadline(repos: readonly RepoEntry[]): Headline {
-  const h: Headline = {
-    total: repos.length,
-    changedWithPr: 0,
-    prOpened: 0,
-    prUpdated: 0,
-    changedWithoutPr: 0,
-    pushed: 0,
-    dryRun: 0,
-    unchanged: 0,
-    prClosed: 0,
-    verifyFailed: 0,
-    failed: 0,
-    failedTransient: 0,
-    failedPermanent: 0,
-    editedByHuman: 0,
-    skipped: 0,
-    pending: 0,
-    running: 0,
-  };
-  for (const r of repos) {
-    if (r.status === 'running') h.running += 1;
-    switch (r.outcome) {
-      case null:
-        h.pending += 1;
-        break;
-      case 'pr-opened':
-        h.prOpened += 1;
-        h.changedWithPr += 1;
-        break;
-      case 'pr-updated':
-        h.prUpdated += 1;
-        h.changedWithPr += 1;
-        break;
-      case 'pushed':
-        h.pushed += 1;
-        h.changedWithoutPr += 1;
-        break;
-      case 'dry-run':
-        h.dryRun += 1;
-        h.changedWithoutPr += 1;
-        break;
-      case 'unchanged':
-        h.unchanged += 1;
-        break;
-      case 'pr-closed':
-        h.prClosed += 1;
-        h.unchanged += 1;
-        break;
-      case 'verify-failed':
-        h.verifyFailed += 1;
-        break;
-      case 'edited-by-human':
-        h.editedByHuman += 1;
-        h.failed += 1;
-        break;
-      case 'failed':
-        h.failed += 1;
-        if (r.errorClass === 'transient') h.failedTransient += 1;
-        else h.failedPermanent += 1;
-        break;
-      case 'skipped':
-        h.skipped += 1;
-        break;
-    }
-  }
-  return h;
 }

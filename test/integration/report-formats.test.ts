@@ -12,15 +12,15 @@ import { loadRunData } from '../../src/report/run-data.js';
 import { summarize } from '../../src/report/summarize.js';
 import { openRunStore } from '../../src/store/open-store.js';
 import { createRedactor } from '../../src/util/redact.js';
-import { buildReportFixture, CURRENT_RUN, PREVIOUS_RUN, type FixtureOptions } from '../support/report-fixture.js';
+import { buildReportFixture, CURRENT_RUN, PREVIOUS_RUN, T0, type FixtureOptions } from '../support/report-fixture.js';
 import { tempDir } from '../support/temp.js';
 import { findAll, parseXml } from '../support/xml.js';
 
 const SCHEMA_FILE = path.resolve(import.meta.dirname, '../../schema/report.schema.json');
 
-async function reportOf(options: FixtureOptions = {}, runId = CURRENT_RUN) {
+async function reportOf(options: FixtureOptions = {}, runId = CURRENT_RUN, now?: number) {
   const fixture = buildReportFixture(await tempDir(), options);
-  const data = loadRunData(fixture.store, runId, { now: fixture.now })!;
+  const data = loadRunData(fixture.store, runId, { now: now ?? fixture.now })!;
   fixture.store.close();
   return summarize(data);
 }
@@ -47,6 +47,8 @@ describe('JSON report', () => {
       renderJson(emptyReport),
     ].map((text) => JSON.parse(text) as unknown);
 
+    for (const format of REPORT_FORMATS) expect(renderReport(emptyReport, format).length, format).toBeGreaterThan(0);
+    expect(renderText(emptyReport)).toContain('dry run');
     for (const doc of documents) {
       const ok = validate(doc);
       expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);
@@ -193,6 +195,16 @@ describe('every format', () => {
     // The open stage counts up to "now": steps started at 02:01:36.1 and the report is made at 02:20.
     const slow = report.repos.find((r) => r.key === 'acme/slow')!;
     expect(slow.durationMs).toBe(200 + 1_500 + 400 + (report.generatedAt - slow.stages.at(-1)!.at));
+  });
+
+  it('a run in progress (fresh heartbeat) is reported as running, its open stage counted up to now', async () => {
+    const report = await reportOf({ crashed: true }, CURRENT_RUN, T0 + 125_000);
+    const text = renderText(report);
+
+    expect(report.run).toMatchObject({ status: 'running', stalled: false, durationMs: 125_000 });
+    expect(text).toMatch(/^running; 15 repos in 2m5s/m);
+    expect(text).not.toContain('no heartbeat');
+    expect(text).not.toContain('continue with');
   });
 
   it('HTML escapes names, errors, excerpts and diffs: nothing from the journal becomes markup', async () => {
