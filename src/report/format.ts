@@ -1,6 +1,6 @@
 /** Wording and number formats shared by the report's renderers (locale- and time-zone-independent). */
 import { formatDuration } from '../util/units.js';
-import type { Diffstat, Headline, PullRequestInfo, RepoEntry, Report } from './model.js';
+import { CATEGORY_LABELS, type Category, type Diffstat, type Headline, type PullRequestInfo, type RepoEntry, type Report } from './model.js';
 
 export { formatDuration };
 
@@ -68,21 +68,19 @@ export function statusLine(report: Report): string {
 
 export const HOST_WARNING = 'sandbox provider "host": steps ran WITHOUT ISOLATION, directly on this machine';
 
-/** Headline rows: label, count, detail (shared by text, Markdown and HTML). */
-export function headlineRows(h: Headline): [string, number, string | undefined][] {
-  return [
-    ['changed, PR opened/updated', h.changedWithPr, h.changedWithPr ? `${h.prOpened} opened, ${h.prUpdated} updated` : undefined],
-    ['changed, no PR', h.changedWithoutPr, h.changedWithoutPr ? `${h.pushed} pushed, ${h.dryRun} dry run` : undefined],
+/** Headline rows in the order every format shows them: category, label, count, detail. */
+export function headlineRows(h: Headline): { category: Category; label: string; count: number; detail: string | undefined }[] {
+  const failedDetail = `${h.failedPermanent} permanent, ${h.failedTransient} transient${h.editedByHuman ? `, ${h.editedByHuman} edited by a human` : ''}`;
+  const rows: [Category, number, string | undefined][] = [
+    ['changed-pr', h.changedWithPr, h.changedWithPr ? `${h.prOpened} opened, ${h.prUpdated} updated` : undefined],
+    ['changed', h.changedWithoutPr, h.changedWithoutPr ? `${h.pushed} pushed, ${h.dryRun} dry run` : undefined],
     ['unchanged', h.unchanged, h.prClosed ? `${plural(h.prClosed, 'stale PR')} closed` : undefined],
-    ['verify failed', h.verifyFailed, undefined],
-    [
-      'failed',
-      h.failed,
-      h.failed ? `${h.failedPermanent} permanent, ${h.failedTransient} transient${h.editedByHuman ? `, ${h.editedByHuman} edited by a human` : ''}` : undefined,
-    ],
+    ['verify-failed', h.verifyFailed, undefined],
+    ['failed', h.failed, h.failed ? failedDetail : undefined],
     ['skipped', h.skipped, undefined],
     ['pending', h.pending, h.running ? `${h.running} running now` : undefined],
   ];
+  return rows.map(([category, count, detail]) => ({ category, label: CATEGORY_LABELS[category], count, detail }));
 }
 
 /** How to continue a run that has repos left and nobody working on it, or null. */

@@ -44,7 +44,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     out.push('', `${sandboxUsageText(report.sandboxUsage)}.`);
   }
   out.push('', '| Result | Repos | |', '|---|---:|---|');
-  for (const [label, n, detail] of headlineRows(report.headline)) out.push(`| ${label} | ${n} | ${detail ?? ''} |`);
+  for (const { label, count, detail } of headlineRows(report.headline)) out.push(`| ${label} | ${count} | ${detail ?? ''} |`);
   out.push(`| **total** | **${report.headline.total}** | |`);
 
   if (report.failureGroups.length > 0) {

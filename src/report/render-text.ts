@@ -38,8 +38,8 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     out.push(sandboxUsageText(report.sandboxUsage));
   }
   out.push('');
-  for (const [label, n, detail] of headlineRows(report.headline)) {
-    out.push(`  ${label.padEnd(28)} ${String(n).padStart(5)}${detail ? `   (${detail})` : ''}`);
+  for (const { label, count, detail } of headlineRows(report.headline)) {
+    out.push(`  ${label.padEnd(28)} ${String(count).padStart(5)}${detail ? `   (${detail})` : ''}`);
   }
 
   const unpublished = report.repos.filter((r) => r.category === 'changed');

@@ -10,7 +10,7 @@ import { RunNotFound, UsageError } from '../../domain/errors.js';
 import { isReportFormat, renderReport, REPORT_FORMATS } from '../../report/render.js';
 import { loadRunData } from '../../report/run-data.js';
 import { summarize } from '../../report/summarize.js';
-import type { RunStore } from '../../store/types.js';
+import type { RunRecord, RunStore } from '../../store/types.js';
 import { createRedactorFor, openStore } from '../compose.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { addStateOptions, stateLocation } from '../global-options.js';
@@ -69,7 +69,7 @@ export function openJournal(io: CliIo, opts: { stateDir?: string; db?: string })
 }
 
 /** A run by id, or the latest run for no id or "latest". */
-export function findRun(store: RunStore, runId: string | undefined) {
+export function findRun(store: RunStore, runId: string | undefined): RunRecord {
   const latest = runId === undefined || runId === 'latest';
   const run = latest ? store.latestRun() : store.getRun(runId);
   if (run) return run;

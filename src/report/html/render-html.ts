@@ -31,8 +31,6 @@ export interface HtmlOptions {
   diffLimits?: DiffLimits;
 }
 
-const HEADLINE_CATEGORY: Category[] = ['changed-pr', 'changed', 'unchanged', 'verify-failed', 'failed', 'skipped', 'pending'];
-
 export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   const { run } = report;
   const e = escapeHtml;
@@ -51,12 +49,11 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   }
 
   out.push('<section class="overview"><table class="headline"><tbody>');
-  headlineRows(report.headline).forEach(([label, n, detail], i) => {
-    const category = HEADLINE_CATEGORY[i] as Category;
+  for (const { category, label, count, detail } of headlineRows(report.headline)) {
     out.push(
-      `<tr><td><button type="button" data-show-category="${category}"><span class="dot" style="background:${CATEGORY_COLORS[category]}"></span>${e(label)}</button>${detail ? `<div class="sub">${e(detail)}</div>` : ''}</td><td class="n">${n}</td></tr>`,
+      `<tr><td><button type="button" data-show-category="${category}"><span class="dot" style="background:${CATEGORY_COLORS[category]}"></span>${e(label)}</button>${detail ? `<div class="sub">${e(detail)}</div>` : ''}</td><td class="n">${count}</td></tr>`,
     );
-  });
+  }
   out.push(`<tr><td><button type="button" data-show-category="">total</button></td><td class="n">${report.headline.total}</td></tr>`);
   out.push('</tbody></table>');
   const counts = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
