@@ -11,6 +11,7 @@ import { registerResume } from './commands/resume.js';
 import { registerRetry } from './commands/retry.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
+import { registerShow } from './commands/show.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   registerRun(program, io, setExit);
   registerValidate(program, io, setExit);
   registerReport(program, io, setExit);
+  registerShow(program, io, setExit);
   registerDemo(program, io, setExit);
   registerResume(program, io, setExit);
   registerRetry(program, io, setExit);

@@ -4,7 +4,7 @@
  * summary and the exit code. Shared by `run`, `resume`, `retry` and `demo`.
  */
 import { FAILED_OUTCOMES } from '../domain/outcome.js';
-import { SandboxUnavailable } from '../domain/errors.js';
+import { SandboxUnavailable, errorMessage } from '../domain/errors.js';
 import type { RepoRef } from '../domain/repo.js';
 import type { Job } from '../manifest/job.js';
 import { createStageLimiters } from '../orchestrator/limiters.js';
@@ -14,6 +14,8 @@ import { abortableSleep } from '../orchestrator/execute-task.js';
 import { loadRunData } from '../report/run-data.js';
 import { renderText } from '../report/render-text.js';
 import { summarize } from '../report/summarize.js';
+import type { Report } from '../report/model.js';
+import { writeRunReports } from '../report/write-reports.js';
 import type { RunStore } from '../store/types.js';
 import {
   createCodeHosts,
@@ -125,7 +127,10 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
       },
     );
     progress.close();
-    if (!opts.json) printSummary(io, store, result, request.manifestLabel);
+    const data = loadRunData(store, result.run.id, { now: Date.now() });
+    const report = data ? summarize(data) : undefined;
+    if (!opts.json && report) printSummary(io, report, result, request.manifestLabel);
+    if (report) await writeReports(io, report, Boolean(opts.json));
     if (interrupts > 0 && result.status !== 'finished') return EXIT.interrupted;
     const failed = store.listTasks(result.run.id).some((t) => t.outcome && FAILED_OUTCOMES.includes(t.outcome));
     return failed ? EXIT.repoFailures : EXIT.ok;
@@ -138,9 +143,7 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
   }
 }
 
-function printSummary(io: CliIo, store: RunStore, result: RunJobResult, manifestLabel: string): void {
-  const data = loadRunData(store, result.run.id);
-  if (!data) return;
+function printSummary(io: CliIo, report: Report, result: RunJobResult, manifestLabel: string): void {
   io.stdout('\n');
   if (result.resumed && result.processed === 0 && result.alreadyDone > 0 && result.status === 'finished') {
     io.stdout(`All ${result.alreadyDone} repos were already done in run ${result.run.id}; nothing was run again.\n`);
@@ -148,8 +151,19 @@ function printSummary(io: CliIo, store: RunStore, result: RunJobResult, manifest
   } else if (result.resumed && result.alreadyDone > 0) {
     io.stdout(`Resumed run ${result.run.id}: ${result.alreadyDone} repos were already done and not run again; ${result.processed} run now.\n\n`);
   }
-  io.stdout(renderText(summarize(data)));
+  io.stdout(renderText(report));
   if (result.status === 'paused') {
     io.stdout(`\nThe run is paused (${result.statusReason}); ${result.counts.pending ?? 0} repos left. Continue with: fleetmod resume ${result.run.id}\n`);
+  }
+}
+
+/** report.html and report.json in the run's folder; failing to write them is a warning, never a failed run. */
+async function writeReports(io: CliIo, report: Report, json: boolean): Promise<void> {
+  try {
+    const files = await writeRunReports(report, report.run.runDir);
+    if (json) io.stdout(`${JSON.stringify({ event: 'reports-written', at: Date.now(), ...files })}\n`);
+    else io.stdout(`\nReports: ${files.html}\n         ${files.json}\n`);
+  } catch (err) {
+    io.stderr(`fleetmod: could not write the reports into ${report.run.runDir}: ${errorMessage(err)}\n`);
   }
 }

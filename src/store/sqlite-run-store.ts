@@ -384,6 +384,56 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
       }));
     },
 
+    listRunStageEvents(runId, options = {}) {
+      // A "started" event only matters while its stage is open, i.e. for a task still running; skipping the others
+      // halves what a report of a finished run reads.
+      const startedFilter = options.startedOnlyWhileRunning ? `AND (e.state != 'started' OR t.status = 'running')` : '';
+      const rows = db
+        .prepare(`SELECT e.task_id, e.stage, e.state, e.at, e.duration_ms, e.detail FROM stage_events e
+          JOIN tasks t ON t.id = e.task_id WHERE t.run_id = ? ${startedFilter} ORDER BY e.task_id, e.id`)
+        .raw()
+        .all(runId) as [number, Stage, StageState, number, number | null, string | null][];
+      return rows.map(([taskId, stage, state, at, durationMs, detail]) => ({ taskId, stage, state, at, durationMs, detail }));
+    },
+
+    listRunStepResults(runId, options = {}) {
+      const cut = options.outputChars;
+      const tail = (column: string) =>
+        cut === undefined ? `s.${column}` : `CASE WHEN length(s.${column}) > @cut THEN substr(s.${column}, -@cut) ELSE s.${column} END`;
+      const output = (column: string) =>
+        options.outputOnlyOfFailures
+          ? `CASE WHEN s.outcome IN ('failure', 'timeout') THEN ${tail(column)} ELSE '' END AS ${column}`
+          : `${tail(column)} AS ${column}`;
+      const rows = db
+        .prepare(`SELECT s.task_id, s.attempt, s.candidate, s.kind, s.name, s.outcome, s.exit_code, s.duration_ms,
+          ${output('stdout')}, ${output('stderr')}, s.truncated, s.at
+          FROM step_results s JOIN tasks t ON t.id = s.task_id WHERE t.run_id = @runId ORDER BY s.task_id, s.id`)
+        .raw()
+        .all({ runId, ...(cut !== undefined && { cut: Math.max(1, Math.floor(cut)) }) }) as StepResultRow[];
+      return rows.map(([taskId, attempt, candidate, kind, name, outcome, exitCode, durationMs, stdout, stderr, truncated, at]) => ({
+        taskId,
+        attempt,
+        candidate,
+        kind,
+        name,
+        outcome,
+        exitCode,
+        durationMs,
+        stdout,
+        stderr,
+        truncated: truncated === 1,
+        at,
+      }));
+    },
+
+    previousRun(run) {
+      const row = db
+        .prepare(`SELECT * FROM runs WHERE job_name = ? AND id != ? AND (created_at < ? OR (created_at = ? AND id < ?))
+          ORDER BY created_at DESC, id DESC LIMIT 1`)
+        .get(run.jobName, run.id, run.createdAt, run.createdAt, run.id) as RunRow | undefined;
+      return row ? toRun(row) : undefined;
+    },
+
     close() {
       db.close();
     },
@@ -452,3 +502,19 @@ function toTask(row: TaskRow): TaskRecord {
     updatedAt: row.updated_at,
   };
 }
+
+/** A step_results row as `.raw()` returns it, in the column order of listRunStepResults' SELECT. */
+type StepResultRow = [
+  number,
+  number,
+  string,
+  StepResultRecord['kind'],
+  string,
+  StepResultRecord['outcome'],
+  number | null,
+  number,
+  string,
+  string,
+  number,
+  number,
+];

@@ -220,6 +220,19 @@ export interface RunStore {
   addCandidate(candidate: CandidateRecord): void;
   /** Candidates of a task, latest attempt last. */
   listCandidates(taskId: number): CandidateRecord[];
+  /**
+   * Every stage event of a run in one query (reports), ordered by task then time. `startedOnlyWhileRunning` leaves
+   * out the "started" events of tasks that are not running (their stage has ended; the end event has the duration).
+   */
+  listRunStageEvents(runId: string, options?: { startedOnlyWhileRunning?: boolean }): StageEvent[];
+  /**
+   * Every step result of a run in one query (reports). With `outputChars`, stdout and stderr are cut to their last
+   * that many characters inside SQLite, and with `outputOnlyOfFailures` they are empty for commands that succeeded
+   * or were skipped, so a report over thousands of repos does not read every byte of output.
+   */
+  listRunStepResults(runId: string, options?: { outputChars?: number; outputOnlyOfFailures?: boolean }): StepResultRecord[];
+  /** The run of the same job created just before this one, if any (the report compares against it). */
+  previousRun(run: Pick<RunRecord, 'id' | 'jobName' | 'createdAt'>): RunRecord | undefined;
   logEvent(runId: string, taskId: number | null, level: EventLevel, message: string): void;
   listEvents(taskId: number): TaskEvent[];
 

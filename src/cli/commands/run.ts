@@ -40,3 +40,5 @@ export async function runCommand(io: CliIo, file: string, opts: RunCommandOption
     opts,
   );
 }
+
+/** The HTML and JSON reports go into the run's folder; failing to write them never changes the run's exit code. */
