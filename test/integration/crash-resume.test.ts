@@ -46,7 +46,7 @@ async function leftoverProcesses(root: string): Promise<string[]> {
 }
 
 describe('crash-safe resume', () => {
-  it('kill -9 at 10 different points of a 30-repo run: every repo ends with one result and one commit, the journal is intact', async () => {
+  it('kill -9 at 10 different points of a 30-repo run: every repo ends with one result and one commit, the journal is intact', { timeout: 240_000 }, async () => {
     const fx = await jobFixture({ count: 30, concurrency: 4 });
     const env = testEnv({ FLEETMOD_CACHE_DIR: path.join(fx.root, '.mirrors') });
     const dbFile = path.join(fx.root, '.fleetmod', 'fleetmod.db');
