@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { FleetmodError, ManifestInvalid, SandboxUnavailable, UsageError, RunNotFound, StoreFailed } from '../domain/errors.js';
 import { registerDemo, PACKAGE_ROOT } from './commands/demo.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerValidate } from './commands/validate.js';
@@ -33,6 +34,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   registerValidate(program, io, setExit);
   registerReport(program, io, setExit);
   registerDemo(program, io, setExit);
+  registerDoctor(program, io, setExit);
   return program;
 }
 

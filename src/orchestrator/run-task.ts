@@ -207,6 +207,7 @@ async function transformInSandbox(
         template: job.sandbox.template,
         labels: { job: job.name, run: config.run.id, repo: task.repo.key },
         signal,
+        log: (line) => log.line(line),
       }),
     );
     try {

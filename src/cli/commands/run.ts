@@ -12,6 +12,8 @@ import { runJob, type RunSelection } from '../../orchestrator/run-job.js';
 import { loadRunData } from '../../report/run-data.js';
 import { renderText } from '../../report/render-text.js';
 import { summarize } from '../../report/summarize.js';
+import { UNISOLATED_BANNER } from '../../sandbox/host/warning.js';
+import { sandboxNeeds } from '../../sandbox/shared/needs.js';
 import { createCodeHosts, createGit, createProgress, createRedactorFor, createSandboxProvider, openStore, readSecrets } from '../compose.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { addStateOptions, stateLocation } from '../global-options.js';
@@ -64,8 +66,10 @@ export async function runCommand(io: CliIo, file: string, opts: RunCommandOption
   const abort = new AbortController();
   const git = createGit(io, abort.signal);
   const sandboxes = createSandboxProvider(job, io, git);
-  const check = await sandboxes.check();
+  const check = await sandboxes.check(sandboxNeeds(job));
   if (!check.ok) throw new SandboxUnavailable(check.lines.join('; '), check.fix);
+  for (const warning of check.warnings ?? []) io.stderr(`warning: sandbox: ${warning}\n`);
+  if (!sandboxes.isolated) io.stderr(UNISOLATED_BANNER);
 
   const store = openStore(location.dbPath, redactor);
   const progress = createProgress(io, { json: Boolean(opts.json) });
