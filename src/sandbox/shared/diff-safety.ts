@@ -29,7 +29,8 @@ export function symlinksInDiff(diff: string): DiffSymlink[] {
     if (!/^(new file mode 120000|new mode 120000|index [0-9a-f]+\.\.[0-9a-f]+ 120000)$/m.test(header)) continue;
     const plus = /^\+\+\+ (.+)$/m.exec(header)?.[1];
     if (!plus || plus === '/dev/null') continue;
-    const file = unquote(plus).replace(/^b\//, '');
+    // git ends a name containing spaces with a tab on the ---/+++ lines, and C-quotes unusual names.
+    const file = unquote(plus.replace(/\t$/, '')).replace(/^b\//, '');
     const target = headerEnd === -1 ? undefined : /^\+(?!\+\+ )(.*)$/m.exec(chunk.slice(headerEnd))?.[1];
     if (target !== undefined) links.push({ path: file, target });
   }
