@@ -103,6 +103,8 @@ export function buildBwrapArgs(input: BwrapArgsInput): string[] {
     if (input.features.tmpfsSize) args.push('--size', String(input.tmpBytes));
     args.push('--tmpfs', dest);
   };
+  // Parents bwrap creates implicitly are mode 0700, which the sandbox's uid could not enter in drop mode.
+  args.push('--dir', '/home', '--dir', '/fleetmod');
   tmpfs('/tmp', '1777');
   args.push('--dir', '/var', '--symlink', '../tmp', '/var/tmp');
   // In drop mode the tmpfs belongs to root and the code's uid is only known to setpriv, so home is world-writable;

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DROP_UID_BASE } from '../../../src/sandbox/local/capabilities.js';
 import { localProvider, openSandbox } from '../../support/sandbox.js';
+import { tempDir } from '../../support/temp.js';
 
 const isRoot = process.getuid?.() === 0;
 const hasPython = existsSync('/usr/bin/python3');
@@ -166,6 +167,16 @@ describe('local sandbox isolation (real bubblewrap)', () => {
 
     expect(result.stderr).toMatch(/No space left on device/);
     expect(result.stdout).toBe('');
+  });
+
+  it('step files are readable at $FLEETMOD_FILES and read-only', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'codemod.sh'), 'echo codemod ran\n');
+    const { sandbox } = await openSandbox(localProvider(), { files: new Map([['tools/codemod.sh', path.join(dir, 'codemod.sh')]]) });
+
+    const result = await sandbox.exec('bash "$FLEETMOD_FILES/tools/codemod.sh"; echo changed >> "$FLEETMOD_FILES/tools/codemod.sh" 2>/dev/null || echo read-only');
+
+    expect(result.stdout).toBe('codemod ran\nread-only\n');
   });
 
   it('endless output is cut to head and tail, and the result says it was cut', async () => {
