@@ -28,6 +28,8 @@ export interface Attack {
 
 export interface AttackRunOptions {
   attacks: Attack[];
+  /** Folder for the run (made by the caller when attacks must know host paths in it); made here otherwise. */
+  root?: string;
   /** Lines under `sandbox:` (YAML, two-space indented by the caller's choice of keys). */
   sandbox?: Record<string, string>;
   stepTimeout?: string;
@@ -59,9 +61,13 @@ export interface AttackRun {
   cleanup(): Promise<void>;
 }
 
+/** A folder for one attack run; runs happen in beforeAll, where per-test cleanup hooks (tempDir) do not exist. */
+export function makeRunRoot(): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), 'fleetmod-attack-'));
+}
+
 export async function runAttacks(options: AttackRunOptions): Promise<AttackRun> {
-  // Made here, not with tempDir(): runs happen in beforeAll, where per-test cleanup hooks do not exist.
-  const root = await mkdtemp(path.join(os.tmpdir(), 'fleetmod-attack-'));
+  const root = options.root ?? (await makeRunRoot());
   const reposDir = path.join(root, 'repos');
   await mkdir(path.join(root, 'attacks'), { recursive: true });
   const names: string[] = [];
