@@ -3,6 +3,7 @@
  * it forks, watch the workspace's size while it runs, and afterwards explain a kill (memory, processes, disk).
  */
 import path from 'node:path';
+import { SandboxLost } from '../../domain/errors.js';
 import { formatBytes } from '../../util/units.js';
 import { diskUsage, watchDiskUsage } from '../shared/disk-usage.js';
 import type { Owner } from '../shared/reclaim.js';
@@ -73,7 +74,10 @@ export async function runInSandbox(ctx: ExecContext, command: string, options: E
       ...(options.onOutput && { onOutput: options.onOutput }),
       ...(caps.seccomp && { extraFds: [caps.seccomp.filter] }),
       ...(ctx.cgroup && {
-        beforeStart: (pid: number) => (ctx.cgroup as SandboxCgroup).join(pid),
+        beforeStart: (pid: number) =>
+          (ctx.cgroup as SandboxCgroup).join(pid).catch((err: unknown) => {
+            throw new SandboxLost(`could not put sandbox ${ctx.id} into its cgroup: ${(err as Error).message}`, { cause: err });
+          }),
         killRemaining: () => (ctx.cgroup as SandboxCgroup).killAll(),
       }),
       track: (kill) => {

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SandboxLost } from '../../../src/domain/errors.js';
 import { DROP_UID_BASE } from '../../../src/sandbox/local/capabilities.js';
 import { localProvider, openSandbox } from '../../support/sandbox.js';
 import { tempDir } from '../../support/temp.js';
@@ -120,6 +121,18 @@ describe('local sandbox isolation (real bubblewrap)', () => {
     expect(result.exitCode).not.toBe(0);
     expect(`${result.stderr}`).toMatch(/fork: (retry: )?Resource temporarily unavailable/);
     expect(result.killedBy ?? result.stderr).toMatch(/process limit of 20 reached \(\d+ forks? refused\)/);
+  });
+
+  it.skipIf(!isRoot)('a sandbox whose cgroup is gone fails the command as lost infrastructure and starts nothing', async () => {
+    const provider = localProvider();
+    const { sandbox, workspace } = await openSandbox(provider);
+    const parent = (await provider.capabilities()).cgroups.parents.pids;
+    expect(parent).toBeDefined();
+    await rmdir(path.join(parent as string, `fleetmod-${sandbox.id}`));
+
+    await expect(sandbox.exec('touch started')).rejects.toThrow(SandboxLost);
+    await expect(sandbox.exec('touch started')).rejects.toThrow(/could not put sandbox local-[0-9a-f]{8} into its cgroup/);
+    expect(existsSync(path.join(workspace, 'started'))).toBe(false);
   });
 
   it.skipIf(!isRoot)('without cgroups, RLIMIT_DATA and RLIMIT_NPROC (on the sandbox\'s own uid) still stop a hog and a fork flood', async () => {
