@@ -207,7 +207,7 @@ describe('local sandbox isolation (real bubblewrap)', () => {
 });
 
 /** Host processes whose command line contains `marker`. */
-export async function processesMatching(marker: string): Promise<string[]> {
+async function processesMatching(marker: string): Promise<string[]> {
   const found: string[] = [];
   for (const pid of await readdir('/proc')) {
     if (!/^\d+$/.test(pid)) continue;

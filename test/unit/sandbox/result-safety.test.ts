@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { chmod, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import net from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createHostGit } from '../../../src/git/host-git.js';
 import { UnsafeResult, assertSafeDiff, escapes, symlinksInDiff, unquote } from '../../../src/sandbox/shared/diff-safety.js';
 import { diskUsage } from '../../../src/sandbox/shared/disk-usage.js';
@@ -59,7 +60,9 @@ describe('taking a checkout back from the sandbox', () => {
     await writeFile(path.join(dir, 'rootsh'), '#!/bin/sh\n');
     await chmod(path.join(dir, 'rootsh'), 0o6755);
     await run('mkfifo', [path.join(dir, 'pipe')]);
-    await run('python3', ['-c', `import socket; socket.socket(socket.AF_UNIX).bind(${JSON.stringify(path.join(dir, 'sock'))})`]);
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(path.join(dir, 'sock'), resolve));
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
     await symlink(outside, path.join(dir, 'link'));
 
     const report = await reclaimTree(dir, null);
