@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SANDBOX_WORKSPACE, baseSandboxEnv, buildBwrapArgs, syntheticConfigFiles, type IdentityMode } from './args.js';
 import { detectCgroups, type CgroupSupport } from './cgroups/detect.js';
+import { removeStaleCgroups } from './cgroups/stale.js';
 import { detectBwrap, type BwrapDetection } from './detect.js';
 import { buildInnerCommand } from './inner-command.js';
 import { hostSeccompArch, seccompFilterBytes, type SeccompArch } from './seccomp/policy.js';
@@ -51,6 +52,7 @@ export async function detectLocalCapabilities(options: CapabilityOptions = {}): 
     findUnderUsr('socat'),
     options.cgroups === 'off' ? Promise.resolve(NO_CGROUPS) : detectCgroups({ isRoot }),
   ]);
+  await removeStaleCgroups(cgroups);
   const arch = hostSeccompArch();
   const seccomp = arch ? { arch, filter: seccompFilterBytes() } : null;
   const notes: string[] = [];

@@ -18,6 +18,7 @@ import type { Sandbox, SandboxRequest } from '../types.js';
 import { SANDBOX_GID, SANDBOX_UID, syntheticConfigFiles } from './args.js';
 import type { LocalCapabilities } from './capabilities.js';
 import { SandboxCgroup } from './cgroups/sandbox-cgroup.js';
+import { cgroupName } from './cgroups/stale.js';
 import { runInSandbox, type ExecContext } from './exec.js';
 import { PROXY_PORT, PROXY_SOCKET_NAME } from './inner-command.js';
 import { planLimits } from './limits-plan.js';
@@ -67,7 +68,7 @@ export async function createLocalSandbox(deps: LocalSandboxDeps, request: Sandbo
       ...(plan.pids?.startsWith('cgroup') && { pids: limits.pids }),
       ...(limits.cpus !== undefined && plan.cpu && { cpus: limits.cpus }),
     };
-    if (Object.keys(cgroupLimits).length > 0) cgroup = await SandboxCgroup.create(caps.cgroups, `fleetmod-${id}`, cgroupLimits);
+    if (Object.keys(cgroupLimits).length > 0) cgroup = await SandboxCgroup.create(caps.cgroups, cgroupName(id), cgroupLimits);
     const rlimits =
       caps.prlimit && ((limits.memoryBytes !== undefined && plan.memory === 'rlimit') || plan.pids === 'rlimit')
         ? {

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rmdir, stat, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, readdir, readFile, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { SandboxLost } from '../../../src/domain/errors.js';
 import { DROP_UID_BASE } from '../../../src/sandbox/local/capabilities.js';
+import { cgroupName, removeStaleCgroups } from '../../../src/sandbox/local/cgroups/stale.js';
 import { localProvider, openSandbox } from '../../support/sandbox.js';
 import { tempDir } from '../../support/temp.js';
 
@@ -128,11 +130,30 @@ describe('local sandbox isolation (real bubblewrap)', () => {
     const { sandbox, workspace } = await openSandbox(provider);
     const parent = (await provider.capabilities()).cgroups.parents.pids;
     expect(parent).toBeDefined();
-    await rmdir(path.join(parent as string, `fleetmod-${sandbox.id}`));
+    await rmdir(path.join(parent as string, cgroupName(sandbox.id)));
 
     await expect(sandbox.exec('touch started')).rejects.toThrow(SandboxLost);
     await expect(sandbox.exec('touch started')).rejects.toThrow(/could not put sandbox local-[0-9a-f]{8} into its cgroup/);
     expect(existsSync(path.join(workspace, 'started'))).toBe(false);
+  });
+
+  it.skipIf(!isRoot)('removes the empty cgroups a crashed fleetmod left behind, and only those', async () => {
+    const provider = localProvider();
+    const support = (await provider.capabilities()).cgroups;
+    const parent = support.parents.pids as string;
+    const gone = spawn('true');
+    await new Promise((resolve) => gone.on('close', resolve));
+    const stale = path.join(parent, cgroupName('local-deadbeef', gone.pid));
+    const live = path.join(parent, cgroupName('local-0badcafe'));
+    await mkdir(stale);
+    await mkdir(live);
+    onTestFinished(() => rmdir(live).catch(() => undefined));
+
+    const removed = await removeStaleCgroups(support);
+
+    expect(removed).toBeGreaterThanOrEqual(1);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
   });
 
   it.skipIf(!isRoot)('without cgroups, RLIMIT_DATA and RLIMIT_NPROC (on the sandbox\'s own uid) still stop a hog and a fork flood', async () => {

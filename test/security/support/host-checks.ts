@@ -1,5 +1,5 @@
 /** What the attack tests look at on the host side after a run. */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -46,10 +46,8 @@ export async function leftoverCgroups(ids: readonly string[]): Promise<string[]>
   }
   const left: string[] = [];
   for (const parent of parents) {
-    for (const id of ids) {
-      const dir = path.join(parent, `fleetmod-${id}`);
-      if (await stat(dir).then(() => true, () => false)) left.push(dir);
-    }
+    const names = await readdir(parent).catch(() => [] as string[]);
+    left.push(...names.filter((name) => ids.some((id) => name.endsWith(`-${id}`))).map((name) => path.join(parent, name)));
   }
   return left;
 }
