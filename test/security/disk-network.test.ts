@@ -48,7 +48,11 @@ beforeAll(async () => {
   external = externalAddress ? await server(externalAddress) : undefined;
   allowed = await server('127.0.0.1');
   notAllowed = await server('127.0.0.1');
-  const probe = (url: string) => `if curl -sS --max-time 3 ${url} 2>&1; then echo "REACHED ${url}"; else echo "unreachable ${url}"; fi`;
+  // Plain bash (/dev/tcp), so the attacks need no client program installed.
+  const probe = (host: string, port: number) =>
+    `if (exec 3<>/dev/tcp/${host}/${port}) 2>/dev/null; then echo "REACHED ${host}:${port}"; else echo "unreachable ${host}:${port}"; fi`;
+  const viaProxy = (target: string) =>
+    `(exec 3<>/dev/tcp/127.0.0.1/3128 && printf 'GET http://${target}/ HTTP/1.0\\r\\nHost: ${target}\\r\\n\\r\\n' >&3 && cat <&3)`;
   offline = await runAttacks({
     sandbox: { disk: '16MiB', tmp: '8MiB' },
     stepTimeout: '10s',
@@ -60,10 +64,10 @@ beforeAll(async () => {
         script: [
           'set +e',
           '{',
-          `  ${probe(loopback.url)}`,
-          external ? `  ${probe(external.url)}` : '  echo "no external address on this machine"',
-          `  (exec 3<>/dev/tcp/127.0.0.1/${loopback.port}) 2>&1 && echo "REACHED raw" || echo "unreachable raw"`,
-          '  ip -o addr 2>/dev/null || cat /proc/net/dev',
+          `  ${probe('127.0.0.1', loopback.port)}`,
+          external ? `  ${probe(externalAddress as string, external.port)}` : '  echo "no external address on this machine"',
+          `  ${probe('localhost', loopback.port)}`,
+          '  cat /proc/net/dev',
           '} > net.txt',
         ].join('\n'),
       },
@@ -76,9 +80,9 @@ beforeAll(async () => {
         name: 'beyond-allow-list',
         script: [
           'set +e',
-          `curl -sS --max-time 5 --noproxy '' http://127.0.0.1:${allowed.port}/ > allowed.txt`,
-          `curl -sS --max-time 5 --noproxy '' -w "%{http_code}" -o /dev/null http://127.0.0.1:${notAllowed.port}/ > other.txt`,
-          `curl -sS --max-time 5 --noproxy '*' http://127.0.0.1:${notAllowed.port}/ > direct.txt 2>&1`,
+          `${viaProxy(`127.0.0.1:${allowed.port}`)} > allowed.txt`,
+          `${viaProxy(`127.0.0.1:${notAllowed.port}`)} > other.txt`,
+          `${probe('127.0.0.1', notAllowed.port)} > direct.txt`,
           'true',
         ].join('\n'),
       },
@@ -109,9 +113,11 @@ describe('attacks on the host disk and network, run by fleetmod', () => {
     const net = await offline.attack('connect-host').file('net.txt');
 
     expect(net).not.toMatch(/REACHED/);
-    expect(net).toContain(`unreachable ${loopback.url}`);
-    if (external) expect(net).toContain(`unreachable ${external.url}`);
-    expect(net).toContain('unreachable raw');
+    expect(net).toContain(`unreachable 127.0.0.1:${loopback.port}`);
+    expect(net).toContain(`unreachable localhost:${loopback.port}`);
+    if (external) expect(net).toContain(`unreachable ${externalAddress}:${external.port}`);
+    expect(net).toMatch(/^\s*lo:/m);
+    expect(net).not.toMatch(/^\s*(eth|ens|enp|wl)\w*:/m);
     expect(loopback.connections()).toBe(0);
     expect(external?.connections() ?? 0).toBe(0);
   });
@@ -120,9 +126,9 @@ describe('attacks on the host disk and network, run by fleetmod', () => {
     const attack = online.attack('beyond-allow-list');
 
     expect(attack.outcome, attack.errorMessage ?? '').toBe('pushed');
-    expect(await attack.file('allowed.txt')).toBe('hello from the host\n');
-    expect(await attack.file('other.txt')).toBe('403');
-    expect(await attack.file('direct.txt')).toMatch(/Failed to connect|Couldn't connect/);
+    expect(await attack.file('allowed.txt')).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nhello from the host\n$/);
+    expect(await attack.file('other.txt')).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
+    expect(await attack.file('direct.txt')).toBe(`unreachable 127.0.0.1:${notAllowed.port}\n`);
     expect(notAllowed.connections()).toBe(0);
     expect(attack.log).toContain(`network: deny GET http://127.0.0.1:${notAllowed.port}: 127.0.0.1 is a loopback address`);
     expect(attack.log).toMatch(/network: 1 connection\(s\) allowed, 1 denied/);
