@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chown, copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { HostGit } from '../../git/host-git.js';
@@ -49,17 +49,10 @@ export async function createLocalSandbox(deps: LocalSandboxDeps, request: Sandbo
 
     const ids = sandboxOwner ?? { uid: SANDBOX_UID, gid: SANDBOX_GID };
     for (const [name, content] of Object.entries(syntheticConfigFiles(ids.uid, ids.gid))) {
-      await writeFile(path.join(scratch, name), content, { mode: 0o644 });
+      await writeFile(path.join(scratch, name), content);
+      await chmod(path.join(scratch, name), 0o644);
     }
-    let filesDir: string | undefined;
-    if (request.files.size > 0) {
-      filesDir = path.join(scratch, 'files');
-      for (const [relative, hostPath] of request.files) {
-        const target = path.join(filesDir, relative);
-        await mkdir(path.dirname(target), { recursive: true });
-        await copyFile(hostPath, target);
-      }
-    }
+    const filesDir = request.files.size > 0 ? await copyStepFiles(scratch, request.files) : undefined;
 
     const plan = planLimits(caps);
     const { limits } = request;
@@ -166,4 +159,22 @@ export async function createLocalSandbox(deps: LocalSandboxDeps, request: Sandbo
     await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Copies the step files into the sandbox's scratch folder, readable by anyone (whatever the umask or the source's
+ * mode), so the sandbox's own uid can read them; executables stay executable.
+ */
+async function copyStepFiles(scratch: string, files: ReadonlyMap<string, string>): Promise<string> {
+  const root = path.join(scratch, 'files');
+  const dirs = new Set<string>([root]);
+  for (const [relative, hostPath] of files) {
+    const target = path.join(root, relative);
+    for (let dir = path.dirname(target); dir.startsWith(root); dir = path.dirname(dir)) dirs.add(dir);
+    await mkdir(path.dirname(target), { recursive: true });
+    await copyFile(hostPath, target);
+    await chmod(target, (await stat(hostPath)).mode & 0o111 ? 0o755 : 0o644);
+  }
+  for (const dir of dirs) await chmod(dir, 0o755);
+  return root;
 }

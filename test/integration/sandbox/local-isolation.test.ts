@@ -192,9 +192,9 @@ describe('local sandbox isolation (real bubblewrap)', () => {
     expect(result.stdout).toBe('');
   });
 
-  it('step files are readable at $FLEETMOD_FILES and read-only', async () => {
+  it('step files are readable at $FLEETMOD_FILES (even from a private source file) and read-only', async () => {
     const dir = await tempDir();
-    await writeFile(path.join(dir, 'codemod.sh'), 'echo codemod ran\n');
+    await writeFile(path.join(dir, 'codemod.sh'), 'echo codemod ran\n', { mode: 0o600 });
     const { sandbox } = await openSandbox(localProvider(), { files: new Map([['tools/codemod.sh', path.join(dir, 'codemod.sh')]]) });
 
     const result = await sandbox.exec('bash "$FLEETMOD_FILES/tools/codemod.sh"; echo changed >> "$FLEETMOD_FILES/tools/codemod.sh" 2>/dev/null || echo read-only');
