@@ -14,7 +14,7 @@ import { createLinesProgress } from '../progress/lines.js';
 import { createTtyProgress } from '../progress/tty.js';
 import type { ProgressSink } from '../progress/types.js';
 import { createHostProvider } from '../sandbox/host/provider.js';
-import { createLocalProvider } from '../sandbox/local/provider.js';
+import { createLocalProvider, type LocalSandboxProvider } from '../sandbox/local/provider.js';
 import type { SandboxProvider } from '../sandbox/types.js';
 import { openRunStore } from '../store/open-store.js';
 import type { RunStore } from '../store/types.js';
@@ -61,6 +61,11 @@ export function createSandboxProvider(job: Job, io: CliIo, git: HostGit): Sandbo
     case 'e2b':
       throw new UsageError('sandbox.provider: e2b is not available in this build yet');
   }
+}
+
+/** The bubblewrap provider on its own, for `fleetmod doctor`. */
+export function createLocalSandboxProvider(io: CliIo, git: HostGit): LocalSandboxProvider {
+  return createLocalProvider({ git, env: io.env });
 }
 
 export function createCodeHosts(_job: Job, _io: CliIo, git: HostGit): CodeHostRouter {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { FleetmodError, ManifestInvalid, SandboxUnavailable, UsageError, RunNotFound, StoreFailed } from '../domain/errors.js';
 import { registerDemo, PACKAGE_ROOT } from './commands/demo.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerReport } from './commands/report.js';
 import { registerResume } from './commands/resume.js';
 import { registerRetry } from './commands/retry.js';
@@ -41,6 +42,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   registerResume(program, io, setExit);
   registerRetry(program, io, setExit);
   registerRuns(program, io, setExit);
+  registerDoctor(program, io, setExit);
   return program;
 }
 

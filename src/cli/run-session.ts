@@ -16,6 +16,8 @@ import { renderText } from '../report/render-text.js';
 import { summarize } from '../report/summarize.js';
 import type { Report } from '../report/model.js';
 import { writeRunReports } from '../report/write-reports.js';
+import { UNISOLATED_BANNER } from '../sandbox/host/warning.js';
+import { sandboxNeeds } from '../sandbox/shared/needs.js';
 import type { RunStore } from '../store/types.js';
 import {
   createCodeHosts,
@@ -57,8 +59,10 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
   const abort = new AbortController();
   const git = createGit(io, abort.signal);
   const sandboxes = createSandboxProvider(job, io, git);
-  const check = await sandboxes.check();
+  const check = await sandboxes.check(sandboxNeeds(job));
   if (!check.ok) throw new SandboxUnavailable(check.lines.join('; '), check.fix);
+  for (const warning of check.warnings ?? []) io.stderr(`warning: sandbox: ${warning}\n`);
+  if (!sandboxes.isolated) io.stderr(UNISOLATED_BANNER);
 
   const store = openStore(location.dbPath, redactor);
   const progress = createProgress(io, { json: Boolean(opts.json) });

@@ -58,7 +58,7 @@ export async function runCandidate(deps: TaskDeps, config: TaskConfig, input: Ca
     ...extra,
   });
   const sandbox = await input.stage('sandbox', () =>
-    deps.sandboxes.create(sandboxRequest(config, input.task, candidate, input.workspace, input.signal)),
+    deps.sandboxes.create(sandboxRequest(config, input.task, candidate, input.workspace, input.signal, (line) => input.log.line(line))),
   );
   try {
     const outcome = await evaluate(deps, config, input, sandbox, result);

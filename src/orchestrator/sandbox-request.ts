@@ -11,6 +11,7 @@ export function sandboxRequest(
   candidate: CandidateSpec,
   workspace: string,
   signal: AbortSignal,
+  log: (line: string) => void,
 ): SandboxRequest {
   const { job } = config;
   const s = job.sandbox;
@@ -36,5 +37,6 @@ export function sandboxRequest(
       ...(job.candidates.length > 1 && { candidate: candidate.name }),
     },
     signal,
+    log,
   };
 }

@@ -161,7 +161,10 @@ function describe(result: ExecResult): string {
 
 /** The last lines of stderr (or stdout) as the short reason shown in the report. */
 export function failureDetail(result: ExecResult): string {
-  if (result.timedOut) return `timed out after ${Math.round(result.durationMs / 1000)}s`;
+  if (result.timedOut) {
+    const extra = result.killedBy?.replace(/^timeout;?\s*/, '');
+    return `timed out after ${Math.round(result.durationMs / 1000)}s${extra ? ` (${extra})` : ''}`;
+  }
   if (result.killedBy) return `killed: ${result.killedBy}`;
   const text = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' | ');
   return text.length > 300 ? `…${text.slice(-300)}` : text;

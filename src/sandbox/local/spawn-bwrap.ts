@@ -18,10 +18,21 @@ export interface SpawnBwrapOptions {
   outputBytes: number;
   signal?: AbortSignal;
   onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
-  /** Extra descriptors for the child, from fd 5 on (e.g. a seccomp program). */
+  /** Extra descriptors for the child, from fd 5 on (e.g. a seccomp program), each a fresh pipe per spawn. */
   extraFds?: readonly (Buffer | null)[];
-  /** Called with the bwrap process while it runs, so a provider can kill every live sandbox on shutdown. */
-  track?: (kill: () => void) => () => void;
+  /**
+   * Runs after bwrap exists but before it gets its options: bwrap reads `--args` before it forks anything, so
+   * whatever this does to bwrap's pid (joining a cgroup) holds for every process of the sandbox. If it fails,
+   * bwrap is killed before it started anything and the promise rejects.
+   */
+  beforeStart?: (pid: number) => Promise<void>;
+  /** Last resort when killing the sandbox's init did not end it (e.g. kill everything in its cgroup). */
+  killRemaining?: () => Promise<void>;
+  /**
+   * Called with a kill function while the sandbox runs, so a provider can stop it (shutdown, a limit watcher);
+   * returns the function that stops tracking.
+   */
+  track?: (kill: (reason: string) => void) => () => void;
 }
 
 /** Grace between killing the sandbox's init and killing bwrap itself (local-sandbox.md §5.3). */
@@ -42,12 +53,14 @@ export function spawnBwrap(options: SpawnBwrapOptions): Promise<ExecResult> {
 
   const argsPipe = stdio[3] as Writable;
   argsPipe.on('error', () => undefined);
-  argsPipe.end(Buffer.from(`${options.args.join('\0')}\0`));
-  extra.forEach((data, i) => {
-    const pipe = stdio[5 + i] as Writable;
-    pipe.on('error', () => undefined);
-    pipe.end(data ?? Buffer.alloc(0));
-  });
+  const start = () => {
+    argsPipe.end(Buffer.from(`${options.args.join('\0')}\0`));
+    extra.forEach((data, i) => {
+      const pipe = stdio[5 + i] as Writable;
+      pipe.on('error', () => undefined);
+      pipe.end(data ?? Buffer.alloc(0));
+    });
+  };
 
   let info = '';
   let initPid: number | undefined;
@@ -91,27 +104,44 @@ export function spawnBwrap(options: SpawnBwrapOptions): Promise<ExecResult> {
     if (killedBy) return;
     killedBy = reason;
     // Killing bwrap itself first could orphan a sandbox that has not armed --die-with-parent yet; the init pid
-    // (from --info-fd) is killed as soon as it is known, and bwrap only as a late fallback.
+    // (from --info-fd) is killed as soon as it is known, and bwrap (and whatever is left in the sandbox's cgroup)
+    // only as a late fallback.
     killInit();
-    fallback = setTimeout(() => child.kill('SIGKILL'), FALLBACK_KILL_MS);
+    fallback = setTimeout(() => {
+      child.kill('SIGKILL');
+      void options.killRemaining?.().catch(() => undefined);
+    }, FALLBACK_KILL_MS);
   };
 
   const timer = setTimeout(() => killTree('timeout'), Math.max(1, options.timeoutMs));
   const onAbort = () => killTree('aborted');
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const untrack = options.track?.(() => killTree('sandbox shut down'));
+  const untrack = options.track?.((reason) => killTree(reason));
 
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let spawnError: Error | undefined;
+    let startError: unknown;
     child.on('error', (err) => {
       spawnError = err;
     });
+    if (options.beforeStart && child.pid !== undefined) {
+      options.beforeStart(child.pid).then(start, (err: unknown) => {
+        startError = err;
+        child.kill('SIGKILL');
+      });
+    } else {
+      start();
+    }
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (fallback) clearTimeout(fallback);
       options.signal?.removeEventListener('abort', onAbort);
       untrack?.();
+      if (startError !== undefined) {
+        reject(startError);
+        return;
+      }
       const stderrText = spawnError ? `${stderr.text()}${spawnError.message}` : stderr.text();
       resolve({
         exitCode: killedBy || signal ? null : (code ?? null),
