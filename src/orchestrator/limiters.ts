@@ -21,7 +21,13 @@ export interface StageLimitOptions {
 
 export function createStageLimiters(options: StageLimitOptions): StageLimiters {
   const gitQueues = new Map<string, PQueue>();
-  const sandboxQueue = new PQueue({ concurrency: options.sandboxes });
+  // p-queue's strict mode counts starts in a rolling window, so "5/s" never means 10 within one second across a
+  // window edge. Each sandbox operation begins with its create, so starts are creations.
+  const rate = options.sandboxRate;
+  const sandboxQueue = new PQueue({
+    concurrency: options.sandboxes,
+    ...(rate && { interval: rate.perMs, intervalCap: rate.count, strict: true }),
+  });
   return {
     git(repo, operation) {
       const host = gitHostOf(repo);

@@ -14,6 +14,7 @@ import type { GitAuth } from '../git/host-git.js';
 import { renderTemplate } from '../manifest/template.js';
 import type { TaskRecord, TaskResult } from '../store/types.js';
 import { countDiff } from './diff-stat.js';
+import { recordSandboxUsage } from './sandbox-usage.js';
 import { openTaskLog, type TaskLog } from './task-log.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
 import { runSteps, runVerify, stepFiles } from './transform.js';
@@ -217,6 +218,7 @@ async function transformInSandbox(
       return { diff, steps };
     } finally {
       await sandbox.destroy();
+      recordSandboxUsage(deps, config, task.id, sandbox);
     }
   });
 }
