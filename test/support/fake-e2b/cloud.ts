@@ -23,6 +23,17 @@ export interface CommandRecord {
   at: number;
 }
 
+export interface UploadRecord {
+  sandboxId: string;
+  /** Sandbox paths written. */
+  paths: string[];
+  contentType: string;
+  contentEncoding?: string;
+  username?: string;
+  /** Authorised by a signature rather than the token header. */
+  signed: boolean;
+}
+
 export interface FakeStats {
   created: number;
   alive: number;
@@ -36,6 +47,7 @@ export class FakeCloud {
   readonly sandboxes = new Map<string, FakeSandbox>();
   readonly creates: CreateRecord[] = [];
   readonly commands: CommandRecord[] = [];
+  readonly uploads: UploadRecord[] = [];
   private readonly faults: (Fault & { left: number })[] = [];
   private readonly acceptedAt: number[] = [];
   /** Creates accepted but still "booting" (start latency); they count toward concurrency. */

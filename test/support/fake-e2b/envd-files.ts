@@ -71,6 +71,7 @@ export async function uploadFiles(cloud: FakeCloud, sandbox: FakeSandbox, req: I
     if (req.headers['content-encoding'] === 'gzip') await pipeline(req, createGunzip(), createWriteStream(target.hostPath));
     else await pipeline(req, createWriteStream(target.hostPath));
     written.push({ name: path.posix.basename(target.sandboxPath), type: 'file', path: target.sandboxPath });
+    record(cloud, sandbox, req, url, written);
     return sendJson(res, 200, written);
   }
 
@@ -88,7 +89,21 @@ export async function uploadFiles(cloud: FakeCloud, sandbox: FakeSandbox, req: I
     written.push({ name: path.posix.basename(target.sandboxPath), type: 'file', path: target.sandboxPath });
   }
   if (written.length === 0) return sendJson(res, 400, { code: 400, message: 'no file part in the upload' });
+  record(cloud, sandbox, req, url, written);
   sendJson(res, 200, written);
+}
+
+function record(cloud: FakeCloud, sandbox: FakeSandbox, req: IncomingMessage, url: URL, written: { path: string }[]): void {
+  const username = url.searchParams.get('username');
+  const encoding = req.headers['content-encoding'];
+  cloud.uploads.push({
+    sandboxId: sandbox.id,
+    paths: written.map((w) => w.path),
+    contentType: (req.headers['content-type'] ?? '').split(';')[0] as string,
+    ...(encoding && { contentEncoding: encoding }),
+    ...(username && { username }),
+    signed: req.headers['x-access-token'] !== sandbox.token,
+  });
 }
 
 async function resolve(sandbox: FakeSandbox, requested: string, url: URL, res: ServerResponse) {

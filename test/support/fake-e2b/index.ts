@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { onTestFinished } from 'vitest';
-import { FakeCloud, type CommandRecord, type CreateRecord, type FakeStats } from './cloud.js';
+import { FakeCloud, type CommandRecord, type CreateRecord, type FakeStats, type UploadRecord } from './cloud.js';
 import { controlPlaneHandler } from './control-plane.js';
 import { envdHandler } from './envd.js';
 import type { Fault, FakeE2bOptions } from './options.js';
@@ -31,6 +31,8 @@ export interface FakeE2b {
   creates(): readonly CreateRecord[];
   /** Every Process/Start request. */
   commands(): readonly CommandRecord[];
+  /** Every accepted /files upload. */
+  uploads(): readonly UploadRecord[];
   inject(fault: Fault): void;
   /** The sandbox reaches its end of life now. */
   expire(sandboxId: string): Promise<void>;
@@ -60,6 +62,7 @@ export async function startFakeE2b(options: FakeE2bOptions = {}, { autoClose = t
     alive: () => [...cloud.sandboxes.values()],
     creates: () => cloud.creates,
     commands: () => cloud.commands,
+    uploads: () => cloud.uploads,
     inject: (fault) => cloud.inject(fault),
     expire: (id) => cloud.expire(id),
     async close() {
