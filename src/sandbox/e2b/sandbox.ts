@@ -49,12 +49,16 @@ export class E2bSandbox implements Sandbox {
     const remaining = this.request.limits.timeoutMs - (performance.now() - this.budgetStart);
     return this.run(strictShell(command), {
       ...options,
+      env: { ...this.request.env, ...(options.env ?? {}) },
       cwd: workspaceCwd(options.cwd),
       timeoutMs: Math.floor(Math.min(options.timeoutMs ?? Infinity, remaining)),
     });
   }
 
-  /** Runs fleetmod's own housekeeping command (not counted against the job's budget); throws when it fails. */
+  /**
+   * Runs fleetmod's own housekeeping command: not counted against the job's budget, and without the job's
+   * environment (secrets reach steps only). Throws when it fails.
+   */
   async housekeeping(what: string, script: string, cwd = E2B_HOME): Promise<void> {
     const result = await this.run(script, { cwd, timeoutMs: HOUSEKEEPING_TIMEOUT_MS, ...(this.request.signal && { signal: this.request.signal }) });
     if (result.exitCode !== 0) {
@@ -118,7 +122,7 @@ export class E2bSandbox implements Sandbox {
       handle = await this.sdk.commands.run(command, {
         background: true,
         cwd: options.cwd,
-        envs: { ...this.request.env, ...(options.env ?? {}) },
+        envs: { ...(options.env ?? {}) },
         timeoutMs: options.timeoutMs,
         onStdout: (chunk) => {
           stdout.push(chunk);
