@@ -1,4 +1,5 @@
 /** `fleetmod run JOB.yaml`: validate, resolve repos, check the sandbox, run (or resume) the batch, report. */
+import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { SandboxUnavailable, UsageError } from '../../domain/errors.js';
@@ -62,6 +63,8 @@ export async function runCommand(io: CliIo, file: string, opts: RunCommandOption
 
   const stop = new AbortController();
   const abort = new AbortController();
+  // Every git command and sandbox command in flight listens on it; concurrency (20 for E2B) decides how many.
+  setMaxListeners(0, abort.signal);
   const git = createGit(io, abort.signal);
   const sandboxes = createSandboxProvider(job, io, git);
   const check = await sandboxes.check();

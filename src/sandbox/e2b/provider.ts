@@ -40,6 +40,9 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
   /** First loss per run and repo: the second one is final. */
   const losses = new Map<string, string>();
   const sweeps = new Map<string, Promise<void>>();
+  /** Every sandbox id this provider created, and the creates still waiting for theirs. */
+  const ownIds = new Set<string>();
+  const inflight = new Set<Promise<unknown>>();
   let stopping = new AbortController();
 
   const kill = async (sandbox: SdkSandbox): Promise<void> => {
@@ -59,14 +62,20 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
     }
   };
 
-  /** Once per run and process: kill what an interrupted earlier process of this run left running. */
-  const sweepLeftovers = (run: string | undefined): Promise<void> => {
-    if (!run) return Promise.resolve();
-    let sweep = sweeps.get(run);
-    if (!sweep) {
-      sweep = (async () => {
+  /**
+   * Once per run and process: kill what an interrupted earlier process of this run left running. It runs beside
+   * the creates, not before them (a create's timing is what the creation-rate limit paces): a listed sandbox is
+   * a leftover only if it is not one of ours once every create that was in flight has returned its id.
+   */
+  const sweepLeftovers = (run: string | undefined): void => {
+    if (!run || sweeps.has(run)) return;
+    sweeps.set(
+      run,
+      (async () => {
         try {
-          const leftovers = (await listFleetmodSandboxes(client, { run })).filter((s) => !live.has(s.id));
+          const listed = await listFleetmodSandboxes(client, { run });
+          await Promise.allSettled([...inflight]);
+          const leftovers = listed.filter((s) => !ownIds.has(s.id));
           if (leftovers.length === 0) return;
           const outcome = await killSandboxes(client, leftovers.map((s) => s.id));
           notice(`killed ${outcome.killed.length} E2B sandbox(es) of run ${run} left running by an interrupted earlier process`);
@@ -74,10 +83,8 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
         } catch (err) {
           notice(`could not look for leftover E2B sandboxes of run ${run}: ${describeSdkError(err)}`);
         }
-      })();
-      sweeps.set(run, sweep);
-    }
-    return sweep;
+      })(),
+    );
   };
 
   const lost = (request: SandboxRequest, reason: string): FleetmodError => {
@@ -112,6 +119,7 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
       throw new E2bFailed(`${what} failed: ${describeSdkError(error)}`, { cause: error });
     }
     const sandbox = outcome.value;
+    ownIds.add(sandbox.sandboxId);
     live.set(sandbox.sandboxId, sandbox);
     if (signal.aborted) {
       await kill(sandbox);
@@ -142,8 +150,10 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
 
     async create(request: SandboxRequest): Promise<Sandbox> {
       if (!options.connection.apiKey) throw new SandboxUnavailable('E2B_API_KEY is not set', 'export E2B_API_KEY=e2b_…');
-      await sweepLeftovers(request.labels.run);
-      const sdk = await createSdkSandbox(request);
+      sweepLeftovers(request.labels.run);
+      const creating = createSdkSandbox(request);
+      inflight.add(creating);
+      const sdk = await creating.finally(() => inflight.delete(creating));
       const sandbox = new E2bSandbox(sdk, request, { lost: (reason) => lost(request, reason), kill: () => kill(sdk), now });
       try {
         const packed = await packWorkspace(request.workspace);
@@ -165,6 +175,7 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
 
     async shutdown(): Promise<void> {
       stopping.abort();
+      await Promise.allSettled([...inflight, ...sweeps.values()]);
       await Promise.all([...live.values()].map((sandbox) => kill(sandbox)));
       stopping = new AbortController();
     },

@@ -147,12 +147,15 @@ describe('E2B provider: sandbox lifecycle', () => {
     const provider = e2bProvider(fake, { notice: (m) => notices.push(m) });
     const workspace = await sampleCheckout();
 
-    const first = await provider.create(sandboxRequest(workspace));
-    const second = await provider.create(sandboxRequest(workspace));
-
-    expect(fake.alive().map((s) => s.id).sort()).toEqual([otherRun.sandboxId, notFleetmod.sandboxId, first.id, second.id].sort());
-    expect(notices).toEqual(['killed 2 E2B sandbox(es) of run run-1 left running by an interrupted earlier process']);
+    const [first, second] = await Promise.all([provider.create(sandboxRequest(workspace)), provider.create(sandboxRequest(workspace))]);
+    await provider.create(sandboxRequest(workspace, { labels: { job: 'j', run: 'run-3', repo: 'org/x' } }));
+    const alive = fake.alive().map((s) => s.id);
     await provider.shutdown();
+
+    expect(alive).toEqual(expect.arrayContaining([otherRun.sandboxId, notFleetmod.sandboxId, first?.id, second?.id]));
+    expect(alive).toHaveLength(5);
+    expect(notices).toEqual(['killed 2 E2B sandbox(es) of run run-1 left running by an interrupted earlier process']);
+    expect(fake.stats().killed).toBe(2 + 3);
   });
 
   it('checks the key before a run', async () => {

@@ -85,7 +85,8 @@ export class FakeCloud {
     if (limit !== undefined && this.sandboxes.size + this.booting >= limit) return 'concurrency';
     const rate = this.options.creationRate;
     if (rate) {
-      while (this.acceptedAt.length > 0 && (this.acceptedAt[0] as number) <= now - rate.perMs) this.acceptedAt.shift();
+      const window = rate.perMs - (rate.graceMs ?? 0);
+      while (this.acceptedAt.length > 0 && (this.acceptedAt[0] as number) <= now - window) this.acceptedAt.shift();
       if (this.acceptedAt.length >= rate.count) return 'rate';
       this.acceptedAt.push(now);
     }

@@ -11,8 +11,11 @@ export interface FakeE2bOptions {
   startLatencyMs?: number;
   /** Running sandboxes allowed at once; beyond it create answers the real 429. @default unlimited */
   maxConcurrent?: number;
-  /** Sandbox creations allowed per rolling window; beyond it create answers 429. */
-  creationRate?: { count: number; perMs: number };
+  /**
+   * Sandbox creations allowed per rolling window; beyond it create answers 429. `graceMs` shortens the window by
+   * that much, allowing for latency variance between a client's pacing and the edge (0: strict).
+   */
+  creationRate?: { count: number; perMs: number; graceMs?: number };
   /** Lifetime when create sends no `timeout`. @default 300 */
   defaultTimeoutSeconds?: number;
   /** Reported in info and list. @default 2 / 512 */
