@@ -43,9 +43,7 @@ describe('fake E2B envd, driven by the real e2b SDK', () => {
     const fake = await startFakeE2b();
     const sbx = await sdkFor(fake).Sandbox.create('base');
 
-    const started = Date.now();
     const timedOut = await sbx.commands.run('sleep 5', { timeoutMs: 700 }).catch((err: unknown) => err);
-    const elapsed = Date.now() - started;
     const handle = await sbx.commands.run('sleep 30', { background: true, timeoutMs: 0 });
     const listed = await sbx.commands.list();
     await sbx.commands.kill(handle.pid);
@@ -53,7 +51,6 @@ describe('fake E2B envd, driven by the real e2b SDK', () => {
 
     expect(timedOut).toBeInstanceOf(TimeoutError);
     expect(String(timedOut)).toContain('deadline_exceeded');
-    expect(elapsed).toBeLessThan(4_000);
     expect(listed.map((p) => p.pid)).toEqual([handle.pid]);
     expect(killed).toBeInstanceOf(CommandExitError);
     expect(killed).toMatchObject({ exitCode: -1, error: 'signal: killed' });

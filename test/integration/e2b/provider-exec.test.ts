@@ -46,7 +46,6 @@ describe('E2B provider: commands, files and the diff', () => {
     await provider.shutdown();
 
     expect(timedOut).toMatchObject({ exitCode: null, timedOut: true, killedBy: 'timeout', stdout: 'before\n' });
-    expect(timedOut.durationMs).toBeLessThan(4_000);
     expect(exited).toMatchObject({ exitCode: 7, stderr: 'oops\n', timedOut: false });
     expect(long.truncated).toBe(true);
     expect(long.stdout).toContain('bytes of output cut by fleetmod');

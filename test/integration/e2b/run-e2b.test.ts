@@ -118,12 +118,10 @@ describe('fleetmod run with provider e2b against the fake E2B', () => {
       }
     }, 20);
 
-    const started = Date.now();
     const code = await cli(io, 'run', '--dry-run', fixture.job);
     clearInterval(poll);
 
     expect(code).toBe(130);
-    expect(Date.now() - started).toBeLessThan(15_000);
     expect(fake.stats()).toMatchObject({ created: 3, alive: 0, killed: 3 });
     const rows = tasks(path.join(fixture.root, '.fleetmod', 'fleetmod.db'));
     expect(rows.every((t) => t.outcome === null)).toBe(true);

@@ -4,7 +4,7 @@
  * no host environment. Kept separate from src/sandbox/local on purpose: the fake must not change when the
  * product's local sandbox does.
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FakeSandbox } from './sandbox.js';
@@ -18,7 +18,19 @@ export interface BwrapCommand {
   cwd: string;
 }
 
-export function spawnInBwrap(sandbox: FakeSandbox, command: BwrapCommand): ChildProcessByStdio<null, Readable, Readable> {
+export interface BwrapProcess {
+  child: ChildProcess;
+  stdout: Readable;
+  stderr: Readable;
+  /**
+   * Kills the whole sandboxed tree. Killing bwrap alone is not enough: when bwrap runs as root and switches to
+   * uid 1000, its child loses the parent-death signal and would outlive it, holding the output pipes open. So the
+   * namespace's init (reported on --info-fd) is killed, which takes every process in the pid namespace with it.
+   */
+  kill(): void;
+}
+
+export function spawnInBwrap(sandbox: FakeSandbox, command: BwrapCommand): BwrapProcess {
   const args = [
     '--die-with-parent',
     '--new-session',
@@ -42,8 +54,42 @@ export function spawnInBwrap(sandbox: FakeSandbox, command: BwrapCommand): Child
     '--clearenv',
   );
   for (const [key, value] of Object.entries(command.envs)) args.push('--setenv', key, value);
-  args.push('--', command.cmd, ...command.args);
-  return spawn('bwrap', args, { stdio: ['ignore', 'pipe', 'pipe'], env: {} });
+  args.push('--info-fd', '3', '--', command.cmd, ...command.args);
+  const child = spawn('bwrap', args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: {} });
+  let info = '';
+  let initPid: number | undefined;
+  let killRequested = false;
+  const killInit = () => {
+    try {
+      process.kill(initPid as number, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  const infoPipe = child.stdio[3] as Readable;
+  infoPipe.setEncoding('utf8').on('data', (chunk: string) => {
+    info += chunk;
+    const match = /"child-pid"\s*:\s*(\d+)/.exec(info);
+    if (match && initPid === undefined) {
+      initPid = Number(match[1]);
+      if (killRequested) killInit();
+    }
+  });
+  // bwrap that never reported an init (it failed to set up) has nothing inside to outlive it.
+  infoPipe.on('close', () => {
+    if (killRequested && initPid === undefined) child.kill('SIGKILL');
+  });
+  infoPipe.on('error', () => undefined);
+  return {
+    child,
+    stdout: child.stdout as Readable,
+    stderr: child.stderr as Readable,
+    kill() {
+      // bwrap itself exits once its init is gone; killing bwrap first could orphan an init not yet reported.
+      killRequested = true;
+      if (initPid !== undefined) killInit();
+    },
+  };
 }
 
 /**

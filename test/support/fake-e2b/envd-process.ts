@@ -35,19 +35,28 @@ export async function startProcess(cloud: FakeCloud, sandbox: FakeSandbox, req: 
   const fault = cloud.takeFault('command', [spec.cmd, ...args].join(' '));
   if (fault && typeof fault.action === 'object') return sendJson(res, fault.action.respond, fault.action.body ?? {}, fault.action.headers);
 
+  // Listen before anything is awaited: a client that goes away meanwhile must not leave a process behind.
+  let clientGone = false;
+  let onClientGone = () => undefined as void;
+  res.on('close', () => {
+    clientGone = !res.writableFinished;
+    if (clientGone) onClientGone();
+  });
   res.writeHead(200, { 'content-type': 'application/connect+json' });
   const send = (flags: number, payload: unknown) => {
     if (!res.destroyed && !res.writableEnded) res.write(envelope(flags, payload));
   };
   const cwd = spec.cwd ?? '/home/user';
   const dir = await hostPathOf(sandbox, cwd).then((p) => stat(p.hostPath)).catch(() => null);
+  if (clientGone || !sandbox.alive) return void res.destroy();
   if (!dir?.isDirectory()) {
     send(FLAG_END_STREAM, { error: { code: 'invalid_argument', message: `error starting process: chdir ${cwd}: no such file or directory` } });
     return void res.end();
   }
 
   sandbox.connections.add(res);
-  const child = spawnInBwrap(sandbox, { cmd: spec.cmd, args, envs: { ...envdEnvironment(sandbox), ...(spec.envs ?? {}) }, cwd });
+  const sandboxed = spawnInBwrap(sandbox, { cmd: spec.cmd, args, envs: { ...envdEnvironment(sandbox), ...(spec.envs ?? {}) }, cwd });
+  const { child } = sandboxed;
   const pid = sandbox.allocatePid();
   let stopReason: 'signal' | 'deadline' | 'sandbox-gone' | 'client-gone' | undefined;
   let resolveExited!: () => void;
@@ -60,7 +69,7 @@ export async function startProcess(cloud: FakeCloud, sandbox: FakeSandbox, req: 
     ...(tag && { tag }),
     kill(reason) {
       stopReason ??= reason;
-      child.kill('SIGKILL');
+      sandboxed.kill();
     },
     exited: new Promise((resolve) => {
       resolveExited = resolve;
@@ -82,15 +91,15 @@ export async function startProcess(cloud: FakeCloud, sandbox: FakeSandbox, req: 
     send(FLAG_MESSAGE, { event: { data: { [stream]: chunk.toString('base64') } } });
     armKeepalive();
   };
-  child.stdout.on('data', data('stdout'));
-  child.stderr.on('data', data('stderr'));
+  sandboxed.stdout.on('data', data('stdout'));
+  sandboxed.stderr.on('data', data('stderr'));
   const deadline = timeoutMs ? setTimeout(() => proc.kill('deadline'), timeoutMs) : undefined;
   const timers: NodeJS.Timeout[] = [];
   if (fault?.action === 'drop') timers.push(setTimeout(() => res.destroy(), fault.afterMs ?? 0));
   if (fault?.action === 'expire') timers.push(setTimeout(() => void cloud.expire(sandbox.id), fault.afterMs ?? 0));
-  res.on('close', () => {
-    if (!res.writableFinished && sandbox.processes.has(pid)) proc.kill(stopReason ?? 'client-gone');
-  });
+  onClientGone = () => {
+    if (sandbox.processes.has(pid)) proc.kill(stopReason ?? 'client-gone');
+  };
 
   child.on('close', (code, signal) => {
     for (const timer of [keepalive, deadline, ...timers]) if (timer) clearTimeout(timer);
