@@ -5,7 +5,7 @@
  */
 import { CommandExitError, FileNotFoundError, type CommandHandle, type Sandbox as SdkSandbox } from 'e2b';
 import path from 'node:path';
-import type { FleetmodError } from '../../domain/errors.js';
+import { Interrupted, type FleetmodError } from '../../domain/errors.js';
 import { CappedOutput } from '../shared/output-buffer.js';
 import { WorkspaceEscape } from '../shared/workspace-path.js';
 import type { ExecOptions, ExecResult, Sandbox, SandboxRequest } from '../types.js';
@@ -61,6 +61,7 @@ export class E2bSandbox implements Sandbox {
    */
   async housekeeping(what: string, script: string, cwd = E2B_HOME): Promise<void> {
     const result = await this.run(script, { cwd, timeoutMs: HOUSEKEEPING_TIMEOUT_MS, ...(this.request.signal && { signal: this.request.signal }) });
+    if (result.killedBy === 'aborted') throw new Interrupted(`stopped while ${what}`);
     if (result.exitCode !== 0) {
       const detail = (result.stderr.trim() || result.stdout.trim() || result.killedBy || '').split('\n').slice(-3).join(' | ');
       throw new E2bFailed(`${what} in the E2B sandbox failed (${result.timedOut ? 'timed out' : `exit ${result.exitCode}`}): ${detail}`);
