@@ -52,6 +52,7 @@ export class FakeCloud {
   private readonly acceptedAt: number[] = [];
   /** Creates accepted but still "booting" (start latency); they count toward concurrency. */
   private booting = 0;
+  private closed = false;
   private stats: FakeStats = {
     created: 0,
     alive: 0,
@@ -108,6 +109,10 @@ export class FakeCloud {
         timeoutSeconds: request.timeout ?? this.options.defaultTimeoutSeconds,
         onExpire: (s) => void this.expire(s.id),
       });
+      if (this.closed) {
+        await sandbox.destroy();
+        throw new Error('fake e2b is closed');
+      }
       this.sandboxes.set(sandbox.id, sandbox);
       this.stats.created += 1;
       return sandbox;
@@ -136,6 +141,7 @@ export class FakeCloud {
   }
 
   async closeAll(): Promise<void> {
+    this.closed = true;
     const all = [...this.sandboxes.values()];
     this.sandboxes.clear();
     await Promise.all(all.map((s) => s.destroy()));
