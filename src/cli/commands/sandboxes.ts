@@ -17,6 +17,7 @@ import { createRedactorFor, openStore } from '../compose.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { addStateOptions, stateLocation } from '../global-options.js';
 import type { CliIo } from '../io.js';
+import { processAlive } from '../../util/process-alive.js';
 
 interface SandboxesOptions {
   kill?: boolean;
@@ -97,14 +98,5 @@ async function listOrExplain<T>(list: () => Promise<T>, endpoint: string): Promi
   } catch (err) {
     if (err instanceof AuthenticationError) throw new UsageError(`the E2B API at ${endpoint} rejected E2B_API_KEY`);
     throw new E2bFailed(`cannot list sandboxes at ${endpoint}: ${describeSdkError(err)}`, { cause: err });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
