@@ -158,7 +158,9 @@ async function stages(
 
   if (config.dryRun) return { outcome: 'dry-run', branch };
 
-  const pushed = await stage('push', () => pushBranch(deps, config, task, log, workdir, info, branch, baseSha, headSha, auth));
+  // Asked again right before the push: a GitHub App token fetched at resolve time may be about to expire.
+  const pushAuth = await codeHost.gitAuth(repo);
+  const pushed = await stage('push', () => pushBranch(deps, config, task, log, workdir, info, branch, baseSha, headSha, pushAuth));
   if (pushed === 'edited-by-human') {
     return {
       outcome: 'edited-by-human',

@@ -12,7 +12,17 @@ import { runJob, type RunSelection } from '../../orchestrator/run-job.js';
 import { loadRunData } from '../../report/run-data.js';
 import { renderText } from '../../report/render-text.js';
 import { summarize } from '../../report/summarize.js';
-import { createCodeHosts, createGit, createProgress, createRedactorFor, createSandboxProvider, openStore, readSecrets } from '../compose.js';
+import {
+  checkGithubAccess,
+  createCodeHosts,
+  createGit,
+  createGithubSelectorResolver,
+  createProgress,
+  createRedactorFor,
+  createSandboxProvider,
+  openStore,
+  readSecrets,
+} from '../compose.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { addStateOptions, stateLocation } from '../global-options.js';
 import type { CliIo } from '../io.js';
@@ -56,9 +66,11 @@ export async function runCommand(io: CliIo, file: string, opts: RunCommandOption
   const secrets = readSecrets(io, job);
   const redactor = createRedactorFor(io, job);
 
-  const resolved = await resolveRepos(job, { env: io.env });
+  const github = createGithubSelectorResolver(job, io);
+  const resolved = await resolveRepos(job, { env: io.env, ...(github && { github }) });
   for (const w of resolved.warnings) io.stderr(`${formatDiagnostic(w)}\n`);
   if (resolved.errors.length > 0) throw new ManifestInvalid(resolved.errors);
+  checkGithubAccess(job, io, resolved.repos, Boolean(opts.dryRun));
 
   const stop = new AbortController();
   const abort = new AbortController();
@@ -83,7 +95,7 @@ export async function runCommand(io: CliIo, file: string, opts: RunCommandOption
         store,
         git,
         sandboxes,
-        codeHosts: createCodeHosts(job, io, git),
+        codeHosts: createCodeHosts(job, io, git, { redactor, notice: (level, text) => progress.notice(level, text) }),
         limiters: createStageLimiters({
           gitPerHost: job.limits.clone,
           sandboxes: job.limits.sandboxes ?? job.limits.concurrency,
