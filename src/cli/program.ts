@@ -8,6 +8,7 @@ import { FleetmodError, ManifestInvalid, SandboxUnavailable, UsageError, RunNotF
 import { registerDemo, PACKAGE_ROOT } from './commands/demo.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
+import { registerStatus } from './commands/status.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -32,6 +33,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   registerRun(program, io, setExit);
   registerValidate(program, io, setExit);
   registerReport(program, io, setExit);
+  registerStatus(program, io, setExit);
   registerDemo(program, io, setExit);
   return program;
 }

@@ -1,5 +1,6 @@
 /** The plain-text report printed at the end of `run` and by `report`. */
 import { formatDuration } from '../util/units.js';
+import { prStateLabel } from './render-status.js';
 import type { Summary } from './summarize.js';
 
 export interface TextOptions {
@@ -35,7 +36,9 @@ export function renderText(s: Summary, options: TextOptions = {}): string {
     for (const t of s.changed.slice(0, limit)) {
       const stat = t.filesChanged !== null ? ` ${t.filesChanged} files +${t.insertions ?? 0} -${t.deletions ?? 0}` : '';
       const where = t.prUrl ?? (t.outcome === 'dry-run' ? `branch ${t.branch} (not pushed)` : `branch ${t.branch}`);
-      out.push(`  ${t.outcome?.padEnd(10)} ${t.repo.display ?? t.repo.key}  ${where}${stat}`);
+      // The PR's state as `status --refresh` last read it.
+      const pr = t.prRefreshedAt !== null ? `  [${[prStateLabel(t), t.prReview, t.prChecks && `checks ${t.prChecks}`].filter(Boolean).join(', ')}]` : '';
+      out.push(`  ${t.outcome?.padEnd(10)} ${t.repo.display ?? t.repo.key}  ${where}${stat}${pr}`);
     }
     if (s.changed.length > limit) out.push(`  … and ${s.changed.length - limit} more`);
   }

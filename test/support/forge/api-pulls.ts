@@ -3,7 +3,8 @@
  * requested reviewers, reviews, comments, and the head commit's statuses and check runs. Validation answers are
  * GitHub's own (422 messages fleetmod has to recognise).
  */
-import { branchSha, git } from '../git.js';
+import { git } from '../git.js';
+import { headSha as branchSha } from './git-backend.js';
 import { notFound, page, validationFailed, type ApiContext, type Reply, type Route } from './api.js';
 import { repoJson } from './api-repos.js';
 import type { ForgePull, ForgeRepo, ForgeState } from './state.js';

@@ -164,7 +164,8 @@ export async function startForge(): Promise<Forge> {
   return forge;
 }
 
-async function makeSeed(bare: string, files: Record<string, string>, branch: string, empty: boolean): Promise<string> {
+/** A bare repository with one commit of `files` (also for plain git remotes next to the forge). */
+export async function makeSeed(bare: string, files: Record<string, string>, branch: string, empty: boolean): Promise<string> {
   await mkdir(path.dirname(bare), { recursive: true });
   if (empty) {
     await git(path.dirname(bare), 'init', '--quiet', '--bare', `--initial-branch=${branch}`, bare);

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { git } from '../git.js';
+import { readdir, readFile } from 'node:fs/promises';
 import type { ForgeState } from './state.js';
 
 export interface PushEvent {
@@ -21,6 +21,7 @@ export interface PushEvent {
 }
 
 const NAME = /^[A-Za-z0-9_.-]+$/;
+const advertCache = new WeakMap<ForgeState, { headers: Record<string, string>; body: Buffer }>();
 
 /** Credentials of a git request: the token in Basic auth (password, or user with an empty password) or a token header. */
 export function tokenFrom(req: IncomingMessage): string | undefined {
@@ -38,14 +39,33 @@ export function tokenFrom(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
+/** Every ref of a bare repository with its SHA, read from the files (no git process: the forge answers a lot). */
 export async function refsOf(bare: string): Promise<Map<string, string>> {
-  const out = await git(bare, 'for-each-ref', '--format=%(objectname) %(refname)');
   const refs = new Map<string, string>();
-  for (const line of out.split('\n')) {
-    const [sha, ref] = line.split(' ');
-    if (sha && ref) refs.set(ref, sha);
+  const packed = await readFile(path.join(bare, 'packed-refs'), 'utf8').catch(() => '');
+  for (const line of packed.split('\n')) {
+    const m = /^([0-9a-f]{40}) (refs\/\S+)$/.exec(line);
+    if (m) refs.set(m[2] as string, m[1] as string);
   }
+  const walk = async (dir: string, prefix: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      const ref = `${prefix}/${entry.name}`;
+      if (entry.isDirectory()) await walk(path.join(dir, entry.name), ref);
+      else {
+        const sha = (await readFile(path.join(dir, entry.name), 'utf8').catch(() => '')).trim();
+        if (/^[0-9a-f]{40}$/.test(sha)) refs.set(ref, sha);
+      }
+    }
+  };
+  await walk(path.join(bare, 'refs'), 'refs');
   return refs;
+}
+
+/** The SHA of a branch of a bare repository, or null. */
+export async function headSha(bare: string, branch: string): Promise<string | null> {
+  const loose = (await readFile(path.join(bare, 'refs', 'heads', ...branch.split('/')), 'utf8').catch(() => '')).trim();
+  if (/^[0-9a-f]{40}$/.test(loose)) return loose;
+  return (await refsOf(bare)).get(`refs/heads/${branch}`) ?? null;
 }
 
 export async function serveGit(
@@ -74,6 +94,15 @@ export async function serveGit(
   if (isPush && login && !state.canPush(repo, login)) return text(res, 403, `Permission to ${owner}/${name}.git denied to ${login}.`);
 
   const bare = state.barePath(repo);
+  // Protocol v2's upload-pack advertisement lists capabilities, not refs: the same for every repository, so it is
+  // answered from the first one (half of the processes an ls-remote or a clone costs the forge).
+  const v2Advert = req.method === 'GET' && url.pathname.endsWith('/info/refs') && !isPush && /version=2/.test(String(req.headers['git-protocol'] ?? ''));
+  if (v2Advert && advertCache.has(state)) {
+    const cached = advertCache.get(state) as { headers: Record<string, string>; body: Buffer };
+    res.writeHead(200, cached.headers);
+    res.end(cached.body);
+    return;
+  }
   const isReceive = req.method === 'POST' && url.pathname.endsWith('/git-receive-pack');
   const before = isReceive ? await refsOf(bare) : undefined;
   const child = spawn('git', ['http-backend'], {
@@ -101,8 +130,10 @@ export async function serveGit(
 
   let head = Buffer.alloc(0);
   let headersSent = false;
+  const sent: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => {
     if (headersSent) {
+      if (v2Advert) sent.push(chunk);
       res.write(chunk);
       return;
     }
@@ -122,6 +153,7 @@ export async function serveGit(
     }
     res.statusCode = status;
     headersSent = true;
+    if (v2Advert) sent.push(head.subarray(cut.at + cut.len));
     res.write(head.subarray(cut.at + cut.len));
   });
   let stderr = '';
@@ -134,6 +166,10 @@ export async function serveGit(
     res.end(`git http-backend failed: ${stderr}`);
   } else {
     res.end();
+    if (v2Advert && res.statusCode === 200) {
+      const headers = Object.fromEntries(Object.entries(res.getHeaders()).map(([k, v]) => [k, String(v)]));
+      advertCache.set(state, { headers, body: Buffer.concat(sent) });
+    }
   }
   if (before && login) {
     const after = await refsOf(bare);
