@@ -118,7 +118,8 @@ export function createGithubSelectorResolver(job: Job, io: CliIo, extras: CodeHo
   let resolver: GithubSelectorResolver | undefined;
   return {
     resolve(selector, signal) {
-      resolver ??= createSelectorResolver(createGithubSessionsFor(job, io, extras), (text) => extras.notice?.('warn', text) ?? io.stderr(`${text}\n`));
+      const warn = (text: string) => (extras.notice ? extras.notice('warn', text) : io.stderr(`fleetmod: ${text}\n`));
+      resolver ??= createSelectorResolver(createGithubSessionsFor(job, io, extras), warn);
       return resolver.resolve(selector, signal);
     },
   };

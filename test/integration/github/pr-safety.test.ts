@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { captureIo, cli, testEnv } from '../../support/cli.js';
 import { DEFAULT_FILES, startForge, type Forge } from '../../support/forge/forge.js';
-import { FAST_PACING, writeForgeJob } from '../../support/forge/job.js';
+import { FAST_PACING, TOKEN_CHECK_STEP, writeForgeJob } from '../../support/forge/job.js';
 import { findSecret } from '../../support/forge/secrets.js';
 import { branchSha, git } from '../../support/git.js';
 import { tempDir } from '../../support/temp.js';
@@ -68,7 +68,9 @@ describe('a human commit on a fleetmod branch', () => {
   it('is not overwritten: the repo ends edited-by-human, its branch and PR stay as the human left them', async () => {
     const { forge, dir, repos } = await fleet(2);
     const env = testEnv({ GITHUB_TOKEN: TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING });
-    await writeForgeJob(dir, 'v1.yaml', forge, { repos, pr: PR, limits: NO_BUDGET });
+    // In the real (bubblewrap) sandbox, with a step that fails if the push token is visible there.
+    const sandboxed = { provider: 'local' as const, step: TOKEN_CHECK_STEP };
+    await writeForgeJob(dir, 'v1.yaml', forge, { repos, pr: PR, limits: NO_BUDGET, ...sandboxed });
     expect(await cli(captureIo(dir, env), 'run', 'v1.yaml')).toBe(0);
 
     const work = await tempDir('fleetmod-human-');
@@ -78,7 +80,7 @@ describe('a human commit on a fleetmod branch', () => {
     await git(`${work}/w`, '-c', auth, 'push', '--quiet', 'origin', BRANCH);
     const humanTip = await branchSha(forge.state.barePath(forge.state.repo('acme', 'svc-1')!), BRANCH);
 
-    await writeForgeJob(dir, 'v2.yaml', forge, { repos, pr: { ...PR, body: 'v2' }, limits: NO_BUDGET });
+    await writeForgeJob(dir, 'v2.yaml', forge, { repos, pr: { ...PR, body: 'v2' }, limits: NO_BUDGET, ...sandboxed });
     const io = captureIo(dir, env);
     const code = await cli(io, 'run', 'v2.yaml');
 
@@ -94,6 +96,7 @@ describe('a human commit on a fleetmod branch', () => {
       { repo_key: 'acme/svc-1', outcome: 'edited-by-human' },
       { repo_key: 'acme/svc-2', outcome: 'pr-updated' },
     ]);
+    expect(await findSecret(path.join(dir, '.fleetmod'), TOKEN)).toEqual([]);
   });
 });
 

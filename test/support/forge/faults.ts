@@ -53,6 +53,12 @@ export class Faults {
     this.rules.push({ skip: 0, times: 1, ...rule, seen: 0, fired: 0 });
   }
 
+  /** Drops every rule and the storm (e.g. once the client a fault was meant for is gone). */
+  clear(): void {
+    this.rules.length = 0;
+    this.storm = undefined;
+  }
+
   startStorm(storm: Storm): void {
     this.storm = { ...storm };
     this.writesSeen = 0;

@@ -17,6 +17,9 @@ export interface ForgeJobOptions {
 
 export const RENAME_STEP = "grep -rl fetchData src | xargs -r sed -i 's/fetchData/loadData/g'";
 
+/** Fails the step when the push token (or its variable) is visible inside the sandbox. */
+export const TOKEN_CHECK_STEP = `if env | grep -q -e GITHUB_TOKEN -e GH_TOKEN -e ghp_; then echo "the token is visible in the sandbox" >&2; exit 9; fi; ${RENAME_STEP}`;
+
 export async function writeForgeJob(dir: string, file: string, forge: Forge, options: ForgeJobOptions): Promise<string> {
   const pr = options.pr === undefined ? { title: 'Rename fetchData to loadData', body: 'Automated by fleetmod.' } : options.pr;
   const job = {
