@@ -5,7 +5,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { RepoRef } from '../../../src/domain/repo.js';
-import { RepoInvalid } from '../../../src/domain/errors.js';
+import { CodeHostFailed, RepoInvalid } from '../../../src/domain/errors.js';
 import type { PullRequestRequest } from '../../../src/codehost/types.js';
 import { createSelectorResolver } from '../../../src/codehost/github/selector-resolver.js';
 import { startForge, type Forge } from '../../support/forge/forge.js';
@@ -287,5 +287,48 @@ describe('github: selectors', () => {
     expect(topics.map((r) => r.name)).toEqual(['api', 'legacy']);
     expect(search.map((r) => `${r.owner}/${r.name}`)).toEqual(['acme/api', 'acme/web']);
     expect(forge.monitor.violations).toEqual([]);
+  });
+});
+
+describe('refusals and server errors', () => {
+  it('retries a 502 with backoff, a secondary limit (403 or 429) once after the pause, an exhausted primary window after its reset', async () => {
+    const forge = await forgeWithBot();
+    for (const name of ['a', 'b', 'c', 'd']) await forge.createRepo({ owner: 'acme', name });
+    forge.faults.add({ method: 'GET', path: /^\/repos\/acme\/a$/, answer: { kind: 'status', status: 502 } });
+    forge.faults.add({ method: 'GET', path: /^\/repos\/acme\/b$/, answer: { kind: 'secondary', status: 429 } });
+    forge.faults.add({ method: 'GET', path: /^\/repos\/acme\/c$/, answer: { kind: 'secondary', retryAfter: 1 } });
+    forge.faults.add({ method: 'GET', path: /^\/repos\/acme\/d$/, answer: { kind: 'primary', resetInSeconds: 1 } });
+    const { host, pauses } = forgeHost(forge, { kind: 'token', token: TOKEN, source: 'GITHUB_TOKEN' }, { pacing: { secondaryFallbackSeconds: 0.5 } });
+    const hits = (name: string) => forge.monitor.byArrival().filter((c) => c.path === `/repos/acme/${name}`);
+
+    for (const name of ['a', 'b', 'c', 'd']) expect((await host.inspect(ref(forge, 'acme', name))).skipReason).toBeUndefined();
+
+    expect(hits('a').map((c) => c.status)).toEqual([502, 200]);
+    // 429 is the throttling plugin's: one retry after the pause, not plugin-retry's three blind ones on top.
+    expect(hits('b').map((c) => c.status)).toEqual([429, 200]);
+    expect(hits('b')[1]!.at - hits('b')[0]!.at).toBeGreaterThanOrEqual(500);
+    expect(hits('c').map((c) => c.status)).toEqual([403, 200]);
+    expect(hits('c')[1]!.at - hits('c')[0]!.at).toBeGreaterThanOrEqual(1_000);
+    expect(hits('d').map((c) => c.status)).toEqual([403, 200]);
+    expect(pauses.map((p) => p.reason)).toEqual([
+      'secondary rate limit (HTTP 429, no retry-after)',
+      'secondary rate limit (HTTP 403, retry-after 1s)',
+      'primary rate limit used up (HTTP 403)',
+    ]);
+  });
+
+  it('gives up on a request GitHub keeps refusing after three retries, as a transient failure, waiting longer each time', async () => {
+    const forge = await forgeWithBot();
+    await forge.createRepo({ owner: 'acme', name: 'a' });
+    forge.faults.add({ method: 'GET', path: /^\/repos\/acme\/a$/, times: 10, answer: { kind: 'secondary' } });
+    const { host, pauses } = forgeHost(forge, { kind: 'token', token: TOKEN, source: 'GITHUB_TOKEN' }, { pacing: { secondaryFallbackSeconds: 0.2 } });
+
+    const failed = host.inspect(ref(forge, 'acme', 'a'));
+
+    await expect(failed).rejects.toBeInstanceOf(CodeHostFailed);
+    await expect(failed).rejects.toMatchObject({ errorClass: 'transient', status: 403 });
+    await expect(failed).rejects.toThrow('was refused by a rate limit after retries');
+    expect(forge.monitor.calls.filter((c) => c.path === '/repos/acme/a')).toHaveLength(4);
+    expect(pauses.map((p) => p.waitMs)).toEqual([200, 400, 800, 1_600]);
   });
 });
