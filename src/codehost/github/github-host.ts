@@ -36,7 +36,7 @@ export function createGithubHost(options: GithubHostOptions): CodeHost {
   return {
     kind: 'github',
     supportsPullRequests: true,
-    async inspect(repo, signal) {
+    async inspect(repo) {
       return inspectRepo(
         {
           session: await session(repo),
@@ -46,7 +46,6 @@ export function createGithubHost(options: GithubHostOptions): CodeHost {
           gitAuth: await gitAuth(repo),
           ...(options.forkPollMs !== undefined && { forkPollMs: options.forkPollMs }),
           ...(options.forkTimeoutMs !== undefined && { forkTimeoutMs: options.forkTimeoutMs }),
-          ...(signal && { signal }),
         },
         repo,
       );

@@ -21,7 +21,6 @@ export interface InspectContext {
   /** How often and how long to wait for a new fork to be ready. @default 3000 / 300000 */
   forkPollMs?: number;
   forkTimeoutMs?: number;
-  signal?: AbortSignal;
 }
 
 interface RepoData {
@@ -83,7 +82,9 @@ async function ensureFork(ctx: InspectContext, upstream: RepoData): Promise<Repo
   const deadline = Date.now() + (ctx.forkTimeoutMs ?? 300_000);
   for (;;) {
     const ready = await readRepo(ctx, created.owner.login, created.name);
-    if (ready && (await ctx.git.remoteDefaultBranch(`${ctx.serverUrl}/${ready.full_name}.git`, ctx.gitAuth)) !== null) return ready;
+    // Git can still answer "not found" for a while after the API lists the fork.
+    const branches = ready ? await ctx.git.remoteDefaultBranch(`${ctx.serverUrl}/${ready.full_name}.git`, ctx.gitAuth).catch(() => null) : null;
+    if (ready && branches !== null) return ready;
     if (Date.now() > deadline) throw new CodeHostFailed(`the fork ${created.full_name} was not ready after ${Math.round((ctx.forkTimeoutMs ?? 300_000) / 1000)}s`, 'transient');
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }

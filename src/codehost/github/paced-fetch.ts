@@ -60,8 +60,10 @@ export function createPacedFetch(options: PacedFetchOptions): typeof globalThis.
     if (response.ok) gate.succeeded(sentAt);
     const limit = Number(headers.get('x-ratelimit-limit'));
     const left = Number(headers.get('x-ratelimit-remaining'));
-    // Stop before the primary window is empty instead of running into it (≈ 2 % kept for status refreshes).
-    if (limit > 0 && headers.has('x-ratelimit-remaining') && left < limit * 0.02) {
+    // Stop before the primary window is empty instead of running into it (≈ 2 % kept for status refreshes). Only
+    // the core window: search has its own small one (30/min) that must not stop everything else.
+    const resource = headers.get('x-ratelimit-resource') ?? 'core';
+    if (resource === 'core' && limit > 0 && headers.has('x-ratelimit-remaining') && left < limit * 0.02) {
       gate.pause({ waitMs: untilReset(headers), sentAt, grow: false, reason: `only ${left} of ${limit} requests left until the primary window resets` });
     }
   };

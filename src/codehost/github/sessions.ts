@@ -85,7 +85,13 @@ export function createGithubSessions(options: GithubSessionsOptions): GithubSess
       },
       login() {
         if (auth.kind !== 'token') return Promise.resolve(null);
-        login ??= call('reading the authenticated user', async () => (await api.rest.users.getAuthenticated()).data.login);
+        if (!login) {
+          login = call('reading the authenticated user', async () => (await api.rest.users.getAuthenticated()).data.login);
+          // A failure is not remembered: the next repository asks again.
+          login.catch(() => {
+            login = undefined;
+          });
+        }
         return login;
       },
     };

@@ -16,7 +16,8 @@ const TOKEN = 'ghp_crashTestToken000000000000000000000009';
 const BRANCH = 'fleetmod/rename-fetch';
 
 describe('a crash between push and PR creation', () => {
-  it('is repaired by the next run: one PR for the pushed branch, no second push of a different commit', async () => {
+  // Longer than the default: the first call rebuilds dist/ when a source file is newer than it.
+  it('is repaired by the next run: one PR for the pushed branch, no second push of a different commit', { timeout: 180_000 }, async () => {
     await ensureBuilt();
     const forge = await startForge();
     forge.state.addUser('fleetmod-bot', TOKEN);
