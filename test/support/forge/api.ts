@@ -86,7 +86,7 @@ export class Api {
     const write = !['GET', 'HEAD'].includes(method) && !AUTH_PATH.test(path);
     const raw = await readBody(req);
     const record = (status: number, extra: { operation?: string | null; fault?: string; retryAfter?: number } = {}) =>
-      this.monitor.calls.push({ at, method, path, operation: extra.operation ?? null, status, write, ...(extra.fault && { fault: extra.fault }), ...(extra.retryAfter !== undefined && { retryAfter: extra.retryAfter }) });
+      this.monitor.calls.push({ at, method, path, operation: extra.operation ?? null, status, ms: forgeNow() - at, write, ...(extra.fault && { fault: extra.fault }), ...(extra.retryAfter !== undefined && { retryAfter: extra.retryAfter }) });
 
     const auth = this.authenticate(req);
     const identity = auth.login ?? (auth.asApp ? 'app' : 'anonymous');

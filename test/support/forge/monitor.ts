@@ -12,6 +12,8 @@ export interface ApiCall {
   /** The OpenAPI operation it matched, e.g. "POST /repos/{owner}/{repo}/pulls", or null. */
   operation: string | null;
   status: number;
+  /** How long the forge took to answer, in ms. */
+  ms: number;
   /** A mutating request (not GET/HEAD, not token minting): what the write spacing and budget are about. */
   write: boolean;
   /** Set when a fault answered instead of the fake. */
