@@ -158,9 +158,10 @@ async function stages(
 
   if (config.dryRun) return { outcome: 'dry-run', branch };
 
-  // Asked again right before the push: a GitHub App token fetched at resolve time may be about to expire.
-  const pushAuth = await codeHost.gitAuth(repo);
-  const pushed = await stage('push', () => pushBranch(deps, config, task, log, workdir, info, branch, baseSha, headSha, pushAuth));
+  // Credentials are asked for again right before the push: a GitHub App token from the resolve stage may expire.
+  const pushed = await stage('push', async () =>
+    pushBranch(deps, config, task, log, workdir, info, branch, baseSha, headSha, await codeHost.gitAuth(repo)),
+  );
   if (pushed === 'edited-by-human') {
     return {
       outcome: 'edited-by-human',

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { RunNotFound } from '../../domain/errors.js';
 import type { Job } from '../../manifest/job.js';
+import type { TaskRecord } from '../../store/types.js';
 import { refreshPrStatus } from '../../orchestrator/refresh-pr-status.js';
 import { renderStatus, prStateLabel } from '../../report/render-status.js';
 import { createCodeHosts, createGit, createRedactorFor, openStore } from '../compose.js';
@@ -52,16 +53,7 @@ export async function statusCommand(io: CliIo, runId: string | undefined, opts: 
     }
     const tasks = store.listTasks(run.id);
     if (opts.json) {
-      for (const t of tasks) {
-        io.stdout(
-          `${JSON.stringify({
-            repo: t.repo.key,
-            outcome: t.outcome,
-            branch: t.branch,
-            pr: t.prNumber === null ? null : { number: t.prNumber, url: t.prUrl, state: prStateLabel(t), review: t.prReview, checks: t.prChecks, mergedAt: t.prMergedAt === null ? null : new Date(t.prMergedAt).toISOString(), refreshedAt: t.prRefreshedAt === null ? null : new Date(t.prRefreshedAt).toISOString() },
-          })}\n`,
-        );
-      }
+      for (const t of tasks) io.stdout(`${JSON.stringify(statusJson(t))}\n`);
     } else {
       io.stdout(renderStatus(run, tasks, Date.now()));
     }
@@ -69,4 +61,17 @@ export async function statusCommand(io: CliIo, runId: string | undefined, opts: 
   } finally {
     store.close();
   }
+}
+
+function statusJson(t: TaskRecord): Record<string, unknown> {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    repo: t.repo.key,
+    outcome: t.outcome,
+    branch: t.branch,
+    pr:
+      t.prNumber === null
+        ? null
+        : { number: t.prNumber, url: t.prUrl, state: prStateLabel(t), review: t.prReview, checks: t.prChecks, mergedAt: iso(t.prMergedAt), refreshedAt: iso(t.prRefreshedAt) },
+  };
 }

@@ -5,6 +5,7 @@
  */
 import type { EnsuredPullRequest, PullRequestRef, PullRequestRequest } from '../types.js';
 import type { GithubApi } from './client.js';
+import { call } from './errors.js';
 import { ensureAssignees, ensureLabels, ensureReviewers, reviewersWhoReviewed } from './pr-metadata.js';
 import { createPull, fitBody, getPull, updatePull, type GithubPull } from './pulls.js';
 
@@ -53,7 +54,9 @@ export async function closePullRequest(api: GithubApi, want: { repo: PullRequest
   const { repo, number } = want;
   const current = await getPull(api, repo, number);
   if (!current || current.state !== 'open') return;
-  await api.rest.issues.createComment({ owner: repo.owner, repo: repo.name, issue_number: number, body: want.comment });
+  await call(`commenting on pull request #${number} of ${repo.key}`, () =>
+    api.rest.issues.createComment({ owner: repo.owner, repo: repo.name, issue_number: number, body: want.comment }),
+  );
   await updatePull(api, repo, number, { state: 'closed' });
 }
 
