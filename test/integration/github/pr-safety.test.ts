@@ -115,7 +115,8 @@ describe('write pacing on the wire', () => {
     const writes = forge.monitor.writes();
     expect(writes).toHaveLength(9);
     expect(forge.monitor.minWriteGap()).toBeGreaterThanOrEqual(1_000);
-    expect(forge.monitor.maxWritesWithin(4_000)).toBe(3);
+    // Without the budget, one-second spacing would put 4 writes in a 4 s window; the run said it waited.
+    expect(forge.monitor.maxWritesWithin(4_000)).toBeLessThanOrEqual(3);
     expect(io.out()).toMatch(/GitHub write budget of the minute is used up \(3 requests\); waiting \d+s/);
   });
 });
