@@ -2,7 +2,7 @@
  * The real CLI against the local forge (GHES layout: github.api-url = http://127.0.0.1:PORT/api/v3): a fleet of
  * PRs opened, kept in sync and closed across re-runs; a plain git remote in the same job; no token anywhere.
  * Pacing is shrunk through FLEETMOD_GITHUB_PACING and the manifest's budget (see test/support/forge/job.ts);
- * pacing itself is proven in pacing-cli.test.ts and test/unit/codehost/github/pacing.test.ts.
+ * pacing itself is proven in pr-safety.test.ts ("write pacing on the wire") and test/unit/codehost/github/pacing.test.ts.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ const BRANCH = 'fleetmod/rename-fetch';
 const NO_BUDGET = { 'github-writes': 100_000, 'github-writes-per-hour': 1_000_000 };
 
 describe('a fleet of pull requests through the CLI', () => {
+  // Three runs over 50 real repositories: the slowest test of the suite (≈ 70 s of CPU on two cores), hence the timeout.
   it('opens 50 PRs, updates all 50 when the PR body changes, and closes them when a re-run has no diff', { timeout: 300_000 }, async () => {
     const forge = await startForge();
     forge.state.addUser('fleetmod-bot', TOKEN);
