@@ -12,7 +12,10 @@ import { parseRepoString } from './repo-string.js';
 
 /** Lists repositories matching a GitHub selector (implemented by the GitHub code host). */
 export interface GithubSelectorResolver {
-  resolve(selector: GithubSelector, signal?: AbortSignal): Promise<{ owner: string; name: string; archived?: boolean }[]>;
+  resolve(
+    selector: GithubSelector,
+    signal?: AbortSignal,
+  ): Promise<{ owner: string; name: string; archived?: boolean; fork?: boolean; topics?: string[] }[]>;
 }
 
 export interface ResolveReposOptions {

@@ -5,6 +5,7 @@ import { ManifestInvalid } from '../../domain/errors.js';
 import { formatDiagnostic } from '../../manifest/diagnostics.js';
 import { loadJobOrThrow } from '../../manifest/load.js';
 import { resolveRepos } from '../../manifest/repos.js';
+import { createGithubSelectorResolver } from '../compose.js';
 import type { ExitCode } from '../exit-codes.js';
 import { addStateOptions } from '../global-options.js';
 import type { CliIo } from '../io.js';
@@ -31,7 +32,8 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: ExitCod
 export async function runCommand(io: CliIo, file: string, opts: RunCommandOptions): Promise<ExitCode> {
   const { job, warnings } = await loadJobOrThrow(path.resolve(io.cwd, file), file);
   for (const w of warnings) io.stderr(`${formatDiagnostic(w)}\n`);
-  const resolved = await resolveRepos(job, { env: io.env });
+  const github = createGithubSelectorResolver(job, io);
+  const resolved = await resolveRepos(job, { env: io.env, ...(github && { github }) });
   for (const w of resolved.warnings) io.stderr(`${formatDiagnostic(w)}\n`);
   if (resolved.errors.length > 0) throw new ManifestInvalid(resolved.errors);
   return runSession(
