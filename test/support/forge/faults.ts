@@ -23,6 +23,8 @@ export interface FaultRule {
   skip?: number;
   /** How many matching requests get the fault. @default 1 */
   times?: number;
+  /** Of the matching requests after `skip`, only every n-th gets the fault. @default 1 */
+  every?: number;
   answer: FaultAnswer;
   /** Told when the rule fires (e.g. to kill the client at that moment). */
   onFire?: () => void;
@@ -44,18 +46,56 @@ export interface Storm {
   retryAfter?: number;
 }
 
+/** A fault for the git side of the forge (smart-HTTP), e.g. a clone whose connection is cut mid-transfer. */
+export interface GitFaultRule {
+  /** Which service: fetch/clone (`upload-pack`) or push (`receive-pack`); only the POST carrying the pack counts. */
+  service: 'upload-pack' | 'receive-pack';
+  /** Only these repositories ("owner/name"). @default every repository */
+  repos?: string[];
+  /** For upload-pack: only requests carrying this protocol-v2 command (`fetch` = the transfer of a clone). */
+  command?: 'fetch' | 'ls-refs';
+  /** Fire on every n-th matching request (1 = every one). @default 1 */
+  every?: number;
+  /** Stop after firing this many times. @default unlimited */
+  times?: number;
+  /** `hangup`: the connection is cut after the response started (git: "the remote end hung up"). */
+  answer: 'hangup' | { status: number };
+}
+
 export class Faults {
   private readonly rules: LiveRule[] = [];
+  private readonly gitRules: (GitFaultRule & { seen: number; fired: number })[] = [];
+  /** How many git faults fired, for tests that count retries. */
+  gitFired = 0;
+
+  addGit(rule: GitFaultRule): void {
+    this.gitRules.push({ ...rule, seen: 0, fired: 0 });
+  }
+
+  /** The git fault for this request, if any. */
+  matchGit(service: 'upload-pack' | 'receive-pack', repo: string, command?: string): GitFaultRule['answer'] | undefined {
+    for (const rule of this.gitRules) {
+      if (rule.service !== service || (rule.repos && !rule.repos.includes(repo))) continue;
+      if (rule.command && rule.command !== command) continue;
+      rule.seen += 1;
+      if (rule.seen % (rule.every ?? 1) !== 0 || rule.fired >= (rule.times ?? Number.POSITIVE_INFINITY)) continue;
+      rule.fired += 1;
+      this.gitFired += 1;
+      return rule.answer;
+    }
+    return undefined;
+  }
   private storm: (Storm & { startedAt?: number }) | undefined;
   private writesSeen = 0;
 
   add(rule: FaultRule): void {
-    this.rules.push({ skip: 0, times: 1, ...rule, seen: 0, fired: 0 });
+    this.rules.push({ skip: 0, times: 1, every: 1, ...rule, seen: 0, fired: 0 });
   }
 
   /** Drops every rule and the storm (e.g. once the client a fault was meant for is gone). */
   clear(): void {
     this.rules.length = 0;
+    this.gitRules.length = 0;
     this.storm = undefined;
   }
 
@@ -84,6 +124,7 @@ export class Faults {
       if (rule.path && !rule.path.test(path)) continue;
       rule.seen += 1;
       if (rule.seen <= rule.skip || rule.fired >= rule.times) continue;
+      if ((rule.seen - rule.skip) % rule.every !== 0) continue;
       rule.fired += 1;
       rule.onFire?.();
       return rule.answer;

@@ -90,7 +90,7 @@ export async function startForge(): Promise<Forge> {
       const stamped = { ...event, at: forgeNow() };
       pushes.push(stamped);
       events.emit('push', stamped);
-    }).catch(done);
+    }, faults).catch(done);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;

@@ -8,6 +8,8 @@ import { spawn } from 'node:child_process';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { readdir, readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+import type { Faults } from './faults.js';
 import type { ForgeState } from './state.js';
 
 export interface PushEvent {
@@ -73,6 +75,7 @@ export async function serveGit(
   req: IncomingMessage,
   res: ServerResponse,
   onPush: (event: PushEvent) => void,
+  faults?: Faults,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://forge.invalid');
   const match = /^\/([^/]+)\/([^/]+?)\.git(\/.*)$/.exec(url.pathname);
@@ -104,6 +107,20 @@ export async function serveGit(
     return;
   }
   const isReceive = req.method === 'POST' && url.pathname.endsWith('/git-receive-pack');
+  const isUpload = req.method === 'POST' && url.pathname.endsWith('/git-upload-pack');
+  // Upload-pack bodies are read first so a fault can target one protocol-v2 command (e.g. only the fetch).
+  const body = isUpload && faults ? await readBody(req) : undefined;
+  const command = body ? /command=([a-z-]+)/.exec((req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString('latin1'))?.[1] : undefined;
+  const fault = isReceive || isUpload ? faults?.matchGit(isReceive ? 'receive-pack' : 'upload-pack', `${owner}/${name}`, command) : undefined;
+  if (fault === 'hangup') {
+    // Start an answer, then cut the connection: what a proxy or a dropped link does mid-transfer.
+    // (An empty reply would not do: git repeats a stateless POST once when the answer is empty.)
+    req.resume();
+    res.writeHead(200, { 'content-type': `application/x-git-${isReceive ? 'receive' : 'upload'}-pack-result` });
+    res.write('0008NAK\n', () => res.socket?.destroy());
+    return;
+  }
+  if (fault) return text(res, fault.status, 'injected failure');
   const before = isReceive ? await refsOf(bare) : undefined;
   const child = spawn('git', ['http-backend'], {
     env: {
@@ -125,7 +142,8 @@ export async function serveGit(
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  req.pipe(child.stdin);
+  if (body) child.stdin.end(body);
+  else req.pipe(child.stdin);
   child.stdin.on('error', () => undefined);
 
   let head = Buffer.alloc(0);
@@ -179,6 +197,15 @@ export async function serveGit(
       if (was !== now) onPush({ at: Date.now(), owner: repo.owner, repo: repo.name, ref, before: was, after: now, login });
     }
   }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
 }
 
 function text(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {

@@ -11,7 +11,7 @@ export interface ForgeJobOptions {
   pr?: Record<string, unknown> | null;
   change?: Record<string, unknown>;
   limits?: Record<string, unknown>;
-  provider?: 'host' | 'local';
+  provider?: 'host' | 'local' | 'e2b';
   github?: Record<string, unknown>;
 }
 
