@@ -7,6 +7,7 @@ import type { CodeHost, CodeHostRouter } from '../codehost/types.js';
 import { UsageError } from '../domain/errors.js';
 import { createHostGit, type HostGit } from '../git/host-git.js';
 import type { Job } from '../manifest/job.js';
+import type { GithubSelectorResolver } from '../manifest/repos.js';
 import { createJsonProgress } from '../progress/json-lines.js';
 import { createLinesProgress } from '../progress/lines.js';
 import type { ProgressSink } from '../progress/types.js';
@@ -63,6 +64,15 @@ export function createSandboxProvider(job: Job, io: CliIo, git: HostGit): Sandbo
 export function createCodeHosts(_job: Job, _io: CliIo, git: HostGit): CodeHostRouter {
   const plain: CodeHost = createPlainGitHost(git);
   return { forRepo: () => plain };
+}
+
+/**
+ * Lists the repositories of `github:` selectors. The GitHub code host provides it (it lists org, user or search
+ * results through the API); until it is wired here this returns undefined, and a job with a selector fails
+ * before anything runs with "a github: selector needs GitHub access".
+ */
+export function createGithubSelectorResolver(_job: Job, _io: CliIo): GithubSelectorResolver | undefined {
+  return undefined;
 }
 
 export function createProgress(io: CliIo, options: { json: boolean }): ProgressSink {

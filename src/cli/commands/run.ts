@@ -12,7 +12,16 @@ import { runJob, type RunSelection } from '../../orchestrator/run-job.js';
 import { loadRunData } from '../../report/run-data.js';
 import { renderText } from '../../report/render-text.js';
 import { summarize } from '../../report/summarize.js';
-import { createCodeHosts, createGit, createProgress, createRedactorFor, createSandboxProvider, openStore, readSecrets } from '../compose.js';
+import {
+  createCodeHosts,
+  createGit,
+  createGithubSelectorResolver,
+  createProgress,
+  createRedactorFor,
+  createSandboxProvider,
+  openStore,
+  readSecrets,
+} from '../compose.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { addStateOptions, stateLocation } from '../global-options.js';
 import type { CliIo } from '../io.js';
@@ -46,7 +55,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: ExitCod
 export async function runCommand(io: CliIo, file: string, opts: RunCommandOptions, selection: RunSelection): Promise<ExitCode> {
   const location = stateLocation(io, opts);
   const manifestPath = path.resolve(io.cwd, file);
-  const { job, warnings } = await loadJobOrThrow(manifestPath, file);
+  const { job, warnings } = await loadJobOrThrow(manifestPath, file, { env: io.env });
   for (const w of warnings) io.stderr(`${formatDiagnostic(w)}\n`);
   if (opts.concurrency !== undefined) {
     const n = Number(opts.concurrency);
@@ -56,7 +65,8 @@ export async function runCommand(io: CliIo, file: string, opts: RunCommandOption
   const secrets = readSecrets(io, job);
   const redactor = createRedactorFor(io, job);
 
-  const resolved = await resolveRepos(job, { env: io.env });
+  const github = createGithubSelectorResolver(job, io);
+  const resolved = await resolveRepos(job, { env: io.env, ...(github && { github }) });
   for (const w of resolved.warnings) io.stderr(`${formatDiagnostic(w)}\n`);
   if (resolved.errors.length > 0) throw new ManifestInvalid(resolved.errors);
 
