@@ -2,14 +2,23 @@
 import { ConditionSyntaxError, conditionVariables, parseCondition } from '../condition.js';
 import { closest } from '../suggest.js';
 import { stepVariables, TEMPLATE_VARIABLES } from '../template.js';
-import type { RuleInput } from './report.js';
+import type { PathPart } from '../positions.js';
+import type { JobManifest } from '../schema.js';
+import type { Reporter, RuleInput } from './report.js';
+
+type Steps = JobManifest['steps'];
 
 export function checkConditions({ manifest: m, report }: RuleInput): void {
-  const stepNames = m.steps.map((s, i) => s.name ?? `step-${i + 1}`);
+  checkStepList(m.steps, ['steps'], report);
+  if (Array.isArray(m.candidates)) m.candidates.forEach((c, ci) => c.steps && checkStepList(c.steps, ['candidates', ci, 'steps'], report));
+}
+
+function checkStepList(steps: Steps, base: PathPart[], report: Reporter): void {
+  const stepNames = steps.map((s, i) => s.name ?? `step-${i + 1}`);
   const repoAndRun = TEMPLATE_VARIABLES.filter((v) => v.fields.includes('step')).map((v) => v.name);
-  m.steps.forEach((step, i) => {
+  steps.forEach((step, i) => {
     if (!step.if) return;
-    const path = ['steps', i, 'if'];
+    const path = [...base, i, 'if'];
     let variables: string[];
     try {
       variables = conditionVariables(parseCondition(step.if));

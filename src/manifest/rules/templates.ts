@@ -16,21 +16,33 @@ interface Scope {
 }
 
 export function checkTemplates({ manifest: m, report }: RuleInput): void {
-  const stepNames = m.steps.map((s, i) => s.name ?? `step-${i + 1}`);
-  const check = (text: string | undefined, path: PathPart[], scope: Scope) => {
+  const jobSteps = m.steps.map((s, i) => s.name ?? `step-${i + 1}`);
+  // With candidates, the commit and PR are rendered with the shipped candidate's steps: any of them may be named.
+  const candidateLists = Array.isArray(m.candidates) ? m.candidates.filter((c) => c.steps) : [];
+  const allSteps = [...new Set([...jobSteps, ...candidateLists.flatMap((c) => (c.steps ?? []).map((s, i) => s.name ?? `step-${i + 1}`))])];
+  const check = (text: string | undefined, path: PathPart[], scope: Scope, stepNames: readonly string[]) => {
     if (text) checkTemplate(text, path, scope, m, stepNames, report);
   };
-  check(m.change.branch, ['change', 'branch'], { field: 'branch' });
-  check(m.change.commit.message, ['change', 'commit', 'message'], { field: 'commit' });
-  check(m.change.pr?.title, ['change', 'pr', 'title'], { field: 'pr' });
-  check(m.change.pr?.body, ['change', 'pr', 'body'], { field: 'pr' });
-  m.steps.forEach((step, i) => check(step.run, ['steps', i, 'run'], { field: 'step', stepIndex: i }));
+  check(m.change.branch, ['change', 'branch'], { field: 'branch' }, allSteps);
+  check(m.change.commit.message, ['change', 'commit', 'message'], { field: 'commit' }, allSteps);
+  check(m.change.pr?.title, ['change', 'pr', 'title'], { field: 'pr' }, allSteps);
+  check(m.change.pr?.body, ['change', 'pr', 'body'], { field: 'pr' }, allSteps);
+  m.steps.forEach((step, i) => check(step.run, ['steps', i, 'run'], { field: 'step', stepIndex: i }, jobSteps));
+  if (Array.isArray(m.candidates)) {
+    m.candidates.forEach((c, ci) => {
+      const names = (c.steps ?? []).map((s, i) => s.name ?? `step-${i + 1}`);
+      (c.steps ?? []).forEach((step, i) => check(step.run, ['candidates', ci, 'steps', i, 'run'], { field: 'step', stepIndex: i }, names));
+    });
+  }
   (m.verify ?? []).forEach((v, i) =>
-    typeof v === 'string' ? check(v, ['verify', i], { field: 'verify' }) : check(v.run, ['verify', i, 'run'], { field: 'verify' }),
+    typeof v === 'string'
+      ? check(v, ['verify', i], { field: 'verify' }, allSteps)
+      : check(v.run, ['verify', i, 'run'], { field: 'verify' }, allSteps),
   );
+  if (m.score) check(m.score.run, ['score', 'run'], { field: 'verify' }, allSteps);
 }
 
-function checkTemplate(text: string, path: PathPart[], scope: Scope, m: JobManifest, stepNames: string[], report: Reporter): void {
+function checkTemplate(text: string, path: PathPart[], scope: Scope, m: JobManifest, stepNames: readonly string[], report: Reporter): void {
   const allowed = variablesFor(scope, m, stepNames);
   for (const ref of referencesIn(text)) {
     const at = { text: ref.raw };
