@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { FleetmodError, ManifestInvalid, SandboxUnavailable, UsageError, RunNotFound, StoreFailed } from '../domain/errors.js';
 import { registerDemo, PACKAGE_ROOT } from './commands/demo.js';
+import { registerInit } from './commands/init.js';
+import { registerPlan } from './commands/plan.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerValidate } from './commands/validate.js';
@@ -31,6 +33,8 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerRun(program, io, setExit);
   registerValidate(program, io, setExit);
+  registerInit(program, io, setExit);
+  registerPlan(program, io, setExit);
   registerReport(program, io, setExit);
   registerDemo(program, io, setExit);
   return program;

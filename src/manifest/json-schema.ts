@@ -4,11 +4,14 @@
  * people write (zod's input side: defaults optional, env values as text, numbers or booleans). Semantic rules
  * (templates, unique names, files…) are only checked by `fleetmod validate`.
  */
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { JobManifest } from './schema.js';
 
 /** Where the generated file lives in the package, relative to its root. */
 export const JOB_SCHEMA_PATH = 'schema/job.schema.json';
+/** The installed file (the same relative path works from src/manifest and dist/manifest). */
+export const JOB_SCHEMA_FILE = fileURLToPath(new URL(`../../${JOB_SCHEMA_PATH}`, import.meta.url));
 
 export function jobJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(JobManifest, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
