@@ -132,7 +132,7 @@ export const PullRequest = z
     title: NonEmpty().describe('PR title (templated).'),
     body: z.string().optional().describe('PR body in Markdown (templated).'),
     draft: z.boolean().optional().describe('Open as a draft PR (default false; `publish: draft` also makes drafts).'),
-    labels: Strings().optional().describe('Labels added to the PR (created when missing).'),
+    labels: Strings().optional().describe('Labels added to the PR.'),
     reviewers: Strings().optional().describe('GitHub logins asked for review.'),
     'team-reviewers': Strings().optional().describe('Team slugs asked for review.'),
     assignees: Strings().optional().describe('GitHub logins the PR is assigned to.'),
