@@ -21,7 +21,7 @@ import {
   TOPIC_PATTERN,
   WINDOW_PATTERN,
 } from './schema-fields.js';
-import { describeValue } from './unit-hints.js';
+import { describeValue, windowProblem } from './unit-hints.js';
 
 export { DURATION_PATTERN, ENV_NAME_PATTERN, NAME_PATTERN, SIZE_PATTERN } from './schema-fields.js';
 
@@ -118,7 +118,7 @@ export const VerifyEntry = z
 export const Author = z
   .union([
     z.string().regex(/^[^<>]+<[^<>@\s]+@[^<>\s]+>$/, {
-      error: (issue) => `author must look like "Name <email@example.com>", got "${String(issue.input)}"`,
+      error: (issue) => `expected "Name <email@example.com>", got "${String(issue.input)}"`,
     }),
     z.strictObject({
       name: NonEmpty().describe('Author name.'),
@@ -207,9 +207,7 @@ export const Sandbox = z
 
 export const Window = z
   .union([
-    z.string().regex(new RegExp(WINDOW_PATTERN), {
-      error: (issue) => `a window is two 24-hour times "HH:MM-HH:MM" such as "22:00-06:00", got ${describeValue(issue.input)}`,
-    }),
+    z.string().regex(new RegExp(WINDOW_PATTERN), { error: (issue) => windowProblem(issue.input) }),
     z.strictObject({
       start: timeOfDay('start').describe('Start of the window, "HH:MM".'),
       end: timeOfDay('end').describe('End of the window, "HH:MM" (may be earlier than start: the window crosses midnight).'),

@@ -4,7 +4,7 @@
  * for a literal `{{` (e.g. a GitHub Actions expression `$\{{ secrets.NPM_TOKEN }}` written into a workflow file).
  */
 const OPEN_OR_ESCAPE = /\\\{\{|\{\{/g;
-const VARIABLE = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/;
+const VARIABLE = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_][A-Za-z0-9_-]*)*$/;
 
 export interface TemplateReference {
   /** The variable as written (trimmed), e.g. "repo.name". */

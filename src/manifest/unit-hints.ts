@@ -75,6 +75,19 @@ export function rateProblem(input: unknown): string {
   return `${example}, got "${input}"`;
 }
 
+/** Why `input` is not a daily window "HH:MM-HH:MM", with the corrected text when the slip is obvious. */
+export function windowProblem(input: unknown): string {
+  const expected = 'a window is two 24-hour times "HH:MM-HH:MM" such as "22:00-06:00"';
+  if (typeof input !== 'string') return `${expected}, got ${describeValue(input)}`;
+  const parts = /^\s*(\d{1,2}):(\d{2})\s*[-–—]\s*(\d{1,2}):(\d{2})\s*$/.exec(input);
+  if (!parts) return `${expected}, got "${input}"`;
+  const [h1, m1, h2, m2] = parts.slice(1).map(Number) as [number, number, number, number];
+  const bad = [[h1, m1], [h2, m2]].find(([h, m]) => (h as number) > 23 || (m as number) > 59);
+  if (bad) return `${String(bad[0]).padStart(2, '0')}:${String(bad[1]).padStart(2, '0')} is not a time of day (00:00 to 23:59)`;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `write the window as "${pad(h1)}:${pad(m1)}-${pad(h2)}:${pad(m2)}" (two-digit hours, a plain "-")`;
+}
+
 /** A short description of a value for messages: `the number 3`, `a list`, `"text"`. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'an empty value (null)';
