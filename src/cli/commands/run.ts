@@ -12,16 +12,8 @@ import { runJob, type RunSelection } from '../../orchestrator/run-job.js';
 import { loadRunData } from '../../report/run-data.js';
 import { renderText } from '../../report/render-text.js';
 import { summarize } from '../../report/summarize.js';
-import {
-  createCodeHosts,
-  createGit,
-  createGithubSelectorResolver,
-  createProgress,
-  createRedactorFor,
-  createSandboxProvider,
-  openStore,
-  readSecrets,
-} from '../compose.js';
+import { createCodeHosts, createGit, createProgress, createRedactorFor, createSandboxProvider, openStore, readSecrets } from '../compose.js';
+import { createGithubSelectorResolver } from '../compose.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { addStateOptions, stateLocation } from '../global-options.js';
 import type { CliIo } from '../io.js';
