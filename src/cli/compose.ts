@@ -2,17 +2,20 @@
  * The composition root: the one place that picks concrete implementations for the ports (sandbox provider, code
  * hosts, journal, progress) from the job and the environment. Everything else receives them as arguments.
  */
+import path from 'node:path';
 import { createPlainGitHost } from '../codehost/plain/plain-git-host.js';
 import type { CodeHost, CodeHostRouter } from '../codehost/types.js';
 import { UsageError } from '../domain/errors.js';
 import { createHostGit, type HostGit } from '../git/host-git.js';
+import { createDirectCheckout, createMirrorCache, defaultCacheDir, type RepoCheckout } from '../git/mirror-cache.js';
 import type { Job } from '../manifest/job.js';
 import type { GithubSelectorResolver } from '../manifest/repos.js';
 import { createJsonProgress } from '../progress/json-lines.js';
 import { createLinesProgress } from '../progress/lines.js';
+import { createTtyProgress } from '../progress/tty.js';
 import type { ProgressSink } from '../progress/types.js';
 import { createHostProvider } from '../sandbox/host/provider.js';
-import { createLocalProvider } from '../sandbox/local/provider.js';
+import { createLocalProvider, type LocalSandboxProvider } from '../sandbox/local/provider.js';
 import type { SandboxProvider } from '../sandbox/types.js';
 import { openRunStore } from '../store/open-store.js';
 import { openRunStoreReadOnly } from '../store/open-store-readonly.js';
@@ -67,6 +70,11 @@ export function createSandboxProvider(job: Job, io: CliIo, git: HostGit): Sandbo
   }
 }
 
+/** The bubblewrap provider on its own, for `fleetmod doctor`. */
+export function createLocalSandboxProvider(io: CliIo, git: HostGit): LocalSandboxProvider {
+  return createLocalProvider({ git, env: io.env });
+}
+
 export function createCodeHosts(_job: Job, _io: CliIo, git: HostGit): CodeHostRouter {
   const plain: CodeHost = createPlainGitHost(git);
   return { forRepo: () => plain };
@@ -83,5 +91,13 @@ export function createGithubSelectorResolver(_job: Job, _io: CliIo): GithubSelec
 
 export function createProgress(io: CliIo, options: { json: boolean }): ProgressSink {
   if (options.json) return createJsonProgress(io.stdout);
+  if (io.isTTY) return createTtyProgress({ write: io.stdout, columns: () => process.stdout.columns ?? 100 });
   return createLinesProgress({ write: io.stdout });
+}
+
+/** The clone cache (bare mirrors reused across runs) unless --no-cache. */
+export function createRepoCheckout(io: CliIo, git: HostGit, options: { cache?: boolean; cacheDir?: string }): RepoCheckout {
+  if (options.cache === false) return createDirectCheckout(git);
+  const dir = options.cacheDir ? path.resolve(io.cwd, options.cacheDir) : defaultCacheDir(io.env);
+  return createMirrorCache({ git, dir });
 }

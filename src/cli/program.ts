@@ -6,10 +6,15 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { FleetmodError, ManifestInvalid, SandboxUnavailable, UsageError, RunNotFound, StoreFailed } from '../domain/errors.js';
 import { registerDemo, PACKAGE_ROOT } from './commands/demo.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerInit } from './commands/init.js';
 import { registerPlan } from './commands/plan.js';
 import { registerReport } from './commands/report.js';
+import { registerResume } from './commands/resume.js';
+import { registerRetry } from './commands/retry.js';
 import { registerRun } from './commands/run.js';
+import { registerRuns } from './commands/runs.js';
+import { registerShow } from './commands/show.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -36,7 +41,12 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   registerInit(program, io, setExit);
   registerPlan(program, io, setExit);
   registerReport(program, io, setExit);
+  registerShow(program, io, setExit);
   registerDemo(program, io, setExit);
+  registerResume(program, io, setExit);
+  registerRetry(program, io, setExit);
+  registerRuns(program, io, setExit);
+  registerDoctor(program, io, setExit);
   return program;
 }
 

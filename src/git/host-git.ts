@@ -52,6 +52,10 @@ export interface HostGit {
   /** Clones one branch of `url` into `dest` (single branch, no tags). */
   clone(url: string, dest: string, branch: string, options?: { auth?: GitAuth; reference?: string; depth?: number }): Promise<void>;
   headSha(dir: string): Promise<string>;
+  /** Creates an empty bare repository (for the clone cache). */
+  initBare(dir: string): Promise<void>;
+  /** Fetches refspecs from `url` into the repository at `dir`; returns what git printed about the transfer. */
+  fetchRefs(dir: string, url: string, refspecs: readonly string[], auth?: GitAuth): Promise<string>;
   /** `git diff --binary` of everything in the worktree (new, changed, deleted files) against HEAD. */
   worktreeDiff(dir: string): Promise<string>;
   /** Throws away every change in the worktree, untracked and ignored files included. */
@@ -144,6 +148,15 @@ export function createHostGit(options: HostGitOptions): HostGit {
 
     async headSha(dir) {
       return (await raw(dir, ['rev-parse', 'HEAD'])).trim();
+    },
+
+    async initBare(dir) {
+      await raw(undefined, ['init', '--quiet', '--bare', '--', dir]);
+    },
+
+    async fetchRefs(dir, url, refspecs, auth) {
+      // --no-write-fetch-head: several checkouts may read the mirror while this runs; nothing else is written.
+      return raw(dir, ['fetch', '--no-tags', '--prune', '--no-write-fetch-head', '--', url, ...refspecs], auth);
     },
 
     async worktreeDiff(dir) {

@@ -3,7 +3,7 @@
  * (up to `limits.retries`), and always ends with a value from the closed outcome set — never an exception that
  * could stop the batch.
  */
-import { Interrupted, errorMessage } from '../domain/errors.js';
+import { Interrupted, VerifyFailed, errorMessage } from '../domain/errors.js';
 import type { TaskRecord } from '../store/types.js';
 import { backoffMs, classifyError } from './classify.js';
 import { runTask, type TaskOutcome } from './run-task.js';
@@ -56,7 +56,8 @@ export async function executeTask(deps: TaskDeps, config: TaskConfig, initial: T
         }
         continue;
       }
-      const outcome: TaskOutcome = { outcome: 'failed', errorClass, errorMessage: message };
+      // A verify failure is its own outcome: the steps worked, the result did not pass the job's checks.
+      const outcome: TaskOutcome = { outcome: err instanceof VerifyFailed ? 'verify-failed' : 'failed', errorClass, errorMessage: message };
       deps.store.finishTask(task.id, outcome);
       return { kind: 'finished', outcome, durationMs: deps.now() - started };
     }

@@ -12,11 +12,13 @@ import { repoSlug } from '../domain/repo.js';
 import type { Stage } from '../domain/stage.js';
 import type { GitAuth } from '../git/host-git.js';
 import { renderTemplate } from '../manifest/template.js';
-import type { TaskRecord, TaskResult } from '../store/types.js';
+import type { CandidateRecord, TaskRecord, TaskResult } from '../store/types.js';
+import { candidatesTable } from './candidates-table.js';
 import { countDiff } from './diff-stat.js';
 import { openTaskLog, type TaskLog } from './task-log.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
-import { runSteps, runVerify, stepFiles } from './transform.js';
+import { runBestOfN } from './best-of-n.js';
+import { runCandidate } from './run-candidate.js';
 import { templateValues, type StepOutput } from './variables.js';
 
 export interface TaskOutcome extends TaskResult {
@@ -101,7 +103,7 @@ async function stages(
 
   const baseSha = await stage('clone', async () => {
     await rm(workdir, { recursive: true, force: true });
-    await deps.limiters.git(repo, () => deps.git.clone(repo.url, workdir, base, auth ? { auth } : {}));
+    await deps.limiters.git(repo, () => deps.checkouts.checkout(repo, base, workdir, auth));
     const sha = await deps.git.headSha(workdir);
     deps.store.updateTask(task.id, { baseSha: sha });
     return sha;
@@ -145,7 +147,16 @@ async function stages(
     return { outcome: 'unchanged', branch };
   }
 
-  const stepValues = templateValues({ job, runId: config.run.id, repo, base, branch, steps, diff: countDiff(diff) });
+  const stepValues = templateValues({
+    job,
+    runId: config.run.id,
+    repo,
+    base,
+    branch,
+    steps,
+    diff: countDiff(diff),
+    extra: candidateValues(deps.store.listCandidates(task.id), task.attempts),
+  });
   const headSha = await stage('commit', async () => {
     await deps.git.resetHard(workdir);
     await deps.git.applyDiff(workdir, diff);
@@ -187,38 +198,33 @@ async function transformInSandbox(
   stage: <T>(name: Stage, work: () => Promise<T>) => Promise<T>,
 ): Promise<{ diff: string; steps: StepOutput[] }> {
   const { job } = config;
+  if (job.candidates.length > 1) {
+    deps.store.recordStage(task.id, 'sandbox', 'skipped', 0, `one sandbox per candidate (${job.candidates.length})`);
+    const accountSandbox = (seconds: number) => addSandboxSeconds(deps, task, seconds);
+    const best = await runBestOfN(deps, config, { task, base, workdir, log, signal, stage, accountSandbox });
+    deps.store.recordStage(task.id, 'verify', 'skipped', 0, 'verified per candidate');
+    deps.store.recordStage(task.id, 'diff', 'succeeded', 0, `chose ${best.chosen.name}`);
+    return { diff: best.chosen.diff, steps: best.chosen.steps };
+  }
   const candidate = job.candidates[0] as (typeof job.candidates)[number];
-  return deps.limiters.sandbox(async () => {
-    const sandbox = await stage('sandbox', () =>
-      deps.sandboxes.create({
-        workspace: workdir,
-        files: stepFiles(job.dir, candidate.steps),
-        env: { ...job.sandbox.env, ...task.repo.env, ...config.secrets },
-        network: job.sandbox.network,
-        limits: {
-          timeoutMs: job.sandbox.timeoutMs,
-          ...(job.sandbox.memoryBytes !== undefined && { memoryBytes: job.sandbox.memoryBytes }),
-          ...(job.sandbox.cpus !== undefined && { cpus: job.sandbox.cpus }),
-          pids: job.sandbox.pids,
-          ...(job.sandbox.diskBytes !== undefined && { diskBytes: job.sandbox.diskBytes }),
-          tmpBytes: job.sandbox.tmpBytes,
-          outputBytes: job.sandbox.outputBytes,
-        },
-        template: job.sandbox.template,
-        labels: { job: job.name, run: config.run.id, repo: task.repo.key },
-        signal,
-      }),
-    );
-    try {
-      const input = { repo: task.repo, base, taskId: task.id, attempt: task.attempts, candidate, sandbox, log, signal };
-      const { steps } = await stage('steps', () => runSteps(deps, config, input));
-      if (job.verify.length > 0) await stage('verify', () => runVerify(deps, config, input, steps));
-      const diff = await stage('diff', () => sandbox.exportDiff());
-      return { diff, steps };
-    } finally {
-      await sandbox.destroy();
-    }
-  });
+  const result = await deps.limiters.sandbox(() =>
+    runCandidate(deps, config, { task, base, workspace: workdir, candidate, position: 0, log, signal, stage }),
+  );
+  if (result.status === 'verify-failed') deps.store.updateTask(task.id, { diff: result.diff, ...diffColumns(result.counts) });
+  addSandboxSeconds(deps, task, result.sandboxSeconds);
+  if (result.failure) throw result.failure;
+  return { diff: result.diff, steps: result.steps };
+}
+
+function diffColumns(counts: { files: number; insertions: number; deletions: number }) {
+  return { filesChanged: counts.files, insertions: counts.insertions, deletions: counts.deletions };
+}
+
+/** Sandbox time accumulates over attempts and candidates. */
+function addSandboxSeconds(deps: TaskDeps, task: TaskRecord, seconds: number): void {
+  if (seconds <= 0) return;
+  const current = deps.store.getTask(task.id)?.sandboxSeconds ?? 0;
+  deps.store.updateTask(task.id, { sandboxSeconds: current + seconds });
 }
 
 async function pushBranch(
@@ -307,6 +313,14 @@ async function ensurePr(
     prDraft: ensured.pr.draft,
   });
   return { action: ensured.action, url: ensured.pr.url };
+}
+
+/** {{ candidates.table }} and {{ candidate.name }} from the candidates journaled for the latest attempt. */
+function candidateValues(all: readonly CandidateRecord[], attempt: number): Record<string, string> {
+  const latestAttempt = Math.max(0, ...all.map((c) => c.attempt));
+  const latest = all.filter((c) => c.attempt === (latestAttempt || attempt));
+  const chosen = latest.find((c) => c.chosen);
+  return { 'candidates.table': candidatesTable(latest), 'candidate.name': chosen?.name ?? 'default' };
 }
 
 function lastStepOutputs(deps: TaskDeps, task: TaskRecord): StepOutput[] {

@@ -1,6 +1,7 @@
 /** What a task needs: the ports (dependencies) and the run's configuration, passed explicitly. */
 import type { CodeHostRouter } from '../codehost/types.js';
 import type { HostGit } from '../git/host-git.js';
+import type { RepoCheckout } from '../git/mirror-cache.js';
 import type { Job } from '../manifest/job.js';
 import type { ProgressSink } from '../progress/types.js';
 import type { SandboxProvider } from '../sandbox/types.js';
@@ -11,6 +12,8 @@ import type { StageLimiters } from './limiters.js';
 export interface TaskDeps {
   store: RunStore;
   git: HostGit;
+  /** Where checkouts come from: the clone cache, or the remote directly. */
+  checkouts: RepoCheckout;
   sandboxes: SandboxProvider;
   codeHosts: CodeHostRouter;
   limiters: StageLimiters;

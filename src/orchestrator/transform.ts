@@ -76,6 +76,31 @@ export async function runVerify(
   }
 }
 
+/**
+ * Runs the job's score command in the candidate's sandbox and reads the last number it prints (higher is
+ * better). Returns null, with the reason journaled, when it fails or prints no number.
+ */
+export async function runScore(
+  deps: TaskDeps,
+  config: TaskConfig,
+  input: TransformInput,
+  steps: readonly StepOutput[],
+): Promise<{ score: number | null; detail: string }> {
+  const spec = config.job.score;
+  if (!spec) return { score: null, detail: 'no score command' };
+  const values = templateValues({ job: config.job, runId: config.run.id, repo: input.repo, base: input.base, steps });
+  const check = { name: 'score', run: spec.run, env: {}, ...(spec.timeoutMs !== undefined && { timeoutMs: spec.timeoutMs }) };
+  const result = await execLogged(deps, config, input, check, renderTemplate(spec.run, values), input.candidate.env);
+  const numbers = result.stdout.match(/-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/g);
+  const score = result.exitCode === 0 && numbers ? Number(numbers[numbers.length - 1]) : null;
+  const outcome = result.exitCode === 0 ? (score === null ? 'failure' : 'success') : result.timedOut ? 'timeout' : 'failure';
+  record(deps, input, 'score', 'score', outcome, result.exitCode, result.durationMs, result.stdout, result.stderr, result.truncated);
+  if (score === null) {
+    return { score: null, detail: result.exitCode === 0 ? 'the score command printed no number' : `the score command failed: ${failureDetail(result)}` };
+  }
+  return { score, detail: `score ${score}` };
+}
+
 async function execLogged(
   deps: TaskDeps,
   config: TaskConfig,
@@ -103,7 +128,7 @@ async function execLogged(
 function record(
   deps: TaskDeps,
   input: TransformInput,
-  kind: 'step' | 'verify',
+  kind: 'step' | 'verify' | 'score',
   name: string,
   outcome: 'success' | 'failure' | 'skipped' | 'timeout',
   exitCode: number | null,
@@ -136,7 +161,10 @@ function describe(result: ExecResult): string {
 
 /** The last lines of stderr (or stdout) as the short reason shown in the report. */
 export function failureDetail(result: ExecResult): string {
-  if (result.timedOut) return `timed out after ${Math.round(result.durationMs / 1000)}s`;
+  if (result.timedOut) {
+    const extra = result.killedBy?.replace(/^timeout;?\s*/, '');
+    return `timed out after ${Math.round(result.durationMs / 1000)}s${extra ? ` (${extra})` : ''}`;
+  }
   if (result.killedBy) return `killed: ${result.killedBy}`;
   const text = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' | ');
   return text.length > 300 ? `…${text.slice(-300)}` : text;

@@ -1,60 +1,129 @@
-/** The plain-text report printed at the end of `run` and by `report`. */
-import { formatDuration } from '../util/units.js';
-import type { Summary } from './summarize.js';
+/** The plain-text report printed at the end of `run` and by `report` (terminal-safe: control sequences stripped). */
+import { stripControl } from './escape.js';
+import {
+  checksText,
+  extraExcerpt,
+  formatDiffstat,
+  formatDuration,
+  formatTime,
+  headlineRows,
+  HOST_WARNING,
+  plural,
+  prLabel,
+  resumeHint,
+  reviewText,
+  sandboxUsageText,
+  statusLine,
+} from './format.js';
+import type { RepoEntry, Report } from './model.js';
 
 export interface TextOptions {
-  /** How many repos to list per section before "… and N more". @default 50 */
+  /** How many repos to list per section before "… and N more". @default 20 */
   listLimit?: number;
 }
 
-export function renderText(s: Summary, options: TextOptions = {}): string {
-  const limit = options.listLimit ?? 50;
-  const h = s.headline;
+export function renderText(report: Report, options: TextOptions = {}): string {
+  const limit = options.listLimit ?? 20;
+  const { run } = report;
   const out: string[] = [];
-  const state = s.status === 'finished' ? 'finished' : `${s.status}${s.statusReason ? ` (${s.statusReason})` : ''}`;
-  out.push(`fleetmod run ${s.runId} — job ${s.jobName}${s.dryRun ? ' (dry run)' : ''}`);
-  out.push(`${state}; ${h.total} repos in ${formatDuration(s.durationMs)}; sandbox ${s.provider}${s.provider === 'host' ? ' (NO ISOLATION)' : ''}`);
-  out.push('');
-  const changedWithPr = h.prOpened + h.prUpdated;
-  const changedNoPr = h.pushed + h.dryRun;
-  const rows: [string, number, string?][] = [
-    ['changed, PR opened/updated', changedWithPr, changedWithPr ? `${h.prOpened} opened, ${h.prUpdated} updated` : undefined],
-    ['changed, no PR', changedNoPr, changedNoPr ? `${h.pushed} pushed, ${h.dryRun} dry run` : undefined],
-    ['unchanged', h.unchanged + h.prClosed, h.prClosed ? `${h.prClosed} stale PRs closed` : undefined],
-    ['verify failed', h.verifyFailed],
-    ['failed', h.failedTransient + h.failedPermanent + h.editedByHuman, h.failedTransient + h.failedPermanent + h.editedByHuman
-      ? `${h.failedPermanent} permanent, ${h.failedTransient} transient${h.editedByHuman ? `, ${h.editedByHuman} edited by a human` : ''}`
-      : undefined],
-    ['skipped', h.skipped],
-    ['pending', h.pending + h.running, h.running ? `${h.running} running now` : undefined],
-  ];
-  for (const [label, n, detail] of rows) out.push(`  ${label.padEnd(28)} ${String(n).padStart(5)}${detail ? `   (${detail})` : ''}`);
+  const name = (r: RepoEntry) => stripControl(r.display);
+  const more = (shown: number, total: number, indent: string) => {
+    if (total > shown) out.push(`${indent}… and ${total - shown} more (fleetmod report --format html shows all)`);
+  };
 
-  if (s.changed.length > 0) {
-    out.push('', 'Changed:');
-    for (const t of s.changed.slice(0, limit)) {
-      const stat = t.filesChanged !== null ? ` ${t.filesChanged} files +${t.insertions ?? 0} -${t.deletions ?? 0}` : '';
-      const where = t.prUrl ?? (t.outcome === 'dry-run' ? `branch ${t.branch} (not pushed)` : `branch ${t.branch}`);
-      out.push(`  ${t.outcome?.padEnd(10)} ${t.repo.display ?? t.repo.key}  ${where}${stat}`);
-    }
-    if (s.changed.length > limit) out.push(`  … and ${s.changed.length - limit} more`);
+  out.push(`fleetmod run ${run.id} — job ${run.jobName}${run.dryRun ? ' (dry run)' : ''}`);
+  if (!run.isolated) out.push('', `!!! WARNING: ${HOST_WARNING} !!!`, '');
+  out.push(`${statusLine(report)}; sandbox ${run.provider}${run.isolated ? '' : ' (NO ISOLATION)'}`);
+  if (report.sandboxUsage) {
+    out.push(sandboxUsageText(report.sandboxUsage));
   }
-  if (s.failures.length > 0) {
-    out.push('', 'Failures (grouped):');
-    for (const g of s.failures) {
-      out.push(`  ${g.tasks.length} × ${g.example.split('\n')[0]}`);
-      const shown = g.tasks.slice(0, Math.min(limit, 10));
-      for (const t of shown) out.push(`      ${t.repo.display ?? t.repo.key}${t.logPath ? `  log: ${t.logPath}` : ''}`);
-      if (g.tasks.length > shown.length) out.push(`      … and ${g.tasks.length - shown.length} more (fleetmod report --format markdown lists all)`);
+  out.push('');
+  for (const { label, count, detail } of headlineRows(report.headline)) {
+    out.push(`  ${label.padEnd(28)} ${String(count).padStart(5)}${detail ? `   (${detail})` : ''}`);
+  }
+
+  const unpublished = report.repos.filter((r) => r.category === 'changed');
+  if (unpublished.length > 0) {
+    out.push('', 'Changed without a PR:');
+    for (const r of unpublished.slice(0, limit)) {
+      const where = r.outcome === 'dry-run' ? `branch ${r.branch ?? '-'} (dry run, not pushed)` : `branch ${r.branch ?? '-'}`;
+      out.push(`  ${name(r)}  ${where}  ${formatDiffstat(r.diffstat)}`.trimEnd());
+    }
+    more(Math.min(limit, unpublished.length), unpublished.length, '  ');
+  }
+
+  if (report.pullRequests.length > 0) {
+    out.push('', `Pull requests (${report.pullRequests.length}):`);
+    for (const r of report.pullRequests.slice(0, limit)) {
+      const pr = r.pr!;
+      const cells = [name(r), `${prLabel(pr)} ${pr.state}`, `checks ${checksText(pr)}, review ${reviewText(pr)}`, formatDiffstat(r.diffstat), stripControl(pr.url)];
+      out.push(`  ${cells.filter(Boolean).join('  ')}`);
+    }
+    more(Math.min(limit, report.pullRequests.length), report.pullRequests.length, '  ');
+    if (report.pullRequests.some((r) => r.pr!.refreshedAt === null)) {
+      out.push('  (checks and reviews are read by fleetmod status --refresh)');
     }
   }
-  if (s.skipped.length > 0) {
+
+  if (report.failureGroups.length > 0) {
+    out.push('', `Failures (${plural(report.failureGroups.length, 'group')}, largest first):`);
+    for (const g of report.failureGroups.slice(0, limit)) {
+      const classes = g.outcome === 'failed' ? `, ${g.permanent} permanent, ${g.transient} transient` : '';
+      out.push(`  ${g.repos.length} × ${stripControl(g.example)}   [${g.outcome}${classes}]`);
+      const shown = g.repos.slice(0, Math.min(limit, 10));
+      for (const r of shown) out.push(`      ${name(r)}${r.logPath ? `  log: ${r.logPath}` : ''}`);
+      more(shown.length, g.repos.length, '      ');
+      const excerpt = extraExcerpt(g.excerpt, g.example);
+      if (excerpt) for (const line of stripControl(excerpt).split('\n')) out.push(`      | ${line}`);
+    }
+    if (report.failureGroups.length > limit) out.push(`  … and ${report.failureGroups.length - limit} more groups (fleetmod report --format html shows all)`);
+  }
+
+  if (report.skipGroups.length > 0) {
     out.push('', 'Skipped:');
-    for (const t of s.skipped.slice(0, limit)) out.push(`  ${t.repo.display ?? t.repo.key}: ${t.skipReason ?? ''}`);
-    if (s.skipped.length > limit) out.push(`  … and ${s.skipped.length - limit} more`);
+    for (const g of report.skipGroups.slice(0, limit)) {
+      const names = g.repos.slice(0, limit).map(name).join(', ');
+      out.push(`  ${g.repos.length} × ${stripControl(g.reason)}: ${names}${g.repos.length > limit ? `, … and ${g.repos.length - limit} more` : ''}`);
+    }
+    if (report.skipGroups.length > limit) out.push(`  … and ${report.skipGroups.length - limit} more reasons`);
   }
-  if (h.pending + h.running > 0 && s.status !== 'running') {
-    out.push('', `${h.pending + h.running} repos still pending: fleetmod resume ${s.runId}`);
+
+  if (report.stageStats.length > 0) {
+    out.push('', 'Stage durations:           runs      p50      p95      max');
+    for (const s of report.stageStats) {
+      const cells = [s.p50Ms, s.p95Ms, s.maxMs].map((ms) => formatDuration(ms).padStart(8)).join(' ');
+      out.push(`  ${s.stage.padEnd(22)} ${String(s.count).padStart(6)} ${cells}${s.failed ? `   (${s.failed} failed)` : ''}`);
+    }
   }
+  if (report.slowest.length > 0) {
+    out.push('', 'Slowest repos:');
+    for (const s of report.slowest.slice(0, Math.min(limit, 5))) {
+      const stage = s.slowestStage ? `  (longest stage: ${s.slowestStage.stage} ${formatDuration(s.slowestStage.durationMs)})` : '';
+      out.push(`  ${formatDuration(s.durationMs).padStart(7)}  ${name(s.repo)}${stage}`);
+    }
+  }
+
+  const c = report.comparison;
+  if (c) {
+    out.push('', `Compared with the previous run ${c.previousRunId} (${formatTime(c.previousCreatedAt)}, ${c.previousStatus}):`);
+    const list = (label: string, items: { display: string }[]) => {
+      if (items.length === 0) return;
+      const names = items.slice(0, limit).map((i) => stripControl(i.display)).join(', ');
+      out.push(`  ${label} (${items.length}): ${names}${items.length > limit ? `, … and ${items.length - limit} more` : ''}`);
+    };
+    list('newly failing', c.newlyFailing);
+    list('newly fixed', c.newlyFixed);
+    if (c.stillFailing > 0) out.push(`  still failing: ${c.stillFailing}`);
+    list('PRs merged since', c.prsMerged);
+    list('PRs closed since', c.prsClosed);
+    if (c.added || c.removed) out.push(`  repos added: ${c.added}, removed: ${c.removed}`);
+    if (c.newlyFailing.length + c.newlyFixed.length + c.stillFailing + c.prsMerged.length + c.prsClosed.length + c.added + c.removed === 0) {
+      out.push('  no change in failures or pull requests');
+    }
+  }
+
+  const hint = resumeHint(report);
+  if (hint) out.push('', hint);
+  out.push('', `Details of one repo: fleetmod show ${run.id} REPO [--diff] [--log]`);
   return `${out.join('\n')}\n`;
 }

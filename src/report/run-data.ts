@@ -1,24 +1,56 @@
-/** Everything the report needs about one run, read from the journal in one go (the report itself is pure). */
+/**
+ * Everything the report needs about one run, read from the journal in one go: one query per table, not one per
+ * repo, so a 5,000-repo run loads as fast as a 50-repo one. The report itself is a pure function of this.
+ */
 import type { RunRecord, RunStore, StageEvent, StepResultRecord, TaskRecord } from '../store/types.js';
 
 export interface RunData {
   run: RunRecord;
   tasks: TaskRecord[];
-  stageEvents: Map<number, StageEvent[]>;
-  stepResults: Map<number, StepResultRecord[]>;
-  /** When the report was made; "now" for durations of a run still in progress. */
+  /** Ended stages of every task, plus the "started" events of tasks still running. */
+  stageEvents: StageEvent[];
+  /**
+   * Step results; stdout/stderr only of failed commands and cut to their tail (`EXCERPT_SOURCE_CHARS`): the report
+   * shows excerpts of failures only.
+   */
+  stepResults: StepResultRecord[];
+  /** The previous run of the same job, for "newly failing / newly fixed / PRs merged since". */
+  previous: { run: RunRecord; tasks: TaskRecord[] } | null;
+  /** When the report was made; the end of a run still in progress. Passed in, so rendering is deterministic. */
   generatedAt: number;
 }
 
-export function loadRunData(store: RunStore, runId: string, now: number = Date.now()): RunData | undefined {
+/** How much of each command's output tail the report reads; excerpts are cut further when rendered. */
+export const EXCERPT_SOURCE_CHARS = 8_000;
+
+export interface LoadOptions {
+  /** "Now" for a run in progress and for stalled-run detection. */
+  now: number;
+  /** Compare with the previous run of the same job. @default true */
+  compare?: boolean;
+}
+
+export function loadRunData(store: RunStore, runId: string, options: LoadOptions): RunData | undefined {
   const run = store.getRun(runId);
   if (!run) return undefined;
-  const tasks = store.listTasks(runId);
-  const stageEvents = new Map<number, StageEvent[]>();
-  const stepResults = new Map<number, StepResultRecord[]>();
-  for (const task of tasks) {
-    stageEvents.set(task.id, store.listStageEvents(task.id));
-    stepResults.set(task.id, store.listStepResults(task.id));
+  const previousRun = options.compare === false ? undefined : store.previousRun(run);
+  return {
+    run,
+    tasks: store.listTasks(runId),
+    stageEvents: store.listRunStageEvents(runId, { startedOnlyWhileRunning: true }),
+    stepResults: store.listRunStepResults(runId, { outputChars: EXCERPT_SOURCE_CHARS, outputOnlyOfFailures: true }),
+    previous: previousRun ? { run: previousRun, tasks: store.listTasks(previousRun.id) } : null,
+    generatedAt: options.now,
+  };
+}
+
+/** Groups rows by task id in one pass (rows arrive ordered by task, then time). */
+export function byTask<T extends { taskId: number }>(rows: readonly T[]): Map<number, T[]> {
+  const grouped = new Map<number, T[]>();
+  for (const row of rows) {
+    const list = grouped.get(row.taskId);
+    if (list) list.push(row);
+    else grouped.set(row.taskId, [row]);
   }
-  return { run, tasks, stageEvents, stepResults, generatedAt: now };
+  return grouped;
 }

@@ -1,127 +1,134 @@
-/** Pure: run data → the summary every renderer shows (headline counts, changed repos, failures grouped). */
-import { CHANGED_OUTCOMES, type Outcome } from '../domain/outcome.js';
-import type { TaskRecord } from '../store/types.js';
-import type { RunData } from './run-data.js';
+/**
+ * Pure: stored run → report model. No clock, no I/O: "now" is `data.generatedAt`, so the same journal always
+ * gives the same report (golden tests rely on it), during a run, after a crash, or a year later.
+ */
+import type { Outcome } from '../domain/outcome.js';
+import { STALE_HEARTBEAT_MS } from '../orchestrator/run-job.js';
+import type { StageEvent, StepResultRecord, TaskRecord } from '../store/types.js';
+import { compareRuns } from './compare.js';
+import { countHeadline } from './headline.js';
+import { errorSignature, failureExcerpt, groupFailures, groupSkips } from './failures.js';
+import type { Category, PrState, PullRequestInfo, RepoEntry, Report, RunInfo } from './model.js';
+import { byTask, type RunData } from './run-data.js';
+import { activeTime, repoDuration, slowestRepos, stageStats } from './timings.js';
 
-export interface Headline {
-  total: number;
-  prOpened: number;
-  prUpdated: number;
-  pushed: number;
-  dryRun: number;
-  unchanged: number;
-  prClosed: number;
-  verifyFailed: number;
-  editedByHuman: number;
-  failedTransient: number;
-  failedPermanent: number;
-  skipped: number;
-  pending: number;
-  running: number;
-}
+const CATEGORY_OF: Record<Outcome, Category> = {
+  'pr-opened': 'changed-pr',
+  'pr-updated': 'changed-pr',
+  pushed: 'changed',
+  'dry-run': 'changed',
+  unchanged: 'unchanged',
+  'pr-closed': 'unchanged',
+  'verify-failed': 'verify-failed',
+  'edited-by-human': 'failed',
+  failed: 'failed',
+  skipped: 'skipped',
+};
 
-export interface FailureGroup {
-  signature: string;
-  example: string;
-  tasks: TaskRecord[];
-}
+const NEEDS_EXCERPT: readonly Outcome[] = ['failed', 'verify-failed', 'edited-by-human'];
 
-export interface Summary {
-  runId: string;
-  jobName: string;
-  status: string;
-  statusReason: string | null;
-  dryRun: boolean;
-  provider: string;
-  headline: Headline;
-  changed: TaskRecord[];
-  failures: FailureGroup[];
-  skipped: TaskRecord[];
-  startedAt: number;
-  durationMs: number;
-  /** Repos finished per minute over the run's wall time. */
-  throughputPerMinute: number;
-}
+export function summarize(data: RunData): Report {
+  const { run, tasks, generatedAt } = data;
+  const eventsByTask = byTask(data.stageEvents);
+  const resultsByTask = byTask(data.stepResults);
+  const repos = tasks.map((t) => repoEntry(t, eventsByTask.get(t.id) ?? [], resultsByTask.get(t.id), generatedAt));
 
-export function summarize(data: RunData): Summary {
-  const { run, tasks } = data;
-  const h: Headline = {
-    total: tasks.length,
-    prOpened: 0,
-    prUpdated: 0,
-    pushed: 0,
-    dryRun: 0,
-    unchanged: 0,
-    prClosed: 0,
-    verifyFailed: 0,
-    editedByHuman: 0,
-    failedTransient: 0,
-    failedPermanent: 0,
-    skipped: 0,
-    pending: 0,
-    running: 0,
-  };
-  const counters: Record<Outcome, () => void> = {
-    'pr-opened': () => (h.prOpened += 1),
-    'pr-updated': () => (h.prUpdated += 1),
-    pushed: () => (h.pushed += 1),
-    'dry-run': () => (h.dryRun += 1),
-    unchanged: () => (h.unchanged += 1),
-    'pr-closed': () => (h.prClosed += 1),
-    'verify-failed': () => (h.verifyFailed += 1),
-    'edited-by-human': () => (h.editedByHuman += 1),
-    skipped: () => (h.skipped += 1),
-    failed: () => undefined,
-  };
-  for (const t of tasks) {
-    if (t.status === 'running') h.running += 1;
-    else if (t.status !== 'done' || !t.outcome) h.pending += 1;
-    else if (t.outcome === 'failed') {
-      if (t.errorClass === 'transient') h.failedTransient += 1;
-      else h.failedPermanent += 1;
-    } else counters[t.outcome]();
-  }
-  const end = run.finishedAt ?? (run.status === 'running' ? data.generatedAt : run.updatedAt);
+  const end = run.finishedAt ?? (run.status === 'running' ? generatedAt : run.updatedAt);
   const durationMs = Math.max(0, end - run.createdAt);
-  const finished = tasks.filter((t) => t.status === 'done').length;
-  return {
-    runId: run.id,
+  const running = new Set(tasks.filter((t) => t.status === 'running').map((t) => t.id));
+  const activeMs = activeTime(eventsByTask, running, generatedAt);
+  const headline = countHeadline(repos);
+  const finished = headline.total - headline.pending;
+
+  let sandboxSeconds = 0;
+  let costUsd = 0;
+  for (const t of tasks) {
+    sandboxSeconds += t.sandboxSeconds;
+    costUsd += t.costUsd;
+  }
+  const info: RunInfo = {
+    id: run.id,
     jobName: run.jobName,
+    manifestPath: run.manifestPath,
     status: run.status,
     statusReason: run.statusReason,
+    stalled: run.status === 'running' && (run.heartbeatAt === null || generatedAt - run.heartbeatAt > STALE_HEARTBEAT_MS),
     dryRun: run.dryRun,
     provider: run.provider,
-    headline: h,
-    changed: tasks.filter((t) => t.outcome && CHANGED_OUTCOMES.includes(t.outcome)),
-    failures: groupFailures(tasks.filter((t) => t.outcome === 'failed' || t.outcome === 'verify-failed' || t.outcome === 'edited-by-human')),
-    skipped: tasks.filter((t) => t.outcome === 'skipped'),
-    startedAt: run.createdAt,
+    isolated: run.provider !== 'host',
+    runDir: run.runDir,
+    createdAt: run.createdAt,
+    finishedAt: run.finishedAt,
     durationMs,
-    throughputPerMinute: durationMs > 0 ? (finished / durationMs) * 60_000 : 0,
+    activeMs,
+  };
+  return {
+    generatedAt,
+    run: info,
+    headline,
+    throughputPerMinute: activeMs > 0 ? (finished / activeMs) * 60_000 : 0,
+    sandboxUsage:
+      run.provider === 'e2b' || costUsd > 0 ? { seconds: sandboxSeconds, hours: sandboxSeconds / 3600, costUsd } : null,
+    repos,
+    failureGroups: groupFailures(repos),
+    skipGroups: groupSkips(repos),
+    pullRequests: repos.filter((r) => r.pr !== null),
+    stageStats: stageStats(data.stageEvents),
+    slowest: slowestRepos(repos),
+    comparison: data.previous ? compareRuns(repos, tasks, data.previous) : null,
   };
 }
 
-/** Strips what varies between repos (numbers, hashes, paths, quoted names) so equal failures group together. */
-export function errorSignature(message: string): string {
-  return message
-    .split('\n')[0]!
-    .replace(/\b[0-9a-f]{7,64}\b/gi, '<hash>')
-    .replace(/(?:\/[\w.@+-]+)+\/?/g, '<path>')
-    .replace(/https?:\/\/\S+/g, '<url>')
-    .replace(/"[^"]*"|'[^']*'/g, '<name>')
-    .replace(/\d+(\.\d+)?/g, '<n>')
-    .replace(/\s+/g, ' ')
-    .trim();
+export function repoEntry(t: TaskRecord, events: readonly StageEvent[], stepResults: readonly StepResultRecord[] | undefined, now: number): RepoEntry {
+  const done = t.status === 'done' && t.outcome !== null;
+  const failing = done && NEEDS_EXCERPT.includes(t.outcome as Outcome);
+  return {
+    taskId: t.id,
+    position: t.position,
+    key: t.repo.key,
+    display: t.repo.display || t.repo.key,
+    url: t.repo.url,
+    status: t.status,
+    outcome: done ? t.outcome : null,
+    category: done ? CATEGORY_OF[t.outcome as Outcome] : 'pending',
+    errorClass: t.errorClass,
+    errorMessage: t.errorMessage,
+    skipReason: t.skipReason,
+    stage: t.stage,
+    attempts: t.attempts,
+    retries: t.retries,
+    baseBranch: t.baseBranch,
+    baseSha: t.baseSha,
+    branch: t.branch,
+    headSha: t.headSha,
+    diffstat: t.filesChanged !== null ? { files: t.filesChanged, insertions: t.insertions ?? 0, deletions: t.deletions ?? 0 } : null,
+    diff: t.diff,
+    pr: pullRequest(t),
+    startedAt: t.startedAt,
+    finishedAt: t.finishedAt,
+    durationMs: repoDuration(events, t, now),
+    sandboxSeconds: t.sandboxSeconds,
+    costUsd: t.costUsd,
+    logPath: t.logPath,
+    stages: events.map((e) => ({ stage: e.stage, state: e.state, at: e.at, durationMs: e.durationMs, detail: e.detail })),
+    excerpt: failing ? failureExcerpt(stepResults, t.errorMessage) : null,
+    signature: failing ? errorSignature(t.errorMessage ?? (t.outcome as string)) : null,
+  };
 }
 
-function groupFailures(tasks: TaskRecord[]): FailureGroup[] {
-  const groups = new Map<string, FailureGroup>();
-  for (const t of tasks) {
-    const message = t.errorMessage ?? t.outcome ?? 'failed';
-    const signature = `${t.outcome}: ${errorSignature(message)}`;
-    const group = groups.get(signature) ?? { signature, example: message, tasks: [] };
-    group.tasks.push(t);
-    groups.set(signature, group);
-  }
-  return [...groups.values()].sort((a, b) => b.tasks.length - a.tasks.length || a.signature.localeCompare(b.signature));
+function pullRequest(t: TaskRecord): PullRequestInfo | null {
+  if (!t.prUrl) return null;
+  let state: PrState = 'unknown';
+  if (t.prState === 'merged' || t.prMergedAt !== null) state = 'merged';
+  else if (t.prState === 'closed') state = 'closed';
+  else if (t.prState === 'open') state = t.prDraft ? 'draft' : 'open';
+  return {
+    number: t.prNumber,
+    url: t.prUrl,
+    state,
+    checks: t.prChecks,
+    review: t.prReview,
+    mergedAt: t.prMergedAt,
+    refreshedAt: t.prRefreshedAt,
+  };
 }

@@ -35,6 +35,8 @@ export interface SandboxRequest {
   /** Tags that identify the sandbox (job, run, repo); E2B stores them as metadata to find leftovers. */
   labels: Readonly<Record<string, string>>;
   signal?: AbortSignal;
+  /** Receives lines for the task's log: limits in force, network decisions, what was cleaned from the result. */
+  log?: (line: string) => void;
 }
 
 export interface ExecOptions {
@@ -83,14 +85,31 @@ export interface ProviderCheck {
   lines: string[];
   /** A command that fixes what is missing, when there is one. */
   fix?: string;
+  /** Weaker-than-possible isolation that does not stop a run (e.g. no process limit), one line each. */
+  warnings?: string[];
+}
+
+/**
+ * What a job asks the sandbox to enforce. `check(needs)` fails when the machine cannot enforce one of them, so a
+ * run never silently gets less isolation than its manifest says.
+ */
+export interface SandboxNeeds {
+  memoryBytes?: number;
+  cpus?: number;
+  pids?: number;
+  /** Whether `pids` was set in the manifest (a default process limit that cannot be enforced only warns). */
+  pidsExplicit?: boolean;
+  diskBytes?: number;
+  tmpBytes?: number;
+  network: NetworkPolicy;
 }
 
 export interface SandboxProvider {
   readonly name: ProviderName;
   /** Whether this provider isolates untrusted code. Only `host` says no. */
   readonly isolated: boolean;
-  /** Checks what this machine supports; throws nothing. */
-  check(): Promise<ProviderCheck>;
+  /** Checks what this machine supports, and with `needs` whether it can enforce them all; throws nothing. */
+  check(needs?: SandboxNeeds): Promise<ProviderCheck>;
   create(request: SandboxRequest): Promise<Sandbox>;
   /** Destroys every sandbox this provider still holds (Ctrl-C, crash paths). */
   shutdown(): Promise<void>;

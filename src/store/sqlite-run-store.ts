@@ -6,6 +6,7 @@ import type { Stage } from '../domain/stage.js';
 import type { Redactor } from '../util/redact.js';
 import type { Db } from './db.js';
 import type {
+  CandidateRecord,
   EventLevel,
   NewRun,
   RunRecord,
@@ -132,6 +133,8 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     insertTask: db.prepare(`INSERT OR IGNORE INTO tasks (run_id, position, repo_key, repo_json, status, updated_at)
       VALUES (?, ?, ?, ?, 'pending', ?)`),
     listTasks: db.prepare('SELECT * FROM tasks WHERE run_id = ? ORDER BY position'),
+    countTasks: db.prepare(`SELECT CASE WHEN status = 'done' THEN outcome ELSE status END AS key, COUNT(*) AS n
+      FROM tasks WHERE run_id = ? GROUP BY key`),
     getTask: db.prepare('SELECT * FROM tasks WHERE id = ?'),
     startTask: db.prepare(`UPDATE tasks SET status = 'running', attempts = attempts + 1,
       started_at = COALESCE(started_at, ?), updated_at = ? WHERE id = ?`),
@@ -149,6 +152,10 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
       @exitCode, @durationMs, @stdout, @stderr, @truncated, @at)`),
     listStepResults: db.prepare('SELECT * FROM step_results WHERE task_id = ? ORDER BY id'),
     listStageEvents: db.prepare('SELECT * FROM stage_events WHERE task_id = ? ORDER BY id'),
+    candidate: db.prepare(`INSERT INTO candidates (task_id, attempt, position, name, status, score, diff, files_changed,
+      insertions, deletions, sandbox_seconds, duration_ms, detail, chosen, at) VALUES (@taskId, @attempt, @position, @name,
+      @status, @score, @diff, @filesChanged, @insertions, @deletions, @sandboxSeconds, @durationMs, @detail, @chosen, @at)`),
+    listCandidates: db.prepare('SELECT * FROM candidates WHERE task_id = ? ORDER BY attempt, position'),
     event: db.prepare('INSERT INTO task_events (run_id, task_id, at, level, message) VALUES (?, ?, ?, ?, ?)'),
     listEvents: db.prepare('SELECT * FROM task_events WHERE task_id = ? ORDER BY id'),
   };
@@ -216,6 +223,11 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     },
 
     getTask,
+
+    countTasks(runId) {
+      const rows = statements.countTasks.all(runId) as { key: string; n: number }[];
+      return Object.fromEntries(rows.map((r) => [r.key, r.n]));
+    },
 
     startTask(taskId) {
       const at = now();
@@ -334,6 +346,30 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
       }));
     },
 
+    addCandidate(c: CandidateRecord) {
+      statements.candidate.run({ ...c, diff: clean(c.diff) ?? '', detail: clean(c.detail), chosen: c.chosen ? 1 : 0 });
+    },
+
+    listCandidates(taskId): CandidateRecord[] {
+      return (statements.listCandidates.all(taskId) as Record<string, unknown>[]).map((row) => ({
+        taskId: row.task_id as number,
+        attempt: row.attempt as number,
+        position: row.position as number,
+        name: row.name as string,
+        status: row.status as CandidateRecord['status'],
+        score: row.score as number | null,
+        diff: row.diff as string,
+        filesChanged: row.files_changed as number,
+        insertions: row.insertions as number,
+        deletions: row.deletions as number,
+        sandboxSeconds: row.sandbox_seconds as number,
+        durationMs: row.duration_ms as number,
+        detail: row.detail as string | null,
+        chosen: row.chosen === 1,
+        at: row.at as number,
+      }));
+    },
+
     logEvent(runId, taskId, level: EventLevel, message) {
       statements.event.run(runId, taskId, now(), level, clean(message));
     },
@@ -346,6 +382,56 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
         level: row.level as EventLevel,
         message: row.message as string,
       }));
+    },
+
+    listRunStageEvents(runId, options = {}) {
+      // A "started" event only matters while its stage is open, i.e. for a task still running; skipping the others
+      // halves what a report of a finished run reads.
+      const startedFilter = options.startedOnlyWhileRunning ? `AND (e.state != 'started' OR t.status = 'running')` : '';
+      const rows = db
+        .prepare(`SELECT e.task_id, e.stage, e.state, e.at, e.duration_ms, e.detail FROM stage_events e
+          JOIN tasks t ON t.id = e.task_id WHERE t.run_id = ? ${startedFilter} ORDER BY e.task_id, e.id`)
+        .raw()
+        .all(runId) as [number, Stage, StageState, number, number | null, string | null][];
+      return rows.map(([taskId, stage, state, at, durationMs, detail]) => ({ taskId, stage, state, at, durationMs, detail }));
+    },
+
+    listRunStepResults(runId, options = {}) {
+      const cut = options.outputChars;
+      const tail = (column: string) =>
+        cut === undefined ? `s.${column}` : `CASE WHEN length(s.${column}) > @cut THEN substr(s.${column}, -@cut) ELSE s.${column} END`;
+      const output = (column: string) =>
+        options.outputOnlyOfFailures
+          ? `CASE WHEN s.outcome IN ('failure', 'timeout') THEN ${tail(column)} ELSE '' END AS ${column}`
+          : `${tail(column)} AS ${column}`;
+      const rows = db
+        .prepare(`SELECT s.task_id, s.attempt, s.candidate, s.kind, s.name, s.outcome, s.exit_code, s.duration_ms,
+          ${output('stdout')}, ${output('stderr')}, s.truncated, s.at
+          FROM step_results s JOIN tasks t ON t.id = s.task_id WHERE t.run_id = @runId ORDER BY s.task_id, s.id`)
+        .raw()
+        .all({ runId, ...(cut !== undefined && { cut: Math.max(1, Math.floor(cut)) }) }) as StepResultRow[];
+      return rows.map(([taskId, attempt, candidate, kind, name, outcome, exitCode, durationMs, stdout, stderr, truncated, at]) => ({
+        taskId,
+        attempt,
+        candidate,
+        kind,
+        name,
+        outcome,
+        exitCode,
+        durationMs,
+        stdout,
+        stderr,
+        truncated: truncated === 1,
+        at,
+      }));
+    },
+
+    previousRun(run) {
+      const row = db
+        .prepare(`SELECT * FROM runs WHERE job_name = ? AND id != ? AND (created_at < ? OR (created_at = ? AND id < ?))
+          ORDER BY created_at DESC, id DESC LIMIT 1`)
+        .get(run.jobName, run.id, run.createdAt, run.createdAt, run.id) as RunRow | undefined;
+      return row ? toRun(row) : undefined;
     },
 
     close() {
@@ -416,3 +502,19 @@ function toTask(row: TaskRow): TaskRecord {
     updatedAt: row.updated_at,
   };
 }
+
+/** A step_results row as `.raw()` returns it, in the column order of listRunStepResults' SELECT. */
+type StepResultRow = [
+  number,
+  number,
+  string,
+  StepResultRecord['kind'],
+  string,
+  StepResultRecord['outcome'],
+  number | null,
+  number,
+  string,
+  string,
+  number,
+  number,
+];

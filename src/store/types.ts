@@ -137,6 +137,28 @@ export interface StepResultRecord {
   at: number;
 }
 
+export type CandidateStatus = 'passed' | 'step-failed' | 'verify-failed' | 'score-failed' | 'error' | 'cancelled';
+
+/** One candidate solution tried for a repository (best of N). */
+export interface CandidateRecord {
+  taskId: number;
+  attempt: number;
+  position: number;
+  name: string;
+  status: CandidateStatus;
+  score: number | null;
+  diff: string;
+  filesChanged: number;
+  insertions: number;
+  deletions: number;
+  sandboxSeconds: number;
+  durationMs: number;
+  /** Why it failed, or what the selection said about it. */
+  detail: string | null;
+  chosen: boolean;
+  at: number;
+}
+
 export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface TaskEvent {
@@ -176,6 +198,8 @@ export interface RunStore {
 
   addTasks(runId: string, repos: readonly RepoRef[]): void;
   listTasks(runId: string): TaskRecord[];
+  /** Tasks of a run counted by outcome ('pending' and 'running' for unfinished ones). */
+  countTasks(runId: string): Record<string, number>;
   getTask(taskId: number): TaskRecord | undefined;
   startTask(taskId: number): TaskRecord;
   updateTask(taskId: number, patch: TaskPatch): void;
@@ -193,6 +217,22 @@ export interface RunStore {
   addStepResult(result: StepResultRecord): void;
   listStepResults(taskId: number): StepResultRecord[];
   listStageEvents(taskId: number): StageEvent[];
+  addCandidate(candidate: CandidateRecord): void;
+  /** Candidates of a task, latest attempt last. */
+  listCandidates(taskId: number): CandidateRecord[];
+  /**
+   * Every stage event of a run in one query (reports), ordered by task then time. `startedOnlyWhileRunning` leaves
+   * out the "started" events of tasks that are not running (their stage has ended; the end event has the duration).
+   */
+  listRunStageEvents(runId: string, options?: { startedOnlyWhileRunning?: boolean }): StageEvent[];
+  /**
+   * Every step result of a run in one query (reports). With `outputChars`, stdout and stderr are cut to their last
+   * that many characters inside SQLite, and with `outputOnlyOfFailures` they are empty for commands that succeeded
+   * or were skipped, so a report over thousands of repos does not read every byte of output.
+   */
+  listRunStepResults(runId: string, options?: { outputChars?: number; outputOnlyOfFailures?: boolean }): StepResultRecord[];
+  /** The run of the same job created just before this one, if any (the report compares against it). */
+  previousRun(run: Pick<RunRecord, 'id' | 'jobName' | 'createdAt'>): RunRecord | undefined;
   logEvent(runId: string, taskId: number | null, level: EventLevel, message: string): void;
   listEvents(taskId: number): TaskEvent[];
 

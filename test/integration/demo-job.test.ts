@@ -136,6 +136,32 @@ describe('the demo job end to end (real git, real SQLite, real bubblewrap)', () 
     expect(await read(failed[0]!.log_path, 'utf8')).toContain('gate ! cannot migrate this one');
   });
 
+  it('a failing verify marks the repo verify-failed, keeps the output and the diff, pushes nothing', async () => {
+    const demo = await demoFixture(3);
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const jobFile = path.join(demo.root, demo.job);
+    const yaml = (await readFile(jobFile, 'utf8')).replace(
+      'verify:\n',
+      'verify:\n  - name: tests\n    run: \'[ "$FLEETMOD_REPO_NAME" != service-02 ] || { echo "2 tests failing" >&2; exit 1; }\'\n',
+    );
+    await writeFile(jobFile, yaml);
+    const io = captureIo(demo.root);
+
+    const code = await cli(io, 'run', demo.job);
+
+    expect(code).toBe(1);
+    expect(await branchSha(demo.repos[1]!.path, BRANCH)).toBeNull();
+    expect(await branchSha(demo.repos[0]!.path, BRANCH)).not.toBeNull();
+    expect(io.out()).toMatch(/verify failed\s+1/);
+    const db = new Database(path.join(demo.root, '.fleetmod', 'fleetmod.db'), { readonly: true });
+    const task = db.prepare("SELECT outcome, error_message, diff FROM tasks WHERE outcome = 'verify-failed'").get() as { outcome: string; error_message: string; diff: string };
+    const check = db.prepare("SELECT kind, exit_code, stderr FROM step_results WHERE name = 'tests' AND outcome = 'failure'").get();
+    db.close();
+    expect(task.error_message).toBe('verify "tests" exited with code 1: 2 tests failing');
+    expect(task.diff).toContain('+import { loadData }');
+    expect(check).toEqual({ kind: 'verify', exit_code: 1, stderr: '2 tests failing\n' });
+  });
+
   it('--dry-run pushes nothing and keeps each diff in the journal', async () => {
     const demo = await demoFixture(3);
     const io = captureIo(demo.root);

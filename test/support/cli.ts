@@ -1,5 +1,6 @@
 /** Runs the real CLI in-process with captured output and a controllable signal source. */
 import { EventEmitter } from 'node:events';
+import path from 'node:path';
 import { runCli } from '../../src/cli/program.js';
 import type { CliIo } from '../../src/cli/io.js';
 
@@ -20,7 +21,8 @@ export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   };
 }
 
-export function captureIo(cwd: string, env: NodeJS.ProcessEnv = testEnv()): CapturedIo {
+/** The clone cache goes under the test's own folder (`cwd`), so tests never share or leave mirrors behind. */
+export function captureIo(cwd: string, env: NodeJS.ProcessEnv = testEnv({ FLEETMOD_CACHE_DIR: path.join(cwd, '.mirrors') })): CapturedIo {
   let out = '';
   let err = '';
   const emitter = new EventEmitter();

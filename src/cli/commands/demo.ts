@@ -54,7 +54,7 @@ export async function demoCommand(io: CliIo, opts: DemoOptions): Promise<ExitCod
   if (opts.run === false) return EXIT.ok;
   const shown = path.relative(io.cwd, DEMO_JOB) || DEMO_JOB;
   io.stdout(`running ${shown}\n\n`);
-  return runCommand(io, shown, opts, { mode: opts.new ? 'new' : 'auto' });
+  return runCommand(io, shown, opts);
 }
 
 async function ensureBubblewrap(io: CliIo, mayInstall: boolean): Promise<void> {

@@ -9,6 +9,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import os from 'node:os';
 import path from 'node:path';
 import type { HostGit } from '../../git/host-git.js';
+import { assertSafeDiff } from '../shared/diff-safety.js';
 import { CappedOutput } from '../shared/output-buffer.js';
 import { resolveInWorkspace } from '../shared/workspace-path.js';
 import type { ExecOptions, ExecResult, Sandbox, SandboxProvider, SandboxRequest } from '../types.js';
@@ -115,7 +116,12 @@ export function createHostProvider(options: HostProviderOptions): SandboxProvide
         async writeFile(relativePath, data) {
           await writeFile(await resolveInWorkspace(request.workspace, relativePath, true), data);
         },
-        exportDiff: () => options.git.worktreeDiff(request.workspace),
+        async exportDiff() {
+          const diff = await options.git.worktreeDiff(request.workspace);
+          // No isolation, but the same rule for what may be published: no links pointing out of the repository.
+          assertSafeDiff(diff);
+          return diff;
+        },
         billedSeconds: () => 0,
         destroy,
         [Symbol.asyncDispose]: destroy,

@@ -15,6 +15,9 @@ export const ETC_ALLOW_LIST = [
 export const SANDBOX_HOME = '/home/sandbox';
 export const SANDBOX_WORKSPACE = '/workspace';
 export const SANDBOX_FILES = '/fleetmod/files';
+/** Where the egress proxy's UNIX socket appears inside (network opt-in only). */
+export const SANDBOX_NET = '/fleetmod/net';
+/** The uid/gid sandboxed code has inside when bwrap makes a user namespace (fleetmod not run as root). */
 export const SANDBOX_UID = 1000;
 export const SANDBOX_GID = 1000;
 
@@ -23,7 +26,19 @@ export interface BwrapFeatures {
   disableUserns: boolean;
   /** `--size` for tmpfs. */
   tmpfsSize: boolean;
+  /** `--perms` before `--tmpfs`. */
+  tmpfsPerms: boolean;
 }
+
+/**
+ * How sandboxed code gets its identity.
+ * - `userns`: bwrap makes a user namespace; code runs as uid 1000 inside, which is fleetmod's own uid outside.
+ * - `drop`: fleetmod runs as root. bwrap runs privileged WITHOUT a user namespace (so it can reach checkouts in
+ *   private folders), keeps only the capabilities needed to switch user, and setpriv (the first program inside)
+ *   switches to a dedicated unprivileged uid and drops every capability and the bounding set for good. Files the
+ *   code writes belong to that uid, never to root; seccomp blocks new user namespaces instead of --disable-userns.
+ */
+export type IdentityMode = 'userns' | 'drop';
 
 export interface BwrapArgsInput {
   /** Host checkout, bound read-write at /workspace. */
@@ -34,8 +49,9 @@ export interface BwrapArgsInput {
   configDir: string;
   /** Host directory with the step files, bound read-only at /fleetmod/files. */
   filesDir?: string;
-  /** Host directories that must exist inside (e.g. a proxy socket), bound read-only. */
-  extraReadOnly?: readonly { host: string; sandbox: string }[];
+  /** Host directory holding the egress proxy socket, bound at /fleetmod/net. */
+  netDir?: string;
+  identity: IdentityMode;
   tmpBytes: number;
   features: BwrapFeatures;
   env: Readonly<Record<string, string>>;
@@ -47,21 +63,27 @@ export interface BwrapArgsInput {
 }
 
 export function buildBwrapArgs(input: BwrapArgsInput): string[] {
-  const args: string[] = [
-    '--die-with-parent',
-    '--new-session',
-    '--unshare-user',
+  const args: string[] = ['--die-with-parent', '--new-session'];
+  if (input.identity === 'userns') {
+    args.push('--unshare-user', '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_GID));
+  }
+  args.push(
     '--unshare-pid',
     '--unshare-ipc',
     '--unshare-uts',
     '--unshare-cgroup-try',
+    // Always: the network opt-in goes through the proxy socket, never through the host's network namespace.
     '--unshare-net',
     '--hostname', 'sandbox',
-    '--uid', String(SANDBOX_UID),
-    '--gid', String(SANDBOX_GID),
-  ];
-  if (input.features.disableUserns) args.push('--disable-userns');
+  );
+  if (input.identity === 'userns' && input.features.disableUserns) args.push('--disable-userns');
   args.push('--cap-drop', 'ALL');
+  // Kept only until setpriv, the first program inside, switches uid and drops them with the bounding set:
+  // SETUID/SETGID/SETPCAP to do that, DAC_READ_SEARCH so bwrap can enter a working directory that only the
+  // sandbox's uid may search (a checkout in a 0700 folder).
+  if (input.identity === 'drop') {
+    for (const cap of ['CAP_SETUID', 'CAP_SETGID', 'CAP_SETPCAP', 'CAP_DAC_READ_SEARCH']) args.push('--cap-add', cap);
+  }
 
   args.push('--dir', '/etc', '--ro-bind', '/usr', '/usr');
   for (const [link, target] of [['/bin', 'usr/bin'], ['/sbin', 'usr/sbin'], ['/lib', 'usr/lib'], ['/lib64', 'usr/lib64']]) {
@@ -76,16 +98,25 @@ export function buildBwrapArgs(input: BwrapArgsInput): string[] {
     '--dev', '/dev',
   );
 
-  if (input.features.tmpfsSize) args.push('--size', String(input.tmpBytes));
-  args.push('--tmpfs', '/tmp', '--dir', '/var', '--symlink', '../tmp', '/var/tmp');
-  if (input.features.tmpfsSize) args.push('--size', String(input.tmpBytes));
-  args.push('--tmpfs', SANDBOX_HOME, '--ro-bind', `${input.configDir}/gitconfig`, `${SANDBOX_HOME}/.gitconfig`);
+  const tmpfs = (dest: string, perms: string) => {
+    if (input.features.tmpfsPerms) args.push('--perms', perms);
+    if (input.features.tmpfsSize) args.push('--size', String(input.tmpBytes));
+    args.push('--tmpfs', dest);
+  };
+  // Parents bwrap creates implicitly are mode 0700, which the sandbox's uid could not enter in drop mode.
+  args.push('--dir', '/home', '--dir', '/fleetmod');
+  tmpfs('/tmp', '1777');
+  args.push('--dir', '/var', '--symlink', '../tmp', '/var/tmp');
+  // In drop mode the tmpfs belongs to root and the code's uid is only known to setpriv, so home is world-writable;
+  // nothing else lives in this sandbox to abuse that.
+  tmpfs(SANDBOX_HOME, input.identity === 'drop' ? '0777' : '0755');
+  args.push('--ro-bind', `${input.configDir}/gitconfig`, `${SANDBOX_HOME}/.gitconfig`);
 
   args.push('--bind', input.workspace, SANDBOX_WORKSPACE);
   // The sandbox may read history but never write hooks, config or objects that the host's git would act on.
   if (input.hasGitDir) args.push('--ro-bind', `${input.workspace}/.git`, `${SANDBOX_WORKSPACE}/.git`);
   if (input.filesDir) args.push('--ro-bind', input.filesDir, SANDBOX_FILES);
-  for (const extra of input.extraReadOnly ?? []) args.push('--ro-bind', extra.host, extra.sandbox);
+  if (input.netDir) args.push('--bind', input.netDir, SANDBOX_NET);
 
   args.push('--remount-ro', '/', '--chdir', input.cwd, '--clearenv');
   for (const [key, value] of Object.entries(input.env)) args.push('--setenv', key, value);
@@ -112,10 +143,11 @@ export function baseSandboxEnv(): Record<string, string> {
   };
 }
 
-export function syntheticConfigFiles(): Record<string, string> {
+/** passwd, group, hosts and gitconfig for inside; `uid`/`gid` are the code's ids as seen inside. */
+export function syntheticConfigFiles(uid: number = SANDBOX_UID, gid: number = SANDBOX_GID): Record<string, string> {
   return {
-    passwd: `root:x:0:0:root:/root:/usr/sbin/nologin\nsandbox:x:${SANDBOX_UID}:${SANDBOX_GID}:fleetmod sandbox:${SANDBOX_HOME}:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`,
-    group: `root:x:0:\nsandbox:x:${SANDBOX_GID}:\nnogroup:x:65534:\n`,
+    passwd: `root:x:0:0:root:/root:/usr/sbin/nologin\nsandbox:x:${uid}:${gid}:fleetmod sandbox:${SANDBOX_HOME}:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`,
+    group: `root:x:0:\nsandbox:x:${gid}:\nnogroup:x:65534:\n`,
     hosts: '127.0.0.1\tlocalhost sandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n',
     gitconfig: '[user]\n\tname = fleetmod sandbox\n\temail = sandbox@fleetmod.invalid\n[safe]\n\tdirectory = *\n[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n',
   };

@@ -22,7 +22,7 @@ const CANDIDATE_PATHS = ['/usr/bin/bwrap', '/bin/bwrap', '/usr/local/bin/bwrap']
 
 export async function detectBwrap(env: NodeJS.ProcessEnv = process.env): Promise<BwrapDetection> {
   const notes: string[] = [];
-  const features: BwrapFeatures = { disableUserns: false, tmpfsSize: false };
+  const features: BwrapFeatures = { disableUserns: false, tmpfsSize: false, tmpfsPerms: false };
   const binary = await findBinary(env);
   if (!binary) {
     return {
@@ -36,6 +36,7 @@ export async function detectBwrap(env: NodeJS.ProcessEnv = process.env): Promise
   const help = await run(binary, ['--help']);
   features.disableUserns = help.stdout.includes('--disable-userns');
   features.tmpfsSize = help.stdout.includes('--size');
+  features.tmpfsPerms = help.stdout.includes('--perms');
   const version = (await run(binary, ['--version'])).stdout.trim().replace(/^bubblewrap\s*/, '');
   if (!features.disableUserns) notes.push('bwrap has no --disable-userns (needs 0.8+): nested user namespaces are blocked by seccomp only');
   if (!features.tmpfsSize) notes.push('bwrap has no --size: /tmp and home are not size-capped');

@@ -1,134 +1,100 @@
 /**
  * The `local` provider: every command runs in a fresh bubblewrap sandbox over the repository checkout. Nothing of
- * the host is visible but a read-only /usr and an allow-listed /etc; no network; no host environment; the
- * checkout's `.git` is read-only inside so nothing planted there can run on the host.
+ * the host is visible but a read-only /usr and an allow-listed /etc; no host network (an allow-list proxy when the
+ * job opts in); no host environment; a seccomp filter; cgroup (or rlimit) limits; the checkout's `.git`
+ * read-only; and, when fleetmod is root, an unprivileged uid per sandbox. `check(needs)` refuses a job whose
+ * limits this machine cannot enforce, before anything runs.
  */
-import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { SandboxUnavailable } from '../../domain/errors.js';
 import type { HostGit } from '../../git/host-git.js';
-import { resolveInWorkspace } from '../shared/workspace-path.js';
-import type { ExecOptions, ExecResult, ProviderCheck, Sandbox, SandboxProvider, SandboxRequest } from '../types.js';
-import { SANDBOX_WORKSPACE, baseSandboxEnv, buildBwrapArgs, syntheticConfigFiles } from './args.js';
-import { detectBwrap, type BwrapDetection } from './detect.js';
-import { spawnBwrap } from './spawn-bwrap.js';
+import type { ProviderCheck, Sandbox, SandboxNeeds, SandboxProvider, SandboxRequest } from '../types.js';
+import { DROP_UID_BASE, DROP_UID_COUNT, detectLocalCapabilities, type CapabilityOptions, type LocalCapabilities } from './capabilities.js';
+import { checkNeeds, describeCapabilities } from './limits-plan.js';
+import { createLocalSandbox } from './local-sandbox.js';
 
-export interface LocalProviderOptions {
+export interface LocalProviderOptions extends Pick<CapabilityOptions, 'identity' | 'cgroups'> {
   git: HostGit;
   env?: NodeJS.ProcessEnv;
   /** Where per-sandbox scratch folders go. @default os.tmpdir() */
   tmpRoot?: string;
 }
 
-export function createLocalProvider(options: LocalProviderOptions): SandboxProvider {
-  let detection: Promise<BwrapDetection> | undefined;
-  const detect = () => (detection ??= detectBwrap(options.env ?? process.env));
-  const live = new Set<() => void>();
-  const scratchDirs = new Set<string>();
+export interface LocalSandboxProvider extends SandboxProvider {
+  /** What was detected on this machine (for `fleetmod doctor` and tests). */
+  capabilities(): Promise<LocalCapabilities>;
+}
 
-  const provider: SandboxProvider = {
+export function createLocalProvider(options: LocalProviderOptions): LocalSandboxProvider {
+  let detection: Promise<LocalCapabilities> | undefined;
+  const detect = () =>
+    (detection ??= detectLocalCapabilities({
+      ...(options.env && { env: options.env }),
+      ...(options.identity && { identity: options.identity }),
+      ...(options.cgroups && { cgroups: options.cgroups }),
+      ...(options.tmpRoot && { tmpRoot: options.tmpRoot }),
+    }));
+  const live = new Set<(reason: string) => void>();
+  const sandboxes = new Set<Sandbox>();
+  // Sandboxes of one provider get distinct uids; the random start keeps concurrent fleetmod processes apart.
+  let nextSlot = Math.floor(Math.random() * DROP_UID_COUNT);
+
+  const needsProblems = (caps: LocalCapabilities, needs?: SandboxNeeds) =>
+    needs ? checkNeeds(caps, needs) : { problems: [], warnings: [], fixes: [] };
+
+  const provider: LocalSandboxProvider = {
     name: 'local',
     isolated: true,
+    capabilities: detect,
 
-    async check(): Promise<ProviderCheck> {
-      const d = await detect();
-      if (!d.ok) return { ok: false, lines: [d.problem ?? 'bubblewrap is not usable'], ...(d.fix && { fix: d.fix }) };
+    async check(needs?: SandboxNeeds): Promise<ProviderCheck> {
+      const caps = await detect();
+      const b = caps.bwrap;
+      if (!b.ok) return { ok: false, lines: [b.problem ?? 'bubblewrap is not usable'], ...(b.fix && { fix: b.fix }) };
+      const { problems, warnings, fixes } = needsProblems(caps, needs);
+      const lines = problems.length > 0 ? problems : describeCapabilities(caps);
       return {
-        ok: true,
-        lines: [
-          `bubblewrap ${d.version} at ${d.binary}`,
-          `--disable-userns: ${d.features.disableUserns ? 'yes' : 'no'}; tmpfs size caps: ${d.features.tmpfsSize ? 'yes' : 'no'}`,
-          ...d.notes,
-        ],
+        ok: problems.length === 0,
+        lines,
+        ...(fixes.length > 0 && { fix: fixes.join('; ') }),
+        warnings: [...caps.notes, ...warnings],
       };
     },
 
     async create(request: SandboxRequest): Promise<Sandbox> {
-      const d = await detect();
-      if (!d.ok || !d.binary) throw new SandboxUnavailable(d.problem ?? 'bubblewrap is not usable', d.fix);
-      const binary = d.binary;
-      const scratch = await mkdtemp(path.join(options.tmpRoot ?? os.tmpdir(), 'fleetmod-sbx-'));
-      scratchDirs.add(scratch);
-      for (const [name, content] of Object.entries(syntheticConfigFiles())) {
-        await writeFile(path.join(scratch, name), content, { mode: 0o644 });
-      }
-      let filesDir: string | undefined;
-      if (request.files.size > 0) {
-        filesDir = path.join(scratch, 'files');
-        for (const [relative, hostPath] of request.files) {
-          const target = path.join(filesDir, relative);
-          await mkdir(path.dirname(target), { recursive: true });
-          await copyFile(hostPath, target);
-        }
-      }
-      const hasGitDir = existsSync(path.join(request.workspace, '.git'));
-      const createdAt = performance.now();
-      let destroyed = false;
-
-      const exec = async (command: string, execOptions: ExecOptions = {}): Promise<ExecResult> => {
-        const remaining = request.limits.timeoutMs - (performance.now() - createdAt);
-        const timeoutMs = Math.max(1, Math.min(execOptions.timeoutMs ?? Infinity, remaining));
-        const cwd = path.posix.join(SANDBOX_WORKSPACE, execOptions.cwd ?? '.');
-        const args = buildBwrapArgs({
-          workspace: request.workspace,
-          hasGitDir,
-          configDir: scratch,
-          ...(filesDir && { filesDir }),
-          tmpBytes: request.limits.tmpBytes,
-          features: d.features,
-          env: { ...baseSandboxEnv(), ...request.env, ...(execOptions.env ?? {}) },
-          cwd: cwd.startsWith(SANDBOX_WORKSPACE) ? cwd : SANDBOX_WORKSPACE,
-          infoFd: 4,
-        });
-        const signal = execOptions.signal && request.signal ? AbortSignal.any([execOptions.signal, request.signal]) : (execOptions.signal ?? request.signal);
-        return spawnBwrap({
-          binary,
-          args,
-          command: ['/bin/bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', command],
-          timeoutMs,
-          outputBytes: request.limits.outputBytes,
-          ...(signal && { signal }),
-          ...(execOptions.onOutput && { onOutput: execOptions.onOutput }),
+      const caps = await detect();
+      if (!caps.bwrap.ok || !caps.bwrap.binary) throw new SandboxUnavailable(caps.bwrap.problem ?? 'bubblewrap is not usable', caps.bwrap.fix);
+      const { problems, fixes } = checkNeeds(caps, {
+        ...(request.limits.memoryBytes !== undefined && { memoryBytes: request.limits.memoryBytes }),
+        ...(request.limits.cpus !== undefined && { cpus: request.limits.cpus }),
+        network: request.network,
+      });
+      if (problems.length > 0) throw new SandboxUnavailable(problems.join('; '), fixes.join('; ') || undefined);
+      const sandbox = await createLocalSandbox(
+        {
+          caps,
+          git: options.git,
+          ...(options.tmpRoot && { tmpRoot: options.tmpRoot }),
+          nextUid: () => DROP_UID_BASE + (nextSlot++ % DROP_UID_COUNT),
           track: (kill) => {
             live.add(kill);
             return () => live.delete(kill);
           },
-        });
-      };
-
+        },
+        request,
+      );
       const destroy = async () => {
-        if (destroyed) return;
-        destroyed = true;
-        scratchDirs.delete(scratch);
-        await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+        sandboxes.delete(tracked);
+        await sandbox.destroy();
       };
-
-      const sandbox: Sandbox = {
-        id: `local-${randomUUID().slice(0, 8)}`,
-        provider: 'local',
-        exec,
-        async readFile(relativePath) {
-          return readFile(await resolveInWorkspace(request.workspace, relativePath, false));
-        },
-        async writeFile(relativePath, data) {
-          const target = await resolveInWorkspace(request.workspace, relativePath, true);
-          await writeFile(target, data);
-        },
-        exportDiff: () => options.git.worktreeDiff(request.workspace),
-        billedSeconds: () => 0,
-        destroy,
-        [Symbol.asyncDispose]: destroy,
-      };
-      return sandbox;
+      const tracked: Sandbox = { ...sandbox, destroy, [Symbol.asyncDispose]: destroy };
+      sandboxes.add(tracked);
+      return tracked;
     },
 
     async shutdown() {
-      for (const kill of live) kill();
-      await Promise.all([...scratchDirs].map((dir) => rm(dir, { recursive: true, force: true }).catch(() => undefined)));
-      scratchDirs.clear();
+      for (const kill of live) kill('sandbox shut down');
+      // destroy() waits for the killed commands to end, takes each checkout back and removes cgroups and proxies.
+      await Promise.all([...sandboxes].map((s) => s.destroy().catch(() => undefined)));
     },
   };
   return provider;

@@ -18,10 +18,21 @@ export interface SpawnBwrapOptions {
   outputBytes: number;
   signal?: AbortSignal;
   onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
-  /** Extra descriptors for the child, from fd 5 on (e.g. a seccomp program). */
+  /** Extra descriptors for the child, from fd 5 on (e.g. a seccomp program), each a fresh pipe per spawn. */
   extraFds?: readonly (Buffer | null)[];
-  /** Called with the bwrap process while it runs, so a provider can kill every live sandbox on shutdown. */
-  track?: (kill: () => void) => () => void;
+  /**
+   * Runs after bwrap exists but before it gets its options: bwrap reads `--args` before it forks anything, so
+   * whatever this does to bwrap's pid (joining a cgroup) holds for every process of the sandbox. If it fails,
+   * bwrap is killed before it started anything and the promise rejects.
+   */
+  beforeStart?: (pid: number) => Promise<void>;
+  /** Last resort when killing the sandbox's init did not end it (e.g. kill everything in its cgroup). */
+  killRemaining?: () => Promise<void>;
+  /**
+   * Called with a kill function while the sandbox runs, so a provider can stop it (shutdown, a limit watcher);
+   * returns the function that stops tracking.
+   */
+  track?: (kill: (reason: string) => void) => () => void;
 }
 
 /** Grace between killing the sandbox's init and killing bwrap itself (local-sandbox.md §5.3). */
@@ -29,6 +40,9 @@ const FALLBACK_KILL_MS = 500;
 
 export function spawnBwrap(options: SpawnBwrapOptions): Promise<ExecResult> {
   const started = performance.now();
+  if (options.signal?.aborted) {
+    return Promise.resolve({ exitCode: null, stdout: '', stderr: '', truncated: false, timedOut: false, durationMs: 0, killedBy: 'aborted' });
+  }
   const extra = options.extraFds ?? [];
   const child = spawn(options.binary, ['--args', '3', '--', ...options.command], {
     stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', ...extra.map(() => 'pipe' as const)],
@@ -39,12 +53,14 @@ export function spawnBwrap(options: SpawnBwrapOptions): Promise<ExecResult> {
 
   const argsPipe = stdio[3] as Writable;
   argsPipe.on('error', () => undefined);
-  argsPipe.end(Buffer.from(`${options.args.join('\0')}\0`));
-  extra.forEach((data, i) => {
-    const pipe = stdio[5 + i] as Writable;
-    pipe.on('error', () => undefined);
-    pipe.end(data ?? Buffer.alloc(0));
-  });
+  const start = () => {
+    argsPipe.end(Buffer.from(`${options.args.join('\0')}\0`));
+    extra.forEach((data, i) => {
+      const pipe = stdio[5 + i] as Writable;
+      pipe.on('error', () => undefined);
+      pipe.end(data ?? Buffer.alloc(0));
+    });
+  };
 
   let info = '';
   let initPid: number | undefined;
@@ -53,7 +69,11 @@ export function spawnBwrap(options: SpawnBwrapOptions): Promise<ExecResult> {
   infoPipe.on('data', (chunk: string) => {
     info += chunk;
     const match = /"child-pid"\s*:\s*(\d+)/.exec(info);
-    if (match) initPid = Number(match[1]);
+    if (match && initPid === undefined) {
+      initPid = Number(match[1]);
+      // A kill requested before the pid was known is carried out now.
+      if (killedBy) killInit();
+    }
   });
   infoPipe.on('error', () => undefined);
 
@@ -72,35 +92,56 @@ export function spawnBwrap(options: SpawnBwrapOptions): Promise<ExecResult> {
 
   let killedBy: string | undefined;
   let fallback: NodeJS.Timeout | undefined;
+  const killInit = () => {
+    if (initPid === undefined) return;
+    try {
+      process.kill(initPid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
   const killTree = (reason: string) => {
     if (killedBy) return;
     killedBy = reason;
-    if (initPid !== undefined) {
-      try {
-        process.kill(initPid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    fallback = setTimeout(() => child.kill('SIGKILL'), initPid === undefined ? 0 : FALLBACK_KILL_MS);
+    // Killing bwrap itself first could orphan a sandbox that has not armed --die-with-parent yet; the init pid
+    // (from --info-fd) is killed as soon as it is known, and bwrap (and whatever is left in the sandbox's cgroup)
+    // only as a late fallback.
+    killInit();
+    fallback = setTimeout(() => {
+      child.kill('SIGKILL');
+      void options.killRemaining?.().catch(() => undefined);
+    }, FALLBACK_KILL_MS);
   };
 
   const timer = setTimeout(() => killTree('timeout'), Math.max(1, options.timeoutMs));
   const onAbort = () => killTree('aborted');
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const untrack = options.track?.(() => killTree('sandbox shut down'));
+  const untrack = options.track?.((reason) => killTree(reason));
 
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let spawnError: Error | undefined;
+    let startError: unknown;
     child.on('error', (err) => {
       spawnError = err;
     });
+    if (options.beforeStart && child.pid !== undefined) {
+      options.beforeStart(child.pid).then(start, (err: unknown) => {
+        startError = err;
+        child.kill('SIGKILL');
+      });
+    } else {
+      start();
+    }
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (fallback) clearTimeout(fallback);
       options.signal?.removeEventListener('abort', onAbort);
       untrack?.();
+      if (startError !== undefined) {
+        reject(startError);
+        return;
+      }
       const stderrText = spawnError ? `${stderr.text()}${spawnError.message}` : stderr.text();
       resolve({
         exitCode: killedBy || signal ? null : (code ?? null),

@@ -1,0 +1,60 @@
+/**
+ * `fleetmod resume [RUN]`: continue a run from the journal alone — the job as it was when the run started, its
+ * repositories, their progress. The manifest file is not read again (it may have changed since).
+ */
+import type { Command } from 'commander';
+import { RunNotFound } from '../../domain/errors.js';
+import type { Job } from '../../manifest/job.js';
+import type { RunRecord, RunStore } from '../../store/types.js';
+import { createRedactorFor, openStore } from '../compose.js';
+import type { ExitCode } from '../exit-codes.js';
+import { addStateOptions, stateLocation } from '../global-options.js';
+import type { CliIo } from '../io.js';
+import { addExecutionOptions, type ExecutionOptions } from '../run-options.js';
+import { runSession } from '../run-session.js';
+import { existsSync } from 'node:fs';
+
+export function registerResume(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
+  const command = program
+    .command('resume')
+    .description('continue an interrupted or paused run (default: the latest unfinished run)')
+    .argument('[run]', 'run id');
+  addStateOptions(addExecutionOptions(command)).action(async (runId: string | undefined, opts: ExecutionOptions) => {
+    setExit(await resumeCommand(io, runId, opts));
+  });
+}
+
+export async function resumeCommand(io: CliIo, runId: string | undefined, opts: ExecutionOptions): Promise<ExitCode> {
+  const run = findRun(io, opts, (store) => (runId ? store.getRun(runId) : store.listRuns(1000).find((r) => r.status !== 'finished')), runId);
+  return runSession(io, sessionFor(run), opts);
+}
+
+/** Reads one run from the journal (closing it again), or explains what is missing. */
+export function findRun(
+  io: CliIo,
+  opts: { stateDir?: string; db?: string },
+  pick: (store: RunStore) => RunRecord | undefined,
+  runId: string | undefined,
+): RunRecord {
+  const { dbPath } = stateLocation(io, opts);
+  if (!existsSync(dbPath)) throw new RunNotFound(`no journal at ${dbPath}: nothing to resume`);
+  const store = openStore(dbPath, createRedactorFor(io));
+  try {
+    const run = pick(store);
+    if (!run) throw new RunNotFound(runId ? `run ${runId} is not in ${dbPath}` : `no unfinished run in ${dbPath}`);
+    return run;
+  } finally {
+    store.close();
+  }
+}
+
+export function sessionFor(run: RunRecord) {
+  const job = JSON.parse(run.jobJson) as Job;
+  return {
+    job,
+    repos: [],
+    selection: { mode: 'resume', runId: run.id } as const,
+    dryRun: run.dryRun,
+    manifestLabel: job.displayPath ?? run.manifestPath,
+  };
+}

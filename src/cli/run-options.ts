@@ -1,0 +1,41 @@
+/** Options shared by the commands that execute a run (run, resume, retry, demo). */
+import type { Command } from 'commander';
+import { UsageError } from '../domain/errors.js';
+import { parseDuration } from '../util/units.js';
+
+export interface ExecutionOptions {
+  json?: boolean;
+  keepWorkdirs?: boolean;
+  concurrency?: string;
+  /** commander turns --no-cache into cache: false. */
+  cache?: boolean;
+  cacheDir?: string;
+  grace?: string;
+  wait?: boolean;
+  stateDir?: string;
+  db?: string;
+}
+
+export function addExecutionOptions(command: Command): Command {
+  return command
+    .option('--json', 'print one JSON event per line instead of human progress')
+    .option('--keep-workdirs', "keep each repo's checkout under the run folder for debugging")
+    .option('-j, --concurrency <n>', 'repos worked on at once (overrides limits.concurrency)')
+    .option('--no-cache', 'clone from the remotes instead of the clone cache')
+    .option('--cache-dir <dir>', 'clone cache folder (default: $FLEETMOD_CACHE_DIR or ~/.cache/fleetmod/mirrors)')
+    .option('--grace <duration>', 'after the first Ctrl-C, how long running repos may finish before they are aborted', '5m')
+    .option('--wait', 'when outside the time window, wait for it to open instead of pausing the run');
+}
+
+export function parseConcurrency(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency must be a whole number ≥ 1, got "${value}"`);
+  return n;
+}
+
+export function parseGrace(value: string | undefined): number {
+  const ms = parseDuration(value ?? '5m');
+  if (ms === null) throw new UsageError(`--grace must be a duration such as "30s" or "5m", got "${value}"`);
+  return ms;
+}

@@ -1,0 +1,173 @@
+/**
+ * Executes a run from the CLI: secrets, sandbox check, journal, progress, signals (first Ctrl-C stops taking new
+ * repos and gives running ones a grace time, a second one aborts them), time window and deadline, then the
+ * summary and the exit code. Shared by `run`, `resume`, `retry` and `demo`.
+ */
+import { FAILED_OUTCOMES } from '../domain/outcome.js';
+import { SandboxUnavailable, errorMessage } from '../domain/errors.js';
+import type { RepoRef } from '../domain/repo.js';
+import type { Job } from '../manifest/job.js';
+import { createStageLimiters } from '../orchestrator/limiters.js';
+import { runJob, type RunJobResult, type RunSelection } from '../orchestrator/run-job.js';
+import { createAdmission, nextWindowOpening } from '../orchestrator/time-window.js';
+import { abortableSleep } from '../orchestrator/execute-task.js';
+import { loadRunData } from '../report/run-data.js';
+import { renderText } from '../report/render-text.js';
+import { summarize } from '../report/summarize.js';
+import type { Report } from '../report/model.js';
+import { writeRunReports } from '../report/write-reports.js';
+import { UNISOLATED_BANNER } from '../sandbox/host/warning.js';
+import { sandboxNeeds } from '../sandbox/shared/needs.js';
+import type { RunStore } from '../store/types.js';
+import {
+  createCodeHosts,
+  createGit,
+  createProgress,
+  createRedactorFor,
+  createRepoCheckout,
+  createSandboxProvider,
+  openStore,
+  readSecrets,
+} from './compose.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { stateLocation } from './global-options.js';
+import type { CliIo } from './io.js';
+import { parseConcurrency, parseGrace, type ExecutionOptions } from './run-options.js';
+
+export interface SessionRequest {
+  job: Job;
+  /** Repos to journal (new run or new repos); empty when resuming a run whose tasks exist. */
+  repos: readonly RepoRef[];
+  selection: RunSelection;
+  dryRun: boolean;
+  /** How the user named the manifest, for hints. */
+  manifestLabel: string;
+  /** Runs before the batch, with the open journal (e.g. `retry` re-opens failed tasks). */
+  prepare?: (store: RunStore) => void;
+}
+
+export async function runSession(io: CliIo, request: SessionRequest, opts: ExecutionOptions): Promise<ExitCode> {
+  const { job } = request;
+  const location = stateLocation(io, opts);
+  const concurrency = parseConcurrency(opts.concurrency);
+  if (concurrency !== undefined) job.limits.concurrency = concurrency;
+  const graceMs = parseGrace(opts.grace);
+  const secrets = readSecrets(io, job);
+  const redactor = createRedactorFor(io, job);
+
+  const stop = new AbortController();
+  const abort = new AbortController();
+  const git = createGit(io, abort.signal);
+  const sandboxes = createSandboxProvider(job, io, git);
+  const check = await sandboxes.check(sandboxNeeds(job));
+  if (!check.ok) throw new SandboxUnavailable(check.lines.join('; '), check.fix);
+  for (const warning of check.warnings ?? []) io.stderr(`warning: sandbox: ${warning}\n`);
+  if (!sandboxes.isolated) io.stderr(UNISOLATED_BANNER);
+
+  const store = openStore(location.dbPath, redactor);
+  const progress = createProgress(io, { json: Boolean(opts.json) });
+  let interrupts = 0;
+  let graceTimer: NodeJS.Timeout | undefined;
+  const onSignal = () => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      stop.abort();
+      graceTimer = setTimeout(() => {
+        progress.notice('warn', `grace time of ${opts.grace ?? '5m'} is over: aborting the repos still running`);
+        abort.abort();
+      }, graceMs);
+      graceTimer.unref();
+    } else {
+      progress.notice('warn', 'aborting the running repos now');
+      abort.abort();
+    }
+  };
+  io.signals.on('SIGINT', onSignal);
+  io.signals.on('SIGTERM', onSignal);
+  try {
+    request.prepare?.(store);
+    const startedAt = Date.now();
+    const admission =
+      job.limits.window || job.limits.deadline
+        ? createAdmission(
+            { ...(job.limits.window && { window: job.limits.window }), ...(job.limits.deadline && { deadline: job.limits.deadline }), startedAt },
+            Date.now,
+          )
+        : undefined;
+    if (opts.wait && job.limits.window && admission?.()) {
+      const opens = nextWindowOpening(job.limits.window, Date.now());
+      if (opens !== null) {
+        progress.notice('info', `waiting for the time window to open at ${new Date(opens).toISOString()} (Ctrl-C to stop)`);
+        await abortableSleep(opens - Date.now(), stop.signal).catch(() => undefined);
+      }
+    }
+    const result = await runJob(
+      {
+        store,
+        git,
+        checkouts: createRepoCheckout(io, git, opts),
+        sandboxes,
+        codeHosts: createCodeHosts(job, io, git),
+        limiters: createStageLimiters({
+          gitPerHost: job.limits.clone,
+          sandboxes: job.limits.sandboxes ?? job.limits.concurrency,
+          ...(job.limits.sandboxRate && { sandboxRate: job.limits.sandboxRate }),
+        }),
+        progress,
+        redactor,
+        now: Date.now,
+      },
+      {
+        job,
+        repos: request.repos,
+        selection: request.selection,
+        dryRun: request.dryRun,
+        stateDir: location.stateDir,
+        secrets,
+        keepWorkdirs: Boolean(opts.keepWorkdirs),
+        stopSignal: stop.signal,
+        abortSignal: abort.signal,
+        ...(admission && { admission }),
+      },
+    );
+    progress.close();
+    const data = loadRunData(store, result.run.id, { now: Date.now() });
+    const report = data ? summarize(data) : undefined;
+    if (!opts.json && report) printSummary(io, report, result, request.manifestLabel);
+    if (report) await writeReports(io, report, Boolean(opts.json));
+    if (interrupts > 0 && result.status !== 'finished') return EXIT.interrupted;
+    const failed = store.listTasks(result.run.id).some((t) => t.outcome && FAILED_OUTCOMES.includes(t.outcome));
+    return failed ? EXIT.repoFailures : EXIT.ok;
+  } finally {
+    if (graceTimer) clearTimeout(graceTimer);
+    io.signals.off('SIGINT', onSignal);
+    io.signals.off('SIGTERM', onSignal);
+    progress.close();
+    store.close();
+  }
+}
+
+function printSummary(io: CliIo, report: Report, result: RunJobResult, manifestLabel: string): void {
+  io.stdout('\n');
+  if (result.resumed && result.processed === 0 && result.alreadyDone > 0 && result.status === 'finished') {
+    io.stdout(`All ${result.alreadyDone} repos were already done in run ${result.run.id}; nothing was run again.\n`);
+    io.stdout(`(fleetmod run --new ${manifestLabel} starts a fresh run; fleetmod retry ${result.run.id} --failed re-runs failures)\n\n`);
+  } else if (result.resumed && result.alreadyDone > 0) {
+    io.stdout(`Resumed run ${result.run.id}: ${result.alreadyDone} repos were already done and not run again; ${result.processed} run now.\n\n`);
+  }
+  io.stdout(renderText(report));
+  if (result.status === 'paused') {
+    io.stdout(`\nThe run is paused (${result.statusReason}); ${result.counts.pending ?? 0} repos left. Continue with: fleetmod resume ${result.run.id}\n`);
+  }
+}
+
+/** report.html and report.json in the run's folder; failing to write them is a warning, never a failed run. */
+async function writeReports(io: CliIo, report: Report, json: boolean): Promise<void> {
+  try {
+    const files = await writeRunReports(report, report.run.runDir);
+    if (json) io.stdout(`${JSON.stringify({ event: 'reports-written', at: Date.now(), ...files })}\n`);
+    else io.stdout(`\nReports: ${files.html}\n         ${files.json}\n`);
+  } catch (err) {
+    io.stderr(`fleetmod: could not write the reports into ${report.run.runDir}: ${errorMessage(err)}\n`);
+  }
+}

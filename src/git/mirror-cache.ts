@@ -1,0 +1,71 @@
+/**
+ * The clone cache: one bare mirror per repository under the user's cache directory, refreshed with an incremental
+ * fetch of the base branch, so a second run on the same repositories downloads only what changed. Checkouts are
+ * made from the mirror with --no-hardlinks: a sandbox never shares a writable inode with the mirror.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { RepoRef } from '../domain/repo.js';
+import type { GitAuth, HostGit } from './host-git.js';
+
+export interface RepoCheckout {
+  /** Clones `base` of `repo` into `dest` (which must not exist). */
+  checkout(repo: RepoRef, base: string, dest: string, auth?: GitAuth): Promise<void>;
+}
+
+/** Clones straight from the remote every time (no cache). */
+export function createDirectCheckout(git: HostGit): RepoCheckout {
+  return {
+    checkout: (repo, base, dest, auth) => git.clone(repo.url, dest, base, auth ? { auth } : {}),
+  };
+}
+
+export interface MirrorCacheOptions {
+  git: HostGit;
+  /** Folder holding the mirrors. */
+  dir: string;
+}
+
+export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
+  // One refresh per mirror at a time within this process; concurrent runs in other processes are serialised by
+  // git's own ref locks (a lost race surfaces as a transient "cannot lock ref" and is retried).
+  const inFlight = new Map<string, Promise<void>>();
+
+  const refresh = async (repo: RepoRef, base: string, mirror: string, auth?: GitAuth) => {
+    if (!existsSync(path.join(mirror, 'HEAD'))) {
+      await rm(mirror, { recursive: true, force: true });
+      await mkdir(path.dirname(mirror), { recursive: true });
+      await options.git.initBare(mirror);
+    }
+    await options.git.fetchRefs(mirror, repo.url, [`+refs/heads/${base}:refs/heads/${base}`], auth);
+  };
+
+  return {
+    async checkout(repo, base, dest, auth) {
+      const mirror = mirrorPath(options.dir, repo);
+      const key = `${mirror}\0${base}`;
+      let pending = inFlight.get(key);
+      if (!pending) {
+        pending = refresh(repo, base, mirror, auth).finally(() => inFlight.delete(key));
+        inFlight.set(key, pending);
+      }
+      await pending;
+      await options.git.clone(mirror, dest, base);
+    },
+  };
+}
+
+export function mirrorPath(cacheDir: string, repo: Pick<RepoRef, 'key' | 'name'>): string {
+  const hash = createHash('sha256').update(repo.key).digest('hex').slice(0, 16);
+  return path.join(cacheDir, `${repo.name.replace(/[^A-Za-z0-9._-]/g, '_')}-${hash}.git`);
+}
+
+/** `$FLEETMOD_CACHE_DIR`, else `$XDG_CACHE_HOME/fleetmod/mirrors`, else `~/.cache/fleetmod/mirrors`. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
+  if (env.FLEETMOD_CACHE_DIR) return path.resolve(env.FLEETMOD_CACHE_DIR);
+  const base = env.XDG_CACHE_HOME ? path.resolve(env.XDG_CACHE_HOME) : path.join(env.HOME ?? os.homedir(), '.cache');
+  return path.join(base, 'fleetmod', 'mirrors');
+}

@@ -1,0 +1,149 @@
+/**
+ * Best of N: every candidate runs in its own sandbox over its own copy of the checkout, in parallel within the
+ * run's sandbox limit; verify (and the score command) decide which pass; the selection rule picks one. All
+ * candidates are journaled. With `first-passing`, candidates listed after a passing one are cancelled.
+ */
+import { rm } from 'node:fs/promises';
+import { FleetmodError, Interrupted, VerifyFailed, errorMessage } from '../domain/errors.js';
+import type { Stage } from '../domain/stage.js';
+import type { TaskRecord } from '../store/types.js';
+import { classifyError } from './classify.js';
+import { runCandidate, type CandidateResult } from './run-candidate.js';
+import { selectCandidate } from './select-candidate.js';
+import type { TaskLog } from './task-log.js';
+import type { TaskConfig, TaskDeps } from './task-context.js';
+
+/** Thrown when no candidate's steps succeeded. */
+export class NoCandidateSucceeded extends FleetmodError {
+  override readonly name = 'NoCandidateSucceeded';
+  readonly errorClass = 'permanent';
+}
+
+export interface BestOfNInput {
+  task: TaskRecord;
+  base: string;
+  /** The task's checkout; candidates work on copies of it. */
+  workdir: string;
+  log: TaskLog;
+  signal: AbortSignal;
+  stage: <T>(name: Stage, work: () => Promise<T>) => Promise<T>;
+  /** Receives the sandbox time all candidates used, whatever the result. */
+  accountSandbox: (seconds: number) => void;
+}
+
+export interface BestOfNResult {
+  chosen: CandidateResult;
+  all: CandidateResult[];
+}
+
+export async function runBestOfN(deps: TaskDeps, config: TaskConfig, input: BestOfNInput): Promise<BestOfNResult> {
+  const { job } = config;
+  const controllers = job.candidates.map(() => new AbortController());
+  const quiet = <T>(_name: Stage, work: () => Promise<T>) => work();
+
+  const settled = await input.stage('steps', () =>
+    Promise.all(
+      job.candidates.map(async (candidate, position): Promise<CandidateResult | { position: number; name: string; error: unknown }> => {
+        const signal = AbortSignal.any([input.signal, (controllers[position] as AbortController).signal]);
+        const workspace = `${input.workdir}-candidate-${position + 1}`;
+        const log = prefixed(input.log, candidate.name);
+        try {
+          return await deps.limiters.sandbox(async () => {
+            if (signal.aborted) return cancelled(position, candidate.name);
+            await rm(workspace, { recursive: true, force: true });
+            await deps.git.clone(input.workdir, workspace, input.base);
+            const result = await runCandidate(deps, config, { task: input.task, base: input.base, workspace, candidate, position, log, signal, stage: quiet });
+            if ((controllers[position] as AbortController).signal.aborted && !input.signal.aborted) return cancelled(position, candidate.name, result.sandboxSeconds);
+            log.line(`${result.status}${result.detail ? `: ${result.detail}` : ''}`);
+            if (job.select === 'first-passing' && result.status === 'passed' && result.diff.trim() !== '') {
+              controllers.forEach((c, later) => later > position && c.abort());
+            }
+            return result;
+          });
+        } catch (error) {
+          if ((controllers[position] as AbortController).signal.aborted && !input.signal.aborted) return cancelled(position, candidate.name);
+          log.line(`error: ${errorMessage(error)}`);
+          return { position, name: candidate.name, error };
+        } finally {
+          if (!config.keepWorkdirs) await rm(workspace, { recursive: true, force: true }).catch(() => undefined);
+        }
+      }),
+    ),
+  );
+
+  if (input.signal.aborted) throw new Interrupted('stopped while candidates were running');
+  const results = settled.map((s): CandidateResult => ('error' in s ? errored(s.position, s.name, s.error) : s));
+  const selection = selectCandidate(
+    results.map((r) => ({
+      position: r.position,
+      name: r.name,
+      status: r.status,
+      score: r.score,
+      changedLines: r.counts.insertions + r.counts.deletions,
+      empty: r.diff.trim() === '',
+    })),
+    job.select,
+  );
+  const at = deps.now();
+  for (const r of results) {
+    deps.store.addCandidate({
+      taskId: input.task.id,
+      attempt: input.task.attempts,
+      position: r.position,
+      name: r.name,
+      status: r.status,
+      score: r.score,
+      diff: r.diff,
+      filesChanged: r.counts.files,
+      insertions: r.counts.insertions,
+      deletions: r.counts.deletions,
+      sandboxSeconds: r.sandboxSeconds,
+      durationMs: Math.round(r.durationMs),
+      detail: r.position === selection.chosen ? selection.reason : r.detail,
+      chosen: r.position === selection.chosen,
+      at,
+    });
+  }
+  input.log.line(`candidates: ${selection.reason}`);
+  input.accountSandbox(results.reduce((sum, r) => sum + r.sandboxSeconds, 0));
+  if (selection.chosen !== null) return { chosen: results[selection.chosen] as CandidateResult, all: results };
+  throw noWinner(results, settled);
+}
+
+function noWinner(results: CandidateResult[], settled: readonly (CandidateResult | { error: unknown })[]): Error {
+  const summary = results.map((r) => `${r.name}: ${r.detail ?? r.status}`).join('; ');
+  // Infrastructure trouble in any candidate means a retry may do better: surface it as the (transient) cause.
+  const infra = settled.find((s): s is { error: unknown } => 'error' in s && classifyError(s.error).errorClass === 'transient');
+  if (infra) return infra.error instanceof Error ? infra.error : new Error(String(infra.error));
+  const verified = results.find((r) => r.status === 'verify-failed' || r.status === 'score-failed');
+  if (verified) return new VerifyFailed('candidates', null, `no candidate passed (${summary})`);
+  return new NoCandidateSucceeded(`no candidate succeeded (${summary})`);
+}
+
+function cancelled(position: number, name: string, sandboxSeconds = 0): CandidateResult {
+  return {
+    position,
+    name,
+    status: 'cancelled',
+    steps: [],
+    score: null,
+    diff: '',
+    counts: { files: 0, insertions: 0, deletions: 0 },
+    sandboxSeconds,
+    durationMs: 0,
+    detail: 'not needed: an earlier candidate passed',
+  };
+}
+
+function errored(position: number, name: string, error: unknown): CandidateResult {
+  return { ...cancelled(position, name), status: 'error', detail: errorMessage(error) };
+}
+
+function prefixed(log: TaskLog, name: string): TaskLog {
+  return {
+    path: log.path,
+    line: (text) => log.line(`[${name}] ${text}`),
+    output: (prefix, text) => log.output(`[${name}]${prefix}`, text),
+    close: async () => undefined,
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Failure grouping: an error is reduced to a signature (numbers, paths, URLs, hashes and quoted values stripped)
+ * so that "the same failure in 40 repos" reads as one line, and each repo gets a short excerpt of what its failing
+ * command printed.
+ */
+import type { StepResultRecord } from '../store/types.js';
+import type { FailureGroup, RepoEntry, SkipGroup } from './model.js';
+
+const SIGNATURE_MAX = 200;
+
+/** A step or verify failure keeps the command's name: "step build failed" and "step lint failed" differ. */
+const NAMED_COMMAND = /^(step|verify) "([^"]*)" /;
+
+/** Strips what varies between repos so equal failures group together. */
+export function errorSignature(message: string): string {
+  const firstLine = (message.split('\n').find((l) => l.trim() !== '') ?? '').trim();
+  const named = NAMED_COMMAND.exec(firstLine);
+  const rest = named ? firstLine.slice(named[0].length) : firstLine;
+  const normalized = rest
+    .replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>')
+    .replace(/\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b/g, '<email>')
+    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>')
+    .replace(/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,64}\b/gi, '<hash>')
+    .replace(/(?:[\w.@+~-]+)?(?:\/[\w.@+~-]+)+\/?/g, '<path>')
+    .replace(/"[^"\n]*"|'[^'\n]*'|`[^`\n]*`/g, '<value>')
+    .replace(/\d+(?:[.:,]\d+)*/g, '<n>')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const signature = named ? `${named[1]} "${named[2]}" ${normalized}` : normalized;
+  return signature.length > SIGNATURE_MAX ? `${signature.slice(0, SIGNATURE_MAX - 1)}…` : signature;
+}
+
+const EXCERPT_LINES = 12;
+const EXCERPT_LINE_CHARS = 300;
+const EXCERPT_CHARS = 1_500;
+
+/**
+ * The last lines of the failing command's output (stderr, or stdout when stderr is empty) from the latest
+ * attempt; the error message when no command failed (git, code host, sandbox errors).
+ */
+export function failureExcerpt(results: readonly StepResultRecord[] | undefined, errorMessage: string | null): string | null {
+  const failing = latestFailingResult(results ?? []);
+  if (failing) {
+    const output = failing.stderr.trim() || failing.stdout.trim();
+    const head = `${failing.kind} ${failing.name}: ${failing.outcome === 'timeout' ? 'timed out' : `exit ${failing.exitCode ?? '?'}`}`;
+    return output ? `${head}\n${tail(output)}` : head;
+  }
+  return errorMessage ? tail(errorMessage.trim()) : null;
+}
+
+function latestFailingResult(results: readonly StepResultRecord[]): StepResultRecord | undefined {
+  let found: StepResultRecord | undefined;
+  for (const r of results) {
+    if (r.outcome !== 'failure' && r.outcome !== 'timeout') continue;
+    if (!found || r.attempt > found.attempt || (r.attempt === found.attempt && r.at >= found.at)) found = r;
+  }
+  return found;
+}
+
+function tail(text: string): string {
+  const lines = text.split('\n').slice(-EXCERPT_LINES).map((l) => (l.length > EXCERPT_LINE_CHARS ? `${l.slice(0, EXCERPT_LINE_CHARS - 1)}…` : l));
+  const joined = lines.join('\n');
+  return joined.length > EXCERPT_CHARS ? `…${joined.slice(-(EXCERPT_CHARS - 1))}` : joined;
+}
+
+/** Groups failed, verify-failed and edited-by-human repos by outcome and signature; largest group first. */
+export function groupFailures(repos: readonly RepoEntry[]): FailureGroup[] {
+  const groups = new Map<string, FailureGroup>();
+  for (const repo of repos) {
+    if (repo.signature === null || repo.outcome === null) continue;
+    const key = `${repo.outcome}\u0000${repo.signature}`;
+    let group = groups.get(key);
+    if (!group) {
+      const example = (repo.errorMessage ?? repo.outcome).split('\n')[0] ?? '';
+      group = { signature: repo.signature, outcome: repo.outcome, example, excerpt: repo.excerpt, repos: [], transient: 0, permanent: 0 };
+      groups.set(key, group);
+    }
+    group.repos.push(repo);
+    if (repo.errorClass === 'transient') group.transient += 1;
+    else group.permanent += 1;
+  }
+  return [...groups.values()].sort(
+    (a, b) => b.repos.length - a.repos.length || compareText(a.outcome, b.outcome) || compareText(a.signature, b.signature),
+  );
+}
+
+/** Skipped repos grouped by their (normalized) reason; largest group first. */
+export function groupSkips(repos: readonly RepoEntry[]): SkipGroup[] {
+  const groups = new Map<string, SkipGroup>();
+  for (const repo of repos) {
+    if (repo.outcome !== 'skipped') continue;
+    const reason = repo.skipReason?.trim() || 'no reason recorded';
+    const key = errorSignature(reason);
+    const group = groups.get(key) ?? { reason, repos: [] };
+    group.repos.push(repo);
+    groups.set(key, group);
+  }
+  return [...groups.values()].sort((a, b) => b.repos.length - a.repos.length || compareText(a.reason, b.reason));
+}
+
+/** Locale-independent ordering, so the report is byte-for-byte the same on every machine. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

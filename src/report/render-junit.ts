@@ -1,0 +1,64 @@
+/**
+ * JUnit XML for CI systems: one test case per repo. failed, verify-failed and edited-by-human are failures (with
+ * the error and the output excerpt), skipped is skipped, a repo not finished yet is skipped with a message saying
+ * so; everything else passes. Every value is XML-escaped and stripped of characters XML forbids.
+ */
+import { escapeXml } from './escape.js';
+import { outcomeText } from './format.js';
+import type { RepoEntry, Report } from './model.js';
+
+const FAILURE_OUTCOMES = new Set(['failed', 'verify-failed', 'edited-by-human']);
+
+export function renderJunit(report: Report): string {
+  const { run, headline } = report;
+  const failures = headline.failed + headline.verifyFailed;
+  const skipped = headline.skipped + headline.pending;
+  const seconds = (ms: number | null) => ((ms ?? 0) / 1000).toFixed(3);
+  const attr = escapeXml;
+  const suiteName = `${run.jobName} (run ${run.id})`;
+  const timestamp = new Date(run.createdAt).toISOString().replace(/\.\d{3}Z$/, '');
+
+  const out: string[] = [];
+  out.push('<?xml version="1.0" encoding="UTF-8"?>');
+  out.push(
+    `<testsuites name="fleetmod" tests="${headline.total}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(run.durationMs)}">`,
+  );
+  out.push(
+    `  <testsuite name="${attr(suiteName)}" tests="${headline.total}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(run.durationMs)}" timestamp="${timestamp}">`,
+  );
+  out.push('    <properties>');
+  const properties: [string, string][] = [
+    ['run', run.id],
+    ['job', run.jobName],
+    ['status', run.status],
+    ['provider', run.provider],
+    ['isolated', String(run.isolated)],
+    ['dry-run', String(run.dryRun)],
+  ];
+  for (const [name, value] of properties) out.push(`      <property name="${attr(name)}" value="${attr(value)}"/>`);
+  out.push('    </properties>');
+  for (const repo of report.repos) out.push(testCase(repo, run.jobName, seconds));
+  out.push('  </testsuite>');
+  out.push('</testsuites>');
+  return `${out.join('\n')}\n`;
+}
+
+function testCase(repo: RepoEntry, jobName: string, seconds: (ms: number | null) => string): string {
+  const open = `    <testcase classname="${escapeXml(`fleetmod.${jobName}`)}" name="${escapeXml(repo.display)}" time="${seconds(repo.durationMs)}"`;
+  const lines: string[] = [];
+  if (repo.outcome !== null && FAILURE_OUTCOMES.has(repo.outcome)) {
+    const message = (repo.errorMessage ?? repo.outcome).split('\n')[0] ?? repo.outcome;
+    const body = [repo.errorMessage, repo.excerpt, repo.logPath ? `full log: ${repo.logPath}` : null].filter(Boolean).join('\n\n');
+    lines.push(`      <failure message="${escapeXml(message)}" type="${escapeXml(outcomeText(repo))}">${escapeXml(body)}</failure>`);
+  } else if (repo.outcome === 'skipped') {
+    lines.push(`      <skipped message="${escapeXml(repo.skipReason ?? 'skipped')}"/>`);
+  } else if (repo.outcome === null) {
+    const why = repo.status === 'running' ? `still running${repo.stage ? ` (${repo.stage})` : ''}` : 'not run yet (pending)';
+    lines.push(`      <skipped message="${escapeXml(`${why} when the report was made`)}"/>`);
+  }
+  const detail = [`outcome: ${outcomeText(repo)}`];
+  if (repo.pr) detail.push(`pull request: ${repo.pr.url} (${repo.pr.state})`);
+  else if (repo.branch && (repo.category === 'changed' || repo.category === 'changed-pr')) detail.push(`branch: ${repo.branch}`);
+  lines.push(`      <system-out>${escapeXml(detail.join('\n'))}</system-out>`);
+  return `${open}>\n${lines.join('\n')}\n    </testcase>`;
+}

@@ -1,0 +1,151 @@
+/**
+ * GitHub-flavoured Markdown for an issue or a PR comment: tables, collapsible details, fenced excerpts. Lists are
+ * capped so a 5,000-repo report stays under GitHub's 65,536-character comment limit.
+ */
+import { markdownCode, markdownFence, markdownText, safeUrl } from './escape.js';
+import {
+  checksText,
+  extraExcerpt,
+  formatDiffstat,
+  formatDuration,
+  formatTime,
+  headlineRows,
+  HOST_WARNING,
+  plural,
+  prLabel,
+  resumeHint,
+  reviewText,
+  sandboxUsageText,
+  statusLine,
+} from './format.js';
+import type { Report } from './model.js';
+
+export interface MarkdownOptions {
+  /** Rows per table and repos per list before "… and N more". @default 50 */
+  listLimit?: number;
+}
+
+/** Characters of failure groups before the rest are left to the HTML report (GitHub comments stop at 65,536). */
+const FAILURES_BUDGET = 30_000;
+
+export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  const limit = options.listLimit ?? 50;
+  const { run } = report;
+  const out: string[] = [];
+  const name = (r: { display: string }) => markdownText(r.display);
+  const more = (total: number, shown: number) => {
+    if (total > shown) out.push('', `_… and ${total - shown} more (see the HTML or JSON report)._`);
+  };
+
+  out.push(`## fleetmod report: ${markdownText(run.jobName)}${run.dryRun ? ' (dry run)' : ''}`, '');
+  if (!run.isolated) out.push('> [!WARNING]', `> ${markdownText(HOST_WARNING)}.`, '');
+  out.push(`Run ${markdownCode(run.id)}, started ${formatTime(run.createdAt)}: ${markdownText(statusLine(report))}; sandbox ${markdownCode(run.provider)}.`);
+  if (report.sandboxUsage) {
+    out.push('', `${sandboxUsageText(report.sandboxUsage)}.`);
+  }
+  out.push('', '| Result | Repos | |', '|---|---:|---|');
+  for (const { label, count, detail } of headlineRows(report.headline)) out.push(`| ${label} | ${count} | ${detail ?? ''} |`);
+  out.push(`| **total** | **${report.headline.total}** | |`);
+
+  if (report.failureGroups.length > 0) {
+    out.push('', `### Failures (${plural(report.failureGroups.length, 'group')})`);
+    let shownGroups = 0;
+    let size = 0;
+    for (const g of report.failureGroups.slice(0, limit)) {
+      // Many distinct failures must not push the comment past GitHub's limit; the rest is in the HTML report.
+      if (size > FAILURES_BUDGET) break;
+      shownGroups += 1;
+      const before = out.length;
+      const classes = g.outcome === 'failed' ? `, ${g.permanent} permanent, ${g.transient} transient` : '';
+      out.push('', `**${g.repos.length} × ${markdownText(g.example)}** (${g.outcome}${classes})`, '');
+      out.push(`<details><summary>${g.repos.length === 1 ? 'Repo' : 'Repos'}${extraExcerpt(g.excerpt, g.example) ? ' and log excerpt' : ''}</summary>`, '');
+      for (const r of g.repos.slice(0, limit)) out.push(`- ${name(r)}${r.logPath ? ` — log ${markdownCode(r.logPath)}` : ''}`);
+      if (g.repos.length > limit) out.push(`- … and ${g.repos.length - limit} more`);
+      const excerpt = extraExcerpt(g.excerpt, g.example);
+      if (excerpt) out.push('', markdownFence(excerpt, 'text'));
+      out.push('', '</details>');
+      for (let i = before; i < out.length; i += 1) size += (out[i] as string).length + 1;
+    }
+    more(report.failureGroups.length, shownGroups);
+  }
+
+  if (report.pullRequests.length > 0) {
+    out.push('', `### Pull requests (${report.pullRequests.length})`, '', '| Repo | PR | State | Checks | Review | Diff |', '|---|---|---|---|---|---|');
+    for (const r of report.pullRequests.slice(0, limit)) {
+      const pr = r.pr!;
+      const url = safeUrl(pr.url);
+      const link = url ? `[${prLabel(pr)}](${url})` : markdownCode(pr.url, true);
+      out.push(`| ${name(r)} | ${link} | ${pr.state} | ${checksText(pr)} | ${reviewText(pr)} | ${formatDiffstat(r.diffstat)} |`);
+    }
+    more(report.pullRequests.length, Math.min(limit, report.pullRequests.length));
+    if (report.pullRequests.some((r) => r.pr!.refreshedAt === null)) {
+      out.push('', '_Checks and reviews are read by `fleetmod status --refresh`._');
+    }
+  }
+
+  const unpublished = report.repos.filter((r) => r.category === 'changed');
+  if (unpublished.length > 0) {
+    out.push('', `### Changed without a PR (${unpublished.length})`, '', '| Repo | Branch | Diff |', '|---|---|---|');
+    for (const r of unpublished.slice(0, limit)) {
+      const branch = r.branch ? markdownCode(r.branch, true) : '-';
+      out.push(`| ${name(r)} | ${branch}${r.outcome === 'dry-run' ? ' (dry run)' : ''} | ${formatDiffstat(r.diffstat)} |`);
+    }
+    more(unpublished.length, Math.min(limit, unpublished.length));
+  }
+
+  if (report.skipGroups.length > 0) {
+    out.push('', '### Skipped', '');
+    for (const g of report.skipGroups.slice(0, limit)) {
+      const names = g.repos.slice(0, limit).map(name).join(', ');
+      out.push(`- **${g.repos.length} × ${markdownText(g.reason)}**: ${names}${g.repos.length > limit ? `, … and ${g.repos.length - limit} more` : ''}`);
+    }
+    more(report.skipGroups.length, Math.min(limit, report.skipGroups.length));
+  }
+
+  renderTimings(report, out, limit);
+  renderComparison(report, out, limit);
+
+  const hint = resumeHint(report);
+  if (hint) out.push('', markdownText(hint));
+  out.push('', `<sub>Generated ${formatTime(report.generatedAt)} by fleetmod from the run journal.</sub>`);
+  return `${out.join('\n')}\n`;
+}
+
+function renderTimings(report: Report, out: string[], limit: number): void {
+  if (report.stageStats.length > 0) {
+    out.push('', '### Stage durations', '', '| Stage | Runs | p50 | p95 | max | failed |', '|---|---:|---:|---:|---:|---:|');
+    for (const s of report.stageStats) {
+      out.push(`| ${s.stage} | ${s.count} | ${formatDuration(s.p50Ms)} | ${formatDuration(s.p95Ms)} | ${formatDuration(s.maxMs)} | ${s.failed} |`);
+    }
+  }
+  if (report.slowest.length > 0) {
+    out.push('', '### Slowest repos', '', '| Repo | Time | Longest stage |', '|---|---:|---|');
+    for (const s of report.slowest.slice(0, Math.min(limit, 10))) {
+      const stage = s.slowestStage ? `${s.slowestStage.stage} ${formatDuration(s.slowestStage.durationMs)}` : '-';
+      out.push(`| ${markdownText(s.repo.display)} | ${formatDuration(s.durationMs)} | ${stage} |`);
+    }
+  }
+}
+
+function renderComparison(report: Report, out: string[], limit: number): void {
+  const c = report.comparison;
+  if (!c) return;
+  out.push('', `### Since the previous run`, '', `Compared with run ${markdownCode(c.previousRunId)} (${formatTime(c.previousCreatedAt)}, ${c.previousStatus}).`, '');
+  const list = (label: string, items: { display: string; url?: string }[]) => {
+    if (items.length === 0) return;
+    const shown = items.slice(0, limit).map((i) => {
+      const url = safeUrl(i.url ?? null);
+      return url ? `[${markdownText(i.display)}](${url})` : markdownText(i.display);
+    });
+    out.push(`- **${label} (${items.length})**: ${shown.join(', ')}${items.length > limit ? `, … and ${items.length - limit} more` : ''}`);
+  };
+  list('Newly failing', c.newlyFailing);
+  list('Newly fixed', c.newlyFixed);
+  if (c.stillFailing > 0) out.push(`- **Still failing**: ${c.stillFailing}`);
+  list('PRs merged since', c.prsMerged);
+  list('PRs closed since', c.prsClosed);
+  if (c.added || c.removed) out.push(`- Repos added: ${c.added}, removed: ${c.removed}`);
+  if (c.newlyFailing.length + c.newlyFixed.length + c.stillFailing + c.prsMerged.length + c.prsClosed.length + c.added + c.removed === 0) {
+    out.push('- No change in failures or pull requests.');
+  }
+}

@@ -1,0 +1,84 @@
+/** `fleetmod show RUN REPO`: one repo's outcome, stage timings, steps, events and where its log and diff are. */
+import type { RunRecord, StepResultRecord, TaskEvent } from '../store/types.js';
+import { stripControl } from './escape.js';
+import { checksText, formatClock, formatCost, formatDiffstat, formatDuration, formatTime, outcomeText, prLabel, reviewText } from './format.js';
+import type { RepoEntry } from './model.js';
+
+export interface ShowInput {
+  run: Pick<RunRecord, 'id' | 'jobName' | 'provider'>;
+  repo: RepoEntry;
+  steps: readonly StepResultRecord[];
+  events: readonly TaskEvent[];
+}
+
+export function renderShow({ run, repo, steps, events }: ShowInput): string {
+  const s = stripControl;
+  const out: string[] = [];
+  out.push(`${s(repo.display)}${repo.display !== repo.key ? `  (${s(repo.key)})` : ''}`);
+  out.push(`run ${run.id}, job ${run.jobName}, sandbox ${run.provider}${run.provider === 'host' ? ' (NO ISOLATION)' : ''}`);
+  out.push('');
+  const attempts = repo.attempts > 0 ? `; ${repo.attempts} attempt${repo.attempts === 1 ? '' : 's'}${repo.retries ? ` (${repo.retries} retried)` : ''}` : '';
+  out.push(`result:   ${outcomeText(repo)}${repo.stage ? `; last stage ${repo.stage}` : ''}${attempts}`);
+  if (repo.errorMessage) out.push(`error:    ${s(repo.errorMessage)}`);
+  if (repo.skipReason) out.push(`skipped:  ${s(repo.skipReason)}`);
+  if (repo.branch) {
+    const base = repo.baseBranch ? ` from ${s(repo.baseBranch)}${repo.baseSha ? ` @ ${repo.baseSha.slice(0, 12)}` : ''}` : '';
+    out.push(`branch:   ${s(repo.branch)}${base}${repo.headSha ? `, head ${repo.headSha.slice(0, 12)}` : ''}`);
+  }
+  if (repo.diffstat) out.push(`changes:  ${formatDiffstat(repo.diffstat) || 'none'}`);
+  if (repo.pr) {
+    const pr = repo.pr;
+    const refreshed = pr.refreshedAt !== null ? ` (as of ${formatTime(pr.refreshedAt)})` : '';
+    out.push(`PR:       ${prLabel(pr)} ${pr.state}, checks ${checksText(pr)}, review ${reviewText(pr)}${refreshed}  ${s(pr.url)}`);
+  }
+  if (repo.durationMs !== null) out.push(`time:     ${formatDuration(repo.durationMs)}${repo.startedAt ? ` (started ${formatTime(repo.startedAt)})` : ''}`);
+  if (repo.sandboxSeconds > 0 || repo.costUsd > 0) out.push(`sandbox:  ${formatDuration(repo.sandboxSeconds * 1000)}, estimated ${formatCost(repo.costUsd)}`);
+
+  if (repo.stages.length > 0) {
+    out.push('', 'Stages (start, UTC):');
+    for (const st of repo.stages) {
+      if (st.state === 'started') continue;
+      const took = st.durationMs !== null ? formatDuration(st.durationMs) : '';
+      out.push(`  ${formatClock(st.at - (st.durationMs ?? 0))}  ${st.stage.padEnd(8)} ${st.state.padEnd(10)} ${took.padStart(7)}${st.detail ? `  ${s(firstLine(st.detail))}` : ''}`);
+    }
+    const open = openStage(repo);
+    if (open) out.push(`  ${formatClock(open.at)}  ${open.stage.padEnd(8)} running`);
+  }
+  if (steps.length > 0) {
+    out.push('', 'Commands:');
+    for (const r of steps) {
+      const exit = r.outcome === 'timeout' ? 'timed out' : r.exitCode === null ? r.outcome : `exit ${r.exitCode}`;
+      const candidate = r.candidate !== 'default' ? ` [${s(r.candidate)}]` : '';
+      out.push(`  attempt ${r.attempt}  ${r.kind.padEnd(6)} ${s(r.name)}${candidate}: ${r.outcome}, ${exit}, ${formatDuration(r.durationMs)}${r.truncated ? ' (output cut)' : ''}`);
+    }
+  }
+  if (events.length > 0) {
+    out.push('', 'Events (UTC):');
+    for (const ev of events) out.push(`  ${formatClock(ev.at)}  ${ev.level.padEnd(5)} ${s(firstLine(ev.message))}`);
+  }
+  if (repo.excerpt) {
+    out.push('', 'Output of the failing command (tail):');
+    for (const line of s(repo.excerpt).split('\n')) out.push(`  | ${line}`);
+  }
+  out.push('');
+  if (repo.logPath) out.push(`log:  ${s(repo.logPath)}  (fleetmod show ${run.id} ${shellWord(repo.display)} --log)`);
+  if (repo.diff && repo.diff.trim() !== '') out.push(`diff: fleetmod show ${run.id} ${shellWord(repo.display)} --diff  (prints the patch; pipe it to git apply)`);
+  return `${out.join('\n')}\n`;
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
+
+function openStage(repo: RepoEntry): { stage: string; at: number } | null {
+  if (repo.status !== 'running') return null;
+  const last = repo.stages[repo.stages.length - 1];
+  return last && last.state === 'started' ? { stage: last.stage, at: last.at } : null;
+}
+
+/** A repo name as one shell word, quoted only when it needs to be. */
+function shellWord(text: string): string {
+  const clean = stripControl(text);
+  return /^[\w@%+=:,./-]+$/.test(clean) ? clean : `'${clean.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,127 @@
+/**
+ * One command in a fresh bubblewrap sandbox: build the options, start bwrap, put it in the sandbox's cgroup before
+ * it forks, watch the workspace's size while it runs, and afterwards explain a kill (memory, processes, disk).
+ */
+import path from 'node:path';
+import { SandboxLost } from '../../domain/errors.js';
+import { formatBytes } from '../../util/units.js';
+import { diskUsage, watchDiskUsage } from '../shared/disk-usage.js';
+import type { Owner } from '../shared/reclaim.js';
+import type { ExecOptions, ExecResult, SandboxRequest } from '../types.js';
+import { SANDBOX_WORKSPACE, baseSandboxEnv, buildBwrapArgs } from './args.js';
+import type { LocalCapabilities } from './capabilities.js';
+import type { CgroupCounters, SandboxCgroup } from './cgroups/sandbox-cgroup.js';
+import { buildInnerCommand } from './inner-command.js';
+import { spawnBwrap } from './spawn-bwrap.js';
+import type { WorkspaceOwner } from './workspace-owner.js';
+
+export interface ExecContext {
+  id: string;
+  caps: LocalCapabilities;
+  request: SandboxRequest;
+  /** Host folder with the synthetic /etc files. */
+  scratch: string;
+  hasGitDir: boolean;
+  createdAt: number;
+  filesDir?: string;
+  netDir?: string;
+  networkEnv: Readonly<Record<string, string>>;
+  dropTo?: Owner;
+  cgroup?: SandboxCgroup;
+  /** The cgroup's counters when last read (they only move while a command runs), to attribute the next kill. */
+  cgroupSeen: CgroupCounters;
+  rlimits?: { prlimit: string; dataBytes?: number; nproc?: number };
+  owner: WorkspaceOwner;
+  track: (kill: (reason: string) => void) => () => void;
+}
+
+export async function runInSandbox(ctx: ExecContext, command: string, options: ExecOptions = {}): Promise<ExecResult> {
+  const { request, caps } = ctx;
+  const remaining = request.limits.timeoutMs - (performance.now() - ctx.createdAt);
+  const timeoutMs = Math.max(1, Math.min(options.timeoutMs ?? Infinity, remaining));
+  const cwd = path.posix.join(SANDBOX_WORKSPACE, options.cwd ?? '.');
+  const args = buildBwrapArgs({
+    workspace: request.workspace,
+    hasGitDir: ctx.hasGitDir,
+    configDir: ctx.scratch,
+    ...(ctx.filesDir && { filesDir: ctx.filesDir }),
+    ...(ctx.netDir && { netDir: ctx.netDir }),
+    identity: caps.identity,
+    tmpBytes: request.limits.tmpBytes,
+    features: caps.bwrap.features,
+    env: { ...baseSandboxEnv(), ...ctx.networkEnv, ...request.env, ...(options.env ?? {}) },
+    cwd: cwd === SANDBOX_WORKSPACE || cwd.startsWith(`${SANDBOX_WORKSPACE}/`) ? cwd : SANDBOX_WORKSPACE,
+    infoFd: 4,
+    ...(caps.seccomp && { seccompFd: 5 }),
+  });
+  const inner = buildInnerCommand({
+    command,
+    ...(ctx.dropTo && { drop: { uid: ctx.dropTo.uid, gid: ctx.dropTo.gid, setpriv: caps.setpriv as string } }),
+    ...(ctx.rlimits && { rlimits: ctx.rlimits }),
+    ...(ctx.netDir && caps.socat && { relay: { socat: caps.socat } }),
+  });
+  const signal = options.signal && request.signal ? AbortSignal.any([options.signal, request.signal]) : (options.signal ?? request.signal);
+  const diskLimit = request.limits.diskBytes;
+
+  return ctx.owner.forSandbox(async () => {
+    const result = await spawnBwrap({
+      binary: caps.bwrap.binary as string,
+      args,
+      command: inner,
+      timeoutMs,
+      outputBytes: request.limits.outputBytes,
+      ...(signal && { signal }),
+      ...(options.onOutput && { onOutput: options.onOutput }),
+      ...(caps.seccomp && { extraFds: [caps.seccomp.filter] }),
+      ...(ctx.cgroup && {
+        beforeStart: (pid: number) =>
+          (ctx.cgroup as SandboxCgroup).join(pid).catch((err: unknown) => {
+            throw new SandboxLost(`could not put sandbox ${ctx.id} into its cgroup: ${(err as Error).message}`, { cause: err });
+          }),
+        killRemaining: () => (ctx.cgroup as SandboxCgroup).killAll(),
+      }),
+      track: (kill) => {
+        const untrack = ctx.track(kill);
+        const unwatch = diskLimit === undefined ? undefined : watchDiskUsage(request.workspace, diskLimit, (bytes) => kill(diskMessage(bytes, diskLimit)));
+        return () => {
+          unwatch?.();
+          untrack();
+        };
+      },
+    });
+    // Counters are read only after a failure: a successful command costs no extra reads.
+    if (ctx.cgroup && result.exitCode !== 0) ctx.cgroupSeen = await explainCgroupKill(ctx.cgroup, ctx.cgroupSeen, request, result);
+    if (diskLimit !== undefined && !result.killedBy) {
+      const bytes = await diskUsage(request.workspace);
+      if (bytes > diskLimit) return { ...result, exitCode: null, killedBy: diskMessage(bytes, diskLimit) };
+    }
+    return result;
+  });
+}
+
+function diskMessage(bytes: number, limit: number): string {
+  return `disk limit: the workspace uses ${formatBytes(bytes)}, more than sandbox.disk ${formatBytes(limit)}`;
+}
+
+async function explainCgroupKill(
+  cgroup: SandboxCgroup,
+  before: CgroupCounters,
+  request: SandboxRequest,
+  result: ExecResult,
+): Promise<CgroupCounters> {
+  const after = await cgroup.counters();
+  const notes: string[] = [];
+  if (after.oomKills > before.oomKills && request.limits.memoryBytes !== undefined) {
+    const note = `memory limit of ${formatBytes(request.limits.memoryBytes)} reached (out-of-memory kill)`;
+    if (!result.killedBy) {
+      result.killedBy = note;
+      result.exitCode = null;
+    } else notes.push(note);
+  }
+  const refused = after.pidsMaxHits - before.pidsMaxHits;
+  if (refused > 0) notes.push(`process limit of ${request.limits.pids} reached (${refused} fork${refused === 1 ? '' : 's'} refused)`);
+  if (notes.length === 0) return after;
+  if (result.killedBy) result.killedBy = `${result.killedBy}; ${notes.join('; ')}`;
+  result.stderr = `${result.stderr}${result.stderr.endsWith('\n') || result.stderr === '' ? '' : '\n'}[fleetmod] ${notes.join('; ')}\n`;
+  return after;
+}

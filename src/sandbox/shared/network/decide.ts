@@ -1,0 +1,59 @@
+/**
+ * Whether the egress proxy lets one connection through, and to which address. The name is resolved here, once,
+ * and the proxy connects to exactly the address that was checked: a DNS answer that changes between check and
+ * connect (rebinding) cannot redirect the connection to the host or the LAN.
+ */
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { matchAddress, matchName, type NetworkAllowList } from './allow-list.js';
+import { SpecialAddresses } from './special-addresses.js';
+
+export type Decision =
+  | { allow: true; address: string; family: 4 | 6; rule: string }
+  | { allow: false; reason: string };
+
+export type Resolver = (host: string) => Promise<{ address: string; family: number }[]>;
+
+export const systemResolver: Resolver = (host) => lookup(host, { all: true, verbatim: true });
+
+const special = new SpecialAddresses();
+
+export async function decide(list: NetworkAllowList, host: string, port: number, resolve: Resolver = systemResolver): Promise<Decision> {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return { allow: false, reason: `invalid port ${port}` };
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+
+  if (isIP(bare) !== 0) {
+    const explicit = matchAddress(list, bare, port);
+    if (explicit) return { allow: true, address: bare, family: isIP(bare) as 4 | 6, rule: explicit.text };
+    const why = special.classify(bare);
+    if (why) return { allow: false, reason: `${bare} is a ${why} address; only an entry naming it (e.g. "${entryFor(bare, port)}") allows it` };
+    if (list.anyPublic) return { allow: true, address: bare, family: isIP(bare) as 4 | 6, rule: 'network: true' };
+    return { allow: false, reason: `${bare}:${port} is not in sandbox.network` };
+  }
+
+  const byName = matchName(list, bare, port);
+  if (!byName) return { allow: false, reason: `${bare}:${port} is not in sandbox.network` };
+  let answers: { address: string; family: number }[];
+  try {
+    answers = await resolve(bare);
+  } catch (err) {
+    return { allow: false, reason: `cannot resolve ${bare}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+  }
+  const refused: string[] = [];
+  for (const answer of answers) {
+    const explicit = matchAddress(list, answer.address, port);
+    const why = special.classify(answer.address);
+    if (why && !explicit) {
+      refused.push(`${answer.address} (${why})`);
+      continue;
+    }
+    const rule = byName === 'any-public' ? 'network: true' : byName.text;
+    return { allow: true, address: answer.address, family: answer.family === 6 ? 6 : 4, rule };
+  }
+  if (refused.length === 0) return { allow: false, reason: `${bare} has no addresses` };
+  return { allow: false, reason: `${bare} resolves only to special addresses: ${refused.join(', ')}; name the address explicitly to allow it` };
+}
+
+function entryFor(address: string, port: number): string {
+  return isIP(address) === 6 ? `[${address}]:${port}` : `${address}:${port}`;
+}

@@ -1,0 +1,60 @@
+/**
+ * Hands a checkout to the sandbox and takes it back.
+ *
+ * `lendTree` gives every file of the checkout except `.git` to the sandbox's uid (drop mode), so code running as
+ * that unprivileged uid can edit it. `reclaimTree` runs when the host needs the checkout again (taking the diff,
+ * destroying the sandbox) and makes it safe to touch from the host:
+ * - every entry belongs to the host's owner again (`lchown`, never following links);
+ * - setuid and setgid bits are cleared, so nothing executable with raised privileges is left on the host disk;
+ * - special files (fifos, sockets, device nodes) are deleted: git never records them, and a host process that
+ *   opened a planted fifo would hang;
+ * - symbolic links are left as links and never followed (git records their target text; see diff-safety.ts).
+ */
+import { chmod, lchown, unlink } from 'node:fs/promises';
+import { walkTree } from './tree-walk.js';
+
+export interface Owner {
+  uid: number;
+  gid: number;
+}
+
+export interface ReclaimReport {
+  /** Relative paths of files whose setuid/setgid bits were cleared. */
+  scrubbed: string[];
+  /** Relative paths of special files that were deleted, with their kind. */
+  removed: { path: string; kind: 'fifo' | 'socket' | 'device' }[];
+}
+
+const GIT_DIR = new Set(['.git']);
+
+/** Gives the checkout (not its `.git`) to `owner`, the sandbox's uid. The root directory too. */
+export async function lendTree(root: string, owner: Owner): Promise<void> {
+  await walkTree(root, (entry) => lchown(entry.path, owner.uid, owner.gid), { skip: GIT_DIR, includeRoot: true });
+}
+
+/** Takes the checkout back for `owner` (the host side) and makes it safe to touch; see the file comment. */
+export async function reclaimTree(root: string, owner: Owner | null): Promise<ReclaimReport> {
+  const report: ReclaimReport = { scrubbed: [], removed: [] };
+  await walkTree(
+    root,
+    async ({ path: full, relative, stats }) => {
+      if (stats.isFIFO() || stats.isSocket() || stats.isCharacterDevice() || stats.isBlockDevice()) {
+        await unlink(full);
+        report.removed.push({ path: relative, kind: stats.isFIFO() ? 'fifo' : stats.isSocket() ? 'socket' : 'device' });
+        return;
+      }
+      if (owner && (stats.uid !== owner.uid || stats.gid !== owner.gid)) await lchown(full, owner.uid, owner.gid);
+      if (stats.isSymbolicLink()) return;
+      // chmod follows links, but this entry is not one (lstat above, and no sandboxed process is alive).
+      const special = stats.mode & 0o6000;
+      // A directory the code made unreadable must still be walkable (and removable) by the host.
+      const fixDir = stats.isDirectory() && (stats.mode & 0o700) !== 0o700;
+      if (special || fixDir) {
+        await chmod(full, (stats.mode & 0o7777 & ~0o6000) | (stats.isDirectory() ? 0o700 : 0));
+        if (special && !stats.isDirectory()) report.scrubbed.push(relative);
+      }
+    },
+    { skip: GIT_DIR, includeRoot: true },
+  );
+  return report;
+}

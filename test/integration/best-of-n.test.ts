@@ -1,0 +1,188 @@
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { createPlainGitHost } from '../../src/codehost/plain/plain-git-host.js';
+import { createSampleRepos, type SampleRepo } from '../../src/demo/sample-repos.js';
+import { createHostGit } from '../../src/git/host-git.js';
+import { createDirectCheckout } from '../../src/git/mirror-cache.js';
+import { loadJobOrThrow } from '../../src/manifest/load.js';
+import { resolveRepos } from '../../src/manifest/repos.js';
+import { createStageLimiters } from '../../src/orchestrator/limiters.js';
+import { runJob } from '../../src/orchestrator/run-job.js';
+import { noopProgress } from '../../src/progress/types.js';
+import { createLocalProvider } from '../../src/sandbox/local/provider.js';
+import type { SandboxProvider } from '../../src/sandbox/types.js';
+import { openRunStore } from '../../src/store/open-store.js';
+import { createRedactor } from '../../src/util/redact.js';
+import { captureIo, cli, testEnv } from '../support/cli.js';
+import { branchSha, fileAt, git } from '../support/git.js';
+import { tempDir } from '../support/temp.js';
+
+const AGENT = path.resolve(import.meta.dirname, '../fixtures/agent/stand-in-agent.sh');
+const KEY = 'agent-key-3f9a1c';
+
+interface Fixture {
+  root: string;
+  job: string;
+  repos: SampleRepo[];
+}
+
+async function agentJob(rule: 'first-passing' | 'smallest-diff' | 'score', options: { count?: number; failAll?: boolean } = {}): Promise<Fixture> {
+  const root = await tempDir('fleetmod-bestofn-');
+  const repos = await createSampleRepos({ dir: path.join(root, 'repos'), count: options.count ?? 10, unchangedEvery: 0 });
+  await mkdir(path.join(root, 'jobs'));
+  await copyFile(AGENT, path.join(root, 'jobs', 'agent.sh'));
+  const manifest = [
+    `name: agent-${rule}`,
+    'repos:',
+    ...repos.map((r) => `  - ../repos/${r.name}.git`),
+    'sandbox:',
+    '  secrets: [AGENT_API_KEY]',
+    `  env: { PROMPT: "rename fetchData to loadData"${options.failAll ? ', FAIL_ALL: "1"' : ''} }`,
+    'candidates: 3',
+    `select: ${rule}`,
+    ...(rule === 'score' ? ['score:', '  run: grep -c "// migrated" src/index.js || true'] : []),
+    'steps:',
+    '  - name: agent',
+    '    files: [agent.sh]',
+    '    run: bash "$FLEETMOD_FILES/agent.sh"',
+    'verify:',
+    '  - "! grep -rn fetchData src"',
+    'change:',
+    '  branch: fleetmod/agent',
+    '  commit:',
+    '    message: "Rename via {{ candidate.name }}\\n\\n{{ candidates.table }}"',
+    'limits:',
+    '  concurrency: 3',
+    '  sandboxes: 4',
+    '',
+  ].join('\n');
+  await writeFile(path.join(root, 'jobs', 'agent.yaml'), manifest);
+  return { root, job: 'jobs/agent.yaml', repos };
+}
+
+function expectedWinner(rule: string, n: number): number {
+  if (rule === 'first-passing') return n % 2 === 0 ? 1 : n % 3 !== 0 ? 2 : 3;
+  if (rule === 'smallest-diff') return n % 3 !== 0 ? 2 : 3;
+  return n % 2 === 0 ? 1 : 3;
+}
+
+function candidatesOf(root: string) {
+  const db = new Database(path.join(root, '.fleetmod', 'fleetmod.db'), { readonly: true });
+  try {
+    return db
+      .prepare(`SELECT t.repo_key, c.name, c.status, c.score, c.chosen, c.diff FROM candidates c JOIN tasks t ON t.id = c.task_id ORDER BY t.position, c.position`)
+      .all() as { repo_key: string; name: string; status: string; score: number | null; chosen: number; diff: string }[];
+  } finally {
+    db.close();
+  }
+}
+
+describe('best of N', () => {
+  it.each(['first-passing', 'smallest-diff', 'score'] as const)('10 repos × 3 candidates: %s ships the candidate the rule picks', async (rule) => {
+    const fx = await agentJob(rule);
+    const io = captureIo(fx.root, testEnv({ AGENT_API_KEY: KEY, FLEETMOD_CACHE_DIR: path.join(fx.root, '.mirrors') }));
+
+    const code = await cli(io, 'run', fx.job);
+
+    expect(code, io.out() + io.err()).toBe(0);
+    const rows = candidatesOf(fx.root);
+    for (const [i, repo] of fx.repos.entries()) {
+      const n = i + 1;
+      const winner = expectedWinner(rule, n);
+      const message = await git(repo.path, 'log', '-1', '--format=%B', 'fleetmod/agent');
+      expect(message, repo.name).toContain(`Rename via candidate-${winner}`);
+      expect(message).toContain('| **candidate-' + winner + '** ✔ | passed |');
+      const index = await fileAt(repo.path, 'fleetmod/agent', 'src/index.js');
+      expect(index).not.toContain('fetchData');
+      const mine = rows.filter((r) => r.repo_key === repo.path);
+      expect(mine.map((r) => r.name)).toEqual(['candidate-1', 'candidate-2', 'candidate-3']);
+      expect(mine.filter((r) => r.chosen).map((r) => r.name)).toEqual([`candidate-${winner}`]);
+      // The committed change is exactly the chosen candidate's diff.
+      const chosen = mine.find((r) => r.chosen)!;
+      const committed = await git(repo.path, 'diff', '--binary', '--full-index', 'main', 'fleetmod/agent');
+      expect(committed.trim()).toBe(chosen.diff.trim());
+      if (rule !== 'first-passing') {
+        // Without cancellation every candidate ran to the end and its verify result is kept.
+        const passes = [n % 2 === 0, n % 3 !== 0, true];
+        expect(mine.map((r) => r.status)).toEqual(passes.map((p) => (p ? 'passed' : 'verify-failed')));
+      }
+      if (rule === 'score') expect(mine.map((r) => r.score)).toEqual([n % 2 === 0 ? 2 : null, n % 3 !== 0 ? 0 : null, 1]);
+    }
+    expect(io.out()).not.toContain(KEY);
+  });
+
+  it('no candidate passes: the repo is verify-failed, nothing is pushed, all candidates are stored', async () => {
+    const fx = await agentJob('smallest-diff', { count: 2, failAll: true });
+    const io = captureIo(fx.root, testEnv({ AGENT_API_KEY: KEY, FLEETMOD_CACHE_DIR: path.join(fx.root, '.mirrors') }));
+
+    const code = await cli(io, 'run', fx.job);
+
+    expect(code).toBe(1);
+    for (const repo of fx.repos) expect(await branchSha(repo.path, 'fleetmod/agent')).toBeNull();
+    const rows = candidatesOf(fx.root);
+    expect(rows).toHaveLength(6);
+    expect(rows.every((r) => r.status === 'verify-failed' && r.chosen === 0 && r.diff.includes('loadData(url)'))).toBe(true);
+    const db = new Database(path.join(fx.root, '.fleetmod', 'fleetmod.db'), { readonly: true });
+    const outcomes = db.prepare('SELECT outcome, error_message FROM tasks').all() as { outcome: string; error_message: string }[];
+    db.close();
+    expect(outcomes.map((o) => o.outcome)).toEqual(['verify-failed', 'verify-failed']);
+    expect(outcomes[0]!.error_message).toMatch(/no candidate passed \(candidate-1: verify .*; candidate-2: .*; candidate-3: .*\)/);
+  });
+
+  it('candidate sandboxes respect the sandbox limit and every one is destroyed', async () => {
+    const fx = await agentJob('smallest-diff', { count: 10 });
+    const { job } = await loadJobOrThrow(path.join(fx.root, fx.job));
+    const env = testEnv();
+    const { repos } = await resolveRepos(job, { env });
+    const git = createHostGit({ env });
+    const local = createLocalProvider({ git, env });
+    let alive = 0;
+    let peak = 0;
+    let created = 0;
+    let destroyed = 0;
+    const counting: SandboxProvider = {
+      ...local,
+      async create(request) {
+        const sandbox = await local.create(request);
+        created += 1;
+        alive += 1;
+        peak = Math.max(peak, alive);
+        let gone = false;
+        const destroy = async () => {
+          if (!gone) {
+            gone = true;
+            alive -= 1;
+            destroyed += 1;
+          }
+          await sandbox.destroy();
+        };
+        return { ...sandbox, destroy, [Symbol.asyncDispose]: destroy };
+      },
+    };
+    const store = openRunStore(path.join(fx.root, 'journal.db'), createRedactor([KEY]));
+
+    const result = await runJob(
+      {
+        store,
+        git,
+        checkouts: createDirectCheckout(git),
+        sandboxes: counting,
+        codeHosts: { forRepo: () => createPlainGitHost(git) },
+        limiters: createStageLimiters({ gitPerHost: 4, sandboxes: 4 }),
+        progress: noopProgress,
+        redactor: createRedactor([KEY]),
+        now: Date.now,
+      },
+      { job, repos, selection: { mode: 'new' }, dryRun: true, stateDir: path.join(fx.root, 'state'), secrets: { AGENT_API_KEY: KEY }, stopSignal: new AbortController().signal, abortSignal: new AbortController().signal },
+    );
+    store.close();
+
+    expect(result.counts).toEqual({ 'dry-run': 10 });
+    expect(created).toBe(30);
+    expect(destroyed).toBe(30);
+    expect(alive).toBe(0);
+    expect(peak).toBe(4);
+  });
+});

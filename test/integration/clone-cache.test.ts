@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process';
+import { readdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { mirrorPath } from '../../src/git/mirror-cache.js';
+import { captureIo, cli } from '../support/cli.js';
+import { demoFixture } from '../support/demo-fixture.js';
+import { git } from '../support/git.js';
+
+const run = promisify(execFile);
+
+async function objectsOf(mirror: string): Promise<string[]> {
+  const packs = (await readdir(path.join(mirror, 'objects', 'pack'))).filter((f) => f.endsWith('.pack')).sort();
+  const { stdout } = await run('git', ['count-objects', '-v'], { cwd: mirror });
+  const loose = /^count: (\d+)$/m.exec(stdout)?.[1];
+  return [...packs, `loose:${loose}`];
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+describe('clone cache', () => {
+  it('a second run over a warm cache downloads no objects for unchanged repos, and only new ones for a changed repo', async () => {
+    const demo = await demoFixture(4);
+    const cacheDir = path.join(demo.root, 'cache');
+    const first = captureIo(demo.root);
+    expect(await cli(first, 'run', '--cache-dir', cacheDir, demo.job), first.err()).toBe(0);
+    const mirrors = demo.repos.map((r) => mirrorPath(cacheDir, { key: r.path, name: r.name }));
+    const before = await Promise.all(mirrors.map(objectsOf));
+
+    // Someone commits to service-02's main between the runs.
+    const work = path.join(demo.root, 'work-02');
+    await git(demo.root, 'clone', '--quiet', demo.repos[1]!.path, work);
+    await writeFile(path.join(work, 'NOTICE'), 'upstream change\n');
+    await git(work, 'add', 'NOTICE');
+    await git(work, '-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', 'commit', '--quiet', '-m', 'upstream change');
+    await git(work, 'push', '--quiet', 'origin', 'main');
+
+    const second = captureIo(demo.root);
+    expect(await cli(second, 'run', '--new', '--cache-dir', cacheDir, demo.job), second.err()).toBe(0);
+    const after = await Promise.all(mirrors.map(objectsOf));
+
+    expect(after[0]).toEqual(before[0]);
+    expect(after[2]).toEqual(before[2]);
+    expect(after[3]).toEqual(before[3]);
+    expect(after[1]).not.toEqual(before[1]);
+    const upstream = (await git(demo.repos[1]!.path, 'rev-parse', 'main')).trim();
+    expect((await git(mirrors[1]!, 'rev-parse', 'main')).trim()).toBe(upstream);
+    // The second run's change for service-02 is based on the new upstream commit.
+    expect((await git(demo.repos[1]!.path, 'rev-parse', 'fleetmod/demo-rename-fetchdata~1')).trim()).toBe(upstream);
+  });
+
+  it('checkouts share no inode with the mirror (a sandbox cannot corrupt the cache)', async () => {
+    const demo = await demoFixture(1);
+    const cacheDir = path.join(demo.root, 'cache');
+    const io = captureIo(demo.root);
+
+    expect(await cli(io, 'run', '--keep-workdirs', '--cache-dir', cacheDir, demo.job), io.err()).toBe(0);
+
+    const mirror = mirrorPath(cacheDir, { key: demo.repos[0]!.path, name: demo.repos[0]!.name });
+    const runs = await readdir(path.join(demo.root, '.fleetmod', 'runs'));
+    const work = path.join(demo.root, '.fleetmod', 'runs', runs[0]!, 'work');
+    const checkout = path.join(work, (await readdir(work))[0]!);
+    const mirrorObjects = await filesUnder(path.join(mirror, 'objects'));
+    const checkoutObjects = await filesUnder(path.join(checkout, '.git', 'objects'));
+    const mirrorInodes = new Set(await Promise.all(mirrorObjects.map(async (f) => (await stat(f)).ino)));
+    const checkoutInodes = await Promise.all(checkoutObjects.map(async (f) => (await stat(f)).ino));
+    expect(checkoutObjects.length).toBeGreaterThan(0);
+    expect(checkoutInodes.filter((ino) => mirrorInodes.has(ino))).toEqual([]);
+  });
+
+  it('--no-cache clones straight from the remote and leaves the cache alone', async () => {
+    const demo = await demoFixture(1);
+    const cacheDir = path.join(demo.root, 'cache');
+    const io = captureIo(demo.root);
+
+    expect(await cli(io, 'run', '--no-cache', '--cache-dir', cacheDir, demo.job), io.err()).toBe(0);
+
+    await expect(stat(cacheDir)).rejects.toThrow(/ENOENT/);
+  });
+});

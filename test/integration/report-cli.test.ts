@@ -1,0 +1,176 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { captureIo, cli } from '../support/cli.js';
+import { demoFixture } from '../support/demo-fixture.js';
+import { buildReportFixture, CURRENT_RUN, PREVIOUS_RUN } from '../support/report-fixture.js';
+import { tempDir } from '../support/temp.js';
+import { findAll, parseXml } from '../support/xml.js';
+
+async function journal(): Promise<{ dir: string; db: string; store: ReturnType<typeof buildReportFixture>['store'] }> {
+  const dir = await tempDir();
+  const fixture = buildReportFixture(dir);
+  return { dir, db: fixture.dbPath, store: fixture.store };
+}
+
+describe('fleetmod report', () => {
+  it('prints the latest run by default and any past run by id, in every format', async () => {
+    const { dir, db, store } = await journal();
+    store.close();
+
+    const text = captureIo(dir);
+    expect(await cli(text, 'report', '--db', db)).toBe(0);
+    const json = captureIo(dir);
+    expect(await cli(json, 'report', PREVIOUS_RUN, '--format', 'json', '--db', db)).toBe(0);
+    const junit = captureIo(dir);
+    expect(await cli(junit, 'report', 'latest', '-f', 'junit', '--db', db)).toBe(0);
+    const markdown = captureIo(dir);
+    expect(await cli(markdown, 'report', CURRENT_RUN, '--format', 'markdown', '--db', db)).toBe(0);
+
+    expect(text.out()).toContain(`fleetmod run ${CURRENT_RUN} — job rename-fetchdata`);
+    expect(text.out()).toMatch(/failed\s+4\s+\(2 permanent, 1 transient, 1 edited by a human\)/);
+    expect(JSON.parse(json.out()).run.id).toBe(PREVIOUS_RUN);
+    expect(findAll(parseXml(junit.out()), 'testcase')).toHaveLength(15);
+    expect(markdown.out()).toContain('### Failures (4 groups)');
+    expect(text.err() + json.err() + junit.err() + markdown.err()).toBe('');
+  });
+
+  it('--out writes the file (folders made as needed) and says where', async () => {
+    const { dir, db, store } = await journal();
+    store.close();
+    const io = captureIo(dir);
+
+    const code = await cli(io, 'report', '--format', 'html', '--out', 'reports/today.html', '--db', db);
+
+    const file = path.join(dir, 'reports', 'today.html');
+    expect(code).toBe(0);
+    expect(io.out()).toBe(`Wrote the html report of run ${CURRENT_RUN} to ${file}\n`);
+    expect(await readFile(file, 'utf8')).toMatch(/^<!doctype html>/);
+  });
+
+  it('an unknown format or run is a usage error that says what exists', async () => {
+    const { dir, db, store } = await journal();
+    store.close();
+    const badFormat = captureIo(dir);
+    const badRun = captureIo(dir);
+    const noJournal = captureIo(dir);
+
+    expect(await cli(badFormat, 'report', '--format', 'pdf', '--db', db)).toBe(2);
+    expect(await cli(badRun, 'report', 'nope', '--db', db)).toBe(2);
+    expect(await cli(noJournal, 'report', '--db', path.join(dir, 'none.db'))).toBe(2);
+
+    expect(badFormat.err()).toContain('text, markdown, html, json, junit');
+    expect(badRun.err()).toContain(`run nope is not in the journal; recent runs: ${CURRENT_RUN} (rename-fetchdata), ${PREVIOUS_RUN} (rename-fetchdata)`);
+    expect(noJournal.err()).toContain('no journal at');
+  });
+});
+
+describe('fleetmod show', () => {
+  it('shows one repo: outcome, error, stage timings, commands, the failing output and where the log is', async () => {
+    const { dir, db, store } = await journal();
+    store.close();
+    const io = captureIo(dir);
+
+    const code = await cli(io, 'show', CURRENT_RUN, 'search', '--db', db);
+
+    const out = io.out();
+    expect(code).toBe(0);
+    expect(out).toContain('acme/search\n');
+    expect(out).toContain('result:   failed (permanent); last stage steps; 1 attempt');
+    expect(out).toContain(`error:    step "build" exited with code 2: src/search/index.ts(14,3): error TS2304: Cannot find name 'fetchData'.`);
+    expect(out).toMatch(/02:00:29 {2}clone {4}succeeded {5}1\.5s/);
+    expect(out).toMatch(/02:00:31 {2}steps {4}failed {8}3\.0s {2}step "build" exited with code 2/);
+    expect(out).toContain('attempt 1  step   build: failure, exit 2, 2.1s');
+    expect(out).toContain("  | src/search/index.ts(14,3): error TS2304: Cannot find name 'fetchData'.\n  | Found 1 error.");
+    expect(out).toContain(`log:  /srv/fleetmod/runs/${CURRENT_RUN}/logs/acme__search.log  (fleetmod show ${CURRENT_RUN} acme/search --log)`);
+    expect(out).not.toContain('\u001b');
+  });
+
+  it('finds a repo by key, display name, name or a unique part; an ambiguous or unknown one is a usage error', async () => {
+    const { dir, db, store } = await journal();
+    store.close();
+    const show = async (query: string) => {
+      const io = captureIo(dir);
+      const code = await cli(io, 'show', 'latest', query, '--db', db);
+      return { code, out: io.out(), err: io.err() };
+    };
+
+    expect((await show('acme/api')).out).toMatch(/^acme\/api\n/);
+    expect((await show('acme/billing <b>&</b>')).out).toMatch(/^acme\/billing <b>&<\/b> {2}\(acme\/billing\)\n/);
+    expect((await show('archive')).out).toMatch(/^acme\/archive\n/);
+    expect((await show('PAYM')).out).toMatch(/^acme\/payments\n/);
+    const ambiguous = await show('acme/');
+    const unknown = await show('zzz');
+
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.err).toContain('"acme/" matches 15 repos of run');
+    expect(ambiguous.err).toContain('… and 5 more; be more specific');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('no repo of run 20240602-020000-bbbb matches "zzz" (15 repos in the run)');
+  });
+
+  it('--diff prints the stored patch exactly (pipeable), stripped of terminal escapes only on a terminal', async () => {
+    const { dir, db, store } = await journal();
+    const stored = store.listTasks(CURRENT_RUN).find((t) => t.repo.key === 'acme/api')!.diff!;
+    store.close();
+    const piped = captureIo(dir);
+    const tty = { ...captureIo(dir), isTTY: true };
+    let ttyOut = '';
+    tty.stdout = (t) => {
+      ttyOut += t;
+    };
+    const none = captureIo(dir);
+
+    expect(await cli(piped, 'show', CURRENT_RUN, 'acme/api', '--diff', '--db', db)).toBe(0);
+    expect(await cli(tty, 'show', CURRENT_RUN, 'acme/api', '--diff', '--db', db)).toBe(0);
+    expect(await cli(none, 'show', CURRENT_RUN, 'new-thing', '--diff', '--db', db)).toBe(2);
+
+    expect(piped.out()).toBe(stored);
+    expect(stored).toContain('\u001b[31m');
+    expect(ttyOut).toBe(stored.replace(/\u001b\[\d+m/g, ''));
+    expect(none.err()).toContain('acme/new-thing has no diff in run');
+  });
+
+  it('--log prints the log file; when the file is gone, the output the journal kept, redacted', async () => {
+    const { dir, db, store } = await journal();
+    const logFile = path.join(dir, 'logs', 'api.log');
+    await mkdir(path.dirname(logFile), { recursive: true });
+    await writeFile(logFile, '2024-06-02T02:00:01.000Z attempt 1 of acme/api\nall good\n');
+    store.updateTask(store.listTasks(CURRENT_RUN).find((t) => t.repo.key === 'acme/api')!.id, { logPath: logFile });
+    store.close();
+    const fromFile = captureIo(dir);
+    const fromJournal = captureIo(dir);
+
+    expect(await cli(fromFile, 'show', CURRENT_RUN, 'acme/api', '--log', '--db', db)).toBe(0);
+    expect(await cli(fromJournal, 'show', CURRENT_RUN, 'payments', '--log', '--db', db)).toBe(0);
+
+    expect(fromFile.out()).toBe('2024-06-02T02:00:01.000Z attempt 1 of acme/api\nall good\n');
+    expect(fromJournal.out()).toContain(`(log file /srv/fleetmod/runs/${CURRENT_RUN}/logs/acme__payments.log is gone; output the journal kept of each command:)`);
+    expect(fromJournal.out()).toContain('--- attempt 1 step build\n[stderr]\nusing token ***\n');
+    expect(fromJournal.out()).not.toContain('s3cr3t-token-value');
+  });
+});
+
+describe('fleetmod run writes the HTML and JSON reports into the run folder', () => {
+  it('prints their paths after the summary; the JSON follows the schema', async () => {
+    const demo = await demoFixture(3);
+    const io = captureIo(demo.root);
+
+    expect(await cli(io, 'run', demo.job)).toBe(0);
+
+    const match = /\nReports: (\S+report\.html)\n {9}(\S+report\.json)\n$/.exec(io.out());
+    expect(match, io.out()).not.toBeNull();
+    const [html, json] = [match![1]!, match![2]!];
+    expect(path.dirname(html)).toMatch(new RegExp(`${path.join(demo.root, '.fleetmod', 'runs')}/\\d{8}-\\d{6}-[0-9a-f]{4}$`));
+    expect(existsSync(html)).toBe(true);
+    const doc = JSON.parse(await readFile(json, 'utf8')) as { headline: { total: number; pushed: number } };
+    const ajv = new Ajv2020({ strict: true });
+    ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+    const validate = ajv.compile(JSON.parse(await readFile(path.resolve(import.meta.dirname, '../../schema/report.schema.json'), 'utf8')) as object);
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.headline).toMatchObject({ total: 3, pushed: 3 });
+    for (const repo of demo.repos) expect(await readFile(html, 'utf8')).toContain(`${repo.name}`);
+  });
+});

@@ -1,0 +1,219 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../../src/report/html/render-html.js';
+import { REPORT_FORMATS, renderReport } from '../../src/report/render.js';
+import { renderJson } from '../../src/report/render-json.js';
+import { renderJunit } from '../../src/report/render-junit.js';
+import { renderMarkdown } from '../../src/report/render-markdown.js';
+import { renderText } from '../../src/report/render-text.js';
+import { loadRunData } from '../../src/report/run-data.js';
+import { summarize } from '../../src/report/summarize.js';
+import { openRunStore } from '../../src/store/open-store.js';
+import { createRedactor } from '../../src/util/redact.js';
+import { buildReportFixture, CURRENT_RUN, PREVIOUS_RUN, T0, type FixtureOptions } from '../support/report-fixture.js';
+import { tempDir } from '../support/temp.js';
+import { findAll, parseXml } from '../support/xml.js';
+
+const SCHEMA_FILE = path.resolve(import.meta.dirname, '../../schema/report.schema.json');
+
+async function reportOf(options: FixtureOptions = {}, runId = CURRENT_RUN, now?: number) {
+  const fixture = buildReportFixture(await tempDir(), options);
+  const data = loadRunData(fixture.store, runId, { now: now ?? fixture.now })!;
+  fixture.store.close();
+  return summarize(data);
+}
+
+async function schemaValidator() {
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+  return ajv.compile(JSON.parse(await readFile(SCHEMA_FILE, 'utf8')) as object);
+}
+
+describe('JSON report', () => {
+  it('validates against schema/report.schema.json: finished, crashed, with diffs, previous run, empty run', async () => {
+    const validate = await schemaValidator();
+    const dir = await tempDir();
+    const empty = openRunStore(path.join(dir, 'empty.db'), createRedactor());
+    empty.createRun({ id: 'r-empty', jobName: 'j', manifestPath: '/j.yaml', manifestHash: 'h', jobJson: '{}', provider: 'local', dryRun: true, runDir: '/r' });
+    const emptyReport = summarize(loadRunData(empty, 'r-empty', { now: Date.UTC(2024, 0, 1) })!);
+    empty.close();
+    const documents = [
+      renderJson(await reportOf({ provider: 'e2b' })),
+      renderJson(await reportOf({ crashed: true })),
+      renderJson(await reportOf(), { includeDiffs: true }),
+      renderJson(await reportOf({}, PREVIOUS_RUN)),
+      renderJson(emptyReport),
+    ].map((text) => JSON.parse(text) as unknown);
+
+    for (const format of REPORT_FORMATS) expect(renderReport(emptyReport, format).length, format).toBeGreaterThan(0);
+    expect(renderText(emptyReport)).toContain('dry run');
+    for (const doc of documents) {
+      const ok = validate(doc);
+      expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);
+      expect(ok).toBe(true);
+    }
+  });
+
+  it('the schema check can fail: an unknown outcome or an extra property is rejected', async () => {
+    const validate = await schemaValidator();
+    const doc = JSON.parse(renderJson(await reportOf())) as { repos: Record<string, unknown>[]; run: Record<string, unknown> };
+
+    doc.repos[0]!.outcome = 'exploded';
+    expect(validate(doc)).toBe(false);
+    doc.repos[0]!.outcome = 'pr-updated';
+    expect(validate(doc)).toBe(true);
+    doc.run.surprise = 1;
+    expect(validate(doc)).toBe(false);
+  });
+
+  it('carries the headline, groups, PR state, comparison and costs', async () => {
+    const doc = JSON.parse(renderJson(await reportOf({ provider: 'e2b' }))) as Record<string, any>;
+
+    expect(doc.schema).toBe('fleetmod-report');
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.generatedAt).toBe('2024-06-02T02:20:00.000Z');
+    expect(doc.headline).toMatchObject({ total: 15, changedWithPr: 2, changedWithoutPr: 1, unchanged: 4, prClosed: 1, verifyFailed: 1, failed: 4, failedTransient: 1, failedPermanent: 2, editedByHuman: 1, skipped: 2, pending: 1, running: 0 });
+    const h = doc.headline;
+    expect(h.changedWithPr + h.changedWithoutPr + h.unchanged + h.verifyFailed + h.failed + h.skipped + h.pending).toBe(h.total);
+    expect(doc.failureGroups[0]).toMatchObject({ count: 2, outcome: 'failed', repos: ['acme/search', 'acme/payments'] });
+    expect(doc.failureGroups[0].signature).toBe('step "build" exited with code <n>: <path>(<n>): error TS<n>: Cannot find name <value>.');
+    expect(doc.repos.find((r: any) => r.key === 'acme/billing').pullRequest).toMatchObject({ number: 21, state: 'draft', checks: 'pending', review: 'review-required' });
+    expect(doc.comparison).toMatchObject({
+      previousRunId: PREVIOUS_RUN,
+      newlyFixed: [{ key: 'acme/billing', before: 'failed', after: 'pr-opened' }],
+      stillFailing: 1,
+      prsMerged: [{ key: 'acme/web', number: 12, state: 'merged' }],
+      prsClosed: [{ key: 'acme/legacy', number: 13, state: 'closed' }],
+      removed: 1,
+    });
+    expect(doc.comparison.newlyFailing.map((c: any) => c.key)).toEqual(['acme/search', 'acme/payments', 'acme/mobile', 'acme/ui']);
+    expect(doc.sandboxUsage.seconds).toBe(618);
+    expect(doc.sandboxUsage.costUsd).toBeCloseTo(618 * 0.000_05, 6);
+    expect(doc.repos[0]).not.toHaveProperty('diff');
+  });
+});
+
+describe('JUnit XML', () => {
+  it('is well-formed XML with one test case per repo, failures and skips where they belong', async () => {
+    const xml = renderJunit(await reportOf());
+
+    const root = parseXml(xml);
+    const cases = findAll(root, 'testcase');
+    const byName = new Map(cases.map((c) => [c.attrs.name, c]));
+    expect(root.name).toBe('testsuites');
+    expect(cases).toHaveLength(15);
+    expect(findAll(root, 'testsuite')[0]!.attrs).toMatchObject({ tests: '15', failures: '5', skipped: '3', errors: '0' });
+    for (const failing of ['acme/search', 'acme/payments', 'acme/mobile', 'acme/infra', 'acme/ui']) {
+      expect(findAll(byName.get(failing)!, 'failure'), failing).toHaveLength(1);
+    }
+    expect(findAll(byName.get('acme/infra')!, 'failure')[0]!.text).toContain('expected <div> & "quotes"');
+    expect(findAll(byName.get('acme/mobile')!, 'failure')[0]!.attrs.type).toBe('failed (transient)');
+    expect(findAll(byName.get('acme/archive')!, 'skipped')[0]!.attrs.message).toBe('repository acme/archive is archived');
+    expect(findAll(byName.get('acme/new-thing')!, 'skipped')[0]!.attrs.message).toBe('not run yet (pending) when the report was made');
+    expect(byName.get('acme/billing <b>&</b>')).toBeDefined();
+    for (const passing of ['acme/api', 'acme/web', 'acme/cli']) {
+      expect(byName.get(passing)!.children.map((c) => c.name), passing).toEqual(['system-out']);
+    }
+  });
+
+  it('a repo still running when a crashed run is reported is skipped with a message saying so', async () => {
+    const root = parseXml(renderJunit(await reportOf({ crashed: true })));
+
+    const slow = findAll(root, 'testcase').find((c) => c.attrs.name === 'acme/slow')!;
+    expect(findAll(slow, 'skipped')[0]!.attrs.message).toBe('still running (steps) when the report was made');
+  });
+
+  it('the checker rejects what is not well-formed', () => {
+    expect(() => parseXml('<a><b></a></b>')).toThrow(/closes/);
+    expect(() => parseXml('<a x="1 < 2"/>')).toThrow(/raw "<"/);
+    expect(() => parseXml('<a>fish & chips</a>')).toThrow(/entity/);
+    expect(() => parseXml('<a>\u0000</a>')).toThrow(/not allowed/);
+    expect(() => parseXml('<a x=1/>')).toThrow(/not quoted/);
+  });
+});
+
+describe('Markdown for a comment', () => {
+  it('stays under GitHub\'s 65,536-character comment limit with many distinct failures, pointing to the rest', async () => {
+    const dir = await tempDir();
+    const store = openRunStore(path.join(dir, 'many.db'), createRedactor());
+    store.createRun({ id: 'r-many', jobName: 'j', manifestPath: '/j.yaml', manifestHash: 'h', jobJson: '{}', provider: 'local', dryRun: false, runDir: '/r' });
+    const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet'];
+    store.addTasks('r-many', Array.from({ length: 300 }, (_, i) => ({ key: `o/r${i}`, url: `/r${i}`, kind: 'local' as const, owner: 'o', name: `r${i}`, display: `o/r${i}`, env: {} })));
+    for (const t of store.listTasks('r-many')) {
+      store.startTask(t.id);
+      const reason = `${words[t.position % 10]} ${words[Math.floor(t.position / 10) % 10]} ${words[Math.floor(t.position / 100) % 10]}`;
+      store.updateTask(t.id, { logPath: `/r/logs/${'x'.repeat(60)}-${t.position}.log` });
+      store.addStepResult({ taskId: t.id, attempt: 1, candidate: 'default', kind: 'step', name: 'go', outcome: 'failure', exitCode: 1, durationMs: 1, stdout: '', stderr: `${reason}\n`.repeat(40), truncated: false, at: 0 });
+      store.finishTask(t.id, { outcome: 'failed', errorClass: 'permanent', errorMessage: `step "go" exited with code 1: ${reason}` });
+    }
+    const report = summarize(loadRunData(store, 'r-many', { now: 0 })!);
+    store.close();
+
+    const markdown = renderMarkdown(report);
+
+    expect(report.failureGroups).toHaveLength(300);
+    expect(markdown.length).toBeLessThan(65_536);
+    expect(markdown).toMatch(/_… and \d+ more \(see the HTML or JSON report\)\._/);
+  });
+});
+
+describe('every format', () => {
+  it('renders without the secret the store redacted, without raw terminal escapes, and with every repo', async () => {
+    const report = await reportOf({ provider: 'e2b' });
+
+    for (const format of REPORT_FORMATS) {
+      const out = renderReport(report, format, { includeDiffs: true });
+      expect(out, format).not.toContain('s3cr3t-token-value');
+      expect(out, format).not.toContain('\u001b');
+      expect(out, format).not.toContain('\u0000');
+    }
+    const html = renderHtml(report);
+    for (const r of report.repos) expect(html).toContain(`data-category="${r.category}"`);
+  });
+
+  it('says loudly when steps ran without isolation (provider host)', async () => {
+    const report = await reportOf({ provider: 'host' });
+
+    expect(renderText(report)).toContain('!!! WARNING: sandbox provider "host": steps ran WITHOUT ISOLATION');
+    expect(renderMarkdown(report)).toContain('> [!WARNING]\n> sandbox provider "host": steps ran WITHOUT ISOLATION');
+    expect(renderHtml(report)).toMatch(/<div class="banner" role="alert">[^<]*WITHOUT ISOLATION/);
+    expect(JSON.parse(renderJson(report)).run.isolated).toBe(false);
+    expect(renderText(await reportOf({ provider: 'local' }))).not.toContain('WITHOUT ISOLATION');
+  });
+
+  it('a crashed run: stalled, one repo running, the way to continue', async () => {
+    const report = await reportOf({ crashed: true });
+    const text = renderText(report);
+
+    expect(report.run.stalled).toBe(true);
+    expect(report.headline).toMatchObject({ pending: 2, running: 1 });
+    expect(text).toContain('running? (no heartbeat: the process running it seems to have died)');
+    expect(text).toMatch(/pending\s+2\s+\(1 running now\)/);
+    expect(text).toContain('2 repos not finished; continue with: fleetmod run /srv/jobs/rename-fetchdata.yaml');
+    // The open stage counts up to "now": steps started at 02:01:36.1 and the report is made at 02:20.
+    const slow = report.repos.find((r) => r.key === 'acme/slow')!;
+    expect(slow.durationMs).toBe(200 + 1_500 + 400 + (report.generatedAt - slow.stages.at(-1)!.at));
+  });
+
+  it('a run in progress (fresh heartbeat) is reported as running, its open stage counted up to now', async () => {
+    const report = await reportOf({ crashed: true }, CURRENT_RUN, T0 + 125_000);
+    const text = renderText(report);
+
+    expect(report.run).toMatchObject({ status: 'running', stalled: false, durationMs: 125_000 });
+    expect(text).toMatch(/^running; 15 repos in 2m5s/m);
+    expect(text).not.toContain('no heartbeat');
+    expect(text).not.toContain('continue with');
+  });
+
+  it('HTML escapes names, errors, excerpts and diffs: nothing from the journal becomes markup', async () => {
+    const html = renderHtml(await reportOf());
+
+    expect(html).not.toContain('<script>alert(1)</script>');
+    expect(html).toContain('&lt;/pre&gt;&lt;/details&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('acme/billing &lt;b&gt;&amp;&lt;/b&gt;');
+    expect(html).not.toMatch(/src="|href="(?!https:\/\/github\.com\/acme\/|file:\/\/\/srv\/|#[a-z-]+")/);
+    expect(html.match(/<script>/g)).toHaveLength(1);
+  });
+});

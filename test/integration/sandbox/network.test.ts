@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { localProvider, openSandbox } from '../../support/sandbox.js';
+import { countingServer } from '../../support/servers.js';
+
+// NO_PROXY covers loopback inside the sandbox (a test suite's own servers), so reaching an explicitly allowed
+// host loopback server through the proxy needs --noproxy '' here.
+const VIA_PROXY = "curl -sS --max-time 10 --noproxy ''";
+
+// curl shows that ordinary tools pick the proxy up from the environment. .ci/run installs it; without it these
+// tests skip (the attack suite's network checks use plain bash and always run).
+const hasCurl = existsSync('/usr/bin/curl');
+
+describe.skipIf(!hasCurl)('network opt-in through the egress proxy (real bubblewrap, socat, curl, local servers)', () => {
+  it('reaches only the allow-listed server, by plain HTTP and by CONNECT, and logs every decision', async () => {
+    const allowed = await countingServer();
+    const other = await countingServer();
+    const { sandbox, log } = await openSandbox(localProvider(), { network: [`127.0.0.1:${allowed.port}`] });
+
+    const plain = await sandbox.exec(`${VIA_PROXY} ${allowed.url}`);
+    const tunnel = await sandbox.exec(`${VIA_PROXY} --proxytunnel ${allowed.url}`);
+    const denied = await sandbox.exec(`${VIA_PROXY} -w '%{http_code}' -o /dev/null ${other.url} || true`);
+    const tunnelDenied = await sandbox.exec(`${VIA_PROXY} --proxytunnel ${other.url} 2>&1 || true`);
+    const direct = await sandbox.exec(`curl -sS --max-time 5 --noproxy '*' ${allowed.url} 2>&1 || true`);
+
+    expect(plain).toMatchObject({ exitCode: 0, stdout: 'hello from the host\n' });
+    expect(tunnel).toMatchObject({ exitCode: 0, stdout: 'hello from the host\n' });
+    expect(denied.stdout).toBe('403');
+    expect(tunnelDenied.stdout).toMatch(/CONNECT tunnel failed, response 403|Received HTTP code 403/);
+    expect(direct.stdout).toMatch(/Couldn't connect|Connection refused|Failed to connect/);
+    expect(other.connections()).toBe(0);
+    expect(allowed.connections()).toBe(2);
+    expect(log).toContainEqual(`network: allow GET http://127.0.0.1:${allowed.port} → 127.0.0.1 (127.0.0.1:${allowed.port})`);
+    expect(log).toContainEqual(`network: allow CONNECT 127.0.0.1:${allowed.port} → 127.0.0.1 (127.0.0.1:${allowed.port})`);
+    expect(log).toContainEqual(`network: deny CONNECT 127.0.0.1:${other.port}: 127.0.0.1 is a loopback address; only an entry naming it (e.g. "127.0.0.1:${other.port}") allows it`);
+  });
+
+  it('keeps loopback closed unless an address entry names it: a host name or network: true is not enough', async () => {
+    const server = await countingServer();
+    const byName = await openSandbox(localProvider(), { network: [`localhost:${server.port}`] });
+    const anyPublic = await openSandbox(localProvider(), { network: true });
+
+    const viaName = await byName.sandbox.exec(`${VIA_PROXY} -w '%{http_code}' -o /dev/null http://localhost:${server.port}/ || true`);
+    const viaTrue = await anyPublic.sandbox.exec(`${VIA_PROXY} -w '%{http_code}' -o /dev/null ${server.url} || true`);
+
+    expect(viaName.stdout).toBe('403');
+    expect(viaTrue.stdout).toBe('403');
+    expect(server.connections()).toBe(0);
+    expect(byName.log.join('\n')).toContain(`deny GET http://localhost:${server.port}: localhost resolves only to special addresses: 127.0.0.1 (loopback)`);
+  });
+
+  it('without network: no proxy variables, no relay, and the host is unreachable', async () => {
+    const server = await countingServer();
+    const { sandbox } = await openSandbox(localProvider());
+
+    const result = await sandbox.exec(`env | grep -i _proxy || echo no-proxy; curl -sS --max-time 5 ${server.url} 2>&1 || true`);
+
+    expect(result.stdout).toMatch(/^no-proxy\ncurl: \(7\)/);
+    expect(server.connections()).toBe(0);
+  });
+});

@@ -1,0 +1,131 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { captureIo, cli } from '../support/cli.js';
+import { branchSha } from '../support/git.js';
+import { jobFixture } from '../support/job-fixture.js';
+
+const exec = promisify(execFile);
+
+function query<T>(root: string, sql: string): T[] {
+  const db = new Database(path.join(root, '.fleetmod', 'fleetmod.db'), { readonly: true });
+  try {
+    return db.prepare(sql).all() as T[];
+  } finally {
+    db.close();
+  }
+}
+
+async function bwrapProcessesUnder(root: string): Promise<string[]> {
+  const { stdout } = await exec('ps', ['-eo', 'pid,args']).catch(() => ({ stdout: '' }));
+  return stdout.split('\n').filter((l) => l.includes('bwrap') && l.includes(root));
+}
+
+describe('graceful stop, resume and retry', () => {
+  it('first Ctrl-C lets running repos finish within the grace time, then aborts them; resume completes the rest', async () => {
+    const fx = await jobFixture({ count: 5, concurrency: 2 });
+    await fx.control('sleep 30');
+    const io = captureIo(fx.root);
+    let started = 0;
+    const write = io.stdout;
+    io.stdout = (text) => {
+      write(text);
+      started += (text.match(/"stage":"steps"/g) ?? []).length;
+      if (started === 2) {
+        started += 1;
+        io.signal('SIGINT');
+      }
+    };
+
+    const code = await cli(io, 'run', '--json', '--grace', '1s', fx.job);
+
+    expect(code).toBe(130);
+    expect(io.out()).toContain('grace time of 1s is over: aborting the repos still running');
+    const tasks = query<{ status: string; n: number }>(fx.root, 'SELECT status, COUNT(*) AS n FROM tasks GROUP BY status');
+    expect(tasks).toEqual([{ status: 'pending', n: 5 }]);
+    const events = query<{ message: string }>(fx.root, "SELECT message FROM task_events WHERE message LIKE 'interrupted%'");
+    expect(events).toHaveLength(2);
+    const [run] = query<{ status: string; status_reason: string }>(fx.root, 'SELECT status, status_reason FROM runs');
+    expect(run).toEqual({ status: 'interrupted', status_reason: 'stopped by user' });
+    expect(await bwrapProcessesUnder(fx.root)).toEqual([]);
+
+    await fx.control('true');
+    const resume = captureIo(fx.root);
+    expect(await cli(resume, 'resume'), resume.err()).toBe(0);
+    for (const repo of fx.repos) expect(await branchSha(repo.path, 'fleetmod/fixture')).not.toBeNull();
+  });
+
+  it('a second Ctrl-C aborts at once', async () => {
+    const fx = await jobFixture({ count: 3, concurrency: 1 });
+    await fx.control('sleep 30');
+    const io = captureIo(fx.root);
+    let signalled = false;
+    const write = io.stdout;
+    io.stdout = (text) => {
+      write(text);
+      if (!signalled && text.includes('"stage":"steps"')) {
+        signalled = true;
+        io.signal('SIGINT');
+        io.signal('SIGINT');
+      }
+    };
+    const started = Date.now();
+
+    const code = await cli(io, 'run', '--json', fx.job);
+
+    expect(code).toBe(130);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(io.out()).toContain('aborting the running repos now');
+  });
+
+  it('retry --failed re-runs only the failed repos; --class selects by error class; runs lists the run', async () => {
+    const fx = await jobFixture({ count: 4, concurrency: 2 });
+    await fx.control('case "$FLEETMOD_REPO_NAME" in service-02|service-04) echo "not today" >&2; exit 4;; esac');
+    const first = captureIo(fx.root);
+    expect(await cli(first, 'run', fx.job)).toBe(1);
+    const id = query<{ id: string }>(fx.root, 'SELECT id FROM runs')[0]!.id;
+
+    const transientOnly = captureIo(fx.root);
+    expect(await cli(transientOnly, 'retry', id, '--failed', '--class', 'transient')).toBe(1);
+    expect(transientOnly.out()).toContain(`retrying 0 repos of run ${id}`);
+
+    await fx.control('true');
+    const retry = captureIo(fx.root);
+    expect(await cli(retry, 'retry', id, '--failed'), retry.err()).toBe(0);
+    expect(retry.out()).toContain(`retrying 2 repos of run ${id}`);
+    const attempts = query<{ repo_key: string; attempts: number; outcome: string }>(fx.root, 'SELECT repo_key, attempts, outcome FROM tasks ORDER BY position');
+    expect(attempts.map((a) => [path.basename(a.repo_key), a.attempts, a.outcome])).toEqual([
+      ['service-01.git', 1, 'pushed'],
+      ['service-02.git', 2, 'pushed'],
+      ['service-03.git', 1, 'pushed'],
+      ['service-04.git', 2, 'pushed'],
+    ]);
+
+    const runs = captureIo(fx.root);
+    expect(await cli(runs, 'runs')).toBe(0);
+    expect(runs.out()).toMatch(new RegExp(`${id}\\s+fixture-job\\s+finished\\s+4/4\\s+0`));
+  });
+
+  it('a deadline that passes mid-run pauses it: the rest stays pending, and the summary says how many are left', async () => {
+    const deadline = new Date(Date.now() + 4_000).toISOString();
+    const fx = await jobFixture({ count: 6, concurrency: 1, limits: [`deadline: "${deadline}"`] });
+    await fx.control('sleep 1');
+    const io = captureIo(fx.root);
+
+    const code = await cli(io, 'run', fx.job);
+
+    expect(code).toBe(0);
+    const counts = query<{ status: string; n: number }>(fx.root, 'SELECT status, COUNT(*) AS n FROM tasks GROUP BY status ORDER BY status');
+    const done = counts.find((c) => c.status === 'done')?.n ?? 0;
+    const pending = counts.find((c) => c.status === 'pending')?.n ?? 0;
+    expect(done).toBeGreaterThan(0);
+    expect(pending).toBeGreaterThan(0);
+    expect(done + pending).toBe(6);
+    expect(io.out()).toContain(`pausing: the deadline ${deadline} has passed`);
+    expect(io.out()).toMatch(new RegExp(`The run is paused \\(the deadline .* has passed\\); ${pending} repos left`));
+    const [run] = query<{ status: string }>(fx.root, 'SELECT status FROM runs');
+    expect(run?.status).toBe('paused');
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { createAdmission, deadlineInstant, insideWindow, nextWindowOpening } from '../../../src/orchestrator/time-window.js';
+
+const utc = (iso: string) => Date.parse(`${iso}Z`);
+
+describe('time windows', () => {
+  it('a window that crosses midnight is open late evening and early morning, closed during the day', () => {
+    const night = { start: '22:00', end: '06:00', timezone: 'UTC' };
+
+    expect(insideWindow(night, utc('2026-11-26T21:59:00'))).toBe(false);
+    expect(insideWindow(night, utc('2026-11-26T22:00:00'))).toBe(true);
+    expect(insideWindow(night, utc('2026-11-27T05:59:00'))).toBe(true);
+    expect(insideWindow(night, utc('2026-11-27T06:00:00'))).toBe(false);
+    expect(insideWindow(night, utc('2026-11-27T12:00:00'))).toBe(false);
+  });
+
+  it('weekdays apply to the day the window started on', () => {
+    // 2026-11-27 is a Friday, 2026-11-28 a Saturday.
+    const weeknights = { start: '22:00', end: '06:00', days: ['mon', 'tue', 'wed', 'thu', 'fri'], timezone: 'UTC' };
+
+    expect(insideWindow(weeknights, utc('2026-11-27T23:00:00'))).toBe(true);
+    expect(insideWindow(weeknights, utc('2026-11-28T03:00:00'))).toBe(true);
+    expect(insideWindow(weeknights, utc('2026-11-28T23:00:00'))).toBe(false);
+  });
+
+  it('honours the time zone', () => {
+    const berlinNight = { start: '22:00', end: '23:00', timezone: 'Europe/Berlin' };
+
+    expect(insideWindow(berlinNight, utc('2026-11-26T21:30:00'))).toBe(true);
+    expect(insideWindow(berlinNight, utc('2026-11-26T22:30:00'))).toBe(false);
+  });
+
+  it('finds the next opening', () => {
+    const night = { start: '22:00', end: '06:00', timezone: 'UTC' };
+
+    expect(nextWindowOpening(night, utc('2026-11-26T12:00:30'))).toBe(utc('2026-11-26T22:00:00'));
+    expect(nextWindowOpening(night, utc('2026-11-26T23:00:00'))).toBe(utc('2026-11-26T23:00:00'));
+  });
+
+  it('an HH:MM deadline is the first such time after the start; ISO timestamps are taken as written', () => {
+    expect(deadlineInstant('07:00', utc('2026-11-26T22:00:00'), 'UTC')).toBe(utc('2026-11-27T07:00:00'));
+    expect(deadlineInstant('07:00', utc('2026-11-27T06:00:00'), 'UTC')).toBe(utc('2026-11-27T07:00:00'));
+    expect(deadlineInstant('2026-12-01T05:00:00Z', 0)).toBe(utc('2026-12-01T05:00:00'));
+    expect(() => deadlineInstant('tomorrow', 0)).toThrow(/neither HH:MM nor an ISO timestamp/);
+  });
+
+  it('admission says why a repo may not start', () => {
+    let now = utc('2026-11-26T22:30:00');
+    const admit = createAdmission(
+      { window: { start: '22:00', end: '06:00', timezone: 'UTC' }, deadline: '05:00', startedAt: now },
+      () => now,
+    );
+
+    expect(admit()).toBeNull();
+    now = utc('2026-11-27T05:30:00');
+    expect(admit()).toBe('the deadline 05:00 has passed');
+    const outside = createAdmission({ window: { start: '22:00', end: '06:00', timezone: 'UTC' }, startedAt: 0 }, () => utc('2026-11-27T07:00:00'));
+    expect(outside()).toBe('outside the time window 22:00-06:00 UTC; it opens again at 2026-11-27T22:00:00.000Z');
+  });
+});

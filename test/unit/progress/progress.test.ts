@@ -1,0 +1,62 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { RepoRef } from '../../../src/domain/repo.js';
+import { createJsonProgress } from '../../../src/progress/json-lines.js';
+import { createLinesProgress } from '../../../src/progress/lines.js';
+import { createTtyProgress } from '../../../src/progress/tty.js';
+
+const repo = (name: string): RepoRef => ({ key: `acme/${name}`, url: `https://example.com/acme/${name}.git`, kind: 'git', owner: 'acme', name, display: `acme/${name}`, env: {} });
+const started = { runId: 'r1', jobName: 'job', total: 4, alreadyDone: 1, resumed: true, provider: 'local', dryRun: false };
+
+describe('progress renderers', () => {
+  it('terminal: finished repos scroll by, the status line shows counts, throughput, ETA and what runs', () => {
+    vi.useFakeTimers();
+    let now = 0;
+    let screen = '';
+    const tty = createTtyProgress({ write: (t) => (screen += t), columns: () => 200, now: () => now, redrawEveryMs: 100 });
+
+    tty.runStarted(started);
+    tty.taskStarted(repo('a'));
+    tty.stageChanged(repo('a'), 'steps');
+    now = 60_000;
+    tty.taskFinished({ repo: repo('b'), outcome: 'pushed', branch: 'fleetmod/x', durationMs: 1000 });
+    tty.taskFinished({ repo: repo('c'), outcome: 'failed', errorClass: 'permanent', message: 'step "s" exited with code 2\nmore', durationMs: 1000 });
+    vi.advanceTimersByTime(100);
+    const lastLine = screen.slice(screen.lastIndexOf('\n') + 1);
+    tty.close();
+    vi.useRealTimers();
+
+    expect(screen).toContain('run r1: job, 4 repos, sandbox local (resuming: 1 of 4 already done)\n');
+    expect(screen).toContain('✓ pushed acme/b — fleetmod/x\n');
+    expect(screen).toContain('✗ failed (permanent) acme/c — step "s" exited with code 2\n');
+    expect(lastLine).toBe('[###############-----] 3/4  1 pushed · 1 failed  2.0/min  ETA 30s  ▸ acme/a (steps)');
+    expect(screen.endsWith('\r\x1b[2K')).toBe(true);
+  });
+
+  it('plain lines: one line per finished repo and a periodic summary line', () => {
+    vi.useFakeTimers();
+    let out = '';
+    const lines = createLinesProgress({ write: (t) => (out += t), summaryEveryMs: 1000, now: () => 5000 });
+
+    lines.runStarted({ ...started, resumed: false, alreadyDone: 0 });
+    lines.taskFinished({ repo: repo('a'), outcome: 'unchanged', branch: 'b', durationMs: 1500 });
+    vi.advanceTimersByTime(1000);
+    lines.close();
+    vi.useRealTimers();
+
+    expect(out).toContain('[1/4] unchanged acme/a — b (1.5s)\n');
+    expect(out).toContain('… 1/4 done (1 unchanged) in 0ms\n');
+  });
+
+  it('--json: one parseable event per line', () => {
+    let out = '';
+    const json = createJsonProgress((t) => (out += t), () => 42);
+
+    json.runStarted(started);
+    json.taskFinished({ repo: repo('a'), outcome: 'pr-opened', prUrl: 'https://x/pr/1', durationMs: 12.4 });
+
+    expect(out.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+      { event: 'run-started', at: 42, ...started },
+      { event: 'task-finished', at: 42, repo: 'acme/a', outcome: 'pr-opened', prUrl: 'https://x/pr/1', durationMs: 12 },
+    ]);
+  });
+});

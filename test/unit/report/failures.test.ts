@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { errorSignature, failureExcerpt, groupFailures } from '../../../src/report/failures.js';
+import type { RepoEntry } from '../../../src/report/model.js';
+import type { StepResultRecord } from '../../../src/store/types.js';
+
+describe('errorSignature', () => {
+  it.each([
+    {
+      name: 'paths and positions vary between repos',
+      a: "step \"build\" exited with code 2: src/a/index.ts(14,3): error TS2304: Cannot find name 'fetchData'.",
+      b: "step \"build\" exited with code 2: lib/b.ts(9,1): error TS2304: Cannot find name 'loadThing'.",
+    },
+    {
+      name: 'URLs, hashes and temp dirs vary',
+      a: 'git push failed: remote rejected 3f2a9c1d8e at https://github.com/acme/a.git (/tmp/fm-abc/work)',
+      b: 'git push failed: remote rejected 9b8c7d6e5f at https://github.com/acme/b.git (/tmp/fm-xyz/work)',
+    },
+    {
+      name: 'counts and durations vary',
+      a: 'verify "tests" exited with code 1: 2 failed | Tests: 2 failed, 40 passed in 3.2s',
+      b: 'verify "tests" exited with code 1: 17 failed | Tests: 17 failed, 3 passed in 12.75s',
+    },
+  ])('equal failures get one signature: $name', ({ a, b }) => {
+    expect(errorSignature(a)).toBe(errorSignature(b));
+  });
+
+  it('keeps what tells failures apart: the step name, the words of the error', () => {
+    expect(errorSignature('step "build" exited with code 1: boom')).not.toBe(errorSignature('step "lint" exited with code 1: boom'));
+    expect(errorSignature('step "build" exited with code 1: out of memory')).not.toBe(errorSignature('step "build" exited with code 1: disk full'));
+    expect(errorSignature('verify "x" exited with code 1: y')).toMatch(/^verify "x" exited with code <n>: y$/);
+  });
+
+  it('uses the first non-empty line, and stays short', () => {
+    expect(errorSignature('\n  first line 1\nsecond line')).toBe('first line <n>');
+    expect(errorSignature(`boom ${'word '.repeat(100)}`).length).toBeLessThanOrEqual(200);
+  });
+
+  it('leaves ordinary words made of hex letters alone', () => {
+    expect(errorSignature('cannot deface a facade')).toBe('cannot deface a facade');
+  });
+});
+
+function step(partial: Partial<StepResultRecord>): StepResultRecord {
+  return { taskId: 1, attempt: 1, candidate: 'default', kind: 'step', name: 's', outcome: 'success', exitCode: 0, durationMs: 1, stdout: '', stderr: '', truncated: false, at: 0, ...partial };
+}
+
+describe('failureExcerpt', () => {
+  it("is the tail of the latest attempt's failing command, stderr first", () => {
+    const results = [
+      step({ attempt: 1, name: 'build', outcome: 'failure', exitCode: 1, stderr: 'old attempt\n', at: 1 }),
+      step({ attempt: 2, name: 'rename', outcome: 'success', stdout: 'fine\n', at: 2 }),
+      step({ attempt: 2, name: 'build', outcome: 'failure', exitCode: 2, stdout: 'ignored', stderr: `${Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\n')}\n`, at: 3 }),
+    ];
+
+    const excerpt = failureExcerpt(results, 'step "build" exited with code 2')!;
+
+    expect(excerpt.split('\n')[0]).toBe('step build: exit 2');
+    expect(excerpt).toContain('line 29');
+    expect(excerpt).not.toContain('line 17\n');
+    expect(excerpt).not.toContain('old attempt');
+    expect(excerpt.split('\n')).toHaveLength(13);
+  });
+
+  it('says a timed-out command timed out, and falls back to stdout, then to the error', () => {
+    expect(failureExcerpt([step({ kind: 'verify', name: 't', outcome: 'timeout', exitCode: null, stdout: 'waiting…' })], null)).toBe('verify t: timed out\nwaiting…');
+    expect(failureExcerpt([], 'git push failed: connection reset')).toBe('git push failed: connection reset');
+    expect(failureExcerpt(undefined, null)).toBeNull();
+  });
+});
+
+describe('groupFailures', () => {
+  const entry = (key: string, outcome: RepoEntry['outcome'], signature: string, errorClass: RepoEntry['errorClass'] = 'permanent') =>
+    ({ key, display: key, outcome, signature, errorClass, errorMessage: `${signature} in ${key}`, excerpt: null }) as RepoEntry;
+
+  it('largest group first; outcome is part of the key; transient and permanent are counted', () => {
+    const groups = groupFailures([
+      entry('a', 'failed', 'x'),
+      entry('b', 'failed', 'y', 'transient'),
+      entry('c', 'failed', 'y'),
+      entry('d', 'verify-failed', 'y'),
+      entry('e', 'unchanged', ''),
+    ].map((r) => (r.outcome === 'unchanged' ? { ...r, signature: null } : r)));
+
+    expect(groups.map((g) => [g.outcome, g.signature, g.repos.map((r) => r.key)])).toEqual([
+      ['failed', 'y', ['b', 'c']],
+      ['failed', 'x', ['a']],
+      ['verify-failed', 'y', ['d']],
+    ]);
+    expect(groups[0]).toMatchObject({ transient: 1, permanent: 1, example: 'y in b' });
+  });
+});
