@@ -3,6 +3,7 @@
  * network hosts. Each rejects the usual slips with a message that says what to write instead.
  */
 import { z } from 'zod';
+import { InvalidNetworkEntry, parseEntry } from '../sandbox/shared/network/allow-list.js';
 import { parseDuration, parseSize } from '../util/units.js';
 import { closest } from './suggest.js';
 import { describeValue, durationProblem, rateProblem, sizeProblem } from './unit-hints.js';
@@ -105,23 +106,22 @@ export const EnvMap = z
   )
   .describe('Environment variables with literal values (use `sandbox.secrets` for anything sensitive).');
 
-/** A host the sandbox may reach: a name, `*.domain`, an IP address or an IPv4 CIDR. */
+/**
+ * A `sandbox.network` entry: host name, `*.domain`, address or range, optionally with `:port` — exactly what the
+ * egress proxy accepts (its parser decides, so validate and run cannot disagree). A URL gets the host to write.
+ */
 export const NetworkHost = z.string().superRefine((host, ctx) => {
-  const url = /^[a-z][a-z0-9+.-]*:\/\/([^/:?#]+)/i.exec(host);
+  const url = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]+)/i.exec(host);
   if (url) {
     ctx.addIssue({ code: 'custom', message: `write the host name only, without scheme or path: "${url[1]}"` });
     return;
   }
-  const bare = /^([^/:]+)[/:]/.exec(host);
-  if (!/^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host) && !isIpOrCidr(host)) {
-    const hint = bare && !isIpOrCidr(host) ? `; write the host name only: "${bare[1]}"` : '';
-    ctx.addIssue({ code: 'custom', message: `"${host}" is not a host name, "*.domain", IP address or CIDR${hint}` });
+  try {
+    parseEntry(host);
+  } catch (err) {
+    if (!(err instanceof InvalidNetworkEntry)) throw err;
+    const why = err.message.replace(/^sandbox\.network entry "[^"]*": /, '');
+    const path = /^([^/:\s]+)\/[^\d]/.exec(host);
+    ctx.addIssue({ code: 'custom', message: `"${host}": ${why}${path ? `; write the host name only: "${path[1]}"` : ''}` });
   }
 });
-
-function isIpOrCidr(text: string): boolean {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(\/(\d{1,2}))?$/.exec(text);
-  if (!match) return false;
-  const octetsOk = [1, 2, 3, 4].every((i) => Number(match[i]) <= 255);
-  return octetsOk && (match[6] === undefined || Number(match[6]) <= 32);
-}

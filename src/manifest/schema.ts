@@ -182,7 +182,7 @@ export const Sandbox = z
         error: (issue) => `network is false, true or a list of hosts, got ${describeValue(issue.input)}`,
       })
       .optional()
-      .describe('false (default): no network; true: everything (through the egress proxy); [hosts]: only these hosts ("registry.npmjs.org", "*.example.com").'),
+      .describe('false (default): no network; true: every public host (through the egress proxy); [hosts]: only these ("registry.npmjs.org", "*.example.com", "10.20.0.0/16", each optionally with ":port").'),
     env: EnvMap.optional().describe('Environment variables (literal values) for every step and verify command.'),
     secrets: z
       .array(
