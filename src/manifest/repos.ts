@@ -62,7 +62,7 @@ export async function resolveRepos(job: Job, options: ResolveReposOptions): Prom
   const byKey = new Map<string, Origin>();
   const serverUrl = (job.github.serverUrl ?? options.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
 
-  const add = (repo: RepoRef, origin: Origin) => {
+  const add: Collector['add'] = (repo, origin) => {
     const identity = repo.kind === 'github' ? repo.key.toLowerCase() : repo.key;
     const first = byKey.get(identity);
     if (first) {
@@ -74,7 +74,8 @@ export async function resolveRepos(job: Job, options: ResolveReposOptions): Prom
     byKey.set(identity, origin);
     out.repos.push(repo);
   };
-  const error = (origin: Origin, message: string) => out.errors.push({ ...origin, severity: 'error', message });
+  const error: Collector['error'] = (origin, message) => out.errors.push({ ...origin, severity: 'error', message });
+  const collector: Collector = { add, error, warnings: out.warnings, serverUrl, env: options.env };
 
   for (const entry of job.repos) {
     const origin: Origin = { file: display, line: entry.pos?.line ?? 1, col: entry.pos?.col ?? 1 };
@@ -87,7 +88,7 @@ export async function resolveRepos(job: Job, options: ResolveReposOptions): Prom
       if ('error' in repo) error(origin, repo.error);
       else add(repo, origin);
     } else if (entry.kind === 'file') {
-      await readRepoList(job, entry.file, display, origin, serverUrl, options.env, add, error, out.warnings);
+      await readRepoList(job, entry.file, display, origin, collector);
     } else if (options.github) {
       try {
         const listed = await options.github.resolve(entry.selector, options.signal);
@@ -109,24 +110,23 @@ export async function resolveRepos(job: Job, options: ResolveReposOptions): Prom
   return out;
 }
 
-async function readRepoList(
-  job: Job,
-  file: string,
-  display: string,
-  origin: Origin,
-  serverUrl: string,
-  env: NodeJS.ProcessEnv,
-  add: (repo: RepoRef, origin: Origin) => void,
-  error: (origin: Origin, message: string) => void,
-  warnings: Diagnostic[],
-): Promise<void> {
+/** Where resolved entries go, and what resolving them needs. */
+interface Collector {
+  add(repo: RepoRef, origin: Origin): void;
+  error(origin: Origin, message: string): void;
+  warnings: Diagnostic[];
+  serverUrl: string;
+  env: NodeJS.ProcessEnv;
+}
+
+async function readRepoList(job: Job, file: string, display: string, origin: Origin, out: Collector): Promise<void> {
   const listFile = path.resolve(job.dir, file);
   let text: string;
   try {
     text = await readFile(listFile, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    error(origin, `repos file "${file}" ${code === 'ENOENT' ? 'does not exist next to the manifest' : code === 'EISDIR' ? 'is a folder' : 'cannot be read'}`);
+    out.error(origin, `repos file "${file}" ${code === 'ENOENT' ? 'does not exist next to the manifest' : code === 'EISDIR' ? 'is a folder' : 'cannot be read'}`);
     return;
   }
   // Positions inside the list are shown relative to where the user named the manifest.
@@ -137,11 +137,11 @@ async function readRepoList(
     if (!line) continue;
     count += 1;
     const at: Origin = { file: shown, line: lineIndex + 1, col: rawLine.indexOf(line) + 1 };
-    const repo = toRepoRef(line, path.dirname(listFile), serverUrl, env, { env: {} });
-    if ('error' in repo) error(at, repo.error);
-    else add(repo, at);
+    const repo = toRepoRef(line, path.dirname(listFile), out.serverUrl, out.env, { env: {} });
+    if ('error' in repo) out.error(at, repo.error);
+    else out.add(repo, at);
   }
-  if (count === 0) warnings.push({ ...origin, severity: 'warning', message: `repos file "${file}" lists no repository` });
+  if (count === 0) out.warnings.push({ ...origin, severity: 'warning', message: `repos file "${file}" lists no repository` });
 }
 
 interface Overrides {

@@ -26,10 +26,6 @@ export function unwrap(schema: unknown): unknown {
   return current;
 }
 
-export function typeOf(schema: unknown): string | undefined {
-  return defOf(unwrap(schema))?.type;
-}
-
 export function shapeOf(schema: unknown): Record<string, unknown> | undefined {
   const def = defOf(unwrap(schema));
   return def?.type === 'object' ? (def.shape as Record<string, unknown>) : undefined;

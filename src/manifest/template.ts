@@ -115,9 +115,3 @@ export const STEP_VARIABLE_SUFFIXES = ['stdout', 'outcome'] as const;
 export function stepVariables(stepName: string): string[] {
   return STEP_VARIABLE_SUFFIXES.map((suffix) => `steps.${stepName}.${suffix}`);
 }
-
-/** The variables every templated field may use, whatever the step context. */
-export const BASE_VARIABLES = TEMPLATE_VARIABLES.filter((v) => v.fields.length === EVERYWHERE.length).map((v) => v.name);
-
-/** Variables that exist only once the steps have run (commit message, PR text). */
-export const RESULT_VARIABLES = TEMPLATE_VARIABLES.filter((v) => v.fields.length !== EVERYWHERE.length).map((v) => v.name);
