@@ -14,6 +14,8 @@ import { createJsonProgress } from '../progress/json-lines.js';
 import { createLinesProgress } from '../progress/lines.js';
 import { createTtyProgress } from '../progress/tty.js';
 import type { ProgressSink } from '../progress/types.js';
+import { e2bConnectionFromEnv } from '../sandbox/e2b/connection.js';
+import { createE2bProvider } from '../sandbox/e2b/provider.js';
 import { createHostProvider } from '../sandbox/host/provider.js';
 import { createLocalProvider, type LocalSandboxProvider } from '../sandbox/local/provider.js';
 import type { SandboxProvider } from '../sandbox/types.js';
@@ -66,7 +68,7 @@ export function createSandboxProvider(job: Job, io: CliIo, git: HostGit): Sandbo
     case 'host':
       return createHostProvider({ git, env: io.env });
     case 'e2b':
-      throw new UsageError('sandbox.provider: e2b is not available in this build yet');
+      return createE2bProvider({ connection: e2bConnectionFromEnv(io.env), notice: (message) => io.stderr(`fleetmod: ${message}\n`) });
   }
 }
 

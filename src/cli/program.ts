@@ -15,6 +15,7 @@ import { registerRetry } from './commands/retry.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerShow } from './commands/show.js';
+import { registerSandboxes } from './commands/sandboxes.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -47,6 +48,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   registerRetry(program, io, setExit);
   registerRuns(program, io, setExit);
   registerDoctor(program, io, setExit);
+  registerSandboxes(program, io, setExit);
   return program;
 }
 

@@ -3,6 +3,7 @@
  * repos and gives running ones a grace time, a second one aborts them), time window and deadline, then the
  * summary and the exit code. Shared by `run`, `resume`, `retry` and `demo`.
  */
+import { setMaxListeners } from 'node:events';
 import { FAILED_OUTCOMES } from '../domain/outcome.js';
 import { SandboxUnavailable, errorMessage } from '../domain/errors.js';
 import type { RepoRef } from '../domain/repo.js';
@@ -57,6 +58,8 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
 
   const stop = new AbortController();
   const abort = new AbortController();
+  // Every git command and sandbox command in flight listens on it; concurrency (20 for E2B) decides how many.
+  setMaxListeners(0, abort.signal);
   const git = createGit(io, abort.signal);
   const sandboxes = createSandboxProvider(job, io, git);
   const check = await sandboxes.check(sandboxNeeds(job));

@@ -11,9 +11,19 @@ export interface NormalizeContext {
   hash: string;
 }
 
+/**
+ * E2B's Hobby plan limits (e2b-protocol.md §10): 20 sandboxes at once, 1 created per second. The compute is
+ * remote, so an E2B job works on as many repos at once as it may have sandboxes unless told otherwise.
+ */
+const E2B_DEFAULT_SANDBOXES = 20;
+const E2B_DEFAULT_SANDBOX_RATE: Rate = { count: 1, perMs: 1_000 };
+
 export function normalizeJob(m: JobManifest, ctx: NormalizeContext): Job {
   const steps = normalizeSteps(m.steps);
-  const concurrency = m.limits?.concurrency ?? Math.max(2, availableParallelism());
+  const e2b = m.sandbox?.provider === 'e2b';
+  const sandboxes = m.limits?.sandboxes ?? (e2b ? E2B_DEFAULT_SANDBOXES : undefined);
+  const sandboxRate = m.limits?.['sandbox-rate'] ? parseRate(m.limits['sandbox-rate']) : e2b ? E2B_DEFAULT_SANDBOX_RATE : undefined;
+  const concurrency = m.limits?.concurrency ?? (e2b ? (sandboxes as number) : Math.max(2, availableParallelism()));
   const pr = m.change.pr;
   const publish = m.change.publish ?? (pr ? (pr.draft ? 'draft' : true) : false);
   return {
@@ -84,8 +94,8 @@ export function normalizeJob(m: JobManifest, ctx: NormalizeContext): Job {
     limits: {
       concurrency,
       clone: m.limits?.clone ?? 4,
-      ...(m.limits?.sandboxes !== undefined && { sandboxes: m.limits.sandboxes }),
-      ...(m.limits?.['sandbox-rate'] && { sandboxRate: parseRate(m.limits['sandbox-rate']) }),
+      ...(sandboxes !== undefined && { sandboxes }),
+      ...(sandboxRate && { sandboxRate }),
       githubWritesPerMinute: m.limits?.['github-writes'] ?? 60,
       githubWritesPerHour: m.limits?.['github-writes-per-hour'] ?? 400,
       retries: m.limits?.retries ?? 2,

@@ -88,7 +88,7 @@ const StepName = z.string().regex(new RegExp(NAME_PATTERN), {
 export const Step = z
   .strictObject({
     name: StepName.optional().describe('Step name, unique within the job (default step-1, step-2, …); used in `if` and `{{ steps.<name>.stdout }}`.'),
-    run: NonEmpty().describe('Shell command(s), run with bash -eo pipefail in /workspace (templated).'),
+    run: NonEmpty().describe('Shell command(s), run with bash -eo pipefail in the repository checkout (templated).'),
     files: Strings()
       .optional()
       .describe('Files (relative to the manifest, inside its folder) copied read-only into the sandbox at $FLEETMOD_FILES/<path>.'),
@@ -219,10 +219,10 @@ export const Window = z
 
 export const Limits = z
   .strictObject({
-    concurrency: z.number().int().positive().max(1000).optional().describe('Repos worked on at once (default: CPUs, at least 2).'),
+    concurrency: z.number().int().positive().max(1000).optional().describe('Repos worked on at once (default: CPUs, at least 2; with e2b: limits.sandboxes).'),
     clone: z.number().int().positive().optional().describe('Git operations at once per git host (default 4).'),
-    sandboxes: z.number().int().positive().optional().describe('Sandboxes alive at once (default: concurrency).'),
-    'sandbox-rate': rate().optional().describe('Sandbox creations per time unit, e.g. "1/s".'),
+    sandboxes: z.number().int().positive().optional().describe('Sandboxes alive at once (default: concurrency; with e2b: 20).'),
+    'sandbox-rate': rate().optional().describe('Sandbox creations per time unit, e.g. "1/s" (default with e2b: 1/s).'),
     'github-writes': z.number().int().positive().optional().describe('Content-creating GitHub requests per minute (default 60).'),
     'github-writes-per-hour': z.number().int().positive().optional().describe('Content-creating GitHub requests per hour (default 400).'),
     retries: z.number().int().min(0).max(10).optional().describe('Retries for transient failures per repo (default 2).'),

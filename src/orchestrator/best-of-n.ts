@@ -27,8 +27,6 @@ export interface BestOfNInput {
   log: TaskLog;
   signal: AbortSignal;
   stage: <T>(name: Stage, work: () => Promise<T>) => Promise<T>;
-  /** Receives the sandbox time all candidates used, whatever the result. */
-  accountSandbox: (seconds: number) => void;
 }
 
 export interface BestOfNResult {
@@ -105,7 +103,6 @@ export async function runBestOfN(deps: TaskDeps, config: TaskConfig, input: Best
     });
   }
   input.log.line(`candidates: ${selection.reason}`);
-  input.accountSandbox(results.reduce((sum, r) => sum + r.sandboxSeconds, 0));
   if (selection.chosen !== null) return { chosen: results[selection.chosen] as CandidateResult, all: results };
   throw noWinner(results, settled);
 }

@@ -19,9 +19,19 @@ export interface StageLimitOptions {
   sandboxRate?: { count: number; perMs: number };
 }
 
+/** Creation-rate windows are this much longer than the configured rate (5%). */
+export const RATE_MARGIN = 1.05;
+
 export function createStageLimiters(options: StageLimitOptions): StageLimiters {
   const gitQueues = new Map<string, PQueue>();
-  const sandboxQueue = new PQueue({ concurrency: options.sandboxes });
+  // p-queue's strict mode counts starts in a rolling window, so "5/s" never means 10 within one second across a
+  // window edge. Each sandbox operation begins with its create, so starts are creations; the window is a little
+  // longer than the limit so that latency between here and the provider's edge does not add up to a burst.
+  const rate = options.sandboxRate;
+  const sandboxQueue = new PQueue({
+    concurrency: options.sandboxes,
+    ...(rate && { interval: Math.ceil(rate.perMs * RATE_MARGIN), intervalCap: rate.count, strict: true }),
+  });
   return {
     git(repo, operation) {
       const host = gitHostOf(repo);

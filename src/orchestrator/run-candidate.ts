@@ -9,6 +9,7 @@ import type { Sandbox } from '../sandbox/types.js';
 import type { CandidateStatus, TaskRecord } from '../store/types.js';
 import { countDiff, type DiffCounts } from './diff-stat.js';
 import { sandboxRequest } from './sandbox-request.js';
+import { recordSandboxUsage } from './sandbox-usage.js';
 import type { TaskLog } from './task-log.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
 import { runScore, runSteps, runVerify } from './transform.js';
@@ -60,12 +61,15 @@ export async function runCandidate(deps: TaskDeps, config: TaskConfig, input: Ca
   const sandbox = await input.stage('sandbox', () =>
     deps.sandboxes.create(sandboxRequest(config, input.task, candidate, input.workspace, input.signal, (line) => input.log.line(line))),
   );
+  let outcome: CandidateResult;
   try {
-    const outcome = await evaluate(deps, config, input, sandbox, result);
-    return { ...outcome, sandboxSeconds: sandbox.billedSeconds(), durationMs: deps.now() - started };
+    outcome = await evaluate(deps, config, input, sandbox, result);
   } finally {
     await sandbox.destroy();
+    // Billed time (and E2B cost) counts whatever happened, also when an infrastructure error is on its way up.
+    recordSandboxUsage(deps, config, input.task.id, sandbox);
   }
+  return { ...outcome, sandboxSeconds: sandbox.billedSeconds(), durationMs: deps.now() - started };
 }
 
 async function evaluate(

@@ -16,6 +16,7 @@ import type { Job } from '../manifest/job.js';
 import type { RunRecord, RunStatus } from '../store/types.js';
 import { executeTask } from './execute-task.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
+import { processAlive } from '../util/process-alive.js';
 
 export type RunSelection = { mode: 'auto' } | { mode: 'new' } | { mode: 'resume'; runId: string };
 
@@ -210,14 +211,6 @@ function assertNotOwnedElsewhere(deps: Pick<TaskDeps, 'now'>, run: RunRecord): v
   );
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export function newRunId(now: number): string {
   const d = new Date(now);

@@ -200,8 +200,7 @@ async function transformInSandbox(
   const { job } = config;
   if (job.candidates.length > 1) {
     deps.store.recordStage(task.id, 'sandbox', 'skipped', 0, `one sandbox per candidate (${job.candidates.length})`);
-    const accountSandbox = (seconds: number) => addSandboxSeconds(deps, task, seconds);
-    const best = await runBestOfN(deps, config, { task, base, workdir, log, signal, stage, accountSandbox });
+    const best = await runBestOfN(deps, config, { task, base, workdir, log, signal, stage });
     deps.store.recordStage(task.id, 'verify', 'skipped', 0, 'verified per candidate');
     deps.store.recordStage(task.id, 'diff', 'succeeded', 0, `chose ${best.chosen.name}`);
     return { diff: best.chosen.diff, steps: best.chosen.steps };
@@ -211,7 +210,6 @@ async function transformInSandbox(
     runCandidate(deps, config, { task, base, workspace: workdir, candidate, position: 0, log, signal, stage }),
   );
   if (result.status === 'verify-failed') deps.store.updateTask(task.id, { diff: result.diff, ...diffColumns(result.counts) });
-  addSandboxSeconds(deps, task, result.sandboxSeconds);
   if (result.failure) throw result.failure;
   return { diff: result.diff, steps: result.steps };
 }
@@ -220,12 +218,6 @@ function diffColumns(counts: { files: number; insertions: number; deletions: num
   return { filesChanged: counts.files, insertions: counts.insertions, deletions: counts.deletions };
 }
 
-/** Sandbox time accumulates over attempts and candidates. */
-function addSandboxSeconds(deps: TaskDeps, task: TaskRecord, seconds: number): void {
-  if (seconds <= 0) return;
-  const current = deps.store.getTask(task.id)?.sandboxSeconds ?? 0;
-  deps.store.updateTask(task.id, { sandboxSeconds: current + seconds });
-}
 
 async function pushBranch(
   deps: TaskDeps,

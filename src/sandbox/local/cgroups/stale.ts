@@ -5,6 +5,7 @@
 import { readdir, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CgroupSupport } from './detect.js';
+import { processAlive } from '../../../util/process-alive.js';
 
 export function cgroupName(sandboxId: string, pid: number = process.pid): string {
   return `fleetmod-${pid}-${sandboxId}`;
@@ -17,19 +18,10 @@ export async function removeStaleCgroups(support: CgroupSupport): Promise<number
     const names = await readdir(parent).catch(() => [] as string[]);
     for (const name of names) {
       const pid = Number(/^fleetmod-(\d+)-local-[0-9a-f]{8}$/.exec(name)?.[1]);
-      if (!pid || isAlive(pid)) continue;
+      if (!pid || processAlive(pid)) continue;
       // rmdir only succeeds on a cgroup without processes, so a live sandbox can never lose its cgroup here.
       if (await rmdir(path.join(parent, name)).then(() => true, () => false)) removed += 1;
     }
   }
   return removed;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -1,0 +1,46 @@
+/**
+ * Creating a sandbox when E2B pushes back: a 429 (concurrency or creation-rate cap hit, e.g. by another process
+ * on the same account), a 503 or another 5xx, or a network failure is retried with exponential backoff and
+ * jitter; anything else is final. The SDK itself only retries a 429 that carries an integer Retry-After.
+ */
+import { Interrupted } from '../../domain/errors.js';
+import { backoffMs } from '../../orchestrator/classify.js';
+import { isRetryableApiError } from './errors.js';
+
+export interface CreateRetryOptions {
+  /** Attempts in all, the first included. @default 8 */
+  attempts?: number;
+  /** First backoff ceiling; doubles per attempt. @default 1000 */
+  baseMs?: number;
+  /** Largest backoff. @default 30000 */
+  capMs?: number;
+}
+
+export interface RetryReport {
+  attempt: number;
+  delayMs: number;
+  error: unknown;
+}
+
+export async function createWithRetry<T>(
+  create: () => Promise<T>,
+  options: CreateRetryOptions & {
+    signal: AbortSignal;
+    sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+    onRetry?: (report: RetryReport) => void;
+  },
+): Promise<{ value: T; attempts: number } | { error: unknown; attempts: number; retryable: boolean }> {
+  const attempts = Math.max(1, options.attempts ?? 8);
+  for (let attempt = 1; ; attempt += 1) {
+    if (options.signal.aborted) throw new Interrupted('stopped while creating an E2B sandbox');
+    try {
+      return { value: await create(), attempts: attempt };
+    } catch (error) {
+      const retryable = isRetryableApiError(error);
+      if (!retryable || attempt >= attempts) return { error, attempts: attempt, retryable };
+      const delayMs = backoffMs(attempt, options.baseMs ?? 1_000, options.capMs ?? 30_000);
+      options.onRetry?.({ attempt, delayMs, error });
+      await options.sleep(delayMs, options.signal);
+    }
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * The `e2b` provider: each repo in its own E2B microVM. Creates are retried under back-pressure; the checkout
+ * is uploaded without credentials; every sandbox is tracked and killed on destroy, on shutdown (Ctrl-C, crash
+ * paths) and — when a run resumes — sandboxes an earlier process of the same run left behind are found by their
+ * metadata and killed. A sandbox lost mid-task throws SandboxLost once per repo (the orchestrator retries it on a
+ * fresh sandbox); a second loss of the same repo is final.
+ */
+import type { Sandbox as SdkSandbox } from 'e2b';
+import { AuthenticationError } from 'e2b';
+import { Interrupted, SandboxLost, SandboxUnavailable, type FleetmodError } from '../../domain/errors.js';
+import { abortableSleep } from '../../orchestrator/execute-task.js';
+import type { ProviderCheck, Sandbox, SandboxProvider, SandboxRequest } from '../types.js';
+import { createE2bClient, describeEndpoint, type E2bConnection } from './connection.js';
+import { createWithRetry, type CreateRetryOptions } from './create-retry.js';
+import { E2bFailed, SandboxLostAgain, classifySandboxFailure, describeSdkError, isRetryableApiError } from './errors.js';
+import { CREATED_BY_KEY, CREATED_BY_VALUE, E2B_FILES_DIR } from './layout.js';
+import { killSandboxes, listFleetmodSandboxes } from './leftovers.js';
+import { networkOptions, sandboxLifetimeMs } from './policy.js';
+import { E2bSandbox } from './sandbox.js';
+import { packWorkspace, unpackCommand, uploadEntries } from './workspace.js';
+
+export interface E2bProviderOptions {
+  connection: E2bConnection;
+  /** Things the user should hear about: leftovers killed, a sandbox that could not be killed. */
+  notice?: (message: string) => void;
+  createRetry?: CreateRetryOptions;
+  /** Attempts to kill one sandbox before giving up on it. @default 4 */
+  killAttempts?: number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  now?: () => number;
+}
+
+export function createE2bProvider(options: E2bProviderOptions): SandboxProvider {
+  const client = createE2bClient(options.connection);
+  const notice = options.notice ?? (() => undefined);
+  const sleep = options.sleep ?? abortableSleep;
+  const now = options.now ?? Date.now;
+  /** Sandboxes created and not yet confirmed killed, by id. */
+  const live = new Map<string, SdkSandbox>();
+  /** First loss per run and repo: the second one is final. */
+  const losses = new Map<string, string>();
+  const sweeps = new Map<string, Promise<void>>();
+  /** Every sandbox id this provider created, and the creates still waiting for theirs. */
+  const ownIds = new Set<string>();
+  const inflight = new Set<Promise<unknown>>();
+  let stopping = new AbortController();
+
+  const kill = async (sandbox: SdkSandbox): Promise<void> => {
+    const attempts = options.killAttempts ?? 4;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await sandbox.kill();
+        live.delete(sandbox.sandboxId);
+        return;
+      } catch (err) {
+        if (attempt >= attempts || !isRetryableApiError(err)) {
+          notice(`could not kill E2B sandbox ${sandbox.sandboxId} (${describeSdkError(err)}); it stops at its timeout, or run: fleetmod sandboxes --kill`);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      }
+    }
+  };
+
+  /**
+   * Once per run and process: kill what an interrupted earlier process of this run left running. It runs beside
+   * the creates, not before them (a create's timing is what the creation-rate limit paces): a listed sandbox is
+   * a leftover only if it is not one of ours once every create that was in flight has returned its id.
+   */
+  const sweepLeftovers = (run: string | undefined): void => {
+    if (!run || sweeps.has(run)) return;
+    sweeps.set(
+      run,
+      (async () => {
+        try {
+          const listed = await listFleetmodSandboxes(client, { run });
+          await Promise.allSettled([...inflight]);
+          const leftovers = listed.filter((s) => !ownIds.has(s.id));
+          if (leftovers.length === 0) return;
+          const outcome = await killSandboxes(client, leftovers.map((s) => s.id));
+          notice(`killed ${outcome.killed.length} E2B sandbox(es) of run ${run} left running by an interrupted earlier process`);
+          for (const f of outcome.failed) notice(`could not kill leftover E2B sandbox ${f.id}: ${f.error}`);
+        } catch (err) {
+          notice(`could not look for leftover E2B sandboxes of run ${run}: ${describeSdkError(err)}`);
+        }
+      })(),
+    );
+  };
+
+  const lost = (request: SandboxRequest, reason: string): FleetmodError => {
+    const key = `${request.labels.run ?? ''}\u0000${request.labels.repo ?? ''}`;
+    const first = losses.get(key);
+    if (first === undefined) {
+      losses.set(key, reason);
+      return new SandboxLost(`E2B ${reason}`);
+    }
+    return new SandboxLostAgain(`E2B sandbox lost again on the retry: ${reason} (the first time: ${first})`);
+  };
+
+  const createSdkSandbox = async (request: SandboxRequest): Promise<SdkSandbox> => {
+    const signal = request.signal ? AbortSignal.any([request.signal, stopping.signal]) : stopping.signal;
+    const outcome = await createWithRetry(
+      // The abort signal is deliberately not passed on: an aborted create may still make a sandbox on E2B's side
+      // that nobody would kill. It is checked as soon as the create returns instead.
+      () =>
+        client.Sandbox.create(request.template, {
+          timeoutMs: sandboxLifetimeMs(request.limits.timeoutMs),
+          metadata: { ...request.labels, [CREATED_BY_KEY]: CREATED_BY_VALUE },
+          envs: { FLEETMOD_SANDBOX: 'e2b', FLEETMOD_FILES: E2B_FILES_DIR, CI: 'true', LANG: 'C.UTF-8', TERM: 'dumb' },
+          ...networkOptions(request.network),
+        }),
+      { ...options.createRetry, signal, sleep },
+    );
+    if ('error' in outcome) {
+      const { error, attempts } = outcome;
+      if (error instanceof AuthenticationError) throw new SandboxUnavailable(`E2B rejected the API key: ${error.message}`, 'check E2B_API_KEY (https://e2b.dev/dashboard?tab=keys)');
+      const what = `creating an E2B sandbox from template "${request.template}"`;
+      if (outcome.retryable) throw new SandboxLost(`${what} failed ${attempts} times: ${describeSdkError(error)}`, { cause: error });
+      throw new E2bFailed(`${what} failed: ${describeSdkError(error)}`, { cause: error });
+    }
+    const sandbox = outcome.value;
+    ownIds.add(sandbox.sandboxId);
+    live.set(sandbox.sandboxId, sandbox);
+    if (signal.aborted) {
+      await kill(sandbox);
+      throw new Interrupted('stopped while creating an E2B sandbox');
+    }
+    return sandbox;
+  };
+
+  return {
+    name: 'e2b',
+    isolated: true,
+
+    async check(): Promise<ProviderCheck> {
+      const endpoint = describeEndpoint(options.connection);
+      if (!options.connection.apiKey) {
+        return { ok: false, lines: ['E2B_API_KEY is not set'], fix: 'export E2B_API_KEY=e2b_…  (create a key at https://e2b.dev/dashboard?tab=keys)' };
+      }
+      try {
+        const running = await listFleetmodSandboxes(client);
+        return { ok: true, lines: [`E2B API at ${endpoint}: the key works; ${running.length} fleetmod sandbox(es) running now`] };
+      } catch (err) {
+        if (err instanceof AuthenticationError) {
+          return { ok: false, lines: [`E2B API at ${endpoint} rejected E2B_API_KEY`], fix: 'check E2B_API_KEY (https://e2b.dev/dashboard?tab=keys)' };
+        }
+        return { ok: false, lines: [`cannot reach the E2B API at ${endpoint}: ${describeSdkError(err)}`] };
+      }
+    },
+
+    async create(request: SandboxRequest): Promise<Sandbox> {
+      if (!options.connection.apiKey) throw new SandboxUnavailable('E2B_API_KEY is not set', 'export E2B_API_KEY=e2b_…');
+      sweepLeftovers(request.labels.run);
+      const creating = createSdkSandbox(request);
+      inflight.add(creating);
+      const sdk = await creating.finally(() => inflight.delete(creating));
+      const sandbox = new E2bSandbox(sdk, request, { lost: (reason) => lost(request, reason), kill: () => kill(sdk), now });
+      try {
+        const packed = await packWorkspace(request.workspace);
+        try {
+          await sdk.files.write(await uploadEntries(packed, request.files), { ...(request.signal && { signal: request.signal }) });
+        } catch (err) {
+          throw sandboxFailure(err, sandbox, request, lost);
+        } finally {
+          await packed.dispose();
+        }
+        await sandbox.housekeeping('unpacking the checkout', unpackCommand());
+        sandbox.startBudget();
+        return sandbox;
+      } catch (err) {
+        await sandbox.destroy();
+        throw err;
+      }
+    },
+
+    async shutdown(): Promise<void> {
+      stopping.abort();
+      await Promise.allSettled([...inflight, ...sweeps.values()]);
+      await Promise.all([...live.values()].map((sandbox) => kill(sandbox)));
+      stopping = new AbortController();
+    },
+  };
+}
+
+function sandboxFailure(err: unknown, sandbox: E2bSandbox, request: SandboxRequest, lost: (request: SandboxRequest, reason: string) => FleetmodError): unknown {
+  if (request.signal?.aborted) return new Interrupted('stopped while uploading the checkout');
+  const reason = `sandbox ${sandbox.id} failed while uploading the checkout: ${describeSdkError(err)}`;
+  return classifySandboxFailure(err) === 'lost' ? lost(request, reason) : new E2bFailed(`E2B ${reason}`, { cause: err });
+}

@@ -1,0 +1,38 @@
+/** Shell text for commands fleetmod itself sends into an E2B sandbox. */
+import { SAFE_GIT_CONFIG } from '../../git/safe-config.js';
+import { E2B_STATE_DIR } from './layout.js';
+
+/** POSIX single-quoting (Python's shlex.quote). */
+export function shellQuote(value: string): string {
+  if (value === '') return "''";
+  if (!/[^\w@%+=:,./-]/.test(value)) return value;
+  return `'${value.replaceAll("'", `'"'"'`)}'`;
+}
+
+/**
+ * envd always runs `bash -l -c <command>`. The login shell keeps the template's profile (PATH to its toolchain);
+ * `exec` then gives steps the same strict shell as the local sandbox: no rc files, `-e`, `-o pipefail`.
+ */
+export function strictShell(command: string): string {
+  return `exec /bin/bash --noprofile --norc -eo pipefail -c ${shellQuote(command)}`;
+}
+
+export const DIFF_FILE = `${E2B_STATE_DIR}/change.diff`;
+
+/**
+ * The change as `git diff --binary` against HEAD, written to DIFF_FILE: the same commands and pinned settings as
+ * the host's worktreeDiff (throw-away index, `add --all --force`, same diff flags), with the user's and the
+ * system's git config ignored, so both providers produce the same bytes and the host can apply them.
+ */
+export function exportDiffCommand(): string {
+  const git = `git ${SAFE_GIT_CONFIG.map((c) => `-c ${shellQuote(c)}`).join(' ')}`;
+  return [
+    'set -eu',
+    `export GIT_INDEX_FILE=${E2B_STATE_DIR}/diff-index GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 LC_ALL=C GIT_TERMINAL_PROMPT=0`,
+    `rm -f "$GIT_INDEX_FILE"`,
+    `${git} read-tree HEAD`,
+    `${git} add --all --force -- .`,
+    `${git} diff --cached --binary --full-index --no-color --no-ext-diff --no-textconv --no-renames HEAD > ${DIFF_FILE}`,
+    `rm -f "$GIT_INDEX_FILE"`,
+  ].join('\n');
+}

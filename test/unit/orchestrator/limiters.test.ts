@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { RATE_MARGIN, createStageLimiters } from '../../../src/orchestrator/limiters.js';
+import type { RepoRef } from '../../../src/domain/repo.js';
+
+const repo: RepoRef = { key: '/r', url: '/r', kind: 'local', owner: 'o', name: 'r', display: 'o/r', env: {} };
+
+describe('sandbox stage limiter', () => {
+  it('starts at most `count` sandbox operations in any rolling window of the rate (plus its margin)', async () => {
+    const limiters = createStageLimiters({ gitPerHost: 4, sandboxes: 10, sandboxRate: { count: 2, perMs: 200 } });
+    const starts: number[] = [];
+
+    await Promise.all(
+      Array.from({ length: 7 }, () =>
+        limiters.sandbox(async () => {
+          starts.push(performance.now());
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }),
+      ),
+    );
+
+    for (let i = 2; i < starts.length; i += 1) {
+      expect((starts[i] as number) - (starts[i - 2] as number)).toBeGreaterThanOrEqual(200 * RATE_MARGIN - 1);
+    }
+  });
+
+  it('holds at most `sandboxes` operations at once', async () => {
+    const limiters = createStageLimiters({ gitPerHost: 4, sandboxes: 3 });
+    let running = 0;
+    let peak = 0;
+
+    await Promise.all(
+      Array.from({ length: 12 }, () =>
+        limiters.sandbox(async () => {
+          running += 1;
+          peak = Math.max(peak, running);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          running -= 1;
+        }),
+      ),
+    );
+    await limiters.git(repo, async () => undefined);
+
+    expect(peak).toBe(3);
+  });
+});
