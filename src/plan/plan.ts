@@ -10,6 +10,7 @@ import type { RepoRef } from '../domain/repo.js';
 import type { Diagnostic } from '../manifest/diagnostics.js';
 import type { Job } from '../manifest/job.js';
 import type { ExcludedRepo, ResolvedRepos } from '../manifest/repos.js';
+import { estimateE2bCost, type CostEstimate, type E2bPricing } from '../sandbox/e2b/cost.js';
 import type { RunRecord, RunStatus, TaskRecord } from '../store/types.js';
 import { estimatePrCreation, type PrEstimate } from './pr-estimate.js';
 
@@ -83,9 +84,24 @@ export interface PlanSchedule {
   deadline?: string;
 }
 
+/** Sandboxes per repository when the job tries several candidates. */
+export interface PlanCandidates {
+  perRepo: number;
+  names: string[];
+  select: Job['select'];
+}
+
+/** E2B sandbox time and cost for the repositories that run (sandbox/e2b/cost.ts). */
+export interface PlanE2b {
+  estimate: CostEstimate;
+  pricing: E2bPricing;
+}
+
 export interface Plan {
   job: { name: string; file: string; provider: Job['sandbox']['provider']; publish: Job['change']['publish'] };
   repos: PlanRepos;
+  candidates: PlanCandidates;
+  e2b?: PlanE2b;
   history: PlanHistorySummary | null;
   pullRequests: PlanPullRequests;
   schedule: PlanSchedule;
@@ -113,6 +129,8 @@ export function planJob(input: PlanInput): Plan {
   return {
     job: { name: job.name, file: job.displayPath, provider: job.sandbox.provider, publish: job.change.publish },
     repos,
+    candidates: { perRepo: job.candidates.length, names: job.candidates.map((c) => c.name), select: job.select },
+    ...(job.sandbox.provider === 'e2b' && { e2b: planE2b(job, repos.run.length) }),
     history: history ? summarizeHistory(history, job, resolved.repos, results) : null,
     pullRequests: planPullRequests(job, repos.run),
     schedule: planSchedule(job),
@@ -167,6 +185,14 @@ function planPullRequests(job: Job, toRun: readonly PlannedRepo[]): PlanPullRequ
     notOnGithub: toRun.length - onGithub.length,
     withOpenPr,
     ...estimatePrCreation(onGithub.length, job.limits),
+  };
+}
+
+function planE2b(job: Job, repos: number): PlanE2b {
+  const { vcpu, memoryMb, priceVcpuSecond, priceGibSecond } = job.sandbox.e2b;
+  return {
+    estimate: estimateE2bCost({ repos, candidates: job.candidates.length, sandbox: job.sandbox, limits: job.limits }),
+    pricing: { vcpu, memoryMb, priceVcpuSecond, priceGibSecond },
   };
 }
 

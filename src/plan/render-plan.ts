@@ -3,6 +3,7 @@
  * to say); a new estimate adds its section to PLAN_SECTIONS. Long lists are cut; `plan --json` has everything.
  */
 import type { Outcome } from '../domain/outcome.js';
+import { renderCostEstimate } from '../sandbox/e2b/cost.js';
 import { formatDuration } from '../util/units.js';
 import type { Plan, PlannedRepo } from './plan.js';
 import type { PrBound } from './pr-estimate.js';
@@ -12,7 +13,16 @@ export type PlanSection = (plan: Plan) => string[];
 /** At most this many repositories are listed per group in text. */
 export const LIST_LIMIT = 20;
 
-export const PLAN_SECTIONS: PlanSection[] = [renderRepos, renderSkipped, renderExcluded, renderHistory, renderPullRequests, renderSchedule];
+export const PLAN_SECTIONS: PlanSection[] = [
+  renderRepos,
+  renderSkipped,
+  renderExcluded,
+  renderHistory,
+  renderCandidates,
+  renderE2b,
+  renderPullRequests,
+  renderSchedule,
+];
 
 export function renderPlan(plan: Plan): string {
   const header = `Plan for job ${plan.job.name} (${plan.job.file}), sandbox ${plan.job.provider}`;
@@ -73,6 +83,16 @@ function describePrevious(repo: PlannedRepo): string {
   const p = repo.previous;
   if (!p) return '';
   return `${p.outcome as Outcome}${p.prUrl ? ` ${p.prUrl}` : ''}${p.message ? ` (${p.message})` : ''}`;
+}
+
+function renderCandidates(plan: Plan): string[] {
+  const c = plan.candidates;
+  if (c.perRepo <= 1) return [];
+  return [`Candidates: ${c.perRepo} per repository (${c.names.join(', ')}), select: ${c.select}; each runs in its own sandbox`];
+}
+
+function renderE2b(plan: Plan): string[] {
+  return plan.e2b ? renderCostEstimate(plan.e2b.estimate, plan.e2b.pricing) : [];
 }
 
 const BOUND_TEXT: Record<PrBound, string> = {

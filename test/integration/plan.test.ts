@@ -12,6 +12,7 @@ import type { GithubSelector } from '../../src/manifest/job.js';
 import { loadManifest } from '../../src/manifest/load.js';
 import { resolveRepos, type GithubRepoListing, type GithubSelectorResolver } from '../../src/manifest/repos.js';
 import { planJob } from '../../src/plan/plan.js';
+import { estimateE2bCost, renderCostEstimate } from '../../src/sandbox/e2b/cost.js';
 import { openDb } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createSqliteRunStore } from '../../src/store/sqlite-run-store.js';
@@ -268,6 +269,39 @@ describe('fleetmod plan', () => {
     ]);
     expect(plan.history).toMatchObject({ runId: 'run-0', resumes: false, sameManifest: false, withResult: 1 });
     expect(plan.schedule.window).toEqual({ start: '22:00', end: '06:00', lengthMs: 8 * 3_600_000 });
+  });
+
+  it('adds the candidates and the E2B sandbox-hours and cost for the repositories that run', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      path.join(dir, 'job.yaml'),
+      lines(
+        'name: agents',
+        'repos: [acme/api, acme/web, {repo: acme/docs, skip: true}]',
+        'sandbox:',
+        '  provider: e2b',
+        '  timeout: 20m',
+        '  e2b: {vcpu: 4, memory-mb: 8192, expected-duration: 6m}',
+        'steps: [{run: "true"}]',
+        'candidates: 3',
+        'select: smallest-diff',
+        'change: {branch: b, commit: {message: m}}',
+      ),
+    );
+    const job = (await loadManifest(path.join(dir, 'job.yaml'), 'job.yaml')).job!;
+    const expected = estimateE2bCost({ repos: 2, candidates: 3, sandbox: job.sandbox, limits: job.limits });
+    const io = captureIo(dir);
+
+    expect(await cli(io, 'plan', 'job.yaml')).toBe(0);
+
+    expect(expected.sandboxes).toBe(6);
+    expect(io.out()).toContain(
+      lines(
+        'Candidates: 3 per repository (candidate-1, candidate-2, candidate-3), select: smallest-diff; each runs in its own sandbox',
+        '',
+        ...renderCostEstimate(expected, { vcpu: 4, memoryMb: 8192, priceVcpuSecond: 0.000014, priceGibSecond: 0.0000045 }),
+      ),
+    );
   });
 
   it('exits 2 for an invalid manifest and for a GitHub selector it cannot resolve', async () => {
