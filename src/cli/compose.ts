@@ -3,6 +3,14 @@
  * hosts, journal, progress) from the job and the environment. Everything else receives them as arguments.
  */
 import path from 'node:path';
+import { githubCredentials } from '../codehost/github/credentials.js';
+import { githubEndpoint } from '../codehost/github/endpoint.js';
+import { createGithubHost } from '../codehost/github/github-host.js';
+import { pacingFor } from '../codehost/github/pacing.js';
+import { createPauseGate } from '../codehost/github/pause-gate.js';
+import { createSelectorResolver } from '../codehost/github/selector-resolver.js';
+import { assertCanWrite, createGithubSessions, type GithubSessions } from '../codehost/github/sessions.js';
+import { createWriteBudget } from '../codehost/github/write-budget.js';
 import { createPlainGitHost } from '../codehost/plain/plain-git-host.js';
 import type { CodeHost, CodeHostRouter } from '../codehost/types.js';
 import { UsageError } from '../domain/errors.js';
@@ -10,6 +18,7 @@ import { createHostGit, type HostGit } from '../git/host-git.js';
 import { createDirectCheckout, createMirrorCache, defaultCacheDir, type RepoCheckout } from '../git/mirror-cache.js';
 import type { Job } from '../manifest/job.js';
 import type { GithubSelectorResolver } from '../manifest/repos.js';
+import type { RepoRef } from '../domain/repo.js';
 import { createJsonProgress } from '../progress/json-lines.js';
 import { createLinesProgress } from '../progress/lines.js';
 import { createTtyProgress } from '../progress/tty.js';
@@ -77,18 +86,68 @@ export function createLocalSandboxProvider(io: CliIo, git: HostGit): LocalSandbo
   return createLocalProvider({ git, env: io.env });
 }
 
-export function createCodeHosts(_job: Job, _io: CliIo, git: HostGit): CodeHostRouter {
-  const plain: CodeHost = createPlainGitHost(git);
-  return { forRepo: () => plain };
+export interface CodeHostExtras {
+  /** Learns tokens fetched at run time (GitHub App installation tokens). */
+  redactor?: Redactor;
+  /** Where GitHub pauses and budget waits are announced. */
+  notice?: (level: 'info' | 'warn', text: string) => void;
 }
 
 /**
- * Lists the repositories of `github:` selectors. The GitHub code host provides it (it lists org, user or search
- * results through the API); until it is wired here this returns undefined, and a job with a selector fails
- * before anything runs with "a github: selector needs GitHub access".
+ * Code hosts for one run: GitHub repositories go to the GitHub host (created on first use, so jobs without them
+ * need no credentials), everything else to plain git. The write budget and the pause gate are made here once,
+ * so every repository of the run shares them.
  */
-export function createGithubSelectorResolver(_job: Job, _io: CliIo): GithubSelectorResolver | undefined {
-  return undefined;
+export function createCodeHosts(job: Job, io: CliIo, git: HostGit, extras: CodeHostExtras = {}): CodeHostRouter {
+  const plain: CodeHost = createPlainGitHost(git);
+  let github: CodeHost | undefined;
+  return {
+    forRepo(repo) {
+      if (repo.kind !== 'github') return plain;
+      github ??= createGithubHost({ sessions: createGithubSessionsFor(job, io, extras), git, fork: job.github.fork });
+      return github;
+    },
+  };
+}
+
+function createGithubSessionsFor(job: Job, io: CliIo, extras: CodeHostExtras): GithubSessions {
+  const endpoint = githubEndpoint(job, io.env);
+  const pacing = pacingFor(job.limits, io.env);
+  const notice = extras.notice ?? (() => undefined);
+  return createGithubSessions({
+    endpoint,
+    credentials: githubCredentials(io.env),
+    pacing,
+    gate: createPauseGate({
+      onPause: ({ waitMs, reason }) => notice('warn', `GitHub ${endpoint.host}: ${reason}; pausing every request to it for ${Math.ceil(waitMs / 1000)}s`),
+    }),
+    budget: createWriteBudget({ perMinute: pacing.perMinute, perHour: pacing.perHour, minuteMs: pacing.minuteMs, hourMs: pacing.hourMs }),
+    ...(extras.redactor && { redactor: extras.redactor }),
+    warn: (text) => notice('warn', text),
+  });
+}
+
+/** Lists repositories for `github:` selectors; built on first use, so manifests without selectors need no token. */
+export function createGithubSelectorResolver(job: Job, io: CliIo, extras: CodeHostExtras = {}): GithubSelectorResolver | undefined {
+  if (!job.repos.some((entry) => entry.kind === 'github')) return undefined;
+  if (githubCredentials(io.env).kind === 'none') return undefined;
+  let resolver: GithubSelectorResolver | undefined;
+  return {
+    resolve(selector, signal) {
+      const warn = (text: string) => (extras.notice ? extras.notice('warn', text) : io.stderr(`fleetmod: ${text}\n`));
+      resolver ??= createSelectorResolver(createGithubSessionsFor(job, io, extras), warn);
+      return resolver.resolve(selector, signal);
+    },
+  };
+}
+
+/** Before anything runs: GitHub repositories need credentials to push (a dry run can read public ones without). */
+export function checkGithubAccess(job: Job, io: CliIo, repos: readonly RepoRef[], dryRun: boolean): void {
+  const onGithub = repos.filter((r) => r.kind === 'github').length;
+  if (onGithub === 0) return;
+  githubEndpoint(job, io.env);
+  pacingFor(job.limits, io.env);
+  if (!dryRun) assertCanWrite(githubCredentials(io.env), onGithub);
 }
 
 export function createProgress(io: CliIo, options: { json: boolean }): ProgressSink {

@@ -16,6 +16,7 @@ import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerShow } from './commands/show.js';
 import { registerSandboxes } from './commands/sandboxes.js';
+import { registerStatus } from './commands/status.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -43,6 +44,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   registerPlan(program, io, setExit);
   registerReport(program, io, setExit);
   registerShow(program, io, setExit);
+  registerStatus(program, io, setExit);
   registerDemo(program, io, setExit);
   registerResume(program, io, setExit);
   registerRetry(program, io, setExit);

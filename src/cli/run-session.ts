@@ -21,6 +21,7 @@ import { UNISOLATED_BANNER } from '../sandbox/host/warning.js';
 import { sandboxNeeds } from '../sandbox/shared/needs.js';
 import type { RunStore } from '../store/types.js';
 import {
+  checkGithubAccess,
   createCodeHosts,
   createGit,
   createProgress,
@@ -68,6 +69,16 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
   if (!sandboxes.isolated) io.stderr(UNISOLATED_BANNER);
 
   const store = openStore(location.dbPath, redactor);
+  const pendingRepos =
+    request.selection.mode === 'resume'
+      ? store.listTasks(request.selection.runId).filter((t) => t.status !== 'done').map((t) => t.repo)
+      : request.repos;
+  try {
+    checkGithubAccess(job, io, pendingRepos, request.dryRun);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
   const progress = createProgress(io, { json: Boolean(opts.json) });
   let interrupts = 0;
   let graceTimer: NodeJS.Timeout | undefined;
@@ -110,7 +121,7 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
         git,
         checkouts: createRepoCheckout(io, git, opts),
         sandboxes,
-        codeHosts: createCodeHosts(job, io, git),
+        codeHosts: createCodeHosts(job, io, git, { redactor, notice: (level, text) => progress.notice(level, text) }),
         limiters: createStageLimiters({
           gitPerHost: job.limits.clone,
           sandboxes: job.limits.sandboxes ?? job.limits.concurrency,

@@ -104,6 +104,8 @@ export function createHostGit(options: HostGitOptions): HostGit {
         allowUnsafeAskPass: true,
         // GIT_CONFIG_GLOBAL / GIT_CONFIG_SYSTEM come only from the user's own environment (safeGitEnv).
         allowUnsafeConfigPaths: true,
+        // GIT_CONFIG_COUNT/KEY/VALUE carry only the auth header set below; safeGitEnv drops any the user had.
+        allowUnsafeConfigEnvCount: true,
       },
       // simple-git guards git-related variables; every variable we pass was chosen by safeGitEnv or is set by this
       // module on purpose (identity, index file, auth header), so all of them are allowed.

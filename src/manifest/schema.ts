@@ -57,7 +57,7 @@ export const GithubSelector = z
         topics: z
           .array(z.string().regex(new RegExp(TOPIC_PATTERN), { error: (i) => `"${String(i.input)}" is not a GitHub topic (lower-case letters, digits and -)` }))
           .optional()
-          .describe('Only repositories that have all of these topics.'),
+          .describe('Only repositories that have all of these topics (alone: a search for repositories with them).'),
         search: NonEmpty()
           .optional()
           .describe('A GitHub repository search query, e.g. "language:go archived:false"; with org or user it is limited to that owner.'),

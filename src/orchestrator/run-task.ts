@@ -169,7 +169,10 @@ async function stages(
 
   if (config.dryRun) return { outcome: 'dry-run', branch };
 
-  const pushed = await stage('push', () => pushBranch(deps, config, task, log, workdir, info, branch, baseSha, headSha, auth));
+  // Credentials are asked for again right before the push: a GitHub App token from the resolve stage may expire.
+  const pushed = await stage('push', async () =>
+    pushBranch(deps, config, task, log, workdir, info, branch, baseSha, headSha, await codeHost.gitAuth(repo)),
+  );
   if (pushed === 'edited-by-human') {
     return {
       outcome: 'edited-by-human',

@@ -18,7 +18,9 @@ import { migrate } from '../../src/store/migrate.js';
 import { createSqliteRunStore } from '../../src/store/sqlite-run-store.js';
 import type { RunStore } from '../../src/store/types.js';
 import { createRedactor } from '../../src/util/redact.js';
-import { captureIo, cli } from '../support/cli.js';
+import { captureIo, cli, testEnv } from '../support/cli.js';
+import { forgeWithBot, TOKEN } from '../support/forge/fixtures.js';
+import { writeForgeJob } from '../support/forge/job.js';
 import { tempDir } from '../support/temp.js';
 
 const CREATED_AT = Date.UTC(2030, 0, 2, 3, 4, 5);
@@ -133,6 +135,41 @@ describe('planJob with GitHub selectors', () => {
 
     expect(empty.warnings.map((w) => w.message)).toEqual(['this github selector matches no repository (1 listed, all filtered out)']);
     expect(failed.errors.map((e) => `${e.line}:${e.col}: ${e.message}`)).toEqual(['4:5: github selector failed: GitHub answered 404 for org acme']);
+  });
+});
+
+describe('fleetmod plan against the local forge (fake GitHub)', () => {
+  it('resolves an org selector through the GitHub code host, filters it, and only reads from GitHub', async () => {
+    const forge = await forgeWithBot();
+    await forge.createRepo({ owner: 'acme', name: 'api', topics: ['node'] });
+    await forge.createRepo({ owner: 'acme', name: 'web', topics: ['node'] });
+    await forge.createRepo({ owner: 'acme', name: 'docs', topics: ['docs'] });
+    await forge.createRepo({ owner: 'acme', name: 'legacy', topics: ['node'], archived: true });
+    const dir = await tempDir();
+    await writeForgeJob(dir, 'job.yaml', forge, { repos: [], pr: { title: 'Rename' } });
+    const job = (await readFile(path.join(dir, 'job.yaml'), 'utf8')).replace(
+      '"repos": []',
+      '"repos": [{"github": {"org": "acme", "topics": ["node"], "exclude": ["web"]}}, "acme/docs"]',
+    );
+    await writeFile(path.join(dir, 'job.yaml'), job);
+    const io = captureIo(dir, testEnv({ GITHUB_TOKEN: TOKEN }));
+
+    const code = await cli(io, 'plan', '--json', 'job.yaml');
+
+    expect(io.err()).toBe('');
+    expect(code).toBe(0);
+    const plan = JSON.parse(io.out()) as ReturnType<typeof planJob>;
+    expect(plan.repos.run.map((r) => [r.display, r.kind])).toEqual([
+      ['acme/api', 'github'],
+      ['acme/docs', 'github'],
+    ]);
+    expect(plan.repos.excluded.map((e) => [e.display, e.reason])).toEqual([
+      ['acme/legacy', 'archived (archived: false)'],
+      ['acme/web', 'matched by exclude web'],
+    ]);
+    expect(plan.pullRequests).toMatchObject({ opens: true, pullRequests: 2 });
+    expect(forge.monitor.writes()).toEqual([]);
+    expect(forge.monitor.violations).toEqual([]);
   });
 });
 

@@ -29,8 +29,8 @@ export function checkRepoEntries({ manifest: m, report }: RuleInput): void {
       if (g.org && g.user) {
         report.error(['repos', i, 'github', 'user'], 'a selector takes org or user, not both; write two selectors to cover both');
       }
-      if (!g.org && !g.user && !g.search) {
-        report.error(['repos', i, 'github'], 'a selector needs org, user or search to know where to look');
+      if (!g.org && !g.user && !g.search && (g.topics ?? []).length === 0) {
+        report.error(['repos', i, 'github'], 'a selector needs org, user, topics or search to know where to look');
       }
     }
   });

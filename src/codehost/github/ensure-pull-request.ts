@@ -1,0 +1,66 @@
+/**
+ * The rerun-safe pull request: update the open one for the branch (read fresh, since the one found at the start
+ * of the task may have been closed or edited since), or open one, then bring labels, assignees and reviewers up
+ * to date as a diff. A run that finds everything as wanted writes nothing.
+ */
+import type { EnsuredPullRequest, PullRequestRef, PullRequestRequest } from '../types.js';
+import type { GithubApi } from './client.js';
+import { call } from './errors.js';
+import { ensureAssignees, ensureLabels, ensureReviewers, reviewersWhoReviewed } from './pr-metadata.js';
+import { createPull, fitBody, getPull, updatePull, type GithubPull } from './pulls.js';
+
+export async function ensurePullRequest(api: GithubApi, want: PullRequestRequest, existing: PullRequestRef | null): Promise<EnsuredPullRequest> {
+  const { repo } = want;
+  const warnings: string[] = [];
+  let pull: GithubPull | null = existing ? await getPull(api, repo, existing.number) : null;
+  if (pull && pull.state !== 'open') pull = null;
+
+  let action: EnsuredPullRequest['action'] = 'unchanged';
+  let isNew = false;
+  if (!pull) {
+    const created = await createPull(api, want, warnings);
+    pull = created.pull;
+    isNew = !created.adopted;
+    action = isNew ? 'opened' : 'updated';
+  }
+
+  if (!isNew) {
+    const patch: { title?: string; body?: string; base?: string } = {};
+    if (pull.title !== want.title) patch.title = want.title;
+    if (pull.body !== fitBody(want.body)) patch.body = want.body;
+    if (pull.base !== want.base) patch.base = want.base;
+    if (Object.keys(patch).length > 0) {
+      pull = { ...(await updatePull(api, repo, pull.number, patch)), author: pull.author };
+      action = 'updated';
+    }
+    if (pull.draft !== want.draft) {
+      warnings.push(`${pull.url} is ${pull.draft ? 'a draft' : 'ready for review'}; GitHub only changes that through GraphQL, so it was left as it is`);
+    }
+  }
+
+  const reviewed = isNew ? [] : await reviewersWhoReviewed(api, repo, pull.number);
+  const wrote = [
+    await ensureLabels(api, repo, pull, want.labels, warnings),
+    await ensureAssignees(api, repo, pull, want.assignees, warnings),
+    await ensureReviewers(api, repo, pull, want, reviewed, warnings),
+  ];
+  if (action === 'unchanged' && wrote.some(Boolean)) action = 'updated';
+  const { author: _author, base: _base, mergedAt: _mergedAt, ...ref } = pull;
+  return { pr: { ...ref, labels: union(pull.labels, want.labels) }, action, warnings };
+}
+
+/** Closes the PR with a comment saying why. */
+export async function closePullRequest(api: GithubApi, want: { repo: PullRequestRequest['repo']; number: number; comment: string }): Promise<void> {
+  const { repo, number } = want;
+  const current = await getPull(api, repo, number);
+  if (!current || current.state !== 'open') return;
+  await call(`commenting on pull request #${number} of ${repo.key}`, () =>
+    api.rest.issues.createComment({ owner: repo.owner, repo: repo.name, issue_number: number, body: want.comment }),
+  );
+  await updatePull(api, repo, number, { state: 'closed' });
+}
+
+function union(a: readonly string[], b: readonly string[]): string[] {
+  const seen = new Set(a.map((x) => x.toLowerCase()));
+  return [...a, ...b.filter((x) => !seen.has(x.toLowerCase()))];
+}

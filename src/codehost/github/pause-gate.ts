@@ -1,0 +1,74 @@
+/**
+ * The host-wide pause gate. GitHub asks clients to stop *all* requests while a rate limit is in effect, but
+ * plugin-throttling only delays the request that was refused (the others keep going). Every request to a host
+ * awaits this gate before it is sent; a refused request closes it for the wait GitHub named.
+ */
+export interface PauseRequest {
+  /** How long GitHub asked to wait (retry-after, or until the reset of the primary window). */
+  waitMs: number;
+  /** When the refused request was sent; refusals of requests sent before the current pause began do not count twice. */
+  sentAt: number;
+  /** Grow the wait exponentially while refusals continue (secondary limits); primary resets are exact. */
+  grow: boolean;
+  reason: string;
+}
+
+export interface PauseGate {
+  /** Resolves once no pause is in effect (a pause extended while waiting is waited for too). */
+  wait(): Promise<void>;
+  /** Records a refusal and closes the gate. */
+  pause(request: PauseRequest): void;
+  /** A request sent at `sentAt` went through: the next refusal starts again from the wait GitHub names. */
+  succeeded(sentAt: number): void;
+  /** End of the current pause (a time in the past when open). */
+  pausedUntil(): number;
+}
+
+export interface PauseGateOptions {
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Told about every pause (to print "pausing GitHub requests for 60 s"). */
+  onPause?: (event: { until: number; waitMs: number; reason: string }) => void;
+  /** Longest single pause. @default 15 minutes */
+  maxWaitMs?: number;
+}
+
+export function createPauseGate(options: PauseGateOptions = {}): PauseGate {
+  const now = options.now ?? monotonicNow;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const maxWaitMs = options.maxWaitMs ?? 15 * 60_000;
+  let until = 0;
+  let startedAt = -Infinity;
+  /** Refusals in a row (of requests sent after the pause before them began), reset by a success. */
+  let streak = 0;
+
+  return {
+    async wait() {
+      for (let left = until - now(); left > 0; left = until - now()) await sleep(left);
+    },
+    pause(request) {
+      const at = now();
+      // A request already in flight when the current pause began belongs to the same episode: it must not double
+      // the wait. One sent after the pause began (so after it ended) was refused again: GitHub is still limiting.
+      const again = request.sentAt >= startedAt;
+      const factor = request.grow && again ? 2 ** streak : 1;
+      if (request.grow && again) streak += 1;
+      const waitMs = Math.min(maxWaitMs, request.waitMs * factor);
+      if (at + waitMs <= until) return;
+      until = at + waitMs;
+      startedAt = at;
+      options.onPause?.({ until, waitMs, reason: request.reason });
+    },
+    succeeded(sentAt) {
+      if (sentAt >= startedAt) streak = 0;
+    },
+    pausedUntil() {
+      return until;
+    },
+  };
+}
+
+/** Milliseconds on a clock that never goes backwards, comparable across the process (and with the forge's log). */
+export function monotonicNow(): number {
+  return performance.timeOrigin + performance.now();
+}

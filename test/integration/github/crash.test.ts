@@ -1,0 +1,63 @@
+/**
+ * A crash between push and PR creation must not leave a branch without a PR. The built CLI runs as a child
+ * process; the forge holds its PR creation for one repo open, and the process is killed with SIGKILL as soon as
+ * that repo's branch is pushed. The next run finds the pushed branch, opens exactly one PR for it, and pushes no
+ * other commit.
+ */
+import { describe, expect, it } from 'vitest';
+import { testEnv } from '../../support/cli.js';
+import { ensureBuilt, startCli } from '../../support/built-cli.js';
+import { startForge } from '../../support/forge/forge.js';
+import { FAST_PACING, writeForgeJob } from '../../support/forge/job.js';
+import { branchSha } from '../../support/git.js';
+import { tempDir } from '../../support/temp.js';
+
+const TOKEN = 'ghp_crashTestToken000000000000000000000009';
+const BRANCH = 'fleetmod/rename-fetch';
+
+describe('a crash between push and PR creation', () => {
+  // Longer than the default: the first call rebuilds dist/ when a source file is newer than it.
+  it('is repaired by the next run: one PR for the pushed branch, no second push of a different commit', { timeout: 180_000 }, async () => {
+    await ensureBuilt();
+    const forge = await startForge();
+    forge.state.addUser('fleetmod-bot', TOKEN);
+    forge.state.addUser('alice');
+    for (const name of ['a', 'b']) await forge.createRepo({ owner: 'acme', name });
+    forge.faults.add({ method: 'POST', path: /^\/repos\/acme\/a\/pulls$/, answer: { kind: 'hang' } });
+    const dir = await tempDir();
+    await writeForgeJob(dir, 'job.yaml', forge, {
+      repos: ['acme/a', 'acme/b'],
+      pr: { title: 'Rename fetchData()', body: 'Automated.', labels: ['fleetmod'], reviewers: ['alice'] },
+      limits: { concurrency: 2, 'github-writes': 10_000, 'github-writes-per-hour': 100_000 },
+    });
+    const env = { ...testEnv({ GITHUB_TOKEN: TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING }) };
+
+    const first = startCli(dir, env, 'run', 'job.yaml');
+    const pushed = await Promise.race([
+      forge.waitForPush((e) => e.repo === 'a' && e.ref === `refs/heads/${BRANCH}`),
+      first.exited.then(() => {
+        throw new Error(`the first run ended before pushing:\n${first.output()}`);
+      }),
+    ]);
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    // The state the crash left: a pushed branch and no PR.
+    const bare = forge.state.barePath(forge.state.repo('acme', 'a')!);
+    expect(await branchSha(bare, BRANCH)).toBe(pushed.after);
+    expect(forge.pulls('acme/a')).toEqual([]);
+    // The hang was for the killed process (in case it got as far as asking for the PR); the next run is answered.
+    forge.faults.clear();
+
+    const second = startCli(dir, env, 'run', 'job.yaml');
+    const result = await second.exited;
+
+    expect(result.code, second.output()).toBe(0);
+    expect(second.output()).toMatch(/resuming|Resumed run/);
+    expect(forge.pulls('acme/a')).toMatchObject([{ state: 'open', headRef: BRANCH, labels: ['fleetmod'], requestedReviewers: ['alice'] }]);
+    expect(forge.pulls('acme/b')).toHaveLength(1);
+    const branchPushes = forge.pushes.filter((p) => p.repo === 'a' && p.ref === `refs/heads/${BRANCH}`);
+    expect(branchPushes.map((p) => p.after)).toEqual([pushed.after]);
+    expect(await branchSha(bare, BRANCH)).toBe(pushed.after);
+    expect(forge.monitor.violations).toEqual([]);
+  });
+});

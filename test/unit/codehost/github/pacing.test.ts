@@ -1,0 +1,166 @@
+/**
+ * The pacing layer on a virtual clock: the fleet-wide budget at its real sizes (60/min, 400/h), the one-second
+ * spacing of writes measured between answer and next send, the longer spacing of notifying requests, reads left
+ * parallel, and the pause gate closing for every request after a rate-limit answer.
+ */
+import { describe, expect, it } from 'vitest';
+import { createPacedFetch } from '../../../../src/codehost/github/paced-fetch.js';
+import { pacingFor, type GithubPacing } from '../../../../src/codehost/github/pacing.js';
+import { createPauseGate } from '../../../../src/codehost/github/pause-gate.js';
+import { createWriteBudget } from '../../../../src/codehost/github/write-budget.js';
+import { virtualClock, type VirtualClock } from './virtual-clock.js';
+
+const API = 'https://ghe.example.com/api/v3';
+
+interface Sent {
+  at: number;
+  method: string;
+  path: string;
+}
+
+function setup(options: { pacing?: Partial<GithubPacing>; answer?: (sent: Sent, index: number) => Response } = {}) {
+  const clock = virtualClock();
+  const pacing: GithubPacing = { ...pacingFor({ githubWritesPerMinute: 60, githubWritesPerHour: 400 }, {}), ...options.pacing };
+  const sent: Sent[] = [];
+  const pauses: number[] = [];
+  const gate = createPauseGate({ now: clock.now, sleep: clock.sleep, onPause: (p) => pauses.push(p.waitMs) });
+  const budget = createWriteBudget({ perMinute: pacing.perMinute, perHour: pacing.perHour, minuteMs: pacing.minuteMs, hourMs: pacing.hourMs });
+  const fetch = createPacedFetch({
+    apiUrl: API,
+    gate,
+    budget,
+    pacing,
+    now: clock.now,
+    sleep: clock.sleep,
+    fetch: async (input, init) => {
+      const entry = { at: clock.now(), method: init?.method ?? 'GET', path: new URL(String(input)).pathname.replace('/api/v3', '') };
+      sent.push(entry);
+      // Every answer takes 50 virtual ms, so "after the answer" and "after the send" differ.
+      await clock.sleep(50);
+      return options.answer?.(entry, sent.length - 1) ?? json(200, {});
+    },
+  });
+  const call = (method: string, path: string) => fetch(`${API}${path}`, { method });
+  return { clock, sent, pauses, call, gate };
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+}
+
+function maxWithin(times: number[], windowMs: number): number {
+  let best = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end += 1) {
+    while ((times[end] as number) - (times[start] as number) >= windowMs) start += 1;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}
+
+async function all(clock: VirtualClock, calls: Promise<Response>[]): Promise<Response[]> {
+  return clock.drive(Promise.all(calls));
+}
+
+describe('write budget and spacing (virtual time)', () => {
+  it('holds 60 per minute and 400 per hour over 450 writes from many repos at once', async () => {
+    // No spacing here, so the budget alone decides (with one-second spacing, 60/min cannot even be reached).
+    const { clock, sent, call } = setup({ pacing: { writeGapMs: 0, notificationGapMs: 0 } });
+
+    await all(clock, Array.from({ length: 450 }, (_, i) => call('POST', `/repos/acme/r${i}/issues/1/labels`)));
+
+    const times = sent.map((s) => s.at);
+    expect(times).toHaveLength(450);
+    expect(maxWithin(times, 60_000)).toBe(60);
+    expect(maxWithin(times, 3_600_000)).toBe(400);
+    // The 401st write waits for the first to leave the hour window.
+    expect((times[400] as number) - (times[0] as number)).toBeGreaterThanOrEqual(3_600_000);
+  });
+
+  it('sends writes one at a time, each a second after the previous answer, three seconds between notifying ones; reads stay parallel', async () => {
+    const { clock, sent, call } = setup();
+
+    await all(clock, [
+      call('POST', '/repos/acme/a/pulls'),
+      call('POST', '/repos/acme/a/issues/1/labels'),
+      call('POST', '/repos/acme/b/pulls'),
+      call('POST', '/repos/acme/b/pulls/1/requested_reviewers'),
+      call('GET', '/repos/acme/c'),
+      call('GET', '/repos/acme/d'),
+      call('POST', '/app/installations/1/access_tokens'),
+    ]);
+
+    const at = (path: string) => sent.find((s) => s.path === path)?.at;
+    expect(at('/repos/acme/c')).toBe(0);
+    expect(at('/repos/acme/d')).toBe(0);
+    // Token minting is authentication: not queued behind writes, not counted.
+    expect(at('/app/installations/1/access_tokens')).toBe(0);
+    expect(at('/repos/acme/a/pulls')).toBe(0);
+    expect(at('/repos/acme/a/issues/1/labels')).toBe(1_050);
+    expect(at('/repos/acme/b/pulls')).toBe(3_050);
+    expect(at('/repos/acme/b/pulls/1/requested_reviewers')).toBe(6_100);
+  });
+});
+
+describe('pause gate (virtual time)', () => {
+  it('stops every request for the retry-after of a secondary limit, and waits longer when the limit persists', async () => {
+    const secondary = json(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '5' });
+    const { clock, sent, pauses, call } = setup({ answer: (_s, i) => (i === 0 || i === 3 ? secondary.clone() : json(200, {})) });
+
+    const first = call('POST', '/repos/acme/a/pulls');
+    const later = clock.sleep(60).then(() => Promise.all([call('GET', '/repos/acme/b'), call('POST', '/repos/acme/c/issues/1/labels')]));
+    await clock.drive(Promise.all([first, later]));
+    // The read and the write asked for during the pause were held until it ended (refusal answered at 50, + 5 s).
+    expect(sent.slice(1, 3).map((s) => s.at)).toEqual([5_050, 5_050]);
+    expect(pauses).toEqual([5_000]);
+
+    // A success ends the episode: the next refusal waits the named time again; refused once more, twice as long.
+    await clock.drive(call('GET', '/repos/acme/d'));
+    await clock.drive(call('GET', '/repos/acme/e'));
+    expect(pauses).toEqual([5_000, 5_000]);
+    const refusedAt = sent[3]?.at as number;
+    expect(sent[4]?.at).toBe(refusedAt + 50 + 5_000);
+  });
+
+  it('doubles the pause while GitHub keeps refusing, and starts over after a success', async () => {
+    const secondary = () => json(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '5' });
+    const { clock, sent, pauses, call } = setup({ answer: (_s, i) => (i <= 2 ? secondary() : json(200, {})) });
+
+    for (const path of ['/a', '/b', '/c', '/d']) await clock.drive(call('GET', `/repos/acme${path}`));
+    await clock.drive(call('GET', '/repos/acme/e'));
+
+    expect(pauses).toEqual([5_000, 10_000, 20_000]);
+    expect(sent.map((s) => s.at)).toEqual([0, 5_050, 15_100, 35_150, 35_200]);
+  });
+
+  it('pauses for the fallback after a 429 without retry-after, until the reset after an exhausted primary window, and before it runs out', async () => {
+    const reset = () => String(Math.floor(Date.now() / 1000) + 30);
+    const answers = [
+      json(429, { message: 'Too many requests' }),
+      json(403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset() }),
+      json(200, {}, { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '42', 'x-ratelimit-reset': reset() }),
+      json(403, { message: 'Resource not accessible by integration' }),
+    ];
+    const { clock, pauses, call } = setup({ pacing: { secondaryFallbackSeconds: 60 }, answer: (_s, i) => answers[i] ?? json(200, {}) });
+
+    for (const path of ['/a', '/b', '/c', '/d']) await clock.drive(call('GET', `/repos/acme${path}`));
+
+    expect(pauses[0]).toBe(60_000);
+    // Reset is ~30 s ahead (wall clock) plus a second.
+    expect(pauses[1]).toBeGreaterThan(29_000);
+    expect(pauses[1]).toBeLessThanOrEqual(31_000);
+    // 42 of 5000 left is under 2 %: stop until the reset instead of running into the limit.
+    expect(pauses[2]).toBeGreaterThan(29_000);
+    // A 403 that is not a rate limit (no permission) does not pause anything.
+    expect(pauses).toHaveLength(3);
+  });
+});
+
+describe('pacing settings', () => {
+  it('takes the budget from the manifest and refuses a malformed FLEETMOD_GITHUB_PACING', () => {
+    expect(pacingFor({ githubWritesPerMinute: 30, githubWritesPerHour: 200 }, {})).toMatchObject({ perMinute: 30, perHour: 200, writeGapMs: 1000, notificationGapMs: 3000 });
+    expect(pacingFor({ githubWritesPerMinute: 30, githubWritesPerHour: 200 }, { FLEETMOD_GITHUB_PACING: '{"writeGapMs":0}' }).writeGapMs).toBe(0);
+    expect(() => pacingFor({ githubWritesPerMinute: 1, githubWritesPerHour: 1 }, { FLEETMOD_GITHUB_PACING: '{"writeGap":0}' })).toThrow('unknown setting "writeGap"');
+    expect(() => pacingFor({ githubWritesPerMinute: 1, githubWritesPerHour: 1 }, { FLEETMOD_GITHUB_PACING: 'fast' })).toThrow('must be a JSON object');
+  });
+});
