@@ -12,7 +12,7 @@ import type { Job } from '../manifest/job.js';
 import type { ExcludedRepo, ResolvedRepos } from '../manifest/repos.js';
 import { estimateE2bCost, type CostEstimate, type E2bPricing } from '../sandbox/e2b/cost.js';
 import type { RunRecord, RunStatus, TaskRecord } from '../store/types.js';
-import { estimatePrCreation, type PrEstimate } from './pr-estimate.js';
+import { estimatePrCreation, prWrites, type PrEstimate } from './pr-estimate.js';
 
 /** The journal as far as planning needs it. */
 export interface PlanHistory {
@@ -184,7 +184,7 @@ function planPullRequests(job: Job, toRun: readonly PlannedRepo[]): PlanPullRequ
     draft: job.change.publish === 'draft' || job.change.pr.draft,
     notOnGithub: toRun.length - onGithub.length,
     withOpenPr,
-    ...estimatePrCreation(onGithub.length, job.limits),
+    ...estimatePrCreation(onGithub.length, job.limits, prWrites(job.change.pr)),
   };
 }
 

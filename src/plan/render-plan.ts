@@ -99,14 +99,16 @@ const BOUND_TEXT: Record<PrBound, string> = {
   'pr-rate': 'limits.pr-rate',
   'github-writes': 'limits.github-writes (per minute)',
   'github-writes-per-hour': 'limits.github-writes-per-hour',
-  'write-spacing': 'GitHub write spacing (1 s between writes, 3 s between PR creations)',
+  'write-spacing': 'GitHub write spacing (1 s between writes, 3 s between PR creations and review requests)',
 };
 
 function renderPullRequests(plan: Plan): string[] {
   const pr = plan.pullRequests;
   if (!pr.opens) return [`Pull requests: none (${pr.reason})`];
   const kind = pr.draft ? 'draft pull requests' : 'pull requests';
-  const lines = [`Pull requests: up to ${pr.pullRequests} ${kind} (repositories with a change), about ${pr.writes} content-creating GitHub writes`];
+  const lines = [
+    `Pull requests: up to ${pr.pullRequests} ${kind} (repositories with a change), ${pr.writes} content-creating GitHub writes (${pr.writesPerPr.join(', ')} per PR)`,
+  ];
   if (pr.withOpenPr) {
     lines.push(`  ${pr.withOpenPr} of them already ${pr.withOpenPr === 1 ? 'has' : 'have'} an open PR from the earlier run (updated, not opened again)`);
   }

@@ -117,7 +117,8 @@ describe('planJob with GitHub selectors', () => {
       'job.yaml:4:5: duplicate repository acme/api (also listed at job.yaml:3:5); it runs once',
       'more.txt:1:1: duplicate repository acme/jobs (also listed at job.yaml:4:5); it runs once',
     ]);
-    expect(plan.pullRequests).toMatchObject({ opens: true, pullRequests: 4, writes: 12, bottleneck: 'pr-rate', durationMs: 3_600_000 + 3_000 + 2_000 });
+    // One write per PR (no labels or reviewers): two creations per sliding hour, 3 s apart.
+    expect(plan.pullRequests).toMatchObject({ opens: true, pullRequests: 4, writes: 4, bottleneck: 'pr-rate', durationMs: 3_603_000 });
   });
 
   it('warns when a selector keeps nothing and fails with the resolver error', async () => {
@@ -212,9 +213,9 @@ describe('fleetmod plan', () => {
         '',
         'Earlier runs: none of this job in the journal',
         '',
-        'Pull requests: up to 2 pull requests (repositories with a change), about 6 content-creating GitHub writes',
+        'Pull requests: up to 2 pull requests (repositories with a change), 2 content-creating GitHub writes (create per PR)',
         '  1 repository is not on GitHub: pushed as branches, without a PR',
-        '  estimated PR-creation time: 5.0s (at most 133 PRs/hour, set by limits.github-writes-per-hour)',
+        '  estimated PR-creation time: 3.0s (at most 400 PRs/hour, set by limits.github-writes-per-hour)',
         '',
         'Window: repositories start only 22:00–06:00 (8h a day)',
       ),
@@ -258,7 +259,7 @@ describe('fleetmod plan', () => {
         'Earlier run: run-1 (interrupted, 2030-01-02T03:04:05.000Z; same manifest; fleetmod run resumes it)',
         '  2 of these repositories have a result there: 1 pr-opened, 1 failed',
         '',
-        'Pull requests: up to 0 pull requests (repositories with a change), about 0 content-creating GitHub writes',
+        'Pull requests: up to 0 pull requests (repositories with a change), 0 content-creating GitHub writes (create per PR)',
         '  1 repository is not on GitHub: pushed as branches, without a PR',
       ),
     );
@@ -294,7 +295,7 @@ describe('fleetmod plan', () => {
         '  1 of these repositories has a result there: 1 pr-opened',
         '  acme/api  pr-opened https://github.com/acme/api/pull/7',
         '',
-        'Pull requests: up to 2 pull requests (repositories with a change), about 6 content-creating GitHub writes',
+        'Pull requests: up to 2 pull requests (repositories with a change), 2 content-creating GitHub writes (create per PR)',
         '  1 of them already has an open PR from the earlier run (updated, not opened again)',
       ),
     );
