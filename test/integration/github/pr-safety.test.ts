@@ -159,8 +159,9 @@ describe('fleetmod status --refresh', () => {
       ['acme/svc-2', 'open', 'changes-requested', 'failure', null],
       ['acme/svc-3', 'draft', 'review-required', 'pending', null],
     ]);
-    expect(report.out()).toMatch(/acme\/svc-1 .*\[merged, approved\]/);
-    expect(report.out()).toMatch(/acme\/svc-2 .*\[open, changes-requested, checks failure\]/);
+    expect(report.out()).toMatch(/acme\/svc-1 +#1 merged +checks none, review approved/);
+    expect(report.out()).toMatch(/acme\/svc-2 +#1 open +checks failure, review changes-requested/);
+    expect(report.out()).toMatch(/acme\/svc-3 +#1 draft +checks pending, review review-required/);
     expect(forge.monitor.violations).toEqual([]);
   });
 });
