@@ -29,6 +29,7 @@ import { createHostProvider } from '../sandbox/host/provider.js';
 import { createLocalProvider, type LocalSandboxProvider } from '../sandbox/local/provider.js';
 import type { SandboxProvider } from '../sandbox/types.js';
 import { openRunStore } from '../store/open-store.js';
+import { openRunStoreReadOnly } from '../store/open-store-readonly.js';
 import type { RunStore } from '../store/types.js';
 import { createRedactor, type Redactor } from '../util/redact.js';
 import type { CliIo } from './io.js';
@@ -58,6 +59,11 @@ export function readSecrets(io: CliIo, job: Job): Record<string, string> {
 
 export function openStore(dbPath: string, redactor: Redactor): RunStore {
   return openRunStore(dbPath, redactor);
+}
+
+/** The journal for reading only (plan): undefined when there is none; never created or migrated. */
+export function openStoreReadOnly(dbPath: string, redactor: Redactor): RunStore | undefined {
+  return openRunStoreReadOnly(dbPath, redactor);
 }
 
 export function createGit(io: CliIo, signal?: AbortSignal): HostGit {

@@ -7,6 +7,8 @@ import { Command, CommanderError } from 'commander';
 import { FleetmodError, ManifestInvalid, SandboxUnavailable, UsageError, RunNotFound, StoreFailed } from '../domain/errors.js';
 import { registerDemo, PACKAGE_ROOT } from './commands/demo.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerInit } from './commands/init.js';
+import { registerPlan } from './commands/plan.js';
 import { registerReport } from './commands/report.js';
 import { registerResume } from './commands/resume.js';
 import { registerRetry } from './commands/retry.js';
@@ -38,6 +40,8 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerRun(program, io, setExit);
   registerValidate(program, io, setExit);
+  registerInit(program, io, setExit);
+  registerPlan(program, io, setExit);
   registerReport(program, io, setExit);
   registerShow(program, io, setExit);
   registerStatus(program, io, setExit);

@@ -41,6 +41,12 @@ function tokenize(source: string): Token[] {
     if (two === '&&' || two === '||' || two === '==' || two === '!=') {
       tokens.push({ kind: 'op', text: two, offset: i });
       i += 2;
+    } else if (ch === '=' ) {
+      throw new ConditionSyntaxError('unexpected "="; compare with == (or !=)', i);
+    } else if (ch === '<' || ch === '>') {
+      throw new ConditionSyntaxError(`unexpected "${ch}"; conditions compare text with == and != only`, i);
+    } else if (ch === '&' || ch === '|') {
+      throw new ConditionSyntaxError(`unexpected "${ch}"; write ${ch}${ch}`, i);
     } else if (ch === '!') {
       tokens.push({ kind: 'op', text: '!', offset: i });
       i += 1;
@@ -57,7 +63,10 @@ function tokenize(source: string): Token[] {
       i = end + 1;
     } else {
       const match = /^[A-Za-z_][A-Za-z0-9_.-]*/.exec(source.slice(i));
-      if (!match) throw new ConditionSyntaxError(`unexpected "${ch}"`, i);
+      if (!match) {
+        const hint = /\d/.test(ch) ? `; quote values: '${/^[\w.-]+/.exec(source.slice(i))?.[0] ?? ch}'` : '';
+        throw new ConditionSyntaxError(`unexpected "${ch}"${hint}`, i);
+      }
       tokens.push({ kind: 'ident', text: match[0], offset: i });
       i += match[0].length;
     }
@@ -123,7 +132,7 @@ export function parseCondition(source: string): ConditionNode {
       if (token.text === 'true' || token.text === 'false') return { type: 'literal', value: token.text === 'true' };
       if (peek()?.text === '(') {
         if (!FUNCTIONS.has(token.text)) {
-          throw new ConditionSyntaxError(`unknown function "${token.text}" (use contains, startsWith or endsWith)`, token.offset);
+          throw new ConditionSyntaxError(`unknown function "${token.text}"; the functions are contains(), startsWith() and endsWith()`, token.offset);
         }
         pos += 1;
         const args: ConditionNode[] = [parseOr()];
@@ -137,13 +146,21 @@ export function parseCondition(source: string): ConditionNode {
       }
       return { type: 'variable', name: token.text };
     }
-    throw new ConditionSyntaxError(`unexpected "${token.text}"`, token.offset);
+    throw unexpected(token);
   };
 
   const node = parseOr();
   const rest = tokens[pos];
-  if (rest) throw new ConditionSyntaxError(`unexpected "${rest.text}"`, rest.offset);
+  if (rest) throw unexpected(rest);
   return node;
+}
+
+const WORD_OPERATORS: Readonly<Record<string, string>> = { and: '&&', or: '||', not: '!', AND: '&&', OR: '||', NOT: '!' };
+
+function unexpected(token: Token): ConditionSyntaxError {
+  const operator = WORD_OPERATORS[token.text];
+  const hint = operator ? `; write ${operator}` : token.kind === 'ident' ? '; join conditions with && or ||' : '';
+  return new ConditionSyntaxError(`unexpected "${token.text}"${hint}`, token.offset);
 }
 
 /** Variable names a condition reads, for validation against what exists. */

@@ -21,8 +21,16 @@ export interface LoadResult {
   warnings: Diagnostic[];
 }
 
+/** What the checks that depend on the machine may look at; without `env` they are skipped. */
+export interface EnvironmentChecks {
+  /** Host environment: every name in sandbox.secrets must be set in it. */
+  env?: NodeJS.ProcessEnv;
+  /** How an unset secret is reported. @default 'error' */
+  missingSecrets?: 'error' | 'warning';
+}
+
 /** Loads and validates a manifest file. A missing or unreadable file is reported as a diagnostic at 1:1. */
-export async function loadManifest(file: string, displayPath = file): Promise<LoadResult> {
+export async function loadManifest(file: string, displayPath = file, checks: EnvironmentChecks = {}): Promise<LoadResult> {
   const absolute = path.resolve(file);
   let text: string;
   try {
@@ -31,10 +39,10 @@ export async function loadManifest(file: string, displayPath = file): Promise<Lo
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message;
     return { errors: [{ file: displayPath, line: 1, col: 1, severity: 'error', message: reason }], warnings: [] };
   }
-  return parseManifest(text, { file: absolute, displayPath });
+  return parseManifest(text, { file: absolute, displayPath, ...checks });
 }
 
-export interface ParseOptions {
+export interface ParseOptions extends EnvironmentChecks {
   /** Absolute path of the manifest; relative paths inside resolve from its directory. */
   file: string;
   /** How the file is named in diagnostics (what the user typed). */
@@ -49,9 +57,10 @@ export async function parseManifest(text: string, options: ParseOptions): Promis
   if (doc.errors.length > 0) {
     const errors = doc.errors.map((e): Diagnostic => {
       const pos = lines.linePos(e.pos[0]);
-      return { file: display, line: pos.line, col: pos.col, severity: 'error', message: `YAML syntax: ${firstLine(e.message)}` };
+      return { file: display, line: pos.line, col: pos.col, severity: 'error', message: yamlMessage(e.code, e.message, text, e.pos[0]) };
     });
-    return { errors, warnings: [] };
+    // One syntax error makes the parser stumble over the rest of its line; the first report per line is the useful one.
+    return { errors: errors.filter((d, i) => errors.findIndex((other) => other.line === d.line) === i), warnings: [] };
   }
 
   const input: unknown = doc.toJS({ maxAliasCount: 100 });
@@ -70,17 +79,43 @@ export async function parseManifest(text: string, options: ParseOptions): Promis
     hash: createHash('sha256').update(text).digest('hex'),
   });
   for (const entry of job.repos) entry.pos = positionOf(doc, lines, entry.path);
-  const found = await checkRules(job, parsed.data, { doc, lines, file: display });
+  const found = await checkRules(job, parsed.data, {
+    doc,
+    lines,
+    file: display,
+    source: text,
+    ...(options.env && { env: options.env }),
+    ...(options.missingSecrets && { missingSecrets: options.missingSecrets }),
+  });
   const errors = found.filter((d) => d.severity === 'error');
   const warnings = found.filter((d) => d.severity === 'warning');
   return errors.length > 0 ? { errors, warnings } : { job, errors, warnings };
 }
 
 /** Loads a manifest and throws ManifestInvalid (every error) when it is not valid. */
-export async function loadJobOrThrow(file: string, displayPath = file): Promise<{ job: Job; warnings: Diagnostic[] }> {
-  const result = await loadManifest(file, displayPath);
+export async function loadJobOrThrow(
+  file: string,
+  displayPath = file,
+  checks: EnvironmentChecks = {},
+): Promise<{ job: Job; warnings: Diagnostic[] }> {
+  const result = await loadManifest(file, displayPath, checks);
   if (!result.job) throw new ManifestInvalid(result.errors);
   return { job: result.job, warnings: result.warnings };
+}
+
+function yamlMessage(code: string, message: string, text: string, offset: number): string {
+  if (code === 'DUPLICATE_KEY') {
+    const key = /^[^:\n]*/.exec(text.slice(offset))?.[0].trim();
+    return `duplicate key${key ? ` "${key}"` : ''}: a key may appear only once in a mapping`;
+  }
+  if (code === 'TAB_AS_INDENT') return 'YAML syntax: tabs cannot indent YAML; use spaces';
+  if (code === 'BAD_INDENT' && message.startsWith('Flow sequence')) return 'YAML syntax: a [ list is not closed with ] before this line';
+  if (code === 'BAD_INDENT' && message.startsWith('Flow map')) return 'YAML syntax: a { mapping is not closed with } before this line';
+  if (code === 'MISSING_CHAR' && message.includes('quote')) return `YAML syntax: ${firstLine(message).toLowerCase()}: a quoted text is not closed`;
+  if (code === 'BLOCK_AS_IMPLICIT_KEY' && message.startsWith('Nested mappings')) {
+    return 'YAML syntax: a value on one line cannot contain ": "; quote the whole value or write it as a block (run: |)';
+  }
+  return `YAML syntax: ${firstLine(message)}`;
 }
 
 function firstLine(message: string): string {

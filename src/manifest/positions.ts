@@ -14,6 +14,31 @@ export interface PositionOptions {
 }
 
 export function positionOf(doc: Document, lines: LineCounter, path: readonly PathPart[], options: PositionOptions = {}): Position {
+  const { offset } = locate(doc, path, options);
+  const { line, col } = lines.linePos(offset);
+  return { line, col };
+}
+
+/**
+ * The position of `needle` inside the value at `path`, as written in `source` (the manifest text), plus `extra`
+ * characters. Falls back to the value's start when the text is not there verbatim (escapes, folded lines).
+ */
+export function positionOfText(
+  doc: Document,
+  lines: LineCounter,
+  source: string,
+  path: readonly PathPart[],
+  needle: string,
+  extra = 0,
+): Position {
+  const { offset, node } = locate(doc, path, {});
+  const range = isNode(node) ? (node as Node).range : undefined;
+  const found = range && needle ? source.slice(range[0], range[2]).indexOf(needle) : -1;
+  const { line, col } = lines.linePos(found >= 0 && range ? range[0] + found + extra : offset);
+  return { line, col };
+}
+
+function locate(doc: Document, path: readonly PathPart[], options: PositionOptions): { offset: number; node: unknown } {
   let node: unknown = doc.contents;
   let offset = rangeStart(node) ?? 0;
   for (let i = 0; i < path.length; i += 1) {
@@ -39,8 +64,14 @@ export function positionOf(doc: Document, lines: LineCounter, path: readonly Pat
       break;
     }
   }
-  const { line, col } = lines.linePos(offset);
-  return { line, col };
+  return { offset, node };
+}
+
+/** How a path reads in messages: `steps[2].run`, `change.pr.title`. */
+export function pathLabel(path: readonly PathPart[]): string {
+  let label = '';
+  for (const part of path) label += typeof part === 'number' ? `[${part}]` : label ? `.${part}` : part;
+  return label;
 }
 
 function keyText(key: unknown): string | undefined {

@@ -10,13 +10,15 @@ export type ParsedRepoString =
 
 const SHORTHAND = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/;
 const SCP_LIKE = /^([A-Za-z0-9_.-]+)@([A-Za-z0-9_.-]+):([A-Za-z0-9_./~-]+)$/;
-const UNSAFE = /[\s;|&$`<>(){}*?!'"\\\x00-\x1f\x7f]/;
+const SHELL_METACHARACTER = /[;|&$`<>(){}*?!'"\\]/;
+const CONTROL_OR_SPACE = /[\s\x00-\x1f\x7f]/;
 const URL_SCHEMES = new Set(['https:', 'http:', 'ssh:', 'git:', 'file:']);
 
 export function parseRepoString(raw: string): ParsedRepoString {
   const value = raw.trim();
   if (value.length === 0) return { ok: false, error: 'empty repository entry' };
-  const unsafe = UNSAFE.exec(value);
+  // A metacharacter says more about what went wrong than the space next to it.
+  const unsafe = SHELL_METACHARACTER.exec(value) ?? CONTROL_OR_SPACE.exec(value);
   if (unsafe) {
     return { ok: false, error: `"${value}" contains ${describeChar(unsafe[0])}, which is not allowed in a repository entry` };
   }

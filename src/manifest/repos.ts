@@ -1,38 +1,56 @@
 /**
  * Resolves the manifest's `repos` entries into concrete repositories: reads `file:` lists, asks the GitHub
- * selector resolver for `github:` entries, removes duplicates (with a warning naming both places).
+ * selector resolver for `github:` entries and filters what it lists (github-filter.ts), and removes duplicates
+ * with a warning naming both places. Every repository left out is returned with the reason, for `plan`.
  */
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RepoRef } from '../domain/repo.js';
 import type { Diagnostic } from './diagnostics.js';
+import { selectGithubRepos, type GithubRepoListing } from './github-filter.js';
 import type { GithubSelector, Job } from './job.js';
 import { parseRepoString } from './repo-string.js';
 
-/** Lists repositories matching a GitHub selector (implemented by the GitHub code host). */
+export type { GithubRepoListing } from './github-filter.js';
+
+/**
+ * Lists the repositories a GitHub selector's source names: every repository of `org` or `user`, or the results of
+ * `search` (limited to org/user when given). Implemented by the GitHub code host. It should return each
+ * repository's `archived`, `fork` and `topics` as GitHub reports them; fleetmod applies the selector's topics,
+ * include/exclude, archived, forks and limit itself.
+ */
 export interface GithubSelectorResolver {
-  resolve(
-    selector: GithubSelector,
-    signal?: AbortSignal,
-  ): Promise<{ owner: string; name: string; archived?: boolean; fork?: boolean; topics?: string[] }[]>;
+  resolve(selector: GithubSelector, signal?: AbortSignal): Promise<GithubRepoListing[]>;
 }
 
 export interface ResolveReposOptions {
   env: NodeJS.ProcessEnv;
   github?: GithubSelectorResolver;
+  /** Leave `github:` selectors out instead of failing without a resolver (validate: no network). */
+  deferSelectors?: boolean;
   signal?: AbortSignal;
   /** Name of the manifest in diagnostics. */
   displayPath?: string;
+}
+
+/** A repository the manifest names that will not be a task, and why. */
+export interface ExcludedRepo {
+  display: string;
+  reason: string;
+  origin: Origin;
 }
 
 export interface ResolvedRepos {
   repos: RepoRef[];
   errors: Diagnostic[];
   warnings: Diagnostic[];
+  excluded: ExcludedRepo[];
+  /** `github:` selectors left out because `deferSelectors` was set. */
+  deferredSelectors: number;
 }
 
-interface Origin {
+export interface Origin {
   file: string;
   line: number;
   col: number;
@@ -40,24 +58,24 @@ interface Origin {
 
 export async function resolveRepos(job: Job, options: ResolveReposOptions): Promise<ResolvedRepos> {
   const display = options.displayPath ?? job.displayPath;
-  const errors: Diagnostic[] = [];
-  const warnings: Diagnostic[] = [];
-  const byKey = new Map<string, { repo: RepoRef; origin: Origin }>();
+  const out: ResolvedRepos = { repos: [], errors: [], warnings: [], excluded: [], deferredSelectors: 0 };
+  const byKey = new Map<string, Origin>();
   const serverUrl = (job.github.serverUrl ?? options.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
 
-  const add = (repo: RepoRef, origin: Origin) => {
+  const add: Collector['add'] = (repo, origin) => {
     const identity = repo.kind === 'github' ? repo.key.toLowerCase() : repo.key;
-    const existing = byKey.get(identity);
-    if (existing) {
-      warnings.push({
-        ...origin,
-        severity: 'warning',
-        message: `duplicate repository ${repo.key} (also listed at ${where(existing.origin)}); it runs once`,
-      });
+    const first = byKey.get(identity);
+    if (first) {
+      const message = `duplicate repository ${repo.display} (also listed at ${where(first)}); it runs once`;
+      out.warnings.push({ ...origin, severity: 'warning', message });
+      out.excluded.push({ display: repo.display, reason: `duplicate of ${where(first)}`, origin });
       return;
     }
-    byKey.set(identity, { repo, origin });
+    byKey.set(identity, origin);
+    out.repos.push(repo);
   };
+  const error: Collector['error'] = (origin, message) => out.errors.push({ ...origin, severity: 'error', message });
+  const collector: Collector = { add, error, warnings: out.warnings, serverUrl, env: options.env };
 
   for (const entry of job.repos) {
     const origin: Origin = { file: display, line: entry.pos?.line ?? 1, col: entry.pos?.col ?? 1 };
@@ -67,46 +85,63 @@ export async function resolveRepos(job: Job, options: ResolveReposOptions): Prom
         env: entry.env,
         ...(entry.skip && { skip: entry.skip }),
       });
-      if ('error' in repo) errors.push({ ...origin, severity: 'error', message: repo.error });
+      if ('error' in repo) error(origin, repo.error);
       else add(repo, origin);
     } else if (entry.kind === 'file') {
-      const listFile = path.resolve(job.dir, entry.file);
-      let text: string;
+      await readRepoList(job, entry.file, display, origin, collector);
+    } else if (options.github) {
       try {
-        text = await readFile(listFile, 'utf8');
-      } catch {
-        errors.push({ ...origin, severity: 'error', message: `repos file "${entry.file}" cannot be read` });
-        continue;
-      }
-      const shown = path.relative(process.cwd(), listFile) || listFile;
-      for (const [lineIndex, rawLine] of text.split('\n').entries()) {
-        const line = rawLine.replace(/#.*$/, '').trim();
-        if (!line) continue;
-        const at: Origin = { file: shown, line: lineIndex + 1, col: rawLine.indexOf(line) + 1 };
-        const repo = toRepoRef(line, path.dirname(listFile), serverUrl, options.env, { env: {} });
-        if ('error' in repo) errors.push({ ...at, severity: 'error', message: repo.error });
-        else add(repo, at);
-      }
-    } else {
-      if (!options.github) {
-        errors.push({
-          ...origin,
-          severity: 'error',
-          message: 'a github: selector needs GitHub access: set GITHUB_TOKEN (or GH_TOKEN) so repositories can be listed',
-        });
-        continue;
-      }
-      try {
-        const found = await options.github.resolve(entry.selector, options.signal);
-        for (const r of found) {
-          add(githubRepo(r.owner, r.name, serverUrl, { env: {} }), origin);
+        const listed = await options.github.resolve(entry.selector, options.signal);
+        const selected = selectGithubRepos(entry.selector, listed);
+        for (const r of selected.dropped) out.excluded.push({ display: `${r.repo.owner}/${r.repo.name}`, reason: r.reason, origin });
+        if (selected.kept.length === 0) {
+          out.warnings.push({ ...origin, severity: 'warning', message: `this github selector matches no repository (${listed.length} listed, all filtered out)` });
         }
+        for (const r of selected.kept) add(githubRepo(r.owner, r.name, serverUrl, { env: {} }), origin);
       } catch (err) {
-        errors.push({ ...origin, severity: 'error', message: `github selector failed: ${(err as Error).message}` });
+        error(origin, `github selector failed: ${(err as Error).message}`);
       }
+    } else if (options.deferSelectors) {
+      out.deferredSelectors += 1;
+    } else {
+      error(origin, 'a github: selector needs GitHub access: set GITHUB_TOKEN (or GH_TOKEN) so repositories can be listed');
     }
   }
-  return { repos: [...byKey.values()].map((v) => v.repo), errors, warnings };
+  return out;
+}
+
+/** Where resolved entries go, and what resolving them needs. */
+interface Collector {
+  add(repo: RepoRef, origin: Origin): void;
+  error(origin: Origin, message: string): void;
+  warnings: Diagnostic[];
+  serverUrl: string;
+  env: NodeJS.ProcessEnv;
+}
+
+async function readRepoList(job: Job, file: string, display: string, origin: Origin, out: Collector): Promise<void> {
+  const listFile = path.resolve(job.dir, file);
+  let text: string;
+  try {
+    text = await readFile(listFile, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    out.error(origin, `repos file "${file}" ${code === 'ENOENT' ? 'does not exist next to the manifest' : code === 'EISDIR' ? 'is a folder' : 'cannot be read'}`);
+    return;
+  }
+  // Positions inside the list are shown relative to where the user named the manifest.
+  const shown = path.isAbsolute(file) ? file : path.join(path.dirname(display), file).split(path.sep).join('/');
+  let count = 0;
+  for (const [lineIndex, rawLine] of text.split('\n').entries()) {
+    const line = rawLine.replace(/#.*$/, '').trim();
+    if (!line) continue;
+    count += 1;
+    const at: Origin = { file: shown, line: lineIndex + 1, col: rawLine.indexOf(line) + 1 };
+    const repo = toRepoRef(line, path.dirname(listFile), out.serverUrl, out.env, { env: {} });
+    if ('error' in repo) out.error(at, repo.error);
+    else out.add(repo, at);
+  }
+  if (count === 0) out.warnings.push({ ...origin, severity: 'warning', message: `repos file "${file}" lists no repository` });
 }
 
 interface Overrides {

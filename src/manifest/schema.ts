@@ -1,152 +1,165 @@
 /**
  * The job manifest language, as written in YAML (kebab-case keys). This schema is the single source of truth:
  * `load.ts` validates with it, `normalize.ts` turns its output into the camelCase `Job` the program uses, and
- * `schema/job.schema.json` (for editors) is generated from it. Every key carries a description for that file.
+ * `schema/job.schema.json` (for editors) is generated from it (`npm run schema`). Every key carries a description
+ * for that file; a test fails when one is missing or when the committed file drifts.
  */
 import { z } from 'zod';
+import {
+  DEADLINE_PATTERN,
+  duration,
+  ENV_NAME_PATTERN,
+  EnvMap,
+  GLOB_PATTERN,
+  jobName,
+  NAME_PATTERN,
+  NetworkHost,
+  rate,
+  size,
+  timeOfDay,
+  TimeZone,
+  TOPIC_PATTERN,
+  WINDOW_PATTERN,
+} from './schema-fields.js';
+import { describeValue, windowProblem } from './unit-hints.js';
 
-export const DURATION_PATTERN = '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$';
-export const SIZE_PATTERN = '^\\d+(\\.\\d+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$';
-export const NAME_PATTERN = '^[a-z0-9][a-z0-9._-]*$';
-export const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+export { DURATION_PATTERN, ENV_NAME_PATTERN, NAME_PATTERN, SIZE_PATTERN } from './schema-fields.js';
 
-function duration(what: string) {
-  return z
-    .string({
-      error: (issue) =>
-        typeof issue.input === 'number'
-          ? `${what} needs a unit: write "${issue.input}s" or "${issue.input}m", not a bare number`
-          : `${what} must be a duration such as "90s", "5m" or "1h30m"`,
-    })
-    .regex(new RegExp(DURATION_PATTERN), { message: `${what} must be a duration such as "90s", "5m" or "1h30m"` })
-    .describe(`${what}, e.g. "90s", "5m", "1h30m".`);
-}
-
-function size(what: string) {
-  return z
-    .string({
-      error: (issue) =>
-        typeof issue.input === 'number'
-          ? `${what} needs a unit: write "${issue.input}MiB", not a bare number`
-          : `${what} must be a size such as "512MiB" or "2GiB"`,
-    })
-    .regex(new RegExp(SIZE_PATTERN), { message: `${what} must be a size such as "512MiB" or "2GiB"` })
-    .describe(`${what}, e.g. "512MiB", "2GiB".`);
-}
-
-const EnvMap = z
-  .record(
-    z.string().regex(new RegExp(ENV_NAME_PATTERN), { message: 'environment variable names are letters, digits and _' }),
-    z.union([z.string(), z.number(), z.boolean()]).transform(String),
-  )
-  .describe('Environment variables (literal values; use `secrets` for anything sensitive).');
+const NonEmpty = () => z.string().min(1, { message: 'must not be empty' });
+const Strings = () => z.array(NonEmpty());
 
 export const RepoObject = z
   .strictObject({
-    repo: z.string().min(1).describe('GitHub `owner/name`, a git URL, or a local path.'),
-    base: z.string().min(1).optional().describe('Base branch for this repo (default: the repo\'s default branch).'),
-    env: EnvMap.optional(),
-    skip: z.boolean().optional().describe('Leave this repo out of the run (it is listed as skipped).'),
+    repo: NonEmpty().describe('GitHub `owner/name`, a git URL (https://, ssh://, git@host:path, file://) or a local path (./, ../, /, ~/).'),
+    base: NonEmpty().optional().describe("Base branch for this repo (default: the repo's default branch)."),
+    env: EnvMap.optional().describe('Extra environment variables for the steps in this repo.'),
+    skip: z.boolean().optional().describe('Leave this repo out of the run; plan and report list it as skipped.'),
     'skip-reason': z.string().optional().describe('Why the repo is skipped, shown in plan and report.'),
   })
   .describe('One repository with per-repo overrides.');
 
 export const RepoFile = z
   .strictObject({
-    file: z.string().min(1).describe('A text file next to the manifest with one repo per line; `#` starts a comment.'),
+    file: NonEmpty().describe('A text file (relative to the manifest) with one repository per line; `#` starts a comment.'),
   })
   .describe('Repositories listed in a file.');
+
+const Glob = z.string().regex(new RegExp(GLOB_PATTERN), {
+  error: (issue) => `glob "${String(issue.input)}" may only use letters, digits, . _ - / and the wildcards * and ?`,
+});
 
 export const GithubSelector = z
   .strictObject({
     github: z
       .strictObject({
-        org: z.string().min(1).optional().describe('Every repository of this organisation.'),
-        user: z.string().min(1).optional().describe('Every repository of this user.'),
-        topics: z.array(z.string().min(1)).optional().describe('Only repositories with all of these topics.'),
-        search: z.string().min(1).optional().describe('A GitHub repository search query (`GET /search/repositories`).'),
-        include: z.array(z.string().min(1)).optional().describe('Globs on `owner/name`; only matching repos are kept.'),
-        exclude: z.array(z.string().min(1)).optional().describe('Globs on `owner/name`; matching repos are dropped.'),
-        archived: z.boolean().default(false).describe('Include archived repositories.'),
-        forks: z.boolean().default(false).describe('Include forks.'),
-        limit: z.number().int().positive().optional().describe('At most this many repositories.'),
+        org: NonEmpty().optional().describe('Every repository of this organisation.'),
+        user: NonEmpty().optional().describe('Every repository of this user.'),
+        topics: z
+          .array(z.string().regex(new RegExp(TOPIC_PATTERN), { error: (i) => `"${String(i.input)}" is not a GitHub topic (lower-case letters, digits and -)` }))
+          .optional()
+          .describe('Only repositories that have all of these topics (alone: a search for repositories with them).'),
+        search: NonEmpty()
+          .optional()
+          .describe('A GitHub repository search query, e.g. "language:go archived:false"; with org or user it is limited to that owner.'),
+        include: z.array(Glob).optional().describe('Globs (* and ?) on `owner/name`, or on the name alone when the glob has no "/"; only matching repos are kept.'),
+        exclude: z.array(Glob).optional().describe('Globs like `include`; matching repos are dropped.'),
+        archived: z.boolean().default(false).describe('Include archived repositories (default false).'),
+        forks: z.boolean().default(false).describe('Include forks (default false).'),
+        limit: z.number().int().positive().optional().describe('Keep at most this many repositories (after filtering).'),
       })
-      .describe('A GitHub selector, resolved through the API when the job is planned.'),
+      .describe('A GitHub selector, resolved through the GitHub API when the job is planned or run.'),
   })
   .describe('Repositories selected on GitHub.');
 
-export const RepoEntry = z.union([
-  z.string().min(1).describe('GitHub `owner/name`, a git URL (https://, ssh://, git@, file://) or a local path.'),
-  RepoObject,
-  RepoFile,
-  GithubSelector,
-]);
+export const RepoEntry = z
+  .union([
+    NonEmpty().describe('GitHub `owner/name`, a git URL (https://, ssh://, git@host:path, file://) or a local path (./, ../, /, ~/).'),
+    RepoObject,
+    RepoFile,
+    GithubSelector,
+  ])
+  .describe('A repository: a string, `{repo: …}` with overrides, `{file: …}` or `{github: …}`.');
+
+const StepName = z.string().regex(new RegExp(NAME_PATTERN), {
+  error: (issue) =>
+    `"${String(issue.input)}" is not a valid name: use lower-case letters, digits, ".", "_" and "-" (names appear in {{ steps.<name>.stdout }})`,
+});
 
 export const Step = z
   .strictObject({
-    name: z.string().regex(new RegExp(NAME_PATTERN), {
-      message: 'step names are lower-case letters, digits, ".", "_" and "-" (they are used in {{ steps.<name> }})',
-    }).optional().describe('Step name, unique within the job; used in `if` and `{{ steps.<name>.stdout }}`.'),
-    run: z.string().min(1, { message: 'run must not be empty' }).describe('Shell command(s), run with bash in /workspace.'),
-    files: z
-      .array(z.string().min(1))
+    name: StepName.optional().describe('Step name, unique within the job (default step-1, step-2, …); used in `if` and `{{ steps.<name>.stdout }}`.'),
+    run: NonEmpty().describe('Shell command(s), run with bash -eo pipefail in the repository checkout (templated).'),
+    files: Strings()
       .optional()
-      .describe('Files next to the manifest copied read-only into the sandbox at $FLEETMOD_FILES.'),
-    env: EnvMap.optional(),
-    timeout: duration('timeout').optional(),
-    if: z.string().min(1).optional().describe('Run the step only when this condition holds, e.g. `repo.name != "legacy"` or `steps.build.outcome == "failure"`.'),
-    'continue-on-error': z.boolean().optional().describe('A failure of this step does not fail the repo.'),
+      .describe('Files (relative to the manifest, inside its folder) copied read-only into the sandbox at $FLEETMOD_FILES/<path>.'),
+    env: EnvMap.optional().describe('Extra environment variables for this step.'),
+    timeout: duration('timeout').optional().describe('Time limit for this step, e.g. "5m" (default: what is left of sandbox.timeout).'),
+    if: NonEmpty()
+      .optional()
+      .describe('Run the step only when this condition holds, e.g. `repo.name != "legacy"` or `steps.build.outcome == "failure"`.'),
+    'continue-on-error': z.boolean().optional().describe('A failure of this step does not fail the repo (default false).'),
   })
   .describe('One transformation step.');
 
-export const VerifyEntry = z.union([
-  z.string().min(1).describe('A command that must exit 0 after the steps.'),
-  z
-    .strictObject({
-      name: z.string().regex(new RegExp(NAME_PATTERN)).optional(),
-      run: z.string().min(1),
-      env: EnvMap.optional(),
-      timeout: duration('timeout').optional(),
-    })
-    .describe('A named verify command.'),
-]);
+export const VerifyEntry = z
+  .union([
+    NonEmpty().describe('A command that must exit 0 after the steps (templated).'),
+    z
+      .strictObject({
+        name: StepName.optional().describe('Name shown in the report (default verify-1, verify-2, …).'),
+        run: NonEmpty().describe('The command (templated).'),
+        env: EnvMap.optional().describe('Extra environment variables for this command.'),
+        timeout: duration('timeout').optional().describe('Time limit for this command.'),
+      })
+      .describe('A named verify command.'),
+  ])
+  .describe('A verify command: a string, or an object with `run` and optional `name`, `env`, `timeout`.');
 
-export const Author = z.union([
-  z.string().regex(/^[^<>]+<[^<>@\s]+@[^<>\s]+>$/, { message: 'author must look like "Name <email@example.com>"' }),
-  z.strictObject({ name: z.string().min(1), email: z.string().email() }),
-]);
+export const Author = z
+  .union([
+    z.string().regex(/^[^<>]+<[^<>@\s]+@[^<>\s]+>$/, {
+      error: (issue) => `expected "Name <email@example.com>", got "${String(issue.input)}"`,
+    }),
+    z.strictObject({
+      name: NonEmpty().describe('Author name.'),
+      email: z.email({ error: (issue) => `"${String(issue.input)}" is not an email address` }).describe('Author email.'),
+    }),
+  ])
+  .describe('Commit author, "Name <email>" or {name, email} (default: fleetmod <fleetmod@localhost>).');
 
 export const PullRequest = z
   .strictObject({
-    title: z.string().min(1).describe('PR title (templated).'),
+    title: NonEmpty().describe('PR title (templated).'),
     body: z.string().optional().describe('PR body in Markdown (templated).'),
-    draft: z.boolean().optional().describe('Open as a draft PR.'),
-    labels: z.array(z.string().min(1)).optional(),
-    reviewers: z.array(z.string().min(1)).optional().describe('GitHub logins asked for review.'),
-    'team-reviewers': z.array(z.string().min(1)).optional().describe('Team slugs asked for review.'),
-    assignees: z.array(z.string().min(1)).optional(),
+    draft: z.boolean().optional().describe('Open as a draft PR (default false; `publish: draft` also makes drafts).'),
+    labels: Strings().optional().describe('Labels added to the PR.'),
+    reviewers: Strings().optional().describe('GitHub logins asked for review.'),
+    'team-reviewers': Strings().optional().describe('Team slugs asked for review.'),
+    assignees: Strings().optional().describe('GitHub logins the PR is assigned to.'),
   })
   .describe('The pull request to open or keep in sync.');
 
 export const Change = z
   .strictObject({
-    branch: z.string().min(1).describe('Branch the change is committed on (templated), e.g. `fleetmod/{{ job.name }}`.'),
+    branch: NonEmpty().describe('Branch the change is committed on (templated), e.g. `fleetmod/{{ job.name }}`.'),
     commit: z
       .strictObject({
-        message: z.string().min(1).describe('Commit message (templated).'),
-        author: Author.optional().describe('Commit author, "Name <email>" (default: fleetmod <fleetmod@localhost>).'),
+        message: NonEmpty().describe('Commit message (templated).'),
+        author: Author.optional(),
       })
       .describe('How the change is committed.'),
     pr: PullRequest.optional(),
     'on-existing': z
       .enum(['update', 'skip', 'recreate'])
       .optional()
-      .describe('When the branch or PR already exists: update it (default), skip the repo, or close and recreate.'),
-    'close-stale': z.boolean().optional().describe('Close the open PR when a re-run produces no diff.'),
+      .describe('When the branch or PR already exists: update it (default), skip the repo, or close and recreate the PR.'),
+    'close-stale': z.boolean().optional().describe('Close the open PR when a re-run produces no diff (default false).'),
     publish: z
-      .union([z.boolean(), z.literal('draft')])
+      .union([z.boolean(), z.literal('draft')], {
+        error: (issue) => `publish is true, false or "draft", got ${describeValue(issue.input)}`,
+      })
       .optional()
-      .describe('Open PRs (true, default when `pr` is set), draft PRs ("draft"), or only push the branch (false).'),
+      .describe('Open PRs (true; the default when `pr` is set), draft PRs ("draft"), or only push the branch (false).'),
   })
   .describe('What to produce from the diff.');
 
@@ -156,107 +169,120 @@ export const Sandbox = z
       .enum(['local', 'e2b', 'host'])
       .optional()
       .describe('local = bubblewrap on this machine (default); e2b = E2B cloud sandboxes; host = NO isolation (explicit unsafe opt-in).'),
-    template: z.string().min(1).optional().describe('E2B template (default "base").'),
-    timeout: duration('timeout').optional().describe('Wall-clock limit for all steps of one repo (default 30m).'),
-    memory: size('memory').optional().describe('Memory limit per sandbox.'),
-    cpus: z.number().positive().max(256).optional().describe('CPU limit per sandbox.'),
+    template: NonEmpty().optional().describe('E2B template (default "base"); only with provider: e2b.'),
+    timeout: duration('timeout').optional().describe('Wall-clock limit for all steps and verify commands of one repo (default 30m).'),
+    memory: size('memory').optional().describe('Memory limit per sandbox, e.g. "2GiB".'),
+    cpus: z.number().positive().max(256).optional().describe('CPU limit per sandbox, e.g. 2 or 0.5.'),
     pids: z.number().int().positive().optional().describe('Process count limit per sandbox (default 1024).'),
     disk: size('disk').optional().describe('Largest allowed workspace size, checked after each step.'),
     tmp: size('tmp').optional().describe('Size of /tmp and of the home directory inside the sandbox (default 512MiB).'),
     output: size('output').optional().describe('Output kept per step; the middle of longer output is cut (default 1MiB).'),
     network: z
-      .union([z.boolean(), z.array(z.string().min(1))])
+      .union([z.boolean(), z.array(NetworkHost)], {
+        error: (issue) => `network is false, true or a list of hosts, got ${describeValue(issue.input)}`,
+      })
       .optional()
-      .describe('false (default): no network; true: all through the egress proxy; [hosts]: only these hosts.'),
-    env: EnvMap.optional(),
+      .describe('false (default): no network; true: every public host (through the egress proxy); [hosts]: only these ("registry.npmjs.org", "*.example.com", "10.20.0.0/16", each optionally with ":port").'),
+    env: EnvMap.optional().describe('Environment variables (literal values) for every step and verify command.'),
     secrets: z
-      .array(z.string().regex(new RegExp(ENV_NAME_PATTERN), { message: 'secret names are environment variable names' }))
+      .array(
+        z.string().regex(new RegExp(ENV_NAME_PATTERN), {
+          error: (issue) => `secret "${String(issue.input)}" is not an environment variable name (letters, digits and _)`,
+        }),
+      )
       .optional()
       .describe('Names of host environment variables passed into the sandbox; values are never stored or logged.'),
     e2b: z
       .strictObject({
-        'vcpu': z.number().positive().optional().describe('vCPUs of the template, for cost estimates (default 2).'),
-        'memory-mb': z.number().positive().optional().describe('Memory of the template in MiB (default 512).'),
+        vcpu: z.number().positive().optional().describe('vCPUs of the template, for cost estimates (default 2).'),
+        'memory-mb': z.number().positive().optional().describe('Memory of the template in MiB, for cost estimates (default 512).'),
         'price-vcpu-second': z.number().nonnegative().optional().describe('USD per vCPU-second (default 0.000014).'),
         'price-gib-second': z.number().nonnegative().optional().describe('USD per GiB-second (default 0.0000045).'),
         'expected-duration': duration('expected-duration').optional().describe('Expected sandbox time per repo, for plan estimates.'),
       })
       .optional()
-      .describe('E2B sizing and prices used for cost accounting.'),
+      .describe('E2B sizing and prices used for cost accounting; only with provider: e2b.'),
   })
   .describe('Where and how steps run.');
 
-const Rate = z
-  .string()
-  .regex(/^\d+\s*\/\s*(s|sec|second|m|min|minute|h|hour)$/, { message: 'a rate looks like "60/hour", "5/min" or "1/s"' });
-
-export const Window = z.union([
-  z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, { message: 'a window looks like "22:00-06:00"' }),
-  z.strictObject({
-    start: z.string().regex(/^\d{2}:\d{2}$/),
-    end: z.string().regex(/^\d{2}:\d{2}$/),
-    days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).optional(),
-    timezone: z.string().min(1).optional().describe('IANA time zone, e.g. "Europe/Berlin" (default: local).'),
-  }),
-]);
+export const Window = z
+  .union([
+    z.string().regex(new RegExp(WINDOW_PATTERN), { error: (issue) => windowProblem(issue.input) }),
+    z.strictObject({
+      start: timeOfDay('start').describe('Start of the window, "HH:MM".'),
+      end: timeOfDay('end').describe('End of the window, "HH:MM" (may be earlier than start: the window crosses midnight).'),
+      days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).optional().describe('Days on which the window opens (default every day).'),
+      timezone: TimeZone.optional().describe('IANA time zone, e.g. "Europe/Berlin" (default: this machine\'s).'),
+    }),
+  ])
+  .describe('Only start repos inside this daily window: "22:00-06:00", or {start, end, days, timezone}.');
 
 export const Limits = z
   .strictObject({
-    concurrency: z.number().int().positive().max(1000).optional().describe('Repos worked on at once (default: CPUs).'),
+    concurrency: z.number().int().positive().max(1000).optional().describe('Repos worked on at once (default: CPUs, at least 2; with e2b: limits.sandboxes).'),
     clone: z.number().int().positive().optional().describe('Git operations at once per git host (default 4).'),
-    sandboxes: z.number().int().positive().optional().describe('Sandboxes alive at once (default: concurrency; E2B 20).'),
-    'sandbox-rate': Rate.optional().describe('Sandbox creations per time unit (E2B default "1/s").'),
+    sandboxes: z.number().int().positive().optional().describe('Sandboxes alive at once (default: concurrency; with e2b: 20).'),
+    'sandbox-rate': rate().optional().describe('Sandbox creations per time unit, e.g. "1/s" (default with e2b: 1/s).'),
     'github-writes': z.number().int().positive().optional().describe('Content-creating GitHub requests per minute (default 60).'),
     'github-writes-per-hour': z.number().int().positive().optional().describe('Content-creating GitHub requests per hour (default 400).'),
-    retries: z.number().int().min(0).max(10).optional().describe('Retries for transient failures (default 2).'),
-    'pr-rate': Rate.optional().describe('Pull requests opened per time unit, e.g. "60/hour".'),
-    deadline: z.string().min(1).optional().describe('Stop starting new repos after this time ("07:00" or an ISO timestamp).'),
-    window: Window.optional().describe('Only start repos inside this daily window, e.g. "22:00-06:00".'),
+    retries: z.number().int().min(0).max(10).optional().describe('Retries for transient failures per repo (default 2).'),
+    'pr-rate': rate().optional().describe('Pull requests opened per time unit, e.g. "60/hour".'),
+    deadline: z
+      .string()
+      .regex(new RegExp(DEADLINE_PATTERN), {
+        error: (issue) =>
+          `expected a time "HH:MM" (the next one after the run starts) or an ISO date-time such as "2030-05-01T07:00:00+02:00", got ${describeValue(issue.input)}`,
+      })
+      .optional()
+      .describe('Stop starting new repos after this time: "07:00" (the next 07:00) or an ISO date-time.'),
+    window: Window.optional(),
   })
   .describe('Pace and parallelism.');
 
-export const Candidate = z.strictObject({
-  name: z.string().regex(new RegExp(NAME_PATTERN)).describe('Candidate name, shown in the report.'),
-  steps: z.array(Step).optional().describe('Steps of this candidate (default: the job\'s steps).'),
-  env: EnvMap.optional(),
-});
+export const Candidate = z
+  .strictObject({
+    name: StepName.describe('Candidate name, shown in the report.'),
+    steps: z.array(Step).min(1, { message: 'a candidate needs at least one step (or leave steps out to use the job\'s)' }).optional().describe("Steps of this candidate (default: the job's steps)."),
+    env: EnvMap.optional().describe('Extra environment variables for this candidate\'s steps.'),
+  })
+  .describe('A named variant of the transformation.');
 
 export const GithubSettings = z
   .strictObject({
-    'api-url': z.string().url().optional().describe('REST API base (default $GITHUB_API_URL or https://api.github.com).'),
-    'server-url': z.string().url().optional().describe('Git host (default $GITHUB_SERVER_URL or https://github.com).'),
-    fork: z.enum(['auto', 'always', 'never']).optional().describe('Push to a fork when the identity cannot push (auto, default).'),
+    'api-url': z.url({ error: (i) => `"${String(i.input)}" is not a URL; write it with https://` }).optional().describe('REST API base (default $GITHUB_API_URL or https://api.github.com).'),
+    'server-url': z.url({ error: (i) => `"${String(i.input)}" is not a URL; write it with https://` }).optional().describe('Git host (default $GITHUB_SERVER_URL or https://github.com).'),
+    fork: z.enum(['auto', 'always', 'never']).optional().describe('Push to a fork when the identity cannot push (auto, default), always, or never.'),
   })
   .describe('GitHub or GitHub Enterprise Server settings.');
 
 export const JobManifest = z
   .strictObject({
-    $schema: z.string().optional(),
-    version: z.literal(1).optional().describe('Manifest language version (1).'),
-    name: z
-      .string({ error: 'name is required: a short id such as "rename-fetch"' })
-      .regex(new RegExp(NAME_PATTERN), { message: 'name is lower-case letters, digits, ".", "_" and "-"' })
-      .describe('Job id; used in branch names, run ids and the journal.'),
-    description: z.string().optional(),
-    repos: z.array(RepoEntry).min(1, { message: 'repos must list at least one repository' }).describe('Where the change goes.'),
+    $schema: z.string().optional().describe('JSON Schema of this file, for editors.'),
+    version: z.literal(1, { error: 'must be 1 (the only version of the manifest language so far)' }).optional().describe('Manifest language version (1).'),
+    name: jobName().describe('Job id: lower-case letters, digits, ".", "_", "-"; used in branch names, run ids and the journal.'),
+    description: z.string().optional().describe('What the job does, for people.'),
+    repos: z.array(RepoEntry).min(1, { message: 'must list at least one repository' }).describe('Where the change goes.'),
     github: GithubSettings.optional(),
     sandbox: Sandbox.optional(),
-    steps: z.array(Step).min(1, { message: 'steps must contain at least one step' }).describe('The transformation.'),
+    steps: z.array(Step).min(1, { message: 'must contain at least one step' }).describe('The transformation, run in order.'),
     verify: z.array(VerifyEntry).optional().describe('Commands that must succeed after the steps for the change to count.'),
     change: Change,
     limits: Limits.optional(),
     candidates: z
       .union([z.number().int().min(1).max(20), z.array(Candidate).min(1)])
       .optional()
-      .describe('Try N solutions per repo in parallel sandboxes (or named variants) and ship the best.'),
+      .describe('Try N solutions per repo in parallel sandboxes (1–20), or a list of named variants, and ship the best.'),
     select: z
       .enum(['first-passing', 'smallest-diff', 'score'])
       .optional()
       .describe('How the shipped candidate is chosen (default first-passing).'),
     score: z
-      .strictObject({ run: z.string().min(1), timeout: duration('timeout').optional() })
+      .strictObject({
+        run: NonEmpty().describe("Command run in each candidate's sandbox; it prints a number (higher wins)."),
+        timeout: duration('timeout').optional().describe('Time limit for the score command.'),
+      })
       .optional()
-      .describe('With select: score, a command run in each candidate\'s sandbox that prints a number (higher wins).'),
+      .describe('With select: score, how candidates are scored.'),
   })
   .describe('A fleetmod job.');
 

@@ -1,11 +1,37 @@
-/** Turns zod issues into diagnostics at YAML positions, with "did you mean" for unknown keys. */
+/**
+ * Turns zod issues into diagnostics at YAML positions. Unions are resolved to the form the author was writing
+ * (so `- repo: x` with a typo gets the repo-object message, not three alternatives), unknown keys get "did you
+ * mean", and a "missing key" that is only the other half of a misspelled key is dropped.
+ */
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic } from './diagnostics.js';
-import { positionOf, type PathPart } from './positions.js';
+import { pathLabel, positionOf, type PathPart } from './positions.js';
+import { defOf, describeForms, kindOfValue, knownKeys, optionsFitting, schemaAt, shapeOf, unionOptions } from './schema-walk.js';
 import { closest } from './suggest.js';
+import { describeValue } from './unit-hints.js';
+import { issueMessage } from './zod-messages.js';
 
 type Issue = z.core.$ZodIssue;
+
+interface Context {
+  schema: z.ZodType;
+  doc: Document;
+  lines: LineCounter;
+  file: string;
+  input: unknown;
+}
+
+interface Finding {
+  path: PathPart[];
+  message: string;
+  /** Point at the key of the last path element rather than its value. */
+  atKey?: boolean;
+  /** For a missing required key: its name (may be dropped when an unknown key suggests it). */
+  missing?: string;
+  /** For an unknown key: the key it probably meant. */
+  suggests?: string;
+}
 
 export function issuesToDiagnostics(
   issues: readonly Issue[],
@@ -15,138 +41,120 @@ export function issuesToDiagnostics(
   file: string,
   input: unknown,
 ): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const issue of issues) {
-    for (const d of issueToDiagnostics(issue, schema, doc, lines, file, input, [])) out.push(d);
-  }
-  return dedupe(out);
+  const ctx: Context = { schema, doc, lines, file, input };
+  const findings = issues.flatMap((issue) => findingsFor(ctx, issue, []));
+  const suggested = new Set(findings.filter((f) => f.suggests).map((f) => `${parentKey(f.path)}|${f.suggests}`));
+  const kept = findings.filter((f) => !(f.missing && suggested.has(`${parentKey([...f.path, f.missing])}|${f.missing}`)));
+  return dedupe(
+    kept.map((f) => ({
+      file,
+      ...positionOf(doc, lines, f.path, { key: f.atKey ?? false }),
+      severity: 'error',
+      message: f.message,
+    })),
+  );
 }
 
-function issueToDiagnostics(
-  issue: Issue,
-  schema: z.ZodType,
-  doc: Document,
-  lines: LineCounter,
-  file: string,
-  input: unknown,
-  prefix: PathPart[],
-): Diagnostic[] {
+function findingsFor(ctx: Context, issue: Issue, prefix: PathPart[]): Finding[] {
   const path = [...prefix, ...(issue.path as PathPart[])];
-  const at = (p: readonly PathPart[], key = false) => positionOf(doc, lines, p, { key });
-  const label = path.length ? pathLabel(path) : 'manifest';
+  const label = pathLabel(path) || 'manifest';
+  const value = valueAt(ctx.input, path);
 
   if (issue.code === 'unrecognized_keys') {
-    const known = knownKeys(schema, path);
-    return issue.keys.map((key) => {
-      const suggestion = closest(key, known);
-      const pos = at([...path, key], true);
-      const hint = suggestion ? `; did you mean "${suggestion}"?` : known.length ? `; allowed: ${known.join(', ')}` : '';
-      return { file, ...pos, severity: 'error', message: `unknown key "${key}" in ${label}${hint}` };
+    const known = knownKeys(ctx.schema, path, ctx.input);
+    return issue.keys.map((key): Finding => {
+      const suggestion = closest(key, known.filter((k) => !hasKey(value, k)));
+      const hint = suggestion ? `; did you mean "${suggestion}"?` : known.length ? `; allowed here: ${known.join(', ')}` : '';
+      return { path: [...path, key], atKey: true, message: `${label}: unknown key "${key}"${hint}`, ...(suggestion && { suggests: suggestion }) };
     });
   }
 
-  if (issue.code === 'invalid_union') {
-    // Pick the branch whose failures go deepest: it is the one the author was trying to write.
-    const branches = (issue as { errors?: Issue[][] }).errors ?? [];
-    const best = pickBranch(branches, valueAt(input, path));
-    if (best) return best.flatMap((inner) => issueToDiagnostics(inner, schema, doc, lines, file, input, path));
-    return [{ file, ...at(path), severity: 'error', message: `${label}: ${issue.message}` }];
+  if (issue.code === 'invalid_union') return unionFindings(ctx, issue, path, label, value);
+
+  if (issue.code === 'invalid_key') {
+    const inner = issue.issues[0];
+    const message = inner && !inner.message.startsWith('Invalid') ? inner.message : `key "${String(path[path.length - 1])}" is not allowed here`;
+    return [{ path, atKey: true, message: `${pathLabel(path.slice(0, -1)) || 'manifest'}: ${message}` }];
   }
 
-  const value = valueAt(input, path);
-  const missing = value === undefined && issue.code === 'invalid_type';
-  if (missing) {
+  if (value === undefined && issue.code === 'invalid_type') {
     const parent = path.slice(0, -1);
     const key = String(path[path.length - 1]);
-    return [{ file, ...at(parent), severity: 'error', message: `${pathLabel(parent) || 'manifest'}: missing required key "${key}"` }];
+    return [{ path: parent, missing: key, message: `${pathLabel(parent) || 'manifest'}: missing required key "${key}"` }];
   }
-  return [{ file, ...at(path), severity: 'error', message: `${label}: ${friendly(issue)}` }];
-}
 
-function friendly(issue: Issue): string {
-  if (issue.code === 'invalid_value' && 'values' in issue) {
-    return `must be one of ${(issue.values as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+  if (path.length === 0 && issue.code === 'invalid_type') {
+    return [{ path, message: `the manifest must be a mapping with name:, repos:, steps: and change:, got ${describeValue(value)}` }];
   }
-  return issue.message.replace(/^Invalid input: /, '');
+
+  const node = schemaAt(ctx.schema, path, ctx.input);
+  return [{ path, message: `${label}: ${issueMessage(issue, value, node)}` }];
 }
 
-function pickBranch(branches: Issue[][], value: unknown): Issue[] | undefined {
-  if (branches.length === 0) return undefined;
-  const scored = branches.map((issues) => ({ issues, score: branchScore(issues, value) }));
-  scored.sort((a, b) => b.score - a.score);
-  return scored[0]?.issues;
-}
-
-function branchScore(issues: Issue[], value: unknown): number {
-  // A branch that fails only on type at the root is the wrong branch; deep or key-level failures mean the
-  // author picked this shape and got a detail wrong.
-  let score = 0;
-  for (const issue of issues) {
-    score += issue.path.length * 2;
-    if (issue.code === 'unrecognized_keys') score += 1;
-    if (issue.code === 'invalid_type' && issue.path.length === 0) score -= 5;
+/** A union failed: find the form the author meant from the value they wrote, and report that form's problems. */
+function unionFindings(ctx: Context, issue: Extract<Issue, { code: 'invalid_union' }>, path: PathPart[], label: string, value: unknown): Finding[] {
+  const unionNode = unionAt(ctx, path);
+  const options = unionNode ? (unionOptions(unionNode) ?? []) : [];
+  const branches = (issue as { errors?: Issue[][] }).errors ?? [];
+  if (options.length !== branches.length || options.length === 0) {
+    return [{ path, message: `${label}: ${issue.message.replace(/^Invalid input: /, '')}` }];
   }
-  if (value && typeof value === 'object' && issues.every((i) => i.code !== 'invalid_type' || i.path.length > 0)) score += 3;
-  return score / Math.max(1, issues.length);
+  const fitting = optionsFitting(options, value);
+  if (fitting.length === 0) {
+    return [{ path, message: `${label}: expected ${describeForms(options)}, got ${describeValue(value)}` }];
+  }
+  if (kindOfValue(value) === 'object') {
+    const mixed = mixedForms(fitting, value as Record<string, unknown>);
+    if (mixed) return [{ path, message: `${label}: ${mixed}` }];
+    const shared = (option: unknown) => Object.keys(shapeOf(option) ?? {}).some((k) => hasKey(value, k));
+    if (!fitting.some(shared) && fitting.length > 1) {
+      const keys = Object.keys(value as object).map((k) => `"${k}"`).join(', ');
+      return [{ path, message: `${label}: expected ${describeForms(options)}; ${keys} ${Object.keys(value as object).length === 1 ? 'is not a key' : 'are not keys'} of any of them` }];
+    }
+  }
+  const chosen = options.indexOf(fitting[0]);
+  const inner = branches[chosen] ?? [];
+  return inner.flatMap((i) => findingsFor(ctx, i, path));
 }
 
-export function pathLabel(path: readonly PathPart[]): string {
-  let label = '';
-  for (const part of path) label += typeof part === 'number' ? `[${part}]` : label ? `.${part}` : part;
-  return label;
+/** Two object forms each recognise some of the keys written: the entry mixes forms (e.g. repo: and file:). */
+function mixedForms(options: readonly unknown[], value: Record<string, unknown>): string | undefined {
+  const claimed = options
+    .map((option) => Object.keys(shapeOf(option) ?? {}).filter((k) => k in value))
+    .filter((keys) => keys.length > 0);
+  if (claimed.length < 2) return undefined;
+  const leading = claimed.map((keys) => `"${keys[0]}"`);
+  return `${leading.join(' and ')} are different forms of this entry; write them as separate entries`;
 }
 
-function valueAt(input: unknown, path: readonly PathPart[]): unknown {
+function unionAt(ctx: Context, path: readonly PathPart[]): unknown {
+  // schemaAt resolves unions at the last step; walk to the parent and take the raw child instead.
+  if (path.length === 0) return ctx.schema;
+  const parent = schemaAt(ctx.schema, path.slice(0, -1), ctx.input);
+  const def = defOf(parent);
+  if (!def) return undefined;
+  const last = path[path.length - 1] as PathPart;
+  if (def.type === 'array') return def.element;
+  if (def.type === 'record') return def.valueType;
+  if (def.type === 'object') return (def.shape as Record<string, unknown>)[String(last)];
+  return undefined;
+}
+
+function hasKey(value: unknown, key: string): boolean {
+  return value !== null && typeof value === 'object' && key in value;
+}
+
+function parentKey(path: readonly PathPart[]): string {
+  return JSON.stringify(path.slice(0, -1));
+}
+
+export function valueAt(input: unknown, path: readonly PathPart[]): unknown {
   let value = input;
   for (const part of path) {
     if (value === null || typeof value !== 'object') return undefined;
     value = (value as Record<string | number, unknown>)[part];
   }
   return value;
-}
-
-/** Keys an object schema accepts at `path`, found by walking the zod schema (through arrays, unions, optionals). */
-export function knownKeys(schema: z.ZodType, path: readonly PathPart[]): string[] {
-  const found = new Set<string>();
-  walk(schema, [...path], found);
-  return [...found];
-}
-
-function walk(schema: unknown, path: PathPart[], found: Set<string>): void {
-  const def = (schema as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
-  if (!def) return;
-  const type = def.type as string;
-  if (type === 'optional' || type === 'default' || type === 'nullable' || type === 'prefault' || type === 'readonly') {
-    walk(def.innerType, path, found);
-    return;
-  }
-  if (type === 'pipe') {
-    walk(def.in, path, found);
-    return;
-  }
-  if (type === 'union') {
-    for (const option of def.options as unknown[]) walk(option, [...path], found);
-    return;
-  }
-  if (type === 'array') {
-    if (path.length === 0) return;
-    walk(def.element, path.slice(1), found);
-    return;
-  }
-  if (type === 'record') {
-    if (path.length === 0) return;
-    walk(def.valueType, path.slice(1), found);
-    return;
-  }
-  if (type === 'object') {
-    const shape = def.shape as Record<string, unknown>;
-    if (path.length === 0) {
-      for (const key of Object.keys(shape)) if (key !== '$schema') found.add(key);
-      return;
-    }
-    const next = shape[String(path[0])];
-    if (next) walk(next, path.slice(1), found);
-  }
 }
 
 function dedupe(list: Diagnostic[]): Diagnostic[] {

@@ -30,7 +30,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: ExitCod
 }
 
 export async function runCommand(io: CliIo, file: string, opts: RunCommandOptions): Promise<ExitCode> {
-  const { job, warnings } = await loadJobOrThrow(path.resolve(io.cwd, file), file);
+  const { job, warnings } = await loadJobOrThrow(path.resolve(io.cwd, file), file, { env: io.env });
   for (const w of warnings) io.stderr(`${formatDiagnostic(w)}\n`);
   const github = createGithubSelectorResolver(job, io);
   const resolved = await resolveRepos(job, { env: io.env, ...(github && { github }) });

@@ -40,7 +40,8 @@ describe('fleetmod doctor', () => {
     const code = await cli(io, 'doctor', demo.job);
 
     expect(code).toBe(2);
-    expect(io.out()).toContain('FAIL  sandbox.network entry "not a host name": not a host name, address or range');
+    // The manifest check catches it first, with its position (the same parser as the egress proxy decides).
+    expect(io.err()).toContain('jobs/examples/demo.yaml:15:13: sandbox.network[0]: "not a host name": not a host name, address or range\n');
   });
 });
 
@@ -52,7 +53,7 @@ describe('fleetmod run and the sandbox', () => {
     const code = await cli(io, 'run', demo.job);
 
     expect(code).toBe(2);
-    expect(io.err()).toBe('fleetmod: sandbox.network entry "10.0.0.0/33": /33 is not a valid prefix length\n');
+    expect(io.err()).toBe('jobs/examples/demo.yaml:15:35: sandbox.network[1]: "10.0.0.0/33": /33 is not a valid prefix length\n');
     expect(existsSync(path.join(demo.root, '.fleetmod', 'fleetmod.db'))).toBe(false);
     for (const repo of demo.repos) expect(await branchSha(repo.path, BRANCH)).toBeNull();
   });

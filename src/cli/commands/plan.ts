@@ -1,0 +1,79 @@
+/**
+ * `fleetmod plan JOB.yaml`: what `fleetmod run JOB.yaml` would do, without doing any of it — the repositories
+ * (file lists and GitHub selectors resolved), which are skipped or left out and why, which already have a result
+ * in an earlier run of the job, and how long opening the pull requests takes at the configured pace. Reads the
+ * journal read-only (never creates or migrates it); exit 2 for an invalid manifest.
+ */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { errorMessage, ManifestInvalid } from '../../domain/errors.js';
+import { formatDiagnostic } from '../../manifest/diagnostics.js';
+import type { Job } from '../../manifest/job.js';
+import { loadJobOrThrow } from '../../manifest/load.js';
+import { resolveRepos } from '../../manifest/repos.js';
+import { planJob, type PlanHistory } from '../../plan/plan.js';
+import { renderPlan } from '../../plan/render-plan.js';
+import type { Redactor } from '../../util/redact.js';
+import { createGithubSelectorResolver, createRedactorFor, openStoreReadOnly } from '../compose.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import { addStateOptions, stateLocation } from '../global-options.js';
+import type { CliIo } from '../io.js';
+
+export interface PlanCommandOptions {
+  json?: boolean;
+  stateDir?: string;
+  db?: string;
+}
+
+export function registerPlan(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
+  addStateOptions(
+    program
+      .command('plan')
+      .description('show what run would do: repositories, skips, earlier results, pull-request time; changes nothing')
+      .argument('<job>', 'job manifest (YAML)')
+      .option('--json', 'print the plan as JSON'),
+  ).action(async (file: string, opts: PlanCommandOptions) => {
+    setExit(await planCommand(io, file, opts));
+  });
+}
+
+export async function planCommand(io: CliIo, file: string, opts: PlanCommandOptions): Promise<ExitCode> {
+  const { dbPath } = stateLocation(io, opts);
+  const { job, warnings } = await loadJobOrThrow(path.resolve(io.cwd, file), file, { env: io.env, missingSecrets: 'warning' });
+  for (const w of warnings) io.stderr(`${formatDiagnostic(w)}\n`);
+
+  const github = createGithubSelectorResolver(job, io);
+  const resolved = await resolveRepos(job, { env: io.env, ...(github && { github }) });
+  for (const w of resolved.warnings) io.stderr(`${formatDiagnostic(w)}\n`);
+  if (resolved.errors.length > 0) throw new ManifestInvalid(resolved.errors);
+
+  const journal = readHistory(dbPath, job, createRedactorFor(io, job));
+  const plan = planJob({
+    job,
+    resolved,
+    ...(journal.history && { history: journal.history }),
+    ...(journal.problem && { journalProblem: journal.problem }),
+  });
+  io.stdout(opts.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan));
+  return EXIT.ok;
+}
+
+/** The run `fleetmod run` would resume (same manifest, not a dry run), else the latest run of the job. */
+function readHistory(dbPath: string, job: Job, redactor: Redactor): { history?: PlanHistory; problem?: string } {
+  try {
+    const store = openStoreReadOnly(dbPath, redactor);
+    if (!store) return {};
+    try {
+      // The same choice run-job.ts makes for `fleetmod run` without --new or --dry-run.
+      const same = store.latestRun({ jobName: job.name, manifestHash: job.hash });
+      const resumes = same !== undefined && !same.dryRun;
+      const run = resumes ? same : store.latestRun({ jobName: job.name });
+      if (!run) return {};
+      return { history: { run, tasks: store.listTasks(run.id), resumes } };
+    } finally {
+      store.close();
+    }
+  } catch (err) {
+    return { problem: `the journal ${dbPath} could not be read (${errorMessage(err)}); earlier results are not shown` };
+  }
+}

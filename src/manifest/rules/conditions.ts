@@ -1,0 +1,50 @@
+/** Step `if:` conditions must parse and read only variables that exist when the step is reached. */
+import { ConditionSyntaxError, conditionVariables, parseCondition } from '../condition.js';
+import { closest } from '../suggest.js';
+import { stepVariables, TEMPLATE_VARIABLES } from '../template.js';
+import type { PathPart } from '../positions.js';
+import type { JobManifest } from '../schema.js';
+import type { Reporter, RuleInput } from './report.js';
+
+type Steps = JobManifest['steps'];
+
+export function checkConditions({ manifest: m, report }: RuleInput): void {
+  checkStepList(m.steps, ['steps'], report);
+  if (Array.isArray(m.candidates)) m.candidates.forEach((c, ci) => c.steps && checkStepList(c.steps, ['candidates', ci, 'steps'], report));
+}
+
+function checkStepList(steps: Steps, base: PathPart[], report: Reporter): void {
+  const stepNames = steps.map((s, i) => s.name ?? `step-${i + 1}`);
+  const repoAndRun = TEMPLATE_VARIABLES.filter((v) => v.fields.includes('step')).map((v) => v.name);
+  steps.forEach((step, i) => {
+    if (!step.if) return;
+    const path = [...base, i, 'if'];
+    let variables: string[];
+    try {
+      variables = conditionVariables(parseCondition(step.if));
+    } catch (err) {
+      if (!(err instanceof ConditionSyntaxError)) throw err;
+      report.error(path, err.message, { text: step.if, offset: err.offset });
+      return;
+    }
+    const allowed = [...repoAndRun, ...stepNames.slice(0, i).flatMap(stepVariables)];
+    for (const variable of new Set(variables)) {
+      if (allowed.includes(variable)) continue;
+      const step = /^steps\.([^.]+)\.(stdout|outcome)$/.exec(variable);
+      const later = step ? stepNames.indexOf(step[1] as string) : -1;
+      const reason =
+        later === i
+          ? ': a step cannot test its own result'
+          : later > i
+            ? `: step "${step?.[1]}" runs after this one`
+            : didYouMeanOr(variable, allowed);
+      report.error(path, `unknown variable "${variable}"${reason}`, { text: variable });
+    }
+  });
+}
+
+function didYouMeanOr(variable: string, allowed: readonly string[]): string {
+  const suggestion = closest(variable, allowed);
+  if (suggestion) return `; did you mean "${suggestion}"?`;
+  return `; conditions can read ${allowed.filter((v) => !v.startsWith('steps.')).join(', ')} and steps.<earlier step>.outcome/stdout (quote text: 'value')`;
+}

@@ -1,0 +1,27 @@
+/** Time limits that cannot take effect as written: a step allowed longer than its repo, a deadline already past. */
+import { formatDuration, parseDuration } from '../../util/units.js';
+import type { RuleInput } from './report.js';
+
+const DEFAULT_SANDBOX_TIMEOUT_MS = 30 * 60_000;
+
+export function checkLimits({ manifest: m, report }: RuleInput): void {
+  const total = m.sandbox?.timeout ? (parseDuration(m.sandbox.timeout) ?? DEFAULT_SANDBOX_TIMEOUT_MS) : DEFAULT_SANDBOX_TIMEOUT_MS;
+  const totalText = m.sandbox?.timeout ? `sandbox.timeout ${m.sandbox.timeout}` : `the default sandbox.timeout ${formatDuration(total)}`;
+  const timed = [
+    ...m.steps.map((s, i) => ({ timeout: s.timeout, path: ['steps', i, 'timeout'] })),
+    ...(m.verify ?? []).map((v, i) => ({ timeout: typeof v === 'string' ? undefined : v.timeout, path: ['verify', i, 'timeout'] })),
+  ];
+  for (const { timeout, path } of timed) {
+    const ms = timeout ? parseDuration(timeout) : null;
+    if (ms !== null && ms > total) {
+      report.warning(path, `${timeout} is longer than ${totalText} for all steps of a repo; the step is stopped when that runs out`);
+    }
+  }
+
+  const deadline = m.limits?.deadline;
+  if (deadline && deadline.includes('-')) {
+    const at = Date.parse(deadline);
+    if (Number.isNaN(at)) report.error(['limits', 'deadline'], `"${deadline}" is not a date-time that exists`);
+    else if (at < Date.now()) report.warning(['limits', 'deadline'], `${deadline} has passed; a run would start no repository`);
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * `planJob`: what `fleetmod run FILE` would do, as data — which repositories run, which are skipped or left out and
+ * why, which already have a result from an earlier run of the job, and how long opening the pull requests takes
+ * under the configured pace. Pure: the command reads the manifest, resolves the repos and reads the journal, then
+ * calls this. New estimates (sandbox time and cost, candidates) are added as fields of `Plan` computed here and
+ * a section in render-plan.ts.
+ */
+import type { Outcome } from '../domain/outcome.js';
+import type { RepoRef } from '../domain/repo.js';
+import type { Diagnostic } from '../manifest/diagnostics.js';
+import type { Job } from '../manifest/job.js';
+import type { ExcludedRepo, ResolvedRepos } from '../manifest/repos.js';
+import { estimateE2bCost, type CostEstimate, type E2bPricing } from '../sandbox/e2b/cost.js';
+import type { RunRecord, RunStatus, TaskRecord } from '../store/types.js';
+import { estimatePrCreation, prWrites, type PrEstimate } from './pr-estimate.js';
+
+/** The journal as far as planning needs it. */
+export interface PlanHistory {
+  run: RunRecord;
+  tasks: readonly TaskRecord[];
+  /** True when `fleetmod run` resumes this run (same manifest content, not a dry run). */
+  resumes: boolean;
+}
+
+export interface PlanInput {
+  job: Job;
+  resolved: ResolvedRepos;
+  /** The run that would be resumed, or else the latest run of this job; absent when there is none. */
+  history?: PlanHistory;
+  /** Why earlier runs could not be read, when the journal exists but is unreadable. */
+  journalProblem?: string;
+}
+
+export interface PreviousResult {
+  runId: string;
+  outcome: Outcome;
+  prUrl?: string;
+  message?: string;
+}
+
+export interface PlannedRepo {
+  key: string;
+  display: string;
+  kind: RepoRef['kind'];
+  base?: string;
+  /** Why it is skipped or not run again. */
+  reason?: string;
+  /** Its result in the earlier run, when it has one. */
+  previous?: PreviousResult;
+}
+
+export interface PlanRepos {
+  /** Repositories after file lists, selectors and duplicate removal (skipped ones included). */
+  total: number;
+  run: PlannedRepo[];
+  skipped: PlannedRepo[];
+  /** Done in the run that `fleetmod run` resumes: not run again. */
+  done: PlannedRepo[];
+  /** Left out by selector filters or as duplicates. */
+  excluded: ExcludedRepo[];
+  /** GitHub selectors not resolved (no GitHub access in this plan). */
+  deferredSelectors: number;
+}
+
+export interface PlanHistorySummary {
+  runId: string;
+  status: RunStatus;
+  createdAt: number;
+  dryRun: boolean;
+  sameManifest: boolean;
+  resumes: boolean;
+  /** Results of repositories in this plan, by outcome. */
+  outcomes: Partial<Record<Outcome, number>>;
+  /** Repositories of this plan with a result in that run. */
+  withResult: number;
+}
+
+export type PlanPullRequests =
+  | { opens: false; reason: string }
+  | ({ opens: true; draft: boolean; notOnGithub: number; withOpenPr: number } & PrEstimate);
+
+export interface PlanSchedule {
+  window?: { start: string; end: string; days?: string[]; timezone?: string; lengthMs: number };
+  deadline?: string;
+}
+
+/** Sandboxes per repository when the job tries several candidates. */
+export interface PlanCandidates {
+  perRepo: number;
+  names: string[];
+  select: Job['select'];
+}
+
+/** E2B sandbox time and cost for the repositories that run (sandbox/e2b/cost.ts). */
+export interface PlanE2b {
+  estimate: CostEstimate;
+  pricing: E2bPricing;
+}
+
+export interface Plan {
+  job: { name: string; file: string; provider: Job['sandbox']['provider']; publish: Job['change']['publish'] };
+  repos: PlanRepos;
+  candidates: PlanCandidates;
+  e2b?: PlanE2b;
+  history: PlanHistorySummary | null;
+  pullRequests: PlanPullRequests;
+  schedule: PlanSchedule;
+  warnings: Diagnostic[];
+  journalProblem?: string;
+}
+
+export function planJob(input: PlanInput): Plan {
+  const { job, resolved, history } = input;
+  const results = latestResults(history);
+  const repos: PlanRepos = { total: resolved.repos.length, run: [], skipped: [], done: [], excluded: resolved.excluded, deferredSelectors: resolved.deferredSelectors };
+  for (const repo of resolved.repos) {
+    const previous = results.get(repo.key);
+    const planned: PlannedRepo = {
+      key: repo.key,
+      display: repo.display,
+      kind: repo.kind,
+      ...(repo.base && { base: repo.base }),
+      ...(previous && { previous }),
+    };
+    if (repo.skip) repos.skipped.push({ ...planned, reason: repo.skip });
+    else if (previous && history?.resumes) repos.done.push({ ...planned, reason: `done in run ${previous.runId} (${previous.outcome})` });
+    else repos.run.push(planned);
+  }
+  return {
+    job: { name: job.name, file: job.displayPath, provider: job.sandbox.provider, publish: job.change.publish },
+    repos,
+    candidates: { perRepo: job.candidates.length, names: job.candidates.map((c) => c.name), select: job.select },
+    ...(job.sandbox.provider === 'e2b' && { e2b: planE2b(job, repos.run.length) }),
+    history: history ? summarizeHistory(history, job, resolved.repos, results) : null,
+    pullRequests: planPullRequests(job, repos.run),
+    schedule: planSchedule(job),
+    warnings: resolved.warnings,
+    ...(input.journalProblem && { journalProblem: input.journalProblem }),
+  };
+}
+
+function latestResults(history: PlanHistory | undefined): Map<string, PreviousResult> {
+  const results = new Map<string, PreviousResult>();
+  for (const task of history?.tasks ?? []) {
+    if (task.status !== 'done' || task.outcome === null) continue;
+    results.set(task.repo.key, {
+      runId: task.runId,
+      outcome: task.outcome,
+      ...(task.prUrl && { prUrl: task.prUrl }),
+      ...((task.errorMessage ?? task.skipReason) && { message: (task.errorMessage ?? task.skipReason) as string }),
+    });
+  }
+  return results;
+}
+
+function summarizeHistory(history: PlanHistory, job: Job, repos: readonly RepoRef[], results: Map<string, PreviousResult>): PlanHistorySummary {
+  const outcomes: Partial<Record<Outcome, number>> = {};
+  let withResult = 0;
+  for (const repo of repos) {
+    const previous = results.get(repo.key);
+    if (!previous) continue;
+    withResult += 1;
+    outcomes[previous.outcome] = (outcomes[previous.outcome] ?? 0) + 1;
+  }
+  return {
+    runId: history.run.id,
+    status: history.run.status,
+    createdAt: history.run.createdAt,
+    dryRun: history.run.dryRun,
+    sameManifest: history.run.manifestHash === job.hash,
+    resumes: history.resumes,
+    outcomes,
+    withResult,
+  };
+}
+
+function planPullRequests(job: Job, toRun: readonly PlannedRepo[]): PlanPullRequests {
+  if (!job.change.pr) return { opens: false, reason: 'the job has no change.pr section: branches are pushed, no pull requests' };
+  if (job.change.publish === false) return { opens: false, reason: 'publish: false: branches are pushed, no pull requests' };
+  const onGithub = toRun.filter((r) => r.kind === 'github');
+  const withOpenPr = onGithub.filter((r) => r.previous?.prUrl && (r.previous.outcome === 'pr-opened' || r.previous.outcome === 'pr-updated')).length;
+  return {
+    opens: true,
+    draft: job.change.publish === 'draft' || job.change.pr.draft,
+    notOnGithub: toRun.length - onGithub.length,
+    withOpenPr,
+    ...estimatePrCreation(onGithub.length, job.limits, prWrites(job.change.pr)),
+  };
+}
+
+function planE2b(job: Job, repos: number): PlanE2b {
+  const { vcpu, memoryMb, priceVcpuSecond, priceGibSecond } = job.sandbox.e2b;
+  return {
+    estimate: estimateE2bCost({ repos, candidates: job.candidates.length, sandbox: job.sandbox, limits: job.limits }),
+    pricing: { vcpu, memoryMb, priceVcpuSecond, priceGibSecond },
+  };
+}
+
+function planSchedule(job: Job): PlanSchedule {
+  const w = job.limits.window;
+  return {
+    ...(w && {
+      window: {
+        start: w.start,
+        end: w.end,
+        ...(w.days && { days: w.days }),
+        ...(w.timezone && { timezone: w.timezone }),
+        lengthMs: windowLength(w.start, w.end),
+      },
+    }),
+    ...(job.limits.deadline && { deadline: job.limits.deadline }),
+  };
+}
+
+function windowLength(start: string, end: string): number {
+  const minutes = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+  const length = (minutes(end) - minutes(start) + 24 * 60) % (24 * 60);
+  return (length === 0 ? 24 * 60 : length) * 60_000;
+}

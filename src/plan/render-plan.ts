@@ -1,0 +1,160 @@
+/**
+ * The plan as text for people. Each section is a function of the Plan returning lines (none when it has nothing
+ * to say); a new estimate adds its section to PLAN_SECTIONS. Long lists are cut; `plan --json` has everything.
+ */
+import type { Outcome } from '../domain/outcome.js';
+import { renderCostEstimate } from '../sandbox/e2b/cost.js';
+import { formatDuration } from '../util/units.js';
+import type { Plan, PlannedRepo } from './plan.js';
+import type { PrBound } from './pr-estimate.js';
+
+export type PlanSection = (plan: Plan) => string[];
+
+/** At most this many repositories are listed per group in text. */
+export const LIST_LIMIT = 20;
+
+export const PLAN_SECTIONS: PlanSection[] = [
+  renderRepos,
+  renderSkipped,
+  renderExcluded,
+  renderHistory,
+  renderCandidates,
+  renderE2b,
+  renderPullRequests,
+  renderSchedule,
+];
+
+export function renderPlan(plan: Plan): string {
+  const header = `Plan for job ${plan.job.name} (${plan.job.file}), sandbox ${plan.job.provider}`;
+  const blocks = PLAN_SECTIONS.map((section) => section(plan)).filter((lines) => lines.length > 0);
+  return `${[[header], ...blocks].map((lines) => lines.join('\n')).join('\n\n')}\n`;
+}
+
+function renderRepos(plan: Plan): string[] {
+  const { repos } = plan;
+  const parts = [`${repos.run.length} to run`];
+  if (repos.skipped.length) parts.push(`${repos.skipped.length} skipped`);
+  if (repos.done.length) parts.push(`${repos.done.length} already done`);
+  const lines = [`Repositories: ${repos.total} (${parts.join(', ')})`];
+  if (repos.excluded.length) lines.push(`  ${repos.excluded.length} more left out by selector filters or as duplicates (below)`);
+  if (repos.deferredSelectors) lines.push(`  plus ${repos.deferredSelectors} GitHub selector(s) not resolved`);
+  return lines;
+}
+
+function renderSkipped(plan: Plan): string[] {
+  const { skipped, done } = plan.repos;
+  const lines: string[] = [];
+  if (skipped.length) lines.push(`Skipped (${skipped.length}):`, ...list(skipped, (r) => r.reason ?? ''));
+  if (done.length) lines.push(`Not run again (${done.length}):`, ...list(done, (r) => r.reason ?? ''));
+  return lines;
+}
+
+function renderExcluded(plan: Plan): string[] {
+  const { excluded } = plan.repos;
+  if (excluded.length === 0) return [];
+  return [`Left out (${excluded.length}):`, ...list(excluded, (r) => r.reason)];
+}
+
+function renderHistory(plan: Plan): string[] {
+  const h = plan.history;
+  if (!h) return plan.journalProblem ? [`Earlier runs: ${plan.journalProblem}`] : ['Earlier runs: none of this job in the journal'];
+  const kind = h.resumes
+    ? 'same manifest; fleetmod run resumes it'
+    : h.sameManifest
+      ? 'same manifest, but a dry run; fleetmod run starts a new run'
+      : 'an earlier version of the manifest; fleetmod run starts a new run';
+  const lines = [`Earlier run: ${h.runId} (${h.status}${h.dryRun ? ', dry run' : ''}, ${new Date(h.createdAt).toISOString()}; ${kind})`];
+  if (h.withResult === 0) {
+    lines.push('  none of these repositories has a result in it yet');
+    return lines;
+  }
+  const counts = Object.entries(h.outcomes)
+    .sort((a, b) => b[1] - a[1])
+    .map(([outcome, n]) => `${n} ${outcome}`);
+  lines.push(`  ${plural(h.withResult, 'of these repositories has', 'of these repositories have')} a result there: ${counts.join(', ')}`);
+  if (!h.resumes) {
+    const withResult = plan.repos.run.filter((r) => r.previous);
+    lines.push(...list(withResult, (r) => describePrevious(r)));
+  }
+  return lines;
+}
+
+function describePrevious(repo: PlannedRepo): string {
+  const p = repo.previous;
+  if (!p) return '';
+  return `${p.outcome as Outcome}${p.prUrl ? ` ${p.prUrl}` : ''}${p.message ? ` (${p.message})` : ''}`;
+}
+
+function renderCandidates(plan: Plan): string[] {
+  const c = plan.candidates;
+  if (c.perRepo <= 1) return [];
+  return [`Candidates: ${c.perRepo} per repository (${c.names.join(', ')}), select: ${c.select}; each runs in its own sandbox`];
+}
+
+function renderE2b(plan: Plan): string[] {
+  return plan.e2b ? renderCostEstimate(plan.e2b.estimate, plan.e2b.pricing) : [];
+}
+
+const BOUND_TEXT: Record<PrBound, string> = {
+  'pr-rate': 'limits.pr-rate',
+  'github-writes': 'limits.github-writes (per minute)',
+  'github-writes-per-hour': 'limits.github-writes-per-hour',
+  'write-spacing': 'GitHub write spacing (1 s between writes, 3 s between PR creations and review requests)',
+};
+
+function renderPullRequests(plan: Plan): string[] {
+  const pr = plan.pullRequests;
+  if (!pr.opens) return [`Pull requests: none (${pr.reason})`];
+  const kind = pr.draft ? 'draft pull requests' : 'pull requests';
+  const lines = [
+    `Pull requests: up to ${pr.pullRequests} ${kind} (repositories with a change), ${pr.writes} content-creating GitHub writes (${pr.writesPerPr.join(', ')} per PR)`,
+  ];
+  if (pr.withOpenPr) {
+    lines.push(`  ${pr.withOpenPr} of them already ${pr.withOpenPr === 1 ? 'has' : 'have'} an open PR from the earlier run (updated, not opened again)`);
+  }
+  if (pr.notOnGithub) {
+    lines.push(`  ${plural(pr.notOnGithub, 'repository is', 'repositories are')} not on GitHub: pushed as branches, without a PR`);
+  }
+  if (pr.pullRequests > 0) {
+    const rate = Math.floor(pr.perHour[pr.bottleneck] ?? 0);
+    lines.push(`  estimated PR-creation time: ${formatDuration(pr.durationMs)} (at most ${rate} PRs/hour, set by ${BOUND_TEXT[pr.bottleneck]})`);
+  }
+  return lines;
+}
+
+function renderSchedule(plan: Plan): string[] {
+  const { window, deadline } = plan.schedule;
+  const lines: string[] = [];
+  if (window) {
+    const days = window.days ? ` on ${window.days.join(', ')}` : '';
+    const zone = window.timezone ? ` ${window.timezone}` : '';
+    lines.push(`Window: repositories start only ${window.start}–${window.end}${zone}${days} (${hoursAndMinutes(window.lengthMs)} a day)`);
+    const pr = plan.pullRequests;
+    if (pr.opens && pr.durationMs > window.lengthMs) {
+      lines.push(`  the pull requests alone need more than one window (about ${Math.ceil(pr.durationMs / window.lengthMs)}); the run pauses and resumes`);
+    }
+  }
+  if (deadline) lines.push(`Deadline: no repository starts after ${deadline}`);
+  return lines;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function hoursAndMinutes(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h === 0 ? `${m}m` : m === 0 ? `${h}h` : `${h}h${m}m`;
+}
+
+function list<T extends { display: string }>(items: readonly T[], detail: (item: T) => string): string[] {
+  const width = Math.min(40, Math.max(...items.slice(0, LIST_LIMIT).map((i) => i.display.length)));
+  const lines = items.slice(0, LIST_LIMIT).map((item) => {
+    const text = detail(item);
+    return `  ${text ? item.display.padEnd(width) : item.display}${text ? `  ${text}` : ''}`;
+  });
+  if (items.length > LIST_LIMIT) lines.push(`  … and ${items.length - LIST_LIMIT} more (fleetmod plan --json lists all)`);
+  return lines;
+}

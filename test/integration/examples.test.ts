@@ -1,0 +1,44 @@
+/**
+ * The example jobs in jobs/examples are valid (`fleetmod validate`, no warnings) and together use every key of
+ * the manifest language, so each feature has a realistic, checked example.
+ */
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { jobJsonSchema } from '../../src/manifest/json-schema.js';
+import { captureIo, cli, testEnv } from '../support/cli.js';
+import { EXAMPLES_DIR, exampleJobs, schemaKeyPaths, valueKeyPaths } from '../support/examples.js';
+
+const examples = await exampleJobs();
+
+/** Keys the examples need not repeat, and why. */
+const NOT_REQUIRED = new Map<string, string>([
+  ['$schema', 'editors use the "# yaml-language-server: $schema=" comment line instead'],
+]);
+/** Candidate steps are the same Step schema as `steps`, covered there. */
+const REUSED_PREFIXES = ['candidates.steps.'];
+
+describe('example jobs', () => {
+  it.each(examples.map((e) => e.file))('%s is valid without warnings', async (file) => {
+    // Secrets are read from the environment at validate time: give each one the example names a made-up value.
+    const example = examples.find((e) => e.file === file)!;
+    const secrets = ((parse(example.text) as { sandbox?: { secrets?: string[] } }).sandbox?.secrets ?? []).map((name) => [name, `made-up-${name}`]);
+    const io = captureIo(EXAMPLES_DIR, testEnv(Object.fromEntries(secrets)));
+
+    const code = await cli(io, 'validate', file);
+
+    expect(io.err()).toBe('');
+    expect(code).toBe(0);
+    expect(io.out()).toMatch(new RegExp(`^${file}: valid — `));
+  });
+
+  it('together use every key of the manifest language', () => {
+    const used = new Set<string>();
+    for (const example of examples) valueKeyPaths(parse(example.text), '', used);
+
+    const missing = schemaKeyPaths(jobJsonSchema()).filter(
+      (key) => !used.has(key) && !NOT_REQUIRED.has(key) && !REUSED_PREFIXES.some((prefix) => key.startsWith(prefix)),
+    );
+
+    expect(missing).toEqual([]);
+  });
+});

@@ -1,0 +1,372 @@
+/**
+ * `fleetmod plan` and `planJob`: repositories resolved (file lists, GitHub selectors through a resolver written
+ * here against the GithubSelectorResolver port), skips and exclusions with reasons, earlier results read from a
+ * real SQLite journal without changing it, and the pull-request time estimate.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { GithubSelector } from '../../src/manifest/job.js';
+import { loadManifest } from '../../src/manifest/load.js';
+import { resolveRepos, type GithubRepoListing, type GithubSelectorResolver } from '../../src/manifest/repos.js';
+import { planJob } from '../../src/plan/plan.js';
+import { estimateE2bCost, renderCostEstimate } from '../../src/sandbox/e2b/cost.js';
+import { openDb } from '../../src/store/db.js';
+import { migrate } from '../../src/store/migrate.js';
+import { createSqliteRunStore } from '../../src/store/sqlite-run-store.js';
+import type { RunStore } from '../../src/store/types.js';
+import { createRedactor } from '../../src/util/redact.js';
+import { captureIo, cli, testEnv } from '../support/cli.js';
+import { forgeWithBot, TOKEN } from '../support/forge/fixtures.js';
+import { writeForgeJob } from '../support/forge/job.js';
+import { tempDir } from '../support/temp.js';
+
+const CREATED_AT = Date.UTC(2030, 0, 2, 3, 4, 5);
+const EMPTY_SHA256 = createHash('sha256').digest('hex');
+
+function lines(...text: string[]): string {
+  return `${text.join('\n')}\n`;
+}
+
+/** Lists fixed repositories per org, like the GitHub code host would; records what it was asked. */
+function listingResolver(byOrg: Record<string, GithubRepoListing[]>): GithubSelectorResolver & { asked: GithubSelector[] } {
+  const asked: GithubSelector[] = [];
+  return {
+    asked,
+    async resolve(selector) {
+      asked.push(selector);
+      return byOrg[selector.org ?? selector.user ?? ''] ?? [];
+    },
+  };
+}
+
+async function journal(dir: string): Promise<RunStore> {
+  const db = openDb(path.join(dir, '.fleetmod', 'fleetmod.db'));
+  migrate(db);
+  return createSqliteRunStore(db, { redactor: createRedactor(), now: () => CREATED_AT });
+}
+
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const name of await readdir(dir)) {
+    files[name] = createHash('sha256').update(await readFile(path.join(dir, name))).digest('hex');
+  }
+  return files;
+}
+
+const SELECTOR_JOB = lines(
+  'name: org-upgrade',
+  'repos:',
+  '  - acme/api',
+  '  - github:',
+  '      org: acme',
+  '      topics: [backend]',
+  '      include: ["acme/*"]',
+  '      exclude: ["*-legacy"]',
+  '      limit: 3',
+  '  - file: more.txt',
+  'steps:',
+  '  - run: "true"',
+  'change:',
+  '  branch: fleetmod/upgrade',
+  '  commit: {message: Upgrade}',
+  '  pr: {title: Upgrade}',
+  'limits:',
+  '  pr-rate: 2/hour',
+);
+
+describe('planJob with GitHub selectors', () => {
+  it('filters what the resolver lists (archived, forks, topics, globs, limit), removes duplicates, estimates PRs', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'job.yaml'), SELECTOR_JOB);
+    await writeFile(path.join(dir, 'more.txt'), 'acme/jobs\nacme/extra # hand-picked\n');
+    const loaded = await loadManifest(path.join(dir, 'job.yaml'), 'job.yaml');
+    const job = loaded.job!;
+    const github = listingResolver({
+      acme: [
+        { owner: 'acme', name: 'api', topics: ['backend'] },
+        { owner: 'acme', name: 'web', topics: ['frontend'] },
+        { owner: 'acme', name: 'old', topics: ['backend'], archived: true },
+        { owner: 'acme', name: 'copy', topics: ['backend'], fork: true },
+        { owner: 'acme', name: 'billing-legacy', topics: ['backend'] },
+        { owner: 'acme', name: 'jobs', topics: ['backend'] },
+        { owner: 'acme', name: 'auth', topics: ['backend'] },
+        { owner: 'acme', name: 'search', topics: ['backend'] },
+      ],
+    });
+
+    const resolved = await resolveRepos(job, { env: {}, github });
+    const plan = planJob({ job, resolved });
+
+    expect(github.asked).toEqual([
+      { org: 'acme', topics: ['backend'], include: ['acme/*'], exclude: ['*-legacy'], archived: false, forks: false, limit: 3 },
+    ]);
+    expect(plan.repos.run.map((r) => r.display)).toEqual(['acme/api', 'acme/jobs', 'acme/auth', 'acme/extra']);
+    expect(plan.repos.excluded.map((e) => [e.display, e.reason])).toEqual([
+      ['acme/web', 'no topic backend'],
+      ['acme/old', 'archived (archived: false)'],
+      ['acme/copy', 'a fork (forks: false)'],
+      ['acme/billing-legacy', 'matched by exclude *-legacy'],
+      ['acme/search', 'beyond limit 3'],
+      ['acme/api', 'duplicate of job.yaml:3:5'],
+      ['acme/jobs', 'duplicate of job.yaml:4:5'],
+    ]);
+    expect(resolved.warnings.map((w) => `${w.file}:${w.line}:${w.col}: ${w.message}`)).toEqual([
+      'job.yaml:4:5: duplicate repository acme/api (also listed at job.yaml:3:5); it runs once',
+      'more.txt:1:1: duplicate repository acme/jobs (also listed at job.yaml:4:5); it runs once',
+    ]);
+    // One write per PR (no labels or reviewers): two creations per sliding hour, 3 s apart.
+    expect(plan.pullRequests).toMatchObject({ opens: true, pullRequests: 4, writes: 4, bottleneck: 'pr-rate', durationMs: 3_603_000 });
+  });
+
+  it('warns when a selector keeps nothing and fails with the resolver error', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'job.yaml'), SELECTOR_JOB.replace('  - file: more.txt\n', ''));
+    const job = (await loadManifest(path.join(dir, 'job.yaml'), 'job.yaml')).job!;
+    const failing: GithubSelectorResolver = {
+      resolve: async () => {
+        throw new Error('GitHub answered 404 for org acme');
+      },
+    };
+
+    const empty = await resolveRepos(job, { env: {}, github: listingResolver({ acme: [{ owner: 'acme', name: 'web' }] }) });
+    const failed = await resolveRepos(job, { env: {}, github: failing });
+
+    expect(empty.warnings.map((w) => w.message)).toEqual(['this github selector matches no repository (1 listed, all filtered out)']);
+    expect(failed.errors.map((e) => `${e.line}:${e.col}: ${e.message}`)).toEqual(['4:5: github selector failed: GitHub answered 404 for org acme']);
+  });
+});
+
+describe('fleetmod plan against the local forge (fake GitHub)', () => {
+  it('resolves an org selector through the GitHub code host, filters it, and only reads from GitHub', async () => {
+    const forge = await forgeWithBot();
+    await forge.createRepo({ owner: 'acme', name: 'api', topics: ['node'] });
+    await forge.createRepo({ owner: 'acme', name: 'web', topics: ['node'] });
+    await forge.createRepo({ owner: 'acme', name: 'docs', topics: ['docs'] });
+    await forge.createRepo({ owner: 'acme', name: 'legacy', topics: ['node'], archived: true });
+    const dir = await tempDir();
+    await writeForgeJob(dir, 'job.yaml', forge, { repos: [], pr: { title: 'Rename' } });
+    const job = (await readFile(path.join(dir, 'job.yaml'), 'utf8')).replace(
+      '"repos": []',
+      '"repos": [{"github": {"org": "acme", "topics": ["node"], "exclude": ["web"]}}, "acme/docs"]',
+    );
+    await writeFile(path.join(dir, 'job.yaml'), job);
+    const io = captureIo(dir, testEnv({ GITHUB_TOKEN: TOKEN }));
+
+    const code = await cli(io, 'plan', '--json', 'job.yaml');
+
+    expect(io.err()).toBe('');
+    expect(code).toBe(0);
+    const plan = JSON.parse(io.out()) as ReturnType<typeof planJob>;
+    expect(plan.repos.run.map((r) => [r.display, r.kind])).toEqual([
+      ['acme/api', 'github'],
+      ['acme/docs', 'github'],
+    ]);
+    expect(plan.repos.excluded.map((e) => [e.display, e.reason])).toEqual([
+      ['acme/legacy', 'archived (archived: false)'],
+      ['acme/web', 'matched by exclude web'],
+    ]);
+    expect(plan.pullRequests).toMatchObject({ opens: true, pullRequests: 2 });
+    expect(forge.monitor.writes()).toEqual([]);
+    expect(forge.monitor.violations).toEqual([]);
+  });
+});
+
+describe('fleetmod plan', () => {
+  const JOB = lines(
+    'name: lint',
+    'repos:',
+    '  - acme/api',
+    '  - acme/web',
+    '  - repo: acme/docs',
+    '    skip: true',
+    '    skip-reason: docs are frozen',
+    '  - https://git.example.com/tools/cli.git',
+    'steps:',
+    '  - run: "true"',
+    'change:',
+    '  branch: fleetmod/lint',
+    '  commit: {message: Lint}',
+    '  pr: {title: Lint}',
+    'limits:',
+    '  window: "22:00-06:00"',
+  );
+
+  it('prints repositories, skips, no history, and the PR estimate; creates no journal', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'job.yaml'), JOB);
+    const io = captureIo(dir);
+
+    const code = await cli(io, 'plan', 'job.yaml');
+
+    expect(code).toBe(0);
+    expect(io.out()).toBe(
+      lines(
+        'Plan for job lint (job.yaml), sandbox local',
+        '',
+        'Repositories: 4 (3 to run, 1 skipped)',
+        '',
+        'Skipped (1):',
+        '  acme/docs  docs are frozen',
+        '',
+        'Earlier runs: none of this job in the journal',
+        '',
+        'Pull requests: up to 2 pull requests (repositories with a change), 2 content-creating GitHub writes (create per PR)',
+        '  1 repository is not on GitHub: pushed as branches, without a PR',
+        '  estimated PR-creation time: 3.0s (at most 400 PRs/hour, set by limits.github-writes-per-hour)',
+        '',
+        'Window: repositories start only 22:00–06:00 (8h a day)',
+      ),
+    );
+    expect(io.err()).toBe('');
+    expect(existsSync(path.join(dir, '.fleetmod'))).toBe(false);
+  });
+
+  it('shows which repositories are done in the run that would be resumed, reading the journal without changing it', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'job.yaml'), JOB);
+    const job = (await loadManifest(path.join(dir, 'job.yaml'), 'job.yaml')).job!;
+    const resolved = await resolveRepos(job, { env: {} });
+    const store = await journal(dir);
+    store.createRun({ id: 'run-1', jobName: 'lint', manifestPath: job.file, manifestHash: job.hash, jobJson: '{}', provider: 'local', dryRun: false, runDir: dir });
+    store.addTasks('run-1', resolved.repos);
+    const [api, web] = store.listTasks('run-1');
+    store.startTask(api!.id);
+    store.updateTask(api!.id, { prUrl: 'https://github.com/acme/api/pull/7', prNumber: 7 });
+    store.finishTask(api!.id, { outcome: 'pr-opened' });
+    store.startTask(web!.id);
+    store.finishTask(web!.id, { outcome: 'failed', errorClass: 'permanent', errorMessage: 'step "step-1" exited with code 1' });
+    store.setRunStatus('run-1', 'interrupted', 'stopped by user');
+    store.close();
+    const before = await snapshot(path.join(dir, '.fleetmod'));
+    const io = captureIo(dir);
+
+    const code = await cli(io, 'plan', 'job.yaml');
+
+    expect(code).toBe(0);
+    expect(io.out()).toContain(
+      lines(
+        'Repositories: 4 (1 to run, 1 skipped, 2 already done)',
+        '',
+        'Skipped (1):',
+        '  acme/docs  docs are frozen',
+        'Not run again (2):',
+        '  acme/api  done in run run-1 (pr-opened)',
+        '  acme/web  done in run run-1 (failed)',
+        '',
+        'Earlier run: run-1 (interrupted, 2030-01-02T03:04:05.000Z; same manifest; fleetmod run resumes it)',
+        '  2 of these repositories have a result there: 1 pr-opened, 1 failed',
+        '',
+        'Pull requests: up to 0 pull requests (repositories with a change), 0 content-creating GitHub writes (create per PR)',
+        '  1 repository is not on GitHub: pushed as branches, without a PR',
+      ),
+    );
+    // The database file is byte for byte the same. A reader of a WAL database may leave SQLite's shared-memory
+    // index (-shm) and an empty -wal behind; that is how any reader works and holds no data.
+    const after = await snapshot(path.join(dir, '.fleetmod'));
+    expect(after['fleetmod.db']).toBe(before['fleetmod.db']);
+    expect(Object.keys(after).filter((f) => !['fleetmod.db', 'fleetmod.db-shm', 'fleetmod.db-wal'].includes(f))).toEqual([]);
+    if (after['fleetmod.db-wal']) expect(after['fleetmod.db-wal']).toBe(EMPTY_SHA256);
+  });
+
+  it('lists earlier results when the manifest changed (a new run would start), and prints JSON', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'job.yaml'), JOB);
+    const job = (await loadManifest(path.join(dir, 'job.yaml'), 'job.yaml')).job!;
+    const store = await journal(dir);
+    store.createRun({ id: 'run-0', jobName: 'lint', manifestPath: job.file, manifestHash: 'an-older-manifest', jobJson: '{}', provider: 'local', dryRun: false, runDir: dir });
+    store.addTasks('run-0', (await resolveRepos(job, { env: {} })).repos.slice(0, 1));
+    const [api] = store.listTasks('run-0');
+    store.startTask(api!.id);
+    store.updateTask(api!.id, { prUrl: 'https://github.com/acme/api/pull/7', prNumber: 7 });
+    store.finishTask(api!.id, { outcome: 'pr-opened' });
+    store.close();
+    const text = captureIo(dir);
+    const json = captureIo(dir);
+
+    await cli(text, 'plan', 'job.yaml');
+    await cli(json, 'plan', '--json', 'job.yaml');
+
+    expect(text.out()).toContain(
+      lines(
+        'Earlier run: run-0 (running, 2030-01-02T03:04:05.000Z; an earlier version of the manifest; fleetmod run starts a new run)',
+        '  1 of these repositories has a result there: 1 pr-opened',
+        '  acme/api  pr-opened https://github.com/acme/api/pull/7',
+        '',
+        'Pull requests: up to 2 pull requests (repositories with a change), 2 content-creating GitHub writes (create per PR)',
+        '  1 of them already has an open PR from the earlier run (updated, not opened again)',
+      ),
+    );
+    const plan = JSON.parse(json.out()) as ReturnType<typeof planJob>;
+    expect(plan.repos.run.map((r) => [r.display, r.previous?.outcome ?? null])).toEqual([
+      ['acme/api', 'pr-opened'],
+      ['acme/web', null],
+      ['git.example.com/tools/cli', null],
+    ]);
+    expect(plan.history).toMatchObject({ runId: 'run-0', resumes: false, sameManifest: false, withResult: 1 });
+    expect(plan.schedule.window).toEqual({ start: '22:00', end: '06:00', lengthMs: 8 * 3_600_000 });
+  });
+
+  it('adds the candidates and the E2B sandbox-hours and cost for the repositories that run', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      path.join(dir, 'job.yaml'),
+      lines(
+        'name: agents',
+        'repos: [acme/api, acme/web, {repo: acme/docs, skip: true}]',
+        'sandbox:',
+        '  provider: e2b',
+        '  timeout: 20m',
+        '  e2b: {vcpu: 4, memory-mb: 8192, expected-duration: 6m}',
+        'steps: [{run: "true"}]',
+        'candidates: 3',
+        'select: smallest-diff',
+        'change: {branch: b, commit: {message: m}}',
+      ),
+    );
+    const job = (await loadManifest(path.join(dir, 'job.yaml'), 'job.yaml')).job!;
+    const expected = estimateE2bCost({ repos: 2, candidates: 3, sandbox: job.sandbox, limits: job.limits });
+    const io = captureIo(dir);
+
+    expect(await cli(io, 'plan', 'job.yaml')).toBe(0);
+
+    expect(expected.sandboxes).toBe(6);
+    expect(io.out()).toContain(
+      lines(
+        'Candidates: 3 per repository (candidate-1, candidate-2, candidate-3), select: smallest-diff; each runs in its own sandbox',
+        '',
+        ...renderCostEstimate(expected, { vcpu: 4, memoryMb: 8192, priceVcpuSecond: 0.000014, priceGibSecond: 0.0000045 }),
+      ),
+    );
+  });
+
+  it('exits 2 for an invalid manifest and for a GitHub selector it cannot resolve', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'bad.yaml'), 'name: x\nrepos: []\nsteps: [{run: "true"}]\nchange: {branch: b, commit: {message: m}}\n');
+    await writeFile(path.join(dir, 'org.yaml'), SELECTOR_JOB.replace('  - file: more.txt\n', ''));
+    const bad = captureIo(dir);
+    const org = captureIo(dir);
+
+    expect(await cli(bad, 'plan', 'bad.yaml')).toBe(2);
+    expect(await cli(org, 'plan', 'org.yaml')).toBe(2);
+
+    expect(bad.err()).toBe('bad.yaml:2:8: repos: must list at least one repository\n');
+    expect(org.err()).toBe(
+      'org.yaml:4:5: a github: selector needs GitHub access: set GITHUB_TOKEN (or GH_TOKEN) so repositories can be listed\n',
+    );
+    expect(bad.out() + org.out()).toBe('');
+  });
+
+  it('run refuses a GitHub selector it cannot resolve before anything runs', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'org.yaml'), SELECTOR_JOB.replace('  - file: more.txt\n', ''));
+    const io = captureIo(dir);
+
+    expect(await cli(io, 'run', 'org.yaml')).toBe(2);
+
+    expect(io.err()).toBe('org.yaml:4:5: a github: selector needs GitHub access: set GITHUB_TOKEN (or GH_TOKEN) so repositories can be listed\n');
+    expect(existsSync(path.join(dir, '.fleetmod'))).toBe(false);
+  });
+});
