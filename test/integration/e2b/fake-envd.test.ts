@@ -44,6 +44,9 @@ describe('fake E2B envd, driven by the real e2b SDK', () => {
     const sbx = await sdkFor(fake).Sandbox.create('base');
 
     const timedOut = await sbx.commands.run('sleep 5', { timeoutMs: 700 }).catch((err: unknown) => err);
+    // The client gives up at the deadline; the fake kills the process at its own copy of it, a moment later under load.
+    for (let i = 0; i < 100 && (await sbx.commands.list()).length > 0; i += 1) await new Promise((r) => setTimeout(r, 50));
+    expect(await sbx.commands.list()).toEqual([]);
     const handle = await sbx.commands.run('sleep 30', { background: true, timeoutMs: 0 });
     const listed = await sbx.commands.list();
     await sbx.commands.kill(handle.pid);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RATE_MARGIN, createStageLimiters } from '../../../src/orchestrator/limiters.js';
+import { createStageLimiters } from '../../../src/orchestrator/limiters.js';
 import type { RepoRef } from '../../../src/domain/repo.js';
 
 const repo: RepoRef = { key: '/r', url: '/r', kind: 'local', owner: 'o', name: 'r', display: 'o/r', env: {} };
@@ -19,7 +19,8 @@ describe('sandbox stage limiter', () => {
     );
 
     for (let i = 2; i < starts.length; i += 1) {
-      expect((starts[i] as number) - (starts[i - 2] as number)).toBeGreaterThanOrEqual(200 * RATE_MARGIN - 1);
+      // The contract is the configured rate; the margin on top is slack, not part of what is promised.
+      expect((starts[i] as number) - (starts[i - 2] as number)).toBeGreaterThanOrEqual(200 - 2);
     }
   });
 
