@@ -1,0 +1,50 @@
+/**
+ * Child processes for benchmarks, always asynchronous: the benchmark process hosts the git server and the fake
+ * E2B, so a synchronous spawn would stop them from answering.
+ */
+import { spawn } from 'node:child_process';
+
+export interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Wall time from spawn to exit, in ms. */
+  ms: number;
+}
+
+export interface RunOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Kill the process after this long. @default 30 min */
+  timeoutMs?: number;
+}
+
+export function runProcess(command: string, args: readonly string[], options: RunOptions): Promise<Finished> {
+  const started = performance.now();
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30 * 60_000);
+  return new Promise((resolve, reject) => {
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: performance.now() - started });
+    });
+  });
+}
+
+/** Like runProcess, but a non-zero exit is an error that shows the end of the output. */
+export async function runChecked(command: string, args: readonly string[], options: RunOptions): Promise<Finished> {
+  const done = await runProcess(command, args, options);
+  if (done.code !== 0) {
+    const tail = `${done.stdout}\n${done.stderr}`.trim().split('\n').slice(-15).join('\n');
+    throw new Error(`${command} ${args.join(' ')} exited with ${done.code}:\n${tail}`);
+  }
+  return done;
+}
