@@ -57,23 +57,35 @@ async function main(): Promise<void> {
   const machine = await describeMachine();
   ctx.log(`fleetmod benchmarks on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}, ${machine.git}, ${machine.bwrap}${values.quick ? ' — QUICK (smaller sizes; not comparable with the targets)' : ''}\n`);
   const results: BenchResult[] = [];
+  const errors: { suite: string; error: string }[] = [];
+  const out = path.resolve(values.out ?? path.join(ROOT, 'bench', 'results.json'));
+  const commit = await gitCommit();
+  // Written after every suite, so a long session that breaks off keeps what it measured.
+  const save = () => writeFile(out, `${JSON.stringify({ version: 1, date: new Date().toISOString(), commit, quick: values.quick, pairs, machine, results, errors }, null, 2)}\n`);
   for (const suite of selected) {
     ctx.log(`== ${suite.id}`);
     const started = performance.now();
     const loadBefore = os.loadavg()[0] ?? 0;
-    const produced = await suite.run(ctx);
-    const load = { before: Number(loadBefore.toFixed(2)), after: Number((os.loadavg()[0] ?? 0).toFixed(2)) };
-    for (const result of produced) {
-      result.load = load;
-      results.push(result);
-      ctx.log(formatResult(result, values.quick));
+    try {
+      const produced = await suite.run(ctx);
+      const load = { before: Number(loadBefore.toFixed(2)), after: Number((os.loadavg()[0] ?? 0).toFixed(2)) };
+      for (const result of produced) {
+        result.load = load;
+        results.push(result);
+        ctx.log(formatResult(result, values.quick));
+      }
+    } catch (err) {
+      // A benchmark that cannot finish is a result too: recorded, and the others still run.
+      const message = err instanceof Error ? err.message : String(err);
+      errors.push({ suite: suite.id, error: message });
+      ctx.log(`${suite.id} FAILED: ${message}`);
     }
     ctx.log(`(${suite.id} took ${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+    await save();
   }
-  const out = path.resolve(values.out ?? path.join(ROOT, 'bench', 'results.json'));
-  await writeFile(out, `${JSON.stringify({ version: 1, date: new Date().toISOString(), commit: await gitCommit(), quick: values.quick, pairs, machine, results }, null, 2)}\n`);
-  const missed = results.flatMap((r) => r.targets.filter((t) => !t.met).map((t) => `${r.id}: ${t.what}`));
+  const missed = [...results.flatMap((r) => r.targets.filter((t) => !t.met).map((t) => `${r.id}: ${t.what}`)), ...errors.map((e) => `${e.suite}: did not finish`)];
   ctx.log(`Wrote ${out}`);
+  if (errors.length > 0) process.exitCode = 1;
   if (!values.quick) ctx.log(missed.length === 0 ? 'Every target met.' : `Targets not met (${missed.length}):\n${missed.map((m) => `  - ${m}`).join('\n')}`);
 }
 
