@@ -95,8 +95,7 @@ async function bare(): Promise<number> {
   for (const repo of repos()) {
     void queue.add(async () => {
       const host = hosts.forRepo(repo);
-      const info = await host.inspect(repo);
-      await git.remoteBranchSha(info.pushUrl, 'fleetmod/bench');
+      const info = await host.inspect(repo, undefined, { branch: 'fleetmod/bench' });
       const dir = `/nonexistent/${repo.name}`;
       await checkouts.checkout(repo, 'main', dir);
       await git.headSha(dir);
@@ -104,7 +103,7 @@ async function bare(): Promise<number> {
       await sandbox.exec('true');
       await sandbox.exportDiff();
       await sandbox.destroy();
-      await git.commit(dir, { branch: 'fleetmod/bench', message: 'm', author: { name: 'a', email: 'a@b' }, time: 0 });
+      await git.commitDiff(dir, { base: 'b'.repeat(40), diff: 'd', branch: 'fleetmod/bench', message: 'm', author: { name: 'a', email: 'a@b' }, time: 0 });
       await git.push(dir, info.pushUrl, 'fleetmod/bench', {});
       pushed += 1;
     });

@@ -29,15 +29,14 @@ export function stubGit(): HostGit {
   return {
     remoteBranchSha: async () => null,
     remoteDefaultBranch: async () => 'main',
+    remoteState: async () => ({ defaultBranch: 'main', branchSha: null }),
     clone: async () => undefined,
     headSha: async () => BASE_SHA,
     initBare: async () => undefined,
     fetchRefs: async () => '',
     worktreeDiff: async () => STUB_DIFF,
-    resetHard: async () => undefined,
-    applyDiff: async () => undefined,
     diffStat: async () => ({ files: 1, insertions: 1, deletions: 1 }),
-    commit: async (dir, request) => sha(`${dir}\0${request.branch}\0${request.time}`),
+    commitDiff: async (dir, request) => sha(`${dir}\0${request.branch}\0${request.time}`),
     fetchBranch: async () => null,
     commitsBetween: async () => [],
     treeSha: async (dir, rev) => sha(`${dir}\0${rev}`),
@@ -53,7 +52,7 @@ export function stubCodeHosts(): CodeHostRouter {
   const host: CodeHost = {
     kind: 'git',
     supportsPullRequests: false,
-    inspect: async (repo) => ({ defaultBranch: 'main', pushUrl: repo.url, headOwner: repo.owner }),
+    inspect: async (repo, _signal, lookAt) => ({ defaultBranch: 'main', pushUrl: repo.url, headOwner: repo.owner, ...(lookAt && { branchSha: null }) }),
     gitAuth: async () => undefined,
   };
   return { forRepo: () => host };

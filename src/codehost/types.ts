@@ -15,6 +15,11 @@ export interface RemoteRepoInfo {
   pushUrl: string;
   /** Owner of the repository the branch lives in (differs from the repo's owner in fork mode). */
   headOwner: string;
+  /**
+   * SHA of the branch named in inspect's `lookAt`, or null when it does not exist — set only by hosts that read
+   * the remote's refs anyway (plain git), so the branch costs no second look. Undefined: not looked at.
+   */
+  branchSha?: string | null;
 }
 
 export type PullRequestState = 'open' | 'closed' | 'merged';
@@ -66,7 +71,8 @@ export interface PullRequestStatus {
 export interface CodeHost {
   readonly kind: 'git' | 'github';
   readonly supportsPullRequests: boolean;
-  inspect(repo: RepoRef, signal?: AbortSignal): Promise<RemoteRepoInfo>;
+  /** What the remote looks like; `lookAt` names the change's branch when it is already known. */
+  inspect(repo: RepoRef, signal?: AbortSignal, lookAt?: { branch: string }): Promise<RemoteRepoInfo>;
   /** Credentials for host git on this repo, or undefined for none. */
   gitAuth(repo: RepoRef): Promise<GitAuth | undefined>;
   findPullRequest?(repo: RepoRef, headOwner: string, branch: string, base: string): Promise<PullRequestRef | null>;

@@ -3,12 +3,10 @@
  * remotes and the only code that ever holds push credentials (passed per call as an HTTP header through the
  * environment, so the token is not in argv, not in `.git/config`, and not in any sandbox).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { GitFailed } from '../domain/errors.js';
+import { FleetmodError, GitFailed } from '../domain/errors.js';
 import type { Identity } from '../manifest/job.js';
+import { commitDiffScript, worktreeDiffScript, type CommitDiffRequest } from './change-scripts.js';
 import { classifyGitError } from './classify-git-error.js';
 import { SAFE_GIT_CONFIG, safeGitEnv } from './safe-config.js';
 
@@ -38,6 +36,19 @@ export interface CommitRequest {
   time: number;
 }
 
+export interface RemoteState {
+  /** The branch the remote's HEAD points at, or null for an empty repository. */
+  defaultBranch: string | null;
+  /** SHA of the branch asked about, or null when it does not exist. */
+  branchSha: string | null;
+}
+
+/** Thrown by push when the remote branch is no longer at the SHA the push was leased on (look again, then decide). */
+export class BranchMoved extends FleetmodError {
+  override readonly name = 'BranchMoved';
+  readonly errorClass = 'transient';
+}
+
 export interface RemoteCommit {
   sha: string;
   authorEmail: string;
@@ -49,6 +60,8 @@ export interface HostGit {
   remoteBranchSha(url: string, branch: string, auth?: GitAuth): Promise<string | null>;
   /** The branch the remote's HEAD points at, or null for an empty repository. */
   remoteDefaultBranch(url: string, auth?: GitAuth): Promise<string | null>;
+  /** The default branch and the SHA of `branch`, from one look at the remote. */
+  remoteState(url: string, branch: string, auth?: GitAuth): Promise<RemoteState>;
   /** Clones one branch of `url` into `dest` (single branch, no tags). */
   clone(url: string, dest: string, branch: string, options?: { auth?: GitAuth; reference?: string; depth?: number }): Promise<void>;
   headSha(dir: string): Promise<string>;
@@ -58,21 +71,21 @@ export interface HostGit {
   fetchRefs(dir: string, url: string, refspecs: readonly string[], auth?: GitAuth): Promise<string>;
   /** `git diff --binary` of everything in the worktree (new, changed, deleted files) against HEAD. */
   worktreeDiff(dir: string): Promise<string>;
-  /** Throws away every change in the worktree, untracked and ignored files included. */
-  resetHard(dir: string): Promise<void>;
-  /** Applies a binary diff to the worktree and the index. */
-  applyDiff(dir: string, diff: string): Promise<void>;
   diffStat(dir: string, from: string, to: string): Promise<DiffStat>;
-  /** Creates (or resets) `branch` at HEAD, commits the index, returns the new commit's SHA. */
-  commit(dir: string, request: CommitRequest): Promise<string>;
+  /**
+   * Commits a binary diff on top of `base` and points `branch` at the commit (created or reset), without touching
+   * the worktree or its index; returns the commit's SHA. The same request always makes the same commit.
+   */
+  commitDiff(dir: string, request: CommitDiffRequest): Promise<string>;
   /** Fetches a remote branch into `refs/fleetmod/remote` and returns its SHA (null when it does not exist). */
   fetchBranch(dir: string, url: string, branch: string, auth?: GitAuth): Promise<string | null>;
   /** Commits reachable from `tip` but not from `base`, newest first. */
   commitsBetween(dir: string, base: string, tip: string): Promise<RemoteCommit[]>;
   treeSha(dir: string, rev: string): Promise<string>;
   /**
-   * Pushes HEAD to `branch`. With `expectedRemoteSha` the push is a --force-with-lease against that SHA; without,
-   * a plain push that fails if the branch moved.
+   * Pushes the local `branch` (as commitDiff left it) to the remote branch of the same name. With
+   * `expectedRemoteSha` the push is a --force-with-lease against that SHA (null: the branch must not exist) and
+   * throws BranchMoved when the remote branch is elsewhere; without, a plain push that fails if the branch moved.
    */
   push(dir: string, url: string, branch: string, options: { auth?: GitAuth; expectedRemoteSha?: string | null }): Promise<void>;
 }
@@ -106,6 +119,8 @@ export function createHostGit(options: HostGitOptions): HostGit {
         allowUnsafeConfigPaths: true,
         // GIT_CONFIG_COUNT/KEY/VALUE carry only the auth header set below; safeGitEnv drops any the user had.
         allowUnsafeConfigEnvCount: true,
+        // Only ever `--template=` (empty: no template directory at all), set by this module.
+        allowUnsafeTemplateDir: true,
       },
       // simple-git guards git-related variables; every variable we pass was chosen by safeGitEnv or is set by this
       // module on purpose (identity, index file, auth header), so all of them are allowed.
@@ -125,22 +140,36 @@ export function createHostGit(options: HostGitOptions): HostGit {
 
   const raw = (dir: string | undefined, args: string[], auth?: GitAuth) => run(args[0] ?? 'command', () => git(dir, auth).raw(args));
 
+  // simple-git waits 50 ms after a git process that printed nothing, so the commands below are chosen to print
+  // something (no --quiet where git then stays silent; ls-remote always asks for HEAD too), and the plumbing of
+  // the hot paths runs as one script (change-scripts.ts).
+  const scripts = { env, timeoutMs, ...(options.signal && { signal: options.signal }) };
+
+  const lsRemote = async (url: string, branch: string | null, auth?: GitAuth) => {
+    const out = await raw(undefined, ['ls-remote', '--symref', '--', url, 'HEAD', ...(branch === null ? [] : [`refs/heads/${branch}`])], auth);
+    const symref = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(out);
+    const line = branch === null ? undefined : out.split('\n').find((l) => l.endsWith(`\trefs/heads/${branch}`));
+    return {
+      // A server that does not advertise HEAD's target (very old ones) still has a default branch when it has refs.
+      defaultBranch: symref ? (symref[1] as string) : out.trim() === '' ? null : 'main',
+      branchSha: line ? (line.split('\t')[0] as string) : null,
+    };
+  };
+
   const hostGit: HostGit = {
     async remoteBranchSha(url, branch, auth) {
-      const out = await raw(undefined, ['ls-remote', '--heads', '--', url, `refs/heads/${branch}`], auth);
-      const line = out.split('\n').find((l) => l.endsWith(`\trefs/heads/${branch}`));
-      return line ? (line.split('\t')[0] as string) : null;
+      return (await lsRemote(url, branch, auth)).branchSha;
     },
 
     async remoteDefaultBranch(url, auth) {
-      const out = await raw(undefined, ['ls-remote', '--symref', '--', url, 'HEAD'], auth);
-      const match = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(out);
-      if (match) return match[1] as string;
-      return out.trim() === '' ? null : 'main';
+      return (await lsRemote(url, null, auth)).defaultBranch;
     },
 
+    remoteState: (url, branch, auth) => lsRemote(url, branch, auth),
+
     async clone(url, dest, branch, cloneOptions = {}) {
-      const args = ['clone', '--quiet', '--no-tags', '--single-branch', '--branch', branch];
+      // --template= : no sample hooks copied into every checkout (they never run, but cost a dozen files each).
+      const args = ['clone', '--template=', '--no-tags', '--single-branch', '--branch', branch];
       if (cloneOptions.depth) args.push('--depth', String(cloneOptions.depth));
       if (cloneOptions.reference) args.push('--reference-if-able', cloneOptions.reference, '--dissociate');
       if (!/^[a-z+]+:\/\//i.test(url) && !/^[^/]+@[^/]+:/.test(url)) args.push('--no-hardlinks');
@@ -153,48 +182,15 @@ export function createHostGit(options: HostGitOptions): HostGit {
     },
 
     async initBare(dir) {
-      await raw(undefined, ['init', '--quiet', '--bare', '--', dir]);
+      await raw(undefined, ['init', '--template=', '--bare', '--', dir]);
     },
 
     async fetchRefs(dir, url, refspecs, auth) {
       // --no-write-fetch-head: several checkouts may read the mirror while this runs; nothing else is written.
-      return raw(dir, ['fetch', '--no-tags', '--prune', '--no-write-fetch-head', '--', url, ...refspecs], auth);
+      return raw(dir, ['fetch', '--verbose', '--no-tags', '--prune', '--no-write-fetch-head', '--', url, ...refspecs], auth);
     },
 
-    async worktreeDiff(dir) {
-      // A throw-away index keeps the checkout's own index untouched; `add -A` records symlinks as links and
-      // never follows them.
-      const tmp = await mkdtemp(path.join(os.tmpdir(), 'fleetmod-index-'));
-      const index = path.join(tmp, 'index');
-      try {
-        const g = () => git(dir).env({ ...env, GIT_INDEX_FILE: index });
-        await run('read-tree', () => g().raw(['read-tree', 'HEAD']));
-        await run('add', () => g().raw(['add', '--all', '--force', '--', '.']));
-        return await run('diff', () =>
-          g().raw(['diff', '--cached', '--binary', '--full-index', '--no-color', '--no-ext-diff', '--no-textconv',
-            '--no-renames', 'HEAD']),
-        );
-      } finally {
-        await rm(tmp, { recursive: true, force: true });
-      }
-    },
-
-    async resetHard(dir) {
-      await raw(dir, ['reset', '--quiet', '--hard', 'HEAD']);
-      await raw(dir, ['clean', '-q', '-ffdx']);
-    },
-
-    async applyDiff(dir, diff) {
-      if (diff.trim() === '') return;
-      const tmp = await mkdtemp(path.join(os.tmpdir(), 'fleetmod-patch-'));
-      const file = path.join(tmp, 'change.patch');
-      try {
-        await writeFile(file, diff);
-        await raw(dir, ['apply', '--index', '--binary', '--whitespace=nowarn', '--', file]);
-      } finally {
-        await rm(tmp, { recursive: true, force: true });
-      }
-    },
+    worktreeDiff: (dir) => worktreeDiffScript(scripts, dir),
 
     async diffStat(dir, from, to) {
       const out = await raw(dir, ['diff', '--numstat', '--no-renames', from, to]);
@@ -209,29 +205,15 @@ export function createHostGit(options: HostGitOptions): HostGit {
       return stat;
     },
 
-    async commit(dir, request) {
-      const date = `${Math.floor(request.time / 1000)} +0000`;
-      const identity = {
-        GIT_AUTHOR_NAME: request.author.name,
-        GIT_AUTHOR_EMAIL: request.author.email,
-        GIT_AUTHOR_DATE: date,
-        GIT_COMMITTER_NAME: request.author.name,
-        GIT_COMMITTER_EMAIL: request.author.email,
-        GIT_COMMITTER_DATE: date,
-      };
-      await raw(dir, ['checkout', '--quiet', '-B', request.branch]);
-      await run('commit', () =>
-        git(dir)
-          .env({ ...env, ...identity })
-          .raw(['commit', '--quiet', '--no-verify', '--cleanup=whitespace', '-m', request.message]),
-      );
-      return hostGit.headSha(dir);
-    },
+    commitDiff: (dir, request) => commitDiffScript(scripts, dir, request),
 
     async fetchBranch(dir, url, branch, auth) {
-      const exists = await hostGit.remoteBranchSha(url, branch, auth);
-      if (!exists) return null;
-      await raw(dir, ['fetch', '--quiet', '--no-tags', '--', url, `+refs/heads/${branch}:refs/fleetmod/remote`], auth);
+      try {
+        await raw(dir, ['fetch', '--no-tags', '--no-write-fetch-head', '--', url, `+refs/heads/${branch}:refs/fleetmod/remote`], auth);
+      } catch (err) {
+        if (err instanceof GitFailed && /couldn't find remote ref/i.test(err.message)) return null;
+        throw err;
+      }
       return (await raw(dir, ['rev-parse', 'refs/fleetmod/remote'])).trim();
     },
 
@@ -252,12 +234,18 @@ export function createHostGit(options: HostGitOptions): HostGit {
     },
 
     async push(dir, url, branch, pushOptions) {
-      const args = ['push', '--quiet', '--porcelain', '--no-verify'];
+      const args = ['push', '--porcelain', '--no-verify'];
       if (pushOptions.expectedRemoteSha !== undefined) {
         args.push(`--force-with-lease=refs/heads/${branch}:${pushOptions.expectedRemoteSha ?? ''}`);
       }
-      args.push('--', url, `HEAD:refs/heads/${branch}`);
-      await raw(dir, args, pushOptions.auth);
+      args.push('--', url, `refs/heads/${branch}:refs/heads/${branch}`);
+      try {
+        await raw(dir, args, pushOptions.auth);
+      } catch (err) {
+        // --porcelain reports a lease that no longer holds as "[rejected] (stale info)".
+        if (err instanceof GitFailed && /\(stale info\)/.test(err.message)) throw new BranchMoved(err.message, { cause: err });
+        throw err;
+      }
     },
   };
   return hostGit;

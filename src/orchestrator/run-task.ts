@@ -10,11 +10,12 @@ import type { CodeHost, PullRequestRef, RemoteRepoInfo } from '../codehost/types
 import { Interrupted, RepoInvalid, FleetmodError, errorMessage } from '../domain/errors.js';
 import { repoSlug } from '../domain/repo.js';
 import type { Stage } from '../domain/stage.js';
-import type { GitAuth } from '../git/host-git.js';
-import { renderTemplate } from '../manifest/template.js';
+import type { Job } from '../manifest/job.js';
+import { referencesIn, renderTemplate } from '../manifest/template.js';
 import type { CandidateRecord, TaskRecord, TaskResult } from '../store/types.js';
 import { candidatesTable } from './candidates-table.js';
 import { countDiff } from './diff-stat.js';
+import { FLEETMOD_TRAILER, pushBranch } from './push-branch.js';
 import { openTaskLog, type TaskLog } from './task-log.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
 import { runBestOfN } from './best-of-n.js';
@@ -31,8 +32,6 @@ export class SecretInDiff extends FleetmodError {
   override readonly name = 'SecretInDiff';
   readonly errorClass = 'permanent';
 }
-
-export const FLEETMOD_TRAILER = 'Fleetmod-Job';
 
 export async function runTask(deps: TaskDeps, config: TaskConfig, task: TaskRecord, signal: AbortSignal): Promise<TaskOutcome> {
   const { repo } = task;
@@ -80,14 +79,18 @@ async function stages(
 
   // resolve: what the remote looks like, which base, which branch, is there already a branch or a PR.
   const resolved = await stage('resolve', async () => {
-    const info = await deps.limiters.git(repo, () => codeHost.inspect(repo, signal));
+    const early = branchBeforeBase(job, config.run.id, task);
+    const info = await deps.limiters.git(repo, () => codeHost.inspect(repo, signal, early === undefined ? undefined : { branch: early }));
     if (info.skipReason) return { skip: info.skipReason } as const;
     const base = repo.base ?? info.defaultBranch;
     if (!base) throw new RepoInvalid(`${repo.key} is empty (no branches)`);
     const branch = renderTemplate(job.change.branch, templateValues({ job, runId: config.run.id, repo, base }));
     if (branch === base) throw new RepoInvalid(`change.branch "${branch}" is the base branch of ${repo.key}`);
     const auth = await codeHost.gitAuth(repo);
-    const remoteSha = await deps.limiters.git(repo, () => deps.git.remoteBranchSha(info.pushUrl, branch, auth));
+    const remoteSha =
+      info.branchSha !== undefined && branch === early
+        ? info.branchSha
+        : await deps.limiters.git(repo, () => deps.git.remoteBranchSha(info.pushUrl, branch, auth));
     const existingPr = codeHost.findPullRequest ? await codeHost.findPullRequest(repo, info.headOwner, branch, base) : null;
     deps.store.updateTask(task.id, { baseBranch: base, branch });
     log.line(`base ${base}, branch ${branch}${remoteSha ? ` (exists at ${remoteSha.slice(0, 12)})` : ''}${existingPr ? `, open PR #${existingPr.number}` : ''}`);
@@ -158,10 +161,8 @@ async function stages(
     extra: candidateValues(deps.store.listCandidates(task.id), task.attempts),
   });
   const headSha = await stage('commit', async () => {
-    await deps.git.resetHard(workdir);
-    await deps.git.applyDiff(workdir, diff);
     const message = `${renderTemplate(job.change.commit.message, stepValues).trim()}\n\n${FLEETMOD_TRAILER}: ${job.name}\n`;
-    const sha = await deps.git.commit(workdir, { branch, message, author: job.change.commit.author, time: commitTime });
+    const sha = await deps.git.commitDiff(workdir, { base: baseSha, diff, branch, message, author: job.change.commit.author, time: commitTime });
     deps.store.updateTask(task.id, { headSha: sha });
     log.line(`committed ${sha.slice(0, 12)} on ${branch}`);
     return sha;
@@ -171,7 +172,18 @@ async function stages(
 
   // Credentials are asked for again right before the push: a GitHub App token from the resolve stage may expire.
   const pushed = await stage('push', async () =>
-    pushBranch(deps, config, task, log, workdir, info, branch, baseSha, headSha, await codeHost.gitAuth(repo)),
+    pushBranch(deps, {
+      task,
+      log,
+      workdir,
+      info,
+      branch,
+      baseSha,
+      headSha,
+      auth: await codeHost.gitAuth(repo),
+      seenSha: resolved.remoteSha,
+      jobName: job.name,
+    }),
   );
   if (pushed === 'edited-by-human') {
     return {
@@ -222,50 +234,6 @@ function diffColumns(counts: { files: number; insertions: number; deletions: num
 }
 
 
-async function pushBranch(
-  deps: TaskDeps,
-  config: TaskConfig,
-  task: TaskRecord,
-  log: TaskLog,
-  workdir: string,
-  info: RemoteRepoInfo,
-  branch: string,
-  baseSha: string,
-  headSha: string,
-  auth: GitAuth | undefined,
-): Promise<'pushed' | 'already' | 'edited-by-human'> {
-  const { repo } = task;
-  const remoteSha = await deps.limiters.git(repo, () => deps.git.remoteBranchSha(info.pushUrl, branch, auth));
-  if (remoteSha === headSha) {
-    log.line(`branch ${branch} already at ${headSha.slice(0, 12)}; nothing to push`);
-    return 'already';
-  }
-  if (remoteSha === null) {
-    await deps.limiters.git(repo, () => deps.git.push(workdir, info.pushUrl, branch, { ...(auth && { auth }), expectedRemoteSha: null }));
-    log.line(`pushed new branch ${branch}`);
-    return 'pushed';
-  }
-  const fetched = await deps.limiters.git(repo, () => deps.git.fetchBranch(workdir, info.pushUrl, branch, auth));
-  if (fetched === null) {
-    await deps.limiters.git(repo, () => deps.git.push(workdir, info.pushUrl, branch, { ...(auth && { auth }), expectedRemoteSha: null }));
-    return 'pushed';
-  }
-  const commits = await deps.git.commitsBetween(workdir, baseSha, fetched);
-  const foreign = commits.filter((c) => !c.message.includes(`${FLEETMOD_TRAILER}: ${config.job.name}`));
-  if (foreign.length > 0) {
-    log.line(`branch ${branch} has ${foreign.length} commit(s) not made by fleetmod (e.g. ${foreign[0]?.sha.slice(0, 12)} by ${foreign[0]?.authorEmail}); not overwriting`);
-    return 'edited-by-human';
-  }
-  if ((await deps.git.treeSha(workdir, fetched)) === (await deps.git.treeSha(workdir, 'HEAD'))) {
-    log.line(`branch ${branch} already has this change (${fetched.slice(0, 12)}); nothing to push`);
-    deps.store.updateTask(task.id, { headSha: fetched });
-    return 'already';
-  }
-  await deps.limiters.git(repo, () => deps.git.push(workdir, info.pushUrl, branch, { ...(auth && { auth }), expectedRemoteSha: fetched }));
-  log.line(`updated branch ${branch} (${fetched.slice(0, 12)} → ${headSha.slice(0, 12)}, force-with-lease)`);
-  return 'pushed';
-}
-
 async function ensurePr(
   deps: TaskDeps,
   config: TaskConfig,
@@ -308,6 +276,16 @@ async function ensurePr(
     prDraft: ensured.pr.draft,
   });
   return { action: ensured.action, url: ensured.pr.url };
+}
+
+/**
+ * The branch name before the base is known — when its template does not use the base (or the manifest names the
+ * base) — so the first look at the remote can include the branch.
+ */
+function branchBeforeBase(job: Job, runId: string, task: TaskRecord): string | undefined {
+  const { repo } = task;
+  if (repo.base === undefined && referencesIn(job.change.branch).some((r) => r.variable === 'repo.base')) return undefined;
+  return renderTemplate(job.change.branch, templateValues({ job, runId, repo, base: repo.base ?? '' }));
 }
 
 /** {{ candidates.table }} and {{ candidate.name }} from the candidates journaled for the latest attempt. */

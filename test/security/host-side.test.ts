@@ -135,11 +135,11 @@ describe('host git with a hostile .git (as if a sandbox could have written it)',
     const hostGit = createHostGit({ env: process.env });
 
     const diff = await hostGit.worktreeDiff(repo);
-    await hostGit.resetHard(repo);
-    await hostGit.applyDiff(repo, diff);
-    await hostGit.commit(repo, { branch: 'change', message: 'change', author: { name: 'fleetmod', email: 'f@example.com' }, time: Date.now() });
+    const base = await hostGit.headSha(repo);
+    const sha = await hostGit.commitDiff(repo, { base, diff, branch: 'change', message: 'change', author: { name: 'fleetmod', email: 'f@example.com' }, time: Date.now() });
 
     expect(diff).toContain('+changed');
+    expect(await git(repo, 'show', `${sha}:a.txt`)).toBe('changed\n');
     expect(existsSync(canary)).toBe(false);
     await rm(canary, { force: true });
   });

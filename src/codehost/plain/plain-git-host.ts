@@ -9,9 +9,14 @@ export function createPlainGitHost(git: HostGit): CodeHost {
   return {
     kind: 'git',
     supportsPullRequests: false,
-    async inspect(repo: RepoRef): Promise<RemoteRepoInfo> {
+    async inspect(repo: RepoRef, _signal?: AbortSignal, lookAt?: { branch: string }): Promise<RemoteRepoInfo> {
       if (repo.kind === 'local' && !existsSync(repo.url)) {
         throw new RepoInvalid(`repository path ${repo.url} does not exist`);
+      }
+      // One ls-remote answers both the default branch and, when the branch is known already, where it is.
+      if (lookAt) {
+        const { defaultBranch, branchSha } = await git.remoteState(repo.url, lookAt.branch);
+        return { defaultBranch, pushUrl: repo.url, headOwner: repo.owner, branchSha };
       }
       const defaultBranch = await git.remoteDefaultBranch(repo.url);
       return { defaultBranch, pushUrl: repo.url, headOwner: repo.owner };

@@ -1,0 +1,93 @@
+/**
+ * Taking a change out of a checkout and committing a change, each as one git script (git-script.ts), both with a
+ * throw-away index so the checkout's own index and worktree are never touched:
+ *
+ * - the diff: read HEAD's tree into the throw-away index, add everything in the worktree (`add -A` records
+ *   symlinks as links and never follows them), diff that index against HEAD;
+ * - the commit: read the base tree, apply the journaled diff to the index only, write the tree, make the commit
+ *   with the given identity and time, point the branch at it. The same diff, base, message, identity and time
+ *   give the same commit, so a resumed run re-makes exactly the commit it made before the crash.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { CommitRequest } from './host-git.js';
+import { runGitScript, type GitScriptOptions } from './git-script.js';
+
+type ScriptContext = Pick<GitScriptOptions, 'env' | 'timeoutMs' | 'signal'>;
+
+const DIFF_SCRIPT = `set -e
+export GIT_INDEX_FILE="$1"
+git read-tree HEAD
+git add --all --force -- .
+exec git diff --cached --binary --full-index --no-color --no-ext-diff --no-textconv --no-renames HEAD`;
+
+const COMMIT_SCRIPT = `set -e
+export GIT_INDEX_FILE="$1/index"
+git read-tree "$2"
+git apply --cached --binary --whitespace=nowarn -- "$1/change.patch"
+tree=$(git write-tree)
+commit=$(git commit-tree "$tree" -p "$2" -F "$1/message")
+git update-ref "refs/heads/$3" "$commit"
+echo "$commit"`;
+
+/** `git diff --binary` of everything in the worktree of `dir` (new, changed, deleted files) against HEAD. */
+export async function worktreeDiffScript(ctx: ScriptContext, dir: string): Promise<string> {
+  return withScratch('fleetmod-index-', (tmp) => runGitScript('diff', DIFF_SCRIPT, { ...ctx, cwd: dir, args: [path.join(tmp, 'index')] }));
+}
+
+export interface CommitDiffRequest extends CommitRequest {
+  /** The commit the change applies to (the checkout's base). */
+  base: string;
+  /** A binary diff against `base`, as worktreeDiff makes it. */
+  diff: string;
+}
+
+/** Commits `diff` on top of `base` as the new tip of `branch`, without touching the worktree; returns its SHA. */
+export async function commitDiffScript(ctx: ScriptContext, dir: string, request: CommitDiffRequest): Promise<string> {
+  const date = `${Math.floor(request.time / 1000)} +0000`;
+  const identity = {
+    GIT_AUTHOR_NAME: request.author.name,
+    GIT_AUTHOR_EMAIL: request.author.email,
+    GIT_AUTHOR_DATE: date,
+    GIT_COMMITTER_NAME: request.author.name,
+    GIT_COMMITTER_EMAIL: request.author.email,
+    GIT_COMMITTER_DATE: date,
+  };
+  return withScratch('fleetmod-commit-', async (tmp) => {
+    await writeFile(path.join(tmp, 'change.patch'), request.diff);
+    await writeFile(path.join(tmp, 'message'), cleanupWhitespace(request.message));
+    const out = await runGitScript('commit', COMMIT_SCRIPT, { ...ctx, cwd: dir, extraEnv: identity, args: [tmp, request.base, request.branch] });
+    return out.trim();
+  });
+}
+
+/**
+ * What `git commit --cleanup=whitespace` does to a message (git's strbuf_stripspace without comment stripping):
+ * trailing whitespace off every line, runs of empty lines collapsed to one, no empty lines at the start or the
+ * end, and a final newline. Commits made from this message are byte for byte those `git commit` made.
+ */
+export function cleanupWhitespace(message: string): string {
+  const out: string[] = [];
+  let empties = 0;
+  for (const line of message.split('\n')) {
+    const trimmed = line.replace(/[ \t\n\v\f\r]+$/, '');
+    if (trimmed === '') {
+      empties += 1;
+      continue;
+    }
+    if (empties > 0 && out.length > 0) out.push('');
+    out.push(trimmed);
+    empties = 0;
+  }
+  return out.length === 0 ? '' : `${out.join('\n')}\n`;
+}
+
+async function withScratch<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  try {
+    return await work(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

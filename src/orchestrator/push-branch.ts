@@ -1,0 +1,80 @@
+/**
+ * The push stage: put the commit on the remote branch without ever overwriting work that is not fleetmod's.
+ * The branch as the resolve stage saw it is the lease of the first push (no second look at the remote when
+ * nothing changed in between); if it moved since, the push is refused (BranchMoved) and the branch is looked at
+ * again. An existing branch is fetched and its commits since the base checked: any commit without this job's
+ * trailer means a human edited it, and it is left alone.
+ */
+import type { RemoteRepoInfo } from '../codehost/types.js';
+import { BranchMoved, type GitAuth } from '../git/host-git.js';
+import type { TaskRecord } from '../store/types.js';
+import type { TaskLog } from './task-log.js';
+import type { TaskDeps } from './task-context.js';
+
+export const FLEETMOD_TRAILER = 'Fleetmod-Job';
+
+export interface PushInput {
+  task: Pick<TaskRecord, 'id' | 'repo'>;
+  log: Pick<TaskLog, 'line'>;
+  workdir: string;
+  info: RemoteRepoInfo;
+  branch: string;
+  baseSha: string;
+  headSha: string;
+  auth: GitAuth | undefined;
+  /** SHA of the remote branch when the task resolved it (null: it did not exist). */
+  seenSha: string | null;
+  /** The job's name: commits carrying its trailer are fleetmod's own. */
+  jobName: string;
+}
+
+export type PushResult = 'pushed' | 'already' | 'edited-by-human';
+
+export type PushDeps = Pick<TaskDeps, 'git' | 'limiters' | 'store'>;
+
+export async function pushBranch(deps: PushDeps, input: PushInput): Promise<PushResult> {
+  try {
+    return await pushOver(deps, input, input.seenSha);
+  } catch (err) {
+    if (!(err instanceof BranchMoved)) throw err;
+    input.log.line(`branch ${input.branch} moved since it was looked at; looking again`);
+    const now = await deps.limiters.git(input.task.repo, () => deps.git.remoteBranchSha(input.info.pushUrl, input.branch, input.auth));
+    return pushOver(deps, input, now);
+  }
+}
+
+async function pushOver(deps: PushDeps, input: PushInput, remoteSha: string | null): Promise<PushResult> {
+  const { task, log, workdir, info, branch, baseSha, headSha, auth } = input;
+  const { repo } = task;
+  const push = (expectedRemoteSha: string | null) =>
+    deps.limiters.git(repo, () => deps.git.push(workdir, info.pushUrl, branch, { ...(auth && { auth }), expectedRemoteSha }));
+  if (remoteSha === headSha) {
+    log.line(`branch ${branch} already at ${headSha.slice(0, 12)}; nothing to push`);
+    return 'already';
+  }
+  if (remoteSha === null) {
+    await push(null);
+    log.line(`pushed new branch ${branch}`);
+    return 'pushed';
+  }
+  const fetched = await deps.limiters.git(repo, () => deps.git.fetchBranch(workdir, info.pushUrl, branch, auth));
+  if (fetched === null) {
+    await push(null);
+    log.line(`pushed new branch ${branch} (the branch seen earlier is gone)`);
+    return 'pushed';
+  }
+  const commits = await deps.git.commitsBetween(workdir, baseSha, fetched);
+  const foreign = commits.filter((c) => !c.message.includes(`${FLEETMOD_TRAILER}: ${input.jobName}`));
+  if (foreign.length > 0) {
+    log.line(`branch ${branch} has ${foreign.length} commit(s) not made by fleetmod (e.g. ${foreign[0]?.sha.slice(0, 12)} by ${foreign[0]?.authorEmail}); not overwriting`);
+    return 'edited-by-human';
+  }
+  if ((await deps.git.treeSha(workdir, fetched)) === (await deps.git.treeSha(workdir, headSha))) {
+    log.line(`branch ${branch} already has this change (${fetched.slice(0, 12)}); nothing to push`);
+    deps.store.updateTask(task.id, { headSha: fetched });
+    return 'already';
+  }
+  await push(fetched);
+  log.line(`updated branch ${branch} (${fetched.slice(0, 12)} → ${headSha.slice(0, 12)}, force-with-lease)`);
+  return 'pushed';
+}

@@ -1,0 +1,143 @@
+/**
+ * Host git's change path with real repositories: the commit made from a journaled diff is the commit `git commit`
+ * makes (same SHA, so journals of earlier versions resume cleanly), and the push stage's lease from the resolve
+ * stage never overwrites a branch that appeared or moved in between.
+ */
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { RepoRef } from '../../src/domain/repo.js';
+import { createHostGit } from '../../src/git/host-git.js';
+import { createStageLimiters } from '../../src/orchestrator/limiters.js';
+import { FLEETMOD_TRAILER, pushBranch, type PushDeps, type PushInput } from '../../src/orchestrator/push-branch.js';
+import { openRunStore } from '../../src/store/open-store.js';
+import { createRedactor } from '../../src/util/redact.js';
+import { branchSha, git } from '../support/git.js';
+import { tempDir } from '../support/temp.js';
+
+const hostGit = createHostGit({ env: { PATH: process.env.PATH, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+const author = { name: 'fleetmod bot', email: 'bot@example.com' };
+
+/** A bare remote with one commit on main, and a fresh clone of it with a change in the worktree. */
+async function remoteWithChange() {
+  const root = await tempDir('fleetmod-git-change-');
+  const seed = path.join(root, 'seed');
+  await mkdir(path.join(seed, 'src'), { recursive: true });
+  await git(root, 'init', '-q', '-b', 'main', seed);
+  await writeFile(path.join(seed, 'src', 'a.js'), 'fetchData();\n');
+  await writeFile(path.join(seed, 'tool.sh'), '#!/bin/sh\necho hi\n');
+  await git(seed, 'add', '-A');
+  await git(seed, '-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', 'commit', '-qm', 'init');
+  const bare = path.join(root, 'remote.git');
+  await git(root, 'clone', '-q', '--bare', seed, bare);
+  const work = path.join(root, 'work');
+  await hostGit.clone(bare, work, 'main');
+  await writeFile(path.join(work, 'src', 'a.js'), 'loadData();\n');
+  await writeFile(path.join(work, 'src', 'new.bin'), Buffer.from([0, 1, 2, 255, 0, 10]));
+  await chmod(path.join(work, 'tool.sh'), 0o755);
+  return { root, bare, work, base: await hostGit.headSha(work), diff: await hostGit.worktreeDiff(work) };
+}
+
+function pushDeps(root: string): PushDeps {
+  const store = openRunStore(path.join(root, 'journal.db'), createRedactor([]));
+  onTestFinished(() => store.close());
+  return { git: hostGit, limiters: createStageLimiters({ gitPerHost: 2, sandboxes: 2 }), store };
+}
+
+const repo: RepoRef = { key: 'remote', url: 'remote', kind: 'local', owner: 'o', name: 'remote', display: 'o/remote', env: {} };
+
+describe('committing a journaled diff', () => {
+  it('makes exactly the commit `git commit --cleanup=whitespace` makes, and leaves the worktree alone', async () => {
+    const { root, work, base, diff } = await remoteWithChange();
+    const message = '\n\nRename fetchData   \n\n\n\nin  {{ repo }}\t\n\nFleetmod-Job: demo\n\n';
+    const time = Date.UTC(2024, 0, 2, 3, 4, 5);
+    const status = await git(work, 'status', '--porcelain');
+
+    const sha = await hostGit.commitDiff(work, { base, diff, branch: 'fleetmod/change', message, author, time });
+
+    // The same change committed the classic way in a second clone: apply to the index, commit with the message.
+    const other = path.join(root, 'other');
+    await git(root, 'clone', '-q', path.join(root, 'remote.git'), other);
+    await writeFile(path.join(root, 'change.patch'), diff);
+    await git(other, 'apply', '--index', '--binary', path.join(root, 'change.patch'));
+    const date = `${Math.floor(time / 1000)} +0000`;
+    await promisify(execFile)('git', ['commit', '-q', '--cleanup=whitespace', '-m', message], {
+      cwd: other,
+      env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email,
+        GIT_AUTHOR_DATE: date, GIT_COMMITTER_NAME: author.name, GIT_COMMITTER_EMAIL: author.email, GIT_COMMITTER_DATE: date },
+    });
+    expect(sha).toBe((await git(other, 'rev-parse', 'HEAD')).trim());
+    expect((await git(work, 'rev-parse', 'refs/heads/fleetmod/change')).trim()).toBe(sha);
+    expect(await git(work, 'status', '--porcelain')).toBe(status);
+    expect(await readFile(path.join(work, 'src', 'a.js'), 'utf8')).toBe('loadData();\n');
+    expect(await git(work, 'ls-tree', sha, 'tool.sh')).toMatch(/^100755 /);
+  });
+});
+
+describe('the push lease from the resolve stage', () => {
+  async function committed() {
+    const change = await remoteWithChange();
+    const headSha = await hostGit.commitDiff(change.work, {
+      base: change.base,
+      diff: change.diff,
+      branch: 'fleetmod/change',
+      message: `Rename\n\n${FLEETMOD_TRAILER}: demo\n`,
+      author,
+      time: Date.UTC(2024, 0, 2),
+    });
+    const lines: string[] = [];
+    const input: PushInput = {
+      task: { id: 1, repo: { ...repo, url: change.bare } },
+      log: { line: (text) => lines.push(text) },
+      workdir: change.work,
+      info: { defaultBranch: 'main', pushUrl: change.bare, headOwner: 'o' },
+      branch: 'fleetmod/change',
+      baseSha: change.base,
+      headSha,
+      auth: undefined,
+      seenSha: null,
+      jobName: 'demo',
+    };
+    return { ...change, headSha, input, lines };
+  }
+
+  /** Someone pushes `message` onto the branch (created from main) after the task looked. */
+  async function pushMeanwhile(root: string, bare: string, message: string): Promise<string> {
+    const dir = path.join(root, `meanwhile-${Math.random().toString(36).slice(2)}`);
+    await git(root, 'clone', '-q', bare, dir);
+    await writeFile(path.join(dir, 'NOTES.md'), `${message}\n`);
+    await git(dir, 'add', '-A');
+    await git(dir, '-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', 'commit', '-qm', message);
+    await git(dir, 'push', '-q', 'origin', 'HEAD:refs/heads/fleetmod/change');
+    return (await git(dir, 'rev-parse', 'HEAD')).trim();
+  }
+
+  it('pushes a new branch when it is still absent', async () => {
+    const { root, bare, headSha, input } = await committed();
+
+    expect(await pushBranch(pushDeps(root), input)).toBe('pushed');
+
+    expect(await branchSha(bare, 'fleetmod/change')).toBe(headSha);
+  });
+
+  it('a branch a human created after the task looked is refused by the lease, looked at again and left alone', async () => {
+    const { root, bare, input, lines } = await committed();
+    const human = await pushMeanwhile(root, bare, 'human edit');
+
+    expect(await pushBranch(pushDeps(root), input)).toBe('edited-by-human');
+
+    expect(await branchSha(bare, 'fleetmod/change')).toBe(human);
+    expect(lines[0]).toMatch(/moved since it was looked at/);
+  });
+
+  it('a branch another fleetmod run of the job moved meanwhile is updated with a lease on where it is now', async () => {
+    const { root, bare, headSha, input } = await committed();
+    await pushMeanwhile(root, bare, `other run\n\n${FLEETMOD_TRAILER}: demo`);
+
+    expect(await pushBranch(pushDeps(root), input)).toBe('pushed');
+
+    expect(await branchSha(bare, 'fleetmod/change')).toBe(headSha);
+  });
+});
