@@ -93,6 +93,15 @@ export function createHostGit(options: HostGitOptions): HostGit {
       ...(dir && { baseDir: dir }),
       config: [...SAFE_GIT_CONFIG],
       timeout: { block: timeoutMs },
+      // simple-git treats a failure as success unless git also printed to stderr, and a git killed by a signal
+      // (exit code null) as success with empty output: an empty ls-remote would then read as "no such branch".
+      errors: (error, result) => {
+        if (error) return error;
+        if (result.exitCode === 0) return undefined;
+        const stderr = Buffer.concat(result.stdErr).toString('utf8').trim();
+        const how = typeof result.exitCode === 'number' ? `exited with code ${result.exitCode}` : 'was killed by a signal';
+        return new Error(`git ${how}${stderr ? `: ${stderr}` : ''}`);
+      },
       ...(options.signal && { abort: options.signal }),
       unsafe: {
         allowUnsafeHooksPath: true,

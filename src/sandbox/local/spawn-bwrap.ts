@@ -92,8 +92,13 @@ export function spawnBwrap(options: SpawnBwrapOptions): Promise<ExecResult> {
 
   let killedBy: string | undefined;
   let fallback: NodeJS.Timeout | undefined;
+  let bwrapExited = false;
+  child.on('exit', () => {
+    bwrapExited = true;
+  });
   const killInit = () => {
-    if (initPid === undefined) return;
+    // Once bwrap is gone its sandbox is gone too, and the pid may already belong to some other process.
+    if (initPid === undefined || bwrapExited) return;
     try {
       process.kill(initPid, 'SIGKILL');
     } catch {
