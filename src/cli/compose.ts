@@ -22,6 +22,7 @@ import type { RepoRef } from '../domain/repo.js';
 import { createJsonProgress } from '../progress/json-lines.js';
 import { createLinesProgress } from '../progress/lines.js';
 import { createTtyProgress } from '../progress/tty.js';
+import { redactingProgress } from '../progress/redacting.js';
 import type { ProgressSink } from '../progress/types.js';
 import { e2bConnectionFromEnv } from '../sandbox/e2b/connection.js';
 import { createE2bProvider } from '../sandbox/e2b/provider.js';
@@ -150,10 +151,13 @@ export function checkGithubAccess(job: Job, io: CliIo, repos: readonly RepoRef[]
   if (!dryRun) assertCanWrite(githubCredentials(io.env), onGithub);
 }
 
-export function createProgress(io: CliIo, options: { json: boolean }): ProgressSink {
-  if (options.json) return createJsonProgress(io.stdout);
-  if (io.isTTY) return createTtyProgress({ write: io.stdout, columns: () => process.stdout.columns ?? 100 });
-  return createLinesProgress({ write: io.stdout });
+export function createProgress(io: CliIo, options: { json: boolean; redactor: Redactor }): ProgressSink {
+  const sink = options.json
+    ? createJsonProgress(io.stdout)
+    : io.isTTY
+      ? createTtyProgress({ write: io.stdout, columns: () => process.stdout.columns ?? 100 })
+      : createLinesProgress({ write: io.stdout });
+  return redactingProgress(sink, options.redactor);
 }
 
 /** The clone cache (bare mirrors reused across runs) unless --no-cache. */

@@ -79,7 +79,7 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
     store.close();
     throw err;
   }
-  const progress = createProgress(io, { json: Boolean(opts.json) });
+  const progress = createProgress(io, { json: Boolean(opts.json), redactor });
   let interrupts = 0;
   let graceTimer: NodeJS.Timeout | undefined;
   const onSignal = () => {

@@ -3,6 +3,7 @@
  * remotes and the only code that ever holds push credentials (passed per call as an HTTP header through the
  * environment, so the token is not in argv, not in `.git/config`, and not in any sandbox).
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,8 +82,17 @@ export interface HostGit {
 const EXTRA_ENV_KEYS = ['GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_AUTHOR_DATE', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL',
   'GIT_COMMITTER_DATE', 'GIT_INDEX_FILE'];
 
+/**
+ * Host git runs in a session of its own (setsid), so a Ctrl-C in the terminal — which signals the whole foreground
+ * process group — reaches fleetmod only and a graceful stop can let running clones and pushes finish.
+ */
+function gitBinary(): [string] | [string, string] {
+  return existsSync('/usr/bin/setsid') ? ['/usr/bin/setsid', 'git'] : ['git'];
+}
+
 export function createHostGit(options: HostGitOptions): HostGit {
   const env = safeGitEnv(options.env);
+  const binary = gitBinary();
   const timeoutMs = options.timeoutMs ?? 300_000;
 
   const git = (dir?: string, auth?: GitAuth): SimpleGit => {
@@ -91,6 +101,7 @@ export function createHostGit(options: HostGitOptions): HostGit {
       : {};
     const instance = simpleGit({
       ...(dir && { baseDir: dir }),
+      binary,
       config: [...SAFE_GIT_CONFIG],
       timeout: { block: timeoutMs },
       // simple-git treats a failure as success unless git also printed to stderr, and a git killed by a signal
