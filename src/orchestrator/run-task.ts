@@ -12,6 +12,7 @@ import { repoSlug } from '../domain/repo.js';
 import type { Stage } from '../domain/stage.js';
 import type { GitAuth } from '../git/host-git.js';
 import { renderTemplate } from '../manifest/template.js';
+import { escapeRegExp } from '../util/redact.js';
 import type { CandidateRecord, TaskRecord, TaskResult } from '../store/types.js';
 import { candidatesTable } from './candidates-table.js';
 import { countDiff } from './diff-stat.js';
@@ -123,7 +124,7 @@ async function stages(
     const produced = await transformInSandbox(deps, config, task, signal, log, workdir, base, stage);
     diff = produced.diff;
     steps = produced.steps;
-    assertNoSecrets(diff, deps.redactor);
+    assertNoSecrets(diff, 'the change', deps.redactor);
     commitTime = Math.floor(deps.now() / 1000) * 1000;
     const counts = countDiff(diff);
     deps.store.updateTask(task.id, {
@@ -161,6 +162,8 @@ async function stages(
     await deps.git.resetHard(workdir);
     await deps.git.applyDiff(workdir, diff);
     const message = `${renderTemplate(job.change.commit.message, stepValues).trim()}\n\n${FLEETMOD_TRAILER}: ${job.name}\n`;
+    // Step output can flow into the message through {{ steps.<name>.stdout }}: it must not carry a secret out.
+    assertNoSecrets(message, 'the commit message', deps.redactor);
     const sha = await deps.git.commit(workdir, { branch, message, author: job.change.commit.author, time: commitTime });
     deps.store.updateTask(task.id, { headSha: sha });
     log.line(`committed ${sha.slice(0, 12)} on ${branch}`);
@@ -251,7 +254,8 @@ async function pushBranch(
     return 'pushed';
   }
   const commits = await deps.git.commitsBetween(workdir, baseSha, fetched);
-  const foreign = commits.filter((c) => !c.message.includes(`${FLEETMOD_TRAILER}: ${config.job.name}`));
+  const trailer = new RegExp(`^${FLEETMOD_TRAILER}: ${escapeRegExp(config.job.name)}$`, 'm');
+  const foreign = commits.filter((c) => !trailer.test(c.message));
   if (foreign.length > 0) {
     log.line(`branch ${branch} has ${foreign.length} commit(s) not made by fleetmod (e.g. ${foreign[0]?.sha.slice(0, 12)} by ${foreign[0]?.authorEmail}); not overwriting`);
     return 'edited-by-human';
@@ -284,14 +288,17 @@ async function ensurePr(
     await codeHost.closePullRequest(task.repo, existing, `Superseded by a new pull request from fleetmod run ${config.run.id} (on-existing: recreate).`);
     existing = null;
   }
+  const title = renderTemplate(pr.title, values);
+  const body = renderTemplate(pr.body, values);
+  assertNoSecrets(`${title}\n${body}`, 'the pull request text', deps.redactor);
   const ensured = await (codeHost.ensurePullRequest as NonNullable<CodeHost['ensurePullRequest']>)(
     {
       repo: task.repo,
       base,
       branch,
       headOwner: info.headOwner,
-      title: renderTemplate(pr.title, values),
-      body: renderTemplate(pr.body, values),
+      title,
+      body,
       draft: job.change.publish === 'draft' || pr.draft,
       labels: pr.labels,
       reviewers: pr.reviewers,
@@ -326,9 +333,9 @@ function lastStepOutputs(deps: TaskDeps, task: TaskRecord): StepOutput[] {
   return [...latest.values()];
 }
 
-/** A change that would publish a secret (a manifest secret or the push token) is refused before it is stored. */
-function assertNoSecrets(diff: string, redactor: TaskDeps['redactor']): void {
-  if (redactor.redact(diff) !== diff) {
-    throw new SecretInDiff('the change contains the value of a secret (a manifest secret or the push token); refusing to commit it');
+/** Anything that would publish a secret (a manifest secret or the push token) is refused before it leaves. */
+function assertNoSecrets(text: string, what: string, redactor: TaskDeps['redactor']): void {
+  if (redactor.redact(text) !== text) {
+    throw new SecretInDiff(`${what} contains the value of a secret (a manifest secret or the push token); refusing to publish it`);
   }
 }

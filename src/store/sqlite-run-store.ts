@@ -299,8 +299,9 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
         params.push(...filter.repoKeys);
       }
       const result = db
+        // retries starts again at 0: a retried repo gets the job's full transient-retry allowance once more.
         .prepare(`UPDATE tasks SET status = 'pending', outcome = NULL, error_class = NULL, error_message = NULL,
-          skip_reason = NULL, finished_at = NULL, updated_at = ? WHERE ${where.join(' AND ')}`)
+          skip_reason = NULL, finished_at = NULL, retries = 0, updated_at = ? WHERE ${where.join(' AND ')}`)
         .run(now(), ...params);
       return result.changes;
     },
