@@ -2,6 +2,7 @@
  * The composition root: the one place that picks concrete implementations for the ports (sandbox provider, code
  * hosts, journal, progress) from the job and the environment. Everything else receives them as arguments.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { githubCredentials } from '../codehost/github/credentials.js';
 import { githubEndpoint } from '../codehost/github/endpoint.js';
@@ -44,7 +45,27 @@ export function createRedactorFor(io: CliIo, job?: Job): Redactor {
     const value = io.env[name];
     if (value) values.push(value);
   }
+  values.push(...privateKeyParts(io));
   return createRedactor(values);
+}
+
+/**
+ * A GitHub App's private key, however it is given (inline with escaped newlines, or in a file), and each line of
+ * its body on its own, so that even a fragment of the key is censored.
+ */
+function privateKeyParts(io: CliIo): string[] {
+  let pem = io.env.GITHUB_APP_PRIVATE_KEY?.replace(/\\n/g, '\n');
+  const file = io.env.GITHUB_APP_PRIVATE_KEY_FILE;
+  if (!pem && file) {
+    try {
+      pem = readFileSync(path.resolve(io.cwd, file), 'utf8');
+    } catch {
+      return [];
+    }
+  }
+  if (!pem) return [];
+  const lines = pem.split('\n').map((l) => l.trim()).filter((l) => l.length >= 16 && !l.startsWith('-----'));
+  return [pem, pem.trim(), ...lines];
 }
 
 /** Secret values by name for the sandbox; a name that is not set is a usage error before anything runs. */

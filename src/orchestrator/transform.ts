@@ -110,6 +110,11 @@ async function execLogged(
   env: Record<string, string>,
 ): Promise<ExecResult> {
   input.log.line(`$ ${step.name}: ${command.split('\n')[0]}${command.includes('\n') ? ' …' : ''}`);
+  // Output reaches the log line by line while the command runs (a long agent step is not silent for 20 minutes).
+  const streams = {
+    stdout: lineSplitter((line) => input.log.output(`  ${step.name} |`, line)),
+    stderr: lineSplitter((line) => input.log.output(`  ${step.name} !`, line)),
+  };
   const result = await input.sandbox.exec(command, {
     env: {
       ...stepEnvironment({ job: config.job, runId: config.run.id, repo: input.repo, base: input.base }),
@@ -118,11 +123,40 @@ async function execLogged(
     },
     ...(step.timeoutMs !== undefined && { timeoutMs: step.timeoutMs }),
     signal: input.signal,
+    onOutput: (stream, chunk) => streams[stream].push(chunk),
   });
-  input.log.output(`  ${step.name} |`, result.stdout);
-  input.log.output(`  ${step.name} !`, result.stderr);
+  streams.stdout.end();
+  streams.stderr.end();
   input.log.line(`${step.name}: ${describe(result)} in ${Math.round(result.durationMs)}ms`);
   return result;
+}
+
+/**
+ * Cuts a stream of chunks into whole lines (a chunk may end mid-line) and hands each line on; `end` flushes the
+ * rest. A runaway line is handed on in pieces so memory stays bounded.
+ */
+function lineSplitter(emit: (line: string) => void): { push(chunk: string): void; end(): void } {
+  const MAX_LINE = 64 * 1024;
+  let pending = '';
+  return {
+    push(chunk) {
+      pending += chunk;
+      let newline = pending.indexOf('\n');
+      while (newline >= 0) {
+        emit(pending.slice(0, newline));
+        pending = pending.slice(newline + 1);
+        newline = pending.indexOf('\n');
+      }
+      while (pending.length > MAX_LINE) {
+        emit(pending.slice(0, MAX_LINE));
+        pending = pending.slice(MAX_LINE);
+      }
+    },
+    end() {
+      if (pending) emit(pending);
+      pending = '';
+    },
+  };
 }
 
 function record(
