@@ -144,6 +144,15 @@ function createGithubSessionsFor(job: Job, io: CliIo, extras: CodeHostExtras): G
       onPause: ({ waitMs, reason }) => notice('warn', `GitHub ${endpoint.host}: ${reason}; pausing every request to it for ${Math.ceil(waitMs / 1000)}s`),
     }),
     budget: createWriteBudget({ perMinute: pacing.perMinute, perHour: pacing.perHour, minuteMs: pacing.minuteMs, hourMs: pacing.hourMs }),
+    ...(job.limits.prRate && {
+      // One window of the configured length holding `count` PR creations (both windows of the budget are it).
+      prBudget: createWriteBudget({
+        perMinute: job.limits.prRate.count,
+        perHour: job.limits.prRate.count,
+        minuteMs: job.limits.prRate.perMs,
+        hourMs: job.limits.prRate.perMs,
+      }),
+    }),
     ...(extras.redactor && { redactor: extras.redactor }),
     warn: (text) => notice('warn', text),
   });
