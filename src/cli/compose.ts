@@ -34,6 +34,7 @@ import { openRunStore } from '../store/open-store.js';
 import { openRunStoreReadOnly } from '../store/open-store-readonly.js';
 import type { RunStore } from '../store/types.js';
 import { createRedactor, type Redactor } from '../util/redact.js';
+import { parseSize } from '../util/units.js';
 import type { CliIo } from './io.js';
 
 /** Host environment variables whose values are secrets wherever they appear. */
@@ -95,12 +96,21 @@ export function createGit(io: CliIo, signal?: AbortSignal): HostGit {
 export function createSandboxProvider(job: Job, io: CliIo, git: HostGit): SandboxProvider {
   switch (job.sandbox.provider) {
     case 'local':
-      return createLocalProvider({ git, env: io.env });
+      return createLocalProvider({ git, env: io.env, ...minFreeDisk(io) });
     case 'host':
       return createHostProvider({ git, env: io.env });
     case 'e2b':
       return createE2bProvider({ connection: e2bConnectionFromEnv(io.env), notice: (message) => io.stderr(`fleetmod: ${message}\n`) });
   }
+}
+
+/** FLEETMOD_MIN_FREE_DISK (e.g. "5GiB"): the free space a sandbox must leave on the workspace's filesystem. */
+function minFreeDisk(io: CliIo): { minFreeBytes?: number } {
+  const text = io.env.FLEETMOD_MIN_FREE_DISK;
+  if (!text) return {};
+  const bytes = parseSize(text);
+  if (bytes === null) throw new UsageError(`FLEETMOD_MIN_FREE_DISK must be a size such as "5GiB", got "${text}"`);
+  return { minFreeBytes: bytes };
 }
 
 /** The bubblewrap provider on its own, for `fleetmod doctor`. */
