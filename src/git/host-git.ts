@@ -104,6 +104,9 @@ export function createHostGit(options: HostGitOptions): HostGit {
       binary,
       config: [...SAFE_GIT_CONFIG],
       timeout: { block: timeoutMs },
+      // Finish when git's output is closed, not 50 ms after it exited (simple-git's default): under load the output
+      // can still be in flight then, and an ls-remote or rev-parse would come back empty.
+      completion: { onClose: true, onExit: false },
       // simple-git treats a failure as success unless git also printed to stderr, and a git killed by a signal
       // (exit code null) as success with empty output: an empty ls-remote would then read as "no such branch".
       errors: (error, result) => {
