@@ -133,6 +133,45 @@ describe('fleetmod show', () => {
     expect(none.err()).toContain('acme/new-thing has no diff in run');
   });
 
+  it('best of N: the candidates table with the chosen one and why; --candidate NAME prints that candidate\'s diff', async () => {
+    const { dir, db, store } = await journal();
+    const api = store.listTasks(CURRENT_RUN).find((t) => t.repo.key === 'acme/api')!;
+    const stored = store.listCandidates(api.id);
+    store.close();
+    const run = async (...args: string[]) => {
+      const io = captureIo(dir);
+      const code = await cli(io, 'show', CURRENT_RUN, ...args, '--db', db);
+      return { code, out: io.out(), err: io.err() };
+    };
+
+    const summary = await run('acme/api');
+    const quick = await run('acme/api', '--candidate', 'quick');
+    const third = await run('acme/api', '--candidate', '3');
+    const both = await run('acme/api', '--diff', '--candidate', 'QUICK');
+    const unknown = await run('acme/api', '--candidate', 'nope');
+    const single = await run('search', '--candidate', 'quick');
+
+    expect(summary.code).toBe(0);
+    expect(summary.out).toContain(
+      [
+        'Candidates (best of 3): careful: the smallest diff (4 changed lines); 2 of 3 passed',
+        '    candidate    result         score  diff            sandbox  time',
+        '  ✔ careful      passed             –  2 files +3 -1       20s  9.0s',
+        '    quick        passed             –  3 files +10 -4      14s  7.0s',
+        '    other-model  verify failed      –  1 file +1 -1       8.0s  5.0s  verify "tests" exited with code 1: FAIL <b>b.test.ts</b> `x` red',
+      ].join('\n'),
+    );
+    expect(summary.out).toMatch(/verify {3}succeeded {5}2\.0s {2}2 of 3 passed \(1 verify failed\)/);
+    expect(summary.out).toContain(`candidate diffs: fleetmod show ${CURRENT_RUN} acme/api --candidate quick`);
+    expect(quick).toEqual({ code: 0, out: stored[1]!.diff, err: '' });
+    expect(third.out).toBe(stored[2]!.diff);
+    expect(both.out).toBe(`==> diff of acme/api\n${api.diff}\n==> diff of candidate quick of acme/api\n${stored[1]!.diff}`);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain(`acme/api in run ${CURRENT_RUN} has no candidate "nope"; its candidates: careful, quick, other-model`);
+    expect(single.code).toBe(2);
+    expect(single.err).toContain('ran no candidates');
+  });
+
   it('--log prints the log file; when the file is gone, the output the journal kept, redacted', async () => {
     const { dir, db, store } = await journal();
     const logFile = path.join(dir, 'logs', 'api.log');

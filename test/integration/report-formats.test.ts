@@ -66,6 +66,43 @@ describe('JSON report', () => {
     expect(validate(doc)).toBe(true);
     doc.run.surprise = 1;
     expect(validate(doc)).toBe(false);
+    delete doc.run.surprise;
+    const candidates = doc.repos[0]!.candidates as Record<string, unknown>[];
+    candidates[1]!.status = 'maybe';
+    expect(validate(doc)).toBe(false);
+    candidates[1]!.status = 'passed';
+    delete candidates[1]!.chosen;
+    expect(validate(doc)).toBe(false);
+  });
+
+  it('lists every candidate of a best-of-N repo and the run\'s candidate totals, priced at the job\'s E2B rates', async () => {
+    const e2b = JSON.parse(renderJson(await reportOf({ provider: 'e2b' }))) as Record<string, any>;
+    const local = JSON.parse(renderJson(await reportOf(), { includeDiffs: true })) as Record<string, any>;
+
+    const api = e2b.repos.find((r: any) => r.key === 'acme/api');
+    expect(api.candidates.map((c: any) => [c.name, c.status, c.chosen, c.sandboxSeconds])).toEqual([
+      ['careful', 'passed', true, 20],
+      ['quick', 'passed', false, 14],
+      ['other-model', 'verify-failed', false, 8],
+    ]);
+    expect(api.candidates[0]).toMatchObject({ diffstat: { files: 2, insertions: 3, deletions: 1 }, durationMs: 9_000, detail: 'careful: the smallest diff (4 changed lines); 2 of 3 passed' });
+    expect(api.candidates[1].costUsd).toBeCloseTo(14 * 0.000_05, 9);
+    expect(api.candidates[0]).not.toHaveProperty('diff');
+    expect(e2b.repos.filter((r: any) => 'candidates' in r).map((r: any) => r.key)).toEqual(['acme/api']);
+    expect(e2b.candidates).toEqual({
+      repos: 1,
+      total: 3,
+      byStatus: { passed: 2, 'verify-failed': 1, 'score-failed': 0, 'step-failed': 0, error: 0, cancelled: 0 },
+      chosen: 1,
+      sandboxSeconds: 42,
+      costUsd: 0.0021,
+    });
+    // Without E2B there is no price; with --diffs each candidate carries its diff, whole.
+    const localApi = local.repos.find((r: any) => r.key === 'acme/api');
+    expect(local.candidates.costUsd).toBeNull();
+    expect(localApi.candidates.map((c: any) => c.costUsd)).toEqual([null, null, null]);
+    expect(localApi.candidates[1].diff).toContain('+quickLoad(); // </code></pre><img src=x onerror=alert(2)>');
+    expect(localApi.candidates[1].diffTruncated).toBe(false);
   });
 
   it('carries the headline, groups, PR state, comparison and costs', async () => {
@@ -116,6 +153,10 @@ describe('JUnit XML', () => {
     for (const passing of ['acme/api', 'acme/web', 'acme/cli']) {
       expect(byName.get(passing)!.children.map((c) => c.name), passing).toEqual(['system-out']);
     }
+    const apiOut = findAll(byName.get('acme/api')!, 'system-out')[0]!.text;
+    expect(apiOut).toContain('best of 3: careful: the smallest diff (4 changed lines); 2 of 3 passed');
+    expect(apiOut).toContain('candidates: careful (passed, chosen), quick (passed), other-model (verify failed)');
+    expect(findAll(byName.get('acme/web')!, 'system-out')[0]!.text).not.toContain('best of');
   });
 
   it('a repo still running when a crashed run is reported is skipped with a message saying so', async () => {
@@ -213,7 +254,11 @@ describe('every format', () => {
     expect(html).not.toContain('<script>alert(1)</script>');
     expect(html).toContain('&lt;/pre&gt;&lt;/details&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('acme/billing &lt;b&gt;&amp;&lt;/b&gt;');
-    expect(html).not.toMatch(/src="|href="(?!https:\/\/github\.com\/acme\/|file:\/\/\/srv\/|#[a-z-]+")/);
+    // Best-of-N candidates: their diffs and failure details are text too.
+    expect(html).not.toContain('<img');
+    expect(html).toContain('+quickLoad(); // &lt;/code&gt;&lt;/pre&gt;&lt;img src=x onerror=alert(2)&gt;');
+    expect(html).toContain('FAIL &lt;b&gt;b.test.ts&lt;/b&gt; `x` red');
+    expect(html).not.toMatch(/src="|href="(?!https:\/\/github\.com\/acme\/|file:\/\/\/srv\/|#[a-z0-9-]+")/);
     expect(html.match(/<script>/g)).toHaveLength(1);
   });
 });
