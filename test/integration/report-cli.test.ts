@@ -37,6 +37,29 @@ describe('fleetmod report', () => {
     expect(text.err() + json.err() + junit.err() + markdown.err()).toBe('');
   });
 
+  it('reads only the start of a big candidate diff, except for --format json --diffs', async () => {
+    const { dir, db, store } = await journal();
+    const cliTask = store.listTasks(CURRENT_RUN).find((t) => t.repo.key === 'acme/cli')!;
+    const big = `--- a/big\n+++ b/big\n@@ -0,0 +1,3000 @@\n${'+a line of a big generated file\n'.repeat(3_000)}`;
+    for (const [position, name] of ['one', 'two'].entries()) {
+      store.addCandidate({ taskId: cliTask.id, attempt: 1, position, name, status: 'passed', score: null, diff: big, filesChanged: 1, insertions: 3_000, deletions: 0, sandboxSeconds: 1, durationMs: 1, detail: null, chosen: position === 0, at: 0 });
+    }
+    store.close();
+    const json = captureIo(dir);
+    const html = captureIo(dir);
+
+    expect(await cli(json, 'report', '--format', 'json', '--diffs', '--db', db)).toBe(0);
+    expect(await cli(html, 'report', '--format', 'html', '--db', db)).toBe(0);
+
+    expect(big.length).toBeGreaterThan(50_000);
+    const candidates = (JSON.parse(json.out()) as { repos: { key: string; candidates?: { diff: string; diffTruncated: boolean }[] }[] }).repos.find((r) => r.key === 'acme/cli')!.candidates!;
+    expect(candidates.map((c) => [c.diff === big, c.diffTruncated])).toEqual([
+      [true, false],
+      [true, false],
+    ]);
+    expect(html.out()).toContain(`Only the start of this diff is in the report. fleetmod show ${CURRENT_RUN} acme/cli --candidate two prints all of it.`);
+  });
+
   it('--out writes the file (folders made as needed) and says where', async () => {
     const { dir, db, store } = await journal();
     store.close();
