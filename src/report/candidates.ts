@@ -57,7 +57,7 @@ export function candidateEntries(records: readonly (CandidateRecord | RunCandida
 
 export function candidateTotals(repos: readonly RepoEntry[]): CandidateTotals | null {
   const byStatus = Object.fromEntries(CANDIDATE_STATUSES.map((s) => [s, 0])) as Record<CandidateStatus, number>;
-  const totals: CandidateTotals = { repos: 0, total: 0, byStatus, chosen: 0, sandboxSeconds: 0, costUsd: null };
+  const totals: CandidateTotals = { repos: 0, total: 0, byStatus, chosen: 0, durationMs: 0, sandboxSeconds: 0, costUsd: null };
   for (const repo of repos) {
     if (repo.candidates.length === 0) continue;
     totals.repos += 1;
@@ -65,6 +65,7 @@ export function candidateTotals(repos: readonly RepoEntry[]): CandidateTotals | 
       totals.total += 1;
       byStatus[c.status] += 1;
       if (c.chosen) totals.chosen += 1;
+      totals.durationMs += c.durationMs;
       totals.sandboxSeconds += c.sandboxSeconds;
       if (c.costUsd !== null) totals.costUsd = (totals.costUsd ?? 0) + c.costUsd;
     }
@@ -72,11 +73,15 @@ export function candidateTotals(repos: readonly RepoEntry[]): CandidateTotals | 
   return totals.repos > 0 ? totals : null;
 }
 
-/** "9 candidates in 3 repos (5 passed, 3 verify failed, 1 not needed), 12m of sandbox time ≈ $0.0360" */
+/**
+ * "9 candidates in 3 repos (5 passed, 3 verify failed, 1 not needed), 12m of sandbox time ≈ $0.0360"; providers
+ * that bill no sandbox time (local, host) get the candidates' running time instead.
+ */
 export function candidateTotalsText(t: CandidateTotals): string {
   const statuses = CANDIDATE_STATUSES.filter((s) => t.byStatus[s] > 0).map((s) => `${t.byStatus[s]} ${CANDIDATE_STATUS_TEXT[s]}`);
   const cost = t.costUsd !== null ? ` ≈ ${candidateCost(t.costUsd)}` : '';
-  return `${plural(t.total, 'candidate')} in ${plural(t.repos, 'repo')} (${statuses.join(', ')}), ${formatDuration(t.sandboxSeconds * 1000)} of sandbox time${cost}`;
+  const time = t.sandboxSeconds > 0 ? `${formatDuration(t.sandboxSeconds * 1000)} of sandbox time${cost}` : `${formatDuration(t.durationMs)} of candidate time`;
+  return `${plural(t.total, 'candidate')} in ${plural(t.repos, 'repo')} (${statuses.join(', ')}), ${time}`;
 }
 
 /** Why the chosen candidate won ("careful: the smallest diff (4 changed lines); 2 of 3 passed"), or why none did. */
@@ -89,10 +94,13 @@ export function selectionText(repo: Pick<RepoEntry, 'candidates' | 'outcome'>): 
 
 export type CandidateColumn = 'candidate' | 'result' | 'score' | 'diff' | 'sandbox' | 'cost' | 'time';
 
-/** The table's columns; `cost` only when the run priced its sandboxes (E2B). */
+/** The table's columns; `sandbox` (billed time) and `cost` only when the provider bills them (E2B). */
 export function candidateColumns(candidates: readonly CandidateEntry[]): CandidateColumn[] {
-  const columns: CandidateColumn[] = ['candidate', 'result', 'score', 'diff', 'sandbox', 'cost', 'time'];
-  return candidates.some((c) => c.costUsd !== null) ? columns : columns.filter((c) => c !== 'cost');
+  const billed = candidates.some((c) => c.sandboxSeconds > 0);
+  const priced = candidates.some((c) => c.costUsd !== null);
+  return (['candidate', 'result', 'score', 'diff', 'sandbox', 'cost', 'time'] as const).filter(
+    (c) => (c !== 'sandbox' || billed) && (c !== 'cost' || priced),
+  );
 }
 
 /** Columns whose numbers line up on the right. */

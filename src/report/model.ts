@@ -60,9 +60,11 @@ export interface CandidateEntry {
   /** Its diff ('' when it made none); cut for big runs when `diffTruncated`. */
   diff: string;
   diffTruncated: boolean;
+  /** Billed sandbox time (E2B; 0 for local and host sandboxes). */
   sandboxSeconds: number;
   /** At the job's E2B prices; null when the run did not use E2B or its prices are not in the journal. */
   costUsd: number | null;
+  /** From its sandbox's creation to its diff (or failure). */
   durationMs: number;
   /** Why it failed; for the chosen one, the selection rule's reason. */
   detail: string | null;
@@ -75,6 +77,9 @@ export interface CandidateTotals {
   total: number;
   byStatus: Record<CandidateStatus, number>;
   chosen: number;
+  /** The candidates' running time added up (they run side by side). */
+  durationMs: number;
+  /** Billed sandbox time (E2B; 0 for local and host sandboxes). */
   sandboxSeconds: number;
   /** Null when no candidate has a cost (not E2B, or prices unknown). */
   costUsd: number | null;

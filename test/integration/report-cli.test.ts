@@ -178,13 +178,13 @@ describe('fleetmod show', () => {
     expect(summary.out).toContain(
       [
         'Candidates (best of 3): careful: the smallest diff (4 changed lines); 2 of 3 passed',
-        '    candidate    result         score  diff            sandbox  time',
-        '  ✔ careful      passed             –  2 files +3 -1       20s  9.0s',
-        '    quick        passed             –  3 files +10 -4      14s  7.0s',
-        '    other-model  verify failed      –  1 file +1 -1       8.0s  5.0s  verify "tests" exited with code 1: FAIL <b>b.test.ts</b> `x` red',
+        '    candidate    result         score  diff            time',
+        '  ✔ careful      passed             –  2 files +3 -1   9.0s',
+        '    quick        passed             –  3 files +10 -4  7.0s',
+        '    other-model  verify failed      –  1 file +1 -1    5.0s  verify "tests" exited with code 1: FAIL <b>b.test.ts</b> `x` red',
       ].join('\n'),
     );
-    expect(summary.out).toMatch(/verify {3}succeeded {5}2\.0s {2}2 of 3 passed \(1 verify failed\)/);
+    expect(summary.out).toMatch(/verify {3}succeeded {5}2\.0s {2}2 of 3 passed verify \(1 verify failed\)/);
     expect(summary.out).toContain(`candidate diffs: fleetmod show ${CURRENT_RUN} acme/api --candidate quick`);
     expect(quick).toEqual({ code: 0, out: stored[1]!.diff, err: '' });
     expect(third.out).toBe(stored[2]!.diff);

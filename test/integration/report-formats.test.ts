@@ -94,12 +94,13 @@ describe('JSON report', () => {
       total: 3,
       byStatus: { passed: 2, 'verify-failed': 1, 'score-failed': 0, 'step-failed': 0, error: 0, cancelled: 0 },
       chosen: 1,
+      durationMs: 21_000,
       sandboxSeconds: 42,
       costUsd: 0.0021,
     });
     // Without E2B there is no price; with --diffs each candidate carries its diff, whole.
     const localApi = local.repos.find((r: any) => r.key === 'acme/api');
-    expect(local.candidates.costUsd).toBeNull();
+    expect(local.candidates).toMatchObject({ durationMs: 21_000, sandboxSeconds: 0, costUsd: null });
     expect(localApi.candidates.map((c: any) => c.costUsd)).toEqual([null, null, null]);
     expect(localApi.candidates[1].diff).toContain('+quickLoad(); // </code></pre><img src=x onerror=alert(2)>');
     expect(localApi.candidates[1].diffTruncated).toBe(false);

@@ -197,20 +197,21 @@ export function buildReportFixture(dir: string, options: FixtureOptions = {}): R
       outcome: 'pr-updated',
       patch: { ...changed(2, 3, 1), ...pr(11, { prChecks: 'success', prReview: 'approved', prRefreshedAt: T0 + 700_000 }), ...cost(42) },
       // Best of 3 (select: smallest-diff): two pass, the smaller diff ships; one fails verify with hostile output.
+      // Billed sandbox time (E2B only) adds up to the task's 42 seconds.
       stages: [
         ['resolve', 200],
         ['clone', 1_500],
         ['sandbox', 0, 'skipped', 'one sandbox per candidate (3)'],
         ['steps', 9_000],
-        ['verify', 2_000, 'succeeded', '2 of 3 passed (1 verify failed)'],
+        ['verify', 2_000, 'succeeded', '2 of 3 passed verify (1 verify failed)'],
         ['diff', 0, 'succeeded', 'chose careful'],
         ['commit', 300],
         ['push', 800],
         ['pr', 600],
       ],
       candidates: [
-        { position: 0, name: 'careful', status: 'passed', score: null, diff: HOSTILE_DIFF, filesChanged: 2, insertions: 3, deletions: 1, sandboxSeconds: 20, durationMs: 9_000, detail: 'careful: the smallest diff (4 changed lines); 2 of 3 passed', chosen: true },
-        { position: 1, name: 'quick', status: 'passed', score: null, diff: CANDIDATE_DIFF, filesChanged: 3, insertions: 10, deletions: 4, sandboxSeconds: 14, durationMs: 7_000, detail: null, chosen: false },
+        { position: 0, name: 'careful', status: 'passed', score: null, diff: HOSTILE_DIFF, filesChanged: 2, insertions: 3, deletions: 1, sandboxSeconds: e2b ? 20 : 0, durationMs: 9_000, detail: 'careful: the smallest diff (4 changed lines); 2 of 3 passed', chosen: true },
+        { position: 1, name: 'quick', status: 'passed', score: null, diff: CANDIDATE_DIFF, filesChanged: 3, insertions: 10, deletions: 4, sandboxSeconds: e2b ? 14 : 0, durationMs: 7_000, detail: null, chosen: false },
         {
           position: 2,
           name: 'other-model',
@@ -220,7 +221,7 @@ export function buildReportFixture(dir: string, options: FixtureOptions = {}): R
           filesChanged: 1,
           insertions: 1,
           deletions: 1,
-          sandboxSeconds: 8,
+          sandboxSeconds: e2b ? 8 : 0,
           durationMs: 5_000,
           detail: 'verify "tests" exited with code 1: FAIL <b>b.test.ts</b> `x` \u001b[31mred\u001b[0m',
           chosen: false,
