@@ -201,6 +201,36 @@ describe('Markdown for a comment', () => {
   });
 });
 
+describe('Best of N in text and Markdown', () => {
+  it('lists are capped for a run with hundreds of best-of-N repos, pointing to the rest', async () => {
+    const dir = await tempDir();
+    const store = openRunStore(path.join(dir, 'bon.db'), createRedactor());
+    store.createRun({ id: 'r-bon', jobName: 'j', manifestPath: '/j.yaml', manifestHash: 'h', jobJson: '{}', provider: 'local', dryRun: false, runDir: '/r' });
+    store.addTasks('r-bon', Array.from({ length: 300 }, (_, i) => ({ key: `o/r${i}`, url: `/r${i}`, kind: 'local' as const, owner: 'o', name: `r${i}`, display: `o/r${i}`, env: {} })));
+    for (const t of store.listTasks('r-bon')) {
+      store.startTask(t.id);
+      for (let position = 0; position < 3; position += 1) {
+        const detail = position === 0 ? `careful-${t.position}: the first candidate that passed; 1 of 3 passed` : `verify "tests" exited with code 1: ${'x'.repeat(200)}`;
+        store.addCandidate({ taskId: t.id, attempt: 1, position, name: ['careful', 'quick', 'other'][position]!, status: position === 0 ? 'passed' : 'verify-failed', score: null, diff: 'd\n', filesChanged: 1, insertions: 1, deletions: 1, sandboxSeconds: 0, durationMs: 1_000, detail, chosen: position === 0, at: 0 });
+      }
+      store.finishTask(t.id, { outcome: 'dry-run' });
+    }
+    const report = summarize(loadRunData(store, 'r-bon', { now: 0 })!);
+    store.close();
+
+    const markdown = renderMarkdown(report);
+    const text = renderText(report);
+
+    expect(report.candidates).toMatchObject({ repos: 300, total: 900, chosen: 300, durationMs: 900_000 });
+    expect(markdown.length).toBeLessThan(65_536);
+    expect(markdown).toMatch(/### Best of N \(300 repos\)[\s\S]*_… and \d+ more \(see the HTML or JSON report\)\._/);
+    expect(text).toContain('Best of N: 900 candidates in 300 repos (300 passed, 600 verify failed), 15m of candidate time');
+    expect(text).toContain('  … and 280 more repos (fleetmod report --format html shows all)');
+    // A candidate's failure is cut to one short line in the table.
+    expect(text).toMatch(/ {2}verify "tests" exited with code 1: x{60,}…\n/);
+  });
+});
+
 describe('every format', () => {
   it('renders without the secret the store redacted, without raw terminal escapes, and with every repo', async () => {
     const report = await reportOf({ provider: 'e2b' });
