@@ -87,7 +87,6 @@ export interface PlanSchedule {
   deadline?: string;
 }
 
-
 /** E2B sandbox time and cost for the repositories that run (sandbox/e2b/cost.ts). */
 export interface PlanE2b {
   estimate: CostEstimate;

@@ -85,7 +85,7 @@ export function candidateTotalsText(t: CandidateTotals): string {
 }
 
 /** Why the chosen candidate won ("careful: the smallest diff (4 changed lines); 2 of 3 passed"), or why none did. */
-export function selectionText(repo: Pick<RepoEntry, 'candidates' | 'outcome'>): string {
+export function selectionText(repo: Pick<RepoEntry, 'candidates'>): string {
   const chosen = repo.candidates.find((c) => c.chosen);
   if (chosen) return chosen.detail ?? `${chosen.name} chosen`;
   const passed = repo.candidates.filter((c) => c.status === 'passed').length;

@@ -136,7 +136,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
 function renderCandidates(report: Report, out: string[], limit: number): void {
   const repos = report.repos.filter((r) => r.candidates.length > 0);
   if (repos.length === 0) return;
-  out.push('', `Best of N (${repos.length === 1 ? '1 repo' : `${repos.length} repos`}):`);
+  out.push('', `Best of N (${plural(repos.length, 'repo')}):`);
   for (const r of repos.slice(0, limit)) {
     out.push(`  ${stripControl(r.display)} — ${stripControl(selectionText(r))}`);
     out.push(...candidateTextTable(r.candidates.slice(0, limit), '    '));

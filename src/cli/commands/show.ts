@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UsageError } from '../../domain/errors.js';
-import { stripControl } from '../../report/escape.js';
 import { candidateEntries, e2bPricingOf } from '../../report/candidates.js';
+import { stripControl } from '../../report/escape.js';
 import { findRepo } from '../../report/find-repo.js';
 import { renderShow } from '../../report/render-show.js';
 import { repoEntry } from '../../report/summarize.js';

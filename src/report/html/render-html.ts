@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { candidateTotalsText, selectionText } from '../candidates.js';
 import { escapeHtml, safeUrl } from '../escape.js';
 import {
   checksText,
@@ -21,7 +22,6 @@ import {
   statusLine,
 } from '../format.js';
 import { CATEGORIES, type Category, type RepoEntry, type Report } from '../model.js';
-import { candidateTotalsText, selectionText } from '../candidates.js';
 import { candidatesAnchor, renderCandidatesSection } from './candidates.js';
 import { CATEGORY_COLORS, outcomeChart } from './chart.js';
 import { diffBudget, type DiffBudget, type DiffLimits } from './diff.js';
@@ -70,7 +70,8 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   const repoTable = renderRepoTable(report, (repo) => repoDetails(report, repo, budget));
   renderFailures(report, out);
   renderPullRequests(report, out);
-  out.push(renderCandidatesSection(report, budget));
+  const candidates = renderCandidatesSection(report, budget);
+  if (candidates) out.push(candidates);
   renderComparison(report, out);
   renderTimings(report, out);
   renderSkips(report, out);
