@@ -206,8 +206,8 @@ async function transformInSandbox(
   const { job } = config;
   if (job.candidates.length > 1) {
     deps.store.recordStage(task.id, 'sandbox', 'skipped', 0, `one sandbox per candidate (${job.candidates.length})`);
+    // runBestOfN journals the steps and verify stages from what the candidates did.
     const best = await runBestOfN(deps, config, { task, base, workdir, log, signal, stage });
-    deps.store.recordStage(task.id, 'verify', 'skipped', 0, 'verified per candidate');
     deps.store.recordStage(task.id, 'diff', 'succeeded', 0, `chose ${best.chosen.name}`);
     return { diff: best.chosen.diff, steps: best.chosen.steps };
   }
