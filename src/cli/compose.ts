@@ -2,6 +2,7 @@
  * The composition root: the one place that picks concrete implementations for the ports (sandbox provider, code
  * hosts, journal, progress) from the job and the environment. Everything else receives them as arguments.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { githubCredentials } from '../codehost/github/credentials.js';
 import { githubEndpoint } from '../codehost/github/endpoint.js';
@@ -22,6 +23,7 @@ import type { RepoRef } from '../domain/repo.js';
 import { createJsonProgress } from '../progress/json-lines.js';
 import { createLinesProgress } from '../progress/lines.js';
 import { createTtyProgress } from '../progress/tty.js';
+import { redactingProgress } from '../progress/redacting.js';
 import type { ProgressSink } from '../progress/types.js';
 import { e2bConnectionFromEnv } from '../sandbox/e2b/connection.js';
 import { createE2bProvider } from '../sandbox/e2b/provider.js';
@@ -32,6 +34,7 @@ import { openRunStore } from '../store/open-store.js';
 import { openRunStoreReadOnly } from '../store/open-store-readonly.js';
 import type { RunStore } from '../store/types.js';
 import { createRedactor, type Redactor } from '../util/redact.js';
+import { parseSize } from '../util/units.js';
 import type { CliIo } from './io.js';
 
 /** Host environment variables whose values are secrets wherever they appear. */
@@ -43,7 +46,27 @@ export function createRedactorFor(io: CliIo, job?: Job): Redactor {
     const value = io.env[name];
     if (value) values.push(value);
   }
+  values.push(...privateKeyParts(io));
   return createRedactor(values);
+}
+
+/**
+ * A GitHub App's private key, however it is given (inline with escaped newlines, or in a file), and each line of
+ * its body on its own, so that even a fragment of the key is censored.
+ */
+function privateKeyParts(io: CliIo): string[] {
+  let pem = io.env.GITHUB_APP_PRIVATE_KEY?.replace(/\\n/g, '\n');
+  const file = io.env.GITHUB_APP_PRIVATE_KEY_FILE;
+  if (!pem && file) {
+    try {
+      pem = readFileSync(path.resolve(io.cwd, file), 'utf8');
+    } catch {
+      return [];
+    }
+  }
+  if (!pem) return [];
+  const lines = pem.split('\n').map((l) => l.trim()).filter((l) => l.length >= 16 && !l.startsWith('-----'));
+  return [pem, pem.trim(), ...lines];
 }
 
 /** Secret values by name for the sandbox; a name that is not set is a usage error before anything runs. */
@@ -73,12 +96,21 @@ export function createGit(io: CliIo, signal?: AbortSignal): HostGit {
 export function createSandboxProvider(job: Job, io: CliIo, git: HostGit): SandboxProvider {
   switch (job.sandbox.provider) {
     case 'local':
-      return createLocalProvider({ git, env: io.env });
+      return createLocalProvider({ git, env: io.env, ...minFreeDisk(io) });
     case 'host':
       return createHostProvider({ git, env: io.env });
     case 'e2b':
       return createE2bProvider({ connection: e2bConnectionFromEnv(io.env), notice: (message) => io.stderr(`fleetmod: ${message}\n`) });
   }
+}
+
+/** FLEETMOD_MIN_FREE_DISK (e.g. "5GiB"): the free space a sandbox must leave on the workspace's filesystem. */
+function minFreeDisk(io: CliIo): { minFreeBytes?: number } {
+  const text = io.env.FLEETMOD_MIN_FREE_DISK;
+  if (!text) return {};
+  const bytes = parseSize(text);
+  if (bytes === null) throw new UsageError(`FLEETMOD_MIN_FREE_DISK must be a size such as "5GiB", got "${text}"`);
+  return { minFreeBytes: bytes };
 }
 
 /** The bubblewrap provider on its own, for `fleetmod doctor`. */
@@ -122,6 +154,15 @@ function createGithubSessionsFor(job: Job, io: CliIo, extras: CodeHostExtras): G
       onPause: ({ waitMs, reason }) => notice('warn', `GitHub ${endpoint.host}: ${reason}; pausing every request to it for ${Math.ceil(waitMs / 1000)}s`),
     }),
     budget: createWriteBudget({ perMinute: pacing.perMinute, perHour: pacing.perHour, minuteMs: pacing.minuteMs, hourMs: pacing.hourMs }),
+    ...(job.limits.prRate && {
+      // One window of the configured length holding `count` PR creations (both windows of the budget are it).
+      prBudget: createWriteBudget({
+        perMinute: job.limits.prRate.count,
+        perHour: job.limits.prRate.count,
+        minuteMs: job.limits.prRate.perMs,
+        hourMs: job.limits.prRate.perMs,
+      }),
+    }),
     ...(extras.redactor && { redactor: extras.redactor }),
     warn: (text) => notice('warn', text),
   });
@@ -150,10 +191,13 @@ export function checkGithubAccess(job: Job, io: CliIo, repos: readonly RepoRef[]
   if (!dryRun) assertCanWrite(githubCredentials(io.env), onGithub);
 }
 
-export function createProgress(io: CliIo, options: { json: boolean }): ProgressSink {
-  if (options.json) return createJsonProgress(io.stdout);
-  if (io.isTTY) return createTtyProgress({ write: io.stdout, columns: () => process.stdout.columns ?? 100 });
-  return createLinesProgress({ write: io.stdout });
+export function createProgress(io: CliIo, options: { json: boolean; redactor: Redactor }): ProgressSink {
+  const sink = options.json
+    ? createJsonProgress(io.stdout)
+    : io.isTTY
+      ? createTtyProgress({ write: io.stdout, columns: () => process.stdout.columns ?? 100 })
+      : createLinesProgress({ write: io.stdout });
+  return redactingProgress(sink, options.redactor);
 }
 
 /** The clone cache (bare mirrors reused across runs) unless --no-cache. */

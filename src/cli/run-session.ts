@@ -51,8 +51,8 @@ export interface SessionRequest {
 export async function runSession(io: CliIo, request: SessionRequest, opts: ExecutionOptions): Promise<ExitCode> {
   const { job } = request;
   const location = stateLocation(io, opts);
-  const concurrency = parseConcurrency(opts.concurrency);
-  if (concurrency !== undefined) job.limits.concurrency = concurrency;
+  // -j applies to this invocation only; the job stored with the run keeps the manifest's value.
+  const concurrency = parseConcurrency(opts.concurrency) ?? job.limits.concurrency;
   const graceMs = parseGrace(opts.grace);
   const secrets = readSecrets(io, job);
   const redactor = createRedactorFor(io, job);
@@ -69,6 +69,13 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
   if (!sandboxes.isolated) io.stderr(UNISOLATED_BANNER);
 
   const store = openStore(location.dbPath, redactor);
+  // `retry` re-opens tasks here, before the checks below look at what is pending.
+  try {
+    request.prepare?.(store);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
   const pendingRepos =
     request.selection.mode === 'resume'
       ? store.listTasks(request.selection.runId).filter((t) => t.status !== 'done').map((t) => t.repo)
@@ -79,7 +86,7 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
     store.close();
     throw err;
   }
-  const progress = createProgress(io, { json: Boolean(opts.json) });
+  const progress = createProgress(io, { json: Boolean(opts.json), redactor });
   let interrupts = 0;
   let graceTimer: NodeJS.Timeout | undefined;
   const onSignal = () => {
@@ -99,7 +106,6 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
   io.signals.on('SIGINT', onSignal);
   io.signals.on('SIGTERM', onSignal);
   try {
-    request.prepare?.(store);
     const startedAt = Date.now();
     const admission =
       job.limits.window || job.limits.deadline
@@ -124,7 +130,7 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
         codeHosts: createCodeHosts(job, io, git, { redactor, notice: (level, text) => progress.notice(level, text) }),
         limiters: createStageLimiters({
           gitPerHost: job.limits.clone,
-          sandboxes: job.limits.sandboxes ?? job.limits.concurrency,
+          sandboxes: job.limits.sandboxes ?? concurrency,
           ...(job.limits.sandboxRate && { sandboxRate: job.limits.sandboxRate }),
         }),
         progress,
@@ -139,6 +145,7 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
         stateDir: location.stateDir,
         secrets,
         keepWorkdirs: Boolean(opts.keepWorkdirs),
+        concurrency,
         stopSignal: stop.signal,
         abortSignal: abort.signal,
         ...(admission && { admission }),

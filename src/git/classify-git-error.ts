@@ -20,6 +20,7 @@ const TRANSIENT = [
   /unable to create '.*\.lock'/i,
   /temporary failure/i,
   /network is unreachable/i,
+  /git was killed by a signal/i,
 ];
 
 export function classifyGitError(stderr: string): ErrorClass {

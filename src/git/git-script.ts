@@ -1,7 +1,7 @@
 /**
  * Several git plumbing commands in a row as one short `sh` script. Taking a diff and committing one are each a
- * handful of commands; one process for them is cheaper than one simple-git call per command (a process each, and
- * simple-git waits 50 ms after every command that printed nothing, which plumbing commands mostly do).
+ * handful of commands; one process for them is cheaper than one simple-git call (and one Node child process) per
+ * command.
  *
  * Safe by construction: the script is a constant of this module (nothing is spliced into it; everything variable
  * arrives as a positional argument), the pinned settings of SAFE_GIT_CONFIG reach every git in it through the
@@ -45,6 +45,9 @@ export function runGitScript(what: string, script: string, options: GitScriptOpt
     cwd: options.cwd,
     env: { ...options.env, ...safeConfigEnv(), ...options.extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A session of its own, like every host git (host-git.ts): a Ctrl-C in the terminal must not kill a commit
+    // half-way; fleetmod decides when to stop it.
+    detached: true,
   });
   const stdout: Buffer[] = [];
   let stderr = '';
@@ -53,7 +56,12 @@ export function runGitScript(what: string, script: string, options: GitScriptOpt
   let stopped: 'timeout' | 'aborted' | undefined;
   const stop = (why: 'timeout' | 'aborted') => {
     stopped ??= why;
-    child.kill('SIGKILL');
+    // The whole group: the script and the git it is running.
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
   };
   const timer = setTimeout(() => stop('timeout'), options.timeoutMs);
   const onAbort = () => stop('aborted');

@@ -3,6 +3,7 @@
  * remotes and the only code that ever holds push credentials (passed per call as an HTTP header through the
  * environment, so the token is not in argv, not in `.git/config`, and not in any sandbox).
  */
+import { existsSync } from 'node:fs';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { FleetmodError, GitFailed } from '../domain/errors.js';
 import type { Identity } from '../manifest/job.js';
@@ -94,8 +95,17 @@ export interface HostGit {
 const EXTRA_ENV_KEYS = ['GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_AUTHOR_DATE', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL',
   'GIT_COMMITTER_DATE', 'GIT_INDEX_FILE'];
 
+/**
+ * Host git runs in a session of its own (setsid), so a Ctrl-C in the terminal — which signals the whole foreground
+ * process group — reaches fleetmod only and a graceful stop can let running clones and pushes finish.
+ */
+function gitBinary(): [string] | [string, string] {
+  return existsSync('/usr/bin/setsid') ? ['/usr/bin/setsid', 'git'] : ['git'];
+}
+
 export function createHostGit(options: HostGitOptions): HostGit {
   const env = safeGitEnv(options.env);
+  const binary = gitBinary();
   const timeoutMs = options.timeoutMs ?? 300_000;
 
   const git = (dir?: string, auth?: GitAuth): SimpleGit => {
@@ -104,8 +114,21 @@ export function createHostGit(options: HostGitOptions): HostGit {
       : {};
     const instance = simpleGit({
       ...(dir && { baseDir: dir }),
+      binary,
       config: [...SAFE_GIT_CONFIG],
       timeout: { block: timeoutMs },
+      // Finish when git's output is closed, not 50 ms after it exited (simple-git's default): under load the output
+      // can still be in flight then, and an ls-remote or rev-parse would come back empty.
+      completion: { onClose: true, onExit: false },
+      // simple-git treats a failure as success unless git also printed to stderr, and a git killed by a signal
+      // (exit code null) as success with empty output: an empty ls-remote would then read as "no such branch".
+      errors: (error, result) => {
+        if (error) return error;
+        if (result.exitCode === 0) return undefined;
+        const stderr = Buffer.concat(result.stdErr).toString('utf8').trim();
+        const how = typeof result.exitCode === 'number' ? `exited with code ${result.exitCode}` : 'was killed by a signal';
+        return new Error(`git ${how}${stderr ? `: ${stderr}` : ''}`);
+      },
       ...(options.signal && { abort: options.signal }),
       unsafe: {
         allowUnsafeHooksPath: true,
@@ -140,9 +163,8 @@ export function createHostGit(options: HostGitOptions): HostGit {
 
   const raw = (dir: string | undefined, args: string[], auth?: GitAuth) => run(args[0] ?? 'command', () => git(dir, auth).raw(args));
 
-  // simple-git waits 50 ms after a git process that printed nothing, so the commands below are chosen to print
-  // something (no --quiet where git then stays silent; ls-remote always asks for HEAD too), and the plumbing of
-  // the hot paths runs as one script (change-scripts.ts).
+  // The plumbing of the hot paths (taking the diff, making the commit) runs as one script each
+  // (change-scripts.ts): one process instead of four or five simple-git calls per repository.
   const scripts = { env, timeoutMs, ...(options.signal && { signal: options.signal }) };
 
   const lsRemote = async (url: string, branch: string | null, auth?: GitAuth) => {

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { githubEndpoint } from '../codehost/github/endpoint.js';
 import type { RepoRef } from '../domain/repo.js';
 import type { Diagnostic } from './diagnostics.js';
 import { selectGithubRepos, type GithubRepoListing } from './github-filter.js';
@@ -60,7 +61,8 @@ export async function resolveRepos(job: Job, options: ResolveReposOptions): Prom
   const display = options.displayPath ?? job.displayPath;
   const out: ResolvedRepos = { repos: [], errors: [], warnings: [], excluded: [], deferredSelectors: 0 };
   const byKey = new Map<string, Origin>();
-  const serverUrl = (job.github.serverUrl ?? options.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
+  // The same rule as the GitHub code host: the manifest's api-url/server-url pair wins over the environment's.
+  const serverUrl = githubEndpoint(job, options.env).serverUrl;
 
   const add: Collector['add'] = (repo, origin) => {
     const identity = repo.kind === 'github' ? repo.key.toLowerCase() : repo.key;

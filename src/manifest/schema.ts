@@ -198,7 +198,7 @@ export const Sandbox = z
         'memory-mb': z.number().positive().optional().describe('Memory of the template in MiB, for cost estimates (default 512).'),
         'price-vcpu-second': z.number().nonnegative().optional().describe('USD per vCPU-second (default 0.000014).'),
         'price-gib-second': z.number().nonnegative().optional().describe('USD per GiB-second (default 0.0000045).'),
-        'expected-duration': duration('expected-duration').optional().describe('Expected sandbox time per repo, for plan estimates.'),
+        'expected-duration': duration('expected-duration').optional().describe('Expected time of one sandbox (a repo, or one candidate of it), for plan estimates; best of N uses it with any provider.'),
       })
       .optional()
       .describe('E2B sizing and prices used for cost accounting; only with provider: e2b.'),

@@ -1,7 +1,8 @@
 /**
  * Best of N: every candidate runs in its own sandbox over its own copy of the checkout, in parallel within the
  * run's sandbox limit; verify (and the score command) decide which pass; the selection rule picks one. All
- * candidates are journaled. With `first-passing`, candidates listed after a passing one are cancelled.
+ * candidates are journaled. With `first-passing`, candidates listed after a passing one are cancelled. The task's
+ * steps stage covers the candidates' work (failed when none wins), and a verify stage after it says how many passed.
  */
 import { rm } from 'node:fs/promises';
 import { FleetmodError, Interrupted, VerifyFailed, errorMessage } from '../domain/errors.js';
@@ -37,9 +38,25 @@ export interface BestOfNResult {
 export async function runBestOfN(deps: TaskDeps, config: TaskConfig, input: BestOfNInput): Promise<BestOfNResult> {
   const { job } = config;
   const controllers = job.candidates.map(() => new AbortController());
-  const quiet = <T>(_name: Stage, work: () => Promise<T>) => work();
+  // Candidates journal no stages of their own; only how long each one's verify took is kept, for the verify stage.
+  const verifyMs = job.candidates.map(() => 0);
+  const timed = (position: number) => async <T>(name: Stage, work: () => Promise<T>): Promise<T> => {
+    const started = deps.now();
+    try {
+      return await work();
+    } finally {
+      if (name === 'verify') verifyMs[position] = (verifyMs[position] ?? 0) + deps.now() - started;
+    }
+  };
+  let results: CandidateResult[] | undefined;
 
-  const settled = await input.stage('steps', () =>
+  // The steps stage spans the candidates' whole work and, deciding inside it, fails when none wins.
+  const decide = (settled: readonly (CandidateResult | { position: number; name: string; error: unknown })[]): BestOfNResult => {
+    if (input.signal.aborted) throw new Interrupted('stopped while candidates were running');
+    results = settled.map((s): CandidateResult => ('error' in s ? errored(s.position, s.name, s.error) : s));
+    return choose(deps, config, input, results, settled);
+  };
+  return input.stage('steps', () =>
     Promise.all(
       job.candidates.map(async (candidate, position): Promise<CandidateResult | { position: number; name: string; error: unknown }> => {
         const signal = AbortSignal.any([input.signal, (controllers[position] as AbortController).signal]);
@@ -50,7 +67,7 @@ export async function runBestOfN(deps: TaskDeps, config: TaskConfig, input: Best
             if (signal.aborted) return cancelled(position, candidate.name);
             await rm(workspace, { recursive: true, force: true });
             await deps.git.clone(input.workdir, workspace, input.base);
-            const result = await runCandidate(deps, config, { task: input.task, base: input.base, workspace, candidate, position, log, signal, stage: quiet });
+            const result = await runCandidate(deps, config, { task: input.task, base: input.base, workspace, candidate, position, log, signal, stage: timed(position) });
             if ((controllers[position] as AbortController).signal.aborted && !input.signal.aborted) return cancelled(position, candidate.name, result.sandboxSeconds);
             log.line(`${result.status}${result.detail ? `: ${result.detail}` : ''}`);
             if (job.select === 'first-passing' && result.status === 'passed' && result.diff.trim() !== '') {
@@ -66,11 +83,21 @@ export async function runBestOfN(deps: TaskDeps, config: TaskConfig, input: Best
           if (!config.keepWorkdirs) await rm(workspace, { recursive: true, force: true }).catch(() => undefined);
         }
       }),
-    ),
-  );
+    ).then(decide),
+  ).finally(() => {
+    if (results) recordVerify(deps, config, input.task.id, results, Math.max(0, ...verifyMs));
+  });
+}
 
-  if (input.signal.aborted) throw new Interrupted('stopped while candidates were running');
-  const results = settled.map((s): CandidateResult => ('error' in s ? errored(s.position, s.name, s.error) : s));
+/** Picks the candidate that ships and journals every candidate; throws when none can. */
+function choose(
+  deps: TaskDeps,
+  config: TaskConfig,
+  input: BestOfNInput,
+  results: CandidateResult[],
+  settled: readonly (CandidateResult | { error: unknown })[],
+): BestOfNResult {
+  const { job } = config;
   const selection = selectCandidate(
     results.map((r) => ({
       position: r.position,
@@ -106,6 +133,37 @@ export async function runBestOfN(deps: TaskDeps, config: TaskConfig, input: Best
   if (selection.chosen !== null) return { chosen: results[selection.chosen] as CandidateResult, all: results };
   throw noWinner(results, settled);
 }
+
+/**
+ * The verify stage of best of N, after the steps stage: what the candidates' verify commands decided, timed as the
+ * slowest candidate's verify (they ran side by side). Failed when candidates were verified and none passed.
+ */
+function recordVerify(deps: TaskDeps, config: TaskConfig, taskId: number, results: readonly CandidateResult[], durationMs: number): void {
+  if (config.job.verify.length === 0) {
+    deps.store.recordStage(taskId, 'verify', 'skipped', 0, 'the job has no verify commands');
+    return;
+  }
+  const passedVerify = results.filter((r) => r.status === 'passed' || r.status === 'score-failed').length;
+  if (passedVerify === 0 && !results.some((r) => r.status === 'verify-failed')) {
+    deps.store.recordStage(taskId, 'verify', 'skipped', 0, 'no candidate got past its steps');
+    return;
+  }
+  const others = new Map<string, number>();
+  for (const r of results) if (r.status !== 'passed') others.set(STATUS_WORDS[r.status], (others.get(STATUS_WORDS[r.status]) ?? 0) + 1);
+  const rest = [...others].map(([words, n]) => `${n} ${words}`).join(', ');
+  const detail = `${passedVerify} of ${results.length} passed verify${rest ? ` (${rest})` : ''}`;
+  deps.store.recordStage(taskId, 'verify', 'started');
+  deps.store.recordStage(taskId, 'verify', passedVerify > 0 ? 'succeeded' : 'failed', Math.round(durationMs), detail);
+}
+
+const STATUS_WORDS: Record<CandidateResult['status'], string> = {
+  passed: 'passed',
+  'verify-failed': 'verify failed',
+  'score-failed': 'no score',
+  'step-failed': 'steps failed',
+  error: 'error',
+  cancelled: 'not needed',
+};
 
 function noWinner(results: CandidateResult[], settled: readonly (CandidateResult | { error: unknown })[]): Error {
   const summary = results.map((r) => `${r.name}: ${r.detail ?? r.status}`).join('; ');

@@ -8,6 +8,7 @@
 import type { RemoteRepoInfo } from '../codehost/types.js';
 import { BranchMoved, type GitAuth } from '../git/host-git.js';
 import type { TaskRecord } from '../store/types.js';
+import { escapeRegExp } from '../util/redact.js';
 import type { TaskLog } from './task-log.js';
 import type { TaskDeps } from './task-context.js';
 
@@ -64,7 +65,8 @@ async function pushOver(deps: PushDeps, input: PushInput, remoteSha: string | nu
     return 'pushed';
   }
   const commits = await deps.git.commitsBetween(workdir, baseSha, fetched);
-  const foreign = commits.filter((c) => !c.message.includes(`${FLEETMOD_TRAILER}: ${input.jobName}`));
+  const trailer = new RegExp(`^${FLEETMOD_TRAILER}: ${escapeRegExp(input.jobName)}$`, 'm');
+  const foreign = commits.filter((c) => !trailer.test(c.message));
   if (foreign.length > 0) {
     log.line(`branch ${branch} has ${foreign.length} commit(s) not made by fleetmod (e.g. ${foreign[0]?.sha.slice(0, 12)} by ${foreign[0]?.authorEmail}); not overwriting`);
     return 'edited-by-human';

@@ -29,6 +29,8 @@ export interface RunJobOptions {
   stateDir: string;
   secrets: Readonly<Record<string, string>>;
   keepWorkdirs?: boolean;
+  /** Repos in flight for this invocation (default: the job's limits.concurrency). */
+  concurrency?: number;
   /** First stop request: finish running repos, start no new ones. */
   stopSignal: AbortSignal;
   /** Second stop request: abort running repos now. */
@@ -96,7 +98,7 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   };
   mkdirSync(config.logDir, { recursive: true });
 
-  const queue = new PQueue({ concurrency: job.limits.concurrency });
+  const queue = new PQueue({ concurrency: options.concurrency ?? job.limits.concurrency });
   let stopReason: string | null = null;
   let paused = false;
   const onStop = () => {
@@ -109,37 +111,51 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   if (options.stopSignal.aborted) onStop();
 
   let processed = 0;
+  // Anything thrown out of a task here is fleetmod's own failure (the journal cannot be written, a bug), never a
+  // repo's result: stop taking repos, let the running ones end, clean up, and report it once.
+  let fatal: unknown;
+  const runQueued = async (task: (typeof pending)[number]): Promise<void> => {
+    if (stopReason) return;
+    const refusal = options.admission?.() ?? null;
+    if (refusal) {
+      if (!stopReason) {
+        stopReason = refusal;
+        paused = true;
+        queue.clear();
+        deps.progress.notice('warn', `pausing: ${refusal}; the remaining repos stay pending (fleetmod resume ${run.id})`);
+      }
+      return;
+    }
+    const result = await executeTask(deps, config, task, {
+      signal: options.abortSignal,
+      ...(options.retryBaseMs !== undefined && { retryBaseMs: options.retryBaseMs }),
+    });
+    if (result.kind === 'finished') {
+      processed += 1;
+      const finished = deps.store.getTask(task.id);
+      deps.progress.taskFinished({
+        repo: task.repo,
+        outcome: result.outcome.outcome,
+        ...(result.outcome.errorClass && { errorClass: result.outcome.errorClass }),
+        ...((result.outcome.errorMessage ?? result.outcome.skipReason) && {
+          message: result.outcome.errorMessage ?? result.outcome.skipReason,
+        }),
+        ...(finished?.branch && { branch: finished.branch }),
+        ...(result.outcome.prUrl && { prUrl: result.outcome.prUrl }),
+        durationMs: result.durationMs,
+      });
+    }
+  };
   for (const task of pending) {
     void queue.add(async () => {
-      if (stopReason) return;
-      const refusal = options.admission?.() ?? null;
-      if (refusal) {
-        if (!stopReason) {
-          stopReason = refusal;
-          paused = true;
+      try {
+        await runQueued(task);
+      } catch (err) {
+        if (fatal === undefined) {
+          fatal = err;
+          stopReason ??= 'internal error';
           queue.clear();
-          deps.progress.notice('warn', `pausing: ${refusal}; the remaining repos stay pending (fleetmod resume ${run.id})`);
         }
-        return;
-      }
-      const result = await executeTask(deps, config, task, {
-        signal: options.abortSignal,
-        ...(options.retryBaseMs !== undefined && { retryBaseMs: options.retryBaseMs }),
-      });
-      if (result.kind === 'finished') {
-        processed += 1;
-        const finished = deps.store.getTask(task.id);
-        deps.progress.taskFinished({
-          repo: task.repo,
-          outcome: result.outcome.outcome,
-          ...(result.outcome.errorClass && { errorClass: result.outcome.errorClass }),
-          ...((result.outcome.errorMessage ?? result.outcome.skipReason) && {
-            message: result.outcome.errorMessage ?? result.outcome.skipReason,
-          }),
-          ...(finished?.branch && { branch: finished.branch }),
-          ...(result.outcome.prUrl && { prUrl: result.outcome.prUrl }),
-          durationMs: result.durationMs,
-        });
       }
     });
   }
@@ -150,6 +166,7 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     clearInterval(heartbeat);
     await deps.sandboxes.shutdown();
   }
+  if (fatal !== undefined) throw fatal;
 
   const final = deps.store.listTasks(run.id);
   const counts: Partial<Record<Outcome | 'pending', number>> = {};

@@ -126,7 +126,7 @@ async function stages(
     const produced = await transformInSandbox(deps, config, task, signal, log, workdir, base, stage);
     diff = produced.diff;
     steps = produced.steps;
-    assertNoSecrets(diff, deps.redactor);
+    assertNoSecrets(diff, 'the change', deps.redactor);
     commitTime = Math.floor(deps.now() / 1000) * 1000;
     const counts = countDiff(diff);
     deps.store.updateTask(task.id, {
@@ -162,6 +162,8 @@ async function stages(
   });
   const headSha = await stage('commit', async () => {
     const message = `${renderTemplate(job.change.commit.message, stepValues).trim()}\n\n${FLEETMOD_TRAILER}: ${job.name}\n`;
+    // Step output can flow into the message through {{ steps.<name>.stdout }}: it must not carry a secret out.
+    assertNoSecrets(message, 'the commit message', deps.redactor);
     const sha = await deps.git.commitDiff(workdir, { base: baseSha, diff, branch, message, author: job.change.commit.author, time: commitTime });
     deps.store.updateTask(task.id, { headSha: sha });
     log.line(`committed ${sha.slice(0, 12)} on ${branch}`);
@@ -215,8 +217,8 @@ async function transformInSandbox(
   const { job } = config;
   if (job.candidates.length > 1) {
     deps.store.recordStage(task.id, 'sandbox', 'skipped', 0, `one sandbox per candidate (${job.candidates.length})`);
+    // runBestOfN journals the steps and verify stages from what the candidates did.
     const best = await runBestOfN(deps, config, { task, base, workdir, log, signal, stage });
-    deps.store.recordStage(task.id, 'verify', 'skipped', 0, 'verified per candidate');
     deps.store.recordStage(task.id, 'diff', 'succeeded', 0, `chose ${best.chosen.name}`);
     return { diff: best.chosen.diff, steps: best.chosen.steps };
   }
@@ -252,14 +254,17 @@ async function ensurePr(
     await codeHost.closePullRequest(task.repo, existing, `Superseded by a new pull request from fleetmod run ${config.run.id} (on-existing: recreate).`);
     existing = null;
   }
+  const title = renderTemplate(pr.title, values);
+  const body = renderTemplate(pr.body, values);
+  assertNoSecrets(`${title}\n${body}`, 'the pull request text', deps.redactor);
   const ensured = await (codeHost.ensurePullRequest as NonNullable<CodeHost['ensurePullRequest']>)(
     {
       repo: task.repo,
       base,
       branch,
       headOwner: info.headOwner,
-      title: renderTemplate(pr.title, values),
-      body: renderTemplate(pr.body, values),
+      title,
+      body,
       draft: job.change.publish === 'draft' || pr.draft,
       labels: pr.labels,
       reviewers: pr.reviewers,
@@ -304,9 +309,9 @@ function lastStepOutputs(deps: TaskDeps, task: TaskRecord): StepOutput[] {
   return [...latest.values()];
 }
 
-/** A change that would publish a secret (a manifest secret or the push token) is refused before it is stored. */
-function assertNoSecrets(diff: string, redactor: TaskDeps['redactor']): void {
-  if (redactor.redact(diff) !== diff) {
-    throw new SecretInDiff('the change contains the value of a secret (a manifest secret or the push token); refusing to commit it');
+/** Anything that would publish a secret (a manifest secret or the push token) is refused before it leaves. */
+function assertNoSecrets(text: string, what: string, redactor: TaskDeps['redactor']): void {
+  if (redactor.redact(text) !== text) {
+    throw new SecretInDiff(`${what} contains the value of a secret (a manifest secret or the push token); refusing to publish it`);
   }
 }

@@ -110,6 +110,14 @@ async function execLogged(
   env: Record<string, string>,
 ): Promise<ExecResult> {
   input.log.line(`$ ${step.name}: ${command.split('\n')[0]}${command.includes('\n') ? ' …' : ''}`);
+  // Output reaches the log line by line while the command runs (a long agent step is not silent for 20 minutes),
+  // up to the head the journal keeps too; the tail is added when the command ends, so endless output cannot fill
+  // the disk through the log.
+  const headBytes = Math.floor(config.job.sandbox.outputBytes / 2);
+  const streams = {
+    stdout: lineSplitter((line) => input.log.output(`  ${step.name} |`, line), headBytes),
+    stderr: lineSplitter((line) => input.log.output(`  ${step.name} !`, line), headBytes),
+  };
   const result = await input.sandbox.exec(command, {
     env: {
       ...stepEnvironment({ job: config.job, runId: config.run.id, repo: input.repo, base: input.base }),
@@ -118,11 +126,60 @@ async function execLogged(
     },
     ...(step.timeoutMs !== undefined && { timeoutMs: step.timeoutMs }),
     signal: input.signal,
+    onOutput: (stream, chunk) => streams[stream].push(chunk),
   });
-  input.log.output(`  ${step.name} |`, result.stdout);
-  input.log.output(`  ${step.name} !`, result.stderr);
+  streams.stdout.end();
+  streams.stderr.end();
+  for (const [stream, text, prefix] of [['stdout', result.stdout, '|'], ['stderr', result.stderr, '!']] as const) {
+    if (!streams[stream].cut()) continue;
+    const tail = TAIL_AFTER_CUT.exec(text);
+    const cutBytes = tail ? `${tail[1]} bytes` : 'the rest';
+    input.log.line(`${step.name} ${stream}: … [${cutBytes} of output cut by fleetmod] …${tail ? ' (its tail follows)' : ''}`);
+    if (tail?.[2]) input.log.output(`  ${step.name} ${prefix}`, tail[2]);
+  }
   input.log.line(`${step.name}: ${describe(result)} in ${Math.round(result.durationMs)}ms`);
   return result;
+}
+
+/**
+ * Cuts a stream of chunks into whole lines (a chunk may end mid-line) and hands each line on; `end` flushes the
+ * rest. A runaway line is handed on in pieces so memory stays bounded; after `limitBytes` nothing more is passed.
+ */
+/** The marker CappedOutput puts between the head and the tail it kept; group 2 is the tail. */
+const TAIL_AFTER_CUT = /\n… \[(\d+) bytes of output cut by fleetmod\] …\n([\s\S]*)$/;
+
+function lineSplitter(emit: (line: string) => void, limitBytes: number): { push(chunk: string): void; end(): void; cut(): boolean } {
+  const MAX_LINE = 64 * 1024;
+  let pending = '';
+  let passed = 0;
+  let cut = false;
+  return {
+    cut: () => cut,
+    push(chunk) {
+      if (cut) return;
+      passed += chunk.length;
+      if (passed > limitBytes) {
+        cut = true;
+        pending = '';
+        return;
+      }
+      pending += chunk;
+      let newline = pending.indexOf('\n');
+      while (newline >= 0) {
+        emit(pending.slice(0, newline));
+        pending = pending.slice(newline + 1);
+        newline = pending.indexOf('\n');
+      }
+      while (pending.length > MAX_LINE) {
+        emit(pending.slice(0, MAX_LINE));
+        pending = pending.slice(MAX_LINE);
+      }
+    },
+    end() {
+      if (pending && !cut) emit(pending);
+      pending = '';
+    },
+  };
 }
 
 function record(

@@ -12,7 +12,10 @@ import type { Job } from '../manifest/job.js';
 import type { ExcludedRepo, ResolvedRepos } from '../manifest/repos.js';
 import { estimateE2bCost, type CostEstimate, type E2bPricing } from '../sandbox/e2b/cost.js';
 import type { RunRecord, RunStatus, TaskRecord } from '../store/types.js';
+import { planCandidates, type PlanCandidates } from './candidate-estimate.js';
 import { estimatePrCreation, prWrites, type PrEstimate } from './pr-estimate.js';
+
+export type { PlanCandidates };
 
 /** The journal as far as planning needs it. */
 export interface PlanHistory {
@@ -84,13 +87,6 @@ export interface PlanSchedule {
   deadline?: string;
 }
 
-/** Sandboxes per repository when the job tries several candidates. */
-export interface PlanCandidates {
-  perRepo: number;
-  names: string[];
-  select: Job['select'];
-}
-
 /** E2B sandbox time and cost for the repositories that run (sandbox/e2b/cost.ts). */
 export interface PlanE2b {
   estimate: CostEstimate;
@@ -129,7 +125,7 @@ export function planJob(input: PlanInput): Plan {
   return {
     job: { name: job.name, file: job.displayPath, provider: job.sandbox.provider, publish: job.change.publish },
     repos,
-    candidates: { perRepo: job.candidates.length, names: job.candidates.map((c) => c.name), select: job.select },
+    candidates: planCandidates(job, repos.run.length),
     ...(job.sandbox.provider === 'e2b' && { e2b: planE2b(job, repos.run.length) }),
     history: history ? summarizeHistory(history, job, resolved.repos, results) : null,
     pullRequests: planPullRequests(job, repos.run),

@@ -88,7 +88,20 @@ function describePrevious(repo: PlannedRepo): string {
 function renderCandidates(plan: Plan): string[] {
   const c = plan.candidates;
   if (c.perRepo <= 1) return [];
-  return [`Candidates: ${c.perRepo} per repository (${c.names.join(', ')}), select: ${c.select}; each runs in its own sandbox`];
+  const repos = plan.repos.run.length;
+  const lines = [
+    `Candidates: ${c.perRepo} per repository (${c.names.join(', ')}), select: ${c.select}; each runs in its own sandbox`,
+    `  ${plural(c.sandboxes, 'sandbox', 'sandboxes')} for ${plural(repos, 'repository', 'repositories')}, at most ${c.atOnce} at once (the lower of limits.sandboxes ${c.limits.sandboxes} and limits.concurrency ${c.limits.concurrency} × ${c.perRepo} candidates)`,
+  ];
+  const e = c.expected;
+  if (e) {
+    lines.push(
+      `  sandbox time: ${c.perRepo} × ${formatDuration(e.perSandboxMs)} = ${formatDuration(e.perRepoMs)} per repository, ${formatDuration(e.totalMs)} in all; wall clock at least ${formatDuration(e.minWallClockMs)}`,
+    );
+  } else {
+    lines.push(`  sandbox time: ${c.perRepo} × what one repository takes alone (set sandbox.e2b.expected-duration, the time of one sandbox, for an estimate)`);
+  }
+  return lines;
 }
 
 function renderE2b(plan: Plan): string[] {

@@ -43,9 +43,14 @@ export function compareRuns(repos: readonly RepoEntry[], current: readonly TaskR
   const prsClosed: PrChange[] = [];
   for (const old of previous.tasks) {
     if (!old.prUrl) continue;
+    // A PR that the previous run itself closed (no change any more) was not closed "since" it.
+    if (old.outcome === 'pr-closed') continue;
     const latest = latestObservation(old, now.get(old.repo.key));
     const state = latest.prMergedAt !== null || latest.prState === 'merged' ? 'merged' : latest.prState === 'closed' ? 'closed' : null;
     if (!state) continue;
+    // Merged before the previous run ended: old news, not something that happened since.
+    const endedAt = previous.run.finishedAt ?? previous.run.updatedAt;
+    if (state === 'merged' && latest.prMergedAt !== null && latest.prMergedAt < endedAt) continue;
     const change: PrChange = {
       key: old.repo.key,
       display: old.repo.display,

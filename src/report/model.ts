@@ -5,7 +5,7 @@
 import type { ErrorClass } from '../domain/errors.js';
 import type { Outcome, TaskStatus } from '../domain/outcome.js';
 import type { Stage } from '../domain/stage.js';
-import type { RunStatus, StageState } from '../store/types.js';
+import type { CandidateStatus, RunStatus, StageState } from '../store/types.js';
 
 /** How the headline, the chart and the filters bucket a repo (a coarser view of its outcome). */
 export const CATEGORIES = ['changed-pr', 'changed', 'unchanged', 'verify-failed', 'failed', 'skipped', 'pending'] as const;
@@ -48,6 +48,43 @@ export interface StageTiming {
   detail: string | null;
 }
 
+/** One candidate solution tried for a repo (best of N), from the repo's latest attempt that ran candidates. */
+export interface CandidateEntry {
+  position: number;
+  name: string;
+  status: CandidateStatus;
+  /** The one committed, pushed and proposed. */
+  chosen: boolean;
+  score: number | null;
+  diffstat: Diffstat;
+  /** Its diff ('' when it made none); cut for big runs when `diffTruncated`. */
+  diff: string;
+  diffTruncated: boolean;
+  /** Billed sandbox time (E2B; 0 for local and host sandboxes). */
+  sandboxSeconds: number;
+  /** At the job's E2B prices; null when the run did not use E2B or its prices are not in the journal. */
+  costUsd: number | null;
+  /** From its sandbox's creation to its diff (or failure). */
+  durationMs: number;
+  /** Why it failed; for the chosen one, the selection rule's reason. */
+  detail: string | null;
+}
+
+/** All candidates of the run (best of N): how many ran, how they ended, what they cost. */
+export interface CandidateTotals {
+  /** Repos that ran candidates. */
+  repos: number;
+  total: number;
+  byStatus: Record<CandidateStatus, number>;
+  chosen: number;
+  /** The candidates' running time added up (they run side by side). */
+  durationMs: number;
+  /** Billed sandbox time (E2B; 0 for local and host sandboxes). */
+  sandboxSeconds: number;
+  /** Null when no candidate has a cost (not E2B, or prices unknown). */
+  costUsd: number | null;
+}
+
 export interface RepoEntry {
   taskId: number;
   position: number;
@@ -84,6 +121,8 @@ export interface RepoEntry {
   excerpt: string | null;
   /** Normalized error signature; repos with the same one are grouped. */
   signature: string | null;
+  /** Best of N: every candidate tried, in manifest order; empty for a job with one candidate. */
+  candidates: CandidateEntry[];
 }
 
 export interface Headline {
@@ -207,6 +246,8 @@ export interface Report {
   /** Present when the run used E2B or recorded any sandbox cost. */
   sandboxUsage: SandboxUsage | null;
   repos: RepoEntry[];
+  /** Present when the run tried several candidates per repo. */
+  candidates: CandidateTotals | null;
   failureGroups: FailureGroup[];
   skipGroups: SkipGroup[];
   pullRequests: RepoEntry[];

@@ -1,8 +1,9 @@
 /**
  * The JSON report for other tools: a stable, versioned document described by schema/report.schema.json. Times are
- * ISO 8601 (UTC) strings, durations milliseconds. Bump REPORT_SCHEMA_VERSION on any incompatible change.
+ * ISO 8601 (UTC) strings, durations milliseconds. Bump REPORT_SCHEMA_VERSION on any incompatible change; new
+ * information is added as new properties of the schema (best of N added the optional `candidates`).
  */
-import type { Comparison, RepoEntry, Report } from './model.js';
+import type { CandidateEntry, CandidateTotals, Comparison, RepoEntry, Report } from './model.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 export const REPORT_SCHEMA_NAME = 'fleetmod-report';
@@ -58,6 +59,7 @@ export function reportDocument(report: Report, options: JsonOptions = {}): Recor
     stages: report.stageStats.map((s) => ({ ...s })),
     slowest: report.slowest.map((s) => ({ repo: s.repo.key, durationMs: s.durationMs, slowestStage: s.slowestStage })),
     comparison: report.comparison && comparisonDocument(report.comparison),
+    ...(report.candidates && { candidates: totalsDocument(report.candidates) }),
     repos: report.repos.map((r) => repoDocument(r, options.includeDiffs ?? false)),
   };
 }
@@ -105,7 +107,28 @@ function repoDocument(r: RepoEntry, includeDiff: boolean): Record<string, unknow
     excerpt: r.excerpt,
     signature: r.signature,
     ...(includeDiff && { diff: r.diff }),
+    ...(r.candidates.length > 0 && { candidates: r.candidates.map((c) => candidateDocument(c, includeDiff)) }),
   };
+}
+
+function candidateDocument(c: CandidateEntry, includeDiff: boolean): Record<string, unknown> {
+  return {
+    position: c.position,
+    name: c.name,
+    status: c.status,
+    chosen: c.chosen,
+    score: c.score,
+    diffstat: c.diffstat,
+    sandboxSeconds: round(c.sandboxSeconds, 3),
+    costUsd: c.costUsd === null ? null : round(c.costUsd, 6),
+    durationMs: c.durationMs,
+    detail: c.detail,
+    ...(includeDiff && { diff: c.diff, diffTruncated: c.diffTruncated }),
+  };
+}
+
+function totalsDocument(t: CandidateTotals): Record<string, unknown> {
+  return { ...t, byStatus: { ...t.byStatus }, sandboxSeconds: round(t.sandboxSeconds, 3), costUsd: t.costUsd === null ? null : round(t.costUsd, 6) };
 }
 
 function comparisonDocument(c: Comparison): Record<string, unknown> {

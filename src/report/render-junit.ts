@@ -1,8 +1,10 @@
 /**
  * JUnit XML for CI systems: one test case per repo. failed, verify-failed and edited-by-human are failures (with
  * the error and the output excerpt), skipped is skipped, a repo not finished yet is skipped with a message saying
- * so; everything else passes. Every value is XML-escaped and stripped of characters XML forbids.
+ * so; everything else passes. With best of N, system-out names the chosen candidate and why. Every value is
+ * XML-escaped and stripped of characters XML forbids.
  */
+import { CANDIDATE_STATUS_TEXT, selectionText } from './candidates.js';
 import { escapeXml } from './escape.js';
 import { outcomeText } from './format.js';
 import type { RepoEntry, Report } from './model.js';
@@ -59,6 +61,10 @@ function testCase(repo: RepoEntry, jobName: string, seconds: (ms: number | null)
   const detail = [`outcome: ${outcomeText(repo)}`];
   if (repo.pr) detail.push(`pull request: ${repo.pr.url} (${repo.pr.state})`);
   else if (repo.branch && (repo.category === 'changed' || repo.category === 'changed-pr')) detail.push(`branch: ${repo.branch}`);
+  if (repo.candidates.length > 0) {
+    detail.push(`best of ${repo.candidates.length}: ${selectionText(repo)}`);
+    detail.push(`candidates: ${repo.candidates.map((c) => `${c.name} (${CANDIDATE_STATUS_TEXT[c.status]}${c.chosen ? ', chosen' : ''})`).join(', ')}`);
+  }
   lines.push(`      <system-out>${escapeXml(detail.join('\n'))}</system-out>`);
   return `${open}>\n${lines.join('\n')}\n    </testcase>`;
 }

@@ -2,6 +2,7 @@
  * GitHub-flavoured Markdown for an issue or a PR comment: tables, collapsible details, fenced excerpts. Lists are
  * capped so a 5,000-repo report stays under GitHub's 65,536-character comment limit.
  */
+import { candidateCells, candidateColumns, candidateNote, candidateTotalsText, NUMERIC_CANDIDATE_COLUMNS, selectionText } from './candidates.js';
 import { markdownCode, markdownFence, markdownText, safeUrl } from './escape.js';
 import {
   checksText,
@@ -27,6 +28,8 @@ export interface MarkdownOptions {
 
 /** Characters of failure groups before the rest are left to the HTML report (GitHub comments stop at 65,536). */
 const FAILURES_BUDGET = 30_000;
+/** The same for the best-of-N tables. */
+const CANDIDATES_BUDGET = 12_000;
 
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const limit = options.listLimit ?? 50;
@@ -43,6 +46,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (report.sandboxUsage) {
     out.push('', `${sandboxUsageText(report.sandboxUsage)}.`);
   }
+  if (report.candidates) out.push('', `Best of N: ${markdownText(candidateTotalsText(report.candidates))}.`);
   out.push('', '| Result | Repos | |', '|---|---:|---|');
   for (const { label, count, detail } of headlineRows(report.headline)) out.push(`| ${label} | ${count} | ${detail ?? ''} |`);
   out.push(`| **total** | **${report.headline.total}** | |`);
@@ -93,6 +97,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     more(unpublished.length, Math.min(limit, unpublished.length));
   }
 
+  renderCandidates(report, out, limit);
+
   if (report.skipGroups.length > 0) {
     out.push('', '### Skipped', '');
     for (const g of report.skipGroups.slice(0, limit)) {
@@ -109,6 +115,36 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (hint) out.push('', markdownText(hint));
   out.push('', `<sub>Generated ${formatTime(report.generatedAt)} by fleetmod from the run journal.</sub>`);
   return `${out.join('\n')}\n`;
+}
+
+function renderCandidates(report: Report, out: string[], limit: number): void {
+  const repos = report.repos.filter((r) => r.candidates.length > 0);
+  if (repos.length === 0) return;
+  out.push('', `### Best of N (${plural(repos.length, 'repo')})`);
+  let shown = 0;
+  let size = 0;
+  for (const r of repos.slice(0, limit)) {
+    if (size > CANDIDATES_BUDGET) break;
+    shown += 1;
+    const columns = candidateColumns(r.candidates);
+    const title = (c: string) => c[0]!.toUpperCase() + c.slice(1);
+    const lines = [
+      '',
+      `**${markdownText(r.display)}** — ${markdownText(selectionText(r))}`,
+      '',
+      `| ${columns.map(title).join(' | ')} | Note |`,
+      `|${columns.map((c) => (NUMERIC_CANDIDATE_COLUMNS.has(c) ? '---:' : '---')).join('|')}|---|`,
+    ];
+    for (const c of r.candidates.slice(0, limit)) {
+      const cells = candidateCells(c);
+      const row = columns.map((col) => (col === 'candidate' && c.chosen ? `**${markdownText(cells[col])}** ✔` : markdownText(cells[col])));
+      lines.push(`| ${row.join(' | ')} | ${markdownText(candidateNote(c))} |`);
+    }
+    if (r.candidates.length > limit) lines.push('', `_… and ${r.candidates.length - limit} more candidates._`);
+    out.push(...lines);
+    for (const line of lines) size += line.length + 1;
+  }
+  if (repos.length > shown) out.push('', `_… and ${repos.length - shown} more (see the HTML or JSON report)._`);
 }
 
 function renderTimings(report: Report, out: string[], limit: number): void {

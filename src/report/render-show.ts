@@ -1,5 +1,9 @@
-/** `fleetmod show RUN REPO`: one repo's outcome, stage timings, steps, events and where its log and diff are. */
+/**
+ * `fleetmod show RUN REPO`: one repo's outcome, its candidates (best of N), stage timings, steps, events and where its
+ * log and diffs are.
+ */
 import type { RunRecord, StepResultRecord, TaskEvent } from '../store/types.js';
+import { candidateTextTable, selectionText } from './candidates.js';
 import { stripControl } from './escape.js';
 import { checksText, formatClock, formatCost, formatDiffstat, formatDuration, formatTime, outcomeText, prLabel, reviewText } from './format.js';
 import type { RepoEntry } from './model.js';
@@ -34,6 +38,10 @@ export function renderShow({ run, repo, steps, events }: ShowInput): string {
   if (repo.durationMs !== null) out.push(`time:     ${formatDuration(repo.durationMs)}${repo.startedAt ? ` (started ${formatTime(repo.startedAt)})` : ''}`);
   if (repo.sandboxSeconds > 0 || repo.costUsd > 0) out.push(`sandbox:  ${formatDuration(repo.sandboxSeconds * 1000)}, estimated ${formatCost(repo.costUsd)}`);
 
+  if (repo.candidates.length > 0) {
+    out.push('', `Candidates (best of ${repo.candidates.length}): ${s(selectionText(repo))}`);
+    out.push(...candidateTextTable(repo.candidates, '  '));
+  }
   if (repo.stages.length > 0) {
     out.push('', 'Stages (start, UTC):');
     for (const st of repo.stages) {
@@ -63,6 +71,8 @@ export function renderShow({ run, repo, steps, events }: ShowInput): string {
   out.push('');
   if (repo.logPath) out.push(`log:  ${s(repo.logPath)}  (fleetmod show ${run.id} ${shellWord(repo.display)} --log)`);
   if (repo.diff && repo.diff.trim() !== '') out.push(`diff: fleetmod show ${run.id} ${shellWord(repo.display)} --diff  (prints the patch; pipe it to git apply)`);
+  const withDiff = repo.candidates.find((c) => c.diff.trim() !== '' && !c.chosen) ?? repo.candidates.find((c) => c.diff.trim() !== '');
+  if (withDiff) out.push(`candidate diffs: fleetmod show ${run.id} ${shellWord(repo.display)} --candidate ${shellWord(withDiff.name)}  (any candidate's name)`);
   return `${out.join('\n')}\n`;
 }
 

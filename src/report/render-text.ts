@@ -1,4 +1,5 @@
 /** The plain-text report printed at the end of `run` and by `report` (terminal-safe: control sequences stripped). */
+import { candidateTextTable, candidateTotalsText, selectionText } from './candidates.js';
 import { stripControl } from './escape.js';
 import {
   checksText,
@@ -37,6 +38,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   if (report.sandboxUsage) {
     out.push(sandboxUsageText(report.sandboxUsage));
   }
+  if (report.candidates) out.push(`Best of N: ${candidateTotalsText(report.candidates)}`);
   out.push('');
   for (const { label, count, detail } of headlineRows(report.headline)) {
     out.push(`  ${label.padEnd(28)} ${String(count).padStart(5)}${detail ? `   (${detail})` : ''}`);
@@ -78,6 +80,8 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     }
     if (report.failureGroups.length > limit) out.push(`  … and ${report.failureGroups.length - limit} more groups (fleetmod report --format html shows all)`);
   }
+
+  renderCandidates(report, out, limit);
 
   if (report.skipGroups.length > 0) {
     out.push('', 'Skipped:');
@@ -126,4 +130,17 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   if (hint) out.push('', hint);
   out.push('', `Details of one repo: fleetmod show ${run.id} REPO [--diff] [--log]`);
   return `${out.join('\n')}\n`;
+}
+
+/** Per repo that ran candidates, a small table: the chosen one marked ✔, the reason above it. */
+function renderCandidates(report: Report, out: string[], limit: number): void {
+  const repos = report.repos.filter((r) => r.candidates.length > 0);
+  if (repos.length === 0) return;
+  out.push('', `Best of N (${plural(repos.length, 'repo')}):`);
+  for (const r of repos.slice(0, limit)) {
+    out.push(`  ${stripControl(r.display)} — ${stripControl(selectionText(r))}`);
+    out.push(...candidateTextTable(r.candidates.slice(0, limit), '    '));
+    if (r.candidates.length > limit) out.push(`      … and ${r.candidates.length - limit} more candidates`);
+  }
+  if (repos.length > limit) out.push(`  … and ${repos.length - limit} more repos (fleetmod report --format html shows all)`);
 }

@@ -2,7 +2,8 @@
  * Everything the report needs about one run, read from the journal in one go: one query per table, not one per
  * repo, so a 5,000-repo run loads as fast as a 50-repo one. The report itself is a pure function of this.
  */
-import type { RunRecord, RunStore, StageEvent, StepResultRecord, TaskRecord } from '../store/types.js';
+import type { RunCandidateRecord, RunRecord, RunStore, StageEvent, StepResultRecord, TaskRecord } from '../store/types.js';
+import { CANDIDATE_DIFF_SOURCE_CHARS } from './candidates.js';
 
 export interface RunData {
   run: RunRecord;
@@ -14,6 +15,8 @@ export interface RunData {
    * shows excerpts of failures only.
    */
   stepResults: StepResultRecord[];
+  /** Best of N: the candidates of each task's latest attempt that ran them; diffs cut to `CANDIDATE_DIFF_SOURCE_CHARS`. */
+  candidates: RunCandidateRecord[];
   /** The previous run of the same job, for "newly failing / newly fixed / PRs merged since". */
   previous: { run: RunRecord; tasks: TaskRecord[] } | null;
   /** When the report was made; the end of a run still in progress. Passed in, so rendering is deterministic. */
@@ -28,6 +31,8 @@ export interface LoadOptions {
   now: number;
   /** Compare with the previous run of the same job. @default true */
   compare?: boolean;
+  /** Read every candidate's whole diff (the JSON report with --diffs) instead of its first part. @default false */
+  fullCandidateDiffs?: boolean;
 }
 
 export function loadRunData(store: RunStore, runId: string, options: LoadOptions): RunData | undefined {
@@ -39,6 +44,7 @@ export function loadRunData(store: RunStore, runId: string, options: LoadOptions
     tasks: store.listTasks(runId),
     stageEvents: store.listRunStageEvents(runId, { startedOnlyWhileRunning: true }),
     stepResults: store.listRunStepResults(runId, { outputChars: EXCERPT_SOURCE_CHARS, outputOnlyOfFailures: true }),
+    candidates: store.listRunCandidates(runId, options.fullCandidateDiffs ? {} : { diffChars: CANDIDATE_DIFF_SOURCE_CHARS }),
     previous: previousRun ? { run: previousRun, tasks: store.listTasks(previousRun.id) } : null,
     generatedAt: options.now,
   };

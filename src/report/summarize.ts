@@ -5,10 +5,11 @@
 import type { Outcome } from '../domain/outcome.js';
 import { STALE_HEARTBEAT_MS } from '../orchestrator/run-job.js';
 import type { StageEvent, StepResultRecord, TaskRecord } from '../store/types.js';
+import { candidateEntries, candidateTotals, e2bPricingOf } from './candidates.js';
 import { compareRuns } from './compare.js';
 import { countHeadline } from './headline.js';
 import { errorSignature, failureExcerpt, groupFailures, groupSkips } from './failures.js';
-import type { Category, PrState, PullRequestInfo, RepoEntry, Report, RunInfo } from './model.js';
+import type { CandidateEntry, Category, PrState, PullRequestInfo, RepoEntry, Report, RunInfo } from './model.js';
 import { byTask, type RunData } from './run-data.js';
 import { activeTime, repoDuration, slowestRepos, stageStats } from './timings.js';
 
@@ -31,7 +32,11 @@ export function summarize(data: RunData): Report {
   const { run, tasks, generatedAt } = data;
   const eventsByTask = byTask(data.stageEvents);
   const resultsByTask = byTask(data.stepResults);
-  const repos = tasks.map((t) => repoEntry(t, eventsByTask.get(t.id) ?? [], resultsByTask.get(t.id), generatedAt));
+  const candidatesByTask = byTask(data.candidates);
+  const pricing = e2bPricingOf(run);
+  const repos = tasks.map((t) =>
+    repoEntry(t, eventsByTask.get(t.id) ?? [], resultsByTask.get(t.id), generatedAt, candidateEntries(candidatesByTask.get(t.id), pricing)),
+  );
 
   const end = run.finishedAt ?? (run.status === 'running' ? generatedAt : run.updatedAt);
   const durationMs = Math.max(0, end - run.createdAt);
@@ -70,6 +75,7 @@ export function summarize(data: RunData): Report {
     sandboxUsage:
       run.provider === 'e2b' || costUsd > 0 ? { seconds: sandboxSeconds, hours: sandboxSeconds / 3600, costUsd } : null,
     repos,
+    candidates: candidateTotals(repos),
     failureGroups: groupFailures(repos),
     skipGroups: groupSkips(repos),
     pullRequests: repos.filter((r) => r.pr !== null),
@@ -79,7 +85,13 @@ export function summarize(data: RunData): Report {
   };
 }
 
-export function repoEntry(t: TaskRecord, events: readonly StageEvent[], stepResults: readonly StepResultRecord[] | undefined, now: number): RepoEntry {
+export function repoEntry(
+  t: TaskRecord,
+  events: readonly StageEvent[],
+  stepResults: readonly StepResultRecord[] | undefined,
+  now: number,
+  candidates: CandidateEntry[] = [],
+): RepoEntry {
   const done = t.status === 'done' && t.outcome !== null;
   const failing = done && NEEDS_EXCERPT.includes(t.outcome as Outcome);
   return {
@@ -113,6 +125,7 @@ export function repoEntry(t: TaskRecord, events: readonly StageEvent[], stepResu
     stages: events.map((e) => ({ stage: e.stage, state: e.state, at: e.at, durationMs: e.durationMs, detail: e.detail })),
     excerpt: failing ? failureExcerpt(stepResults, t.errorMessage) : null,
     signature: failing ? errorSignature(t.errorMessage ?? (t.outcome as string)) : null,
+    candidates,
   };
 }
 

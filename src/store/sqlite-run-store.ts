@@ -9,6 +9,7 @@ import type {
   CandidateRecord,
   EventLevel,
   NewRun,
+  RunCandidateRecord,
   RunRecord,
   RunStatus,
   RunStore,
@@ -299,8 +300,9 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
         params.push(...filter.repoKeys);
       }
       const result = db
+        // retries starts again at 0: a retried repo gets the job's full transient-retry allowance once more.
         .prepare(`UPDATE tasks SET status = 'pending', outcome = NULL, error_class = NULL, error_message = NULL,
-          skip_reason = NULL, finished_at = NULL, updated_at = ? WHERE ${where.join(' AND ')}`)
+          skip_reason = NULL, finished_at = NULL, retries = 0, updated_at = ? WHERE ${where.join(' AND ')}`)
         .run(now(), ...params);
       return result.changes;
     },
@@ -426,6 +428,42 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
       }));
     },
 
+    listRunCandidates(runId, options = {}) {
+      const cut = options.diffChars === undefined ? undefined : Math.max(0, Math.floor(options.diffChars));
+      const diff = cut === undefined ? 'c.diff' : cut === 0 ? `''` : 'substr(c.diff, 1, @cut)';
+      // The latest attempt that ran candidates is the one whose choice was shipped (a later attempt that reused the
+      // journaled diff ran none).
+      const rows = db
+        .prepare(`SELECT c.task_id, c.attempt, c.position, c.name, c.status, c.score, ${diff} AS diff, length(c.diff),
+          c.files_changed, c.insertions, c.deletions, c.sandbox_seconds, c.duration_ms, c.detail, c.chosen, c.at
+          FROM candidates c JOIN tasks t ON t.id = c.task_id
+          WHERE t.run_id = @runId AND c.attempt = (SELECT MAX(l.attempt) FROM candidates l WHERE l.task_id = c.task_id)
+          ORDER BY c.task_id, c.position`)
+        .raw()
+        .all({ runId, ...(cut !== undefined && cut > 0 && { cut }) }) as CandidateRow[];
+      return rows.map(
+        ([taskId, attempt, position, name, status, score, text, length, filesChanged, insertions, deletions, sandboxSeconds, durationMs, detail, chosen, at]): RunCandidateRecord => ({
+          taskId,
+          attempt,
+          position,
+          name,
+          status,
+          score,
+          diff: text,
+          // Both lengths in characters as SQLite counts them (JavaScript counts UTF-16 units).
+          diffTruncated: cut !== undefined && length > cut,
+          filesChanged,
+          insertions,
+          deletions,
+          sandboxSeconds,
+          durationMs,
+          detail,
+          chosen: chosen === 1,
+          at,
+        }),
+      );
+    },
+
     previousRun(run) {
       const row = db
         .prepare(`SELECT * FROM runs WHERE job_name = ? AND id != ? AND (created_at < ? OR (created_at = ? AND id < ?))
@@ -515,6 +553,26 @@ type StepResultRow = [
   number,
   string,
   string,
+  number,
+  number,
+];
+
+/** A candidates row as `.raw()` returns it, in the column order of listRunCandidates' SELECT. */
+type CandidateRow = [
+  number,
+  number,
+  number,
+  string,
+  CandidateRecord['status'],
+  number | null,
+  string,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  string | null,
   number,
   number,
 ];

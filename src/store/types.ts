@@ -159,6 +159,12 @@ export interface CandidateRecord {
   at: number;
 }
 
+/** A candidate as the report reads it: its diff may be cut (`listRunCandidates`' `diffChars`). */
+export interface RunCandidateRecord extends CandidateRecord {
+  /** The stored diff is longer than the `diff` returned. */
+  diffTruncated: boolean;
+}
+
 export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface TaskEvent {
@@ -231,6 +237,12 @@ export interface RunStore {
    * or were skipped, so a report over thousands of repos does not read every byte of output.
    */
   listRunStepResults(runId: string, options?: { outputChars?: number; outputOnlyOfFailures?: boolean }): StepResultRecord[];
+  /**
+   * The candidates of every task of a run in one query (reports): only each task's latest attempt that ran
+   * candidates, ordered by task then position. With `diffChars`, diffs are cut to their first that many characters
+   * inside SQLite (0: no diffs), so a report over thousands of best-of-N repos does not read every candidate's diff.
+   */
+  listRunCandidates(runId: string, options?: { diffChars?: number }): RunCandidateRecord[];
   /** The run of the same job created just before this one, if any (the report compares against it). */
   previousRun(run: Pick<RunRecord, 'id' | 'jobName' | 'createdAt'>): RunRecord | undefined;
   logEvent(runId: string, taskId: number | null, level: EventLevel, message: string): void;

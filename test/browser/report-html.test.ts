@@ -113,6 +113,44 @@ describe.skipIf(!haveChromium)(`HTML report in headless Chromium (needs ${CHROMI
     }
   });
 
+  it('best of N: a repo row links to its candidates and opens them; the chosen one is marked; a candidate diff expands as text', async () => {
+    const { context, page, errors } = await openReport();
+    try {
+      const group = page.locator('details.candidates', { has: page.locator('summary .name', { hasText: /^acme\/api$/ }) });
+      const table = group.locator('table.candidates');
+      const isOpen = () => group.evaluate((el) => (el as unknown as { open: boolean }).open);
+      expect(await page.locator('details.candidates').count()).toBe(1);
+      expect(await group.locator('> summary').textContent()).toContain('careful: the smallest diff (4 changed lines); 2 of 3 passed');
+
+      await group.locator('> summary').click();
+      expect(await isOpen()).toBe(false);
+      expect(await table.isVisible()).toBe(false);
+      await page.locator('#repos a.to-candidates').click();
+      expect(await isOpen()).toBe(true);
+      expect(await table.isVisible()).toBe(true);
+
+      expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-candidate')))).toEqual(['careful', 'quick', 'other-model']);
+      expect(await table.locator('tr.chosen').getAttribute('data-candidate')).toBe('careful');
+      expect(await table.locator('tr.chosen .badge.chosen').textContent()).toBe('✔ chosen');
+      const quickDiff = table.locator('tr[data-candidate="quick"] details.candidate-diff');
+      expect(await quickDiff.locator('pre.diff').isVisible()).toBe(false);
+      await quickDiff.locator('summary').click();
+      expect(await quickDiff.locator('pre.diff').isVisible()).toBe(true);
+      expect(await quickDiff.locator('pre.diff').textContent()).toContain('+quickLoad(); // </code></pre><img src=x onerror=alert(2)>');
+      expect(await page.locator('img').count()).toBe(0);
+
+      // The chosen candidate's name finds its repo in the table's filter.
+      await page.fill('#filter', 'careful');
+      expect(await visibleRepos(page)).toEqual(['acme/api']);
+
+      await mkdir(ARTIFACTS, { recursive: true });
+      await group.screenshot({ path: path.join(ARTIFACTS, 'report-html-candidates.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('fits a phone screen: no sideways scrolling, rows become cards', async () => {
     const { context, page, errors } = await openReport();
     try {

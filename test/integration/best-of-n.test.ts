@@ -79,6 +79,25 @@ function candidatesOf(root: string) {
   }
 }
 
+/** The ended stage events of the steps and verify stages, per repo. */
+function stagesOf(root: string) {
+  const db = new Database(path.join(root, '.fleetmod', 'fleetmod.db'), { readonly: true });
+  try {
+    return db
+      .prepare(`SELECT t.repo_key, e.stage, e.state, e.detail FROM stage_events e JOIN tasks t ON t.id = e.task_id
+        WHERE e.state != 'started' AND e.stage IN ('steps', 'verify') ORDER BY t.position, e.id`)
+      .all() as { repo_key: string; stage: string; state: string; detail: string | null }[];
+  } finally {
+    db.close();
+  }
+}
+
+async function cliOut(root: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = captureIo(root);
+  const code = await cli(io, ...args);
+  return { code, out: io.out(), err: io.err() };
+}
+
 describe('best of N', () => {
   it.each(['first-passing', 'smallest-diff', 'score'] as const)('10 repos × 3 candidates: %s ships the candidate the rule picks', async (rule) => {
     const fx = await agentJob(rule);
@@ -109,8 +128,37 @@ describe('best of N', () => {
         expect(mine.map((r) => r.status)).toEqual(passes.map((p) => (p ? 'passed' : 'verify-failed')));
       }
       if (rule === 'score') expect(mine.map((r) => r.score)).toEqual([n % 2 === 0 ? 2 : null, n % 3 !== 0 ? 0 : null, 1]);
+      // The journal's stages: steps succeeded (a candidate won), then a verify stage saying how many passed.
+      const stages = stagesOf(fx.root).filter((e) => e.repo_key === repo.path);
+      expect(stages.map((e) => `${e.stage} ${e.state}`)).toEqual(['steps succeeded', 'verify succeeded']);
+      if (rule !== 'first-passing') {
+        const passed = [n % 2 === 0, n % 3 !== 0, true].filter(Boolean).length;
+        expect(stages[1]!.detail).toBe(`${passed} of 3 passed verify${passed < 3 ? ` (${3 - passed} verify failed)` : ''}`);
+      } else {
+        expect(stages[1]!.detail).toMatch(/^[123] of 3 passed verify/);
+      }
     }
     expect(io.out()).not.toContain(KEY);
+
+    // The report and `show` present every candidate of the run they came from, the chosen one marked.
+    const report = await cliOut(fx.root, 'report');
+    const markdown = await cliOut(fx.root, 'report', '--format', 'markdown');
+    const first = fx.repos[0]!;
+    const show = await cliOut(fx.root, 'show', 'latest', first.path);
+    const chosenRow = rows.find((r) => r.repo_key === first.path && r.chosen)!;
+    const loser = rows.find((r) => r.repo_key === first.path && !r.chosen && r.diff !== '')!;
+    const loserDiff = await cliOut(fx.root, 'show', 'latest', first.path, '--candidate', loser.name);
+    const shipped = await cliOut(fx.root, 'show', 'latest', first.path, '--diff');
+
+    expect(report.out).toMatch(/^Best of N: 30 candidates in 10 repos \(\d+ passed, /m);
+    expect(report.out).toContain('Best of N (10 repos):');
+    expect(report.out).toMatch(new RegExp(`^ {4}✔ ${chosenRow.name} +passed `, 'm'));
+    expect(markdown.out).toContain('### Best of N (10 repos)');
+    expect(markdown.out).toContain(`| **${chosenRow.name}** ✔ | passed |`);
+    expect(show.out).toContain(`Candidates (best of 3): ${chosenRow.name}: `);
+    expect(show.out).toMatch(/verify +succeeded +\S+ +\d of 3 passed verify/);
+    expect(loserDiff).toEqual({ code: 0, out: loser.diff, err: '' });
+    expect(shipped.out).toBe(chosenRow.diff);
   });
 
   it('no candidate passes: the repo is verify-failed, nothing is pushed, all candidates are stored', async () => {
@@ -129,6 +177,25 @@ describe('best of N', () => {
     db.close();
     expect(outcomes.map((o) => o.outcome)).toEqual(['verify-failed', 'verify-failed']);
     expect(outcomes[0]!.error_message).toMatch(/no candidate passed \(candidate-1: verify .*; candidate-2: .*; candidate-3: .*\)/);
+    // The steps stage failed with that error, and the verify stage says what the candidates' verify decided.
+    const stages = stagesOf(fx.root);
+    expect(stages.map((e) => `${e.stage} ${e.state}`)).toEqual(['steps failed', 'verify failed', 'steps failed', 'verify failed']);
+    stages.forEach((e, i) => {
+      expect(e.detail).toBe(i % 2 === 0 ? outcomes[i / 2]!.error_message : '0 of 3 passed verify (3 verify failed)');
+    });
+
+    // The report counts them as failures of those stages and shows the candidates with none chosen.
+    const report = await cliOut(fx.root, 'report');
+    const json = JSON.parse((await cliOut(fx.root, 'report', '--format', 'json')).out) as { stages: { stage: string; failed: number }[]; candidates: { total: number; chosen: number } };
+    expect(report.out).toMatch(/^Best of N: 6 candidates in 2 repos \(6 verify failed\), \S+ of candidate time$/m);
+    expect(report.out).toContain(`repos/${fx.repos[0]!.name} — no candidate chosen (0 of 3 passed)`);
+    expect(json.stages.filter((s) => s.stage === 'steps' || s.stage === 'verify').map((s) => [s.stage, s.failed])).toEqual([
+      ['steps', 2],
+      ['verify', 2],
+    ]);
+    expect(json.candidates).toMatchObject({ total: 6, chosen: 0 });
+    const show = await cliOut(fx.root, 'show', 'latest', fx.repos[1]!.path, '--candidate', 'candidate-2');
+    expect(show.out).toContain('loadData(url)');
   });
 
   it('candidate sandboxes respect the sandbox limit and every one is destroyed', async () => {

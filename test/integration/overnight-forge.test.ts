@@ -4,20 +4,18 @@
  * failures injected into a fifth of the operations (clone hang-ups, 502s from GitHub, lost E2B sandboxes) are all
  * retried away.
  */
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ensureBuilt, startCli } from '../support/built-cli.js';
 import { captureIo, cli, testEnv } from '../support/cli.js';
 import { startFakeE2b } from '../support/fake-e2b/index.js';
 import { startForge } from '../support/forge/forge.js';
-import { FAST_PACING, writeForgeJob } from '../support/forge/job.js';
+import { FAST_PACING, RENAME_STEP, writeForgeJob } from '../support/forge/job.js';
+import { settledProcessesNamed } from '../support/processes.js';
 import { branchSha, git } from '../support/git.js';
 import { tempDir } from '../support/temp.js';
 
-const exec = promisify(execFile);
 const TOKEN = 'ghp_overnightTestToken0000000000000000007';
 const BRANCH = 'fleetmod/rename-fetch';
 
@@ -42,9 +40,11 @@ describe('overnight runs against the forge', () => {
     const names = Array.from({ length: 30 }, (_, i) => `svc-${String(i + 1).padStart(2, '0')}`);
     for (const name of names) await forge.createRepo({ owner: 'acme', name });
     const dir = await tempDir();
+    const marker = `fleetmod-overnight-${process.pid}-${Date.now()}`;
     await writeForgeJob(dir, 'job.yaml', forge, {
       repos: names.map((n) => `acme/${n}`),
       provider: 'local',
+      step: `: ${marker}; ${RENAME_STEP}`,
       pr: { title: 'Rename fetchData to loadData', body: 'Automated by fleetmod.', labels: ['fleetmod'] },
       limits: { concurrency: 4, 'github-writes': 100_000, 'github-writes-per-hour': 1_000_000 },
     });
@@ -69,7 +69,7 @@ describe('overnight runs against the forge', () => {
     const final = startCli(dir, env, 'run', 'job.yaml');
     const result = await final.exited;
 
-    expect(killed).toBeGreaterThanOrEqual(8);
+    expect(killed).toBe(10);
     expect(result.code, final.output()).toBe(0);
     const db = new Database(dbFile, { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -96,14 +96,8 @@ describe('overnight runs against the forge', () => {
       expect(new Set(pushes.map((p) => p.after))).toEqual(new Set([task.head_sha]));
     }
     expect(forge.monitor.violations).toEqual([]);
-    let left = '';
-    for (let i = 0; i < 50; i += 1) {
-      const { stdout } = await exec('ps', ['-eo', 'pid,args']);
-      left = stdout.split('\n').filter((l) => l.includes(dir) || (l.includes('bwrap') && l.includes('fleetmod'))).join('\n');
-      if (!left) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(left).toBe('');
+    // Every step carries the marker on its command line (bwrap's and bash's): nothing of any killed run may remain.
+    expect(await settledProcessesNamed(marker)).toEqual([]);
   });
 
   it('transient failures on a fifth of the operations (clone hang-ups, 502s from GitHub, lost sandboxes): every repo succeeds and the retries are counted', { timeout: 240_000 }, async () => {
@@ -115,7 +109,7 @@ describe('overnight runs against the forge', () => {
     // Every fifth clone is cut mid-transfer, every fifth PR creation answers 502, and four sandboxes die mid-step.
     forge.faults.addGit({ service: 'upload-pack', command: 'fetch', every: 5, answer: 'hangup' });
     forge.faults.add({ method: 'POST', path: /^\/repos\/acme\/[^/]+\/pulls$/, every: 5, times: 100, answer: { kind: 'status', status: 502 } });
-    fake.inject({ on: 'command', match: /fetchData/, action: 'expire', times: 4, afterMs: 50 });
+    fake.inject({ on: 'command', match: /fetchData/, action: 'expire', times: 4, afterMs: 0 });
     const dir = await tempDir();
     await writeForgeJob(dir, 'job.yaml', forge, {
       repos: names.map((n) => `acme/${n}`),

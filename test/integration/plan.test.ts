@@ -12,7 +12,6 @@ import type { GithubSelector } from '../../src/manifest/job.js';
 import { loadManifest } from '../../src/manifest/load.js';
 import { resolveRepos, type GithubRepoListing, type GithubSelectorResolver } from '../../src/manifest/repos.js';
 import { planJob } from '../../src/plan/plan.js';
-import { estimateE2bCost, renderCostEstimate } from '../../src/sandbox/e2b/cost.js';
 import { openDb } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createSqliteRunStore } from '../../src/store/sqlite-run-store.js';
@@ -324,21 +323,68 @@ describe('fleetmod plan', () => {
         'candidates: 3',
         'select: smallest-diff',
         'change: {branch: b, commit: {message: m}}',
+        'limits: {concurrency: 1, sandboxes: 4, retries: 1}',
       ),
     );
-    const job = (await loadManifest(path.join(dir, 'job.yaml'), 'job.yaml')).job!;
-    const expected = estimateE2bCost({ repos: 2, candidates: 3, sandbox: job.sandbox, limits: job.limits });
     const io = captureIo(dir);
+    const json = captureIo(dir);
 
     expect(await cli(io, 'plan', 'job.yaml')).toBe(0);
+    expect(await cli(json, 'plan', '--json', 'job.yaml')).toBe(0);
 
-    expect(expected.sandboxes).toBe(6);
+    // 2 repos × 3 candidates = 6 sandboxes of 6 minutes at 4 × $0.000014 + 8 × $0.0000045 = $0.000092 per second
+    // ($0.3312 per hour): 0.6 sandbox-hours ≈ $0.1987 expected; at most 6 × 25m lifetime × 2 attempts = 5 hours.
+    // One repo at a time holds its 3 sandboxes (of the 4 allowed): 2 waves of 6 minutes.
     expect(io.out()).toContain(
       lines(
         'Candidates: 3 per repository (candidate-1, candidate-2, candidate-3), select: smallest-diff; each runs in its own sandbox',
+        '  6 sandboxes for 2 repositories, at most 3 at once (the lower of limits.sandboxes 4 and limits.concurrency 1 × 3 candidates)',
+        '  sandbox time: 3 × 6m = 18m per repository, 36m in all; wall clock at least 12m',
         '',
-        ...renderCostEstimate(expected, { vcpu: 4, memoryMb: 8192, priceVcpuSecond: 0.000014, priceGibSecond: 0.0000045 }),
+        'E2B: 6 sandboxes (3 per repo), 4 vCPU / 8192 MiB each at $0.3312 per sandbox-hour',
+        '  expected  0.60 sandbox-hours ≈ $0.1987  (6m per sandbox)',
+        '  at most   5.00 sandbox-hours ≈ $1.66  (every sandbox using its whole lifetime on every attempt)',
+        '  wall clock at least 12m  (3 sandboxes at once)',
       ),
+    );
+    const plan = JSON.parse(json.out()) as ReturnType<typeof planJob>;
+    expect(plan.candidates).toMatchObject({ perRepo: 3, sandboxes: 6, atOnce: 3, expected: { perSandboxMs: 360_000, perRepoMs: 1_080_000, totalMs: 2_160_000, minWallClockMs: 720_000 } });
+    expect(plan.e2b?.estimate).toMatchObject({ sandboxes: 6, atOnce: 3, minWallClockMs: 720_000 });
+  });
+
+  it('with the local provider too, says what the candidates take: sandboxes per repo, at once, and time when the sandbox duration is given', async () => {
+    const dir = await tempDir();
+    const job = (extra: string[]) =>
+      lines(
+        'name: agents-local',
+        'repos: [./a.git, ./b.git, ./c.git, ./d.git, ./e.git]',
+        ...extra,
+        'steps: [{run: "true"}]',
+        'candidates: [{name: careful}, {name: quick}]',
+        'change: {branch: b, commit: {message: m}}',
+        'limits: {concurrency: 3, sandboxes: 4}',
+      );
+    await writeFile(path.join(dir, 'timed.yaml'), job(['sandbox: {e2b: {expected-duration: 4m}}']));
+    await writeFile(path.join(dir, 'untimed.yaml'), job([]));
+    const timed = captureIo(dir);
+    const untimed = captureIo(dir);
+
+    expect(await cli(timed, 'plan', 'timed.yaml')).toBe(0);
+    expect(await cli(untimed, 'plan', 'untimed.yaml')).toBe(0);
+
+    // 5 repos × 2 = 10 sandboxes; 3 repos at once would hold 6, the limit is 4: 3 waves of 4 minutes.
+    expect(timed.out()).toContain(
+      lines(
+        'Candidates: 2 per repository (careful, quick), select: first-passing; each runs in its own sandbox',
+        '  10 sandboxes for 5 repositories, at most 4 at once (the lower of limits.sandboxes 4 and limits.concurrency 3 × 2 candidates)',
+        '  sandbox time: 2 × 4m = 8m per repository, 40m in all; wall clock at least 12m',
+      ),
+    );
+    expect(timed.out()).not.toContain('E2B:');
+    // expected-duration alone is no E2B-only setting: it feeds this estimate with any provider.
+    expect(timed.err()).toBe('');
+    expect(untimed.out()).toContain(
+      '  sandbox time: 2 × what one repository takes alone (set sandbox.e2b.expected-duration, the time of one sandbox, for an estimate)\n',
     );
   });
 

@@ -37,6 +37,29 @@ describe('fleetmod report', () => {
     expect(text.err() + json.err() + junit.err() + markdown.err()).toBe('');
   });
 
+  it('reads only the start of a big candidate diff, except for --format json --diffs', async () => {
+    const { dir, db, store } = await journal();
+    const cliTask = store.listTasks(CURRENT_RUN).find((t) => t.repo.key === 'acme/cli')!;
+    const big = `--- a/big\n+++ b/big\n@@ -0,0 +1,3000 @@\n${'+a line of a big generated file\n'.repeat(3_000)}`;
+    for (const [position, name] of ['one', 'two'].entries()) {
+      store.addCandidate({ taskId: cliTask.id, attempt: 1, position, name, status: 'passed', score: null, diff: big, filesChanged: 1, insertions: 3_000, deletions: 0, sandboxSeconds: 1, durationMs: 1, detail: null, chosen: position === 0, at: 0 });
+    }
+    store.close();
+    const json = captureIo(dir);
+    const html = captureIo(dir);
+
+    expect(await cli(json, 'report', '--format', 'json', '--diffs', '--db', db)).toBe(0);
+    expect(await cli(html, 'report', '--format', 'html', '--db', db)).toBe(0);
+
+    expect(big.length).toBeGreaterThan(50_000);
+    const candidates = (JSON.parse(json.out()) as { repos: { key: string; candidates?: { diff: string; diffTruncated: boolean }[] }[] }).repos.find((r) => r.key === 'acme/cli')!.candidates!;
+    expect(candidates.map((c) => [c.diff === big, c.diffTruncated])).toEqual([
+      [true, false],
+      [true, false],
+    ]);
+    expect(html.out()).toContain(`Only the start of this diff is in the report. fleetmod show ${CURRENT_RUN} acme/cli --candidate two prints all of it.`);
+  });
+
   it('--out writes the file (folders made as needed) and says where', async () => {
     const { dir, db, store } = await journal();
     store.close();
@@ -131,6 +154,45 @@ describe('fleetmod show', () => {
     expect(stored).toContain('\u001b[31m');
     expect(ttyOut).toBe(stored.replace(/\u001b\[\d+m/g, ''));
     expect(none.err()).toContain('acme/new-thing has no diff in run');
+  });
+
+  it('best of N: the candidates table with the chosen one and why; --candidate NAME prints that candidate\'s diff', async () => {
+    const { dir, db, store } = await journal();
+    const api = store.listTasks(CURRENT_RUN).find((t) => t.repo.key === 'acme/api')!;
+    const stored = store.listCandidates(api.id);
+    store.close();
+    const run = async (...args: string[]) => {
+      const io = captureIo(dir);
+      const code = await cli(io, 'show', CURRENT_RUN, ...args, '--db', db);
+      return { code, out: io.out(), err: io.err() };
+    };
+
+    const summary = await run('acme/api');
+    const quick = await run('acme/api', '--candidate', 'quick');
+    const third = await run('acme/api', '--candidate', '3');
+    const both = await run('acme/api', '--diff', '--candidate', 'QUICK');
+    const unknown = await run('acme/api', '--candidate', 'nope');
+    const single = await run('search', '--candidate', 'quick');
+
+    expect(summary.code).toBe(0);
+    expect(summary.out).toContain(
+      [
+        'Candidates (best of 3): careful: the smallest diff (4 changed lines); 2 of 3 passed',
+        '    candidate    result         score  diff            time',
+        '  ✔ careful      passed             –  2 files +3 -1   9.0s',
+        '    quick        passed             –  3 files +10 -4  7.0s',
+        '    other-model  verify failed      –  1 file +1 -1    5.0s  verify "tests" exited with code 1: FAIL <b>b.test.ts</b> `x` red',
+      ].join('\n'),
+    );
+    expect(summary.out).toMatch(/verify {3}succeeded {5}2\.0s {2}2 of 3 passed verify \(1 verify failed\)/);
+    expect(summary.out).toContain(`candidate diffs: fleetmod show ${CURRENT_RUN} acme/api --candidate quick`);
+    expect(quick).toEqual({ code: 0, out: stored[1]!.diff, err: '' });
+    expect(third.out).toBe(stored[2]!.diff);
+    expect(both.out).toBe(`==> diff of acme/api\n${api.diff}\n==> diff of candidate quick of acme/api\n${stored[1]!.diff}`);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain(`acme/api in run ${CURRENT_RUN} has no candidate "nope"; its candidates: careful, quick, other-model`);
+    expect(single.code).toBe(2);
+    expect(single.err).toContain('ran no candidates');
   });
 
   it('--log prints the log file; when the file is gone, the output the journal kept, redacted', async () => {

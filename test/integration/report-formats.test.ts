@@ -66,6 +66,44 @@ describe('JSON report', () => {
     expect(validate(doc)).toBe(true);
     doc.run.surprise = 1;
     expect(validate(doc)).toBe(false);
+    delete doc.run.surprise;
+    const candidates = doc.repos[0]!.candidates as Record<string, unknown>[];
+    candidates[1]!.status = 'maybe';
+    expect(validate(doc)).toBe(false);
+    candidates[1]!.status = 'passed';
+    delete candidates[1]!.chosen;
+    expect(validate(doc)).toBe(false);
+  });
+
+  it('lists every candidate of a best-of-N repo and the run\'s candidate totals, priced at the job\'s E2B rates', async () => {
+    const e2b = JSON.parse(renderJson(await reportOf({ provider: 'e2b' }))) as Record<string, any>;
+    const local = JSON.parse(renderJson(await reportOf(), { includeDiffs: true })) as Record<string, any>;
+
+    const api = e2b.repos.find((r: any) => r.key === 'acme/api');
+    expect(api.candidates.map((c: any) => [c.name, c.status, c.chosen, c.sandboxSeconds])).toEqual([
+      ['careful', 'passed', true, 20],
+      ['quick', 'passed', false, 14],
+      ['other-model', 'verify-failed', false, 8],
+    ]);
+    expect(api.candidates[0]).toMatchObject({ diffstat: { files: 2, insertions: 3, deletions: 1 }, durationMs: 9_000, detail: 'careful: the smallest diff (4 changed lines); 2 of 3 passed' });
+    expect(api.candidates[1].costUsd).toBeCloseTo(14 * 0.000_05, 9);
+    expect(api.candidates[0]).not.toHaveProperty('diff');
+    expect(e2b.repos.filter((r: any) => 'candidates' in r).map((r: any) => r.key)).toEqual(['acme/api']);
+    expect(e2b.candidates).toEqual({
+      repos: 1,
+      total: 3,
+      byStatus: { passed: 2, 'verify-failed': 1, 'score-failed': 0, 'step-failed': 0, error: 0, cancelled: 0 },
+      chosen: 1,
+      durationMs: 21_000,
+      sandboxSeconds: 42,
+      costUsd: 0.0021,
+    });
+    // Without E2B there is no price; with --diffs each candidate carries its diff, whole.
+    const localApi = local.repos.find((r: any) => r.key === 'acme/api');
+    expect(local.candidates).toMatchObject({ durationMs: 21_000, sandboxSeconds: 0, costUsd: null });
+    expect(localApi.candidates.map((c: any) => c.costUsd)).toEqual([null, null, null]);
+    expect(localApi.candidates[1].diff).toContain('+quickLoad(); // </code></pre><img src=x onerror=alert(2)>');
+    expect(localApi.candidates[1].diffTruncated).toBe(false);
   });
 
   it('carries the headline, groups, PR state, comparison and costs', async () => {
@@ -116,6 +154,10 @@ describe('JUnit XML', () => {
     for (const passing of ['acme/api', 'acme/web', 'acme/cli']) {
       expect(byName.get(passing)!.children.map((c) => c.name), passing).toEqual(['system-out']);
     }
+    const apiOut = findAll(byName.get('acme/api')!, 'system-out')[0]!.text;
+    expect(apiOut).toContain('best of 3: careful: the smallest diff (4 changed lines); 2 of 3 passed');
+    expect(apiOut).toContain('candidates: careful (passed, chosen), quick (passed), other-model (verify failed)');
+    expect(findAll(byName.get('acme/web')!, 'system-out')[0]!.text).not.toContain('best of');
   });
 
   it('a repo still running when a crashed run is reported is skipped with a message saying so', async () => {
@@ -156,6 +198,36 @@ describe('Markdown for a comment', () => {
     expect(report.failureGroups).toHaveLength(300);
     expect(markdown.length).toBeLessThan(65_536);
     expect(markdown).toMatch(/_… and \d+ more \(see the HTML or JSON report\)\._/);
+  });
+});
+
+describe('Best of N in text and Markdown', () => {
+  it('lists are capped for a run with hundreds of best-of-N repos, pointing to the rest', async () => {
+    const dir = await tempDir();
+    const store = openRunStore(path.join(dir, 'bon.db'), createRedactor());
+    store.createRun({ id: 'r-bon', jobName: 'j', manifestPath: '/j.yaml', manifestHash: 'h', jobJson: '{}', provider: 'local', dryRun: false, runDir: '/r' });
+    store.addTasks('r-bon', Array.from({ length: 300 }, (_, i) => ({ key: `o/r${i}`, url: `/r${i}`, kind: 'local' as const, owner: 'o', name: `r${i}`, display: `o/r${i}`, env: {} })));
+    for (const t of store.listTasks('r-bon')) {
+      store.startTask(t.id);
+      for (let position = 0; position < 3; position += 1) {
+        const detail = position === 0 ? `careful-${t.position}: the first candidate that passed; 1 of 3 passed` : `verify "tests" exited with code 1: ${'x'.repeat(200)}`;
+        store.addCandidate({ taskId: t.id, attempt: 1, position, name: ['careful', 'quick', 'other'][position]!, status: position === 0 ? 'passed' : 'verify-failed', score: null, diff: 'd\n', filesChanged: 1, insertions: 1, deletions: 1, sandboxSeconds: 0, durationMs: 1_000, detail, chosen: position === 0, at: 0 });
+      }
+      store.finishTask(t.id, { outcome: 'dry-run' });
+    }
+    const report = summarize(loadRunData(store, 'r-bon', { now: 0 })!);
+    store.close();
+
+    const markdown = renderMarkdown(report);
+    const text = renderText(report);
+
+    expect(report.candidates).toMatchObject({ repos: 300, total: 900, chosen: 300, durationMs: 900_000 });
+    expect(markdown.length).toBeLessThan(65_536);
+    expect(markdown).toMatch(/### Best of N \(300 repos\)[\s\S]*_… and \d+ more \(see the HTML or JSON report\)\._/);
+    expect(text).toContain('Best of N: 900 candidates in 300 repos (300 passed, 600 verify failed), 15m of candidate time');
+    expect(text).toContain('  … and 280 more repos (fleetmod report --format html shows all)');
+    // A candidate's failure is cut to one short line in the table.
+    expect(text).toMatch(/ {2}verify "tests" exited with code 1: x{60,}…\n/);
   });
 });
 
@@ -213,7 +285,11 @@ describe('every format', () => {
     expect(html).not.toContain('<script>alert(1)</script>');
     expect(html).toContain('&lt;/pre&gt;&lt;/details&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('acme/billing &lt;b&gt;&amp;&lt;/b&gt;');
-    expect(html).not.toMatch(/src="|href="(?!https:\/\/github\.com\/acme\/|file:\/\/\/srv\/|#[a-z-]+")/);
+    // Best-of-N candidates: their diffs and failure details are text too.
+    expect(html).not.toContain('<img');
+    expect(html).toContain('+quickLoad(); // &lt;/code&gt;&lt;/pre&gt;&lt;img src=x onerror=alert(2)&gt;');
+    expect(html).toContain('FAIL &lt;b&gt;b.test.ts&lt;/b&gt; `x` red');
+    expect(html).not.toMatch(/src="|href="(?!https:\/\/github\.com\/acme\/|file:\/\/\/srv\/|#[a-z0-9-]+")/);
     expect(html.match(/<script>/g)).toHaveLength(1);
   });
 });

@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { captureIo, cli } from '../support/cli.js';
 import { branchSha } from '../support/git.js';
 import { jobFixture } from '../support/job-fixture.js';
+import { settledProcessesNamed } from '../support/processes.js';
 
-const exec = promisify(execFile);
 
 function query<T>(root: string, sql: string): T[] {
   const db = new Database(path.join(root, '.fleetmod', 'fleetmod.db'), { readonly: true });
@@ -18,15 +17,12 @@ function query<T>(root: string, sql: string): T[] {
   }
 }
 
-async function bwrapProcessesUnder(root: string): Promise<string[]> {
-  const { stdout } = await exec('ps', ['-eo', 'pid,args']).catch(() => ({ stdout: '' }));
-  return stdout.split('\n').filter((l) => l.includes('bwrap') && l.includes(root));
-}
 
 describe('graceful stop, resume and retry', () => {
   it('first Ctrl-C lets running repos finish within the grace time, then aborts them; resume completes the rest', async () => {
     const fx = await jobFixture({ count: 5, concurrency: 2 });
-    await fx.control('sleep 30');
+    const marker = `fleetmod-grace-${process.pid}-${Date.now()}`;
+    await fx.control(`(exec -a ${marker} sleep 30)`);
     const io = captureIo(fx.root);
     let started = 0;
     const write = io.stdout;
@@ -49,7 +45,7 @@ describe('graceful stop, resume and retry', () => {
     expect(events).toHaveLength(2);
     const [run] = query<{ status: string; status_reason: string }>(fx.root, 'SELECT status, status_reason FROM runs');
     expect(run).toEqual({ status: 'interrupted', status_reason: 'stopped by user' });
-    expect(await bwrapProcessesUnder(fx.root)).toEqual([]);
+    expect(await settledProcessesNamed(marker)).toEqual([]);
 
     await fx.control('true');
     const resume = captureIo(fx.root);
@@ -109,8 +105,11 @@ describe('graceful stop, resume and retry', () => {
   });
 
   it('a deadline that passes mid-run pauses it: the rest stays pending, and the summary says how many are left', async () => {
-    const deadline = new Date(Date.now() + 4_000).toISOString();
-    const fx = await jobFixture({ count: 6, concurrency: 1, limits: [`deadline: "${deadline}"`] });
+    // Twelve one-second repos one at a time against a six-second deadline: some finish, some cannot start.
+    const fx = await jobFixture({ count: 12, concurrency: 1 });
+    const deadline = new Date(Date.now() + 6_000).toISOString();
+    const jobFile = path.join(fx.root, fx.job);
+    await writeFile(jobFile, (await readFile(jobFile, 'utf8')).replace('limits:\n', `limits:\n  deadline: "${deadline}"\n`));
     await fx.control('sleep 1');
     const io = captureIo(fx.root);
 
@@ -122,7 +121,7 @@ describe('graceful stop, resume and retry', () => {
     const pending = counts.find((c) => c.status === 'pending')?.n ?? 0;
     expect(done).toBeGreaterThan(0);
     expect(pending).toBeGreaterThan(0);
-    expect(done + pending).toBe(6);
+    expect(done + pending).toBe(12);
     expect(io.out()).toContain(`pausing: the deadline ${deadline} has passed`);
     expect(io.out()).toMatch(new RegExp(`The run is paused \\(the deadline .* has passed\\); ${pending} repos left`));
     const [run] = query<{ status: string }>(fx.root, 'SELECT status FROM runs');

@@ -111,7 +111,7 @@ describe('attacks on host files and secrets, run by fleetmod', () => {
   it('the job\'s own secret is refused in the change, so it cannot be published', () => {
     expect(run.attack('publish-secret')).toMatchObject({
       outcome: 'failed',
-      errorMessage: 'the change contains the value of a secret (a manifest secret or the push token); refusing to commit it',
+      errorMessage: 'the change contains the value of a secret (a manifest secret or the push token); refusing to publish it',
       pushed: false,
     });
   });

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOrdinaryReposChanged, runAttacks, type AttackRun } from './support/attack-run.js';
-import { journalIntact, leftoverCgroups, processesOf, sandboxesIn } from './support/host-checks.js';
+import { journalIntact, leftoverCgroups, processesNamed, processesOf, sandboxesIn } from './support/host-checks.js';
 
 const MARKER = `fleetmod-attack-${process.pid}`;
 
@@ -94,7 +94,10 @@ describe('attacks on processes and resources, run by fleetmod', () => {
     const { ids, uids } = sandboxesIn(logs);
 
     expect(ids).toHaveLength(12);
+    // By uid (root runs drop to per-sandbox uids) and by name (every attack process carries the marker), so the
+    // check means something in both sandbox modes.
     expect(await processesOf(uids)).toEqual([]);
+    expect(await processesNamed(MARKER)).toEqual([]);
     expect(await leftoverCgroups(ids)).toEqual([]);
     expect(run.attack('outlive-step').outcome).toBe('pushed');
   });

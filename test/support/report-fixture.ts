@@ -11,7 +11,7 @@ import type { Stage } from '../../src/domain/stage.js';
 import { openDb } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createSqliteRunStore } from '../../src/store/sqlite-run-store.js';
-import type { RunStore, StageState, TaskPatch, TaskResult } from '../../src/store/types.js';
+import type { CandidateRecord, RunStore, StageState, TaskPatch, TaskResult } from '../../src/store/types.js';
 import { createRedactor } from '../../src/util/redact.js';
 
 export const T0 = Date.UTC(2024, 5, 2, 2, 0, 0);
@@ -50,6 +50,17 @@ const HOSTILE_DIFF = [
   '',
 ].join('\n');
 
+/** The diff of the best-of-N candidate that passed but lost (bigger): hostile too, and distinguishable. */
+const CANDIDATE_DIFF = [
+  'diff --git a/src/quick.ts b/src/quick.ts',
+  '--- a/src/quick.ts',
+  '+++ b/src/quick.ts',
+  '@@ -1 +1 @@',
+  '-quick();',
+  '+quickLoad(); // </code></pre><img src=x onerror=alert(2)>',
+  '',
+].join('\n');
+
 interface TaskSpec {
   repo: RepoRef;
   outcome?: Outcome;
@@ -58,6 +69,8 @@ interface TaskSpec {
   /** [stage, duration ms, state?, detail?] in order; stages run back to back from the task's start. */
   stages?: [Stage, number, StageState?, string?][];
   steps?: { kind: 'step' | 'verify'; name: string; outcome: 'success' | 'failure' | 'timeout'; exitCode: number | null; stdout?: string; stderr?: string; ms: number }[];
+  /** Best of N: the candidates journaled for the task's (last) attempt. */
+  candidates?: Omit<CandidateRecord, 'taskId' | 'attempt' | 'at'>[];
   startOffset?: number;
   retries?: number;
   /** Leave the task running in its last stage. */
@@ -78,7 +91,8 @@ export function buildReportFixture(dir: string, options: FixtureOptions = {}): R
       jobName: 'rename-fetchdata',
       manifestPath: '/srv/jobs/rename-fetchdata.yaml',
       manifestHash: 'abc123',
-      jobJson: '{}',
+      // The E2B prices of the job (0.00005 USD per sandbox-second, as `cost` below): candidates are priced from them.
+      jobJson: provider === 'e2b' ? JSON.stringify({ sandbox: { e2b: { vcpu: 2, memoryMb: 1024, priceVcpuSecond: 0.00002, priceGibSecond: 0.00001 } } }) : '{}',
       provider,
       dryRun: false,
       runDir: `/srv/fleetmod/runs/${id}`,
@@ -124,6 +138,7 @@ export function buildReportFixture(dir: string, options: FixtureOptions = {}): R
           }
         }
       });
+      for (const c of spec.candidates ?? []) store.addCandidate({ ...c, taskId: task.id, attempt: 1 + (spec.retries ?? 0), at: t });
       if (spec.running || !spec.outcome) return;
       clock = t + 10;
       store.finishTask(task.id, { outcome: spec.outcome, ...spec.result });
@@ -177,7 +192,42 @@ export function buildReportFixture(dir: string, options: FixtureOptions = {}): R
   const buildFailure = (file: string, line: number) =>
     `step "build" exited with code 2: ${file}(${line},3): error TS2304: Cannot find name 'fetchData'.`;
   const current: TaskSpec[] = [
-    { repo: repo('api'), outcome: 'pr-updated', patch: { ...changed(2, 3, 1), ...pr(11, { prChecks: 'success', prReview: 'approved', prRefreshedAt: T0 + 700_000 }), ...cost(42) }, stages: upTo('pr') },
+    {
+      repo: repo('api'),
+      outcome: 'pr-updated',
+      patch: { ...changed(2, 3, 1), ...pr(11, { prChecks: 'success', prReview: 'approved', prRefreshedAt: T0 + 700_000 }), ...cost(42) },
+      // Best of 3 (select: smallest-diff): two pass, the smaller diff ships; one fails verify with hostile output.
+      // Billed sandbox time (E2B only) adds up to the task's 42 seconds.
+      stages: [
+        ['resolve', 200],
+        ['clone', 1_500],
+        ['sandbox', 0, 'skipped', 'one sandbox per candidate (3)'],
+        ['steps', 9_000],
+        ['verify', 2_000, 'succeeded', '2 of 3 passed verify (1 verify failed)'],
+        ['diff', 0, 'succeeded', 'chose careful'],
+        ['commit', 300],
+        ['push', 800],
+        ['pr', 600],
+      ],
+      candidates: [
+        { position: 0, name: 'careful', status: 'passed', score: null, diff: HOSTILE_DIFF, filesChanged: 2, insertions: 3, deletions: 1, sandboxSeconds: e2b ? 20 : 0, durationMs: 9_000, detail: 'careful: the smallest diff (4 changed lines); 2 of 3 passed', chosen: true },
+        { position: 1, name: 'quick', status: 'passed', score: null, diff: CANDIDATE_DIFF, filesChanged: 3, insertions: 10, deletions: 4, sandboxSeconds: e2b ? 14 : 0, durationMs: 7_000, detail: null, chosen: false },
+        {
+          position: 2,
+          name: 'other-model',
+          status: 'verify-failed',
+          score: null,
+          diff: '--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n',
+          filesChanged: 1,
+          insertions: 1,
+          deletions: 1,
+          sandboxSeconds: e2b ? 8 : 0,
+          durationMs: 5_000,
+          detail: 'verify "tests" exited with code 1: FAIL <b>b.test.ts</b> `x` \u001b[31mred\u001b[0m',
+          chosen: false,
+        },
+      ],
+    },
     { repo: repo('billing', 'acme/billing <b>&</b>'), outcome: 'pr-opened', patch: { ...changed(5, 40, 12), ...pr(21, { prDraft: true, prChecks: 'pending', prReview: 'review-required', prRefreshedAt: T0 + 700_000 }), ...cost(61) }, stages: upTo('pr') },
     { repo: repo('web'), outcome: 'unchanged', patch: { diff: '', filesChanged: 0, insertions: 0, deletions: 0, ...cost(12) }, stages: upTo('diff') },
     { repo: repo('docs'), outcome: 'pr-closed', patch: { diff: '', filesChanged: 0, insertions: 0, deletions: 0, ...pr(5, { prState: 'closed' }), ...cost(9) }, stages: [...upTo('diff'), ['pr', 400]] },

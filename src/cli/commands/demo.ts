@@ -13,6 +13,8 @@ import { createSampleRepos } from '../../demo/sample-repos.js';
 import { detectBwrap, installCommand } from '../../sandbox/local/detect.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { addStateOptions } from '../global-options.js';
+import { addExecutionOptions } from '../run-options.js';
 import { runCommand, type RunCommandOptions } from './run.js';
 
 /** The repository root (where `jobs/` lives), from src/cli/commands or dist/cli/commands. */
@@ -28,18 +30,17 @@ interface DemoOptions extends RunCommandOptions {
 }
 
 export function registerDemo(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
-  program
+  const command = program
     .command('demo')
     .description(`create ${DEMO_REPO_COUNT} sample repositories and run jobs/examples/demo.yaml on them`)
     .option('--reset', 'recreate the sample repositories (drops branches pushed by earlier demo runs)')
     .option('--no-run', 'only create the sample repositories')
     .option('--no-install', 'never install bubblewrap; print the command instead')
     .option('--new', 'start a fresh run instead of resuming the latest one')
-    .option('--dry-run', 'do everything except push')
-    .option('--state-dir <dir>', 'folder for the journal, run logs and reports', '.fleetmod')
-    .action(async (opts: DemoOptions) => {
-      setExit(await demoCommand(io, opts));
-    });
+    .option('--dry-run', 'do everything except push');
+  addStateOptions(addExecutionOptions(command)).action(async (opts: DemoOptions) => {
+    setExit(await demoCommand(io, opts));
+  });
 }
 
 export async function demoCommand(io: CliIo, opts: DemoOptions): Promise<ExitCode> {

@@ -32,7 +32,7 @@ export function registerReport(program: Command, io: CliIo, setExit: (code: Exit
       .argument('[run]', 'run id (default: the latest run)')
       .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('text'))
       .option('-o, --out <file>', 'write the report to a file instead of printing it')
-      .option('--diffs', 'json: include every repo\'s full diff'),
+      .option('--diffs', 'json: include every repo\'s (and every candidate\'s) full diff'),
   ).action(async (runId: string | undefined, opts: ReportCommandOptions) => {
     setExit(await reportCommand(io, runId, opts));
   });
@@ -44,7 +44,7 @@ export async function reportCommand(io: CliIo, runId: string | undefined, opts: 
   const store = openJournal(io, opts);
   try {
     const run = findRun(store, runId);
-    const data = loadRunData(store, run.id, { now: Date.now() });
+    const data = loadRunData(store, run.id, { now: Date.now(), fullCandidateDiffs: format === 'json' && Boolean(opts.diffs) });
     if (!data) throw new RunNotFound(`run ${run.id} disappeared from the journal`);
     const text = renderReport(summarize(data), format, { includeDiffs: Boolean(opts.diffs) });
     if (opts.out) {

@@ -1,14 +1,17 @@
 /**
- * `fleetmod show RUN REPO`: one repo of a run — outcome, stage timings, commands, events — or, with `--diff` /
- * `--log`, its patch or its full log as they are (pipeable: `fleetmod show RUN REPO --diff | git apply`).
+ * `fleetmod show RUN REPO`: one repo of a run — outcome, candidates, stage timings, commands, events — or, with
+ * `--diff` / `--log` / `--candidate NAME`, its patch, its full log or one candidate's patch as they are (pipeable:
+ * `fleetmod show RUN REPO --diff | git apply`).
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UsageError } from '../../domain/errors.js';
+import { candidateEntries, e2bPricingOf } from '../../report/candidates.js';
 import { stripControl } from '../../report/escape.js';
 import { findRepo } from '../../report/find-repo.js';
 import { renderShow } from '../../report/render-show.js';
 import { repoEntry } from '../../report/summarize.js';
+import type { CandidateRecord } from '../../store/types.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { addStateOptions } from '../global-options.js';
 import type { CliIo } from '../io.js';
@@ -17,6 +20,7 @@ import { findRun, openJournal } from './report.js';
 export interface ShowCommandOptions {
   diff?: boolean;
   log?: boolean;
+  candidate?: string;
   stateDir?: string;
   db?: string;
 }
@@ -29,7 +33,8 @@ export function registerShow(program: Command, io: CliIo, setExit: (code: ExitCo
       .argument('<run>', 'run id, or "latest"')
       .argument('<repo>', 'repo key, display name, name, or a unique part of one')
       .option('--diff', 'print the repo\'s diff (the patch as stored, also for dry runs)')
-      .option('--log', 'print the repo\'s full log'),
+      .option('--log', 'print the repo\'s full log')
+      .option('--candidate <name>', 'best of N: print that candidate\'s diff (the one shipped is --diff)'),
   ).action(async (runId: string, repo: string, opts: ShowCommandOptions) => {
     setExit(await showCommand(io, runId, repo, opts));
   });
@@ -50,23 +55,52 @@ export async function showCommand(io: CliIo, runId: string, query: string, opts:
     const task = match.task;
     // On a terminal, output that came from the sandbox cannot move the cursor or retitle the window.
     const raw = (text: string) => (io.isTTY ? stripControl(text) : text);
-    if (opts.log) {
-      if (opts.diff) io.stdout(`==> log of ${task.repo.display}: ${task.logPath ?? '(none)'}\n`);
-      io.stdout(raw(await readLog(task.logPath, store.listStepResults(task.id))));
-    }
+    const candidates = latestCandidates(store.listCandidates(task.id));
+    // Each part asked for is printed as stored; with more than one, a header says which is which.
+    const parts: { header: string; text: () => Promise<string> }[] = [];
+    if (opts.log) parts.push({ header: `log of ${task.repo.display}: ${task.logPath ?? '(none)'}`, text: () => readLog(task.logPath, store.listStepResults(task.id)) });
     if (opts.diff) {
-      if (opts.log) io.stdout(`\n==> diff of ${task.repo.display}\n`);
-      if (task.diff === null) throw new UsageError(`${task.repo.display} has no diff in run ${run.id} (${task.outcome ?? task.status})`);
-      io.stdout(raw(task.diff));
+      parts.push({
+        header: `diff of ${task.repo.display}`,
+        text: async () => {
+          if (task.diff === null) throw new UsageError(`${task.repo.display} has no diff in run ${run.id} (${task.outcome ?? task.status})`);
+          return task.diff;
+        },
+      });
     }
-    if (opts.log || opts.diff) return EXIT.ok;
+    if (opts.candidate !== undefined) {
+      const candidate = findCandidate(candidates, opts.candidate, `${task.repo.display} in run ${run.id}`);
+      if (candidate.diff === '') throw new UsageError(`candidate ${candidate.name} of ${task.repo.display} made no change (${candidate.status})`);
+      parts.push({ header: `diff of candidate ${candidate.name} of ${task.repo.display}`, text: async () => candidate.diff });
+    }
+    for (const [i, part] of parts.entries()) {
+      if (parts.length > 1) io.stdout(`${i > 0 ? '\n' : ''}==> ${part.header}\n`);
+      io.stdout(raw(await part.text()));
+    }
+    if (parts.length > 0) return EXIT.ok;
     const steps = store.listStepResults(task.id);
-    const entry = repoEntry(task, store.listStageEvents(task.id), steps, Date.now());
+    const entry = repoEntry(task, store.listStageEvents(task.id), steps, Date.now(), candidateEntries(candidates, e2bPricingOf(run)));
     io.stdout(renderShow({ run, repo: entry, steps, events: store.listEvents(task.id) }));
     return EXIT.ok;
   } finally {
     store.close();
   }
+}
+
+/** The candidates of the latest attempt that ran them (the one whose choice was shipped). */
+function latestCandidates(all: readonly CandidateRecord[]): CandidateRecord[] {
+  const latest = Math.max(0, ...all.map((c) => c.attempt));
+  return all.filter((c) => c.attempt === latest);
+}
+
+/** A candidate by its name (case-insensitive) or its number in the list (1, 2, …). */
+function findCandidate(candidates: readonly CandidateRecord[], query: string, where: string): CandidateRecord {
+  if (candidates.length === 0) throw new UsageError(`${where} ran no candidates (the job has one candidate; --diff prints its patch)`);
+  const q = query.trim().toLowerCase();
+  const found =
+    candidates.find((c) => c.name === query) ?? candidates.find((c) => c.name.toLowerCase() === q) ?? candidates.find((c) => String(c.position + 1) === q);
+  if (found) return found;
+  throw new UsageError(`${where} has no candidate "${query}"; its candidates: ${candidates.map((c) => c.name).join(', ')}`);
 }
 
 /** The log file; when it is gone (folder cleaned, other machine), the output the journal kept of each command. */

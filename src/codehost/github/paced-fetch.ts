@@ -9,7 +9,7 @@
 import { throttling } from '@octokit/plugin-throttling';
 import type { GithubPacing } from './pacing.js';
 import { monotonicNow, type PauseGate } from './pause-gate.js';
-import type { WriteBudget } from './write-budget.js';
+import type { BudgetSlot, WriteBudget } from './write-budget.js';
 
 export interface PacedFetchOptions {
   /** REST base URL; paths are classified relative to it (GHES serves the API under /api/v3). */
@@ -22,7 +22,14 @@ export interface PacedFetchOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Told when a write waits for the budget. */
   onBudgetWait?: (waitMs: number, window: 'minute' | 'hour') => void;
+  /** `limits.pr-rate`: pull request creations allowed per window, shared by the run. */
+  prBudget?: WriteBudget;
+  /** Told when a pull request creation waits for `limits.pr-rate`. */
+  onPrRateWait?: (waitMs: number) => void;
 }
+
+/** `POST /repos/{owner}/{repo}/pulls`: opening a pull request (what `limits.pr-rate` counts). */
+const CREATE_PULL = /^\/repos\/[^/]+\/[^/]+\/pulls$/;
 
 /** Token minting is authentication, not content: it skips the write queue and the budget (not the gate). */
 const AUTH_PATH = /^\/(app\/installations\/[^/]+\/access_tokens|applications\/[^/]+\/token(\/scoped)?|login\/oauth\/access_token)$/;
@@ -76,7 +83,23 @@ export function createPacedFetch(options: PacedFetchOptions): typeof globalThis.
     return response;
   };
 
-  const write = async (url: string, init: RequestInit | undefined, notifies: boolean): Promise<Response> => {
+  /**
+   * A slot of `limits.pr-rate`, taken before the request joins the serial write queue: a creation waiting for the
+   * PR rate must not hold up other repositories' label or update writes behind it.
+   */
+  const prRateSlot = async (): Promise<BudgetSlot> => {
+    const prBudget = options.prBudget as WriteBudget;
+    let announced = false;
+    for (;;) {
+      const answer = prBudget.tryTake(now());
+      if ('slot' in answer) return answer.slot;
+      if (!announced) options.onPrRateWait?.(answer.waitMs);
+      announced = true;
+      await sleep(answer.waitMs);
+    }
+  };
+
+  const write = async (url: string, init: RequestInit | undefined, notifies: boolean, prSlot?: BudgetSlot): Promise<Response> => {
     let slot: { done(at: number): void } | undefined;
     let announced = false;
     for (;;) {
@@ -105,6 +128,7 @@ export function createPacedFetch(options: PacedFetchOptions): typeof globalThis.
     } finally {
       const end = now();
       slot.done(end);
+      prSlot?.done(end);
       lastWriteEnd = end;
       if (notifies) lastNotificationEnd = end;
     }
@@ -117,6 +141,13 @@ export function createPacedFetch(options: PacedFetchOptions): typeof globalThis.
     const route = pathname.startsWith(basePath) ? pathname.slice(basePath.length) || '/' : pathname;
     if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || AUTH_PATH.test(route)) return read(url, init);
     const notifies = throttling.triggersNotification(route);
+    if (options.prBudget && method === 'POST' && CREATE_PULL.test(route)) {
+      return prRateSlot().then((prSlot) => {
+        const mine = queue.then(() => write(url, init, notifies, prSlot));
+        queue = mine.catch(() => undefined);
+        return mine;
+      });
+    }
     const mine = queue.then(() => write(url, init, notifies));
     queue = mine.catch(() => undefined);
     return mine;

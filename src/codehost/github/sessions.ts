@@ -39,6 +39,8 @@ export interface GithubSessionsOptions {
   credentials: GithubCredentials;
   gate: PauseGate;
   budget: WriteBudget;
+  /** `limits.pr-rate`, when the job sets one. */
+  prBudget?: WriteBudget;
   pacing: GithubPacing;
   /** Learns every token fetched at run time (App installation tokens) so no log or row can show it. */
   redactor?: Redactor;
@@ -65,6 +67,10 @@ export function createGithubSessions(options: GithubSessionsOptions): GithubSess
         ...(options.fetch && { fetch: options.fetch }),
         onBudgetWait: (ms, window) =>
           warn(`GitHub write budget of the ${window} is used up (${window === 'minute' ? options.pacing.perMinute : options.pacing.perHour} requests); waiting ${Math.ceil(ms / 1000)}s`),
+        ...(options.prBudget && {
+          prBudget: options.prBudget,
+          onPrRateWait: (ms: number) => warn(`limits.pr-rate reached; the next pull request opens in ${Math.ceil(ms / 1000)}s`),
+        }),
       }),
       retryBaseMs: options.pacing.retryBaseMs,
       secondaryFallbackSeconds: options.pacing.secondaryFallbackSeconds,

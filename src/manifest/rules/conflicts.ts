@@ -45,7 +45,9 @@ export function checkConflicts({ manifest: m, report }: RuleInput): void {
     );
   }
   if (s?.template !== undefined && s.provider !== 'e2b') report.warning(['sandbox', 'template'], 'template is only used by provider: e2b');
-  if (s?.e2b !== undefined && s.provider !== 'e2b') report.warning(['sandbox', 'e2b'], 'these settings are only used by provider: e2b');
+  // expected-duration (the time of one sandbox) also feeds plan's best-of-N estimate with any provider.
+  const e2bOnly = s?.e2b === undefined ? [] : Object.keys(s.e2b).filter((key) => key !== 'expected-duration');
+  if (e2bOnly.length > 0 && s?.provider !== 'e2b') report.warning(['sandbox', 'e2b'], 'these settings are only used by provider: e2b');
 
   if (m.select === 'score' && !m.score) report.error(['select'], '"score" needs a score section with a run command');
   if (m.score && m.select !== 'score') report.error(['score'], 'score is only used with select: score; add select: score or remove it');

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { candidateTotalsText, selectionText } from '../candidates.js';
 import { escapeHtml, safeUrl } from '../escape.js';
 import {
   checksText,
@@ -21,6 +22,7 @@ import {
   statusLine,
 } from '../format.js';
 import { CATEGORIES, type Category, type RepoEntry, type Report } from '../model.js';
+import { candidatesAnchor, renderCandidatesSection } from './candidates.js';
 import { CATEGORY_COLORS, outcomeChart } from './chart.js';
 import { diffBudget, type DiffBudget, type DiffLimits } from './diff.js';
 import { renderRepoTable } from './repo-table.js';
@@ -47,6 +49,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   if (report.sandboxUsage) {
     out.push(`<p><strong>${e(sandboxUsageText(report.sandboxUsage))}</strong>.</p>`);
   }
+  if (report.candidates) out.push(`<p>Best of N: ${e(candidateTotalsText(report.candidates))}.</p>`);
 
   out.push('<section class="overview"><table class="headline"><tbody>');
   for (const { category, label, count, detail } of headlineRows(report.headline)) {
@@ -63,12 +66,16 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   if (hint) out.push(`<p>${e(hint)}</p>`);
   out.push(`<nav class="sections">${sectionLinks(report).map(([id, label]) => `<a href="#${id}">${e(label)}</a>`).join(' · ')}</nav>`);
 
+  // The repo table is rendered first so the shipped diffs get the page's diff budget before the candidates' do.
+  const repoTable = renderRepoTable(report, (repo) => repoDetails(report, repo, budget));
   renderFailures(report, out);
   renderPullRequests(report, out);
+  const candidates = renderCandidatesSection(report, budget);
+  if (candidates) out.push(candidates);
   renderComparison(report, out);
   renderTimings(report, out);
   renderSkips(report, out);
-  out.push(renderRepoTable(report, (repo) => repoDetails(report, repo, budget)));
+  out.push(repoTable);
 
   out.push(`<footer>Generated ${e(formatTime(report.generatedAt))} by fleetmod from the run journal. Details of one repo: <code>fleetmod show ${e(run.id)} REPO --diff --log</code></footer>`);
   out.push(`</main><script>${SCRIPT}</script></body></html>`);
@@ -79,6 +86,7 @@ function sectionLinks(report: Report): [string, string][] {
   const links: [string, string][] = [];
   if (report.failureGroups.length > 0) links.push(['failures', 'Failures']);
   if (report.pullRequests.length > 0) links.push(['pull-requests', 'Pull requests']);
+  if (report.candidates) links.push(['candidates', 'Best of N']);
   if (report.comparison) links.push(['since', 'Since the previous run']);
   if (report.stageStats.length > 0) links.push(['timings', 'Stage durations']);
   if (report.skipGroups.length > 0) links.push(['skipped', 'Skipped']);
@@ -92,6 +100,9 @@ function repoDetails(report: Report, repo: RepoEntry, budget: DiffBudget): strin
   const hint = `fleetmod show ${report.run.id} ${repo.key} --diff`;
   if (repo.errorMessage && repo.category !== 'changed' && repo.category !== 'changed-pr') parts.push(`<div class="sub">${e(repo.errorMessage)}</div>`);
   if (repo.skipReason) parts.push(`<div class="sub">${e(repo.skipReason)}</div>`);
+  if (repo.candidates.length > 0) {
+    parts.push(`<div class="sub"><a href="#${candidatesAnchor(repo)}" class="to-candidates">best of ${repo.candidates.length}</a>: ${e(selectionText(repo))}</div>`);
+  }
   if (repo.excerpt) parts.push(`<details class="log"><summary>log excerpt</summary><pre>${e(repo.excerpt)}</pre>${repo.logPath ? `<div class="sub">full log: ${logLink(repo.logPath)}</div>` : ''}</details>`);
   if (repo.diff && repo.diff.trim() !== '') parts.push(`<details class="diff"><summary>diff ${e(formatDiffstat(repo.diffstat))}</summary>${budget.render(repo.diff, hint)}</details>`);
   if (!repo.excerpt && repo.logPath && repo.outcome !== null) parts.push(`<div class="sub">${logLink(repo.logPath, 'log')}</div>`);

@@ -24,7 +24,7 @@ export function renderRepoTable(report: Report, details: (repo: RepoEntry) => st
 function row(repo: RepoEntry, details: string): string {
   const e = escapeHtml;
   const result = outcomeText(repo);
-  const search = [repo.display, repo.key, result, repo.category, repo.branch ?? '', repo.errorMessage?.split('\n')[0] ?? '', repo.skipReason ?? '', repo.pr?.state ?? '']
+  const search = [repo.display, repo.key, result, repo.category, repo.branch ?? '', repo.errorMessage?.split('\n')[0] ?? '', repo.skipReason ?? '', repo.pr?.state ?? '', repo.candidates.find((c) => c.chosen)?.name ?? '']
     .join(' ')
     .toLowerCase();
   const changed = repo.diffstat ? repo.diffstat.insertions + repo.diffstat.deletions : -1;

@@ -1,5 +1,6 @@
 /**
- * The HTML report's only script: sorting for every `table.sortable`, and the repo table's text and result filter.
+ * The HTML report's only script: sorting for every `table.sortable`, the repo table's text and result filter, and
+ * opening the <details> a link points to.
  * It reads values from data attributes the renderer wrote (already escaped); it never builds markup from data.
  */
 export const SCRIPT = `
@@ -37,6 +38,17 @@ export const SCRIPT = `
       });
     });
   });
+
+  // A link to a closed <details> (a repo's candidates) opens it, also when the address already ends in its #id.
+  function openDetails(id) {
+    var target = id ? document.getElementById(id) : null;
+    if (target && target.tagName === 'DETAILS') target.open = true;
+  }
+  document.addEventListener('click', function (event) {
+    var link = event.target && event.target.closest ? event.target.closest('a[href^="#"]') : null;
+    if (link) openDetails(link.getAttribute('href').slice(1));
+  });
+  openDetails(decodeURIComponent(location.hash.slice(1)));
 
   var table = document.getElementById('repos');
   var text = document.getElementById('filter');

@@ -32,6 +32,8 @@ th[aria-sort=ascending] button::after{content:" \\2191"}th[aria-sort=descending]
 .badge{display:inline-block;padding:0 6px;border-radius:10px;font-size:12px;font-weight:600;color:#fff;white-space:nowrap}
 .badge.changed-pr{background:var(--c-changed-pr)}.badge.changed{background:var(--c-changed);color:#0b2e13}.badge.unchanged{background:var(--c-unchanged)}
 .badge.verify-failed{background:var(--c-verify-failed)}.badge.failed{background:var(--c-failed)}.badge.skipped{background:var(--c-skipped)}.badge.pending{background:var(--c-pending)}
+.badge.chosen{background:var(--c-changed-pr)}
+table.candidates tr.chosen>td:first-child{box-shadow:inset 3px 0 var(--c-changed-pr)}
 .name{font-weight:600;word-break:break-word}
 .sub{color:var(--muted);font-size:12px;word-break:break-word}
 details>summary{cursor:pointer;color:#0969da}

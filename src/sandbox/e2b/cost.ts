@@ -5,11 +5,12 @@
  */
 import type { LimitsSpec, SandboxSpec } from '../../manifest/job.js';
 import { formatDuration } from '../../util/units.js';
+import { sandboxesAtOnce } from '../shared/sandboxes-at-once.js';
 import { sandboxLifetimeMs } from './policy.js';
 
 export type E2bPricing = Pick<SandboxSpec['e2b'], 'vcpu' | 'memoryMb' | 'priceVcpuSecond' | 'priceGibSecond'>;
 
-/** Used when the manifest does not say how long a repo takes (sandbox.e2b.expected-duration). */
+/** Used when the manifest does not say how long a sandbox takes (sandbox.e2b.expected-duration). */
 export const ASSUMED_DURATION_MS = 5 * 60_000;
 
 export function pricePerSandboxSecond(pricing: E2bPricing): number {
@@ -30,8 +31,12 @@ export interface CostEstimateInput {
 
 export interface CostEstimate {
   sandboxes: number;
+  /** Sandboxes per repo (candidates). */
+  perRepo: number;
+  /** Sandboxes alive at most at once: limits.sandboxes, but at most concurrency × candidates. */
+  atOnce: number;
   perSandboxHourUsd: number;
-  /** Sandbox time per repo the expectation is based on, and whether it was assumed rather than configured. */
+  /** Time of one sandbox the expectation is based on, and whether it was assumed rather than configured. */
   expectedPerSandboxMs: number;
   assumedDuration: boolean;
   sandboxHours: { expected: number; max: number };
@@ -41,18 +46,21 @@ export interface CostEstimate {
 }
 
 export function estimateE2bCost(input: CostEstimateInput): CostEstimate {
-  const sandboxes = input.repos * (input.candidates ?? 1);
+  const perRepo = Math.max(1, input.candidates ?? 1);
+  const sandboxes = input.repos * perRepo;
   const configured = input.sandbox.e2b.expectedDurationMs;
   const expectedPerSandboxMs = Math.min(configured ?? ASSUMED_DURATION_MS, input.sandbox.timeoutMs);
   // At most: every sandbox lives its whole lifetime (budget, unpack, diff, margin) on every attempt.
   const maxPerSandboxMs = sandboxLifetimeMs(input.sandbox.timeoutMs) * (input.limits.retries + 1);
   const hours = (ms: number) => (sandboxes * ms) / 3_600_000;
   const perHour = pricePerSandboxSecond(input.sandbox.e2b) * 3600;
-  const atOnce = Math.max(1, Math.min(input.limits.sandboxes ?? input.limits.concurrency, input.limits.concurrency));
+  const atOnce = sandboxesAtOnce(input.limits, perRepo);
   const rate = input.limits.sandboxRate;
   const creationMs = rate ? Math.max(0, sandboxes - rate.count) * (rate.perMs / rate.count) : 0;
   return {
     sandboxes,
+    perRepo,
+    atOnce,
     perSandboxHourUsd: perHour,
     expectedPerSandboxMs,
     assumedDuration: configured === undefined,
@@ -65,11 +73,12 @@ export function estimateE2bCost(input: CostEstimateInput): CostEstimate {
 /** Lines for `fleetmod plan`. */
 export function renderCostEstimate(e: CostEstimate, pricing: E2bPricing): string[] {
   const per = formatDuration(e.expectedPerSandboxMs);
+  const count = e.perRepo > 1 ? `${e.sandboxes} sandboxes (${e.perRepo} per repo)` : `${e.sandboxes} sandboxes`;
   return [
-    `E2B: ${e.sandboxes} sandboxes, ${pricing.vcpu} vCPU / ${pricing.memoryMb} MiB each at ${usd(e.perSandboxHourUsd)} per sandbox-hour`,
-    `  expected  ${hoursText(e.sandboxHours.expected)} ≈ ${usd(e.costUsd.expected)}  (${per} per repo${e.assumedDuration ? ', assumed: set sandbox.e2b.expected-duration' : ''})`,
-    `  at most   ${hoursText(e.sandboxHours.max)} ≈ ${usd(e.costUsd.max)}  (every repo using its whole sandbox lifetime on every attempt)`,
-    `  wall clock at least ${formatDuration(e.minWallClockMs)}`,
+    `E2B: ${count}, ${pricing.vcpu} vCPU / ${pricing.memoryMb} MiB each at ${usd(e.perSandboxHourUsd)} per sandbox-hour`,
+    `  expected  ${hoursText(e.sandboxHours.expected)} ≈ ${usd(e.costUsd.expected)}  (${per} per sandbox${e.assumedDuration ? ', assumed: set sandbox.e2b.expected-duration' : ''})`,
+    `  at most   ${hoursText(e.sandboxHours.max)} ≈ ${usd(e.costUsd.max)}  (every sandbox using its whole lifetime on every attempt)`,
+    `  wall clock at least ${formatDuration(e.minWallClockMs)}  (${e.atOnce} sandboxes at once)`,
   ];
 }
 

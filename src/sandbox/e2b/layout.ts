@@ -17,3 +17,8 @@ export const HOUSEKEEPING_TIMEOUT_MS = 120_000;
 
 /** Extra sandbox lifetime beyond the budget and the housekeeping, so fleetmod's own deadlines fire first. */
 export const LIFETIME_MARGIN_MS = 60_000;
+
+/** Uploads and downloads of a workspace get the job's sandbox time budget (at least the SDK's own 60 s). */
+export function transferTimeoutMs(sandboxTimeoutMs: number): number {
+  return Math.max(60_000, sandboxTimeoutMs);
+}

@@ -13,7 +13,7 @@ import type { ProviderCheck, Sandbox, SandboxProvider, SandboxRequest } from '..
 import { createE2bClient, describeEndpoint, type E2bConnection } from './connection.js';
 import { createWithRetry, type CreateRetryOptions } from './create-retry.js';
 import { E2bFailed, SandboxLostAgain, classifySandboxFailure, describeSdkError, isRetryableApiError } from './errors.js';
-import { CREATED_BY_KEY, CREATED_BY_VALUE, E2B_FILES_DIR } from './layout.js';
+import { CREATED_BY_KEY, CREATED_BY_VALUE, E2B_FILES_DIR, transferTimeoutMs } from './layout.js';
 import { killSandboxes, listFleetmodSandboxes } from './leftovers.js';
 import { networkOptions, sandboxLifetimeMs } from './policy.js';
 import { E2bSandbox } from './sandbox.js';
@@ -88,7 +88,8 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
   };
 
   const lost = (request: SandboxRequest, reason: string): FleetmodError => {
-    const key = `${request.labels.run ?? ''}\u0000${request.labels.repo ?? ''}`;
+    // Per repo and candidate: two candidates of one repo may each lose a sandbox once.
+    const key = `${request.labels.run ?? ''}\u0000${request.labels.repo ?? ''}\u0000${request.labels.candidate ?? ''}`;
     const first = losses.get(key);
     if (first === undefined) {
       losses.set(key, reason);
@@ -109,7 +110,13 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
           envs: { FLEETMOD_SANDBOX: 'e2b', FLEETMOD_FILES: E2B_FILES_DIR, CI: 'true', LANG: 'C.UTF-8', TERM: 'dumb' },
           ...networkOptions(request.network),
         }),
-      { ...options.createRetry, signal, sleep },
+      {
+        ...options.createRetry,
+        signal,
+        sleep,
+        onRetry: ({ attempt, delayMs, error }) =>
+          notice(`creating an E2B sandbox failed (attempt ${attempt}): ${describeSdkError(error)}; trying again in ${Math.round(delayMs / 1000)}s`),
+      },
     );
     if ('error' in outcome) {
       const { error, attempts } = outcome;
@@ -158,7 +165,11 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
       try {
         const packed = await packWorkspace(request.workspace);
         try {
-          await sdk.files.write(await uploadEntries(packed, request.files), { ...(request.signal && { signal: request.signal }) });
+          // A big checkout can take longer than the SDK's 60 s request default; allow what a step may take.
+          await sdk.files.write(await uploadEntries(packed, request.files), {
+            requestTimeoutMs: transferTimeoutMs(request.limits.timeoutMs),
+            ...(request.signal && { signal: request.signal }),
+          });
         } catch (err) {
           throw sandboxFailure(err, sandbox, request, lost);
         } finally {

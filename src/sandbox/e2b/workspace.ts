@@ -89,7 +89,8 @@ export function sanitizeGitConfig(text: string): string {
 
 function runTar(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('tar', args, { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' } });
+    // detached: a Ctrl-C meant for fleetmod (which finishes running repos) must not kill the packing.
+    const child = spawn('tar', args, { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' }, detached: true });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (c: string) => {
       stderr += c;

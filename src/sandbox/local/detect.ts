@@ -53,6 +53,13 @@ export async function detectBwrap(env: NodeJS.ProcessEnv = process.env): Promise
 }
 
 async function findBinary(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  // FLEETMOD_BWRAP names the one binary to use (a bwrap outside the usual places); nothing else is tried then.
+  if (env.FLEETMOD_BWRAP) {
+    return access(env.FLEETMOD_BWRAP, constants.X_OK).then(
+      () => env.FLEETMOD_BWRAP,
+      () => undefined,
+    );
+  }
   // The distro binary is preferred: AppArmor profiles attach by path (local-sandbox.md §9).
   const dirs = (env.PATH ?? '').split(':').filter(Boolean).map((d) => path.join(d, 'bwrap'));
   for (const candidate of [...CANDIDATE_PATHS, ...dirs]) {

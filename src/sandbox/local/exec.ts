@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { SandboxLost } from '../../domain/errors.js';
 import { formatBytes } from '../../util/units.js';
+import { lowSpace, watchFreeSpace } from '../shared/free-space.js';
 import { diskUsage, watchDiskUsage } from '../shared/disk-usage.js';
 import type { Owner } from '../shared/reclaim.js';
 import type { ExecOptions, ExecResult, SandboxRequest } from '../types.js';
@@ -33,6 +34,8 @@ export interface ExecContext {
   rlimits?: { prlimit: string; dataBytes?: number; nproc?: number };
   owner: WorkspaceOwner;
   track: (kill: (reason: string) => void) => () => void;
+  /** Free space that must stay on the workspace's filesystem (default: the smaller of 1 GiB and 5%). */
+  minFreeBytes?: number;
 }
 
 export async function runInSandbox(ctx: ExecContext, command: string, options: ExecOptions = {}): Promise<ExecResult> {
@@ -83,14 +86,20 @@ export async function runInSandbox(ctx: ExecContext, command: string, options: E
       track: (kill) => {
         const untrack = ctx.track(kill);
         const unwatch = diskLimit === undefined ? undefined : watchDiskUsage(request.workspace, diskLimit, (bytes) => kill(diskMessage(bytes, diskLimit)));
+        const unwatchFree = watchFreeSpace(request.workspace, ctx.minFreeBytes, kill);
         return () => {
           unwatch?.();
+          unwatchFree();
           untrack();
         };
       },
     });
     // Counters are read only after a failure: a successful command costs no extra reads.
     if (ctx.cgroup && result.exitCode !== 0) ctx.cgroupSeen = await explainCgroupKill(ctx.cgroup, ctx.cgroupSeen, request, result);
+    if (!result.killedBy) {
+      const low = await lowSpace(request.workspace, ctx.minFreeBytes);
+      if (low) return { ...result, exitCode: null, killedBy: low };
+    }
     if (diskLimit !== undefined && !result.killedBy) {
       const bytes = await diskUsage(request.workspace);
       if (bytes > diskLimit) return { ...result, exitCode: null, killedBy: diskMessage(bytes, diskLimit) };

@@ -25,6 +25,8 @@ import { planLimits } from './limits-plan.js';
 import { WorkspaceOwner } from './workspace-owner.js';
 
 export interface LocalSandboxDeps {
+  /** Free space that must stay on the workspace's filesystem (default: the smaller of 1 GiB and 5%). */
+  minFreeBytes?: number;
   caps: LocalCapabilities;
   git: HostGit;
   tmpRoot?: string;
@@ -117,6 +119,7 @@ export async function createLocalSandbox(deps: LocalSandboxDeps, request: Sandbo
       ...(rlimits && { rlimits }),
       owner: new WorkspaceOwner(request.workspace, sandboxOwner, hostOwner, onReclaim),
       track: deps.track,
+      ...(deps.minFreeBytes !== undefined && { minFreeBytes: deps.minFreeBytes }),
     };
 
     let destroyed = false;

@@ -17,6 +17,8 @@ export interface LocalProviderOptions extends Pick<CapabilityOptions, 'identity'
   env?: NodeJS.ProcessEnv;
   /** Where per-sandbox scratch folders go. @default os.tmpdir() */
   tmpRoot?: string;
+  /** Free space that must stay on a workspace's filesystem; a command is stopped below it. @default min(1 GiB, 5%) */
+  minFreeBytes?: number;
 }
 
 export interface LocalSandboxProvider extends SandboxProvider {
@@ -74,6 +76,7 @@ export function createLocalProvider(options: LocalProviderOptions): LocalSandbox
           caps,
           git: options.git,
           ...(options.tmpRoot && { tmpRoot: options.tmpRoot }),
+          ...(options.minFreeBytes !== undefined && { minFreeBytes: options.minFreeBytes }),
           nextUid: () => DROP_UID_BASE + (nextSlot++ % DROP_UID_COUNT),
           track: (kill) => {
             live.add(kill);

@@ -47,7 +47,9 @@ export function spawnBwrap(options: SpawnBwrapOptions): Promise<ExecResult> {
   const child = spawn(options.binary, ['--args', '3', '--', ...options.command], {
     stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', ...extra.map(() => 'pipe' as const)],
     env: {},
-    detached: false,
+    // Its own process group: a Ctrl-C in the terminal (SIGINT to the whole foreground group) must reach fleetmod
+    // only, which lets running repos finish; --die-with-parent still ends the sandbox if fleetmod dies.
+    detached: true,
   });
   const stdio = child.stdio as unknown as (Readable & Writable)[];
 
@@ -92,8 +94,13 @@ export function spawnBwrap(options: SpawnBwrapOptions): Promise<ExecResult> {
 
   let killedBy: string | undefined;
   let fallback: NodeJS.Timeout | undefined;
+  let bwrapExited = false;
+  child.on('exit', () => {
+    bwrapExited = true;
+  });
   const killInit = () => {
-    if (initPid === undefined) return;
+    // Once bwrap is gone its sandbox is gone too, and the pid may already belong to some other process.
+    if (initPid === undefined || bwrapExited) return;
     try {
       process.kill(initPid, 'SIGKILL');
     } catch {

@@ -32,7 +32,7 @@ print join(",", map { "$_=$out{$_}" } sort keys %out), "\\n";
 `;
 
 describe('local sandbox isolation (real bubblewrap)', () => {
-  it.skipIf(!isRoot)('runs code as a dedicated unprivileged uid; the checkout is lent to it and taken back', async () => {
+  it.skipIf(!isRoot)('runs code as a dedicated unprivileged uid; the checkout is lent to it and taken back (root only: that is when fleetmod drops to another uid; CI runs as root)', async () => {
     const { sandbox, workspace } = await openSandbox(localProvider());
 
     const result = await sandbox.exec('id -u; grep -E "^(CapEff|CapBnd|NoNewPrivs)" /proc/self/status; echo new > created.txt; stat -c %u src/a.js .git/HEAD');
@@ -50,7 +50,7 @@ describe('local sandbox isolation (real bubblewrap)', () => {
     for (const file of ['created.txt', 'src/a.js', 'src', '.']) expect((await stat(path.join(workspace, file))).uid, file).toBe(0);
   });
 
-  it.skipIf(process.arch !== 'x64')('seccomp refuses ptrace, io_uring, new user namespaces, keyrings, clone3 and TIOCSTI (x86_64 numbers)', async () => {
+  it.skipIf(process.arch !== 'x64')('seccomp refuses ptrace, io_uring, new user namespaces, keyrings, clone3 and TIOCSTI (x86_64 numbers; runs on x86_64 machines such as CI)', async () => {
     const { sandbox } = await openSandbox(localProvider());
 
     const result = await sandbox.exec(`perl - <<'PL'\n${SYSCALL_PROBE}\nPL`);
@@ -114,7 +114,7 @@ describe('local sandbox isolation (real bubblewrap)', () => {
     expect(result.killedBy ?? result.stderr).toMatch(/process limit of 20 reached \(\d+ forks? refused\)/);
   });
 
-  it.skipIf(!isRoot)('a sandbox whose cgroup is gone fails the command as lost infrastructure and starts nothing', async () => {
+  it.skipIf(!isRoot)('a sandbox whose cgroup is gone fails the command as lost infrastructure and starts nothing (root only: only root makes cgroups here; CI runs as root)', async () => {
     const provider = localProvider();
     const { sandbox, workspace } = await openSandbox(provider);
     const parent = (await provider.capabilities()).cgroups.parents.pids;
@@ -126,7 +126,7 @@ describe('local sandbox isolation (real bubblewrap)', () => {
     expect(existsSync(path.join(workspace, 'started'))).toBe(false);
   });
 
-  it.skipIf(!isRoot)('removes the empty cgroups a crashed fleetmod left behind, and only those', async () => {
+  it.skipIf(!isRoot)('removes the empty cgroups a crashed fleetmod left behind, and only those (root only: only root makes cgroups here; CI runs as root)', async () => {
     const provider = localProvider();
     const support = (await provider.capabilities()).cgroups;
     const parent = support.parents.pids as string;
@@ -145,7 +145,7 @@ describe('local sandbox isolation (real bubblewrap)', () => {
     expect(existsSync(live)).toBe(true);
   });
 
-  it.skipIf(!isRoot)('without cgroups, RLIMIT_DATA and RLIMIT_NPROC (on the sandbox\'s own uid) still stop a hog and a fork flood', async () => {
+  it.skipIf(!isRoot)('without cgroups, RLIMIT_DATA and RLIMIT_NPROC (on the sandbox\'s own uid) still stop a hog and a fork flood (root only: the fallback is forced by a root-only switch; CI runs as root)', async () => {
     const provider = localProvider({ cgroups: 'off' });
     const check = await provider.check({ memoryBytes: 64 * 2 ** 20, pids: 20, pidsExplicit: true, network: false });
     const { sandbox } = await openSandbox(provider, { limits: { memoryBytes: 64 * 2 ** 20, pids: 20 } });

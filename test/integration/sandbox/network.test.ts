@@ -11,7 +11,7 @@ const VIA_PROXY = "curl -sS --max-time 10 --noproxy ''";
 // tests skip (the attack suite's network checks use plain bash and always run).
 const hasCurl = existsSync('/usr/bin/curl');
 
-describe.skipIf(!hasCurl)('network opt-in through the egress proxy (real bubblewrap, socat, curl, local servers)', () => {
+describe.skipIf(!hasCurl)('network opt-in through the egress proxy (real bubblewrap, socat, curl, local servers; skipped without curl, which .ci/run installs)', () => {
   it('reaches only the allow-listed server, by plain HTTP and by CONNECT, and logs every decision', async () => {
     const allowed = await countingServer();
     const other = await countingServer();

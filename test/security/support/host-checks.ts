@@ -2,6 +2,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+export { processesNamed } from '../../support/processes.js';
 
 /** Sandbox ids and uids a run's task logs name ("sandbox local-1a2b3c4d: bubblewrap, uid 1879048200 …"). */
 export function sandboxesIn(logs: readonly string[]): { ids: string[]; uids: number[] } {

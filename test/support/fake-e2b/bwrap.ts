@@ -59,7 +59,13 @@ export function spawnInBwrap(sandbox: FakeSandbox, command: BwrapCommand): Bwrap
   let info = '';
   let initPid: number | undefined;
   let killRequested = false;
+  let exited = false;
+  child.on('exit', () => {
+    exited = true;
+  });
   const killInit = () => {
+    // Once bwrap is gone its init is gone too, and the pid may already belong to another process.
+    if (exited) return;
     try {
       process.kill(initPid as number, 'SIGKILL');
     } catch {

@@ -52,9 +52,38 @@ describe('E2B cost', () => {
 
     expect(renderCostEstimate(estimate, DEFAULTS)).toEqual([
       'E2B: 100 sandboxes, 2 vCPU / 512 MiB each at $0.1089 per sandbox-hour',
-      '  expected  8.33 sandbox-hours ≈ $0.9075  (5m per repo, assumed: set sandbox.e2b.expected-duration)',
-      '  at most   75 sandbox-hours ≈ $8.17  (every repo using its whole sandbox lifetime on every attempt)',
-      '  wall clock at least 25m',
+      '  expected  8.33 sandbox-hours ≈ $0.9075  (5m per sandbox, assumed: set sandbox.e2b.expected-duration)',
+      '  at most   75 sandbox-hours ≈ $8.17  (every sandbox using its whole lifetime on every attempt)',
+      '  wall clock at least 25m  (20 sandboxes at once)',
+    ]);
+  });
+
+  it('with candidates, each repo in flight holds one sandbox per candidate: concurrency × candidates bounds what runs at once', () => {
+    const estimate = (concurrency: number, sandboxes: number | undefined) =>
+      estimateE2bCost({
+        repos: 20,
+        candidates: 3,
+        sandbox: { timeoutMs: 10 * 60_000, e2b: { ...DEFAULTS, expectedDurationMs: 2 * 60_000 } },
+        limits: { concurrency, ...(sandboxes !== undefined && { sandboxes }), retries: 0 },
+      });
+
+    // 4 repos at once × 3 candidates = 12 sandboxes wanted, 10 allowed: 60 sandboxes in 6 waves of 2 minutes.
+    const limitedBySandboxes = estimate(4, 10);
+    // 2 repos at once × 3 candidates = 6 of the 10 allowed: 10 waves.
+    const limitedByRepos = estimate(2, 10);
+    // No sandbox limit: it defaults to the concurrency (3), even though 3 repos would want 9.
+    const defaultLimit = estimate(3, undefined);
+
+    expect(limitedBySandboxes).toMatchObject({ sandboxes: 60, perRepo: 3, atOnce: 10, minWallClockMs: 12 * 60_000 });
+    expect(limitedBySandboxes.sandboxHours.expected).toBeCloseTo(2, 9);
+    expect(limitedByRepos).toMatchObject({ atOnce: 6, minWallClockMs: 20 * 60_000 });
+    expect(defaultLimit).toMatchObject({ atOnce: 3, minWallClockMs: 40 * 60_000 });
+    expect(renderCostEstimate(limitedBySandboxes, DEFAULTS)).toEqual([
+      'E2B: 60 sandboxes (3 per repo), 2 vCPU / 512 MiB each at $0.1089 per sandbox-hour',
+      '  expected  2.00 sandbox-hours ≈ $0.2178  (2m per sandbox)',
+      // 60 sandboxes × (10m budget + 2 × 2m housekeeping + 1m) = 15 sandbox-hours.
+      '  at most   15 sandbox-hours ≈ $1.63  (every sandbox using its whole lifetime on every attempt)',
+      '  wall clock at least 12m  (10 sandboxes at once)',
     ]);
   });
 });

@@ -43,4 +43,25 @@ describe('sandbox stage limiter', () => {
 
     expect(peak).toBe(3);
   });
+
+  it('holds at most `gitPerHost` git operations per git host, hosts independently of each other', async () => {
+    const limiters = createStageLimiters({ gitPerHost: 2, sandboxes: 10 });
+    const on = (host: string): RepoRef => ({ key: `https://${host}/o/r`, url: `https://${host}/o/r.git`, kind: 'git', owner: 'o', name: 'r', display: 'o/r', env: {} });
+    const running = new Map<string, number>();
+    const peak = new Map<string, number>();
+    let peakTotal = 0;
+    const op = (host: string) =>
+      limiters.git(on(host), async () => {
+        running.set(host, (running.get(host) ?? 0) + 1);
+        peak.set(host, Math.max(peak.get(host) ?? 0, running.get(host) as number));
+        peakTotal = Math.max(peakTotal, [...running.values()].reduce((a, b) => a + b, 0));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        running.set(host, (running.get(host) as number) - 1);
+      });
+
+    await Promise.all([...Array.from({ length: 6 }, () => op('git.a.example')), ...Array.from({ length: 6 }, () => op('git.b.example'))]);
+
+    expect(Object.fromEntries(peak)).toEqual({ 'git.a.example': 2, 'git.b.example': 2 });
+    expect(peakTotal).toBe(4);
+  });
 });

@@ -18,7 +18,7 @@ interface Sent {
   path: string;
 }
 
-function setup(options: { pacing?: Partial<GithubPacing>; answer?: (sent: Sent, index: number) => Response } = {}) {
+function setup(options: { pacing?: Partial<GithubPacing>; answer?: (sent: Sent, index: number) => Response; prRate?: { count: number; perMs: number } } = {}) {
   const clock = virtualClock();
   const pacing: GithubPacing = { ...pacingFor({ githubWritesPerMinute: 60, githubWritesPerHour: 400 }, {}), ...options.pacing };
   const sent: Sent[] = [];
@@ -29,6 +29,9 @@ function setup(options: { pacing?: Partial<GithubPacing>; answer?: (sent: Sent, 
     apiUrl: API,
     gate,
     budget,
+    ...(options.prRate && {
+      prBudget: createWriteBudget({ perMinute: options.prRate.count, perHour: options.prRate.count, minuteMs: options.prRate.perMs, hourMs: options.prRate.perMs }),
+    }),
     pacing,
     now: clock.now,
     sleep: clock.sleep,
@@ -61,6 +64,25 @@ function maxWithin(times: number[], windowMs: number): number {
 async function all(clock: VirtualClock, calls: Promise<Response>[]): Promise<Response[]> {
   return clock.drive(Promise.all(calls));
 }
+
+describe('limits.pr-rate (virtual time)', () => {
+  it('opens at most `count` pull requests per window; other writes are not held back by it', async () => {
+    const { clock, sent, call } = setup({ pacing: { writeGapMs: 0, notificationGapMs: 0 }, prRate: { count: 3, perMs: 600_000 } });
+
+    await all(
+      clock,
+      Array.from({ length: 8 }, (_, i) => [call('POST', `/repos/acme/r${i}/pulls`), call('POST', `/repos/acme/r${i}/issues/1/labels`)]).flat(),
+    );
+
+    const creations = sent.filter((s) => s.path.endsWith('/pulls')).map((s) => s.at);
+    const labels = sent.filter((s) => s.path.endsWith('/labels')).map((s) => s.at);
+    expect(creations).toHaveLength(8);
+    expect(maxWithin(creations, 600_000)).toBe(3);
+    // The eighth creation waits for two full windows; the labels do not wait for the PR rate at all.
+    expect((creations[7] as number) - (creations[0] as number)).toBeGreaterThanOrEqual(2 * 600_000);
+    expect(Math.max(...labels)).toBeLessThan(600_000);
+  });
+});
 
 describe('write budget and spacing (virtual time)', () => {
   it('holds 60 per minute and 400 per hour over 450 writes from many repos at once', async () => {

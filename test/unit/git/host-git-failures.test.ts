@@ -1,0 +1,35 @@
+import { chmod, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GitFailed } from '../../../src/domain/errors.js';
+import { createHostGit } from '../../../src/git/host-git.js';
+import { tempDir } from '../../support/temp.js';
+
+/** A `git` first on PATH that fails the way a real one does when something outside kills it. */
+async function gitThat(script: string): Promise<NodeJS.ProcessEnv> {
+  const bin = await tempDir('fleetmod-fakebin-');
+  await writeFile(path.join(bin, 'git'), `#!/bin/sh\n${script}\n`);
+  await chmod(path.join(bin, 'git'), 0o755);
+  return { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME };
+}
+
+describe('host git failures are never read as empty success', () => {
+  it('a git killed by a signal is a transient failure, not an empty answer', async () => {
+    const git = createHostGit({ env: await gitThat('kill -9 $$') });
+
+    const result = await git.remoteDefaultBranch('/nowhere').catch((err: unknown) => err);
+
+    expect(result).toBeInstanceOf(GitFailed);
+    expect(result).toMatchObject({ errorClass: 'transient', message: expect.stringContaining('git was killed by a signal') });
+  });
+
+  it('a non-zero exit without any message is a failure', async () => {
+    const git = createHostGit({ env: await gitThat('exit 3') });
+
+    const result = await git.remoteBranchSha('/nowhere', 'main').catch((err: unknown) => err);
+
+    expect(result).toBeInstanceOf(GitFailed);
+    expect((result as GitFailed).message).toContain('git exited with code 3');
+    expect((result as GitFailed).errorClass).toBe('permanent');
+  });
+});
