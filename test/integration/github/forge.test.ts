@@ -26,6 +26,8 @@ describe('the forge', () => {
     await hostGit.clone(`${forge.url}/acme/open.git`, `${dir}/open`, 'main');
     await expect(hostGit.clone(`${forge.url}/acme/secret.git`, `${dir}/secret-anon`, 'main')).rejects.toThrow();
     await hostGit.clone(`${forge.url}/acme/secret.git`, `${dir}/secret`, 'main', { auth });
+    // push sends the local branch of the same name.
+    await git(`${dir}/open`, 'checkout', '--quiet', '-b', 'topic');
     await git(`${dir}/open`, '-c', 'user.name=x', '-c', 'user.email=x@x', 'commit', '--quiet', '--allow-empty', '-m', 'x');
     await expect(hostGit.push(`${dir}/open`, `${forge.url}/acme/open.git`, 'topic', { expectedRemoteSha: null })).rejects.toThrow();
     await expect(hostGit.push(`${dir}/open`, `${forge.url}/acme/open.git`, 'topic', { auth: basicAuthHeader('ghp_wrong0000'), expectedRemoteSha: null })).rejects.toThrow();
