@@ -4,6 +4,7 @@ import type { Outcome, TaskStatus } from '../domain/outcome.js';
 import type { RepoRef } from '../domain/repo.js';
 import type { Stage } from '../domain/stage.js';
 import type { Redactor } from '../util/redact.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import type {
   CandidateRecord,
@@ -161,6 +162,19 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     listEvents: db.prepare('SELECT * FROM task_events WHERE task_id = ? ORDER BY id'),
   };
 
+  // updateTask's statement depends on which fields a patch sets; the few shapes in use are prepared once each
+  // (preparing costs more than running it).
+  const updateStatements = new Map<string, Statement>();
+  const updateStatement = (keys: readonly (keyof TaskPatch)[], sets: readonly string[]): Statement => {
+    const shape = keys.join(',');
+    let statement = updateStatements.get(shape);
+    if (!statement) {
+      statement = db.prepare(`UPDATE tasks SET ${sets.join(', ')}, updated_at = @updatedAt WHERE id = @id`);
+      updateStatements.set(shape, statement);
+    }
+    return statement;
+  };
+
   const getTask = (taskId: number): TaskRecord | undefined => {
     const row = statements.getTask.get(taskId) as TaskRow | undefined;
     return row ? toTask(row) : undefined;
@@ -247,7 +261,7 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
         else if (REDACTED_PATCH_FIELDS.has(key) && typeof value === 'string') values[key] = clean(value);
         else values[key] = value ?? null;
       }
-      db.prepare(`UPDATE tasks SET ${sets.join(', ')}, updated_at = @updatedAt WHERE id = @id`).run(values);
+      updateStatement(keys, sets).run(values);
     },
 
     recordStage(taskId, stage, state, durationMs = null, detail = null) {
