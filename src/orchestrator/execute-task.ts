@@ -3,7 +3,7 @@
  * (up to `limits.retries`), and always ends with a value from the closed outcome set — never an exception that
  * could stop the batch.
  */
-import { Interrupted, VerifyFailed, errorMessage } from '../domain/errors.js';
+import { Interrupted, StepFailed, VerifyFailed, errorMessage } from '../domain/errors.js';
 import type { TaskRecord } from '../store/types.js';
 import { backoffMs, classifyError } from './classify.js';
 import { runTask, type TaskOutcome } from './run-task.js';
@@ -12,6 +12,8 @@ import type { TaskConfig, TaskDeps } from './task-context.js';
 export interface ExecuteOptions {
   /** Aborting stops the task where it is (hard stop); it is left pending for resume. */
   signal: AbortSignal;
+  /** Aborted once a graceful stop was asked for (the first Ctrl-C). */
+  stopSignal?: AbortSignal;
   retryBaseMs?: number;
   retryCapMs?: number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -37,7 +39,7 @@ export async function executeTask(deps: TaskDeps, config: TaskConfig, initial: T
       deps.store.finishTask(task.id, outcome);
       return { kind: 'finished', outcome, durationMs: deps.now() - started };
     } catch (err) {
-      if (options.signal.aborted || err instanceof Interrupted) {
+      if (options.signal.aborted || err instanceof Interrupted || (options.stopSignal?.aborted && killedFromOutside(err))) {
         deps.store.releaseTask(task.id, `interrupted: ${errorMessage(err)}`);
         return { kind: 'interrupted' };
       }
@@ -77,4 +79,14 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
     };
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * A step or check that died by a signal nobody in fleetmod sent (no timeout, no limit). While fleetmod is stopping
+ * that is the terminal's Ctrl-C reaching a command as it was being started — the moment between fork and its own
+ * session, when it is still in the terminal's process group — not a failure of the repo: it stays pending.
+ */
+function killedFromOutside(err: unknown): boolean {
+  if (!(err instanceof StepFailed) && !(err instanceof VerifyFailed)) return false;
+  return err.exitCode === null && !/^(timed out|killed:)/.test(err.detail);
 }

@@ -128,6 +128,7 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     }
     const result = await executeTask(deps, config, task, {
       signal: options.abortSignal,
+      stopSignal: options.stopSignal,
       ...(options.retryBaseMs !== undefined && { retryBaseMs: options.retryBaseMs }),
     });
     if (result.kind === 'finished') {

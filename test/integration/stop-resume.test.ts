@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { captureIo, cli } from '../support/cli.js';
 import { branchSha } from '../support/git.js';
 import { jobFixture } from '../support/job-fixture.js';
-import { settledProcessesNamed } from '../support/processes.js';
+import { ancestorNamed, processesNamed, settledProcessesNamed } from '../support/processes.js';
 
 
 function query<T>(root: string, sql: string): T[] {
@@ -51,6 +51,45 @@ describe('graceful stop, resume and retry', () => {
     const resume = captureIo(fx.root);
     expect(await cli(resume, 'resume'), resume.err()).toBe(0);
     for (const repo of fx.repos) expect(await branchSha(repo.path, 'fleetmod/fixture')).not.toBeNull();
+  });
+
+  it('a step killed by the Ctrl-C itself while fleetmod stops (it was still in the terminal\'s process group) leaves its repo pending, not failed', async () => {
+    const fx = await jobFixture({ count: 5, concurrency: 2 });
+    const marker = `fleetmod-caught-${process.pid}-${Date.now()}`;
+    await fx.control(`(exec -a ${marker} sleep 3)`);
+    const io = captureIo(fx.root);
+    let started = 0;
+    let caught: Promise<void> | undefined;
+    const write = io.stdout;
+    io.stdout = (text) => {
+      write(text);
+      started += (text.match(/"stage":"steps"/g) ?? []).length;
+      if (started === 2 && !caught) {
+        // What the race looks like from fleetmod: the first Ctrl-C, and one sandbox's bwrap dying of the same SIGINT.
+        caught = (async () => {
+          let sleeper: string[] = [];
+          while (sleeper.length === 0) {
+            sleeper = await processesNamed(marker);
+            await new Promise((r) => setTimeout(r, 20));
+          }
+          const bwrap = await ancestorNamed(Number((sleeper[0] as string).split(':')[0]), 'bwrap');
+          expect(bwrap).not.toBeNull();
+          io.signal('SIGINT');
+          process.kill(bwrap as number, 'SIGINT');
+        })();
+      }
+    };
+
+    const code = await cli(io, 'run', '--json', '--grace', '1m', fx.job);
+    await caught;
+
+    expect(code).toBe(130);
+    const tasks = query<{ status: string; outcome: string | null; n: number }>(fx.root, 'SELECT status, outcome, COUNT(*) AS n FROM tasks GROUP BY status, outcome ORDER BY status');
+    expect(tasks).toEqual([
+      { status: 'done', outcome: 'pushed', n: 1 },
+      { status: 'pending', outcome: null, n: 4 },
+    ]);
+    expect(query(fx.root, "SELECT message FROM task_events WHERE message LIKE 'interrupted%did not finish%'")).toHaveLength(1);
   });
 
   it('a second Ctrl-C aborts at once', async () => {

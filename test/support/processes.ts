@@ -21,3 +21,22 @@ export async function settledProcessesNamed(marker: string, ms = 5_000): Promise
   }
   return left;
 }
+
+/**
+ * The farthest ancestor of `pid` whose command is `name`, or null — for bwrap: the one fleetmod started, not the
+ * sandbox's init (also named bwrap, and deaf to signals from outside its namespace).
+ */
+export async function ancestorNamed(pid: number, name: string): Promise<number | null> {
+  let current = pid;
+  let found: number | null = null;
+  for (let depth = 0; depth < 16 && current > 1; depth += 1) {
+    const stat = await readFile(`/proc/${current}/stat`, 'utf8').catch(() => '');
+    // pid (comm) state ppid …: comm may hold spaces or parentheses, so read around the last ')'.
+    const close = stat.lastIndexOf(')');
+    if (close < 0) break;
+    const comm = stat.slice(stat.indexOf('(') + 1, close);
+    if (comm === name && current !== pid) found = current;
+    current = Number(stat.slice(close + 2).split(' ')[1]);
+  }
+  return found;
+}
