@@ -52,7 +52,7 @@ limits:
   const redactor = createRedactor([]);
   const db = openDb(path.join(dir, 'fleetmod.db'));
   migrate(db, readMigrations(path.join(root as string, 'migrations')));
-  const store = createSqliteRunStore(db, { redactor });
+  const store = createSqliteRunStore(db, { redactor, groupCommit: true });
   const list = repos();
   const started = performance.now();
   const result = await runJob(

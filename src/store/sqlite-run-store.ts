@@ -1,4 +1,8 @@
-/** RunStore on better-sqlite3. Every method is one short transaction, committed before it returns. */
+/**
+ * RunStore on better-sqlite3. Every write is one short transaction, committed before it returns — or, with
+ * `groupCommit` (the run process), committed with the other writes of the same event-loop turn at its end
+ * (group-commit.ts).
+ */
 import type { ErrorClass } from '../domain/errors.js';
 import type { Outcome, TaskStatus } from '../domain/outcome.js';
 import type { RepoRef } from '../domain/repo.js';
@@ -6,6 +10,7 @@ import type { Stage } from '../domain/stage.js';
 import type { Redactor } from '../util/redact.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
+import { createGroupCommit } from './group-commit.js';
 import type {
   CandidateRecord,
   EventLevel,
@@ -115,7 +120,43 @@ const REDACTED_PATCH_FIELDS = new Set<keyof TaskPatch>(['diff', 'errorMessage'])
 export interface SqliteRunStoreOptions {
   redactor: Redactor;
   now?: () => number;
+  /** Commit the writes of one event-loop turn together (group-commit.ts). @default false */
+  groupCommit?: boolean;
 }
+
+/** Which methods write: TypeScript makes this list name every method of RunStore. */
+const METHOD_KINDS: Record<keyof RunStore, 'read' | 'write' | 'close'> = {
+  createRun: 'write',
+  getRun: 'read',
+  latestRun: 'read',
+  listRuns: 'read',
+  setRunStatus: 'write',
+  heartbeat: 'write',
+  addTasks: 'write',
+  listTasks: 'read',
+  countTasks: 'read',
+  getTask: 'read',
+  startTask: 'write',
+  updateTask: 'write',
+  recordStage: 'write',
+  releaseTask: 'write',
+  recordRetry: 'write',
+  finishTask: 'write',
+  reopenTasks: 'write',
+  releaseRunningTasks: 'write',
+  addStepResult: 'write',
+  listStepResults: 'read',
+  listStageEvents: 'read',
+  addCandidate: 'write',
+  listCandidates: 'read',
+  listRunStageEvents: 'read',
+  listRunStepResults: 'read',
+  listRunCandidates: 'read',
+  previousRun: 'read',
+  logEvent: 'write',
+  listEvents: 'read',
+  close: 'close',
+};
 
 export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): RunStore {
   const now = options.now ?? Date.now;
@@ -174,6 +215,14 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     }
     return statement;
   };
+
+  // Made once: db.transaction builds a new wrapper on every call, which costs more than the two statements.
+  const recordStageTransaction = db.transaction(
+    (taskId: number, stage: Stage, state: StageState, at: number, durationMs: number | null, detail: string | null) => {
+      statements.stageEvent.run(taskId, stage, state, at, durationMs, detail);
+      if (state === 'started') statements.setStage.run(stage, at, taskId);
+    },
+  );
 
   const getTask = (taskId: number): TaskRecord | undefined => {
     const row = statements.getTask.get(taskId) as TaskRow | undefined;
@@ -265,11 +314,7 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     },
 
     recordStage(taskId, stage, state, durationMs = null, detail = null) {
-      const at = now();
-      db.transaction(() => {
-        statements.stageEvent.run(taskId, stage, state, at, durationMs, clean(detail));
-        if (state === 'started') statements.setStage.run(stage, at, taskId);
-      })();
+      recordStageTransaction(taskId, stage, state, now(), durationMs, clean(detail));
     },
 
     releaseTask(taskId, reason) {
@@ -490,7 +535,32 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
       db.close();
     },
   };
-  return store;
+  return options.groupCommit ? withGroupCommit(db, store) : store;
+}
+
+/** The store with every write inside the current turn's transaction, committed at the turn's end and on close. */
+function withGroupCommit(db: Db, store: RunStore): RunStore {
+  const group = createGroupCommit(db);
+  const grouped: Record<string, unknown> = {};
+  for (const [name, kind] of Object.entries(METHOD_KINDS)) {
+    const method = (store[name as keyof RunStore] as (...args: unknown[]) => unknown).bind(store);
+    grouped[name] =
+      kind === 'write'
+        ? (...args: unknown[]) => {
+            group.beforeWrite();
+            return method(...args);
+          }
+        : kind === 'close'
+          ? () => {
+              try {
+                group.flush();
+              } finally {
+                method();
+              }
+            }
+          : method;
+  }
+  return grouped as unknown as RunStore;
 }
 
 function toRun(row: RunRow): RunRecord {
