@@ -29,7 +29,7 @@ export function stubGit(): HostGit {
   return {
     remoteBranchSha: async () => null,
     remoteDefaultBranch: async () => 'main',
-    remoteState: async () => ({ defaultBranch: 'main', branchSha: null }),
+    remoteState: async () => ({ defaultBranch: 'main', defaultBranchSha: BASE_SHA, branchSha: null }),
     clone: async () => undefined,
     headSha: async () => BASE_SHA,
     initBare: async () => undefined,

@@ -20,6 +20,8 @@ export interface RemoteRepoInfo {
    * the remote's refs anyway (plain git), so the branch costs no second look. Undefined: not looked at.
    */
   branchSha?: string | null;
+  /** The commit the default branch is at, when the host read it anyway (plain git); lets a warm clone cache skip a fetch. */
+  defaultBranchSha?: string | null;
 }
 
 export type PullRequestState = 'open' | 'closed' | 'merged';

@@ -40,6 +40,8 @@ export interface CommitRequest {
 export interface RemoteState {
   /** The branch the remote's HEAD points at, or null for an empty repository. */
   defaultBranch: string | null;
+  /** The commit the remote's HEAD (its default branch) is at, or null for an empty repository. */
+  defaultBranchSha: string | null;
   /** SHA of the branch asked about, or null when it does not exist. */
   branchSha: string | null;
 }
@@ -61,8 +63,8 @@ export interface HostGit {
   remoteBranchSha(url: string, branch: string, auth?: GitAuth): Promise<string | null>;
   /** The branch the remote's HEAD points at, or null for an empty repository. */
   remoteDefaultBranch(url: string, auth?: GitAuth): Promise<string | null>;
-  /** The default branch and the SHA of `branch`, from one look at the remote. */
-  remoteState(url: string, branch: string, auth?: GitAuth): Promise<RemoteState>;
+  /** The default branch (and its commit) and the SHA of `branch` (null: look at none), from one look at the remote. */
+  remoteState(url: string, branch: string | null, auth?: GitAuth): Promise<RemoteState>;
   /** Clones one branch of `url` into `dest` (single branch, no tags). */
   clone(url: string, dest: string, branch: string, options?: { auth?: GitAuth; reference?: string; depth?: number }): Promise<void>;
   headSha(dir: string): Promise<string>;
@@ -171,9 +173,11 @@ export function createHostGit(options: HostGitOptions): HostGit {
     const out = await raw(undefined, ['ls-remote', '--symref', '--', url, 'HEAD', ...(branch === null ? [] : [`refs/heads/${branch}`])], auth);
     const symref = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(out);
     const line = branch === null ? undefined : out.split('\n').find((l) => l.endsWith(`\trefs/heads/${branch}`));
+    const head = /^([0-9a-f]{40,64})\tHEAD$/m.exec(out);
     return {
       // A server that does not advertise HEAD's target (very old ones) still has a default branch when it has refs.
       defaultBranch: symref ? (symref[1] as string) : out.trim() === '' ? null : 'main',
+      defaultBranchSha: head ? (head[1] as string) : null,
       branchSha: line ? (line.split('\t')[0] as string) : null,
     };
   };

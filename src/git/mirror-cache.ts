@@ -5,15 +5,18 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RepoRef } from '../domain/repo.js';
 import type { GitAuth, HostGit } from './host-git.js';
 
 export interface RepoCheckout {
-  /** Clones `base` of `repo` into `dest` (which must not exist). */
-  checkout(repo: RepoRef, base: string, dest: string, auth?: GitAuth): Promise<void>;
+  /**
+   * Clones `base` of `repo` into `dest` (which must not exist). `baseSha`, when the caller already knows where the
+   * remote's base is, lets a cache that has that commit skip asking the remote again.
+   */
+  checkout(repo: RepoRef, base: string, dest: string, auth?: GitAuth, baseSha?: string): Promise<void>;
 }
 
 /** Clones straight from the remote every time (no cache). */
@@ -34,7 +37,9 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
   // git's own ref locks (a lost race surfaces as a transient "cannot lock ref" and is retried).
   const inFlight = new Map<string, Promise<void>>();
 
-  const refresh = async (repo: RepoRef, base: string, mirror: string, auth?: GitAuth) => {
+  const refresh = async (repo: RepoRef, base: string, mirror: string, auth?: GitAuth, baseSha?: string) => {
+    // The remote's base is where the mirror has it already (a re-run, nothing merged since): no fetch at all.
+    if (baseSha && (await readRef(mirror, `refs/heads/${base}`)) === baseSha) return;
     if (!existsSync(path.join(mirror, 'HEAD'))) {
       await rm(mirror, { recursive: true, force: true });
       await mkdir(path.dirname(mirror), { recursive: true });
@@ -44,18 +49,31 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
   };
 
   return {
-    async checkout(repo, base, dest, auth) {
+    async checkout(repo, base, dest, auth, baseSha) {
       const mirror = mirrorPath(options.dir, repo);
       const key = `${mirror}\0${base}`;
       let pending = inFlight.get(key);
       if (!pending) {
-        pending = refresh(repo, base, mirror, auth).finally(() => inFlight.delete(key));
+        pending = refresh(repo, base, mirror, auth, baseSha).finally(() => inFlight.delete(key));
         inFlight.set(key, pending);
       }
       await pending;
       await options.git.clone(mirror, dest, base);
     },
   };
+}
+
+/**
+ * The commit a ref of a bare repository points at, read from its files (a loose ref, else packed-refs) without
+ * starting git; null when it is not there. Only ever compared with a SHA the remote reported, so a ref this
+ * misreads costs a fetch, never a wrong checkout.
+ */
+async function readRef(gitDir: string, ref: string): Promise<string | null> {
+  const loose = await readFile(path.join(gitDir, ref), 'utf8').catch(() => null);
+  if (loose !== null) return /^[0-9a-f]{40,64}$/.test(loose.trim()) ? loose.trim() : null;
+  const packed = await readFile(path.join(gitDir, 'packed-refs'), 'utf8').catch(() => '');
+  const line = packed.split('\n').find((l) => l.endsWith(` ${ref}`));
+  return line ? (line.split(' ')[0] as string) : null;
 }
 
 export function mirrorPath(cacheDir: string, repo: Pick<RepoRef, 'key' | 'name'>): string {

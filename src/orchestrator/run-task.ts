@@ -106,7 +106,8 @@ async function stages(
 
   const baseSha = await stage('clone', async () => {
     await rm(workdir, { recursive: true, force: true });
-    await deps.limiters.git(repo, () => deps.checkouts.checkout(repo, base, workdir, auth));
+    const knownBaseSha = base === info.defaultBranch ? (info.defaultBranchSha ?? undefined) : undefined;
+    await deps.limiters.git(repo, () => deps.checkouts.checkout(repo, base, workdir, auth, knownBaseSha));
     const sha = await deps.git.headSha(workdir);
     deps.store.updateTask(task.id, { baseSha: sha });
     return sha;

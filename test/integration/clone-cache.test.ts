@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { readdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { mirrorPath } from '../../src/git/mirror-cache.js';
+import { createHostGit } from '../../src/git/host-git.js';
+import { createMirrorCache, mirrorPath } from '../../src/git/mirror-cache.js';
 import { captureIo, cli } from '../support/cli.js';
 import { demoFixture } from '../support/demo-fixture.js';
 import { git } from '../support/git.js';
@@ -51,6 +52,23 @@ describe('clone cache', () => {
     expect((await git(mirrors[1]!, 'rev-parse', 'main')).trim()).toBe(upstream);
     // The second run's change for service-02 is based on the new upstream commit.
     expect((await git(demo.repos[1]!.path, 'rev-parse', 'fleetmod/demo-rename-fetchdata~1')).trim()).toBe(upstream);
+  });
+
+  it('a checkout whose base the remote reports where the mirror has it asks the remote nothing; any other base is fetched', async () => {
+    const demo = await demoFixture(1);
+    const hostGit = createHostGit({ env: { PATH: process.env.PATH, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+    const cache = createMirrorCache({ git: hostGit, dir: path.join(demo.root, 'cache') });
+    const remote = demo.repos[0]!;
+    const repo = { key: remote.path, url: remote.path, kind: 'local' as const, owner: 'demo', name: remote.name, display: remote.name, env: {} };
+    const tip = (await git(remote.path, 'rev-parse', 'main')).trim();
+    await cache.checkout(repo, 'main', path.join(demo.root, 'first'));
+
+    // The remote is gone: only a checkout that needs no fetch can work now.
+    await rename(remote.path, `${remote.path}.away`);
+    await cache.checkout(repo, 'main', path.join(demo.root, 'second'), undefined, tip);
+    expect((await git(path.join(demo.root, 'second'), 'rev-parse', 'HEAD')).trim()).toBe(tip);
+    await expect(cache.checkout(repo, 'main', path.join(demo.root, 'third'), undefined, '0'.repeat(40))).rejects.toThrow();
+    await expect(cache.checkout(repo, 'main', path.join(demo.root, 'fourth'))).rejects.toThrow();
   });
 
   it('checkouts share no inode with the mirror (a sandbox cannot corrupt the cache)', async () => {

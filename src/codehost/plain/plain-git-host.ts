@@ -13,13 +13,15 @@ export function createPlainGitHost(git: HostGit): CodeHost {
       if (repo.kind === 'local' && !existsSync(repo.url)) {
         throw new RepoInvalid(`repository path ${repo.url} does not exist`);
       }
-      // One ls-remote answers both the default branch and, when the branch is known already, where it is.
-      if (lookAt) {
-        const { defaultBranch, branchSha } = await git.remoteState(repo.url, lookAt.branch);
-        return { defaultBranch, pushUrl: repo.url, headOwner: repo.owner, branchSha };
-      }
-      const defaultBranch = await git.remoteDefaultBranch(repo.url);
-      return { defaultBranch, pushUrl: repo.url, headOwner: repo.owner };
+      // One ls-remote answers the default branch, its commit and, when the branch is known already, where it is.
+      const state = await git.remoteState(repo.url, lookAt?.branch ?? null);
+      return {
+        defaultBranch: state.defaultBranch,
+        defaultBranchSha: state.defaultBranchSha,
+        pushUrl: repo.url,
+        headOwner: repo.owner,
+        ...(lookAt && { branchSha: state.branchSha }),
+      };
     },
     async gitAuth() {
       return undefined;
