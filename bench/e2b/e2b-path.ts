@@ -58,13 +58,14 @@ export async function benchE2bPath(ctx: BenchContext): Promise<BenchResult[]> {
         // Exit 1 means some repositories failed: that is a result (reported), anything else is a broken run.
         if (done.code !== 0 && done.code !== 1) throw new Error(`fleetmod exited with ${done.code}:\n${done.stdout.slice(-2000)}\n${done.stderr.slice(-2000)}`);
         const refused = fake.creates().filter((c) => c.rejected !== undefined).length;
+        const { rate, concurrency: overCap } = fake.stats().rejected;
         const wrong: string[] = [];
         for (const repo of fleet.repos) {
           const sha = await headSha(path.join(reposRoot, 'fleet', `${repo.name}.git`), BENCH_BRANCH);
           if ((sha !== null) !== repo.usesOldApi) wrong.push(repo.name);
         }
         const reasons = [...new Set(done.stdout.split('\n').filter((l) => /^\[\d+\/\d+\] failed/.test(l)).map((l) => l.replace(/^.*? — /, '').replace(/\(\d+(\.\d+)?m?s\)$/, '').trim()))];
-        return { s: done.ms / 1000, refused, failed: wrong.length, reasons: reasons.slice(0, 3) };
+        return { s: done.ms / 1000, refused, refusedBy: `${rate} over the rate, ${overCap} over the concurrency cap`, failed: wrong.length, reasons: reasons.slice(0, 3) };
       });
     const sdkLoop = () =>
       withFake(async (fake) => {
@@ -81,7 +82,7 @@ export async function benchE2bPath(ctx: BenchContext): Promise<BenchResult[]> {
       onSample: (which, round, value) =>
         ctx.log(
           which === 'a'
-            ? `  pair ${round + 1}: fleetmod ${(value as { s: number }).s.toFixed(1)} s (creates refused by the fake: ${(value as { refused: number }).refused}, repos failed: ${(value as { failed: number }).failed})`
+            ? `  pair ${round + 1}: fleetmod ${(value as { s: number }).s.toFixed(1)} s (creates refused by the fake: ${(value as { refused: number }).refused} — ${(value as { refusedBy: string }).refusedBy}; repos failed: ${(value as { failed: number }).failed})`
             : `  pair ${round + 1}: SDK loop ${(value as number).toFixed(1)} s`,
         ),
     });
@@ -99,7 +100,7 @@ export async function benchE2bPath(ctx: BenchContext): Promise<BenchResult[]> {
         ],
         notes: [
           `fleetmod paces creations ${Math.round((RATE_MARGIN - 1) * 100)}% below the limit (RATE_MARGIN), so its floor is about ${(bound * RATE_MARGIN).toFixed(0)} s`,
-          `creates the fake refused (429) per fleetmod run: ${a.map((s) => s.refused).join(', ')}`,
+          `creates the fake refused (429) per fleetmod run: ${a.map((s) => `${s.refused} (${s.refusedBy})`).join('; ')}`,
           ...[...new Set(a.flatMap((s) => s.reasons))].slice(0, 3).map((reason) => `a failure: ${reason}`),
         ],
       },

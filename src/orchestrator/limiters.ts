@@ -8,8 +8,13 @@ import type { RepoRef } from '../domain/repo.js';
 export interface StageLimiters {
   /** Runs a git network operation (clone, fetch, ls-remote, push) within the limit of the repo's git host. */
   git<T>(repo: RepoRef, operation: () => Promise<T>): Promise<T>;
-  /** Runs work that holds a sandbox within the provider's limit (and creation rate, when set). */
+  /** Runs work that holds a sandbox within the provider's limit. */
   sandbox<T>(operation: () => Promise<T>): Promise<T>;
+  /**
+   * Resolves when one sandbox creation may be made within the creation rate (at once when none is set). Every
+   * attempt takes one — a retry of a refused create too — so retries never add to a burst.
+   */
+  creationSlot(): Promise<void>;
 }
 
 export interface StageLimitOptions {
@@ -24,14 +29,12 @@ export const RATE_MARGIN = 1.05;
 
 export function createStageLimiters(options: StageLimitOptions): StageLimiters {
   const gitQueues = new Map<string, PQueue>();
+  const sandboxQueue = new PQueue({ concurrency: options.sandboxes });
   // p-queue's strict mode counts starts in a rolling window, so "5/s" never means 10 within one second across a
-  // window edge. Each sandbox operation begins with its create, so starts are creations; the window is a little
-  // longer than the limit so that latency between here and the provider's edge does not add up to a burst.
+  // window edge. The window is a little longer than the limit so that latency between here and the provider's
+  // edge does not add up to a burst.
   const rate = options.sandboxRate;
-  const sandboxQueue = new PQueue({
-    concurrency: options.sandboxes,
-    ...(rate && { interval: Math.ceil(rate.perMs * RATE_MARGIN), intervalCap: rate.count, strict: true }),
-  });
+  const creations = rate ? new PQueue({ interval: Math.ceil(rate.perMs * RATE_MARGIN), intervalCap: rate.count, strict: true }) : undefined;
   return {
     git(repo, operation) {
       const host = gitHostOf(repo);
@@ -44,6 +47,9 @@ export function createStageLimiters(options: StageLimitOptions): StageLimiters {
     },
     sandbox(operation) {
       return sandboxQueue.add(operation);
+    },
+    async creationSlot() {
+      await creations?.add(() => undefined);
     },
   };
 }

@@ -59,7 +59,7 @@ export async function runCandidate(deps: TaskDeps, config: TaskConfig, input: Ca
     ...extra,
   });
   const sandbox = await input.stage('sandbox', () =>
-    deps.sandboxes.create(sandboxRequest(config, input.task, candidate, input.workspace, input.signal, (line) => input.log.line(line))),
+    deps.sandboxes.create(sandboxRequest(config, input.task, candidate, input.workspace, input.signal, (line) => input.log.line(line), deps.limiters.creationSlot)),
   );
   let outcome: CandidateResult;
   try {

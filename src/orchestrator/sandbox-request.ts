@@ -12,6 +12,7 @@ export function sandboxRequest(
   workspace: string,
   signal: AbortSignal,
   log: (line: string) => void,
+  creationSlot?: () => Promise<void>,
 ): SandboxRequest {
   const { job } = config;
   const s = job.sandbox;
@@ -38,5 +39,6 @@ export function sandboxRequest(
     },
     signal,
     log,
+    ...(creationSlot && { creationSlot }),
   };
 }

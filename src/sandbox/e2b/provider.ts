@@ -103,13 +103,16 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
     const outcome = await createWithRetry(
       // The abort signal is deliberately not passed on: an aborted create may still make a sandbox on E2B's side
       // that nobody would kill. It is checked as soon as the create returns instead.
-      () =>
-        client.Sandbox.create(request.template, {
+      // Each attempt waits for a creation slot: a retry of a refused create must not add to the next burst.
+      async () => {
+        await request.creationSlot?.();
+        return client.Sandbox.create(request.template, {
           timeoutMs: sandboxLifetimeMs(request.limits.timeoutMs),
           metadata: { ...request.labels, [CREATED_BY_KEY]: CREATED_BY_VALUE },
           envs: { FLEETMOD_SANDBOX: 'e2b', FLEETMOD_FILES: E2B_FILES_DIR, CI: 'true', LANG: 'C.UTF-8', TERM: 'dumb' },
           ...networkOptions(request.network),
-        }),
+        });
+      },
       {
         ...options.createRetry,
         signal,

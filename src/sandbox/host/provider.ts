@@ -28,6 +28,7 @@ export function createHostProvider(options: HostProviderOptions): SandboxProvide
       return { ok: true, lines: ['host provider: commands run WITHOUT isolation (opt-in with sandbox.provider: host)'] };
     },
     async create(request: SandboxRequest): Promise<Sandbox> {
+      await request.creationSlot?.();
       const scratch = await mkdtemp(path.join(os.tmpdir(), 'fleetmod-host-'));
       const filesDir = path.join(scratch, 'files');
       const home = path.join(scratch, 'home');

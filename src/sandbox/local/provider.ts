@@ -63,6 +63,7 @@ export function createLocalProvider(options: LocalProviderOptions): LocalSandbox
     },
 
     async create(request: SandboxRequest): Promise<Sandbox> {
+      await request.creationSlot?.();
       const caps = await detect();
       if (!caps.bwrap.ok || !caps.bwrap.binary) throw new SandboxUnavailable(caps.bwrap.problem ?? 'bubblewrap is not usable', caps.bwrap.fix);
       const { problems, fixes } = checkNeeds(caps, {

@@ -77,6 +77,24 @@ describe('E2B provider: sandbox lifecycle', () => {
     expect(String(exhausted)).toContain('failed 4 times: RateLimitError: Rate limit exceeded, please try again later - you have reached the maximum number of concurrent E2B sandboxes (20)');
   });
 
+  it('waits for a creation slot before every create attempt, a retried one too', async () => {
+    const fake = await startFakeE2b();
+    const workspace = await sampleCheckout();
+    fake.inject({ on: 'create', times: 2, action: { respond: 429, body: { code: 429, message: CONCURRENCY_LIMIT_MESSAGE(20) } } });
+    let slots = 0;
+    const creationSlot = async () => {
+      slots += 1;
+      // A create may only be sent after its slot: the fake must not have seen it yet.
+      expect(fake.creates()).toHaveLength(slots - 1);
+    };
+
+    const sandbox = await e2bProvider(fake).create(sandboxRequest(workspace, { creationSlot }));
+    await sandbox.destroy();
+
+    expect(slots).toBe(3);
+    expect(fake.creates().map((c) => c.rejected ?? 'ok')).toEqual(['fault', 'fault', 'ok']);
+  });
+
   it('fails at once, and permanently, when create is refused for a reason retrying cannot fix', async () => {
     const fake = await startFakeE2b();
     const workspace = await sampleCheckout();

@@ -5,18 +5,32 @@ import type { RepoRef } from '../../../src/domain/repo.js';
 const repo: RepoRef = { key: '/r', url: '/r', kind: 'local', owner: 'o', name: 'r', display: 'o/r', env: {} };
 
 describe('sandbox stage limiter', () => {
-  it('starts at most `count` sandbox operations in any rolling window of the rate (plus its margin)', async () => {
+  it('gives creation slots at once when no rate is set', async () => {
+    const limiters = createStageLimiters({ gitPerHost: 4, sandboxes: 10 });
+    const slots = Promise.all(Array.from({ length: 50 }, () => limiters.creationSlot())).then(() => 'slots');
+    const timer = new Promise((resolve) => setTimeout(() => resolve('timer'), 0));
+    expect(await Promise.race([slots, timer])).toBe('slots');
+  });
+
+  it('gives at most `count` creation slots in any rolling window of the rate (plus its margin), retries included', async () => {
     const limiters = createStageLimiters({ gitPerHost: 4, sandboxes: 10, sandboxRate: { count: 2, perMs: 200 } });
     const starts: number[] = [];
+    const create = async () => {
+      await limiters.creationSlot();
+      starts.push(performance.now());
+    };
 
+    // Five sandboxes, two of whose first creates are "refused" and tried again: seven creations in all.
     await Promise.all(
-      Array.from({ length: 7 }, () =>
+      Array.from({ length: 5 }, (_, i) =>
         limiters.sandbox(async () => {
-          starts.push(performance.now());
-          await new Promise((resolve) => setTimeout(resolve, 5));
+          await create();
+          if (i < 2) await create();
         }),
       ),
     );
+
+    expect(starts).toHaveLength(7);
 
     for (let i = 2; i < starts.length; i += 1) {
       // The contract is the configured rate; the margin on top is slack, not part of what is promised.
