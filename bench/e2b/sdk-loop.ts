@@ -1,6 +1,6 @@
 /**
  * The baseline of the E2B benchmark, in a process of its own: the E2B SDK alone, paced exactly as fleetmod paces
- * sandbox creations (the same rolling window with the same margin), at the same concurrency — create, run the
+ * sandbox creations (creations spread evenly with the same margin), at the same concurrency — create, run the
  * step's command, kill. No checkout, no git, no journal. Prints one JSON line.
  *
  *   node sdk-loop.js COUNT CONCURRENCY RATE_PER_SECOND   (E2B_API_URL, E2B_SANDBOX_URL, E2B_API_KEY from the env)
@@ -13,7 +13,7 @@ const [countArg, concurrencyArg, rateArg] = process.argv.slice(2);
 const count = Number(countArg);
 const rate = Number(rateArg);
 const client = createE2bClient(e2bConnectionFromEnv(process.env));
-const queue = new PQueue({ concurrency: Number(concurrencyArg), interval: Math.ceil(1000 * RATE_MARGIN), intervalCap: rate, strict: true });
+const queue = new PQueue({ concurrency: Number(concurrencyArg), interval: Math.ceil((1000 * RATE_MARGIN) / rate), intervalCap: 1, strict: true });
 const started = performance.now();
 let done = 0;
 let retries = 0;

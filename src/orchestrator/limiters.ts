@@ -30,11 +30,12 @@ export const RATE_MARGIN = 1.05;
 export function createStageLimiters(options: StageLimitOptions): StageLimiters {
   const gitQueues = new Map<string, PQueue>();
   const sandboxQueue = new PQueue({ concurrency: options.sandboxes });
-  // p-queue's strict mode counts starts in a rolling window, so "5/s" never means 10 within one second across a
-  // window edge. The window is a little longer than the limit so that latency between here and the provider's
-  // edge does not add up to a burst.
+  // Creations are spread evenly — "5/s" is one every 210 ms, never five at once — so that any rolling window of
+  // the rate holds at most `count`, and a burst's requests cannot reach the provider spread out by the time it
+  // takes to send them (the last of one burst and the first of the next would then fall into one window). The
+  // spacing is a little longer than the rate (RATE_MARGIN) so latency on the way is not a burst either.
   const rate = options.sandboxRate;
-  const creations = rate ? new PQueue({ interval: Math.ceil(rate.perMs * RATE_MARGIN), intervalCap: rate.count, strict: true }) : undefined;
+  const creations = rate ? new PQueue({ interval: Math.ceil((rate.perMs * RATE_MARGIN) / rate.count), intervalCap: 1, strict: true }) : undefined;
   return {
     git(repo, operation) {
       const host = gitHostOf(repo);

@@ -5,6 +5,7 @@
  */
 import { Interrupted } from '../../domain/errors.js';
 import { backoffMs } from '../../orchestrator/classify.js';
+import { RateLimitError } from 'e2b';
 import { isRetryableApiError } from './errors.js';
 
 export interface CreateRetryOptions {
@@ -28,6 +29,12 @@ export async function createWithRetry<T>(
     signal: AbortSignal;
     sleep: (ms: number, signal: AbortSignal) => Promise<void>;
     onRetry?: (report: RetryReport) => void;
+    /**
+     * Every attempt waits for a creation slot (the job's rate): the first 429 is then retried without a backoff of
+     * its own — the slot spaces it, and most such refusals are a moment's jitter at the window's edge. Later
+     * refusals (a cap that persists, e.g. another process on the account) back off as usual.
+     */
+    paced?: boolean;
   },
 ): Promise<{ value: T; attempts: number } | { error: unknown; attempts: number; retryable: boolean }> {
   const attempts = Math.max(1, options.attempts ?? 8);
@@ -38,9 +45,9 @@ export async function createWithRetry<T>(
     } catch (error) {
       const retryable = isRetryableApiError(error);
       if (!retryable || attempt >= attempts) return { error, attempts: attempt, retryable };
-      const delayMs = backoffMs(attempt, options.baseMs ?? 1_000, options.capMs ?? 30_000);
+      const delayMs = options.paced && attempt === 1 && error instanceof RateLimitError ? 0 : backoffMs(attempt, options.baseMs ?? 1_000, options.capMs ?? 30_000);
       options.onRetry?.({ attempt, delayMs, error });
-      await options.sleep(delayMs, options.signal);
+      if (delayMs > 0) await options.sleep(delayMs, options.signal);
     }
   }
 }

@@ -117,8 +117,11 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
         ...options.createRetry,
         signal,
         sleep,
+        paced: request.creationSlot !== undefined,
         onRetry: ({ attempt, delayMs, error }) =>
-          notice(`creating an E2B sandbox failed (attempt ${attempt}): ${describeSdkError(error)}; trying again in ${Math.round(delayMs / 1000)}s`),
+          notice(
+            `creating an E2B sandbox failed (attempt ${attempt}): ${describeSdkError(error)}; trying again ${delayMs === 0 ? 'at the next creation slot' : `in ${Math.round(delayMs / 1000)}s`}`,
+          ),
       },
     );
     if ('error' in outcome) {

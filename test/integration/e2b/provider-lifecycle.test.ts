@@ -88,11 +88,17 @@ describe('E2B provider: sandbox lifecycle', () => {
       expect(fake.creates()).toHaveLength(slots - 1);
     };
 
-    const sandbox = await e2bProvider(fake).create(sandboxRequest(workspace, { creationSlot }));
+    const notices: string[] = [];
+    const sandbox = await e2bProvider(fake, { notice: (n) => notices.push(n) }).create(sandboxRequest(workspace, { creationSlot }));
     await sandbox.destroy();
 
     expect(slots).toBe(3);
     expect(fake.creates().map((c) => c.rejected ?? 'ok')).toEqual(['fault', 'fault', 'ok']);
+    // The first 429 is retried at the next slot (the slot spaces it); the second backs off as well.
+    expect(notices).toEqual([
+      expect.stringMatching(/attempt 1\).*trying again at the next creation slot$/),
+      expect.stringMatching(/attempt 2\).*trying again in \d+s$/),
+    ]);
   });
 
   it('fails at once, and permanently, when create is refused for a reason retrying cannot fix', async () => {
