@@ -2,7 +2,10 @@
  * `npm run bench`: runs the benchmark suite against the built CLI and the sources, prints every result with its
  * ratio and targets, and writes bench/results.json.
  *
- *   node dist-bench/bench/main.js [--only ID,ID] [--pairs N] [--quick] [--out FILE]
+ *   node dist-bench/bench/main.js [--only ID,ID] [--pairs N] [--quick] [--out FILE] [--root DIR]
+ *
+ * --root measures another built checkout of fleetmod (its dist/, dist-bench/ and migrations/) with this harness:
+ * how a before/after comparison of two commits is made.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -43,6 +46,7 @@ async function main(): Promise<void> {
       pairs: { type: 'string', default: '3' },
       quick: { type: 'boolean', default: false },
       out: { type: 'string' },
+      root: { type: 'string' },
     },
   });
   const pairs = Number(values.pairs);
@@ -52,14 +56,15 @@ async function main(): Promise<void> {
   if (selected.length === 0) throw new Error(`--only matches no benchmark; known: ${SUITES.map((s) => s.id).join(', ')}`);
   const workDir = path.join(ROOT, 'bench', 'work');
   await mkdir(workDir, { recursive: true });
-  const ctx: BenchContext = { root: ROOT, workDir, pairs, quick: values.quick, log: (line) => process.stdout.write(`${line}\n`) };
+  const measured = values.root ? path.resolve(values.root) : ROOT;
+  const ctx: BenchContext = { root: measured, workDir, pairs, quick: values.quick, log: (line) => process.stdout.write(`${line}\n`) };
 
   const machine = await describeMachine();
   ctx.log(`fleetmod benchmarks on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}, ${machine.git}, ${machine.bwrap}${values.quick ? ' — QUICK (smaller sizes; not comparable with the targets)' : ''}\n`);
   const results: BenchResult[] = [];
   const errors: { suite: string; error: string }[] = [];
   const out = path.resolve(values.out ?? path.join(ROOT, 'bench', 'results.json'));
-  const commit = await gitCommit();
+  const commit = await gitCommit(measured);
   // Written after every suite, so a long session that breaks off keeps what it measured.
   const save = () => writeFile(out, `${JSON.stringify({ version: 1, date: new Date().toISOString(), commit, quick: values.quick, pairs, machine, results, errors }, null, 2)}\n`);
   for (const suite of selected) {
@@ -106,10 +111,10 @@ async function describeMachine() {
 }
 
 /** The commit measured, marked when src/ or migrations/ differ from it. */
-async function gitCommit(): Promise<string> {
-  const sha = await runProcess('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: ROOT, env: process.env });
+async function gitCommit(root: string): Promise<string> {
+  const sha = await runProcess('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: root, env: process.env });
   if (sha.code !== 0) return 'unknown';
-  const status = await runProcess('git', ['status', '--porcelain', '--', 'src', 'migrations'], { cwd: ROOT, env: process.env });
+  const status = await runProcess('git', ['status', '--porcelain', '--', 'src', 'migrations'], { cwd: root, env: process.env });
   return status.stdout.trim() === '' ? sha.stdout.trim() : `${sha.stdout.trim()}+uncommitted`;
 }
 
