@@ -3,9 +3,9 @@
  * on the same account), a 503 or another 5xx, or a network failure is retried with exponential backoff and
  * jitter; anything else is final. The SDK itself only retries a 429 that carries an integer Retry-After.
  */
+import { RateLimitError } from 'e2b';
 import { Interrupted } from '../../domain/errors.js';
 import { backoffMs } from '../../orchestrator/classify.js';
-import { RateLimitError } from 'e2b';
 import { isRetryableApiError } from './errors.js';
 
 export interface CreateRetryOptions {
