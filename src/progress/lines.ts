@@ -4,6 +4,7 @@
  */
 import type { Outcome } from '../domain/outcome.js';
 import { formatDuration } from '../util/units.js';
+import { runStartedLine } from './run-started-line.js';
 import type { ProgressSink, RunStartedEvent, TaskFinishedEvent } from './types.js';
 
 export interface LinesProgressOptions {
@@ -32,8 +33,7 @@ export function createLinesProgress(options: LinesProgressOptions): ProgressSink
       start = now();
       total = e.total;
       done = e.alreadyDone;
-      const resumed = e.resumed ? ` (resuming: ${e.alreadyDone} of ${e.total} already done)` : '';
-      options.write(`run ${e.runId}: ${e.jobName}, ${e.total} repos, sandbox ${e.provider}${e.dryRun ? ', dry run' : ''}${resumed}\n`);
+      options.write(`${runStartedLine(e)}\n`);
       timer = setInterval(summary, options.summaryEveryMs ?? 30_000);
       timer.unref();
     },

@@ -6,6 +6,7 @@ import type { Outcome } from '../domain/outcome.js';
 import type { RepoRef } from '../domain/repo.js';
 import type { Stage } from '../domain/stage.js';
 import { formatDuration } from '../util/units.js';
+import { runStartedLine } from './run-started-line.js';
 import type { ProgressSink, RunStartedEvent, TaskFinishedEvent } from './types.js';
 
 export interface TtyProgressOptions {
@@ -75,8 +76,7 @@ export function createTtyProgress(options: TtyProgressOptions): ProgressSink {
       start = now();
       total = e.total;
       done = e.alreadyDone;
-      const resumed = e.resumed ? ` (resuming: ${e.alreadyDone} of ${e.total} already done)` : '';
-      printLine(`run ${e.runId}: ${e.jobName}, ${e.total} repos, sandbox ${e.provider}${e.dryRun ? ', dry run' : ''}${resumed}`);
+      printLine(runStartedLine(e));
       timer = setInterval(() => {
         if (dirty || running.size > 0) drawStatus();
       }, options.redrawEveryMs ?? 100);

@@ -13,7 +13,7 @@ export const CANDIDATE_DIFF_SOURCE_CHARS = 50_000;
 
 export const CANDIDATE_STATUSES = ['passed', 'verify-failed', 'score-failed', 'step-failed', 'error', 'cancelled'] as const satisfies readonly CandidateStatus[];
 
-/** The same words as the candidates table in PR bodies. */
+/** What a candidate's status is called, in the report and in the candidates table of PR bodies. */
 export const CANDIDATE_STATUS_TEXT: Record<CandidateStatus, string> = {
   passed: 'passed',
   'step-failed': 'steps failed',
