@@ -11,9 +11,11 @@
  *
  * BEGIN IMMEDIATE takes the write lock for the turn, so another fleetmod process on the same journal waits
  * (busy_timeout) instead of failing on a stale snapshot. A commit that fails is reported by the next write.
+ * withGroupCommit puts a RunStore's writes under it.
  */
 import { StoreFailed } from '../domain/errors.js';
 import type { Db } from './db.js';
+import type { RunStore } from './types.js';
 
 export interface GroupCommit {
   /** Called before every write: opens the turn's transaction when none is open. */
@@ -62,4 +64,63 @@ export function createGroupCommit(db: Db): GroupCommit {
       }
     },
   };
+}
+
+/** Which methods write: TypeScript makes this list name every method of RunStore. */
+const METHOD_KINDS: Record<keyof RunStore, 'read' | 'write' | 'close'> = {
+  createRun: 'write',
+  getRun: 'read',
+  latestRun: 'read',
+  listRuns: 'read',
+  setRunStatus: 'write',
+  heartbeat: 'write',
+  addTasks: 'write',
+  listTasks: 'read',
+  countTasks: 'read',
+  getTask: 'read',
+  startTask: 'write',
+  updateTask: 'write',
+  recordStage: 'write',
+  releaseTask: 'write',
+  recordRetry: 'write',
+  finishTask: 'write',
+  reopenTasks: 'write',
+  releaseRunningTasks: 'write',
+  addStepResult: 'write',
+  listStepResults: 'read',
+  listStageEvents: 'read',
+  addCandidate: 'write',
+  listCandidates: 'read',
+  listRunStageEvents: 'read',
+  listRunStepResults: 'read',
+  listRunCandidates: 'read',
+  previousRun: 'read',
+  logEvent: 'write',
+  listEvents: 'read',
+  close: 'close',
+};
+
+/** The store with every write inside the current turn's transaction, committed at the turn's end and on close. */
+export function withGroupCommit(db: Db, store: RunStore): RunStore {
+  const group = createGroupCommit(db);
+  const grouped: Record<string, unknown> = {};
+  for (const [name, kind] of Object.entries(METHOD_KINDS)) {
+    const method = (store[name as keyof RunStore] as (...args: unknown[]) => unknown).bind(store);
+    grouped[name] =
+      kind === 'write'
+        ? (...args: unknown[]) => {
+            group.beforeWrite();
+            return method(...args);
+          }
+        : kind === 'close'
+          ? () => {
+              try {
+                group.flush();
+              } finally {
+                method();
+              }
+            }
+          : method;
+  }
+  return grouped as unknown as RunStore;
 }

@@ -3,21 +3,19 @@
  * `groupCommit` (the run process), committed with the other writes of the same event-loop turn at its end
  * (group-commit.ts).
  */
-import type { ErrorClass } from '../domain/errors.js';
-import type { Outcome, TaskStatus } from '../domain/outcome.js';
+import type { Statement } from 'better-sqlite3';
 import type { RepoRef } from '../domain/repo.js';
 import type { Stage } from '../domain/stage.js';
 import type { Redactor } from '../util/redact.js';
-import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
-import { createGroupCommit } from './group-commit.js';
+import { withGroupCommit } from './group-commit.js';
+import { toRun, toTask, type CandidateRow, type RunRow, type StepResultRow, type TaskRow } from './rows.js';
 import type {
   CandidateRecord,
   EventLevel,
   NewRun,
   RunCandidateRecord,
   RunRecord,
-  RunStatus,
   RunStore,
   StageEvent,
   StageState,
@@ -28,65 +26,6 @@ import type {
   TaskRecord,
   TaskResult,
 } from './types.js';
-
-interface RunRow {
-  id: string;
-  job_name: string;
-  manifest_path: string;
-  manifest_hash: string;
-  job_json: string;
-  provider: string;
-  dry_run: number;
-  status: RunStatus;
-  status_reason: string | null;
-  run_dir: string;
-  created_at: number;
-  updated_at: number;
-  finished_at: number | null;
-  owner_pid: number | null;
-  owner_host: string | null;
-  heartbeat_at: number | null;
-}
-
-interface TaskRow {
-  id: number;
-  run_id: string;
-  position: number;
-  repo_key: string;
-  repo_json: string;
-  status: TaskStatus;
-  stage: Stage | null;
-  outcome: Outcome | null;
-  error_class: ErrorClass | null;
-  error_message: string | null;
-  skip_reason: string | null;
-  attempts: number;
-  retries: number;
-  base_branch: string | null;
-  base_sha: string | null;
-  branch: string | null;
-  head_sha: string | null;
-  commit_time: number | null;
-  diff: string | null;
-  files_changed: number | null;
-  insertions: number | null;
-  deletions: number | null;
-  pushed: number;
-  pr_number: number | null;
-  pr_url: string | null;
-  pr_state: string | null;
-  pr_draft: number | null;
-  pr_checks: TaskRecord['prChecks'];
-  pr_review: TaskRecord['prReview'];
-  pr_merged_at: number | null;
-  pr_refreshed_at: number | null;
-  sandbox_seconds: number;
-  cost_usd: number;
-  log_path: string | null;
-  started_at: number | null;
-  finished_at: number | null;
-  updated_at: number;
-}
 
 const PATCH_COLUMNS: Record<keyof TaskPatch, string> = {
   stage: 'stage',
@@ -123,40 +62,6 @@ export interface SqliteRunStoreOptions {
   /** Commit the writes of one event-loop turn together (group-commit.ts). @default false */
   groupCommit?: boolean;
 }
-
-/** Which methods write: TypeScript makes this list name every method of RunStore. */
-const METHOD_KINDS: Record<keyof RunStore, 'read' | 'write' | 'close'> = {
-  createRun: 'write',
-  getRun: 'read',
-  latestRun: 'read',
-  listRuns: 'read',
-  setRunStatus: 'write',
-  heartbeat: 'write',
-  addTasks: 'write',
-  listTasks: 'read',
-  countTasks: 'read',
-  getTask: 'read',
-  startTask: 'write',
-  updateTask: 'write',
-  recordStage: 'write',
-  releaseTask: 'write',
-  recordRetry: 'write',
-  finishTask: 'write',
-  reopenTasks: 'write',
-  releaseRunningTasks: 'write',
-  addStepResult: 'write',
-  listStepResults: 'read',
-  listStageEvents: 'read',
-  addCandidate: 'write',
-  listCandidates: 'read',
-  listRunStageEvents: 'read',
-  listRunStepResults: 'read',
-  listRunCandidates: 'read',
-  previousRun: 'read',
-  logEvent: 'write',
-  listEvents: 'read',
-  close: 'close',
-};
 
 export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): RunStore {
   const now = options.now ?? Date.now;
@@ -537,126 +442,3 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
   };
   return options.groupCommit ? withGroupCommit(db, store) : store;
 }
-
-/** The store with every write inside the current turn's transaction, committed at the turn's end and on close. */
-function withGroupCommit(db: Db, store: RunStore): RunStore {
-  const group = createGroupCommit(db);
-  const grouped: Record<string, unknown> = {};
-  for (const [name, kind] of Object.entries(METHOD_KINDS)) {
-    const method = (store[name as keyof RunStore] as (...args: unknown[]) => unknown).bind(store);
-    grouped[name] =
-      kind === 'write'
-        ? (...args: unknown[]) => {
-            group.beforeWrite();
-            return method(...args);
-          }
-        : kind === 'close'
-          ? () => {
-              try {
-                group.flush();
-              } finally {
-                method();
-              }
-            }
-          : method;
-  }
-  return grouped as unknown as RunStore;
-}
-
-function toRun(row: RunRow): RunRecord {
-  return {
-    id: row.id,
-    jobName: row.job_name,
-    manifestPath: row.manifest_path,
-    manifestHash: row.manifest_hash,
-    jobJson: row.job_json,
-    provider: row.provider,
-    dryRun: row.dry_run === 1,
-    status: row.status,
-    statusReason: row.status_reason,
-    runDir: row.run_dir,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    finishedAt: row.finished_at,
-    ownerPid: row.owner_pid,
-    ownerHost: row.owner_host,
-    heartbeatAt: row.heartbeat_at,
-  };
-}
-
-function toTask(row: TaskRow): TaskRecord {
-  return {
-    id: row.id,
-    runId: row.run_id,
-    position: row.position,
-    repo: JSON.parse(row.repo_json) as RepoRef,
-    status: row.status,
-    stage: row.stage,
-    outcome: row.outcome,
-    errorClass: row.error_class,
-    errorMessage: row.error_message,
-    skipReason: row.skip_reason,
-    attempts: row.attempts,
-    retries: row.retries,
-    baseBranch: row.base_branch,
-    baseSha: row.base_sha,
-    branch: row.branch,
-    headSha: row.head_sha,
-    commitTime: row.commit_time,
-    diff: row.diff,
-    filesChanged: row.files_changed,
-    insertions: row.insertions,
-    deletions: row.deletions,
-    pushed: row.pushed === 1,
-    prNumber: row.pr_number,
-    prUrl: row.pr_url,
-    prState: row.pr_state,
-    prDraft: row.pr_draft === null ? null : row.pr_draft === 1,
-    prChecks: row.pr_checks,
-    prReview: row.pr_review,
-    prMergedAt: row.pr_merged_at,
-    prRefreshedAt: row.pr_refreshed_at,
-    sandboxSeconds: row.sandbox_seconds,
-    costUsd: row.cost_usd,
-    logPath: row.log_path,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-/** A step_results row as `.raw()` returns it, in the column order of listRunStepResults' SELECT. */
-type StepResultRow = [
-  number,
-  number,
-  string,
-  StepResultRecord['kind'],
-  string,
-  StepResultRecord['outcome'],
-  number | null,
-  number,
-  string,
-  string,
-  number,
-  number,
-];
-
-/** A candidates row as `.raw()` returns it, in the column order of listRunCandidates' SELECT. */
-type CandidateRow = [
-  number,
-  number,
-  number,
-  string,
-  CandidateRecord['status'],
-  number | null,
-  string,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  string | null,
-  number,
-  number,
-];
