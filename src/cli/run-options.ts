@@ -9,6 +9,8 @@ export interface ExecutionOptions {
   concurrency?: string;
   /** commander turns --no-cache into cache: false. */
   cache?: boolean;
+  /** commander turns --no-reuse into reuse: false. */
+  reuse?: boolean;
   cacheDir?: string;
   grace?: string;
   wait?: boolean;
@@ -22,6 +24,10 @@ export function addExecutionOptions(command: Command): Command {
     .option('--keep-workdirs', "keep each repo's checkout under the run folder for debugging")
     .option('-j, --concurrency <n>', 'repos worked on at once (overrides limits.concurrency)')
     .option('--no-cache', 'clone from the remotes instead of the clone cache')
+    .option(
+      '--no-reuse',
+      'run every transformation again, even where an earlier run of the same steps produced a result on the same base commit',
+    )
     .option('--cache-dir <dir>', 'clone cache folder (default: $FLEETMOD_CACHE_DIR or ~/.cache/fleetmod/mirrors)')
     .option('--grace <duration>', 'after the first Ctrl-C, how long running repos may finish before they are aborted', '5m')
     .option('--wait', 'when outside the time window, wait for it to open instead of pausing the run');

@@ -145,6 +145,7 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
         stateDir: location.stateDir,
         secrets,
         keepWorkdirs: Boolean(opts.keepWorkdirs),
+        reuse: opts.reuse !== false,
         concurrency,
         stopSignal: stop.signal,
         abortSignal: abort.signal,

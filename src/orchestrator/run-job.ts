@@ -15,6 +15,7 @@ import type { RepoRef } from '../domain/repo.js';
 import type { Job } from '../manifest/job.js';
 import type { RunRecord, RunStatus } from '../store/types.js';
 import { executeTask } from './execute-task.js';
+import { transformKey } from './transform-key.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
 import { processAlive } from '../util/process-alive.js';
 
@@ -38,6 +39,11 @@ export interface RunJobOptions {
   /** Consulted before each repo starts; returns why no more repos may start (window closed, deadline passed). */
   admission?: () => string | null;
   retryBaseMs?: number;
+  /**
+   * Take the journaled result of an earlier run of the same transformation on the same base commit instead of
+   * running the sandbox again (transform-key.ts). @default true
+   */
+  reuse?: boolean;
 }
 
 export interface RunJobResult {
@@ -60,7 +66,7 @@ export const STALE_HEARTBEAT_MS = 30_000;
 export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, 'limiters'>, options: RunJobOptions): Promise<RunJobResult> {
   const started = deps.now();
   const { job } = options;
-  const { run, resumed } = selectRun(deps, options);
+  const { run, resumed } = await selectRun(deps, options);
   assertNotOwnedElsewhere(deps, run);
 
   deps.store.addTasks(run.id, options.repos);
@@ -95,6 +101,7 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     logDir: path.join(run.runDir, 'logs'),
     secrets: options.secrets,
     keepWorkdirs: options.keepWorkdirs ?? false,
+    reuse: options.reuse ?? true,
   };
   mkdirSync(config.logDir, { recursive: true });
 
@@ -194,7 +201,7 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   };
 }
 
-function selectRun(deps: Pick<TaskDeps, 'store' | 'now'>, options: RunJobOptions): { run: RunRecord; resumed: boolean } {
+async function selectRun(deps: Pick<TaskDeps, 'store' | 'now'>, options: RunJobOptions): Promise<{ run: RunRecord; resumed: boolean }> {
   const { job } = options;
   if (options.selection.mode === 'resume') {
     const run = deps.store.getRun(options.selection.runId);
@@ -215,6 +222,7 @@ function selectRun(deps: Pick<TaskDeps, 'store' | 'now'>, options: RunJobOptions
     provider: job.sandbox.provider,
     dryRun: options.dryRun,
     runDir: path.resolve(options.stateDir, 'runs', id),
+    transformKey: await transformKey(job, id),
   });
   return { run, resumed: false };
 }

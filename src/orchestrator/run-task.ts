@@ -16,6 +16,7 @@ import type { CandidateRecord, TaskRecord, TaskResult } from '../store/types.js'
 import { candidatesTable } from './candidates-table.js';
 import { countDiff } from './diff-stat.js';
 import { FLEETMOD_TRAILER, pushBranch } from './push-branch.js';
+import { adoptEarlierResult } from './reuse-result.js';
 import { openTaskLog, type TaskLog } from './task-log.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
 import { runBestOfN } from './best-of-n.js';
@@ -26,6 +27,9 @@ export interface TaskOutcome extends TaskResult {
   branch?: string;
   prUrl?: string;
 }
+
+/** Runs one stage of a task, journaling its start and end. */
+type StageRunner = <T>(name: Stage, work: () => Promise<T>) => Promise<T>;
 
 /** Thrown when the diff would publish the value of a secret. */
 export class SecretInDiff extends FleetmodError {
@@ -62,7 +66,7 @@ async function stages(
   const { job } = config;
   const codeHost = deps.codeHosts.forRepo(repo);
 
-  const stage = async <T>(name: Stage, work: () => Promise<T>): Promise<T> => {
+  const stage: StageRunner = async (name, work) => {
     if (signal.aborted) throw new Interrupted(`stopped before ${name}`);
     deps.store.recordStage(task.id, name, 'started');
     deps.progress.stageChanged(repo, name);
@@ -104,105 +108,162 @@ async function stages(
     return { outcome: 'skipped', skipReason: `branch ${branch} already exists (on-existing: skip)`, branch };
   }
 
-  const baseSha = await stage('clone', async () => {
-    await rm(workdir, { recursive: true, force: true });
-    const knownBaseSha = base === info.defaultBranch ? (info.defaultBranchSha ?? undefined) : undefined;
-    await deps.limiters.git(repo, () => deps.checkouts.checkout(repo, base, workdir, auth, knownBaseSha));
-    const sha = await deps.git.headSha(workdir);
-    deps.store.updateTask(task.id, { baseSha: sha });
-    return sha;
-  });
-
-  // Reuse the journaled diff when an earlier attempt got that far on the same base: no sandbox, same commit.
-  let diff: string;
-  let commitTime: number;
-  let steps: StepOutput[];
-  if (task.diff !== null && task.baseSha === baseSha && task.commitTime !== null) {
-    diff = task.diff;
-    commitTime = task.commitTime;
-    steps = lastStepOutputs(deps, task);
-    log.line('reusing the diff journaled by an earlier attempt');
-    for (const s of ['sandbox', 'steps', 'verify', 'diff'] as const) deps.store.recordStage(task.id, s, 'skipped', 0, 'diff reused from journal');
-  } else {
-    const produced = await transformInSandbox(deps, config, task, signal, log, workdir, base, stage);
-    diff = produced.diff;
-    steps = produced.steps;
-    assertNoSecrets(diff, 'the change', deps.redactor);
-    commitTime = Math.floor(deps.now() / 1000) * 1000;
-    const counts = countDiff(diff);
-    deps.store.updateTask(task.id, {
-      diff,
-      commitTime,
-      filesChanged: counts.files,
-      insertions: counts.insertions,
-      deletions: counts.deletions,
-    });
-  }
-
-  if (diff.trim() === '') {
-    log.line('no change');
-    if (existingPr && job.change.closeStale && codeHost.closePullRequest) {
-      await stage('pr', () =>
-        codeHost.closePullRequest!(repo, existingPr, `fleetmod run ${config.run.id} of job ${job.name} no longer produces a change for this repository; closing.`),
-      );
-      deps.store.updateTask(task.id, { prNumber: existingPr.number, prUrl: existingPr.url, prState: 'closed' });
-      return { outcome: 'pr-closed', branch, prUrl: existingPr.url };
-    }
-    return { outcome: 'unchanged', branch };
-  }
-
-  const stepValues = templateValues({
-    job,
-    runId: config.run.id,
+  // The base commit as resolve saw it (plain git hosts read it anyway), to use a journaled result without a checkout.
+  const remoteBaseSha = base === info.defaultBranch ? (info.defaultBranchSha ?? undefined) : undefined;
+  const adopted = await adoptEarlierResult(deps, config, task, {
     repo,
-    base,
-    branch,
-    steps,
-    diff: countDiff(diff),
-    extra: candidateValues(deps.store.listCandidates(task.id), task.attempts),
-  });
-  const headSha = await stage('commit', async () => {
-    const message = `${renderTemplate(job.change.commit.message, stepValues).trim()}\n\n${FLEETMOD_TRAILER}: ${job.name}\n`;
-    // Step output can flow into the message through {{ steps.<name>.stdout }}: it must not carry a secret out.
-    assertNoSecrets(message, 'the commit message', deps.redactor);
-    const sha = await deps.git.commitDiff(workdir, { base: baseSha, diff, branch, message, author: job.change.commit.author, time: commitTime });
-    deps.store.updateTask(task.id, { headSha: sha });
-    log.line(`committed ${sha.slice(0, 12)} on ${branch}`);
-    return sha;
-  });
-
-  if (config.dryRun) return { outcome: 'dry-run', branch };
-
-  // Credentials are asked for again right before the push: a GitHub App token from the resolve stage may expire.
-  const pushed = await stage('push', async () =>
-    pushBranch(deps, {
-      task,
-      log,
-      workdir,
-      info,
+    knownSha: remoteBaseSha,
+    lookUp: () => deps.limiters.git(repo, () => deps.git.remoteBranchSha(repo.url, base, auth)),
+  }, log);
+  const current = adopted?.task ?? task;
+  const journaled = current.diff !== null && current.commitTime !== null ? { diff: current.diff, commitTime: current.commitTime } : undefined;
+  const reuseDetail = adopted ? `result reused from run ${adopted.producedInRun}` : 'diff reused from journal';
+  const values = (diff: string, steps: readonly StepOutput[]) =>
+    templateValues({
+      job,
+      runId: config.run.id,
+      repo,
+      base,
       branch,
-      baseSha,
-      headSha,
-      auth: await codeHost.gitAuth(repo),
-      seenSha: resolved.remoteSha,
-      jobName: job.name,
-    }),
-  );
-  if (pushed === 'edited-by-human') {
-    return {
-      outcome: 'edited-by-human',
-      errorClass: 'permanent',
-      errorMessage: `branch ${branch} has commits that fleetmod did not make; left as it is`,
-      branch,
-    };
+      steps,
+      diff: countDiff(diff),
+      extra: candidateValues(deps.store.listCandidates(task.id), task.attempts),
+    });
+
+  // With a journaled result on the base the remote is still at, a checkout is needed only to make a commit: no
+  // change needs none, and neither does a branch already at a commit fleetmod made of this diff on this base (a new
+  // commit would have the same tree, which the push stage would find already there and leave as it is).
+  let published: { headSha: string; stepValues: Record<string, string> } | undefined;
+  // An adopted result was looked up by the remote's base commit; an earlier attempt's is compared with it here.
+  const baseUnchanged = adopted !== undefined || (remoteBaseSha !== undefined && current.baseSha === remoteBaseSha);
+  if (journaled && baseUnchanged) {
+    const steps = lastStepOutputs(deps, current);
+    if (journaled.diff.trim() === '') {
+      recordSkipped(deps, task.id, ['clone', 'sandbox', 'steps', 'verify', 'diff'], reuseDetail);
+      return finishUnchanged(deps, config, task, codeHost, log, stage, { branch, existingPr });
+    }
+    const made = (adopted?.source ?? current).headSha;
+    if (made !== null && (config.dryRun || resolved.remoteSha === made)) {
+      recordSkipped(deps, task.id, ['clone', 'sandbox', 'steps', 'verify', 'diff'], reuseDetail);
+      recordSkipped(deps, task.id, ['commit'], `the commit made before: ${made.slice(0, 12)}`);
+      deps.store.updateTask(task.id, { headSha: made });
+      log.line(`${branch} is already at ${made.slice(0, 12)}, made of this change: no checkout needed`);
+      published = { headSha: made, stepValues: values(journaled.diff, steps) };
+    }
+  }
+
+  if (!published) {
+    const baseSha = await stage('clone', async () => {
+      await rm(workdir, { recursive: true, force: true });
+      await deps.limiters.git(repo, () => deps.checkouts.checkout(repo, base, workdir, auth, remoteBaseSha));
+      const sha = await deps.git.headSha(workdir);
+      // A result journaled on another base does not apply to this one: forget it rather than risk applying it later.
+      if (sha !== current.baseSha) deps.store.updateTask(task.id, { baseSha: sha, diff: null, commitTime: null });
+      return sha;
+    });
+
+    let diff: string;
+    let commitTime: number;
+    let steps: StepOutput[];
+    if (journaled && current.baseSha === baseSha) {
+      diff = journaled.diff;
+      commitTime = journaled.commitTime;
+      steps = lastStepOutputs(deps, current);
+      log.line(adopted ? `using the ${reuseDetail}` : 'reusing the diff journaled by an earlier attempt');
+      recordSkipped(deps, task.id, ['sandbox', 'steps', 'verify', 'diff'], reuseDetail);
+    } else {
+      const produced = await transformInSandbox(deps, config, task, signal, log, workdir, base, stage);
+      diff = produced.diff;
+      steps = produced.steps;
+      assertNoSecrets(diff, 'the change', deps.redactor);
+      commitTime = Math.floor(deps.now() / 1000) * 1000;
+      const counts = countDiff(diff);
+      deps.store.updateTask(task.id, {
+        diff,
+        commitTime,
+        filesChanged: counts.files,
+        insertions: counts.insertions,
+        deletions: counts.deletions,
+      });
+    }
+
+    if (diff.trim() === '') return finishUnchanged(deps, config, task, codeHost, log, stage, { branch, existingPr });
+
+    const stepValues = values(diff, steps);
+    const headSha = await stage('commit', async () => {
+      const message = `${renderTemplate(job.change.commit.message, stepValues).trim()}\n\n${FLEETMOD_TRAILER}: ${job.name}\n`;
+      // Step output can flow into the message through {{ steps.<name>.stdout }}: it must not carry a secret out.
+      assertNoSecrets(message, 'the commit message', deps.redactor);
+      const sha = await deps.git.commitDiff(workdir, { base: baseSha, diff, branch, message, author: job.change.commit.author, time: commitTime });
+      deps.store.updateTask(task.id, { headSha: sha });
+      log.line(`committed ${sha.slice(0, 12)} on ${branch}`);
+      return sha;
+    });
+    if (config.dryRun) return { outcome: 'dry-run', branch };
+
+    // Credentials are asked for again right before the push: a GitHub App token from the resolve stage may expire.
+    const pushed = await stage('push', async () =>
+      pushBranch(deps, {
+        task,
+        log,
+        workdir,
+        info,
+        branch,
+        baseSha,
+        headSha,
+        auth: await codeHost.gitAuth(repo),
+        seenSha: resolved.remoteSha,
+        jobName: job.name,
+      }),
+    );
+    if (pushed === 'edited-by-human') {
+      return {
+        outcome: 'edited-by-human',
+        errorClass: 'permanent',
+        errorMessage: `branch ${branch} has commits that fleetmod did not make; left as it is`,
+        branch,
+      };
+    }
+    published = { headSha, stepValues };
+  } else {
+    if (config.dryRun) return { outcome: 'dry-run', branch };
+    recordSkipped(deps, task.id, ['push'], `${branch} is already at ${published.headSha.slice(0, 12)} on the remote`);
   }
   deps.store.updateTask(task.id, { pushed: true });
+  const { stepValues } = published;
 
   if (!codeHost.supportsPullRequests || job.change.publish === false || !job.change.pr || !codeHost.ensurePullRequest) {
     return { outcome: 'pushed', branch };
   }
   const pr = await stage('pr', () => ensurePr(deps, config, task, codeHost, info, base, branch, existingPr, stepValues));
   return { outcome: pr.action === 'opened' ? 'pr-opened' : 'pr-updated', branch, prUrl: pr.url };
+}
+
+/** The transformation changed nothing: a pull request left open by an earlier run is closed when the job says so. */
+async function finishUnchanged(
+  deps: TaskDeps,
+  config: TaskConfig,
+  task: TaskRecord,
+  codeHost: CodeHost,
+  log: TaskLog,
+  stage: StageRunner,
+  change: { branch: string; existingPr: PullRequestRef | null },
+): Promise<TaskOutcome> {
+  const { job } = config;
+  const { branch, existingPr } = change;
+  log.line('no change');
+  if (existingPr && job.change.closeStale && codeHost.closePullRequest) {
+    await stage('pr', () =>
+      codeHost.closePullRequest!(task.repo, existingPr, `fleetmod run ${config.run.id} of job ${job.name} no longer produces a change for this repository; closing.`),
+    );
+    deps.store.updateTask(task.id, { prNumber: existingPr.number, prUrl: existingPr.url, prState: 'closed' });
+    return { outcome: 'pr-closed', branch, prUrl: existingPr.url };
+  }
+  return { outcome: 'unchanged', branch };
+}
+
+function recordSkipped(deps: TaskDeps, taskId: number, stages: readonly Stage[], detail: string): void {
+  for (const s of stages) deps.store.recordStage(taskId, s, 'skipped', 0, detail);
 }
 
 async function transformInSandbox(
@@ -213,7 +274,7 @@ async function transformInSandbox(
   log: TaskLog,
   workdir: string,
   base: string,
-  stage: <T>(name: Stage, work: () => Promise<T>) => Promise<T>,
+  stage: StageRunner,
 ): Promise<{ diff: string; steps: StepOutput[] }> {
   const { job } = config;
   if (job.candidates.length > 1) {

@@ -33,4 +33,6 @@ export interface TaskConfig {
   /** Secret values by name, for the sandbox environment only. */
   secrets: Readonly<Record<string, string>>;
   keepWorkdirs: boolean;
+  /** Look for an earlier run's result of the same transformation on the same base commit before running the sandbox. */
+  reuse: boolean;
 }

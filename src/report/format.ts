@@ -1,6 +1,6 @@
 /** Wording and number formats shared by the report's renderers (locale- and time-zone-independent). */
 import { formatDuration } from '../util/units.js';
-import { CATEGORY_LABELS, type Category, type Diffstat, type Headline, type PullRequestInfo, type RepoEntry, type Report } from './model.js';
+import { CATEGORY_LABELS, type Category, type Diffstat, type Headline, type PullRequestInfo, type RepoEntry, type Report, type ReuseSummary } from './model.js';
 
 export { formatDuration };
 
@@ -94,6 +94,12 @@ export function resumeHint(report: Report): string | null {
 export function extraExcerpt(excerpt: string | null, shown: string): string | null {
   if (!excerpt) return null;
   return excerpt.trim() === shown.trim() ? null : excerpt;
+}
+
+/** Result reuse in words: how many repos took an earlier run's result, from which runs, and how to opt out. */
+export function reuseText(reuse: ReuseSummary): string {
+  const runs = reuse.fromRuns.length === 1 ? `run ${reuse.fromRuns[0]}` : `runs ${reuse.fromRuns.slice(0, 3).join(', ')}${reuse.fromRuns.length > 3 ? ', …' : ''}`;
+  return `${plural(reuse.repos, 'repo')} reused the result of ${runs} (same transformation, same base commit): no sandbox ran for them; --no-reuse runs them again`;
 }
 
 /** Sandbox usage in words: "0.17 sandbox-hours, estimated cost $0.03". */

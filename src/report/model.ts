@@ -123,6 +123,15 @@ export interface RepoEntry {
   signature: string | null;
   /** Best of N: every candidate tried, in manifest order; empty for a job with one candidate. */
   candidates: CandidateEntry[];
+  /** The earlier run whose result this repo took instead of running the sandbox (result reuse), or null. */
+  reusedFromRun: string | null;
+}
+
+/** Repos that took an earlier run's result of the same transformation on the same base commit. */
+export interface ReuseSummary {
+  repos: number;
+  /** The runs that produced those results, most used first. */
+  fromRuns: string[];
 }
 
 export interface Headline {
@@ -248,6 +257,8 @@ export interface Report {
   repos: RepoEntry[];
   /** Present when the run tried several candidates per repo. */
   candidates: CandidateTotals | null;
+  /** Present when some repos reused an earlier run's result. */
+  reuse: ReuseSummary | null;
   failureGroups: FailureGroup[];
   skipGroups: SkipGroup[];
   pullRequests: RepoEntry[];

@@ -60,6 +60,7 @@ export function reportDocument(report: Report, options: JsonOptions = {}): Recor
     slowest: report.slowest.map((s) => ({ repo: s.repo.key, durationMs: s.durationMs, slowestStage: s.slowestStage })),
     comparison: report.comparison && comparisonDocument(report.comparison),
     ...(report.candidates && { candidates: totalsDocument(report.candidates) }),
+    ...(report.reuse && { reuse: report.reuse }),
     repos: report.repos.map((r) => repoDocument(r, options.includeDiffs ?? false)),
   };
 }
@@ -87,6 +88,7 @@ function repoDocument(r: RepoEntry, includeDiff: boolean): Record<string, unknow
     baseSha: r.baseSha,
     branch: r.branch,
     headSha: r.headSha,
+    reusedFromRun: r.reusedFromRun,
     diffstat: r.diffstat,
     pullRequest: r.pr && {
       number: r.pr.number,

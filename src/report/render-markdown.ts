@@ -16,6 +16,7 @@ import {
   prLabel,
   resumeHint,
   reviewText,
+  reuseText,
   sandboxUsageText,
   statusLine,
 } from './format.js';
@@ -47,6 +48,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     out.push('', `${sandboxUsageText(report.sandboxUsage)}.`);
   }
   if (report.candidates) out.push('', `Best of N: ${markdownText(candidateTotalsText(report.candidates))}.`);
+  if (report.reuse) out.push('', `Reused: ${markdownText(reuseText(report.reuse))}.`);
   out.push('', '| Result | Repos | |', '|---|---:|---|');
   for (const { label, count, detail } of headlineRows(report.headline)) out.push(`| ${label} | ${count} | ${detail ?? ''} |`);
   out.push(`| **total** | **${report.headline.total}** | |`);

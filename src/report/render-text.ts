@@ -12,6 +12,7 @@ import {
   plural,
   prLabel,
   resumeHint,
+  reuseText,
   reviewText,
   sandboxUsageText,
   statusLine,
@@ -39,6 +40,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     out.push(sandboxUsageText(report.sandboxUsage));
   }
   if (report.candidates) out.push(`Best of N: ${candidateTotalsText(report.candidates)}`);
+  if (report.reuse) out.push(`Reused: ${reuseText(report.reuse)}`);
   out.push('');
   for (const { label, count, detail } of headlineRows(report.headline)) {
     out.push(`  ${label.padEnd(28)} ${String(count).padStart(5)}${detail ? `   (${detail})` : ''}`);

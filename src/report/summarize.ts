@@ -9,7 +9,7 @@ import { candidateEntries, candidateTotals, e2bPricingOf } from './candidates.js
 import { compareRuns } from './compare.js';
 import { countHeadline } from './headline.js';
 import { errorSignature, failureExcerpt, groupFailures, groupSkips } from './failures.js';
-import type { CandidateEntry, Category, PrState, PullRequestInfo, RepoEntry, Report, RunInfo } from './model.js';
+import type { CandidateEntry, Category, PrState, PullRequestInfo, RepoEntry, Report, ReuseSummary, RunInfo } from './model.js';
 import { byTask, type RunData } from './run-data.js';
 import { activeTime, repoDuration, slowestRepos, stageStats } from './timings.js';
 
@@ -76,6 +76,7 @@ export function summarize(data: RunData): Report {
       run.provider === 'e2b' || costUsd > 0 ? { seconds: sandboxSeconds, hours: sandboxSeconds / 3600, costUsd } : null,
     repos,
     candidates: candidateTotals(repos),
+    reuse: reuseSummary(repos),
     failureGroups: groupFailures(repos),
     skipGroups: groupSkips(repos),
     pullRequests: repos.filter((r) => r.pr !== null),
@@ -126,7 +127,16 @@ export function repoEntry(
     excerpt: failing ? failureExcerpt(stepResults, t.errorMessage) : null,
     signature: failing ? errorSignature(t.errorMessage ?? (t.outcome as string)) : null,
     candidates,
+    reusedFromRun: t.reusedFromRun,
   };
+}
+
+function reuseSummary(repos: readonly RepoEntry[]): ReuseSummary | null {
+  const byRun = new Map<string, number>();
+  for (const r of repos) if (r.reusedFromRun !== null) byRun.set(r.reusedFromRun, (byRun.get(r.reusedFromRun) ?? 0) + 1);
+  if (byRun.size === 0) return null;
+  const fromRuns = [...byRun.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([run]) => run);
+  return { repos: [...byRun.values()].reduce((a, b) => a + b, 0), fromRuns };
 }
 
 function pullRequest(t: TaskRecord): PullRequestInfo | null {

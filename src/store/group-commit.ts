@@ -78,6 +78,8 @@ const METHOD_KINDS: Record<keyof RunStore, 'read' | 'write' | 'close'> = {
   listTasks: 'read',
   countTasks: 'read',
   getTask: 'read',
+  findReusableResult: 'read',
+  adoptResult: 'write',
   startTask: 'write',
   updateTask: 'write',
   recordStage: 'write',

@@ -22,6 +22,7 @@ export interface RunRow {
   owner_pid: number | null;
   owner_host: string | null;
   heartbeat_at: number | null;
+  transform_key: string | null;
 }
 
 export interface TaskRow {
@@ -43,6 +44,7 @@ export interface TaskRow {
   branch: string | null;
   head_sha: string | null;
   commit_time: number | null;
+  reused_from_run: string | null;
   diff: string | null;
   files_changed: number | null;
   insertions: number | null;
@@ -82,6 +84,7 @@ export function toRun(row: RunRow): RunRecord {
     ownerPid: row.owner_pid,
     ownerHost: row.owner_host,
     heartbeatAt: row.heartbeat_at,
+    transformKey: row.transform_key,
   };
 }
 
@@ -104,6 +107,7 @@ export function toTask(row: TaskRow): TaskRecord {
     branch: row.branch,
     headSha: row.head_sha,
     commitTime: row.commit_time,
+    reusedFromRun: row.reused_from_run,
     diff: row.diff,
     filesChanged: row.files_changed,
     insertions: row.insertions,

@@ -70,8 +70,8 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
 
   const statements = {
     insertRun: db.prepare(`INSERT INTO runs (id, job_name, manifest_path, manifest_hash, job_json, provider, dry_run,
-      status, run_dir, created_at, updated_at) VALUES (@id, @jobName, @manifestPath, @manifestHash, @jobJson, @provider,
-      @dryRun, 'running', @runDir, @now, @now)`),
+      status, run_dir, created_at, updated_at, transform_key) VALUES (@id, @jobName, @manifestPath, @manifestHash,
+      @jobJson, @provider, @dryRun, 'running', @runDir, @now, @now, @transformKey)`),
     getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
     listRuns: db.prepare('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?'),
     setRunStatus: db.prepare(`UPDATE runs SET status = ?, status_reason = ?, updated_at = ?,
@@ -106,6 +106,25 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     listCandidates: db.prepare('SELECT * FROM candidates WHERE task_id = ? ORDER BY attempt, position'),
     event: db.prepare('INSERT INTO task_events (run_id, task_id, at, level, message) VALUES (?, ?, ?, ?, ?)'),
     listEvents: db.prepare('SELECT * FROM task_events WHERE task_id = ? ORDER BY id'),
+    // Newest first: a later run's result reflects the latest fixes to the journal's own bookkeeping.
+    findReusable: db.prepare(`SELECT t.* FROM tasks t JOIN runs r ON r.id = t.run_id
+      WHERE r.transform_key = @transformKey AND t.repo_key = @repoKey AND (@baseSha IS NULL OR t.base_sha = @baseSha)
+        AND t.repo_json = @repoJson
+        AND t.diff IS NOT NULL AND t.commit_time IS NOT NULL AND t.run_id <> @excludeRunId
+      ORDER BY t.updated_at DESC, t.id DESC LIMIT 1`),
+    // Not the head SHA: the commit is this run's to make, unless the branch is already at the source's (run-task).
+    adoptTask: db.prepare(`UPDATE tasks SET (base_sha, diff, files_changed, insertions, deletions, commit_time,
+      reused_from_run, updated_at) = (SELECT base_sha, diff, files_changed, insertions, deletions, commit_time,
+      COALESCE(reused_from_run, run_id), @at FROM tasks WHERE id = @from) WHERE id = @id`),
+    latestStepAttempt: db.prepare('SELECT MAX(attempt) AS attempt FROM step_results WHERE task_id = ?'),
+    adoptStepResults: db.prepare(`INSERT INTO step_results (task_id, attempt, candidate, kind, name, outcome, exit_code,
+      duration_ms, stdout, stderr, truncated, at) SELECT @id, @attempt, candidate, kind, name, outcome, exit_code,
+      duration_ms, stdout, stderr, truncated, at FROM step_results WHERE task_id = @from AND attempt = @fromAttempt ORDER BY id`),
+    latestCandidateAttempt: db.prepare('SELECT MAX(attempt) AS attempt FROM candidates WHERE task_id = ?'),
+    adoptCandidates: db.prepare(`INSERT INTO candidates (task_id, attempt, position, name, status, score, diff, files_changed,
+      insertions, deletions, sandbox_seconds, duration_ms, detail, chosen, at) SELECT @id, @attempt, position, name, status,
+      score, diff, files_changed, insertions, deletions, sandbox_seconds, duration_ms, detail, chosen, at FROM candidates
+      WHERE task_id = @from AND attempt = @fromAttempt ORDER BY position`),
   };
 
   // updateTask's statement depends on which fields a patch sets; the few shapes in use are prepared once each
@@ -136,7 +155,7 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
 
   const store: RunStore = {
     createRun(run: NewRun): RunRecord {
-      statements.insertRun.run({ ...run, dryRun: run.dryRun ? 1 : 0, now: now() });
+      statements.insertRun.run({ ...run, dryRun: run.dryRun ? 1 : 0, transformKey: run.transformKey ?? null, now: now() });
       return store.getRun(run.id) as RunRecord;
     },
 
@@ -273,6 +292,26 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
 
     releaseRunningTasks(runId) {
       return statements.release.run(now(), runId).changes;
+    },
+
+    findReusableResult(query) {
+      const { repo, ...rest } = query;
+      const row = statements.findReusable.get({ ...rest, baseSha: rest.baseSha ?? null, repoKey: repo.key, repoJson: JSON.stringify(repo) }) as
+        | TaskRow
+        | undefined;
+      return row ? toTask(row) : undefined;
+    },
+
+    adoptResult(taskId, fromTaskId, attempt) {
+      db.transaction(() => {
+        statements.adoptTask.run({ id: taskId, from: fromTaskId, at: now() });
+        const steps = statements.latestStepAttempt.get(fromTaskId) as { attempt: number | null };
+        if (steps.attempt !== null) statements.adoptStepResults.run({ id: taskId, attempt, from: fromTaskId, fromAttempt: steps.attempt });
+        const candidates = statements.latestCandidateAttempt.get(fromTaskId) as { attempt: number | null };
+        if (candidates.attempt !== null) {
+          statements.adoptCandidates.run({ id: taskId, attempt, from: fromTaskId, fromAttempt: candidates.attempt });
+        }
+      })();
     },
 
     addStepResult(r: StepResultRecord) {

@@ -28,6 +28,8 @@ export interface RunRecord {
   ownerPid: number | null;
   ownerHost: string | null;
   heartbeatAt: number | null;
+  /** Hash of what the transformation is made of (transform-key.ts); null for runs that do not share results. */
+  transformKey: string | null;
 }
 
 export interface TaskRecord {
@@ -49,6 +51,8 @@ export interface TaskRecord {
   headSha: string | null;
   /** Author/committer time of the change commit, so a re-made commit gets the same SHA. */
   commitTime: number | null;
+  /** The earlier run that produced the result this task reused instead of running the sandbox. */
+  reusedFromRun: string | null;
   diff: string | null;
   filesChanged: number | null;
   insertions: number | null;
@@ -184,6 +188,17 @@ export interface NewRun {
   provider: string;
   dryRun: boolean;
   runDir: string;
+  transformKey?: string | null;
+}
+
+/** Where a reusable result is looked for: the same transformation, repository (with its manifest entry's env and base) and base commit. */
+export interface ReusableResultQuery {
+  transformKey: string;
+  repo: RepoRef;
+  /** Undefined: on any base commit (to learn whether there is anything to reuse before looking the base up). */
+  baseSha?: string;
+  /** Results of this run are not candidates (its own journal is resumed by other means). */
+  excludeRunId: string;
 }
 
 export interface TaskFilter {
@@ -219,6 +234,17 @@ export interface RunStore {
   reopenTasks(runId: string, filter: TaskFilter): number;
   /** Tasks left `running` by a process that died go back to `pending`; their journaled progress is kept. */
   releaseRunningTasks(runId: string): number;
+
+  /**
+   * The latest task of another run with the same transformation, repository and base commit whose transformation
+   * finished (a diff and a commit time were journaled), or undefined.
+   */
+  findReusableResult(query: ReusableResultQuery): TaskRecord | undefined;
+  /**
+   * Takes the result of task `fromTaskId` into task `taskId` (attempt `attempt`): base, diff and its counts, commit
+   * time, and the step results and candidates of the attempt that produced it; records where it came from.
+   */
+  adoptResult(taskId: number, fromTaskId: number, attempt: number): void;
 
   addStepResult(result: StepResultRecord): void;
   listStepResults(taskId: number): StepResultRecord[];

@@ -21,11 +21,13 @@ export interface JobFixtureOptions {
   /** Extra manifest lines under `limits:`. */
   limits?: string[];
   retries?: number;
+  /** Every n-th repo does not use the old API, so the job leaves it unchanged. @default 0 (none) */
+  unchangedEvery?: number;
 }
 
 export async function jobFixture(options: JobFixtureOptions): Promise<JobFixture> {
   const root = await tempDir('fleetmod-job-');
-  const repos = await createSampleRepos({ dir: path.join(root, 'repos'), count: options.count, unchangedEvery: 0 });
+  const repos = await createSampleRepos({ dir: path.join(root, 'repos'), count: options.count, unchangedEvery: options.unchangedEvery ?? 0 });
   await mkdir(path.join(root, 'jobs'), { recursive: true });
   const control = (script: string) => writeFile(path.join(root, 'jobs', 'control.sh'), `${script}\n`);
   await control('true');

@@ -18,6 +18,7 @@ import {
   prLabel,
   resumeHint,
   reviewText,
+  reuseText,
   sandboxUsageText,
   statusLine,
 } from '../format.js';
@@ -50,6 +51,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
     out.push(`<p><strong>${e(sandboxUsageText(report.sandboxUsage))}</strong>.</p>`);
   }
   if (report.candidates) out.push(`<p>Best of N: ${e(candidateTotalsText(report.candidates))}.</p>`);
+  if (report.reuse) out.push(`<p>Reused: ${e(reuseText(report.reuse))}.</p>`);
 
   out.push('<section class="overview"><table class="headline"><tbody>');
   for (const { category, label, count, detail } of headlineRows(report.headline)) {

@@ -75,6 +75,8 @@ describe('a fleet of pull requests through the CLI', () => {
     expect(await cli(second, 'run', 'v2.yaml'), second.out() + second.err()).toBe(0);
 
     expect(second.out()).toMatch(/changed, PR opened\/updated\s+50\s+\(0 opened, 50 updated\)/);
+    // The steps did not change and no base moved: every repo took the first run's result, and only the PRs changed.
+    expect(second.out()).toMatch(/Reused: 51 repos reused the result of run \S+ \(same transformation, same base commit\)/);
     expect(forge.pulls()).toHaveLength(50);
     expect(forge.pulls().every((p) => p.state === 'open' && p.body === `v2: ${p.repo} calls loadData().`)).toBe(true);
     expect(forge.monitor.calls.filter((c) => c.method === 'POST' && c.operation === 'POST /repos/{owner}/{repo}/pulls')).toHaveLength(50);

@@ -23,6 +23,7 @@ function run(overrides: Partial<RunRecord>): RunRecord {
     ownerPid: 100,
     ownerHost: 'here',
     heartbeatAt: NOW - 1_000,
+    transformKey: null,
     ...overrides,
   };
 }

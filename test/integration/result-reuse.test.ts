@@ -1,0 +1,192 @@
+/**
+ * Result reuse across runs: a new run of the same transformation takes an earlier run's journaled result for a
+ * repository whose base commit has not moved — no sandbox, and no checkout or push when the branch is already at
+ * the same commit — and runs the transformation again whenever anything it depends on changed.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { captureIo, cli } from '../support/cli.js';
+import { branchSha, git } from '../support/git.js';
+import { jobFixture, type JobFixture } from '../support/job-fixture.js';
+
+interface StageRow {
+  repo: string;
+  stage: string;
+  state: string;
+  detail: string | null;
+}
+
+function query<T>(root: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(path.join(root, '.fleetmod', 'fleetmod.db'), { readonly: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+function latestRunId(root: string): string {
+  return query<{ id: string }>(root, 'SELECT id FROM runs ORDER BY created_at DESC, rowid DESC LIMIT 1')[0]!.id;
+}
+
+/** How each stage of each repo ended in a run: "succeeded", or "skipped: <detail>". */
+function stageEnds(root: string, runId: string): Record<string, Record<string, string>> {
+  const rows = query<StageRow>(
+    root,
+    `SELECT t.repo_key AS repo, e.stage, e.state, e.detail FROM stage_events e JOIN tasks t ON t.id = e.task_id
+     WHERE t.run_id = ? AND e.state <> 'started' ORDER BY e.id`,
+    runId,
+  );
+  const ends: Record<string, Record<string, string>> = {};
+  for (const r of rows) {
+    const name = path.basename(r.repo, '.git');
+    (ends[name] ??= {})[r.stage] = r.state === 'skipped' ? `skipped: ${r.detail}` : r.state;
+  }
+  return ends;
+}
+
+async function run(fx: JobFixture, ...args: string[]): Promise<{ runId: string; out: string }> {
+  const io = captureIo(fx.root);
+  const code = await cli(io, 'run', ...args, fx.job);
+  expect(code, io.err() + io.out()).toBe(0);
+  return { runId: latestRunId(fx.root), out: io.out() };
+}
+
+async function branches(fx: JobFixture): Promise<(string | null)[]> {
+  return Promise.all(fx.repos.map((r) => branchSha(r.path, 'fleetmod/fixture')));
+}
+
+/** Adds a commit to the base branch of a bare repository. */
+async function advanceBase(bare: string): Promise<void> {
+  const work = await mkdtemp(path.join(os.tmpdir(), 'fleetmod-advance-'));
+  try {
+    await git(work, 'clone', '--quiet', bare, 'w');
+    const dir = path.join(work, 'w');
+    await writeFile(path.join(dir, 'NOTES.md'), 'a later commit on main\n');
+    await git(dir, 'add', '-A');
+    await git(dir, '-c', 'user.name=Someone', '-c', 'user.email=someone@example.com', 'commit', '--quiet', '-m', 'Later');
+    await git(dir, 'push', '--quiet', 'origin', 'main');
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+describe('reusing an earlier run\'s result', () => {
+  it('a new run of the same job on unmoved bases runs no sandbox, clones nothing and pushes nothing; the report still shows the change', async () => {
+    const fx = await jobFixture({ count: 3, unchangedEvery: 3 });
+    const first = await run(fx);
+    const pushed = await branches(fx);
+    expect(pushed.filter((sha) => sha !== null)).toHaveLength(2);
+
+    const second = await run(fx, '--new');
+
+    expect(second.runId).not.toBe(first.runId);
+    expect(await branches(fx)).toEqual(pushed);
+    const reused = `skipped: result reused from run ${first.runId}`;
+    const ends = stageEnds(fx.root, second.runId);
+    for (const name of ['service-01', 'service-02']) {
+      expect(ends[name]).toMatchObject({ resolve: 'succeeded', clone: reused, sandbox: reused, steps: reused, diff: reused });
+      expect(ends[name]!.commit).toMatch(/^skipped: the commit made before: [0-9a-f]{12}$/);
+      expect(ends[name]!.push).toMatch(/^skipped: fleetmod\/fixture is already at [0-9a-f]{12} on the remote$/);
+    }
+    expect(ends['service-03']).toMatchObject({ resolve: 'succeeded', clone: reused, sandbox: reused });
+    expect(ends['service-03']!.commit).toBeUndefined();
+
+    const tasks = query<{ repo_key: string; outcome: string; head_sha: string | null; diff: string | null; files_changed: number | null; from_run: string | null; steps: number; sandbox_seconds: number }>(
+      fx.root,
+      `SELECT t.repo_key, t.outcome, t.head_sha, t.diff, t.files_changed, t.reused_from_run AS from_run, t.sandbox_seconds,
+         (SELECT COUNT(*) FROM step_results r WHERE r.task_id = t.id) AS steps
+       FROM tasks t WHERE t.run_id = ? ORDER BY t.position`,
+      second.runId,
+    );
+    expect(tasks.map((t) => [t.outcome, t.from_run, t.steps, t.sandbox_seconds])).toEqual([
+      ['pushed', first.runId, 2, 0],
+      ['pushed', first.runId, 2, 0],
+      ['unchanged', first.runId, 2, 0],
+    ]);
+    expect(tasks.map((t) => t.head_sha)).toEqual(pushed);
+    expect(tasks[0]!.diff).toContain('+export async function loadData(url) {');
+    expect(tasks[0]!.files_changed).toBe(2);
+
+    expect(second.out).toContain(`Reused: 3 repos reused the result of run ${first.runId} (same transformation, same base commit)`);
+    const io = captureIo(fx.root);
+    expect(await cli(io, 'report', '--format', 'json', second.runId)).toBe(0);
+    const report = JSON.parse(io.out()) as { reuse: unknown; repos: { reusedFromRun: string | null; diffstat: unknown }[] };
+    expect(report.reuse).toEqual({ repos: 3, fromRuns: [first.runId] });
+    const ajv = new Ajv2020({ strict: true });
+    ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+    const validate = ajv.compile(JSON.parse(await readFile(path.resolve(import.meta.dirname, '../../schema/report.schema.json'), 'utf8')) as object);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report.repos.map((r) => r.reusedFromRun)).toEqual([first.runId, first.runId, first.runId]);
+
+    // A third run reuses the same results: they were produced by the first run, which the report names.
+    const third = await run(fx, '--new');
+    expect(third.out).toContain(`Reused: 3 repos reused the result of run ${first.runId}`);
+    expect(await branches(fx)).toEqual(pushed);
+  });
+
+  it('runs the transformation again where the base moved, and everywhere with --no-reuse', async () => {
+    const fx = await jobFixture({ count: 2 });
+    const first = await run(fx);
+    const before = await branches(fx);
+    await advanceBase(fx.repos[0]!.path);
+
+    const second = await run(fx, '--new');
+    const ends = stageEnds(fx.root, second.runId);
+    expect(ends['service-01']).toMatchObject({ clone: 'succeeded', sandbox: 'succeeded', steps: 'succeeded', commit: 'succeeded', push: 'succeeded' });
+    expect(ends['service-02']!.sandbox).toBe(`skipped: result reused from run ${first.runId}`);
+    const after = await branches(fx);
+    expect(after[0]).not.toBe(before[0]);
+    expect(after[1]).toBe(before[1]);
+    const newBase = (await git(fx.repos[0]!.path, 'rev-parse', 'main')).trim();
+    expect((await git(fx.repos[0]!.path, 'rev-parse', `${after[0]}^`)).trim()).toBe(newBase);
+
+    const third = await run(fx, '--new', '--no-reuse');
+    const fresh = stageEnds(fx.root, third.runId);
+    for (const name of ['service-01', 'service-02']) expect(fresh[name]).toMatchObject({ clone: 'succeeded', sandbox: 'succeeded', steps: 'succeeded' });
+    expect(query(fx.root, 'SELECT id FROM tasks WHERE run_id = ? AND reused_from_run IS NOT NULL', third.runId)).toEqual([]);
+  });
+
+  it('a changed step file is a different transformation: nothing is reused', async () => {
+    const fx = await jobFixture({ count: 2 });
+    await run(fx);
+    await fx.control('true # the second version of the script');
+
+    const second = await run(fx, '--new');
+
+    const ends = stageEnds(fx.root, second.runId);
+    for (const name of ['service-01', 'service-02']) expect(ends[name]!.sandbox).toBe('succeeded');
+  });
+
+  it('a new commit message alone does not rewrite a branch that already has the change', async () => {
+    const fx = await jobFixture({ count: 1 });
+    const first = await run(fx);
+    const before = await branches(fx);
+    const manifest = path.join(fx.root, fx.job);
+    await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('message: Rename in {{ repo.name }}', 'message: Rename (run {{ run.id }})'));
+
+    const second = await run(fx, '--new');
+
+    const ends = stageEnds(fx.root, second.runId)['service-01']!;
+    expect(ends).toMatchObject({ sandbox: `skipped: result reused from run ${first.runId}`, clone: `skipped: result reused from run ${first.runId}` });
+    expect(ends.push).toMatch(/^skipped: /);
+    expect(await branches(fx)).toEqual(before);
+  });
+
+  it('pushes the same commit again when the branch was deleted since', async () => {
+    const fx = await jobFixture({ count: 1 });
+    const first = await run(fx);
+    const [before] = await branches(fx);
+    await git(fx.repos[0]!.path, 'branch', '-D', 'fleetmod/fixture');
+
+    const second = await run(fx, '--new');
+
+    const ends = stageEnds(fx.root, second.runId)['service-01']!;
+    expect(ends).toMatchObject({ sandbox: `skipped: result reused from run ${first.runId}`, clone: 'succeeded', commit: 'succeeded', push: 'succeeded' });
+    expect(await branches(fx)).toEqual([before]);
+  });
+});
