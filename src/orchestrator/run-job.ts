@@ -101,7 +101,8 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     logDir: path.join(run.runDir, 'logs'),
     secrets: options.secrets,
     keepWorkdirs: options.keepWorkdirs ?? false,
-    reuse: options.reuse ?? true,
+    // Looked up once: a job run for the first time (or with changed steps) has no earlier result to look for.
+    reuse: (options.reuse ?? true) && run.transformKey !== null && deps.store.hasOtherRunOfTransform(run.transformKey, run.id),
   };
   mkdirSync(config.logDir, { recursive: true });
 

@@ -4,6 +4,7 @@
  * the journal: a stored diff is re-applied instead of re-running the sandbox, and the commit is re-made with the
  * same time (so the same SHA) and found already pushed, so nothing is done twice.
  */
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CodeHost, PullRequestRef, RemoteRepoInfo } from '../codehost/types.js';
@@ -49,7 +50,7 @@ export async function runTask(deps: TaskDeps, config: TaskConfig, task: TaskReco
     log.line(`error: ${errorMessage(err)}`);
     throw err;
   } finally {
-    if (!config.keepWorkdirs) await rm(workdir, { recursive: true, force: true }).catch(() => undefined);
+    if (!config.keepWorkdirs) await removeDir(workdir).catch(() => undefined);
     await log.close();
   }
 }
@@ -154,7 +155,7 @@ async function stages(
 
   if (!published) {
     const baseSha = await stage('clone', async () => {
-      await rm(workdir, { recursive: true, force: true });
+      await removeDir(workdir);
       await deps.limiters.git(repo, () => deps.checkouts.checkout(repo, base, workdir, auth, remoteBaseSha));
       const sha = await deps.git.headSha(workdir);
       // A result journaled on another base does not apply to this one: forget it rather than risk applying it later.
@@ -369,6 +370,11 @@ function lastStepOutputs(deps: TaskDeps, task: TaskRecord): StepOutput[] {
     if (r.kind === 'step') latest.set(r.name, { name: r.name, outcome: r.outcome, stdout: r.stdout });
   }
   return [...latest.values()];
+}
+
+/** rm -rf, without the cost of rm's failed lookup (an error with a stack) when there is nothing to remove. */
+async function removeDir(dir: string): Promise<void> {
+  if (existsSync(dir)) await rm(dir, { recursive: true, force: true });
 }
 
 /** Anything that would publish a secret (a manifest secret or the push token) is refused before it leaves. */

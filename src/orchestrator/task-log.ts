@@ -1,8 +1,12 @@
 /**
  * The per-repo log file under the run's folder: steps' output, git results, errors, each line redacted. Appends,
  * so a resumed or retried task keeps its history in one file.
+ *
+ * Lines are collected and appended together at most FLUSH_DELAY_MS after the first of them (and at close): a
+ * repository that takes a fraction of a second costs one append instead of a stream with a write per line, while
+ * the output of a long step still shows up in the file as it happens.
  */
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Redactor } from '../util/redact.js';
 
@@ -14,13 +18,44 @@ export interface TaskLog {
   close(): Promise<void>;
 }
 
+const FLUSH_DELAY_MS = 200;
+
 export function openTaskLog(file: string, redactor: Redactor, now: () => number = Date.now): TaskLog {
-  mkdirSync(path.dirname(file), { recursive: true });
-  let stream: WriteStream | undefined = createWriteStream(file, { flags: 'a' });
-  stream.on('error', () => {
-    stream = undefined;
-  });
-  const write = (text: string) => stream?.write(redactor.redact(text));
+  let buffered = '';
+  let timer: NodeJS.Timeout | undefined;
+  // Appends run one after the other, in order; a log that cannot be written is given up on, never an error.
+  let writing: Promise<void> = Promise.resolve();
+  let broken = false;
+
+  const append = async (text: string) => {
+    try {
+      await appendFile(file, text);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await mkdir(path.dirname(file), { recursive: true });
+      await appendFile(file, text);
+    }
+  };
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (buffered === '' || broken) return;
+    // Redacted as one text: a secret split between two pieces of streamed output is still found.
+    const text = redactor.redact(buffered);
+    buffered = '';
+    writing = writing.then(() => append(text)).catch(() => {
+      broken = true;
+    });
+  };
+  const write = (text: string) => {
+    if (broken) return;
+    buffered += text;
+    if (!timer) {
+      timer = setTimeout(flush, FLUSH_DELAY_MS);
+      timer.unref();
+    }
+  };
+
   return {
     path: file,
     line(text) {
@@ -31,12 +66,9 @@ export function openTaskLog(file: string, redactor: Redactor, now: () => number 
       const lines = text.endsWith('\n') ? text.slice(0, -1) : text;
       write(`${lines.split('\n').map((l) => `${prefix} ${l}`).join('\n')}\n`);
     },
-    close() {
-      return new Promise((resolve) => {
-        if (!stream) return resolve();
-        stream.end(() => resolve());
-        stream = undefined;
-      });
+    async close() {
+      flush();
+      await writing;
     },
   };
 }

@@ -79,6 +79,7 @@ const METHOD_KINDS: Record<keyof RunStore, 'read' | 'write' | 'close'> = {
   countTasks: 'read',
   getTask: 'read',
   findReusableResult: 'read',
+  hasOtherRunOfTransform: 'read',
   adoptResult: 'write',
   startTask: 'write',
   updateTask: 'write',

@@ -113,6 +113,7 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
         AND t.diff IS NOT NULL AND t.commit_time IS NOT NULL AND t.run_id <> @excludeRunId
       ORDER BY t.updated_at DESC, t.id DESC LIMIT 1`),
     // Not the head SHA: the commit is this run's to make, unless the branch is already at the source's (run-task).
+    otherRunOfTransform: db.prepare('SELECT 1 FROM runs WHERE transform_key = ? AND id <> ? LIMIT 1'),
     adoptTask: db.prepare(`UPDATE tasks SET (base_sha, diff, files_changed, insertions, deletions, commit_time,
       reused_from_run, updated_at) = (SELECT base_sha, diff, files_changed, insertions, deletions, commit_time,
       COALESCE(reused_from_run, run_id), @at FROM tasks WHERE id = @from) WHERE id = @id`),
@@ -300,6 +301,10 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
         | TaskRow
         | undefined;
       return row ? toTask(row) : undefined;
+    },
+
+    hasOtherRunOfTransform(transformKey, excludeRunId) {
+      return statements.otherRunOfTransform.get(transformKey, excludeRunId) !== undefined;
     },
 
     adoptResult(taskId, fromTaskId, attempt) {

@@ -240,6 +240,8 @@ export interface RunStore {
    * finished (a diff and a commit time were journaled), or undefined.
    */
   findReusableResult(query: ReusableResultQuery): TaskRecord | undefined;
+  /** Whether any run other than `excludeRunId` has this transformation key (else there is nothing to look up). */
+  hasOtherRunOfTransform(transformKey: string, excludeRunId: string): boolean;
   /**
    * Takes the result of task `fromTaskId` into task `taskId` (attempt `attempt`): base, diff and its counts, commit
    * time, and the step results and candidates of the attempt that produced it; records where it came from.
