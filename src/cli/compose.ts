@@ -25,8 +25,6 @@ import { createLinesProgress } from '../progress/lines.js';
 import { createTtyProgress } from '../progress/tty.js';
 import { redactingProgress } from '../progress/redacting.js';
 import type { ProgressSink } from '../progress/types.js';
-import { e2bConnectionFromEnv } from '../sandbox/e2b/connection.js';
-import { createE2bProvider } from '../sandbox/e2b/provider.js';
 import { createHostProvider } from '../sandbox/host/provider.js';
 import { createLocalProvider, type LocalSandboxProvider } from '../sandbox/local/provider.js';
 import type { SandboxProvider } from '../sandbox/types.js';
@@ -93,14 +91,20 @@ export function createGit(io: CliIo, signal?: AbortSignal): HostGit {
   return createHostGit({ env: io.env, ...(signal && { signal }) });
 }
 
-export function createSandboxProvider(job: Job, io: CliIo, git: HostGit): SandboxProvider {
+/** The job's sandbox provider. The E2B SDK (a large module tree) is loaded only by jobs that use E2B. */
+export async function createSandboxProvider(job: Job, io: CliIo, git: HostGit): Promise<SandboxProvider> {
   switch (job.sandbox.provider) {
     case 'local':
       return createLocalProvider({ git, env: io.env, ...minFreeDisk(io) });
     case 'host':
       return createHostProvider({ git, env: io.env });
-    case 'e2b':
+    case 'e2b': {
+      const [{ createE2bProvider }, { e2bConnectionFromEnv }] = await Promise.all([
+        import('../sandbox/e2b/provider.js'),
+        import('../sandbox/e2b/connection.js'),
+      ]);
       return createE2bProvider({ connection: e2bConnectionFromEnv(io.env), notice: (message) => io.stderr(`fleetmod: ${message}\n`) });
+    }
   }
 }
 

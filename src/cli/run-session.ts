@@ -35,6 +35,7 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 import { stateLocation } from './global-options.js';
 import type { CliIo } from './io.js';
 import { parseConcurrency, parseGrace, type ExecutionOptions } from './run-options.js';
+import { preferSmallHeap } from './small-heap.js';
 
 export interface SessionRequest {
   job: Job;
@@ -62,7 +63,7 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
   // Every git command and sandbox command in flight listens on it; concurrency (20 for E2B) decides how many.
   setMaxListeners(0, abort.signal);
   const git = createGit(io, abort.signal);
-  const sandboxes = createSandboxProvider(job, io, git);
+  const sandboxes = await createSandboxProvider(job, io, git);
   const check = await sandboxes.check(sandboxNeeds(job));
   if (!check.ok) throw new SandboxUnavailable(check.lines.join('; '), check.fix);
   for (const warning of check.warnings ?? []) io.stderr(`warning: sandbox: ${warning}\n`);
@@ -121,6 +122,7 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
         await abortableSleep(opens - Date.now(), stop.signal).catch(() => undefined);
       }
     }
+    preferSmallHeap();
     const result = await runJob(
       {
         store,

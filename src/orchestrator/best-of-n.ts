@@ -196,9 +196,9 @@ function errored(position: number, name: string, error: unknown): CandidateResul
 
 function prefixed(log: TaskLog, name: string): TaskLog {
   return {
-    path: log.path,
     line: (text) => log.line(`[${name}] ${text}`),
     output: (prefix, text) => log.output(`[${name}]${prefix}`, text),
-    close: async () => undefined,
+    // The task's log is closed by the task.
+    close: () => undefined,
   };
 }

@@ -21,7 +21,12 @@ export interface ExecuteOptions {
 
 export type ExecuteResult = { kind: 'finished'; outcome: TaskOutcome; durationMs: number } | { kind: 'interrupted' };
 
-export async function executeTask(deps: TaskDeps, config: TaskConfig, initial: TaskRecord, options: ExecuteOptions): Promise<ExecuteResult> {
+export async function executeTask(
+  deps: TaskDeps,
+  config: TaskConfig,
+  initial: Pick<TaskRecord, 'id' | 'repo' | 'retries'>,
+  options: ExecuteOptions,
+): Promise<ExecuteResult> {
   const started = deps.now();
   const { repo } = initial;
   deps.progress.taskStarted(repo);
@@ -32,6 +37,7 @@ export async function executeTask(deps: TaskDeps, config: TaskConfig, initial: T
   }
   const sleep = options.sleep ?? abortableSleep;
   let retriesLeft = Math.max(0, config.job.limits.retries - initial.retries);
+  let rerunAfterStopSignal = true;
   for (;;) {
     const task = deps.store.startTask(initial.id);
     try {
@@ -39,7 +45,14 @@ export async function executeTask(deps: TaskDeps, config: TaskConfig, initial: T
       deps.store.finishTask(task.id, outcome);
       return { kind: 'finished', outcome, durationMs: deps.now() - started };
     } catch (err) {
-      if (options.signal.aborted || err instanceof Interrupted || (options.stopSignal?.aborted && killedFromOutside(err))) {
+      const caughtByStop = Boolean(options.stopSignal?.aborted) && killedFromOutside(err);
+      // A graceful stop lets running repos finish: one whose step the Ctrl-C itself reached runs again, once.
+      if (caughtByStop && rerunAfterStopSignal && !options.signal.aborted) {
+        rerunAfterStopSignal = false;
+        deps.store.releaseTask(task.id, `the stop signal reached a step as it started (${errorMessage(err)}); running the repo again`);
+        continue;
+      }
+      if (options.signal.aborted || err instanceof Interrupted || caughtByStop) {
         deps.store.releaseTask(task.id, `interrupted: ${errorMessage(err)}`);
         return { kind: 'interrupted' };
       }

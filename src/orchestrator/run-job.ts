@@ -5,7 +5,6 @@
  * way every sandbox is destroyed and the run is left resumable.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import PQueue from 'p-queue';
@@ -13,7 +12,7 @@ import { UsageError } from '../domain/errors.js';
 import type { Outcome } from '../domain/outcome.js';
 import type { RepoRef } from '../domain/repo.js';
 import type { Job } from '../manifest/job.js';
-import type { RunRecord, RunStatus } from '../store/types.js';
+import type { RunRecord, RunStatus, RunStore, TaskRecord } from '../store/types.js';
 import { executeTask } from './execute-task.js';
 import { transformKey } from './transform-key.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
@@ -77,13 +76,12 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   const heartbeat = setInterval(() => deps.store.heartbeat(run.id, owner), HEARTBEAT_MS);
   heartbeat.unref();
 
-  const tasks = deps.store.listTasks(run.id);
-  const pending = tasks.filter((t) => t.status !== 'done');
-  const alreadyDone = tasks.length - pending.length;
+  const { pending, total } = pendingTasks(deps.store, run.id);
+  const alreadyDone = total - pending.length;
   deps.progress.runStarted({
     runId: run.id,
     jobName: job.name,
-    total: tasks.length,
+    total,
     alreadyDone,
     resumed,
     provider: job.sandbox.provider,
@@ -104,7 +102,6 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     // Looked up once: a job run for the first time (or with changed steps) has no earlier result to look for.
     reuse: (options.reuse ?? true) && run.transformKey !== null && deps.store.hasOtherRunOfTransform(run.transformKey, run.id),
   };
-  mkdirSync(config.logDir, { recursive: true });
 
   const queue = new PQueue({ concurrency: options.concurrency ?? job.limits.concurrency });
   let stopReason: string | null = null;
@@ -141,7 +138,8 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     });
     if (result.kind === 'finished') {
       processed += 1;
-      const finished = deps.store.getTask(task.id);
+      // The branch is in the outcome, except for a failure after the resolve stage named it.
+      const branch = result.outcome.branch ?? deps.store.getTask(task.id)?.branch;
       deps.progress.taskFinished({
         repo: task.repo,
         outcome: result.outcome.outcome,
@@ -149,7 +147,7 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
         ...((result.outcome.errorMessage ?? result.outcome.skipReason) && {
           message: result.outcome.errorMessage ?? result.outcome.skipReason,
         }),
-        ...(finished?.branch && { branch: finished.branch }),
+        ...(branch && { branch }),
         ...(result.outcome.prUrl && { prUrl: result.outcome.prUrl }),
         durationMs: result.durationMs,
       });
@@ -177,11 +175,10 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   }
   if (fatal !== undefined) throw fatal;
 
-  const final = deps.store.listTasks(run.id);
   const counts: Partial<Record<Outcome | 'pending', number>> = {};
-  for (const t of final) {
-    const key = t.status === 'done' && t.outcome ? t.outcome : 'pending';
-    counts[key] = (counts[key] ?? 0) + 1;
+  for (const [key, n] of Object.entries(deps.store.countTasks(run.id))) {
+    const bucket = key === 'running' ? 'pending' : (key as Outcome | 'pending');
+    counts[bucket] = (counts[bucket] ?? 0) + n;
   }
   const left = counts.pending ?? 0;
   const status: RunStatus = left === 0 ? 'finished' : paused ? 'paused' : 'interrupted';
@@ -200,6 +197,16 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     statusReason: reason,
     durationMs,
   };
+}
+
+/**
+ * The tasks still to do, with only what starting one needs: they are held for the whole run, and 10,000 full
+ * records (read in a function of their own so that none outlives it) are megabytes held for hours.
+ */
+function pendingTasks(store: RunStore, runId: string): { pending: Pick<TaskRecord, 'id' | 'repo' | 'retries'>[]; total: number } {
+  const tasks = store.listTasks(runId);
+  const pending = tasks.filter((t) => t.status !== 'done').map(({ id, repo, retries }) => ({ id, repo, retries }));
+  return { pending, total: tasks.length };
 }
 
 async function selectRun(deps: Pick<TaskDeps, 'store' | 'now'>, options: RunJobOptions): Promise<{ run: RunRecord; resumed: boolean }> {

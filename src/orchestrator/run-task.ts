@@ -5,7 +5,7 @@
  * same time (so the same SHA) and found already pushed, so nothing is done twice.
  */
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CodeHost, PullRequestRef, RemoteRepoInfo } from '../codehost/types.js';
 import { Interrupted, RepoInvalid, FleetmodError, errorMessage } from '../domain/errors.js';
@@ -40,19 +40,33 @@ export class SecretInDiff extends FleetmodError {
 
 export async function runTask(deps: TaskDeps, config: TaskConfig, task: TaskRecord, signal: AbortSignal): Promise<TaskOutcome> {
   const { repo } = task;
-  const log = openTaskLog(task.logPath ?? path.join(config.logDir, `${repoSlug(repo)}.log`), deps.redactor, deps.now);
-  if (!task.logPath) deps.store.updateTask(task.id, { logPath: log.path });
+  const log = openTaskLog((text) => deps.store.appendTaskLog(task.id, text), deps.now);
   log.line(`attempt ${task.attempts} of ${repo.key} in run ${config.run.id}`);
   const workdir = path.join(config.workRoot, repoSlug(repo));
+  let succeeded = false;
   try {
-    return await stages(deps, config, task, signal, log, workdir);
+    const outcome = await stages(deps, config, task, signal, log, workdir);
+    succeeded = outcome.outcome !== 'edited-by-human';
+    return outcome;
   } catch (err) {
     log.line(`error: ${errorMessage(err)}`);
     throw err;
   } finally {
     if (!config.keepWorkdirs) await removeDir(workdir).catch(() => undefined);
-    await log.close();
+    log.close();
+    if (!succeeded) await writeLogFile(deps, config, task).catch(() => undefined);
   }
+}
+
+/**
+ * The log of a repository that did not succeed, also as a file under the run's folder (every attempt so far), for
+ * people and the report to open; the others' logs are in the journal only (`fleetmod show RUN REPO --log`).
+ */
+async function writeLogFile(deps: TaskDeps, config: TaskConfig, task: TaskRecord): Promise<void> {
+  const file = task.logPath ?? path.join(config.logDir, `${repoSlug(task.repo)}.log`);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, deps.store.readTaskLog(task.id));
+  if (!task.logPath) deps.store.updateTask(task.id, { logPath: file });
 }
 
 async function stages(

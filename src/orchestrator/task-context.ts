@@ -28,7 +28,7 @@ export interface TaskConfig {
   dryRun: boolean;
   /** Parent of the per-repo checkouts. */
   workRoot: string;
-  /** Parent of the per-repo log files. */
+  /** Parent of the log files of repos that did not succeed (every repo's log is in the journal). */
   logDir: string;
   /** Secret values by name, for the sandbox environment only. */
   secrets: Readonly<Record<string, string>>;

@@ -1,54 +1,34 @@
 /**
- * The per-repo log file under the run's folder: steps' output, git results, errors, each line redacted. Appends,
- * so a resumed or retried task keeps its history in one file.
- *
- * Lines are collected and appended together at most FLUSH_DELAY_MS after the first of them (and at close): a
- * repository that takes a fraction of a second costs one append instead of a stream with a write per line, while
- * the output of a long step still shows up in the file as it happens.
+ * A repository's log: git results, steps' output, errors — kept in the journal (store.appendTaskLog, redacted
+ * there), so `fleetmod show RUN REPO --log` has it, also while the run goes on. Lines are collected and handed
+ * over together at most FLUSH_DELAY_MS after the first of them (and at close): a quick repository costs one
+ * journal row, while the output of a long step still arrives as it happens.
  */
-import { appendFile, mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import type { Redactor } from '../util/redact.js';
-
 export interface TaskLog {
-  readonly path: string;
   line(text: string): void;
   /** Raw output of a command, prefixed per line. */
   output(prefix: string, text: string): void;
-  close(): Promise<void>;
+  /** Hands over what is left; nothing is written after. */
+  close(): void;
 }
 
 const FLUSH_DELAY_MS = 200;
 
-export function openTaskLog(file: string, redactor: Redactor, now: () => number = Date.now): TaskLog {
+export function openTaskLog(sink: (text: string) => void, now: () => number = Date.now): TaskLog {
   let buffered = '';
   let timer: NodeJS.Timeout | undefined;
-  // Appends run one after the other, in order; a log that cannot be written is given up on, never an error.
-  let writing: Promise<void> = Promise.resolve();
-  let broken = false;
+  let closed = false;
 
-  const append = async (text: string) => {
-    try {
-      await appendFile(file, text);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      await mkdir(path.dirname(file), { recursive: true });
-      await appendFile(file, text);
-    }
-  };
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    if (buffered === '' || broken) return;
-    // Redacted as one text: a secret split between two pieces of streamed output is still found.
-    const text = redactor.redact(buffered);
+    if (buffered === '') return;
+    const text = buffered;
     buffered = '';
-    writing = writing.then(() => append(text)).catch(() => {
-      broken = true;
-    });
+    sink(text);
   };
   const write = (text: string) => {
-    if (broken) return;
+    if (closed) return;
     buffered += text;
     if (!timer) {
       timer = setTimeout(flush, FLUSH_DELAY_MS);
@@ -57,7 +37,6 @@ export function openTaskLog(file: string, redactor: Redactor, now: () => number 
   };
 
   return {
-    path: file,
     line(text) {
       write(`${new Date(now()).toISOString()} ${text}\n`);
     },
@@ -66,9 +45,9 @@ export function openTaskLog(file: string, redactor: Redactor, now: () => number 
       const lines = text.endsWith('\n') ? text.slice(0, -1) : text;
       write(`${lines.split('\n').map((l) => `${prefix} ${l}`).join('\n')}\n`);
     },
-    async close() {
+    close() {
       flush();
-      await writing;
+      closed = true;
     },
   };
 }

@@ -69,7 +69,9 @@ export function renderShow({ run, repo, steps, events }: ShowInput): string {
     for (const line of s(repo.excerpt).split('\n')) out.push(`  | ${line}`);
   }
   out.push('');
-  if (repo.logPath) out.push(`log:  ${s(repo.logPath)}  (fleetmod show ${run.id} ${shellWord(repo.display)} --log)`);
+  const showLog = `fleetmod show ${run.id} ${shellWord(repo.display)} --log`;
+  if (repo.logPath) out.push(`log:  ${s(repo.logPath)}  (${showLog})`);
+  else if (repo.attempts > 0) out.push(`log:  ${showLog}`);
   if (repo.diff && repo.diff.trim() !== '') out.push(`diff: fleetmod show ${run.id} ${shellWord(repo.display)} --diff  (prints the patch; pipe it to git apply)`);
   const withDiff = repo.candidates.find((c) => c.diff.trim() !== '' && !c.chosen) ?? repo.candidates.find((c) => c.diff.trim() !== '');
   if (withDiff) out.push(`candidate diffs: fleetmod show ${run.id} ${shellWord(repo.display)} --candidate ${shellWord(withDiff.name)}  (any candidate's name)`);

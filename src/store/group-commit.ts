@@ -80,6 +80,8 @@ const METHOD_KINDS: Record<keyof RunStore, 'read' | 'write' | 'close'> = {
   getTask: 'read',
   findReusableResult: 'read',
   hasOtherRunOfTransform: 'read',
+  appendTaskLog: 'write',
+  readTaskLog: 'read',
   adoptResult: 'write',
   startTask: 'write',
   updateTask: 'write',

@@ -113,6 +113,8 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
         AND t.diff IS NOT NULL AND t.commit_time IS NOT NULL AND t.run_id <> @excludeRunId
       ORDER BY t.updated_at DESC, t.id DESC LIMIT 1`),
     // Not the head SHA: the commit is this run's to make, unless the branch is already at the source's (run-task).
+    appendLog: db.prepare('INSERT INTO task_logs (task_id, text) VALUES (?, ?)'),
+    readLog: db.prepare('SELECT text FROM task_logs WHERE task_id = ? ORDER BY id').pluck(),
     otherRunOfTransform: db.prepare('SELECT 1 FROM runs WHERE transform_key = ? AND id <> ? LIMIT 1'),
     adoptTask: db.prepare(`UPDATE tasks SET (base_sha, diff, files_changed, insertions, deletions, commit_time,
       reused_from_run, updated_at) = (SELECT base_sha, diff, files_changed, insertions, deletions, commit_time,
@@ -141,13 +143,12 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     return statement;
   };
 
+  const recordStageStatements = (taskId: number, stage: Stage, state: StageState, at: number, durationMs: number | null, detail: string | null) => {
+    statements.stageEvent.run(taskId, stage, state, at, durationMs, detail);
+    if (state === 'started') statements.setStage.run(stage, at, taskId);
+  };
   // Made once: db.transaction builds a new wrapper on every call, which costs more than the two statements.
-  const recordStageTransaction = db.transaction(
-    (taskId: number, stage: Stage, state: StageState, at: number, durationMs: number | null, detail: string | null) => {
-      statements.stageEvent.run(taskId, stage, state, at, durationMs, detail);
-      if (state === 'started') statements.setStage.run(stage, at, taskId);
-    },
-  );
+  const recordStageTransaction = db.transaction(recordStageStatements);
 
   const getTask = (taskId: number): TaskRecord | undefined => {
     const row = statements.getTask.get(taskId) as TaskRow | undefined;
@@ -239,7 +240,10 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     },
 
     recordStage(taskId, stage, state, durationMs = null, detail = null) {
-      recordStageTransaction(taskId, stage, state, now(), durationMs, clean(detail));
+      // Inside the group commit's transaction already: a transaction of its own would be a savepoint, which costs
+      // more than the two statements.
+      const record = db.inTransaction ? recordStageStatements : recordStageTransaction;
+      record(taskId, stage, state, now(), durationMs, clean(detail));
     },
 
     releaseTask(taskId, reason) {
@@ -317,6 +321,14 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
           statements.adoptCandidates.run({ id: taskId, attempt, from: fromTaskId, fromAttempt: candidates.attempt });
         }
       })();
+    },
+
+    appendTaskLog(taskId, text) {
+      statements.appendLog.run(taskId, clean(text));
+    },
+
+    readTaskLog(taskId) {
+      return (statements.readLog.all(taskId) as string[]).join('');
     },
 
     addStepResult(r: StepResultRecord) {

@@ -248,6 +248,11 @@ export interface RunStore {
    */
   adoptResult(taskId: number, fromTaskId: number, attempt: number): void;
 
+  /** Appends a piece of a task's log (redacted like every other text). */
+  appendTaskLog(taskId: number, text: string): void;
+  /** A task's whole log, every attempt, as written. */
+  readTaskLog(taskId: number): string;
+
   addStepResult(result: StepResultRecord): void;
   listStepResults(taskId: number): StepResultRecord[];
   listStageEvents(taskId: number): StageEvent[];

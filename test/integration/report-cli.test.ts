@@ -195,19 +195,26 @@ describe('fleetmod show', () => {
     expect(single.err).toContain('ran no candidates');
   });
 
-  it('--log prints the log file; when the file is gone, the output the journal kept, redacted', async () => {
+  it('--log prints the journaled log; for a run from before, its log file; when that is gone, the output the journal kept, redacted', async () => {
     const { dir, db, store } = await journal();
     const logFile = path.join(dir, 'logs', 'api.log');
     await mkdir(path.dirname(logFile), { recursive: true });
     await writeFile(logFile, '2024-06-02T02:00:01.000Z attempt 1 of acme/api\nall good\n');
-    store.updateTask(store.listTasks(CURRENT_RUN).find((t) => t.repo.key === 'acme/api')!.id, { logPath: logFile });
+    const tasks = store.listTasks(CURRENT_RUN);
+    store.updateTask(tasks.find((t) => t.repo.key === 'acme/api')!.id, { logPath: logFile });
+    const web = tasks.find((t) => t.repo.key === 'acme/web')!.id;
+    store.appendTaskLog(web, '2024-06-02T02:00:01.000Z attempt 1 of acme/web\n  build | token s3cr3t-token-value\n');
+    store.appendTaskLog(web, '2024-06-02T02:00:02.000Z pushed\n');
     store.close();
+    const fromLogs = captureIo(dir);
     const fromFile = captureIo(dir);
     const fromJournal = captureIo(dir);
 
+    expect(await cli(fromLogs, 'show', CURRENT_RUN, 'acme/web', '--log', '--db', db)).toBe(0);
     expect(await cli(fromFile, 'show', CURRENT_RUN, 'acme/api', '--log', '--db', db)).toBe(0);
     expect(await cli(fromJournal, 'show', CURRENT_RUN, 'payments', '--log', '--db', db)).toBe(0);
 
+    expect(fromLogs.out()).toBe('2024-06-02T02:00:01.000Z attempt 1 of acme/web\n  build | token ***\n2024-06-02T02:00:02.000Z pushed\n');
     expect(fromFile.out()).toBe('2024-06-02T02:00:01.000Z attempt 1 of acme/api\nall good\n');
     expect(fromJournal.out()).toContain(`(log file /srv/fleetmod/runs/${CURRENT_RUN}/logs/acme__payments.log is gone; output the journal kept of each command:)`);
     expect(fromJournal.out()).toContain('--- attempt 1 step build\n[stderr]\nusing token ***\n');

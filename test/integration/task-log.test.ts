@@ -1,20 +1,38 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { captureIo, cli } from '../support/cli.js';
-import { jobFixture } from '../support/job-fixture.js';
+import { jobFixture, type JobFixture } from '../support/job-fixture.js';
 
-async function logText(root: string): Promise<string> {
-  const runs = await readdir(path.join(root, '.fleetmod', 'runs')).catch(() => []);
-  for (const run of runs) {
-    const logs = await readdir(path.join(root, '.fleetmod', 'runs', run, 'logs')).catch(() => []);
-    for (const log of logs) return readFile(path.join(root, '.fleetmod', 'runs', run, 'logs', log), 'utf8');
+/** `fleetmod show RUN REPO --log` of the fixture's first repo in its latest run ('' before the run is journaled). */
+async function shownLog(fx: JobFixture): Promise<string> {
+  let runId: string | undefined;
+  try {
+    const db = new Database(path.join(fx.root, '.fleetmod', 'fleetmod.db'), { readonly: true });
+    try {
+      runId = (db.prepare('SELECT id FROM runs ORDER BY created_at DESC LIMIT 1').get() as { id: string } | undefined)?.id;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return '';
   }
-  return '';
+  if (!runId) return '';
+  const io = captureIo(fx.root);
+  return (await cli(io, 'show', runId, fx.repos[0]!.name, '--log')) === 0 ? io.out() : '';
+}
+
+async function logFiles(root: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const run of await readdir(path.join(root, '.fleetmod', 'runs')).catch(() => [])) {
+    for (const log of await readdir(path.join(root, '.fleetmod', 'runs', run, 'logs')).catch(() => [])) files.push(path.join(root, '.fleetmod', 'runs', run, 'logs', log));
+  }
+  return files;
 }
 
 describe('the per-repo log', () => {
-  it('receives a step’s output line by line while the step is still running', async () => {
+  it('receives a step’s output line by line while the step is still running (fleetmod show --log)', async () => {
     const fx = await jobFixture({ count: 1, concurrency: 1 });
     await fx.control('echo "first line"; echo "to stderr" >&2; sleep 3; echo "second line"');
     const io = captureIo(fx.root);
@@ -23,15 +41,35 @@ describe('the per-repo log', () => {
     let seenWhileRunning = '';
     for (let i = 0; i < 200 && !seenWhileRunning.includes('first line'); i += 1) {
       await new Promise((r) => setTimeout(r, 25));
-      seenWhileRunning = await logText(fx.root);
+      seenWhileRunning = await shownLog(fx);
     }
     const code = await running;
-    const final = await logText(fx.root);
+    const final = await shownLog(fx);
 
     expect(code).toBe(0);
     expect(seenWhileRunning).toContain('  control | first line');
     expect(seenWhileRunning).toContain('  control ! to stderr');
     expect(seenWhileRunning).not.toContain('second line');
+    expect(final).toMatch(/^\S+ attempt 1 of /);
     expect(final).toContain('  control | second line');
+    expect(final).toMatch(/pushed new branch fleetmod\/fixture\n$/);
+    // A repository that succeeded needs no file of its own: its log is in the journal.
+    expect(await logFiles(fx.root)).toEqual([]);
+  });
+
+  it('a repository that fails also gets its log as a file, which the report names', async () => {
+    const fx = await jobFixture({ count: 2, concurrency: 1 });
+    await fx.control('if [ "$FLEETMOD_REPO_NAME" = service-02 ]; then echo "cannot build" >&2; exit 3; fi');
+    const io = captureIo(fx.root);
+
+    expect(await cli(io, 'run', fx.job)).toBe(1);
+
+    const files = await logFiles(fx.root);
+    expect(files).toHaveLength(1);
+    expect(path.basename(files[0]!)).toMatch(/^repos__service-02-[0-9a-f]{6}\.log$/);
+    const text = await readFile(files[0]!, 'utf8');
+    expect(text).toContain('  control ! cannot build');
+    expect(text).toMatch(/error: step "control" exited with code 3/);
+    expect(io.out()).toContain(`log: ${files[0]}`);
   });
 });

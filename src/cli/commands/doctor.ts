@@ -71,7 +71,7 @@ export async function doctorCommand(io: CliIo, file?: string): Promise<ExitCode>
       out('');
       const { job } = await loadJobOrThrow(path.resolve(io.cwd, file), file);
       out(`Job ${file} (sandbox.provider: ${job.sandbox.provider})`);
-      const provider = job.sandbox.provider === 'local' ? local : createSandboxProvider(job, io, git);
+      const provider = job.sandbox.provider === 'local' ? local : await createSandboxProvider(job, io, git);
       const jobCheck = await provider.check(sandboxNeeds(job));
       if (!provider.isolated) item('warn', 'provider host: steps run WITHOUT isolation');
       if (jobCheck.ok) item('ok', 'this machine can enforce everything the job asks for');

@@ -3,29 +3,11 @@
  * job/run/repo metadata), which of them a live run is using and which are leftovers of an interrupted or crashed
  * run, and — with --kill — stops the leftovers. A run that resumes kills its own leftovers by itself.
  */
-import { existsSync } from 'node:fs';
-import os from 'node:os';
 import type { Command } from 'commander';
-import { AuthenticationError } from 'e2b';
-import { UsageError } from '../../domain/errors.js';
-import { STALE_HEARTBEAT_MS } from '../../orchestrator/run-job.js';
-import { createE2bClient, describeEndpoint, e2bConnectionFromEnv } from '../../sandbox/e2b/connection.js';
-import { E2bFailed, describeSdkError } from '../../sandbox/e2b/errors.js';
-import { classifySandbox, killTargets, renderSandboxTable, type ClassifiedSandbox } from '../../sandbox/e2b/leftover-status.js';
-import { killSandboxes, listFleetmodSandboxes, type FleetmodSandbox } from '../../sandbox/e2b/leftovers.js';
-import { createRedactorFor, openStore } from '../compose.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
-import { addStateOptions, stateLocation } from '../global-options.js';
+import type { ExitCode } from '../exit-codes.js';
+import { addStateOptions } from '../global-options.js';
 import type { CliIo } from '../io.js';
-import { processAlive } from '../../util/process-alive.js';
-
-interface SandboxesOptions {
-  kill?: boolean;
-  force?: boolean;
-  json?: boolean;
-  stateDir?: string;
-  db?: string;
-}
+import type { SandboxesOptions } from './sandboxes-command.js';
 
 export function registerSandboxes(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   addStateOptions(
@@ -37,66 +19,9 @@ export function registerSandboxes(program: Command, io: CliIo, setExit: (code: E
       .option('--force', 'with --kill: kill every listed sandbox, even of a run that looks live')
       .option('--json', 'print JSON'),
   ).action(async (run: string | undefined, opts: SandboxesOptions) => {
+    // Loaded here: the E2B SDK is a large module tree that no other command needs.
+    const { sandboxesCommand } = await import('./sandboxes-command.js');
     setExit(await sandboxesCommand(io, run, opts));
   });
 }
 
-export async function sandboxesCommand(io: CliIo, run: string | undefined, opts: SandboxesOptions): Promise<ExitCode> {
-  const connection = e2bConnectionFromEnv(io.env);
-  if (!connection.apiKey) throw new UsageError('E2B_API_KEY is not set; fleetmod sandboxes lists the sandboxes of that E2B account');
-  const client = createE2bClient(connection);
-  const found = await listOrExplain(() => listFleetmodSandboxes(client, run ? { run } : {}), describeEndpoint(connection));
-  const now = Date.now();
-  const sandboxes = classifyAll(io, opts, found, now);
-  const targets = opts.kill ? killTargets(sandboxes, { runNamed: run !== undefined, force: Boolean(opts.force) }) : [];
-  const outcome = await killSandboxes(client, targets.map((s) => s.id));
-
-  if (opts.json) {
-    io.stdout(`${JSON.stringify({ sandboxes, ...(opts.kill && { killed: outcome.killed, gone: outcome.gone, failed: outcome.failed }) }, null, 2)}\n`);
-  } else {
-    io.stdout(summaryText(sandboxes, run, now, opts, outcome));
-  }
-  return outcome.failed.length > 0 ? EXIT.repoFailures : EXIT.ok;
-}
-
-function classifyAll(io: CliIo, opts: SandboxesOptions, found: FleetmodSandbox[], now: number): ClassifiedSandbox[] {
-  const { dbPath } = stateLocation(io, opts);
-  const store = existsSync(dbPath) ? openStore(dbPath, createRedactorFor(io)) : undefined;
-  try {
-    const ctx = { getRun: (id: string) => store?.getRun(id), now, host: os.hostname(), processAlive, staleAfterMs: STALE_HEARTBEAT_MS };
-    return found.map((s) => classifySandbox(s, ctx)).sort((a, b) => a.run.localeCompare(b.run) || a.startedAt.getTime() - b.startedAt.getTime());
-  } finally {
-    store?.close();
-  }
-}
-
-function summaryText(
-  sandboxes: ClassifiedSandbox[],
-  run: string | undefined,
-  now: number,
-  opts: SandboxesOptions,
-  outcome: Awaited<ReturnType<typeof killSandboxes>>,
-): string {
-  const scope = run ? ` of run ${run}` : '';
-  if (sandboxes.length === 0) return `No fleetmod sandboxes${scope} are running on E2B.\n`;
-  const out = [`${sandboxes.length} fleetmod sandbox(es)${scope} running on E2B:`, ...renderSandboxTable(sandboxes, now)];
-  const count = (status: ClassifiedSandbox['status']) => sandboxes.filter((s) => s.status === status).length;
-  if (opts.kill) {
-    out.push('', `killed ${outcome.killed.length}${outcome.gone.length ? ` (${outcome.gone.length} already gone)` : ''}`);
-    for (const f of outcome.failed) out.push(`could not kill ${f.id}: ${f.error}`);
-    const spared = sandboxes.length - outcome.killed.length - outcome.gone.length - outcome.failed.length;
-    if (spared > 0) out.push(`left ${spared} alone: in use by a live run, or of a run not in this journal (name the run, or add --force)`);
-  } else if (count('leftover') + (run ? count('unknown') : 0) > 0) {
-    out.push('', `${count('leftover') + (run ? count('unknown') : 0)} can be stopped: fleetmod sandboxes${run ? ` ${run}` : ''} --kill`);
-  }
-  return `${out.join('\n')}\n`;
-}
-
-async function listOrExplain<T>(list: () => Promise<T>, endpoint: string): Promise<T> {
-  try {
-    return await list();
-  } catch (err) {
-    if (err instanceof AuthenticationError) throw new UsageError(`the E2B API at ${endpoint} rejected E2B_API_KEY`);
-    throw new E2bFailed(`cannot list sandboxes at ${endpoint}: ${describeSdkError(err)}`, { cause: err });
-  }
-}

@@ -58,7 +58,12 @@ export async function showCommand(io: CliIo, runId: string, query: string, opts:
     const candidates = latestCandidates(store.listCandidates(task.id));
     // Each part asked for is printed as stored; with more than one, a header says which is which.
     const parts: { header: string; text: () => Promise<string> }[] = [];
-    if (opts.log) parts.push({ header: `log of ${task.repo.display}: ${task.logPath ?? '(none)'}`, text: () => readLog(task.logPath, store.listStepResults(task.id)) });
+    if (opts.log) {
+      parts.push({
+        header: `log of ${task.repo.display}`,
+        text: () => readLog(store.readTaskLog(task.id), task.logPath, store.listStepResults(task.id)),
+      });
+    }
     if (opts.diff) {
       parts.push({
         header: `diff of ${task.repo.display}`,
@@ -103,8 +108,16 @@ function findCandidate(candidates: readonly CandidateRecord[], query: string, wh
   throw new UsageError(`${where} has no candidate "${query}"; its candidates: ${candidates.map((c) => c.name).join(', ')}`);
 }
 
-/** The log file; when it is gone (folder cleaned, other machine), the output the journal kept of each command. */
-async function readLog(logPath: string | null, steps: readonly { attempt: number; kind: string; name: string; stdout: string; stderr: string }[]): Promise<string> {
+/**
+ * The log as the journal has it; for a run journaled before logs were (a file per repo), that file; when it is gone
+ * too (folder cleaned, other machine), the output the journal kept of each command.
+ */
+async function readLog(
+  journaled: string,
+  logPath: string | null,
+  steps: readonly { attempt: number; kind: string; name: string; stdout: string; stderr: string }[],
+): Promise<string> {
+  if (journaled !== '') return journaled;
   if (logPath) {
     try {
       return await readFile(logPath, 'utf8');

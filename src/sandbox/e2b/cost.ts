@@ -6,7 +6,7 @@
 import type { LimitsSpec, SandboxSpec } from '../../manifest/job.js';
 import { formatDuration } from '../../util/units.js';
 import { sandboxesAtOnce } from '../shared/sandboxes-at-once.js';
-import { sandboxLifetimeMs } from './policy.js';
+import { sandboxLifetimeMs } from './layout.js';
 
 export type E2bPricing = Pick<SandboxSpec['e2b'], 'vcpu' | 'memoryMb' | 'priceVcpuSecond' | 'priceGibSecond'>;
 

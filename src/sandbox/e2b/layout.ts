@@ -18,6 +18,14 @@ export const HOUSEKEEPING_TIMEOUT_MS = 120_000;
 /** Extra sandbox lifetime beyond the budget and the housekeeping, so fleetmod's own deadlines fire first. */
 export const LIFETIME_MARGIN_MS = 60_000;
 
+/**
+ * How long E2B keeps a sandbox alive: the job's budget, unpacking and diffing, and a margin — so fleetmod's own
+ * deadline fires first and a sandbox leaked by a crash still dies on its own.
+ */
+export function sandboxLifetimeMs(budgetMs: number): number {
+  return budgetMs + 2 * HOUSEKEEPING_TIMEOUT_MS + LIFETIME_MARGIN_MS;
+}
+
 /** Uploads and downloads of a workspace get the job's sandbox time budget (at least the SDK's own 60 s). */
 export function transferTimeoutMs(sandboxTimeoutMs: number): number {
   return Math.max(60_000, sandboxTimeoutMs);

@@ -13,9 +13,9 @@ import type { ProviderCheck, Sandbox, SandboxProvider, SandboxRequest } from '..
 import { createE2bClient, describeEndpoint, type E2bConnection } from './connection.js';
 import { createWithRetry, type CreateRetryOptions } from './create-retry.js';
 import { E2bFailed, SandboxLostAgain, classifySandboxFailure, describeSdkError, isRetryableApiError } from './errors.js';
-import { CREATED_BY_KEY, CREATED_BY_VALUE, E2B_FILES_DIR, transferTimeoutMs } from './layout.js';
+import { CREATED_BY_KEY, CREATED_BY_VALUE, E2B_FILES_DIR, sandboxLifetimeMs, transferTimeoutMs } from './layout.js';
 import { killSandboxes, listFleetmodSandboxes } from './leftovers.js';
-import { networkOptions, sandboxLifetimeMs } from './policy.js';
+import { networkOptions } from './policy.js';
 import { E2bSandbox } from './sandbox.js';
 import { packWorkspace, unpackCommand, uploadEntries } from './workspace.js';
 

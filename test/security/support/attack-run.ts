@@ -108,11 +108,17 @@ export async function runAttacks(options: AttackRunOptions): Promise<AttackRun> 
 
   const dbPath = path.join(root, '.fleetmod', 'fleetmod.db');
   const db = new Database(dbPath, { readonly: true });
-  const rows = db.prepare('SELECT repo_key, outcome, error_message, log_path FROM tasks ORDER BY position').all() as {
+  // Each repo's log as the journal keeps it (a failed repo's file has the same text).
+  const rows = db
+    .prepare(`SELECT repo_key, outcome, error_message, log_path,
+        (SELECT group_concat(text, '') FROM (SELECT text FROM task_logs l WHERE l.task_id = t.id ORDER BY l.id)) AS log
+      FROM tasks t ORDER BY position`)
+    .all() as {
     repo_key: string;
     outcome: string | null;
     error_message: string | null;
     log_path: string | null;
+    log: string | null;
   }[];
   db.close();
   const repos = new Map<string, RepoResult>();
@@ -124,7 +130,7 @@ export async function runAttacks(options: AttackRunOptions): Promise<AttackRun> 
       bare,
       outcome: row?.outcome ?? null,
       errorMessage: row?.error_message ?? null,
-      log: row?.log_path ? await readFile(row.log_path, 'utf8').catch(() => '') : '',
+      log: row?.log ?? (row?.log_path ? await readFile(row.log_path, 'utf8').catch(() => '') : ''),
       pushed: (await branchSha(bare, BRANCH)) !== null,
       file: (file) => fileAt(bare, BRANCH, file),
     });

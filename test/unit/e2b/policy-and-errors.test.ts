@@ -1,7 +1,8 @@
 import { AuthenticationError, FileNotFoundError, InvalidArgumentError, NotEnoughSpaceError, RateLimitError, SandboxError, SandboxNotFoundError, ServiceBusyError, TimeoutError } from 'e2b';
 import { describe, expect, it } from 'vitest';
 import { classifySandboxFailure, isCommandDeadline, isRetryableApiError } from '../../../src/sandbox/e2b/errors.js';
-import { networkOptions, sandboxLifetimeMs } from '../../../src/sandbox/e2b/policy.js';
+import { sandboxLifetimeMs } from '../../../src/sandbox/e2b/layout.js';
+import { networkOptions } from '../../../src/sandbox/e2b/policy.js';
 import { sanitizeGitConfig } from '../../../src/sandbox/e2b/workspace.js';
 
 describe('E2B policy', () => {
