@@ -4,11 +4,13 @@
  * environment, so the token is not in argv, not in `.git/config`, and not in any sandbox).
  */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { FleetmodError, GitFailed } from '../domain/errors.js';
 import type { Identity } from '../manifest/job.js';
 import { commitDiffScript, worktreeDiffScript, type CommitDiffRequest } from './change-scripts.js';
 import { classifyGitError } from './classify-git-error.js';
+import { readHead } from './read-ref.js';
 import { SAFE_GIT_CONFIG, safeGitEnv } from './safe-config.js';
 
 export interface GitAuth {
@@ -204,7 +206,8 @@ export function createHostGit(options: HostGitOptions): HostGit {
     },
 
     async headSha(dir) {
-      return (await raw(dir, ['rev-parse', 'HEAD'])).trim();
+      // Read from the files when they say it plainly (a fresh clone's do): no git process for it.
+      return (await readHead(path.join(dir, '.git'))) ?? (await raw(dir, ['rev-parse', 'HEAD'])).trim();
     },
 
     async initBare(dir) {

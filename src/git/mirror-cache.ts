@@ -5,11 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RepoRef } from '../domain/repo.js';
 import type { GitAuth, HostGit } from './host-git.js';
+import { readRef } from './read-ref.js';
 
 export interface RepoCheckout {
   /**
@@ -61,19 +62,6 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
       await options.git.clone(mirror, dest, base);
     },
   };
-}
-
-/**
- * The commit a ref of a bare repository points at, read from its files (a loose ref, else packed-refs) without
- * starting git; null when it is not there. Only ever compared with a SHA the remote reported, so a ref this
- * misreads costs a fetch, never a wrong checkout.
- */
-async function readRef(gitDir: string, ref: string): Promise<string | null> {
-  const loose = await readFile(path.join(gitDir, ref), 'utf8').catch(() => null);
-  if (loose !== null) return /^[0-9a-f]{40,64}$/.test(loose.trim()) ? loose.trim() : null;
-  const packed = await readFile(path.join(gitDir, 'packed-refs'), 'utf8').catch(() => '');
-  const line = packed.split('\n').find((l) => l.endsWith(` ${ref}`));
-  return line ? (line.split(' ')[0] as string) : null;
 }
 
 export function mirrorPath(cacheDir: string, repo: Pick<RepoRef, 'key' | 'name'>): string {
