@@ -6,8 +6,8 @@
 import { Interrupted, StepFailed, VerifyFailed, errorMessage } from '../domain/errors.js';
 import type { TaskRecord } from '../store/types.js';
 import { backoffMs, classifyError } from './classify.js';
-import { runTask, type TaskOutcome } from './run-task.js';
-import type { TaskConfig, TaskDeps } from './task-context.js';
+import { runTask } from './run-task.js';
+import type { TaskConfig, TaskDeps, TaskOutcome } from './task-context.js';
 
 export interface ExecuteOptions {
   /** Aborting stops the task where it is (hard stop); it is left pending for resume. */

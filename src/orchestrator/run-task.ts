@@ -2,41 +2,29 @@
  * One repository through the stages: resolve → clone → sandbox → steps → verify → diff → commit → push → pr.
  * Every transition is journaled before the next begins, and the task picks up what an earlier attempt left in
  * the journal: a stored diff is re-applied instead of re-running the sandbox, and the commit is re-made with the
- * same time (so the same SHA) and found already pushed, so nothing is done twice.
+ * same time (so the same SHA) and found already pushed, so nothing is done twice. A new run of the same
+ * transformation takes an earlier run's result the same way (reuse-result.ts); with the base and the branch where
+ * that result left them, not even a checkout is needed.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CodeHost, PullRequestRef, RemoteRepoInfo } from '../codehost/types.js';
-import { Interrupted, RepoInvalid, FleetmodError, errorMessage } from '../domain/errors.js';
+import { Interrupted, RepoInvalid, errorMessage } from '../domain/errors.js';
 import { repoSlug } from '../domain/repo.js';
 import type { Stage } from '../domain/stage.js';
 import type { Job } from '../manifest/job.js';
 import { referencesIn, renderTemplate } from '../manifest/template.js';
-import type { CandidateRecord, TaskRecord, TaskResult } from '../store/types.js';
-import { candidatesTable } from './candidates-table.js';
+import type { TaskRecord } from '../store/types.js';
+import { runBestOfN } from './best-of-n.js';
 import { countDiff } from './diff-stat.js';
+import { candidateValues, ensurePr, finishUnchanged } from './pull-request-stage.js';
 import { FLEETMOD_TRAILER, pushBranch } from './push-branch.js';
 import { adoptEarlierResult } from './reuse-result.js';
-import { openTaskLog, type TaskLog } from './task-log.js';
-import type { TaskConfig, TaskDeps } from './task-context.js';
-import { runBestOfN } from './best-of-n.js';
 import { runCandidate } from './run-candidate.js';
+import { assertNoSecrets } from './secret-guard.js';
+import type { StageRunner, TaskConfig, TaskDeps, TaskOutcome } from './task-context.js';
+import { openTaskLog, type TaskLog } from './task-log.js';
 import { templateValues, type StepOutput } from './variables.js';
-
-export interface TaskOutcome extends TaskResult {
-  branch?: string;
-  prUrl?: string;
-}
-
-/** Runs one stage of a task, journaling its start and end. */
-type StageRunner = <T>(name: Stage, work: () => Promise<T>) => Promise<T>;
-
-/** Thrown when the diff would publish the value of a secret. */
-export class SecretInDiff extends FleetmodError {
-  override readonly name = 'SecretInDiff';
-  readonly errorClass = 'permanent';
-}
 
 export async function runTask(deps: TaskDeps, config: TaskConfig, task: TaskRecord, signal: AbortSignal): Promise<TaskOutcome> {
   const { repo } = task;
@@ -173,7 +161,7 @@ async function stages(
       await deps.limiters.git(repo, () => deps.checkouts.checkout(repo, base, workdir, auth, remoteBaseSha));
       const sha = await deps.git.headSha(workdir);
       // A result journaled on another base does not apply to this one: forget it rather than risk applying it later.
-      if (sha !== current.baseSha) deps.store.updateTask(task.id, { baseSha: sha, diff: null, commitTime: null });
+      if (sha !== current.baseSha) deps.store.updateTask(task.id, { baseSha: sha, diff: null, commitTime: null, reusedFromRun: null });
       return sha;
     });
 
@@ -254,29 +242,6 @@ async function stages(
   return { outcome: pr.action === 'opened' ? 'pr-opened' : 'pr-updated', branch, prUrl: pr.url };
 }
 
-/** The transformation changed nothing: a pull request left open by an earlier run is closed when the job says so. */
-async function finishUnchanged(
-  deps: TaskDeps,
-  config: TaskConfig,
-  task: TaskRecord,
-  codeHost: CodeHost,
-  log: TaskLog,
-  stage: StageRunner,
-  change: { branch: string; existingPr: PullRequestRef | null },
-): Promise<TaskOutcome> {
-  const { job } = config;
-  const { branch, existingPr } = change;
-  log.line('no change');
-  if (existingPr && job.change.closeStale && codeHost.closePullRequest) {
-    await stage('pr', () =>
-      codeHost.closePullRequest!(task.repo, existingPr, `fleetmod run ${config.run.id} of job ${job.name} no longer produces a change for this repository; closing.`),
-    );
-    deps.store.updateTask(task.id, { prNumber: existingPr.number, prUrl: existingPr.url, prState: 'closed' });
-    return { outcome: 'pr-closed', branch, prUrl: existingPr.url };
-  }
-  return { outcome: 'unchanged', branch };
-}
-
 function recordSkipped(deps: TaskDeps, taskId: number, stages: readonly Stage[], detail: string): void {
   for (const s of stages) deps.store.recordStage(taskId, s, 'skipped', 0, detail);
 }
@@ -312,54 +277,6 @@ function diffColumns(counts: { files: number; insertions: number; deletions: num
   return { filesChanged: counts.files, insertions: counts.insertions, deletions: counts.deletions };
 }
 
-
-async function ensurePr(
-  deps: TaskDeps,
-  config: TaskConfig,
-  task: TaskRecord,
-  codeHost: CodeHost,
-  info: RemoteRepoInfo,
-  base: string,
-  branch: string,
-  existingAtStart: PullRequestRef | null,
-  values: Record<string, string>,
-): Promise<{ action: 'opened' | 'updated' | 'unchanged'; url: string }> {
-  const { job } = config;
-  const pr = job.change.pr as NonNullable<typeof job.change.pr>;
-  let existing = existingAtStart;
-  if (job.change.onExisting === 'recreate' && existing && existing.number !== task.prNumber && codeHost.closePullRequest) {
-    await codeHost.closePullRequest(task.repo, existing, `Superseded by a new pull request from fleetmod run ${config.run.id} (on-existing: recreate).`);
-    existing = null;
-  }
-  const title = renderTemplate(pr.title, values);
-  const body = renderTemplate(pr.body, values);
-  assertNoSecrets(`${title}\n${body}`, 'the pull request text', deps.redactor);
-  const ensured = await (codeHost.ensurePullRequest as NonNullable<CodeHost['ensurePullRequest']>)(
-    {
-      repo: task.repo,
-      base,
-      branch,
-      headOwner: info.headOwner,
-      title,
-      body,
-      draft: job.change.publish === 'draft' || pr.draft,
-      labels: pr.labels,
-      reviewers: pr.reviewers,
-      teamReviewers: pr.teamReviewers,
-      assignees: pr.assignees,
-    },
-    existing,
-  );
-  for (const warning of ensured.warnings) deps.store.logEvent(config.run.id, task.id, 'warn', warning);
-  deps.store.updateTask(task.id, {
-    prNumber: ensured.pr.number,
-    prUrl: ensured.pr.url,
-    prState: ensured.pr.state,
-    prDraft: ensured.pr.draft,
-  });
-  return { action: ensured.action, url: ensured.pr.url };
-}
-
 /**
  * The branch name before the base is known — when its template does not use the base (or the manifest names the
  * base) — so the first look at the remote can include the branch.
@@ -368,14 +285,6 @@ function branchBeforeBase(job: Job, runId: string, task: TaskRecord): string | u
   const { repo } = task;
   if (repo.base === undefined && referencesIn(job.change.branch).some((r) => r.variable === 'repo.base')) return undefined;
   return renderTemplate(job.change.branch, templateValues({ job, runId, repo, base: repo.base ?? '' }));
-}
-
-/** {{ candidates.table }} and {{ candidate.name }} from the candidates journaled for the latest attempt. */
-function candidateValues(all: readonly CandidateRecord[], attempt: number): Record<string, string> {
-  const latestAttempt = Math.max(0, ...all.map((c) => c.attempt));
-  const latest = all.filter((c) => c.attempt === (latestAttempt || attempt));
-  const chosen = latest.find((c) => c.chosen);
-  return { 'candidates.table': candidatesTable(latest), 'candidate.name': chosen?.name ?? 'default' };
 }
 
 function lastStepOutputs(deps: TaskDeps, task: TaskRecord): StepOutput[] {
@@ -389,11 +298,4 @@ function lastStepOutputs(deps: TaskDeps, task: TaskRecord): StepOutput[] {
 /** rm -rf, without the cost of rm's failed lookup (an error with a stack) when there is nothing to remove. */
 async function removeDir(dir: string): Promise<void> {
   if (existsSync(dir)) await rm(dir, { recursive: true, force: true });
-}
-
-/** Anything that would publish a secret (a manifest secret or the push token) is refused before it leaves. */
-function assertNoSecrets(text: string, what: string, redactor: TaskDeps['redactor']): void {
-  if (redactor.redact(text) !== text) {
-    throw new SecretInDiff(`${what} contains the value of a secret (a manifest secret or the push token); refusing to publish it`);
-  }
 }

@@ -5,7 +5,8 @@ import type { RepoCheckout } from '../git/mirror-cache.js';
 import type { Job } from '../manifest/job.js';
 import type { ProgressSink } from '../progress/types.js';
 import type { SandboxProvider } from '../sandbox/types.js';
-import type { RunRecord, RunStore } from '../store/types.js';
+import type { Stage } from '../domain/stage.js';
+import type { RunRecord, RunStore, TaskResult } from '../store/types.js';
 import type { Redactor } from '../util/redact.js';
 import type { StageLimiters } from './limiters.js';
 
@@ -36,3 +37,12 @@ export interface TaskConfig {
   /** Look for an earlier run's result of the same transformation on the same base commit before running the sandbox. */
   reuse: boolean;
 }
+
+/** How a task ended, with the branch and PR it left behind. */
+export interface TaskOutcome extends TaskResult {
+  branch?: string;
+  prUrl?: string;
+}
+
+/** Runs one stage of a task, journaling its start and end. */
+export type StageRunner = <T>(name: Stage, work: () => Promise<T>) => Promise<T>;

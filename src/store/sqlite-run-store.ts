@@ -34,6 +34,7 @@ const PATCH_COLUMNS: Record<keyof TaskPatch, string> = {
   branch: 'branch',
   headSha: 'head_sha',
   commitTime: 'commit_time',
+  reusedFromRun: 'reused_from_run',
   diff: 'diff',
   filesChanged: 'files_changed',
   insertions: 'insertions',

@@ -88,6 +88,7 @@ export type TaskPatch = Partial<
     | 'branch'
     | 'headSha'
     | 'commitTime'
+    | 'reusedFromRun'
     | 'diff'
     | 'filesChanged'
     | 'insertions'
