@@ -37,7 +37,7 @@ export async function benchOrchestration(ctx: BenchContext): Promise<BenchResult
     {
       id: 'orchestration',
       title: 'Orchestration overhead (no-op sandbox, stubbed git and code host, real SQLite journal)',
-      setup: { repos, concurrency, journal: 'SQLite (WAL), one file per run', taskLogs: 'one file per repo' },
+      setup: { repos, concurrency, journal: 'SQLite (WAL), one file per run', taskLogs: 'in the journal (a file only for a repo that does not succeed)' },
       contenders: [
         contender('fleetmod µs per repo', 'µs', us),
         contender('bare p-queue loop µs per repo', 'µs', b.map((s) => s.usPerRepo)),
