@@ -32,6 +32,8 @@ export interface PlanInput {
   history?: PlanHistory;
   /** Why earlier runs could not be read, when the journal exists but is unreadable. */
   journalProblem?: string;
+  /** Keys of the repositories with a result of the same transformation in an earlier run (result reuse). */
+  reusable?: ReadonlySet<string>;
 }
 
 export interface PreviousResult {
@@ -99,6 +101,8 @@ export interface Plan {
   candidates: PlanCandidates;
   e2b?: PlanE2b;
   history: PlanHistorySummary | null;
+  /** Repositories to run that have a result of the same steps from an earlier run, taken when their base has not moved. */
+  reuse: { repos: number } | null;
   pullRequests: PlanPullRequests;
   schedule: PlanSchedule;
   warnings: Diagnostic[];
@@ -128,6 +132,7 @@ export function planJob(input: PlanInput): Plan {
     candidates: planCandidates(job, repos.run.length),
     ...(job.sandbox.provider === 'e2b' && { e2b: planE2b(job, repos.run.length) }),
     history: history ? summarizeHistory(history, job, resolved.repos, results) : null,
+    reuse: input.reusable ? { repos: repos.run.filter((r) => input.reusable?.has(r.key)).length } : null,
     pullRequests: planPullRequests(job, repos.run),
     schedule: planSchedule(job),
     warnings: resolved.warnings,

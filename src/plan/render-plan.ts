@@ -18,6 +18,7 @@ export const PLAN_SECTIONS: PlanSection[] = [
   renderSkipped,
   renderExcluded,
   renderHistory,
+  renderReuse,
   renderCandidates,
   renderE2b,
   renderPullRequests,
@@ -77,6 +78,14 @@ function renderHistory(plan: Plan): string[] {
     lines.push(...list(withResult, (r) => describePrevious(r)));
   }
   return lines;
+}
+
+function renderReuse(plan: Plan): string[] {
+  if (!plan.reuse || plan.reuse.repos === 0) return [];
+  return [
+    `Reuse: ${plural(plan.reuse.repos, 'repository to run has', 'repositories to run have')} a result of the same steps from an earlier run; ` +
+      'it is taken without a sandbox where the base commit has not moved (--no-reuse runs them again)',
+  ];
 }
 
 function describePrevious(repo: PlannedRepo): string {

@@ -151,11 +151,19 @@ describe('reusing an earlier run\'s result', () => {
     expect(query(fx.root, 'SELECT id FROM tasks WHERE run_id = ? AND reused_from_run IS NOT NULL', third.runId)).toEqual([]);
   });
 
-  it('a changed step file is a different transformation: nothing is reused', async () => {
+  it('a changed step file is a different transformation: nothing is reused (and plan says so beforehand)', async () => {
     const fx = await jobFixture({ count: 2 });
     await run(fx);
-    await fx.control('true # the second version of the script');
+    const manifest = path.join(fx.root, fx.job);
+    await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('message: Rename in {{ repo.name }}', 'message: Rename it in {{ repo.name }}'));
+    const before = captureIo(fx.root);
+    expect(await cli(before, 'plan', fx.job)).toBe(0);
+    expect(before.out()).toContain('Reuse: 2 repositories to run have a result of the same steps from an earlier run; it is taken without a sandbox where the base commit has not moved (--no-reuse runs them again)');
 
+    await fx.control('true # the second version of the script');
+    const after = captureIo(fx.root);
+    expect(await cli(after, 'plan', fx.job)).toBe(0);
+    expect(after.out()).not.toContain('Reuse:');
     const second = await run(fx, '--new');
 
     const ends = stageEnds(fx.root, second.runId);

@@ -7,10 +7,12 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { errorMessage, ManifestInvalid } from '../../domain/errors.js';
+import type { RepoRef } from '../../domain/repo.js';
 import { formatDiagnostic } from '../../manifest/diagnostics.js';
 import type { Job } from '../../manifest/job.js';
 import { loadJobOrThrow } from '../../manifest/load.js';
 import { resolveRepos } from '../../manifest/repos.js';
+import { transformKey } from '../../orchestrator/transform-key.js';
 import { planJob, type PlanHistory } from '../../plan/plan.js';
 import { renderPlan } from '../../plan/render-plan.js';
 import type { Redactor } from '../../util/redact.js';
@@ -47,20 +49,31 @@ export async function planCommand(io: CliIo, file: string, opts: PlanCommandOpti
   for (const w of resolved.warnings) io.stderr(`${formatDiagnostic(w)}\n`);
   if (resolved.errors.length > 0) throw new ManifestInvalid(resolved.errors);
 
-  const journal = readHistory(dbPath, job, createRedactorFor(io, job));
+  const journal = await readHistory(dbPath, job, createRedactorFor(io, job), resolved.repos);
   const plan = planJob({
     job,
     resolved,
     ...(journal.history && { history: journal.history }),
     ...(journal.problem && { journalProblem: journal.problem }),
+    ...(journal.reusable && { reusable: journal.reusable }),
   });
   io.stdout(opts.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan));
   return EXIT.ok;
 }
 
-/** The run `fleetmod run` would resume (same manifest, not a dry run), else the latest run of the job. */
-function readHistory(dbPath: string, job: Job, redactor: Redactor): { history?: PlanHistory; problem?: string } {
+/**
+ * The run `fleetmod run` would resume (same manifest, not a dry run), else the latest run of the job; and which
+ * repositories have a result of the same transformation in a run it would not resume (result reuse).
+ */
+async function readHistory(
+  dbPath: string,
+  job: Job,
+  redactor: Redactor,
+  repos: readonly RepoRef[],
+): Promise<{ history?: PlanHistory; problem?: string; reusable?: Set<string> }> {
   try {
+    // A transformation that reads {{ run.id }} gets a key of its own per run: nothing matches it, as in a run.
+    const key = await transformKey(job, 'plan');
     const store = openStoreReadOnly(dbPath, redactor);
     if (!store) return {};
     try {
@@ -68,8 +81,10 @@ function readHistory(dbPath: string, job: Job, redactor: Redactor): { history?: 
       const same = store.latestRun({ jobName: job.name, manifestHash: job.hash });
       const resumes = same !== undefined && !same.dryRun;
       const run = resumes ? same : store.latestRun({ jobName: job.name });
-      if (!run) return {};
-      return { history: { run, tasks: store.listTasks(run.id), resumes } };
+      const excludeRunId = resumes && same ? same.id : '';
+      const reusable = new Set(repos.filter((repo) => store.findReusableResult({ transformKey: key, repo, excludeRunId })).map((r) => r.key));
+      if (!run) return { reusable };
+      return { history: { run, tasks: store.listTasks(run.id), resumes }, reusable };
     } finally {
       store.close();
     }
