@@ -107,16 +107,16 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     listCandidates: db.prepare('SELECT * FROM candidates WHERE task_id = ? ORDER BY attempt, position'),
     event: db.prepare('INSERT INTO task_events (run_id, task_id, at, level, message) VALUES (?, ?, ?, ?, ?)'),
     listEvents: db.prepare('SELECT * FROM task_events WHERE task_id = ? ORDER BY id'),
-    // Newest first: a later run's result reflects the latest fixes to the journal's own bookkeeping.
+    // The newest result of the transformation for this repository entry (and base, when given).
     findReusable: db.prepare(`SELECT t.* FROM tasks t JOIN runs r ON r.id = t.run_id
       WHERE r.transform_key = @transformKey AND t.repo_key = @repoKey AND (@baseSha IS NULL OR t.base_sha = @baseSha)
         AND t.repo_json = @repoJson
         AND t.diff IS NOT NULL AND t.commit_time IS NOT NULL AND t.run_id <> @excludeRunId
       ORDER BY t.updated_at DESC, t.id DESC LIMIT 1`),
-    // Not the head SHA: the commit is this run's to make, unless the branch is already at the source's (run-task).
     appendLog: db.prepare('INSERT INTO task_logs (task_id, text) VALUES (?, ?)'),
     readLog: db.prepare('SELECT text FROM task_logs WHERE task_id = ? ORDER BY id').pluck(),
     otherRunOfTransform: db.prepare('SELECT 1 FROM runs WHERE transform_key = ? AND id <> ? LIMIT 1'),
+    // Not the head SHA: the commit is this run's to make, unless the branch is already at the source's (run-task).
     adoptTask: db.prepare(`UPDATE tasks SET (base_sha, diff, files_changed, insertions, deletions, commit_time,
       reused_from_run, updated_at) = (SELECT base_sha, diff, files_changed, insertions, deletions, commit_time,
       COALESCE(reused_from_run, run_id), @at FROM tasks WHERE id = @from) WHERE id = @id`),

@@ -15,6 +15,7 @@ import { resolveRepos } from '../../manifest/repos.js';
 import { transformKey } from '../../orchestrator/transform-key.js';
 import { planJob, type PlanHistory } from '../../plan/plan.js';
 import { renderPlan } from '../../plan/render-plan.js';
+import type { RunStore } from '../../store/types.js';
 import type { Redactor } from '../../util/redact.js';
 import { createGithubSelectorResolver, createRedactorFor, openStoreReadOnly } from '../compose.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
@@ -81,8 +82,7 @@ async function readHistory(
       const same = store.latestRun({ jobName: job.name, manifestHash: job.hash });
       const resumes = same !== undefined && !same.dryRun;
       const run = resumes ? same : store.latestRun({ jobName: job.name });
-      const excludeRunId = resumes && same ? same.id : '';
-      const reusable = new Set(repos.filter((repo) => store.findReusableResult({ transformKey: key, repo, excludeRunId })).map((r) => r.key));
+      const reusable = reusableResults(store, key, repos, resumes && same ? same.id : '');
       if (!run) return { reusable };
       return { history: { run, tasks: store.listTasks(run.id), resumes }, reusable };
     } finally {
@@ -91,4 +91,9 @@ async function readHistory(
   } catch (err) {
     return { problem: `the journal ${dbPath} could not be read (${errorMessage(err)}); earlier results are not shown` };
   }
+}
+
+/** Repositories with a result of this transformation in another run than `excludeRunId`. */
+function reusableResults(store: RunStore, transformKey: string, repos: readonly RepoRef[], excludeRunId: string): Set<string> {
+  return new Set(repos.filter((repo) => store.findReusableResult({ transformKey, repo, excludeRunId })).map((r) => r.key));
 }
