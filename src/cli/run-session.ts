@@ -175,7 +175,10 @@ function printSummary(io: CliIo, report: Report, result: RunJobResult, manifestL
   io.stdout('\n');
   if (result.resumed && result.processed === 0 && result.alreadyDone > 0 && result.status === 'finished') {
     io.stdout(`All ${result.alreadyDone} repos were already done in run ${result.run.id}; nothing was run again.\n`);
-    io.stdout(`(fleetmod run --new ${manifestLabel} starts a fresh run; fleetmod retry ${result.run.id} --failed re-runs failures)\n\n`);
+    io.stdout(
+      `(fleetmod run --new ${manifestLabel} starts a fresh run, reusing the results of repositories whose base has not moved — ` +
+        `add --no-reuse to run everything again; fleetmod retry ${result.run.id} --failed re-runs failures)\n\n`,
+    );
   } else if (result.resumed && result.alreadyDone > 0) {
     io.stdout(`Resumed run ${result.run.id}: ${result.alreadyDone} repos were already done and not run again; ${result.processed} run now.\n\n`);
   }
