@@ -1,20 +1,22 @@
 /**
  * RunStore on better-sqlite3. Every write is one short transaction, committed before it returns — or, with
  * `groupCommit` (the run process), committed with the other writes of the same event-loop turn at its end
- * (group-commit.ts).
+ * (group-commit.ts). The reports' whole-run reads are in run-reads.ts, result reuse in result-reuse.ts.
  */
 import type { Statement } from 'better-sqlite3';
 import type { RepoRef } from '../domain/repo.js';
 import type { Stage } from '../domain/stage.js';
 import type { Redactor } from '../util/redact.js';
+import { atomically } from './atomically.js';
 import type { Db } from './db.js';
 import { withGroupCommit } from './group-commit.js';
-import { toRun, toTask, type CandidateRow, type RunRow, type StepResultRow, type TaskRow } from './rows.js';
+import { createResultReuse } from './result-reuse.js';
+import { createRunReads } from './run-reads.js';
+import { toRun, toTask, type RunRow, type TaskRow } from './rows.js';
 import type {
   CandidateRecord,
   EventLevel,
   NewRun,
-  RunCandidateRecord,
   RunRecord,
   RunStore,
   StageEvent,
@@ -107,28 +109,8 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     listCandidates: db.prepare('SELECT * FROM candidates WHERE task_id = ? ORDER BY attempt, position'),
     event: db.prepare('INSERT INTO task_events (run_id, task_id, at, level, message) VALUES (?, ?, ?, ?, ?)'),
     listEvents: db.prepare('SELECT * FROM task_events WHERE task_id = ? ORDER BY id'),
-    // The newest result of the transformation for this repository entry (and base, when given).
-    findReusable: db.prepare(`SELECT t.* FROM tasks t JOIN runs r ON r.id = t.run_id
-      WHERE r.transform_key = @transformKey AND t.repo_key = @repoKey AND (@baseSha IS NULL OR t.base_sha = @baseSha)
-        AND t.repo_json = @repoJson
-        AND t.diff IS NOT NULL AND t.commit_time IS NOT NULL AND t.run_id <> @excludeRunId
-      ORDER BY t.updated_at DESC, t.id DESC LIMIT 1`),
     appendLog: db.prepare('INSERT INTO task_logs (task_id, text) VALUES (?, ?)'),
     readLog: db.prepare('SELECT text FROM task_logs WHERE task_id = ? ORDER BY id').pluck(),
-    otherRunOfTransform: db.prepare('SELECT 1 FROM runs WHERE transform_key = ? AND id <> ? LIMIT 1'),
-    // Not the head SHA: the commit is this run's to make, unless the branch is already at the source's (run-task).
-    adoptTask: db.prepare(`UPDATE tasks SET (base_sha, diff, files_changed, insertions, deletions, commit_time,
-      reused_from_run, updated_at) = (SELECT base_sha, diff, files_changed, insertions, deletions, commit_time,
-      COALESCE(reused_from_run, run_id), @at FROM tasks WHERE id = @from) WHERE id = @id`),
-    latestStepAttempt: db.prepare('SELECT MAX(attempt) AS attempt FROM step_results WHERE task_id = ?'),
-    adoptStepResults: db.prepare(`INSERT INTO step_results (task_id, attempt, candidate, kind, name, outcome, exit_code,
-      duration_ms, stdout, stderr, truncated, at) SELECT @id, @attempt, candidate, kind, name, outcome, exit_code,
-      duration_ms, stdout, stderr, truncated, at FROM step_results WHERE task_id = @from AND attempt = @fromAttempt ORDER BY id`),
-    latestCandidateAttempt: db.prepare('SELECT MAX(attempt) AS attempt FROM candidates WHERE task_id = ?'),
-    adoptCandidates: db.prepare(`INSERT INTO candidates (task_id, attempt, position, name, status, score, diff, files_changed,
-      insertions, deletions, sandbox_seconds, duration_ms, detail, chosen, at) SELECT @id, @attempt, position, name, status,
-      score, diff, files_changed, insertions, deletions, sandbox_seconds, duration_ms, detail, chosen, at FROM candidates
-      WHERE task_id = @from AND attempt = @fromAttempt ORDER BY position`),
   };
 
   // updateTask's statement depends on which fields a patch sets; the few shapes in use are prepared once each
@@ -144,12 +126,24 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     return statement;
   };
 
-  const recordStageStatements = (taskId: number, stage: Stage, state: StageState, at: number, durationMs: number | null, detail: string | null) => {
+  const recordStage = atomically(db, (taskId: number, stage: Stage, state: StageState, at: number, durationMs: number | null, detail: string | null) => {
     statements.stageEvent.run(taskId, stage, state, at, durationMs, detail);
     if (state === 'started') statements.setStage.run(stage, at, taskId);
-  };
-  // Made once: db.transaction builds a new wrapper on every call, which costs more than the two statements.
-  const recordStageTransaction = db.transaction(recordStageStatements);
+  });
+  const addTasks = atomically(db, (runId: string, repos: readonly RepoRef[]) => {
+    let position = (statements.maxPosition.get(runId) as { max: number }).max;
+    const at = now();
+    for (const repo of repos) {
+      position += 1;
+      statements.insertTask.run(runId, position, repo.key, JSON.stringify(repo), at);
+    }
+  });
+  const releaseTask = atomically(db, (taskId: number, reason: string) => {
+    const at = now();
+    statements.releaseOne.run(at, taskId);
+    const row = statements.getTask.get(taskId) as TaskRow | undefined;
+    if (row) statements.event.run(row.run_id, taskId, at, 'info', clean(reason));
+  });
 
   const getTask = (taskId: number): TaskRecord | undefined => {
     const row = statements.getTask.get(taskId) as TaskRow | undefined;
@@ -198,16 +192,7 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
       statements.heartbeat.run(owner?.pid ?? null, owner?.host ?? null, owner ? at : null, at, id);
     },
 
-    addTasks(runId, repos: readonly RepoRef[]) {
-      db.transaction(() => {
-        let position = (statements.maxPosition.get(runId) as { max: number }).max;
-        const at = now();
-        for (const repo of repos) {
-          position += 1;
-          statements.insertTask.run(runId, position, repo.key, JSON.stringify(repo), at);
-        }
-      })();
-    },
+    addTasks,
 
     listTasks(runId) {
       return (statements.listTasks.all(runId) as TaskRow[]).map(toTask);
@@ -241,20 +226,10 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     },
 
     recordStage(taskId, stage, state, durationMs = null, detail = null) {
-      // Inside the group commit's transaction already: a transaction of its own would be a savepoint, which costs
-      // more than the two statements.
-      const record = db.inTransaction ? recordStageStatements : recordStageTransaction;
-      record(taskId, stage, state, now(), durationMs, clean(detail));
+      recordStage(taskId, stage, state, now(), durationMs, clean(detail));
     },
 
-    releaseTask(taskId, reason) {
-      db.transaction(() => {
-        const at = now();
-        statements.releaseOne.run(at, taskId);
-        const row = statements.getTask.get(taskId) as TaskRow | undefined;
-        if (row) statements.event.run(row.run_id, taskId, at, 'info', clean(reason));
-      })();
-    },
+    releaseTask,
 
     recordRetry(taskId, reason) {
       statements.retry.run(clean(reason), now(), taskId);
@@ -298,30 +273,6 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
 
     releaseRunningTasks(runId) {
       return statements.release.run(now(), runId).changes;
-    },
-
-    findReusableResult(query) {
-      const { repo, ...rest } = query;
-      const row = statements.findReusable.get({ ...rest, baseSha: rest.baseSha ?? null, repoKey: repo.key, repoJson: JSON.stringify(repo) }) as
-        | TaskRow
-        | undefined;
-      return row ? toTask(row) : undefined;
-    },
-
-    hasOtherRunOfTransform(transformKey, excludeRunId) {
-      return statements.otherRunOfTransform.get(transformKey, excludeRunId) !== undefined;
-    },
-
-    adoptResult(taskId, fromTaskId, attempt) {
-      db.transaction(() => {
-        statements.adoptTask.run({ id: taskId, from: fromTaskId, at: now() });
-        const steps = statements.latestStepAttempt.get(fromTaskId) as { attempt: number | null };
-        if (steps.attempt !== null) statements.adoptStepResults.run({ id: taskId, attempt, from: fromTaskId, fromAttempt: steps.attempt });
-        const candidates = statements.latestCandidateAttempt.get(fromTaskId) as { attempt: number | null };
-        if (candidates.attempt !== null) {
-          statements.adoptCandidates.run({ id: taskId, attempt, from: fromTaskId, fromAttempt: candidates.attempt });
-        }
-      })();
     },
 
     appendTaskLog(taskId, text) {
@@ -407,91 +358,8 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
       }));
     },
 
-    listRunStageEvents(runId, options = {}) {
-      // A "started" event only matters while its stage is open, i.e. for a task still running; skipping the others
-      // halves what a report of a finished run reads.
-      const startedFilter = options.startedOnlyWhileRunning ? `AND (e.state != 'started' OR t.status = 'running')` : '';
-      const rows = db
-        .prepare(`SELECT e.task_id, e.stage, e.state, e.at, e.duration_ms, e.detail FROM stage_events e
-          JOIN tasks t ON t.id = e.task_id WHERE t.run_id = ? ${startedFilter} ORDER BY e.task_id, e.id`)
-        .raw()
-        .all(runId) as [number, Stage, StageState, number, number | null, string | null][];
-      return rows.map(([taskId, stage, state, at, durationMs, detail]) => ({ taskId, stage, state, at, durationMs, detail }));
-    },
-
-    listRunStepResults(runId, options = {}) {
-      const cut = options.outputChars;
-      const tail = (column: string) =>
-        cut === undefined ? `s.${column}` : `CASE WHEN length(s.${column}) > @cut THEN substr(s.${column}, -@cut) ELSE s.${column} END`;
-      const output = (column: string) =>
-        options.outputOnlyOfFailures
-          ? `CASE WHEN s.outcome IN ('failure', 'timeout') THEN ${tail(column)} ELSE '' END AS ${column}`
-          : `${tail(column)} AS ${column}`;
-      const rows = db
-        .prepare(`SELECT s.task_id, s.attempt, s.candidate, s.kind, s.name, s.outcome, s.exit_code, s.duration_ms,
-          ${output('stdout')}, ${output('stderr')}, s.truncated, s.at
-          FROM step_results s JOIN tasks t ON t.id = s.task_id WHERE t.run_id = @runId ORDER BY s.task_id, s.id`)
-        .raw()
-        .all({ runId, ...(cut !== undefined && { cut: Math.max(1, Math.floor(cut)) }) }) as StepResultRow[];
-      return rows.map(([taskId, attempt, candidate, kind, name, outcome, exitCode, durationMs, stdout, stderr, truncated, at]) => ({
-        taskId,
-        attempt,
-        candidate,
-        kind,
-        name,
-        outcome,
-        exitCode,
-        durationMs,
-        stdout,
-        stderr,
-        truncated: truncated === 1,
-        at,
-      }));
-    },
-
-    listRunCandidates(runId, options = {}) {
-      const cut = options.diffChars === undefined ? undefined : Math.max(0, Math.floor(options.diffChars));
-      const diff = cut === undefined ? 'c.diff' : cut === 0 ? `''` : 'substr(c.diff, 1, @cut)';
-      // The latest attempt that ran candidates is the one whose choice was shipped (a later attempt that reused the
-      // journaled diff ran none).
-      const rows = db
-        .prepare(`SELECT c.task_id, c.attempt, c.position, c.name, c.status, c.score, ${diff} AS diff, length(c.diff),
-          c.files_changed, c.insertions, c.deletions, c.sandbox_seconds, c.duration_ms, c.detail, c.chosen, c.at
-          FROM candidates c JOIN tasks t ON t.id = c.task_id
-          WHERE t.run_id = @runId AND c.attempt = (SELECT MAX(l.attempt) FROM candidates l WHERE l.task_id = c.task_id)
-          ORDER BY c.task_id, c.position`)
-        .raw()
-        .all({ runId, ...(cut !== undefined && cut > 0 && { cut }) }) as CandidateRow[];
-      return rows.map(
-        ([taskId, attempt, position, name, status, score, text, length, filesChanged, insertions, deletions, sandboxSeconds, durationMs, detail, chosen, at]): RunCandidateRecord => ({
-          taskId,
-          attempt,
-          position,
-          name,
-          status,
-          score,
-          diff: text,
-          // Both lengths in characters as SQLite counts them (JavaScript counts UTF-16 units).
-          diffTruncated: cut !== undefined && length > cut,
-          filesChanged,
-          insertions,
-          deletions,
-          sandboxSeconds,
-          durationMs,
-          detail,
-          chosen: chosen === 1,
-          at,
-        }),
-      );
-    },
-
-    previousRun(run) {
-      const row = db
-        .prepare(`SELECT * FROM runs WHERE job_name = ? AND id != ? AND (created_at < ? OR (created_at = ? AND id < ?))
-          ORDER BY created_at DESC, id DESC LIMIT 1`)
-        .get(run.jobName, run.id, run.createdAt, run.createdAt, run.id) as RunRow | undefined;
-      return row ? toRun(row) : undefined;
-    },
+    ...createResultReuse(db, now),
+    ...createRunReads(db),
 
     close() {
       db.close();

@@ -1,0 +1,60 @@
+/**
+ * The journal's side of result reuse (orchestrator/reuse-result.ts): finding an earlier run's result of the same
+ * transformation for a repository, and taking it — diff, counts, commit time, step results and candidates — into
+ * another run's task.
+ */
+import { atomically } from './atomically.js';
+import type { Db } from './db.js';
+import { toTask, type TaskRow } from './rows.js';
+import type { ReusableResultQuery, RunStore } from './types.js';
+
+export type ResultReuse = Pick<RunStore, 'findReusableResult' | 'hasOtherRunOfTransform' | 'adoptResult'>;
+
+export function createResultReuse(db: Db, now: () => number): ResultReuse {
+  const statements = {
+    // The newest result of the transformation for this repository entry (and base, when given).
+    findReusable: db.prepare(`SELECT t.* FROM tasks t JOIN runs r ON r.id = t.run_id
+      WHERE r.transform_key = @transformKey AND t.repo_key = @repoKey AND (@baseSha IS NULL OR t.base_sha = @baseSha)
+        AND t.repo_json = @repoJson
+        AND t.diff IS NOT NULL AND t.commit_time IS NOT NULL AND t.run_id <> @excludeRunId
+      ORDER BY t.updated_at DESC, t.id DESC LIMIT 1`),
+    otherRunOfTransform: db.prepare('SELECT 1 FROM runs WHERE transform_key = ? AND id <> ? LIMIT 1'),
+    // Not the head SHA: the commit is this run's to make, unless the branch is already at the source's (run-task).
+    adoptTask: db.prepare(`UPDATE tasks SET (base_sha, diff, files_changed, insertions, deletions, commit_time,
+      reused_from_run, updated_at) = (SELECT base_sha, diff, files_changed, insertions, deletions, commit_time,
+      COALESCE(reused_from_run, run_id), @at FROM tasks WHERE id = @from) WHERE id = @id`),
+    latestStepAttempt: db.prepare('SELECT MAX(attempt) AS attempt FROM step_results WHERE task_id = ?'),
+    adoptStepResults: db.prepare(`INSERT INTO step_results (task_id, attempt, candidate, kind, name, outcome, exit_code,
+      duration_ms, stdout, stderr, truncated, at) SELECT @id, @attempt, candidate, kind, name, outcome, exit_code,
+      duration_ms, stdout, stderr, truncated, at FROM step_results WHERE task_id = @from AND attempt = @fromAttempt ORDER BY id`),
+    latestCandidateAttempt: db.prepare('SELECT MAX(attempt) AS attempt FROM candidates WHERE task_id = ?'),
+    adoptCandidates: db.prepare(`INSERT INTO candidates (task_id, attempt, position, name, status, score, diff, files_changed,
+      insertions, deletions, sandbox_seconds, duration_ms, detail, chosen, at) SELECT @id, @attempt, position, name, status,
+      score, diff, files_changed, insertions, deletions, sandbox_seconds, duration_ms, detail, chosen, at FROM candidates
+      WHERE task_id = @from AND attempt = @fromAttempt ORDER BY position`),
+  };
+
+  return {
+    findReusableResult(query: ReusableResultQuery) {
+      const { repo, ...rest } = query;
+      const row = statements.findReusable.get({ ...rest, baseSha: rest.baseSha ?? null, repoKey: repo.key, repoJson: JSON.stringify(repo) }) as
+        | TaskRow
+        | undefined;
+      return row ? toTask(row) : undefined;
+    },
+
+    hasOtherRunOfTransform(transformKey: string, excludeRunId: string) {
+      return statements.otherRunOfTransform.get(transformKey, excludeRunId) !== undefined;
+    },
+
+    adoptResult: atomically(db, (taskId: number, fromTaskId: number, attempt: number) => {
+      statements.adoptTask.run({ id: taskId, from: fromTaskId, at: now() });
+      const steps = statements.latestStepAttempt.get(fromTaskId) as { attempt: number | null };
+      if (steps.attempt !== null) statements.adoptStepResults.run({ id: taskId, attempt, from: fromTaskId, fromAttempt: steps.attempt });
+      const candidates = statements.latestCandidateAttempt.get(fromTaskId) as { attempt: number | null };
+      if (candidates.attempt !== null) {
+        statements.adoptCandidates.run({ id: taskId, attempt, from: fromTaskId, fromAttempt: candidates.attempt });
+      }
+    }),
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * What reports read of a run in one query each — every stage event, step result and candidate of the run — and the
+ * run before it; read-only, and cut inside SQLite where a report does not need everything.
+ */
+import type { Stage } from '../domain/stage.js';
+import type { Db } from './db.js';
+import { toRun, type CandidateRow, type RunRow, type StepResultRow } from './rows.js';
+import type { RunCandidateRecord, RunStore, StageState } from './types.js';
+
+export type RunReads = Pick<RunStore, 'listRunStageEvents' | 'listRunStepResults' | 'listRunCandidates' | 'previousRun'>;
+
+export function createRunReads(db: Db): RunReads {
+  return {
+    listRunStageEvents(runId, options = {}) {
+      // A "started" event only matters while its stage is open, i.e. for a task still running; skipping the others
+      // halves what a report of a finished run reads.
+      const startedFilter = options.startedOnlyWhileRunning ? `AND (e.state != 'started' OR t.status = 'running')` : '';
+      const rows = db
+        .prepare(`SELECT e.task_id, e.stage, e.state, e.at, e.duration_ms, e.detail FROM stage_events e
+          JOIN tasks t ON t.id = e.task_id WHERE t.run_id = ? ${startedFilter} ORDER BY e.task_id, e.id`)
+        .raw()
+        .all(runId) as [number, Stage, StageState, number, number | null, string | null][];
+      return rows.map(([taskId, stage, state, at, durationMs, detail]) => ({ taskId, stage, state, at, durationMs, detail }));
+    },
+
+    listRunStepResults(runId, options = {}) {
+      const cut = options.outputChars;
+      const tail = (column: string) =>
+        cut === undefined ? `s.${column}` : `CASE WHEN length(s.${column}) > @cut THEN substr(s.${column}, -@cut) ELSE s.${column} END`;
+      const output = (column: string) =>
+        options.outputOnlyOfFailures
+          ? `CASE WHEN s.outcome IN ('failure', 'timeout') THEN ${tail(column)} ELSE '' END AS ${column}`
+          : `${tail(column)} AS ${column}`;
+      const rows = db
+        .prepare(`SELECT s.task_id, s.attempt, s.candidate, s.kind, s.name, s.outcome, s.exit_code, s.duration_ms,
+          ${output('stdout')}, ${output('stderr')}, s.truncated, s.at
+          FROM step_results s JOIN tasks t ON t.id = s.task_id WHERE t.run_id = @runId ORDER BY s.task_id, s.id`)
+        .raw()
+        .all({ runId, ...(cut !== undefined && { cut: Math.max(1, Math.floor(cut)) }) }) as StepResultRow[];
+      return rows.map(([taskId, attempt, candidate, kind, name, outcome, exitCode, durationMs, stdout, stderr, truncated, at]) => ({
+        taskId,
+        attempt,
+        candidate,
+        kind,
+        name,
+        outcome,
+        exitCode,
+        durationMs,
+        stdout,
+        stderr,
+        truncated: truncated === 1,
+        at,
+      }));
+    },
+
+    listRunCandidates(runId, options = {}) {
+      const cut = options.diffChars === undefined ? undefined : Math.max(0, Math.floor(options.diffChars));
+      const diff = cut === undefined ? 'c.diff' : cut === 0 ? `''` : 'substr(c.diff, 1, @cut)';
+      // The latest attempt that ran candidates is the one whose choice was shipped (a later attempt that reused the
+      // journaled diff ran none).
+      const rows = db
+        .prepare(`SELECT c.task_id, c.attempt, c.position, c.name, c.status, c.score, ${diff} AS diff, length(c.diff),
+          c.files_changed, c.insertions, c.deletions, c.sandbox_seconds, c.duration_ms, c.detail, c.chosen, c.at
+          FROM candidates c JOIN tasks t ON t.id = c.task_id
+          WHERE t.run_id = @runId AND c.attempt = (SELECT MAX(l.attempt) FROM candidates l WHERE l.task_id = c.task_id)
+          ORDER BY c.task_id, c.position`)
+        .raw()
+        .all({ runId, ...(cut !== undefined && cut > 0 && { cut }) }) as CandidateRow[];
+      return rows.map(
+        ([taskId, attempt, position, name, status, score, text, length, filesChanged, insertions, deletions, sandboxSeconds, durationMs, detail, chosen, at]): RunCandidateRecord => ({
+          taskId,
+          attempt,
+          position,
+          name,
+          status,
+          score,
+          diff: text,
+          // Both lengths in characters as SQLite counts them (JavaScript counts UTF-16 units).
+          diffTruncated: cut !== undefined && length > cut,
+          filesChanged,
+          insertions,
+          deletions,
+          sandboxSeconds,
+          durationMs,
+          detail,
+          chosen: chosen === 1,
+          at,
+        }),
+      );
+    },
+
+    previousRun(run) {
+      const row = db
+        .prepare(`SELECT * FROM runs WHERE job_name = ? AND id != ? AND (created_at < ? OR (created_at = ? AND id < ?))
+          ORDER BY created_at DESC, id DESC LIMIT 1`)
+        .get(run.jobName, run.id, run.createdAt, run.createdAt, run.id) as RunRow | undefined;
+      return row ? toRun(row) : undefined;
+    },
+  };
+}
