@@ -198,3 +198,33 @@ describe('reusing an earlier run\'s result', () => {
     expect(await branches(fx)).toEqual([before]);
   });
 });
+
+describe('a result journaled within a run', () => {
+  it('is forgotten when the base moved before the next checkout, so a later attempt runs the steps on the new base', async () => {
+    const fx = await jobFixture({ count: 1 });
+    const bare = fx.repos[0]!.path;
+    const main = (await git(bare, 'rev-parse', 'main')).trim();
+    // A ref below the branch's name makes the first push fail after the diff and its commit time are journaled.
+    await git(bare, 'update-ref', 'refs/heads/fleetmod/fixture/blocker', main);
+    const failing = captureIo(fx.root);
+    expect(await cli(failing, 'run', fx.job)).toBe(1);
+    const runId = latestRunId(fx.root);
+    const [journaled] = query<{ base_sha: string; diff: string | null }>(fx.root, 'SELECT base_sha, diff FROM tasks');
+    expect(journaled).toMatchObject({ base_sha: main, diff: expect.stringContaining('loadData') });
+
+    // The base moves, and the next attempt fails in its steps, after its checkout of the new base.
+    await git(bare, 'update-ref', '-d', 'refs/heads/fleetmod/fixture/blocker');
+    await advanceBase(bare);
+    await fx.control('exit 3');
+    expect(await cli(captureIo(fx.root), 'retry', runId, '--failed')).toBe(1);
+
+    await fx.control('true');
+    expect(await cli(captureIo(fx.root), 'retry', runId, '--failed')).toBe(0);
+
+    const sandboxEnds = query<{ state: string }>(fx.root, "SELECT state FROM stage_events WHERE stage = 'sandbox' AND state <> 'started' ORDER BY id");
+    expect(sandboxEnds.map((e) => e.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    const moved = (await git(bare, 'rev-parse', 'main')).trim();
+    const [branch] = await branches(fx);
+    expect((await git(bare, 'rev-parse', `${branch}^`)).trim()).toBe(moved);
+  });
+});
