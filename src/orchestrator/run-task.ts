@@ -119,6 +119,8 @@ async function stages(
     lookUp: () => deps.limiters.git(repo, () => deps.git.remoteBranchSha(repo.url, base, auth)),
   }, log);
   const current = adopted?.task ?? task;
+  // Checked against this run's secrets too: a push token or secret may have changed since that run.
+  if (adopted && current.diff !== null) assertNoSecrets(current.diff, 'the reused change', deps.redactor);
   const journaled = current.diff !== null && current.commitTime !== null ? { diff: current.diff, commitTime: current.commitTime } : undefined;
   const reuseDetail = adopted ? `result reused from run ${adopted.producedInRun}` : 'diff reused from journal';
   const values = (diff: string, steps: readonly StepOutput[]) =>

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { captureIo, cli } from '../support/cli.js';
+import { captureIo, cli, testEnv } from '../support/cli.js';
 import { branchSha, git } from '../support/git.js';
 import { jobFixture, type JobFixture } from '../support/job-fixture.js';
 
@@ -196,6 +196,29 @@ describe('reusing an earlier run\'s result', () => {
     const ends = stageEnds(fx.root, second.runId)['service-01']!;
     expect(ends).toMatchObject({ sandbox: `skipped: result reused from run ${first.runId}`, clone: 'succeeded', commit: 'succeeded', push: 'succeeded' });
     expect(await branches(fx)).toEqual([before]);
+  });
+});
+
+describe('a reused result and this run\'s secrets', () => {
+  it('is refused when it contains the value of a secret this run knows (a token set since)', async () => {
+    const fx = await jobFixture({ count: 1 });
+    const token = 'ghp_reuseTestToken000000000000000000000042';
+    await fx.control(`echo "${token}" > token.txt`);
+    await run(fx);
+
+    const io = captureIo(fx.root, testEnv({ FLEETMOD_CACHE_DIR: path.join(fx.root, '.mirrors'), GITHUB_TOKEN: token }));
+    expect(await cli(io, 'run', '--new', fx.job)).toBe(1);
+
+    const [task] = query<{ outcome: string; error_message: string }>(
+      fx.root,
+      'SELECT outcome, error_message FROM tasks WHERE run_id = ?',
+      latestRunId(fx.root),
+    );
+    expect(task).toEqual({
+      outcome: 'failed',
+      error_message: 'the reused change contains the value of a secret (a manifest secret or the push token); refusing to publish it',
+    });
+    expect(io.out()).not.toContain(token);
   });
 });
 
