@@ -73,11 +73,11 @@ async function readHistory(
   repos: readonly RepoRef[],
 ): Promise<{ history?: PlanHistory; problem?: string; reusable?: Set<string> }> {
   try {
-    // A transformation that reads {{ run.id }} gets a key of its own per run: nothing matches it, as in a run.
-    const key = await transformKey(job, 'plan');
     const store = openStoreReadOnly(dbPath, redactor);
     if (!store) return {};
     try {
+      // A transformation that reads {{ run.id }} gets a key of its own per run: nothing matches it, as in a run.
+      const key = await transformKey(job, 'plan');
       // The same choice run-job.ts makes for `fleetmod run` without --new or --dry-run.
       const same = store.latestRun({ jobName: job.name, manifestHash: job.hash });
       const resumes = same !== undefined && !same.dryRun;
