@@ -12,6 +12,9 @@ export const ETC_ALLOW_LIST = [
   'services', 'mime.types', 'os-release', 'terminfo', 'magic', 'inputrc', 'bash.bashrc', 'profile',
 ] as const;
 
+/** Files of /etc each sandbox gets its own of (see syntheticConfigFiles), bound over the shared copy. */
+export const PER_SANDBOX_ETC_FILES = ['passwd', 'group', 'hosts'] as const;
+
 export const SANDBOX_HOME = '/home/sandbox';
 export const SANDBOX_WORKSPACE = '/workspace';
 export const SANDBOX_FILES = '/fleetmod/files';
@@ -47,6 +50,8 @@ export interface BwrapArgsInput {
   hasGitDir: boolean;
   /** Host directory holding the synthetic passwd, group, hosts and gitconfig. */
   configDir: string;
+  /** Host directory bound read-only as /etc: the allow-listed copy (sandbox-etc.ts). */
+  etcDir: string;
   /** Host directory with the step files, bound read-only at /fleetmod/files. */
   filesDir?: string;
   /** Host directory holding the egress proxy socket, bound at /fleetmod/net. */
@@ -85,18 +90,14 @@ export function buildBwrapArgs(input: BwrapArgsInput): string[] {
     for (const cap of ['CAP_SETUID', 'CAP_SETGID', 'CAP_SETPCAP', 'CAP_DAC_READ_SEARCH']) args.push('--cap-add', cap);
   }
 
-  args.push('--dir', '/etc', '--ro-bind', '/usr', '/usr');
+  args.push('--ro-bind', '/usr', '/usr');
   for (const [link, target] of [['/bin', 'usr/bin'], ['/sbin', 'usr/sbin'], ['/lib', 'usr/lib'], ['/lib64', 'usr/lib64']]) {
     args.push('--symlink', target as string, link as string);
   }
-  for (const entry of ETC_ALLOW_LIST) args.push('--ro-bind-try', `/etc/${entry}`, `/etc/${entry}`);
-  args.push(
-    '--ro-bind', `${input.configDir}/passwd`, '/etc/passwd',
-    '--ro-bind', `${input.configDir}/group`, '/etc/group',
-    '--ro-bind', `${input.configDir}/hosts`, '/etc/hosts',
-    '--proc', '/proc',
-    '--dev', '/dev',
-  );
+  // One bind for all of /etc (the allow-listed copy), then this sandbox's own passwd, group and hosts over it.
+  args.push('--ro-bind', input.etcDir, '/etc');
+  for (const name of PER_SANDBOX_ETC_FILES) args.push('--ro-bind', `${input.configDir}/${name}`, `/etc/${name}`);
+  args.push('--proc', '/proc', '--dev', '/dev');
 
   const tmpfs = (dest: string, perms: string) => {
     if (input.features.tmpfsPerms) args.push('--perms', perms);

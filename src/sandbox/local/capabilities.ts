@@ -4,11 +4,11 @@
  * filter for this architecture, cgroups, and the helper programs (setpriv, prlimit, socat) that must live under
  * /usr to be usable inside. The chosen setup is proven by running one real sandbox with it.
  */
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SANDBOX_WORKSPACE, baseSandboxEnv, buildBwrapArgs, syntheticConfigFiles, type IdentityMode } from './args.js';
+import { PER_SANDBOX_ETC_FILES, SANDBOX_WORKSPACE, baseSandboxEnv, buildBwrapArgs, syntheticConfigFiles, type IdentityMode } from './args.js';
 import { detectCgroups, type CgroupSupport } from './cgroups/detect.js';
 import { removeStaleCgroups } from './cgroups/stale.js';
 import { detectBwrap, type BwrapDetection } from './detect.js';
@@ -83,10 +83,15 @@ async function probe(caps: LocalCapabilities, tmpRoot?: string): Promise<string 
   try {
     const uid = caps.identity === 'drop' ? DROP_UID_BASE : undefined;
     for (const [name, content] of Object.entries(syntheticConfigFiles(uid, uid))) await writeFile(path.join(dir, name), content);
+    const etc = path.join(dir, 'etc');
+    await mkdir(etc, { mode: 0o755 });
+    for (const name of PER_SANDBOX_ETC_FILES) await writeFile(path.join(etc, name), '');
     const args = buildBwrapArgs({
       workspace: dir,
       hasGitDir: false,
       configDir: dir,
+      // The same mounts as a sandbox's, over an /etc with nothing but the mount points (the probe reads none of it).
+      etcDir: etc,
       identity: caps.identity,
       tmpBytes: 1 << 20,
       features: caps.bwrap.features,

@@ -22,6 +22,7 @@ export interface ExecContext {
   request: SandboxRequest;
   /** Host folder with the synthetic /etc files. */
   scratch: string;
+  etcDir: string;
   hasGitDir: boolean;
   createdAt: number;
   filesDir?: string;
@@ -47,6 +48,7 @@ export async function runInSandbox(ctx: ExecContext, command: string, options: E
     workspace: request.workspace,
     hasGitDir: ctx.hasGitDir,
     configDir: ctx.scratch,
+    etcDir: ctx.etcDir,
     ...(ctx.filesDir && { filesDir: ctx.filesDir }),
     ...(ctx.netDir && { netDir: ctx.netDir }),
     identity: caps.identity,

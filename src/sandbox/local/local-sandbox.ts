@@ -28,6 +28,8 @@ export interface LocalSandboxDeps {
   /** Free space that must stay on the workspace's filesystem (default: the smaller of 1 GiB and 5%). */
   minFreeBytes?: number;
   caps: LocalCapabilities;
+  /** The /etc copy shared by the provider's sandboxes (sandbox-etc.ts). */
+  etcDir: string;
   git: HostGit;
   tmpRoot?: string;
   /** Next uid for drop mode. */
@@ -108,6 +110,7 @@ export async function createLocalSandbox(deps: LocalSandboxDeps, request: Sandbo
       caps,
       request,
       scratch,
+      etcDir: deps.etcDir,
       hasGitDir: existsSync(path.join(request.workspace, '.git')),
       createdAt: performance.now(),
       ...(filesDir && { filesDir }),

@@ -5,12 +5,16 @@
  * read-only; and, when fleetmod is root, an unprivileged uid per sandbox. `check(needs)` refuses a job whose
  * limits this machine cannot enforce, before anything runs.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { SandboxUnavailable } from '../../domain/errors.js';
 import type { HostGit } from '../../git/host-git.js';
 import type { ProviderCheck, Sandbox, SandboxNeeds, SandboxProvider, SandboxRequest } from '../types.js';
 import { DROP_UID_BASE, DROP_UID_COUNT, detectLocalCapabilities, type CapabilityOptions, type LocalCapabilities } from './capabilities.js';
 import { checkNeeds, describeCapabilities } from './limits-plan.js';
 import { createLocalSandbox } from './local-sandbox.js';
+import { prepareSandboxEtc } from './sandbox-etc.js';
 
 export interface LocalProviderOptions extends Pick<CapabilityOptions, 'identity' | 'cgroups'> {
   git: HostGit;
@@ -39,6 +43,14 @@ export function createLocalProvider(options: LocalProviderOptions): LocalSandbox
   const sandboxes = new Set<Sandbox>();
   // Sandboxes of one provider get distinct uids; the random start keeps concurrent fleetmod processes apart.
   let nextSlot = Math.floor(Math.random() * DROP_UID_COUNT);
+  // The /etc every sandbox of this provider sees, copied once on first use (sandbox-etc.ts).
+  let etc: Promise<string> | undefined;
+  const sandboxEtc = () =>
+    (etc ??= (async () => {
+      const dir = await mkdtemp(path.join(options.tmpRoot ?? os.tmpdir(), 'fleetmod-etc-'));
+      await prepareSandboxEtc(dir);
+      return dir;
+    })());
 
   const needsProblems = (caps: LocalCapabilities, needs?: SandboxNeeds) =>
     needs ? checkNeeds(caps, needs) : { problems: [], warnings: [], fixes: [] };
@@ -72,9 +84,11 @@ export function createLocalProvider(options: LocalProviderOptions): LocalSandbox
         network: request.network,
       });
       if (problems.length > 0) throw new SandboxUnavailable(problems.join('; '), fixes.join('; ') || undefined);
+      const etcDir = await sandboxEtc();
       const sandbox = await createLocalSandbox(
         {
           caps,
+          etcDir,
           git: options.git,
           ...(options.tmpRoot && { tmpRoot: options.tmpRoot }),
           ...(options.minFreeBytes !== undefined && { minFreeBytes: options.minFreeBytes }),
@@ -99,6 +113,9 @@ export function createLocalProvider(options: LocalProviderOptions): LocalSandbox
       for (const kill of live) kill('sandbox shut down');
       // destroy() waits for the killed commands to end, takes each checkout back and removes cgroups and proxies.
       await Promise.all([...sandboxes].map((s) => s.destroy().catch(() => undefined)));
+      const etcDir = await etc?.catch(() => undefined);
+      etc = undefined;
+      if (etcDir) await rm(etcDir, { recursive: true, force: true });
     },
   };
   return provider;

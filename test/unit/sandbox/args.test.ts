@@ -6,6 +6,7 @@ const base: BwrapArgsInput = {
   workspace: '/host/run/work/repo',
   hasGitDir: true,
   configDir: '/tmp/sbx',
+  etcDir: '/tmp/fleetmod-etc',
   identity: 'userns',
   tmpBytes: 1024,
   features: { disableUserns: true, tmpfsSize: true, tmpfsPerms: true },
@@ -47,7 +48,14 @@ describe('bubblewrap options', () => {
     expect(pairs(args, '--ro-bind')).toContainEqual(['/tmp/sbx/files', '/fleetmod/files']);
     const lastMount = Math.max(...['--bind', '--ro-bind', '--ro-bind-try', '--tmpfs', '--proc', '--dev'].map((f) => args.lastIndexOf(f)));
     expect(args.indexOf('--remount-ro')).toBeGreaterThan(lastMount);
-    expect(pairs(args, '--ro-bind-try').map(([src]) => src)).not.toContain('/etc/shadow');
+    // All of /etc is the allow-listed copy, one mount; only this sandbox's own passwd, group and hosts go over it.
+    expect(pairs(args, '--ro-bind').filter(([, dest]) => dest?.startsWith('/etc'))).toEqual([
+      ['/tmp/fleetmod-etc', '/etc'],
+      ['/tmp/sbx/passwd', '/etc/passwd'],
+      ['/tmp/sbx/group', '/etc/group'],
+      ['/tmp/sbx/hosts', '/etc/hosts'],
+    ]);
+    expect(args).not.toContain('--ro-bind-try');
   });
 
   it('caps /tmp and home: --perms and --size come right before each --tmpfs', () => {
