@@ -52,10 +52,12 @@ export async function createLocalSandbox(deps: LocalSandboxDeps, request: Sandbo
     const hostOwner: Owner = { uid: info.uid, gid: info.gid };
 
     const ids = sandboxOwner ?? { uid: SANDBOX_UID, gid: SANDBOX_GID };
-    for (const [name, content] of Object.entries(syntheticConfigFiles(ids.uid, ids.gid))) {
-      await writeFile(path.join(scratch, name), content);
-      await chmod(path.join(scratch, name), 0o644);
-    }
+    await Promise.all(
+      Object.entries(syntheticConfigFiles(ids.uid, ids.gid)).map(async ([name, content]) => {
+        await writeFile(path.join(scratch, name), content);
+        await chmod(path.join(scratch, name), 0o644);
+      }),
+    );
     const filesDir = request.files.size > 0 ? await copyStepFiles(scratch, request.files) : undefined;
 
     const plan = planLimits(caps);
