@@ -4,11 +4,13 @@
  * filter for this architecture, cgroups, and the helper programs (setpriv, prlimit, socat) that must live under
  * /usr to be usable inside. The chosen setup is proven by running one real sandbox with it.
  */
-import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PER_SANDBOX_ETC_FILES, SANDBOX_WORKSPACE, baseSandboxEnv, buildBwrapArgs, syntheticConfigFiles, type IdentityMode } from './args.js';
+import { makeOwnedTempDir, removeLeftoverTempDirs } from '../../util/owned-temp.js';
+import { LOCAL_TEMP_PREFIXES, PROBE_PREFIX } from './temp-names.js';
 import { detectCgroups, type CgroupSupport } from './cgroups/detect.js';
 import { removeStaleCgroups } from './cgroups/stale.js';
 import { detectBwrap, type BwrapDetection } from './detect.js';
@@ -53,6 +55,8 @@ export async function detectLocalCapabilities(options: CapabilityOptions = {}): 
     options.cgroups === 'off' ? Promise.resolve(NO_CGROUPS) : detectCgroups({ isRoot }),
   ]);
   await removeStaleCgroups(cgroups);
+  // What killed fleetmod processes left in the temporary folder: sandbox scratch folders, /etc copies, probes.
+  await removeLeftoverTempDirs(options.tmpRoot ?? os.tmpdir(), LOCAL_TEMP_PREFIXES);
   const arch = hostSeccompArch();
   const seccomp = arch ? { arch, filter: seccompFilterBytes() } : null;
   const notes: string[] = [];
@@ -79,7 +83,7 @@ export async function detectLocalCapabilities(options: CapabilityOptions = {}): 
 
 /** Runs `true` in a sandbox set up exactly as the provider would; returns what went wrong, or null. */
 async function probe(caps: LocalCapabilities, tmpRoot?: string): Promise<string | null> {
-  const dir = await mkdtemp(path.join(tmpRoot ?? os.tmpdir(), 'fleetmod-probe-'));
+  const dir = await makeOwnedTempDir(tmpRoot ?? os.tmpdir(), PROBE_PREFIX);
   try {
     const uid = caps.identity === 'drop' ? DROP_UID_BASE : undefined;
     for (const [name, content] of Object.entries(syntheticConfigFiles(uid, uid))) await writeFile(path.join(dir, name), content);

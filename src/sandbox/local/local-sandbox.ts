@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { HostGit } from '../../git/host-git.js';
 import { formatBytes } from '../../util/units.js';
+import { makeOwnedTempDir } from '../../util/owned-temp.js';
 import { assertSafeDiff } from '../shared/diff-safety.js';
 import { parseAllowList } from '../shared/network/allow-list.js';
 import { startEgressProxy, type EgressProxy } from '../shared/network/egress-proxy.js';
@@ -22,6 +23,7 @@ import { cgroupName } from './cgroups/stale.js';
 import { runInSandbox, type ExecContext } from './exec.js';
 import { PROXY_PORT, PROXY_SOCKET_NAME } from './inner-command.js';
 import { planLimits } from './limits-plan.js';
+import { SANDBOX_SCRATCH_PREFIX } from './temp-names.js';
 import { WorkspaceOwner } from './workspace-owner.js';
 
 export interface LocalSandboxDeps {
@@ -42,7 +44,7 @@ export async function createLocalSandbox(deps: LocalSandboxDeps, request: Sandbo
   const { caps } = deps;
   const id = `local-${randomUUID().slice(0, 8)}`;
   const log = request.log ?? (() => undefined);
-  const scratch = await mkdtemp(path.join(deps.tmpRoot ?? os.tmpdir(), 'fleetmod-sbx-'));
+  const scratch = await makeOwnedTempDir(deps.tmpRoot ?? os.tmpdir(), SANDBOX_SCRATCH_PREFIX);
   let cgroup: SandboxCgroup | undefined;
   let proxy: EgressProxy | undefined;
   try {

@@ -5,16 +5,18 @@
  * read-only; and, when fleetmod is root, an unprivileged uid per sandbox. `check(needs)` refuses a job whose
  * limits this machine cannot enforce, before anything runs.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { SandboxUnavailable } from '../../domain/errors.js';
+import { makeOwnedTempDir } from '../../util/owned-temp.js';
 import type { HostGit } from '../../git/host-git.js';
 import type { ProviderCheck, Sandbox, SandboxNeeds, SandboxProvider, SandboxRequest } from '../types.js';
 import { DROP_UID_BASE, DROP_UID_COUNT, detectLocalCapabilities, type CapabilityOptions, type LocalCapabilities } from './capabilities.js';
 import { checkNeeds, describeCapabilities } from './limits-plan.js';
 import { createLocalSandbox } from './local-sandbox.js';
 import { prepareSandboxEtc } from './sandbox-etc.js';
+import { ETC_COPY_PREFIX } from './temp-names.js';
 
 export interface LocalProviderOptions extends Pick<CapabilityOptions, 'identity' | 'cgroups'> {
   git: HostGit;
@@ -47,7 +49,7 @@ export function createLocalProvider(options: LocalProviderOptions): LocalSandbox
   let etc: Promise<string> | undefined;
   const sandboxEtc = () =>
     (etc ??= (async () => {
-      const dir = await mkdtemp(path.join(options.tmpRoot ?? os.tmpdir(), 'fleetmod-etc-'));
+      const dir = await makeOwnedTempDir(options.tmpRoot ?? os.tmpdir(), ETC_COPY_PREFIX);
       await prepareSandboxEtc(dir);
       return dir;
     })());
