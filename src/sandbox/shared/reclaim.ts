@@ -11,7 +11,7 @@
  * - symbolic links are left as links and never followed (git records their target text; see diff-safety.ts).
  */
 import { chmod, lchown, unlink } from 'node:fs/promises';
-import { walkTree } from './tree-walk.js';
+import { walkPaths, walkTree } from './tree-walk.js';
 
 export interface Owner {
   uid: number;
@@ -29,7 +29,7 @@ const GIT_DIR = new Set(['.git']);
 
 /** Gives the checkout (not its `.git`) to `owner`, the sandbox's uid. The root directory too. */
 export async function lendTree(root: string, owner: Owner): Promise<void> {
-  await walkTree(root, (entry) => lchown(entry.path, owner.uid, owner.gid), { skip: GIT_DIR, includeRoot: true });
+  await walkPaths(root, (full) => lchown(full, owner.uid, owner.gid), GIT_DIR);
 }
 
 /** Takes the checkout back for `owner` (the host side) and makes it safe to touch; see the file comment. */

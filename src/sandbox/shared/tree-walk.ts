@@ -3,7 +3,7 @@
  * directories are descended into, and the visitor gets the entry's own metadata. Used between commands (no
  * sandboxed process alive), so what it sees cannot change under it.
  */
-import type { Stats } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -48,6 +48,33 @@ export async function walkTree(root: string, visit: (entry: WalkEntry) => Promis
         }
         await visit({ path: full, relative, stats });
         if (stats.isDirectory()) await walkDir(full, relative);
+      }),
+    );
+  };
+  await walkDir(root, '');
+}
+
+/**
+ * Visits every path below `root` (and `root` itself) by name and type only — the kind readdir reports, no lstat
+ * per entry — for work that needs no metadata (lending a checkout: one lchown each). Links are never descended.
+ */
+export async function walkPaths(root: string, visit: (full: string) => Promise<void>, skip: ReadonlySet<string> = new Set()): Promise<void> {
+  await visit(root);
+  const walkDir = async (dir: string, relativeDir: string): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    await Promise.all(
+      entries.map(async (entry) => {
+        const relative = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
+        if (skip.has(relative)) return;
+        const full = path.join(dir, entry.name);
+        await visit(full);
+        if (entry.isDirectory()) await walkDir(full, relative);
       }),
     );
   };
