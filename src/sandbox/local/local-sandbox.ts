@@ -134,13 +134,16 @@ export async function createLocalSandbox(deps: LocalSandboxDeps, request: Sandbo
       if (destroyed) return;
       destroyed = true;
       await ctx.owner.forHost(async () => undefined).catch((err: unknown) => log(`sandbox ${id}: could not take the checkout back: ${(err as Error).message}`));
-      await proxy?.close().catch(() => undefined);
-      if (proxy) {
-        const { allowed, denied } = proxy.counts();
-        log(`network: ${allowed} connection(s) allowed, ${denied} denied`);
-      }
-      await cgroup?.remove().catch(() => undefined);
-      await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+      // No command runs any more (forHost waited for them): the cgroup goes while the scratch folder does.
+      const removeScratch = async () => {
+        await proxy?.close().catch(() => undefined);
+        if (proxy) {
+          const { allowed, denied } = proxy.counts();
+          log(`network: ${allowed} connection(s) allowed, ${denied} denied`);
+        }
+        await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+      };
+      await Promise.all([removeScratch(), cgroup?.remove().catch(() => undefined)]);
     };
 
     const sandbox: Sandbox = {
