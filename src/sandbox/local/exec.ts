@@ -22,6 +22,7 @@ export interface ExecContext {
   request: SandboxRequest;
   /** Host folder with the synthetic /etc files. */
   scratch: string;
+  /** The provider's copy of the allow-listed /etc, bound read-only as /etc (sandbox-etc.ts). */
   etcDir: string;
   hasGitDir: boolean;
   createdAt: number;
