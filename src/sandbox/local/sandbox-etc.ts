@@ -1,7 +1,7 @@
 /**
  * The /etc every local sandbox sees: a copy of the host's allow-listed entries (ETC_ALLOW_LIST), made once per
- * provider and bound read-only as a whole. One mount instead of one per entry: bubblewrap's mounts are most of
- * what starting a sandbox costs (local-sandbox.md §2), and each entry was a bind of its own.
+ * provider and bound read-only as a whole. One mount instead of one per entry: every mount costs bubblewrap time
+ * on each command, and the 23 binds of the allow-list took about 6 of a command's 20 ms here.
  *
  * What is copied is what the per-entry binds showed, no more: a top-level entry that is a symbolic link is copied
  * as what it points to (a bind resolves it); inside a directory links stay links (they resolve inside the sandbox,
