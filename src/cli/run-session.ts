@@ -4,9 +4,11 @@
  * summary and the exit code. Shared by `run`, `resume`, `retry` and `demo`.
  */
 import { setMaxListeners } from 'node:events';
+import os from 'node:os';
 import { FAILED_OUTCOMES } from '../domain/outcome.js';
 import { SandboxUnavailable, errorMessage } from '../domain/errors.js';
 import type { RepoRef } from '../domain/repo.js';
+import { GIT_SCRATCH_PREFIXES } from '../git/change-scripts.js';
 import type { Job } from '../manifest/job.js';
 import { createStageLimiters } from '../orchestrator/limiters.js';
 import { runJob, type RunJobResult, type RunSelection } from '../orchestrator/run-job.js';
@@ -19,6 +21,7 @@ import type { Report } from '../report/model.js';
 import { writeRunReports } from '../report/write-reports.js';
 import { UNISOLATED_BANNER } from '../sandbox/host/warning.js';
 import { sandboxNeeds } from '../sandbox/shared/needs.js';
+import { removeLeftoverTempDirs } from '../util/owned-temp.js';
 import type { RunStore } from '../store/types.js';
 import {
   checkGithubAccess,
@@ -63,6 +66,8 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
   // Every git command and sandbox command in flight listens on it; concurrency (20 for E2B) decides how many.
   setMaxListeners(0, abort.signal);
   const git = createGit(io, abort.signal);
+  // What a killed fleetmod's diff and commit scripts left in the temporary folder (the sandbox's own: see local).
+  await removeLeftoverTempDirs(os.tmpdir(), GIT_SCRATCH_PREFIXES);
   const sandboxes = await createSandboxProvider(job, io, git);
   const check = await sandboxes.check(sandboxNeeds(job));
   if (!check.ok) throw new SandboxUnavailable(check.lines.join('; '), check.fix);

@@ -8,11 +8,15 @@
  *   with the given identity and time, point the branch at it. The same diff, base, message, identity and time
  *   give the same commit, so a resumed run re-makes exactly the commit it made before the crash.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { CommitRequest } from './host-git.js';
 import { runGitScript, type GitScriptOptions } from './git-script.js';
+import { makeOwnedTempDir } from '../util/owned-temp.js';
+
+/** The scripts' throw-away folders, `<prefix><pid>-XXXXXX`, so a later run removes what a killed one left. */
+export const GIT_SCRATCH_PREFIXES = ['fleetmod-index-', 'fleetmod-commit-'] as const;
 
 type ScriptContext = Pick<GitScriptOptions, 'env' | 'timeoutMs' | 'signal'>;
 
@@ -33,7 +37,7 @@ echo "$commit"`;
 
 /** `git diff --binary` of everything in the worktree of `dir` (new, changed, deleted files) against HEAD. */
 export async function worktreeDiffScript(ctx: ScriptContext, dir: string): Promise<string> {
-  return withScratch('fleetmod-index-', (tmp) => runGitScript('diff', DIFF_SCRIPT, { ...ctx, cwd: dir, args: [path.join(tmp, 'index')] }));
+  return withScratch(GIT_SCRATCH_PREFIXES[0], (tmp) => runGitScript('diff', DIFF_SCRIPT, { ...ctx, cwd: dir, args: [path.join(tmp, 'index')] }));
 }
 
 export interface CommitDiffRequest extends CommitRequest {
@@ -54,7 +58,7 @@ export async function commitDiffScript(ctx: ScriptContext, dir: string, request:
     GIT_COMMITTER_EMAIL: request.author.email,
     GIT_COMMITTER_DATE: date,
   };
-  return withScratch('fleetmod-commit-', async (tmp) => {
+  return withScratch(GIT_SCRATCH_PREFIXES[1], async (tmp) => {
     await writeFile(path.join(tmp, 'change.patch'), request.diff);
     await writeFile(path.join(tmp, 'message'), cleanupWhitespace(request.message));
     const out = await runGitScript('commit', COMMIT_SCRIPT, { ...ctx, cwd: dir, extraEnv: identity, args: [tmp, request.base, request.branch] });
@@ -84,7 +88,7 @@ export function cleanupWhitespace(message: string): string {
 }
 
 async function withScratch<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  const dir = await makeOwnedTempDir(os.tmpdir(), prefix);
   try {
     return await work(dir);
   } finally {

@@ -4,6 +4,7 @@
  * failures injected into a fifth of the operations (clone hang-ups, 502s from GitHub, lost E2B sandboxes) are all
  * retried away.
  */
+import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -48,7 +49,10 @@ describe('overnight runs against the forge', () => {
       pr: { title: 'Rename fetchData to loadData', body: 'Automated by fleetmod.', labels: ['fleetmod'] },
       limits: { concurrency: 4, 'github-writes': 100_000, 'github-writes-per-hour': 1_000_000 },
     });
-    const env = testEnv({ GITHUB_TOKEN: TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING, FLEETMOD_CACHE_DIR: path.join(dir, '.mirrors') });
+    // A temporary folder of its own, to see what the killed processes leave there.
+    const tmp = path.join(dir, 'tmp');
+    await mkdir(tmp);
+    const env = testEnv({ GITHUB_TOKEN: TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING, FLEETMOD_CACHE_DIR: path.join(dir, '.mirrors'), TMPDIR: tmp });
     const dbFile = path.join(dir, '.fleetmod', 'fleetmod.db');
     let killed = 0;
 
@@ -98,6 +102,9 @@ describe('overnight runs against the forge', () => {
     expect(forge.monitor.violations).toEqual([]);
     // Every step carries the marker on its command line (bwrap's and bash's): nothing of any killed run may remain.
     expect(await settledProcessesNamed(marker)).toEqual([]);
+    // Nor in the temporary folder: the last run removed what the killed ones left (sandbox scratch, /etc copies,
+    // git scripts' folders) and its own.
+    expect((await readdir(tmp)).filter((name) => name.startsWith('fleetmod-'))).toEqual([]);
   });
 
   it('transient failures on a fifth of the operations (clone hang-ups, 502s from GitHub, lost sandboxes): every repo succeeds and the retries are counted', { timeout: 240_000 }, async () => {

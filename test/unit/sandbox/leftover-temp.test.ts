@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { GIT_SCRATCH_PREFIXES } from '../../../src/git/change-scripts.js';
 import { LOCAL_TEMP_PREFIXES, SANDBOX_SCRATCH_PREFIX } from '../../../src/sandbox/local/temp-names.js';
 import { makeOwnedTempDir, removeLeftoverTempDirs } from '../../../src/util/owned-temp.js';
 import { tempDir } from '../../support/temp.js';
@@ -14,7 +15,7 @@ async function deadPid(): Promise<number> {
   return child.pid as number;
 }
 
-describe('temporary folders left by a killed fleetmod', () => {
+describe('temporary folders left by a killed fleetmod (sandbox scratch, /etc copies, probes, git scripts)', () => {
   it('are named after the process that made them', async () => {
     const root = await tempDir();
     const dir = await makeOwnedTempDir(root, SANDBOX_SCRATCH_PREFIX);
@@ -26,11 +27,12 @@ describe('temporary folders left by a killed fleetmod', () => {
     const gone = await deadPid();
     const live = spawn('sleep', ['30']);
     try {
-      const leftovers = LOCAL_TEMP_PREFIXES.map((prefix) => `${prefix}${gone}-AbC123`);
+      const prefixes = [...LOCAL_TEMP_PREFIXES, ...GIT_SCRATCH_PREFIXES];
+      const leftovers = prefixes.map((prefix) => `${prefix}${gone}-AbC123`);
       const kept = [`fleetmod-sbx-${live.pid}-XyZ789`, `fleetmod-sbx-${process.pid}-Mine00`, `fleetmod-sbx-${gone}`, `other-${gone}-AbC123`, 'fleetmod-sbx-notapid-AbC123'];
       for (const name of [...leftovers, ...kept]) await mkdir(path.join(root, name, 'inner'), { recursive: true });
 
-      expect(await removeLeftoverTempDirs(root, LOCAL_TEMP_PREFIXES)).toBe(3);
+      expect(await removeLeftoverTempDirs(root, prefixes)).toBe(5);
 
       expect((await readdir(root)).sort()).toEqual([...kept].sort());
       expect(existsSync(path.join(root, `fleetmod-sbx-${live.pid}-XyZ789`, 'inner'))).toBe(true);
