@@ -79,14 +79,13 @@ export async function runInSandbox(ctx: ExecContext, command: string, options: E
       ...(signal && { signal }),
       ...(options.onOutput && { onOutput: options.onOutput }),
       ...(caps.seccomp && { extraFds: [caps.seccomp.filter] }),
-      ...(ctx.cgroup?.selfEntryFiles && { enterCgroups: { tasksFiles: ctx.cgroup.selfEntryFiles, sandboxId: ctx.id } }),
-      ...(ctx.cgroup && !ctx.cgroup.selfEntryFiles && {
+      ...(ctx.cgroup && {
         beforeStart: (pid: number) =>
           (ctx.cgroup as SandboxCgroup).join(pid).catch((err: unknown) => {
             throw new SandboxLost(`could not put sandbox ${ctx.id} into its cgroup: ${(err as Error).message}`, { cause: err });
           }),
+        killRemaining: () => (ctx.cgroup as SandboxCgroup).killAll(),
       }),
-      ...(ctx.cgroup && { killRemaining: () => (ctx.cgroup as SandboxCgroup).killAll() }),
       track: (kill) => {
         const untrack = ctx.track(kill);
         const unwatch = diskLimit === undefined ? undefined : watchDiskUsage(request.workspace, diskLimit, (bytes) => kill(diskMessage(bytes, diskLimit)));

@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { SandboxLost } from '../../domain/errors.js';
 import { CappedOutput } from '../shared/output-buffer.js';
 import type { ExecResult } from '../types.js';
 
@@ -22,12 +21,6 @@ export interface SpawnBwrapOptions {
   /** Extra descriptors for the child, from fd 5 on (e.g. a seccomp program), each a fresh pipe per spawn. */
   extraFds?: readonly (Buffer | null)[];
   /**
-   * cgroup v1 `tasks` files to enter before bwrap starts: a shell writes "0" to each (moving itself, see
-   * SandboxCgroup.selfEntryFiles) and then execs bwrap, which so starts inside the sandbox's cgroup. If that
-   * fails the promise rejects with `SandboxLost` and nothing was started.
-   */
-  enterCgroups?: { tasksFiles: readonly string[]; sandboxId: string };
-  /**
    * Runs after bwrap exists but before it gets its options: bwrap reads `--args` before it forks anything, so
    * whatever this does to bwrap's pid (joining a cgroup) holds for every process of the sandbox. If it fails,
    * bwrap is killed before it started anything and the promise rejects.
@@ -42,18 +35,6 @@ export interface SpawnBwrapOptions {
   track?: (kill: (reason: string) => void) => () => void;
 }
 
-/** Moves the shell itself into each cgroup v1 `tasks` file given, then execs bwrap; see enterCgroups. */
-const ENTER_CGROUPS_SCRIPT = [
-  'n=$1; shift',
-  'while [ "$n" -gt 0 ]; do',
-  '  if ! { echo 0 > "$1"; } 2>/dev/null; then echo "fleetmod-enter-cgroup: cannot write $1" >&2; exit 125; fi',
-  '  shift; n=$((n - 1))',
-  'done',
-  'exec "$@"',
-].join('\n');
-const ENTER_FAILED_EXIT = 125;
-const ENTER_FAILED_MARK = /^fleetmod-enter-cgroup: (cannot write .*)$/m;
-
 /** Grace between killing the sandbox's init and killing bwrap itself (local-sandbox.md §5.3). */
 const FALLBACK_KILL_MS = 500;
 
@@ -63,10 +44,7 @@ export function spawnBwrap(options: SpawnBwrapOptions): Promise<ExecResult> {
     return Promise.resolve({ exitCode: null, stdout: '', stderr: '', truncated: false, timedOut: false, durationMs: 0, killedBy: 'aborted' });
   }
   const extra = options.extraFds ?? [];
-  const bwrapArgv = [options.binary, '--args', '3', '--', ...options.command];
-  const enter = options.enterCgroups?.tasksFiles ?? [];
-  const [file, ...argv] = enter.length > 0 ? ['/bin/sh', '-c', ENTER_CGROUPS_SCRIPT, 'fleetmod-enter-cgroup', String(enter.length), ...enter, ...bwrapArgv] : bwrapArgv;
-  const child = spawn(file as string, argv, {
+  const child = spawn(options.binary, ['--args', '3', '--', ...options.command], {
     stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', ...extra.map(() => 'pipe' as const)],
     env: {},
     // Its own process group: a Ctrl-C in the terminal (SIGINT to the whole foreground group) must reach fleetmod
@@ -169,12 +147,6 @@ export function spawnBwrap(options: SpawnBwrapOptions): Promise<ExecResult> {
       untrack?.();
       if (startError !== undefined) {
         reject(startError);
-        return;
-      }
-      // Only the wrapper shell says this, and only before bwrap (which then never reported a sandbox) started.
-      const notEntered = initPid === undefined && code === ENTER_FAILED_EXIT ? ENTER_FAILED_MARK.exec(stderr.text()) : null;
-      if (notEntered) {
-        reject(new SandboxLost(`could not put sandbox ${options.enterCgroups?.sandboxId} into its cgroup: ${notEntered[1]}`));
         return;
       }
       const stderrText = spawnError ? `${stderr.text()}${spawnError.message}` : stderr.text();

@@ -80,16 +80,6 @@ export class SandboxCgroup {
     }
   }
 
-  /**
-   * cgroup v1: the `tasks` files a single-threaded process writes "0" to, to move itself into this cgroup before it
-   * execs bwrap (spawn-bwrap.ts). A thread moving itself skips the kernel's global threadgroup lock, whose RCU
-   * grace period makes moving another process cost about 10 ms. v2 has no such file (null): join() then.
-   */
-  get selfEntryFiles(): string[] | null {
-    if (this.support.version !== 1) return null;
-    return [...new Set(this.dirs.values())].map((dir) => path.join(dir, 'tasks'));
-  }
-
   /** Moves a process (bwrap, before it has forked) into the cgroup; its children inherit it. */
   async join(pid: number): Promise<void> {
     for (const dir of new Set(this.dirs.values())) await writeFile(path.join(dir, 'cgroup.procs'), String(pid));
