@@ -8,8 +8,9 @@ import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PER_SANDBOX_ETC_FILES, SANDBOX_WORKSPACE, baseSandboxEnv, buildBwrapArgs, syntheticConfigFiles, type IdentityMode } from './args.js';
+import { SANDBOX_WORKSPACE, baseSandboxEnv, buildBwrapArgs, syntheticConfigFiles, type IdentityMode } from './args.js';
 import { makeOwnedTempDir, removeLeftoverTempDirs } from '../../util/owned-temp.js';
+import { writeEtcMountPoints } from './sandbox-etc.js';
 import { LOCAL_TEMP_PREFIXES, PROBE_PREFIX } from './temp-names.js';
 import { detectCgroups, type CgroupSupport } from './cgroups/detect.js';
 import { removeStaleCgroups } from './cgroups/stale.js';
@@ -89,7 +90,7 @@ async function probe(caps: LocalCapabilities, tmpRoot?: string): Promise<string 
     for (const [name, content] of Object.entries(syntheticConfigFiles(uid, uid))) await writeFile(path.join(dir, name), content);
     const etc = path.join(dir, 'etc');
     await mkdir(etc, { mode: 0o755 });
-    for (const name of PER_SANDBOX_ETC_FILES) await writeFile(path.join(etc, name), '');
+    await writeEtcMountPoints(etc);
     const args = buildBwrapArgs({
       workspace: dir,
       hasGitDir: false,

@@ -25,8 +25,12 @@ export async function prepareSandboxEtc(target: string, source = '/etc'): Promis
     const stats = await stat(from).catch(() => null);
     if (stats) await copyEntry(from, path.join(target, entry), stats);
   }
-  // Mount points for the files every sandbox gets its own of (bound over these).
-  for (const name of PER_SANDBOX_ETC_FILES) await writeFile(path.join(target, name), '', { mode: 0o644 });
+  await writeEtcMountPoints(target);
+}
+
+/** Empty files for what every sandbox gets its own of (passwd, group, hosts), bound over these. */
+export async function writeEtcMountPoints(etcDir: string): Promise<void> {
+  for (const name of PER_SANDBOX_ETC_FILES) await writeFile(path.join(etcDir, name), '', { mode: 0o644 });
 }
 
 async function copyEntry(from: string, to: string, stats: Stats): Promise<void> {

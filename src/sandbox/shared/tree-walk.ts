@@ -1,7 +1,8 @@
 /**
- * Walks a directory tree on the host without ever following a symbolic link: entries are `lstat`ed, only real
- * directories are descended into, and the visitor gets the entry's own metadata. Used between commands (no
- * sandboxed process alive), so what it sees cannot change under it.
+ * Walks a directory tree on the host without ever following a symbolic link: only real directories are descended
+ * into. `walkTree` gives the visitor each entry's own metadata (`lstat`); `walkPaths` only its path, for work that
+ * needs none (lending a checkout: one lchown each), and saves the lstat per entry. Used between commands (no
+ * sandboxed process alive), so what they see cannot change under them.
  */
 import type { Dirent, Stats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
@@ -24,42 +25,35 @@ export interface WalkOptions {
 
 /** Visits every entry below `root`; the visitor may be async and may change the entry (but not remove dirs). */
 export async function walkTree(root: string, visit: (entry: WalkEntry) => Promise<void> | void, options: WalkOptions = {}): Promise<void> {
-  const skip = options.skip ?? new Set<string>();
   if (options.includeRoot) await visit({ path: root, relative: '', stats: await lstat(root) });
-  const walkDir = async (dir: string, relativeDir: string): Promise<void> => {
-    let names: string[];
+  await walkBelow(root, options.skip, async (full, relative) => {
+    let stats: Stats;
     try {
-      names = await readdir(dir);
+      stats = await lstat(full);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw err;
     }
-    await Promise.all(
-      names.map(async (name) => {
-        const relative = relativeDir ? `${relativeDir}/${name}` : name;
-        if (skip.has(relative)) return;
-        const full = path.join(dir, name);
-        let stats: Stats;
-        try {
-          stats = await lstat(full);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-          throw err;
-        }
-        await visit({ path: full, relative, stats });
-        if (stats.isDirectory()) await walkDir(full, relative);
-      }),
-    );
-  };
-  await walkDir(root, '');
+    await visit({ path: full, relative, stats });
+    return stats.isDirectory();
+  });
 }
 
-/**
- * Visits every path below `root` (and `root` itself) by name and type only — the kind readdir reports, no lstat
- * per entry — for work that needs no metadata (lending a checkout: one lchown each). Links are never descended.
- */
-export async function walkPaths(root: string, visit: (full: string) => Promise<void>, skip: ReadonlySet<string> = new Set()): Promise<void> {
+/** Visits `root` and every path below it by name and type only (what readdir reports). */
+export async function walkPaths(root: string, visit: (full: string) => Promise<void>, skip?: ReadonlySet<string>): Promise<void> {
   await visit(root);
+  await walkBelow(root, skip, async (full, _relative, entry) => {
+    await visit(full);
+    return entry.isDirectory();
+  });
+}
+
+/** The walk itself: every entry below `root` in parallel; `visit` says whether to descend into it. */
+async function walkBelow(
+  root: string,
+  skip: ReadonlySet<string> = new Set(),
+  visit: (full: string, relative: string, entry: Dirent) => Promise<boolean>,
+): Promise<void> {
   const walkDir = async (dir: string, relativeDir: string): Promise<void> => {
     let entries: Dirent[];
     try {
@@ -73,8 +67,7 @@ export async function walkPaths(root: string, visit: (full: string) => Promise<v
         const relative = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
         if (skip.has(relative)) return;
         const full = path.join(dir, entry.name);
-        await visit(full);
-        if (entry.isDirectory()) await walkDir(full, relative);
+        if (await visit(full, relative, entry)) await walkDir(full, relative);
       }),
     );
   };
