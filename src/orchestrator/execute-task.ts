@@ -4,7 +4,7 @@
  * could stop the batch.
  */
 import { Interrupted, StepFailed, VerifyFailed, errorMessage } from '../domain/errors.js';
-import type { TaskRecord } from '../store/types.js';
+import type { PendingTask } from '../store/types.js';
 import { backoffMs, classifyError } from './classify.js';
 import { runTask } from './run-task.js';
 import type { TaskConfig, TaskDeps, TaskOutcome } from './task-context.js';
@@ -24,7 +24,7 @@ export type ExecuteResult = { kind: 'finished'; outcome: TaskOutcome; durationMs
 export async function executeTask(
   deps: TaskDeps,
   config: TaskConfig,
-  initial: Pick<TaskRecord, 'id' | 'repo' | 'retries'>,
+  initial: PendingTask,
   options: ExecuteOptions,
 ): Promise<ExecuteResult> {
   const started = deps.now();

@@ -32,6 +32,9 @@ export async function ensurePr(
   const title = renderTemplate(pr.title, values);
   const body = renderTemplate(pr.body, values);
   assertNoSecrets(`${title}\n${body}`, 'the pull request text', deps.redactor);
+  // Journaled with this turn, so before the request can have opened anything: a PR this attempt opens but does not
+  // live to journal is found open by the next attempt, and is still this run's PR.
+  if (!existing && task.prRequestedAt === null) deps.store.updateTask(task.id, { prRequestedAt: deps.now() });
   const ensured = await (codeHost.ensurePullRequest as NonNullable<CodeHost['ensurePullRequest']>)(
     {
       repo: task.repo,
@@ -55,7 +58,8 @@ export async function ensurePr(
     prState: ensured.pr.state,
     prDraft: ensured.pr.draft,
   });
-  return { action: ensured.action, url: ensured.pr.url };
+  const openedByEarlierAttempt = existing !== null && task.prRequestedAt !== null;
+  return { action: openedByEarlierAttempt ? 'opened' : ensured.action, url: ensured.pr.url };
 }
 
 /** The transformation changed nothing: a pull request left open by an earlier run is closed when the job says so. */

@@ -12,7 +12,7 @@ import { UsageError } from '../domain/errors.js';
 import type { Outcome } from '../domain/outcome.js';
 import type { RepoRef } from '../domain/repo.js';
 import type { Job } from '../manifest/job.js';
-import type { RunRecord, RunStatus, RunStore, TaskRecord } from '../store/types.js';
+import type { RunRecord, RunStatus } from '../store/types.js';
 import { executeTask } from './execute-task.js';
 import { transformKey } from './transform-key.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
@@ -76,7 +76,7 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   const heartbeat = setInterval(() => deps.store.heartbeat(run.id, owner), HEARTBEAT_MS);
   heartbeat.unref();
 
-  const { pending, total } = pendingTasks(deps.store, run.id);
+  const { pending, total } = deps.store.listPendingTasks(run.id);
   const alreadyDone = total - pending.length;
   deps.progress.runStarted({
     runId: run.id,
@@ -203,12 +203,6 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
  * The tasks still to do, with only what starting one needs: they are held for the whole run, and 10,000 full
  * records (read in a function of their own so that none outlives it) are megabytes held for hours.
  */
-function pendingTasks(store: RunStore, runId: string): { pending: Pick<TaskRecord, 'id' | 'repo' | 'retries'>[]; total: number } {
-  const tasks = store.listTasks(runId);
-  const pending = tasks.filter((t) => t.status !== 'done').map(({ id, repo, retries }) => ({ id, repo, retries }));
-  return { pending, total: tasks.length };
-}
-
 async function selectRun(deps: Pick<TaskDeps, 'store' | 'now'>, options: RunJobOptions): Promise<{ run: RunRecord; resumed: boolean }> {
   const { job } = options;
   if (options.selection.mode === 'resume') {

@@ -24,7 +24,8 @@ export interface GroupCommit {
   flush(): void;
 }
 
-export function createGroupCommit(db: Db): GroupCommit {
+/** `beforeCommit` writes what the store holds back for the commit (task-row-writer.ts), inside the transaction. */
+export function createGroupCommit(db: Db, beforeCommit: () => void = () => undefined): GroupCommit {
   let scheduled: NodeJS.Immediate | undefined;
   let failure: unknown;
 
@@ -33,6 +34,7 @@ export function createGroupCommit(db: Db): GroupCommit {
     scheduled = undefined;
     if (!db.open || !db.inTransaction) return;
     try {
+      beforeCommit();
       db.exec('COMMIT');
     } catch (err) {
       failure = err;
@@ -76,6 +78,7 @@ const METHOD_KINDS: Record<keyof RunStore, 'read' | 'write' | 'close'> = {
   heartbeat: 'write',
   addTasks: 'write',
   listTasks: 'read',
+  listPendingTasks: 'read',
   countTasks: 'read',
   getTask: 'read',
   findReusableResult: 'read',
@@ -106,8 +109,8 @@ const METHOD_KINDS: Record<keyof RunStore, 'read' | 'write' | 'close'> = {
 };
 
 /** The store with every write inside the current turn's transaction, committed at the turn's end and on close. */
-export function withGroupCommit(db: Db, store: RunStore): RunStore {
-  const group = createGroupCommit(db);
+export function withGroupCommit(db: Db, store: RunStore, beforeCommit?: () => void): RunStore {
+  const group = createGroupCommit(db, beforeCommit);
   const grouped: Record<string, unknown> = {};
   for (const [name, kind] of Object.entries(METHOD_KINDS)) {
     const method = (store[name as keyof RunStore] as (...args: unknown[]) => unknown).bind(store);

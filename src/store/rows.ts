@@ -58,6 +58,7 @@ export interface TaskRow {
   pr_review: TaskRecord['prReview'];
   pr_merged_at: number | null;
   pr_refreshed_at: number | null;
+  pr_requested_at: number | null;
   sandbox_seconds: number;
   cost_usd: number;
   log_path: string | null;
@@ -121,6 +122,7 @@ export function toTask(row: TaskRow): TaskRecord {
     prReview: row.pr_review,
     prMergedAt: row.pr_merged_at,
     prRefreshedAt: row.pr_refreshed_at,
+    prRequestedAt: row.pr_requested_at,
     sandboxSeconds: row.sandbox_seconds,
     costUsd: row.cost_usd,
     logPath: row.log_path,

@@ -2,10 +2,10 @@
  * What reports read of a run in one query each — every stage event, step result and candidate of the run — and the
  * run before it; read-only, and cut inside SQLite where a report does not need everything.
  */
-import type { Stage } from '../domain/stage.js';
 import type { Db } from './db.js';
+import { OPEN_STAGE_SQL, openStageEvent, toStageEvent, withOpenStages, type OpenStageRow, type StageEventRow } from './open-stage.js';
 import { toRun, type CandidateRow, type RunRow, type StepResultRow } from './rows.js';
-import type { RunCandidateRecord, RunStore, StageState } from './types.js';
+import type { RunCandidateRecord, RunStore } from './types.js';
 
 export type RunReads = Pick<RunStore, 'listRunStageEvents' | 'listRunStepResults' | 'listRunCandidates' | 'previousRun'>;
 
@@ -13,14 +13,19 @@ export function createRunReads(db: Db): RunReads {
   return {
     listRunStageEvents(runId, options = {}) {
       // A "started" event only matters while its stage is open, i.e. for a task still running; skipping the others
-      // halves what a report of a finished run reads.
+      // halves what a report of a finished run reads (journals from before migration 010 have such rows).
+      const running = options.startedOnlyWhileRunning ? `AND t.status = 'running'` : '';
       const startedFilter = options.startedOnlyWhileRunning ? `AND (e.state != 'started' OR t.status = 'running')` : '';
-      const rows = db
+      const events = db
         .prepare(`SELECT e.task_id, e.stage, e.state, e.at, e.duration_ms, e.detail FROM stage_events e
           JOIN tasks t ON t.id = e.task_id WHERE t.run_id = ? ${startedFilter} ORDER BY e.task_id, e.id`)
         .raw()
-        .all(runId) as [number, Stage, StageState, number, number | null, string | null][];
-      return rows.map(([taskId, stage, state, at, durationMs, detail]) => ({ taskId, stage, state, at, durationMs, detail }));
+        .all(runId) as StageEventRow[];
+      const open = db
+        .prepare(`SELECT t.id, t.stage, t.stage_started_at FROM tasks t WHERE t.run_id = ? ${running} AND ${OPEN_STAGE_SQL} ORDER BY t.id`)
+        .raw()
+        .all(runId) as OpenStageRow[];
+      return withOpenStages(events.map(toStageEvent), open.map(openStageEvent));
     },
 
     listRunStepResults(runId, options = {}) {

@@ -1,9 +1,10 @@
 /**
  * RunStore on better-sqlite3. Every write is one short transaction, committed before it returns — or, with
  * `groupCommit` (the run process), committed with the other writes of the same event-loop turn at its end
- * (group-commit.ts). The reports' whole-run reads are in run-reads.ts, result reuse in result-reuse.ts.
+ * (group-commit.ts), a task row's changes in that turn written as one update (task-row-writer.ts). A stage's start
+ * is kept on its task, its end is a row of stage_events (open-stage.ts). The reports' whole-run reads are in
+ * run-reads.ts, result reuse in result-reuse.ts.
  */
-import type { Statement } from 'better-sqlite3';
 import type { RepoRef } from '../domain/repo.js';
 import type { Stage } from '../domain/stage.js';
 import type { Redactor } from '../util/redact.js';
@@ -12,7 +13,9 @@ import type { Db } from './db.js';
 import { withGroupCommit } from './group-commit.js';
 import { createResultReuse } from './result-reuse.js';
 import { createRunReads } from './run-reads.js';
+import { OPEN_STAGE_SQL, openStageEvent, toStageEvent, type OpenStageRow, type StageEventRow } from './open-stage.js';
 import { toRun, toTask, type RunRow, type TaskRow } from './rows.js';
+import { createTaskRowWriter, withHeldRowsWritten, type TaskColumns } from './task-row-writer.js';
 import type {
   CandidateRecord,
   EventLevel,
@@ -50,6 +53,7 @@ const PATCH_COLUMNS: Record<keyof TaskPatch, string> = {
   prReview: 'pr_review',
   prMergedAt: 'pr_merged_at',
   prRefreshedAt: 'pr_refreshed_at',
+  prRequestedAt: 'pr_requested_at',
   sandboxSeconds: 'sandbox_seconds',
   costUsd: 'cost_usd',
   logPath: 'log_path',
@@ -71,6 +75,8 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
   const clean = (text: string | null | undefined): string | null =>
     text === null || text === undefined ? null : options.redactor.redact(text);
 
+  // Task rows are set through one writer; under group commit it holds a task's sets until something reads them.
+  const taskRows = createTaskRowWriter(db, { hold: options.groupCommit ?? false });
   const statements = {
     insertRun: db.prepare(`INSERT INTO runs (id, job_name, manifest_path, manifest_hash, job_json, provider, dry_run,
       status, run_dir, created_at, updated_at, transform_key) VALUES (@id, @jobName, @manifestPath, @manifestHash,
@@ -84,6 +90,8 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     insertTask: db.prepare(`INSERT OR IGNORE INTO tasks (run_id, position, repo_key, repo_json, status, updated_at)
       VALUES (?, ?, ?, ?, 'pending', ?)`),
     listTasks: db.prepare('SELECT * FROM tasks WHERE run_id = ? ORDER BY position'),
+    listPending: db.prepare(`SELECT id, repo_json, retries FROM tasks WHERE run_id = ? AND status != 'done' ORDER BY position`).raw(),
+    countAll: db.prepare('SELECT COUNT(*) FROM tasks WHERE run_id = ?').pluck(),
     countTasks: db.prepare(`SELECT CASE WHEN status = 'done' THEN outcome ELSE status END AS key, COUNT(*) AS n
       FROM tasks WHERE run_id = ? GROUP BY key`),
     getTask: db.prepare('SELECT * FROM tasks WHERE id = ?'),
@@ -91,18 +99,16 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
       started_at = COALESCE(started_at, ?), updated_at = ? WHERE id = ?`),
     stageEvent: db.prepare(`INSERT INTO stage_events (task_id, stage, state, at, duration_ms, detail)
       VALUES (?, ?, ?, ?, ?, ?)`),
-    setStage: db.prepare('UPDATE tasks SET stage = ?, updated_at = ? WHERE id = ?'),
     retry: db.prepare(`UPDATE tasks SET status = 'pending', retries = retries + 1, error_class = 'transient',
       error_message = ?, updated_at = ? WHERE id = ?`),
-    finish: db.prepare(`UPDATE tasks SET status = 'done', outcome = ?, error_class = ?, error_message = ?,
-      skip_reason = ?, finished_at = ?, updated_at = ? WHERE id = ?`),
     releaseOne: db.prepare(`UPDATE tasks SET status = 'pending', updated_at = ? WHERE id = ? AND status = 'running'`),
     release: db.prepare(`UPDATE tasks SET status = 'pending', updated_at = ? WHERE run_id = ? AND status = 'running'`),
     stepResult: db.prepare(`INSERT INTO step_results (task_id, attempt, candidate, kind, name, outcome, exit_code,
       duration_ms, stdout, stderr, truncated, at) VALUES (@taskId, @attempt, @candidate, @kind, @name, @outcome,
       @exitCode, @durationMs, @stdout, @stderr, @truncated, @at)`),
     listStepResults: db.prepare('SELECT * FROM step_results WHERE task_id = ? ORDER BY id'),
-    listStageEvents: db.prepare('SELECT * FROM stage_events WHERE task_id = ? ORDER BY id'),
+    listStageEvents: db.prepare('SELECT task_id, stage, state, at, duration_ms, detail FROM stage_events WHERE task_id = ? ORDER BY id').raw(),
+    openStage: db.prepare(`SELECT t.id, t.stage, t.stage_started_at FROM tasks t WHERE t.id = ? AND ${OPEN_STAGE_SQL}`).raw(),
     candidate: db.prepare(`INSERT INTO candidates (task_id, attempt, position, name, status, score, diff, files_changed,
       insertions, deletions, sandbox_seconds, duration_ms, detail, chosen, at) VALUES (@taskId, @attempt, @position, @name,
       @status, @score, @diff, @filesChanged, @insertions, @deletions, @sandboxSeconds, @durationMs, @detail, @chosen, @at)`),
@@ -113,23 +119,6 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     readLog: db.prepare('SELECT text FROM task_logs WHERE task_id = ? ORDER BY id').pluck(),
   };
 
-  // updateTask's statement depends on which fields a patch sets; the few shapes in use are prepared once each
-  // (preparing costs more than running it).
-  const updateStatements = new Map<string, Statement>();
-  const updateStatement = (keys: readonly (keyof TaskPatch)[], sets: readonly string[]): Statement => {
-    const shape = keys.join(',');
-    let statement = updateStatements.get(shape);
-    if (!statement) {
-      statement = db.prepare(`UPDATE tasks SET ${sets.join(', ')}, updated_at = @updatedAt WHERE id = @id`);
-      updateStatements.set(shape, statement);
-    }
-    return statement;
-  };
-
-  const recordStage = atomically(db, (taskId: number, stage: Stage, state: StageState, at: number, durationMs: number | null, detail: string | null) => {
-    statements.stageEvent.run(taskId, stage, state, at, durationMs, detail);
-    if (state === 'started') statements.setStage.run(stage, at, taskId);
-  });
   const addTasks = atomically(db, (runId: string, repos: readonly RepoRef[]) => {
     let position = (statements.maxPosition.get(runId) as { max: number }).max;
     const at = now();
@@ -198,6 +187,12 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
       return (statements.listTasks.all(runId) as TaskRow[]).map(toTask);
     },
 
+    listPendingTasks(runId) {
+      const rows = statements.listPending.all(runId) as [number, string, number][];
+      const pending = rows.map(([id, repoJson, retries]) => ({ id, repo: JSON.parse(repoJson) as RepoRef, retries }));
+      return { pending, total: statements.countAll.get(runId) as number };
+    },
+
     getTask,
 
     countTasks(runId) {
@@ -214,19 +209,23 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     updateTask(taskId, patch) {
       const keys = Object.keys(patch) as (keyof TaskPatch)[];
       if (keys.length === 0) return;
-      const sets = keys.map((k) => `${PATCH_COLUMNS[k]} = @${k}`);
-      const values: Record<string, unknown> = { id: taskId, updatedAt: now() };
+      const columns: TaskColumns = { updated_at: now() };
       for (const key of keys) {
         const value = patch[key];
-        if (typeof value === 'boolean') values[key] = value ? 1 : 0;
-        else if (REDACTED_PATCH_FIELDS.has(key) && typeof value === 'string') values[key] = clean(value);
-        else values[key] = value ?? null;
+        columns[PATCH_COLUMNS[key]] =
+          typeof value === 'boolean'
+            ? value ? 1 : 0
+            : REDACTED_PATCH_FIELDS.has(key) && typeof value === 'string'
+              ? clean(value)
+              : ((value ?? null) as string | number | null);
       }
-      updateStatement(keys, sets).run(values);
+      taskRows.set(taskId, columns);
     },
 
     recordStage(taskId, stage, state, durationMs = null, detail = null) {
-      recordStage(taskId, stage, state, now(), durationMs, clean(detail));
+      const at = now();
+      if (state === 'started') taskRows.set(taskId, { stage, stage_started_at: at, updated_at: at });
+      else statements.stageEvent.run(taskId, stage, state, at, durationMs, clean(detail));
     },
 
     releaseTask,
@@ -237,15 +236,17 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
 
     finishTask(taskId, result: TaskResult) {
       const at = now();
-      statements.finish.run(
-        result.outcome,
-        result.errorClass ?? null,
-        clean(result.errorMessage),
-        clean(result.skipReason),
-        at,
-        at,
-        taskId,
-      );
+      taskRows.set(taskId, {
+        status: 'done',
+        outcome: result.outcome,
+        error_class: result.errorClass ?? null,
+        error_message: clean(result.errorMessage),
+        skip_reason: clean(result.skipReason),
+        finished_at: at,
+        updated_at: at,
+      });
+      // Nothing sets a finished task's row again: written now, what is held stays as small as the tasks running.
+      taskRows.flush(taskId);
     },
 
     reopenTasks(runId, filter: TaskFilter) {
@@ -310,14 +311,10 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     },
 
     listStageEvents(taskId): StageEvent[] {
-      return (statements.listStageEvents.all(taskId) as Record<string, unknown>[]).map((row) => ({
-        taskId: row.task_id as number,
-        stage: row.stage as Stage,
-        state: row.state as StageState,
-        at: row.at as number,
-        durationMs: row.duration_ms as number | null,
-        detail: row.detail as string | null,
-      }));
+      const events = (statements.listStageEvents.all(taskId) as StageEventRow[]).map(toStageEvent);
+      const open = statements.openStage.get(taskId) as OpenStageRow | undefined;
+      if (open) events.push(openStageEvent(open));
+      return events;
     },
 
     addCandidate(c: CandidateRecord) {
@@ -365,5 +362,6 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
       db.close();
     },
   };
-  return options.groupCommit ? withGroupCommit(db, store) : store;
+  if (!options.groupCommit) return store;
+  return withGroupCommit(db, withHeldRowsWritten(store, taskRows), () => taskRows.flush());
 }

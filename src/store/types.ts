@@ -68,6 +68,8 @@ export interface TaskRecord {
   prMergedAt: number | null;
   /** When `status --refresh` last read the PR. */
   prRefreshedAt: number | null;
+  /** When this task asked the code host to open a PR (none was open for its branch); see migrations/011. */
+  prRequestedAt: number | null;
   /** Sandbox time used by this repo (all attempts and candidates). */
   sandboxSeconds: number;
   /** Estimated sandbox cost in USD (E2B). */
@@ -77,6 +79,9 @@ export interface TaskRecord {
   finishedAt: number | null;
   updatedAt: number;
 }
+
+/** An unfinished task as a run queues it. */
+export type PendingTask = Pick<TaskRecord, 'id' | 'repo' | 'retries'>;
 
 /** Fields of a task the orchestrator may set while working on it. */
 export type TaskPatch = Partial<
@@ -102,6 +107,7 @@ export type TaskPatch = Partial<
     | 'prReview'
     | 'prMergedAt'
     | 'prRefreshedAt'
+    | 'prRequestedAt'
     | 'sandboxSeconds'
     | 'costUsd'
     | 'logPath'
@@ -220,6 +226,8 @@ export interface RunStore {
 
   addTasks(runId: string, repos: readonly RepoRef[]): void;
   listTasks(runId: string): TaskRecord[];
+  /** What a run needs to queue its unfinished tasks, in order — only that, for runs of thousands — and how many it has. */
+  listPendingTasks(runId: string): { pending: PendingTask[]; total: number };
   /** Tasks of a run counted by outcome ('pending' and 'running' for unfinished ones). */
   countTasks(runId: string): Record<string, number>;
   getTask(taskId: number): TaskRecord | undefined;

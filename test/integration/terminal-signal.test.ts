@@ -16,7 +16,13 @@ function startedSteps(dbFile: string): number {
   try {
     const db = new Database(dbFile, { readonly: true, fileMustExist: true });
     try {
-      return (db.prepare("SELECT COUNT(*) AS n FROM stage_events WHERE stage = 'steps' AND state = 'started'").get() as { n: number }).n;
+      // Repos in their steps now, or past them: a stage's start is kept on its task (migrations/010).
+      return (
+        db
+          .prepare(`SELECT COUNT(*) AS n FROM tasks t WHERE t.stage = 'steps'
+            OR EXISTS (SELECT 1 FROM stage_events e WHERE e.task_id = t.id AND e.stage = 'steps')`)
+          .get() as { n: number }
+      ).n;
     } finally {
       db.close();
     }

@@ -4,6 +4,8 @@
  * that repo's branch is pushed. The next run finds the pushed branch, opens exactly one PR for it, and pushes no
  * other commit.
  */
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { testEnv } from '../../support/cli.js';
 import { ensureBuilt, startCli } from '../../support/built-cli.js';
@@ -58,6 +60,44 @@ describe('a crash between push and PR creation', () => {
     const branchPushes = forge.pushes.filter((p) => p.repo === 'a' && p.ref === `refs/heads/${BRANCH}`);
     expect(branchPushes.map((p) => p.after)).toEqual([pushed.after]);
     expect(await branchSha(bare, BRANCH)).toBe(pushed.after);
+    expect(forge.monitor.violations).toEqual([]);
+  });
+
+  it('a PR the killed run opened but did not live to journal is still reported as opened by the run, and not opened twice', { timeout: 180_000 }, async () => {
+    await ensureBuilt();
+    const forge = await startForge();
+    forge.state.addUser('fleetmod-bot', TOKEN);
+    for (const name of ['a', 'b']) await forge.createRepo({ owner: 'acme', name });
+    const dir = await tempDir();
+    await writeForgeJob(dir, 'job.yaml', forge, {
+      repos: ['acme/a', 'acme/b'],
+      pr: { title: 'Rename fetchData()', body: 'Automated.', labels: ['fleetmod'] },
+      limits: { concurrency: 1, 'github-writes': 10_000, 'github-writes-per-hour': 100_000 },
+    });
+    const env = { ...testEnv({ GITHUB_TOKEN: TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING }) };
+    let first: ReturnType<typeof startCli> | undefined;
+    // The forge opens the PR of acme/a, and the run is killed before it hears the answer.
+    forge.faults.add({ method: 'POST', path: /^\/repos\/acme\/a\/pulls$/, answer: { kind: 'already-exists' }, onFire: () => first?.child.kill('SIGKILL') });
+
+    first = startCli(dir, env, 'run', 'job.yaml');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    // The forge goes on with the request it was handling when the client died.
+    for (let waited = 0; forge.pulls('acme/a').length === 0 && waited < 5_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    expect(forge.pulls('acme/a')).toHaveLength(1);
+    forge.faults.clear();
+
+    const second = startCli(dir, env, 'run', 'job.yaml');
+    const result = await second.exited;
+
+    expect(result.code, second.output()).toBe(0);
+    const db = new Database(path.join(dir, '.fleetmod', 'fleetmod.db'), { readonly: true });
+    const tasks = db.prepare('SELECT repo_key, outcome, pr_number FROM tasks ORDER BY position').all();
+    db.close();
+    expect(tasks).toEqual([
+      { repo_key: 'acme/a', outcome: 'pr-opened', pr_number: forge.pulls('acme/a')[0]?.number },
+      { repo_key: 'acme/b', outcome: 'pr-opened', pr_number: forge.pulls('acme/b')[0]?.number },
+    ]);
+    expect(forge.pulls('acme/a')).toHaveLength(1);
     expect(forge.monitor.violations).toEqual([]);
   });
 });
