@@ -2,8 +2,8 @@
  * Updates of task rows. A repository's task row is set a dozen times in a run (each stage's start, what resolve,
  * diff, commit and push found, the outcome) and SQLite rewrites the whole row each time. Under group commit
  * (group-commit.ts) nothing is on disk before the turn's COMMIT anyway, so the sets of one task are held and
- * written as one UPDATE: when something reads that task (or every task), or just before the COMMIT. Reads see
- * exactly what they would have seen; a crash loses exactly what it would have lost.
+ * written as one UPDATE: when something reads that task (or every task), when the task finishes, or just before
+ * the COMMIT. Reads see exactly what they would have seen; a crash loses exactly what it would have lost.
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';

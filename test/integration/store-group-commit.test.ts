@@ -54,6 +54,27 @@ describe('the run journal with group commit', () => {
     expect(countIn(file, "SELECT COUNT(*) AS n FROM stage_events WHERE state = 'succeeded'")).toBe(1);
   });
 
+  it('a task row changed several times in a turn and read by nothing is on disk, as last set, once the turn ends', async () => {
+    const file = path.join(await tempDir(), 'fleetmod.db');
+    const store = openRunStore(file, createRedactor([]));
+    onTestFinished(() => store.close());
+    store.createRun({ id: 'r1', ...newRun });
+    store.addTasks('r1', [repo('a')]);
+    await nextTurn();
+    const [task] = store.listTasks('r1');
+    const id = task?.id as number;
+    store.recordStage(id, 'resolve', 'started');
+    store.updateTask(id, { baseBranch: 'main', branch: 'fleetmod/x' });
+    store.recordStage(id, 'resolve', 'succeeded', 3);
+    store.recordStage(id, 'clone', 'started');
+    store.updateTask(id, { branch: 'fleetmod/y', pushed: true });
+
+    expect(countIn(file, "SELECT COUNT(*) AS n FROM tasks WHERE branch IS NOT NULL")).toBe(0);
+    await nextTurn();
+    expect(countIn(file, "SELECT COUNT(*) AS n FROM tasks WHERE base_branch = 'main' AND branch = 'fleetmod/y' AND pushed = 1 AND stage = 'clone'")).toBe(1);
+    expect(countIn(file, "SELECT COUNT(*) AS n FROM stage_events WHERE stage = 'resolve' AND state = 'succeeded'")).toBe(1);
+  });
+
   it('a process killed inside a turn loses that turn only; the journal opens and resumes', async () => {
     await ensureBuilt();
     const dist = path.dirname(path.dirname(BUILT_MAIN));
