@@ -6,8 +6,11 @@ import PQueue from 'p-queue';
 import type { RepoRef } from '../domain/repo.js';
 
 export interface StageLimiters {
-  /** Runs a git network operation (clone, fetch, ls-remote, push) within the limit of the repo's git host. */
-  git<T>(repo: RepoRef, operation: () => Promise<T>): Promise<T>;
+  /**
+   * Runs a git network operation (clone, fetch, ls-remote, push) within the limit of the repo's git host; of those
+   * waiting, the one of the stage furthest along (GIT_STAGE) goes first.
+   */
+  git<T>(repo: RepoRef, operation: () => Promise<T>, stage?: GitStage): Promise<T>;
   /** Runs work that holds a sandbox within the provider's limit. */
   sandbox<T>(operation: () => Promise<T>): Promise<T>;
   /**
@@ -24,6 +27,15 @@ export interface StageLimitOptions {
   sandboxRate?: { count: number; perMs: number };
 }
 
+/**
+ * Which git operations go first when a git host's limit is reached: a repository further along before one that is
+ * just starting. With a hundred repos in flight and four git operations at a time, first-come order would resolve
+ * all hundred before the first one's checkout — and so before the first sandbox; this way the first checkout
+ * follows its resolve at once, and repos finish rather than all sitting half-done.
+ */
+export const GIT_STAGE = { resolve: 0, checkout: 1, publish: 2 } as const;
+export type GitStage = keyof typeof GIT_STAGE;
+
 /** Creation-rate windows are this much longer than the configured rate (5%). */
 export const RATE_MARGIN = 1.05;
 
@@ -37,14 +49,14 @@ export function createStageLimiters(options: StageLimitOptions): StageLimiters {
   const rate = options.sandboxRate;
   const creations = rate ? new PQueue({ interval: Math.ceil((rate.perMs * RATE_MARGIN) / rate.count), intervalCap: 1, strict: true }) : undefined;
   return {
-    git(repo, operation) {
+    git(repo, operation, stage = 'resolve') {
       const host = gitHostOf(repo);
       let queue = gitQueues.get(host);
       if (!queue) {
         queue = new PQueue({ concurrency: options.gitPerHost });
         gitQueues.set(host, queue);
       }
-      return queue.add(operation);
+      return queue.add(operation, { priority: GIT_STAGE[stage] });
     },
     sandbox(operation) {
       return sandboxQueue.add(operation);

@@ -39,7 +39,7 @@ export async function pushBranch(deps: PushDeps, input: PushInput): Promise<Push
   } catch (err) {
     if (!(err instanceof BranchMoved)) throw err;
     input.log.line(`branch ${input.branch} moved since it was looked at; looking again`);
-    const now = await deps.limiters.git(input.task.repo, () => deps.git.remoteBranchSha(input.info.pushUrl, input.branch, input.auth));
+    const now = await deps.limiters.git(input.task.repo, () => deps.git.remoteBranchSha(input.info.pushUrl, input.branch, input.auth), 'publish');
     return pushOver(deps, input, now);
   }
 }
@@ -48,7 +48,7 @@ async function pushOver(deps: PushDeps, input: PushInput, remoteSha: string | nu
   const { task, log, workdir, info, branch, baseSha, headSha, auth } = input;
   const { repo } = task;
   const push = (expectedRemoteSha: string | null) =>
-    deps.limiters.git(repo, () => deps.git.push(workdir, info.pushUrl, branch, { ...(auth && { auth }), expectedRemoteSha }));
+    deps.limiters.git(repo, () => deps.git.push(workdir, info.pushUrl, branch, { ...(auth && { auth }), expectedRemoteSha }), 'publish');
   if (remoteSha === headSha) {
     log.line(`branch ${branch} already at ${headSha.slice(0, 12)}; nothing to push`);
     return 'already';
@@ -58,7 +58,7 @@ async function pushOver(deps: PushDeps, input: PushInput, remoteSha: string | nu
     log.line(`pushed new branch ${branch}`);
     return 'pushed';
   }
-  const fetched = await deps.limiters.git(repo, () => deps.git.fetchBranch(workdir, info.pushUrl, branch, auth));
+  const fetched = await deps.limiters.git(repo, () => deps.git.fetchBranch(workdir, info.pushUrl, branch, auth), 'publish');
   if (fetched === null) {
     await push(null);
     log.line(`pushed new branch ${branch} (the branch seen earlier is gone)`);

@@ -160,7 +160,7 @@ async function stages(
   if (!published) {
     const baseSha = await stage('clone', async () => {
       await removeDir(workdir);
-      await deps.limiters.git(repo, () => deps.checkouts.checkout(repo, base, workdir, auth, remoteBaseSha));
+      await deps.limiters.git(repo, () => deps.checkouts.checkout(repo, base, workdir, auth, remoteBaseSha), 'checkout');
       const sha = await deps.git.headSha(workdir);
       // A result journaled on another base does not apply to this one: forget it rather than risk applying it later.
       if (sha !== current.baseSha) deps.store.updateTask(task.id, { baseSha: sha, diff: null, commitTime: null, reusedFromRun: null });

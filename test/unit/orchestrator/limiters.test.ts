@@ -79,3 +79,22 @@ describe('sandbox stage limiter', () => {
     expect(peakTotal).toBe(4);
   });
 });
+
+describe('git stage limiter', () => {
+  it('lets the waiting operation of the stage furthest along go first; the same stage keeps its order', async () => {
+    const limiters = createStageLimiters({ gitPerHost: 1, sandboxes: 1 });
+    const order: string[] = [];
+    let release!: () => void;
+    const busy = limiters.git(repo, () => new Promise<void>((r) => (release = r)));
+    const waiting = [
+      limiters.git(repo, async () => void order.push('resolve 1')),
+      limiters.git(repo, async () => void order.push('checkout 1'), 'checkout'),
+      limiters.git(repo, async () => void order.push('resolve 2'), 'resolve'),
+      limiters.git(repo, async () => void order.push('push 1'), 'publish'),
+      limiters.git(repo, async () => void order.push('checkout 2'), 'checkout'),
+    ];
+    release();
+    await Promise.all([busy, ...waiting]);
+    expect(order).toEqual(['push 1', 'checkout 1', 'checkout 2', 'resolve 1', 'resolve 2']);
+  });
+});
