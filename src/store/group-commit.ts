@@ -15,6 +15,7 @@
  */
 import { StoreFailed } from '../domain/errors.js';
 import type { Db } from './db.js';
+import type { TaskRowWriter } from './task-row-writer.js';
 import type { RunStore } from './types.js';
 
 export interface GroupCommit {
@@ -25,7 +26,7 @@ export interface GroupCommit {
 }
 
 /** `beforeCommit` writes what the store holds back for the commit (task-row-writer.ts), inside the transaction. */
-export function createGroupCommit(db: Db, beforeCommit: () => void = () => undefined): GroupCommit {
+export function createGroupCommit(db: Db, beforeCommit: () => void): GroupCommit {
   let scheduled: NodeJS.Immediate | undefined;
   let failure: unknown;
 
@@ -68,67 +69,74 @@ export function createGroupCommit(db: Db, beforeCommit: () => void = () => undef
   };
 }
 
-/** Which methods write: TypeScript makes this list name every method of RunStore. */
-const METHOD_KINDS: Record<keyof RunStore, 'read' | 'write' | 'close'> = {
-  createRun: 'write',
-  getRun: 'read',
-  latestRun: 'read',
-  listRuns: 'read',
-  setRunStatus: 'write',
-  heartbeat: 'write',
-  addTasks: 'write',
-  listTasks: 'read',
-  listPendingTasks: 'read',
-  countTasks: 'read',
-  getTask: 'read',
-  findReusableResult: 'read',
-  hasOtherRunOfTransform: 'read',
-  appendTaskLog: 'write',
-  readTaskLog: 'read',
-  adoptResult: 'write',
-  startTask: 'write',
-  updateTask: 'write',
-  recordStage: 'write',
-  releaseTask: 'write',
-  recordRetry: 'write',
-  finishTask: 'write',
-  reopenTasks: 'write',
-  releaseRunningTasks: 'write',
-  addStepResult: 'write',
-  listStepResults: 'read',
-  listStageEvents: 'read',
-  addCandidate: 'write',
-  listCandidates: 'read',
-  listRunStageEvents: 'read',
-  listRunStepResults: 'read',
-  listRunCandidates: 'read',
-  previousRun: 'read',
-  logEvent: 'write',
-  listEvents: 'read',
-  close: 'close',
+/**
+ * What each method does — reads, writes, closes — and which task rows held back for the commit
+ * (task-row-writer.ts) it must see written first: none, its own task's (the first argument) or every task's.
+ * TypeScript makes this list name every method of RunStore, so a new one cannot be forgotten.
+ */
+const METHODS: Record<keyof RunStore, { kind: 'read' | 'write' | 'close'; sees?: 'task' | 'all' }> = {
+  createRun: { kind: 'write' },
+  getRun: { kind: 'read' },
+  latestRun: { kind: 'read' },
+  listRuns: { kind: 'read' },
+  setRunStatus: { kind: 'write' },
+  heartbeat: { kind: 'write' },
+  addTasks: { kind: 'write' },
+  listTasks: { kind: 'read', sees: 'all' },
+  listPendingTasks: { kind: 'read', sees: 'all' },
+  countTasks: { kind: 'read', sees: 'all' },
+  getTask: { kind: 'read', sees: 'task' },
+  findReusableResult: { kind: 'read', sees: 'all' },
+  hasOtherRunOfTransform: { kind: 'read' },
+  appendTaskLog: { kind: 'write' },
+  readTaskLog: { kind: 'read' },
+  adoptResult: { kind: 'write', sees: 'all' },
+  startTask: { kind: 'write', sees: 'task' },
+  // These three set task rows through the writer itself, in order with what it holds.
+  updateTask: { kind: 'write' },
+  recordStage: { kind: 'write' },
+  finishTask: { kind: 'write' },
+  releaseTask: { kind: 'write', sees: 'task' },
+  recordRetry: { kind: 'write', sees: 'task' },
+  reopenTasks: { kind: 'write', sees: 'all' },
+  releaseRunningTasks: { kind: 'write', sees: 'all' },
+  addStepResult: { kind: 'write' },
+  listStepResults: { kind: 'read' },
+  listStageEvents: { kind: 'read', sees: 'task' },
+  addCandidate: { kind: 'write' },
+  listCandidates: { kind: 'read' },
+  listRunStageEvents: { kind: 'read', sees: 'all' },
+  listRunStepResults: { kind: 'read' },
+  listRunCandidates: { kind: 'read' },
+  previousRun: { kind: 'read' },
+  logEvent: { kind: 'write' },
+  listEvents: { kind: 'read' },
+  close: { kind: 'close' },
 };
 
-/** The store with every write inside the current turn's transaction, committed at the turn's end and on close. */
-export function withGroupCommit(db: Db, store: RunStore, beforeCommit?: () => void): RunStore {
-  const group = createGroupCommit(db, beforeCommit);
+/**
+ * The store with every write inside the current turn's transaction, committed at the turn's end and on close; the
+ * task rows `rows` holds back are written before the methods that see them and before each commit.
+ */
+export function withGroupCommit(db: Db, store: RunStore, rows: TaskRowWriter): RunStore {
+  const group = createGroupCommit(db, () => rows.flush());
   const grouped: Record<string, unknown> = {};
-  for (const [name, kind] of Object.entries(METHOD_KINDS)) {
+  for (const [name, { kind, sees }] of Object.entries(METHODS)) {
     const method = (store[name as keyof RunStore] as (...args: unknown[]) => unknown).bind(store);
     grouped[name] =
-      kind === 'write'
-        ? (...args: unknown[]) => {
-            group.beforeWrite();
-            return method(...args);
-          }
-        : kind === 'close'
-          ? () => {
-              try {
-                group.flush();
-              } finally {
-                method();
-              }
+      kind === 'close'
+        ? () => {
+            try {
+              group.flush();
+            } finally {
+              method();
             }
-          : method;
+          }
+        : (...args: unknown[]) => {
+            if (kind === 'write') group.beforeWrite();
+            if (sees) rows.flush(sees === 'task' ? (args[0] as number) : undefined);
+            return method(...args);
+          };
   }
   return grouped as unknown as RunStore;
 }

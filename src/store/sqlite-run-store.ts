@@ -15,7 +15,8 @@ import { createResultReuse } from './result-reuse.js';
 import { createRunReads } from './run-reads.js';
 import { OPEN_STAGE_SQL, openStageEvent, toStageEvent, type OpenStageRow, type StageEventRow } from './open-stage.js';
 import { toRun, toTask, type RunRow, type TaskRow } from './rows.js';
-import { createTaskRowWriter, withHeldRowsWritten, type TaskColumns } from './task-row-writer.js';
+import { createTaskRowWriter } from './task-row-writer.js';
+import { patchColumns } from './task-patch.js';
 import type {
   CandidateRecord,
   EventLevel,
@@ -27,41 +28,9 @@ import type {
   StepResultRecord,
   TaskEvent,
   TaskFilter,
-  TaskPatch,
   TaskRecord,
   TaskResult,
 } from './types.js';
-
-const PATCH_COLUMNS: Record<keyof TaskPatch, string> = {
-  stage: 'stage',
-  baseBranch: 'base_branch',
-  baseSha: 'base_sha',
-  branch: 'branch',
-  headSha: 'head_sha',
-  commitTime: 'commit_time',
-  reusedFromRun: 'reused_from_run',
-  diff: 'diff',
-  filesChanged: 'files_changed',
-  insertions: 'insertions',
-  deletions: 'deletions',
-  pushed: 'pushed',
-  prNumber: 'pr_number',
-  prUrl: 'pr_url',
-  prState: 'pr_state',
-  prDraft: 'pr_draft',
-  prChecks: 'pr_checks',
-  prReview: 'pr_review',
-  prMergedAt: 'pr_merged_at',
-  prRefreshedAt: 'pr_refreshed_at',
-  prRequestedAt: 'pr_requested_at',
-  sandboxSeconds: 'sandbox_seconds',
-  costUsd: 'cost_usd',
-  logPath: 'log_path',
-  errorMessage: 'error_message',
-};
-
-/** Columns whose text may echo sandbox output and therefore pass through the redactor. */
-const REDACTED_PATCH_FIELDS = new Set<keyof TaskPatch>(['diff', 'errorMessage']);
 
 export interface SqliteRunStoreOptions {
   redactor: Redactor;
@@ -207,19 +176,7 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     },
 
     updateTask(taskId, patch) {
-      const keys = Object.keys(patch) as (keyof TaskPatch)[];
-      if (keys.length === 0) return;
-      const columns: TaskColumns = { updated_at: now() };
-      for (const key of keys) {
-        const value = patch[key];
-        columns[PATCH_COLUMNS[key]] =
-          typeof value === 'boolean'
-            ? value ? 1 : 0
-            : REDACTED_PATCH_FIELDS.has(key) && typeof value === 'string'
-              ? clean(value)
-              : ((value ?? null) as string | number | null);
-      }
-      taskRows.set(taskId, columns);
+      if (Object.keys(patch).length > 0) taskRows.set(taskId, patchColumns(patch, now(), clean));
     },
 
     recordStage(taskId, stage, state, durationMs = null, detail = null) {
@@ -363,5 +320,5 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     },
   };
   if (!options.groupCommit) return store;
-  return withGroupCommit(db, withHeldRowsWritten(store, taskRows), () => taskRows.flush());
+  return withGroupCommit(db, store, taskRows);
 }

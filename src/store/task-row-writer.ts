@@ -3,11 +3,11 @@
  * diff, commit and push found, the outcome) and SQLite rewrites the whole row each time. Under group commit
  * (group-commit.ts) nothing is on disk before the turn's COMMIT anyway, so the sets of one task are held and
  * written as one UPDATE: when something reads that task (or every task), when the task finishes, or just before
- * the COMMIT. Reads see exactly what they would have seen; a crash loses exactly what it would have lost.
+ * the COMMIT (which methods see which held rows: group-commit.ts). Reads see exactly what they would have seen; a
+ * crash loses exactly what it would have lost.
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
-import type { RunStore } from './types.js';
 
 export type TaskColumns = Record<string, string | number | null>;
 
@@ -55,69 +55,4 @@ export function createTaskRowWriter(db: Db, options: { hold: boolean }): TaskRow
       for (const [id, columns] of all) write(id, columns);
     },
   };
-}
-
-/**
- * What each store method must see written of held task rows first: nothing, its own task (the first argument), or
- * every task. TypeScript makes this list name every method of RunStore, so a new one cannot be forgotten.
- */
-const SEES_HELD_ROWS: Record<keyof RunStore, 'none' | 'task' | 'all'> = {
-  createRun: 'none',
-  getRun: 'none',
-  latestRun: 'none',
-  listRuns: 'none',
-  setRunStatus: 'none',
-  heartbeat: 'none',
-  addTasks: 'none',
-  listTasks: 'all',
-  listPendingTasks: 'all',
-  countTasks: 'all',
-  getTask: 'task',
-  findReusableResult: 'all',
-  hasOtherRunOfTransform: 'none',
-  appendTaskLog: 'none',
-  readTaskLog: 'none',
-  adoptResult: 'all',
-  startTask: 'task',
-  // These three set task rows through the writer, in order with what is held.
-  updateTask: 'none',
-  recordStage: 'none',
-  finishTask: 'none',
-  releaseTask: 'task',
-  recordRetry: 'task',
-  reopenTasks: 'all',
-  releaseRunningTasks: 'all',
-  addStepResult: 'none',
-  listStepResults: 'none',
-  listStageEvents: 'task',
-  addCandidate: 'none',
-  listCandidates: 'none',
-  listRunStageEvents: 'all',
-  listRunStepResults: 'none',
-  listRunCandidates: 'none',
-  previousRun: 'none',
-  logEvent: 'none',
-  listEvents: 'none',
-  close: 'all',
-};
-
-/** The store with held task rows written before each method that reads or writes them by other means. */
-export function withHeldRowsWritten(store: RunStore, writer: TaskRowWriter): RunStore {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, sees] of Object.entries(SEES_HELD_ROWS)) {
-    const method = (store[name as keyof RunStore] as (...args: unknown[]) => unknown).bind(store);
-    wrapped[name] =
-      sees === 'none'
-        ? method
-        : sees === 'task'
-          ? (taskId: number, ...rest: unknown[]) => {
-              writer.flush(taskId);
-              return method(taskId, ...rest);
-            }
-          : (...args: unknown[]) => {
-              writer.flush();
-              return method(...args);
-            };
-  }
-  return wrapped as unknown as RunStore;
 }
