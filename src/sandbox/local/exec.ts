@@ -1,6 +1,6 @@
 /**
- * One command in a fresh bubblewrap sandbox: build the options, start bwrap, put it in the sandbox's cgroup before
- * it forks, watch the workspace's size while it runs, and afterwards explain a kill (memory, processes, disk).
+ * One command in a fresh bubblewrap sandbox: build the options, start bwrap inside the sandbox's cgroup before it
+ * forks, watch the workspace's size while it runs, and afterwards explain a kill (memory, processes, disk).
  */
 import path from 'node:path';
 import { SandboxLost } from '../../domain/errors.js';
@@ -13,7 +13,7 @@ import { SANDBOX_WORKSPACE, baseSandboxEnv, buildBwrapArgs } from './args.js';
 import type { LocalCapabilities } from './capabilities.js';
 import type { CgroupCounters, SandboxCgroup } from './cgroups/sandbox-cgroup.js';
 import { buildInnerCommand } from './inner-command.js';
-import { spawnBwrap } from './spawn-bwrap.js';
+import { CgroupJoinFailed, spawnBwrap } from './spawn-bwrap.js';
 import type { WorkspaceOwner } from './workspace-owner.js';
 
 export interface ExecContext {
@@ -80,10 +80,7 @@ export async function runInSandbox(ctx: ExecContext, command: string, options: E
       ...(options.onOutput && { onOutput: options.onOutput }),
       ...(caps.seccomp && { extraFds: [caps.seccomp.filter] }),
       ...(ctx.cgroup && {
-        beforeStart: (pid: number) =>
-          (ctx.cgroup as SandboxCgroup).join(pid).catch((err: unknown) => {
-            throw new SandboxLost(`could not put sandbox ${ctx.id} into its cgroup: ${(err as Error).message}`, { cause: err });
-          }),
+        joinCgroupFiles: ctx.cgroup.selfJoinFiles,
         killRemaining: () => (ctx.cgroup as SandboxCgroup).killAll(),
       }),
       track: (kill) => {
@@ -96,6 +93,9 @@ export async function runInSandbox(ctx: ExecContext, command: string, options: E
           untrack();
         };
       },
+    }).catch((err: unknown) => {
+      if (err instanceof CgroupJoinFailed) throw new SandboxLost(`could not put sandbox ${ctx.id} into its cgroup: ${err.message}`, { cause: err });
+      throw err;
     });
     // Counters are read only after a failure: a successful command costs no extra reads.
     if (ctx.cgroup && result.exitCode !== 0) ctx.cgroupSeen = await explainCgroupKill(ctx.cgroup, ctx.cgroupSeen, request, result);

@@ -81,8 +81,7 @@ describe('a sandbox cgroup (file protocol, checked against a folder laid out lik
     expect(await readFile(path.join(dir, 'pids.max'), 'utf8')).toBe('64');
     expect(await readFile(path.join(dir, 'cpu.max'), 'utf8')).toBe('150000 100000');
 
-    await cgroup.join(4242);
-    expect(await readFile(path.join(dir, 'cgroup.procs'), 'utf8')).toBe('4242');
+    expect(cgroup.selfJoinFiles).toEqual([path.join(dir, 'cgroup.procs')]);
     await writeFile(path.join(dir, 'memory.events'), 'low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n');
     await writeFile(path.join(dir, 'pids.events'), 'max 17\n');
     expect(await cgroup.counters()).toEqual({ oomKills: 1, pidsMaxHits: 17 });
@@ -101,6 +100,8 @@ describe('a sandbox cgroup (file protocol, checked against a folder laid out lik
     expect(await readFile(path.join(parents.memory, 'fleetmod-y', 'memory.memsw.limit_in_bytes'), 'utf8')).toBe('1000');
     expect(await readFile(path.join(parents.pids, 'fleetmod-y', 'pids.max'), 'utf8')).toBe('10');
     expect((await cgroup.counters()).oomKills).toBe(2);
+    // A thread's own `tasks` entry: moving itself that way skips the kernel's global threadgroup lock.
+    expect(cgroup.selfJoinFiles).toEqual([path.join(parents.memory, 'fleetmod-y', 'tasks'), path.join(parents.pids, 'fleetmod-y', 'tasks')]);
     expect(await readdir(root)).toEqual(['memory', 'pids']);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * One sandbox's cgroup: made in `create()`, limits written once, every exec's bwrap joins it before it starts
- * any process (see spawn-bwrap's `beforeStart`), its counters explain kills, and it is removed on destroy. Only
+ * any process (see spawn-bwrap's launcher), its counters explain kills, and it is removed on destroy. Only
  * the controllers a limit needs are used, so a plain exec costs one or two small writes.
  */
 import { readFile, rmdir, writeFile, mkdir } from 'node:fs/promises';
@@ -80,9 +80,13 @@ export class SandboxCgroup {
     }
   }
 
-  /** Moves a process (bwrap, before it has forked) into the cgroup; its children inherit it. */
-  async join(pid: number): Promise<void> {
-    for (const dir of new Set(this.dirs.values())) await writeFile(path.join(dir, 'cgroup.procs'), String(pid));
+  /**
+   * The files a single-threaded process writes `0` to, to move itself here (spawn-bwrap's launcher, before it
+   * becomes bwrap; its children inherit the cgroup). On v1 that is `tasks`, which moves only the writing thread
+   * and so skips the kernel's global threadgroup lock that `cgroup.procs` takes; v2 has one `cgroup.procs`.
+   */
+  get selfJoinFiles(): string[] {
+    return [...new Set(this.dirs.values())].map((dir) => path.join(dir, this.support.version === 1 ? 'tasks' : 'cgroup.procs'));
   }
 
   async counters(): Promise<CgroupCounters> {

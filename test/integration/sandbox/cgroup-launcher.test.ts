@@ -1,0 +1,116 @@
+/**
+ * The launcher that puts each command's bubblewrap into its sandbox's cgroup (spawn-bwrap.ts): the sandbox runs
+ * inside the cgroup from its first process, a command stopped while its launcher is still joining never starts,
+ * and a fleetmod that dies before sending bwrap its options leaves bwrap nothing it could run.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { constants, existsSync } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { cgroupName } from '../../../src/sandbox/local/cgroups/stale.js';
+import { buildInnerCommand } from '../../../src/sandbox/local/inner-command.js';
+import { CgroupJoinFailed, spawnBwrap } from '../../../src/sandbox/local/spawn-bwrap.js';
+import { localProvider, openSandbox } from '../../support/sandbox.js';
+import { tempDir } from '../../support/temp.js';
+
+const isRoot = process.getuid?.() === 0;
+const execFileAsync = promisify(execFile);
+
+describe('local sandbox cgroup launcher (real bubblewrap and cgroups)', () => {
+  it.skipIf(!isRoot)('every process of a command is in the sandbox\'s cgroup, none in fleetmod\'s (root only: only root makes cgroups here; CI runs as root)', async () => {
+    const provider = localProvider();
+    const { sandbox } = await openSandbox(provider);
+    const parent = (await provider.capabilities()).cgroups.parents.pids as string;
+    const tasks = path.join(parent, cgroupName(sandbox.id), 'tasks');
+
+    const seen: string[] = [];
+    const result = await sandbox.exec('sleep 0.3 & echo started; wait', {
+      onOutput: (_stream, chunk) => {
+        if (chunk.includes('started')) void readFile(tasks, 'utf8').then((text) => seen.push(text));
+      },
+    });
+
+    expect(result.exitCode).toBe(0);
+    // bwrap, the sandbox's init, bash and sleep at least; and no longer anything once the command is over.
+    await expect.poll(() => seen.length).toBe(1);
+    expect(seen[0]?.trim().split('\n').length).toBeGreaterThanOrEqual(3);
+    expect((await readFile(tasks, 'utf8')).trim()).toBe('');
+  });
+
+  it('a command stopped while its launcher is still joining never starts; once joined, the same command runs', async () => {
+    const binary = (await localProvider().capabilities()).bwrap.binary as string;
+    const dir = await tempDir('fleetmod-launcher-');
+    // Opening a fifo for writing blocks until someone reads it: a launcher held in the middle of joining.
+    const joinFile = path.join(dir, 'tasks');
+    await execFileAsync('mkfifo', [joinFile]);
+    const marker = path.join(dir, 'started');
+    const launch = (signal?: AbortSignal) =>
+      spawnBwrap({ binary, args: ['--bind', '/', '/'], command: ['/bin/sh', '-c', `touch ${marker}`], timeoutMs: 20_000, outputBytes: 4096, joinCgroupFiles: [joinFile], ...(signal && { signal }) });
+
+    const controller = new AbortController();
+    const stopped = launch(controller.signal);
+    await sleep(200);
+    controller.abort();
+    const result = await stopped;
+    // Let a launcher that were still alive go on, and give it time to run the command.
+    const reader = await open(joinFile, constants.O_RDONLY | constants.O_NONBLOCK);
+    await sleep(300);
+    await reader.close();
+
+    expect(result.killedBy).toBe('aborted');
+    expect(existsSync(marker)).toBe(false);
+
+    const running = launch();
+    const drain = await open(joinFile, constants.O_RDONLY);
+    const ran = await running;
+    await drain.close();
+    expect(ran.exitCode).toBe(0);
+    expect(existsSync(marker)).toBe(true);
+  });
+
+  it('a launcher that cannot join fails with the reason, and its command never starts', async () => {
+    const binary = (await localProvider().capabilities()).bwrap.binary as string;
+    const dir = await tempDir('fleetmod-launcher-');
+    const marker = path.join(dir, 'started');
+
+    const failed = spawnBwrap({
+      binary,
+      args: ['--bind', '/', '/'],
+      command: ['/bin/sh', '-c', `touch ${marker}`],
+      timeoutMs: 20_000,
+      outputBytes: 4096,
+      joinCgroupFiles: [path.join(dir, 'gone', 'tasks')],
+    });
+
+    await expect(failed).rejects.toThrow(CgroupJoinFailed);
+    await expect(failed).rejects.toThrow(/gone\/tasks: Directory nonexistent/);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('bubblewrap that gets no options (fleetmod died before sending them) runs nothing: its root is empty', async () => {
+    const provider = localProvider();
+    const caps = await provider.capabilities();
+    const dir = await tempDir('fleetmod-launcher-');
+    const marker = path.join(dir, 'ran-on-host');
+    const inner = buildInnerCommand({
+      command: `touch ${marker}`,
+      ...(caps.identity === 'drop' && caps.setpriv && { drop: { uid: 1879048192, gid: 1879048192, setpriv: caps.setpriv } }),
+    });
+
+    const child = spawn(caps.bwrap.binary as string, ['--args', '3', '--', ...inner], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: {} });
+    // The write end closes without a byte, as it does when the process holding it is killed.
+    (child.stdio[3] as NodeJS.WritableStream).end();
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/execvp .*: No such file or directory/);
+    expect(existsSync(marker)).toBe(false);
+  });
+});
