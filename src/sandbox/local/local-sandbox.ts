@@ -133,8 +133,6 @@ export async function createLocalSandbox(deps: LocalSandboxDeps, request: Sandbo
     const destroy = async () => {
       if (destroyed) return;
       destroyed = true;
-      await ctx.owner.forHost(async () => undefined).catch((err: unknown) => log(`sandbox ${id}: could not take the checkout back: ${(err as Error).message}`));
-      // No command runs any more (forHost waited for them): the cgroup goes while the scratch folder does.
       const removeScratch = async () => {
         await proxy?.close().catch(() => undefined);
         if (proxy) {
@@ -143,7 +141,12 @@ export async function createLocalSandbox(deps: LocalSandboxDeps, request: Sandbo
         }
         await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
       };
-      await Promise.all([removeScratch(), cgroup?.remove().catch(() => undefined)]);
+      // Once no command runs, the checkout is taken back while the cgroup and the scratch folder go.
+      await ctx.owner
+        .release(async () => {
+          await Promise.all([removeScratch(), cgroup?.remove().catch(() => undefined)]);
+        })
+        .catch((err: unknown) => log(`sandbox ${id}: could not take the checkout back: ${(err as Error).message}`));
     };
 
     const sandbox: Sandbox = {

@@ -37,6 +37,17 @@ export class WorkspaceOwner {
     });
   }
 
+  /**
+   * Takes the checkout back for the last time (destroy) while `alongside` runs: both start once no command runs,
+   * so work that needs only that (removing the sandbox's cgroup and scratch folder) overlaps the walk.
+   */
+  release(alongside: () => Promise<void>): Promise<void> {
+    return this.serialized(async () => {
+      const [reclaimed] = await Promise.allSettled([this.reclaim(), alongside()]);
+      if (reclaimed.status === 'rejected') throw reclaimed.reason;
+    });
+  }
+
   private async reclaim(): Promise<void> {
     if (this.holder === 'host') return;
     const report = await reclaimTree(this.workspace, this.sandboxOwner ? this.hostOwner : null);
