@@ -8,9 +8,17 @@
 /** Host /etc entries a toolchain needs; everything else in /etc (shadow, ssh, npmrc, gitconfig…) stays invisible. */
 export const ETC_ALLOW_LIST = [
   'alternatives', 'ssl', 'ca-certificates', 'ca-certificates.conf', 'pki', 'crypto-policies', 'ld.so.cache',
-  'ld.so.conf', 'ld.so.conf.d', 'localtime', 'timezone', 'nsswitch.conf', 'host.conf', 'gai.conf', 'protocols',
+  'ld.so.conf', 'ld.so.conf.d', 'localtime', 'timezone', 'host.conf', 'gai.conf', 'protocols',
   'services', 'mime.types', 'os-release', 'terminfo', 'magic', 'inputrc', 'bash.bashrc', 'profile',
 ] as const;
+
+/**
+ * The sandbox's own nsswitch.conf instead of the host's: users and groups come from the files fleetmod writes for
+ * each sandbox, and nothing else. The host's modules (systemd, sss, ldap, mdns) have nothing to talk to inside;
+ * loading them cost every program that looks up a user (setpriv, the first program of each command, among them)
+ * three more libraries.
+ */
+export const SANDBOX_NSSWITCH = 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\nnetworks: files\nprotocols: files\nservices: files\nethers: files\nrpc: files\n';
 
 /** Files of /etc each sandbox gets its own of (see syntheticConfigFiles), bound over the shared copy. */
 export const PER_SANDBOX_ETC_FILES = ['passwd', 'group', 'hosts'] as const;

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SANDBOX_WORKSPACE, baseSandboxEnv, buildBwrapArgs, syntheticConfigFiles, type IdentityMode } from './args.js';
 import { makeOwnedTempDir, removeLeftoverTempDirs } from '../../util/owned-temp.js';
-import { writeEtcMountPoints } from './sandbox-etc.js';
+import { writeSandboxEtcFiles } from './sandbox-etc.js';
 import { LOCAL_TEMP_PREFIXES, PROBE_PREFIX } from './temp-names.js';
 import { detectCgroups, type CgroupSupport } from './cgroups/detect.js';
 import { removeStaleCgroups } from './cgroups/stale.js';
@@ -90,12 +90,12 @@ async function probe(caps: LocalCapabilities, tmpRoot?: string): Promise<string 
     for (const [name, content] of Object.entries(syntheticConfigFiles(uid, uid))) await writeFile(path.join(dir, name), content);
     const etc = path.join(dir, 'etc');
     await mkdir(etc, { mode: 0o755 });
-    await writeEtcMountPoints(etc);
+    await writeSandboxEtcFiles(etc);
     const args = buildBwrapArgs({
       workspace: dir,
       hasGitDir: false,
       configDir: dir,
-      // The same mounts as a sandbox's, over an /etc with nothing but the mount points (the probe reads none of it).
+      // The same mounts as a sandbox's, over an /etc of only what fleetmod writes into one (the probe reads none of it).
       etcDir: etc,
       identity: caps.identity,
       tmpBytes: 1 << 20,

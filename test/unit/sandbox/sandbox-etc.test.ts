@@ -46,6 +46,9 @@ describe('the /etc copy shared by local sandboxes', () => {
     expect(await readFile(path.join(target, 'os-release'), 'utf8')).toBe('NAME=Test');
     // passwd, group and hosts are empty mount points: each sandbox binds its own over them, never the host's.
     expect(await readFile(path.join(target, 'passwd'), 'utf8')).toBe('');
+    // Users and groups come from those files only, whatever modules the host's nsswitch.conf names.
+    expect(await readFile(path.join(target, 'nsswitch.conf'), 'utf8')).toMatch(/^passwd: files\ngroup: files\n/);
+    expect(await readFile(path.join(target, 'nsswitch.conf'), 'utf8')).toContain('hosts: files dns\n');
     expect((await stat(target)).mode & 0o777).toBe(0o755);
   });
 });
