@@ -1,11 +1,12 @@
 /**
  * The launcher that puts each command's bubblewrap into its sandbox's cgroup (spawn-bwrap.ts): the sandbox runs
  * inside the cgroup from its first process, a command stopped while its launcher is still joining never starts,
- * and a fleetmod that dies before sending bwrap its options leaves bwrap nothing it could run.
+ * and a fleetmod that dies before sending bwrap its options leaves bwrap nothing it could run. And destroy: the
+ * cgroup and the scratch folder go while the checkout is taken back.
  */
 import { execFile, spawn } from 'node:child_process';
 import { constants, existsSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -13,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { cgroupName } from '../../../src/sandbox/local/cgroups/stale.js';
 import { buildInnerCommand } from '../../../src/sandbox/local/inner-command.js';
 import { CgroupJoinFailed, spawnBwrap } from '../../../src/sandbox/local/spawn-bwrap.js';
+import { SANDBOX_SCRATCH_PREFIX } from '../../../src/sandbox/local/temp-names.js';
 import { localProvider, openSandbox } from '../../support/sandbox.js';
 import { tempDir } from '../../support/temp.js';
 
@@ -38,6 +40,23 @@ describe('local sandbox cgroup launcher (real bubblewrap and cgroups)', () => {
     await expect.poll(() => seen.length).toBe(1);
     expect(seen[0]?.trim().split('\n').length).toBeGreaterThanOrEqual(3);
     expect((await readFile(tasks, 'utf8')).trim()).toBe('');
+  });
+
+  it.skipIf(!isRoot)('destroy takes the checkout back for the host while the sandbox\'s cgroup and scratch folder go (root only: the checkout is lent to another uid only then; CI runs as root)', async () => {
+    const tmpRoot = await tempDir('fleetmod-tmproot-');
+    const provider = localProvider({ tmpRoot });
+    const { sandbox, workspace } = await openSandbox(provider);
+    const cgroup = path.join((await provider.capabilities()).cgroups.parents.pids as string, cgroupName(sandbox.id));
+    expect((await sandbox.exec('mkdir -p made && echo x > made/file')).exitCode).toBe(0);
+    const scratch = (await readdir(tmpRoot)).filter((name) => name.startsWith(SANDBOX_SCRATCH_PREFIX));
+    expect(scratch).toHaveLength(1);
+    expect((await stat(path.join(workspace, 'made', 'file'))).uid).not.toBe(0);
+
+    await sandbox.destroy();
+
+    for (const entry of ['made/file', 'made', '.']) expect((await stat(path.join(workspace, entry))).uid, entry).toBe(0);
+    expect(existsSync(cgroup)).toBe(false);
+    expect((await readdir(tmpRoot)).filter((name) => name.startsWith(SANDBOX_SCRATCH_PREFIX))).toEqual([]);
   });
 
   it('a command stopped while its launcher is still joining never starts; once joined, the same command runs', async () => {
