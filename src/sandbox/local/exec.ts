@@ -13,7 +13,8 @@ import { SANDBOX_WORKSPACE, baseSandboxEnv, buildBwrapArgs } from './args.js';
 import type { LocalCapabilities } from './capabilities.js';
 import type { CgroupCounters, SandboxCgroup } from './cgroups/sandbox-cgroup.js';
 import { buildInnerCommand } from './inner-command.js';
-import { CgroupJoinFailed, spawnBwrap } from './spawn-bwrap.js';
+import { SandboxNotStarted } from './launcher.js';
+import { spawnBwrap } from './spawn-bwrap.js';
 import type { WorkspaceOwner } from './workspace-owner.js';
 
 export interface ExecContext {
@@ -94,7 +95,10 @@ export async function runInSandbox(ctx: ExecContext, command: string, options: E
         };
       },
     }).catch((err: unknown) => {
-      if (err instanceof CgroupJoinFailed) throw new SandboxLost(`could not put sandbox ${ctx.id} into its cgroup: ${err.message}`, { cause: err });
+      if (err instanceof SandboxNotStarted) {
+        const what = err.reason === 'cgroup' ? `put sandbox ${ctx.id} into its cgroup` : `start sandbox ${ctx.id}`;
+        throw new SandboxLost(`could not ${what}: ${err.message}`, { cause: err });
+      }
       throw err;
     });
     // Counters are read only after a failure: a successful command costs no extra reads.

@@ -1,19 +1,14 @@
 /**
- * Runs one command in a fresh bubblewrap sandbox and waits for it: argv through `--args 3` (off the process
- * list), the sandbox's init pid from `--info-fd 4`, output capped, and the whole tree killed on timeout or abort
- * by SIGKILLing that init pid (the kernel then kills everything in the pid namespace).
- *
- * With a cgroup to join, a tiny shell starts first: it moves itself into the cgroup, says so on fd 4 and execs
- * bwrap, which then waits for its options on fd 3. fleetmod writes them only after that word, so nothing of the
- * sandbox runs outside its cgroup. A process moving itself is cheap on cgroup v1 (writing `0` to `tasks` skips
- * the kernel's global threadgroup lock that moving another process takes: 0.2 ms instead of 11 ms here). If
- * fleetmod dies before writing the options, bwrap reads none and its command finds nothing to run in bwrap's
- * empty root; the window between writing them and bwrap arming --die-with-parent is the one any order has.
+ * Runs one command in a fresh bubblewrap sandbox and waits for it: started by the launcher (launcher.ts, which
+ * joins the sandbox's cgroup first), argv through `--args 3` (off the process list), the sandbox's init pid from
+ * `--info-fd 4`, output capped, and the whole tree killed on timeout or abort by SIGKILLing that init pid (the
+ * kernel then kills everything in the pid namespace).
  */
 import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { CappedOutput } from '../shared/output-buffer.js';
 import type { ExecResult } from '../types.js';
+import { LAUNCHER, READY, SandboxNotStarted, launcherArgs } from './launcher.js';
 
 export interface SpawnBwrapOptions {
   binary: string;
@@ -30,7 +25,7 @@ export interface SpawnBwrapOptions {
   /**
    * Cgroup files (`tasks` on v1, `cgroup.procs` on v2) the launcher writes `0` to, moving itself into the sandbox's
    * cgroup before it becomes bwrap; every process of the sandbox inherits that. If a write fails, bwrap never gets
-   * its options and the promise rejects with a `CgroupJoinFailed`.
+   * its options and the promise rejects with a `SandboxNotStarted`.
    */
   joinCgroupFiles?: readonly string[];
   /** Last resort when killing the sandbox's init did not end it (e.g. kill everything in its cgroup). */
@@ -45,34 +40,31 @@ export interface SpawnBwrapOptions {
 /** Grace between killing the sandbox's init and killing bwrap itself (local-sandbox.md §5.3). */
 const FALLBACK_KILL_MS = 500;
 
-/** What the launcher writes on fd 4 once it is in the cgroup, before bwrap's own JSON follows on that fd. */
-const JOINED = '.';
-const LAUNCHER = '/bin/sh';
-/** argv: the count of cgroup files, the files, then bwrap's argv. */
-const LAUNCHER_SCRIPT = [
-  'n=$1; shift',
-  'while [ "$n" -gt 0 ]; do echo 0 > "$1" || exit 125; shift; n=$((n - 1)); done',
-  `printf '${JOINED}' >&4 || exit 125`,
-  'exec "$@"',
-].join('\n');
+/** Launches of one command that a signal meant for fleetmod's process group may cut short before it runs. */
+const MAX_LAUNCHES = 3;
 
-export class CgroupJoinFailed extends Error {
-  override readonly name = 'CgroupJoinFailed';
+type Launch = { result: ExecResult } | { notStarted: SandboxNotStarted };
+
+export async function spawnBwrap(options: SpawnBwrapOptions): Promise<ExecResult> {
+  const started = performance.now();
+  for (let launch = 1; ; launch += 1) {
+    const outcome = await launchOnce(options, started);
+    if ('result' in outcome) return outcome.result;
+    // Caught by a Ctrl-C meant for fleetmod before it left fleetmod's process group: nothing of it ran, so it is
+    // started again (a Ctrl-C lets running repos finish).
+    if (outcome.notStarted.reason !== 'signal' || launch === MAX_LAUNCHES) throw outcome.notStarted;
+  }
 }
 
-export function spawnBwrap(options: SpawnBwrapOptions): Promise<ExecResult> {
-  const started = performance.now();
+function launchOnce(options: SpawnBwrapOptions, started: number): Promise<Launch> {
   if (options.signal?.aborted) {
-    return Promise.resolve({ exitCode: null, stdout: '', stderr: '', truncated: false, timedOut: false, durationMs: 0, killedBy: 'aborted' });
+    return Promise.resolve({
+      result: { exitCode: null, stdout: '', stderr: '', truncated: false, timedOut: false, durationMs: performance.now() - started, killedBy: 'aborted' },
+    });
   }
   const extra = options.extraFds ?? [];
-  const bwrapArgv = ['--args', '3', '--', ...options.command];
-  const joinFiles = options.joinCgroupFiles ?? [];
-  const launch: [string, string[]] =
-    joinFiles.length > 0
-      ? [LAUNCHER, ['-c', LAUNCHER_SCRIPT, 'fleetmod-sandbox', String(joinFiles.length), ...joinFiles, options.binary, ...bwrapArgv]]
-      : [options.binary, bwrapArgv];
-  const child = spawn(launch[0], launch[1], {
+  const bwrapArgs = ['--args', '3', '--', ...options.command];
+  const child = spawn(LAUNCHER, launcherArgs(options.joinCgroupFiles ?? [], options.binary, bwrapArgs), {
     stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', ...extra.map(() => 'pipe' as const)],
     env: {},
     // Its own process group: a Ctrl-C in the terminal (SIGINT to the whole foreground group) must reach fleetmod
@@ -100,8 +92,8 @@ export function spawnBwrap(options: SpawnBwrapOptions): Promise<ExecResult> {
   infoPipe.setEncoding('utf8');
   infoPipe.on('data', (chunk: string) => {
     info += chunk;
-    if (!optionsSent && info.startsWith(JOINED)) {
-      info = info.slice(JOINED.length);
+    if (!optionsSent && info.startsWith(READY)) {
+      info = info.slice(READY.length);
       if (!killedBy) start();
     }
     const match = /"child-pid"\s*:\s*(\d+)/.exec(info);
@@ -144,8 +136,8 @@ export function spawnBwrap(options: SpawnBwrapOptions): Promise<ExecResult> {
   const killTree = (reason: string) => {
     if (killedBy) return;
     killedBy = reason;
-    // Still joining its cgroup: bwrap never gets its options, so nothing of the sandbox ever runs.
-    if (!optionsSent && joinFiles.length > 0) {
+    // The launcher is not ready yet: bwrap never gets its options, so nothing of the sandbox ever runs.
+    if (!optionsSent) {
       child.kill('SIGKILL');
       return;
     }
@@ -159,36 +151,37 @@ export function spawnBwrap(options: SpawnBwrapOptions): Promise<ExecResult> {
     }, FALLBACK_KILL_MS);
   };
 
-  const timer = setTimeout(() => killTree('timeout'), Math.max(1, options.timeoutMs));
+  const timer = setTimeout(() => killTree('timeout'), Math.max(1, options.timeoutMs - (performance.now() - started)));
   const onAbort = () => killTree('aborted');
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const untrack = options.track?.((reason) => killTree(reason));
 
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     let spawnError: Error | undefined;
     child.on('error', (err) => {
       spawnError = err;
     });
-    if (joinFiles.length === 0) start();
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (fallback) clearTimeout(fallback);
       options.signal?.removeEventListener('abort', onAbort);
       untrack?.();
       if (!optionsSent && !killedBy) {
-        reject(new CgroupJoinFailed(stderr.text().trim() || spawnError?.message || `the launcher ended with ${signal ?? `code ${code}`}`));
+        resolve({ notStarted: SandboxNotStarted.fromExit(code, signal, stderr.text().trim(), spawnError) });
         return;
       }
       const stderrText = spawnError ? `${stderr.text()}${spawnError.message}` : stderr.text();
       resolve({
-        exitCode: killedBy || signal ? null : (code ?? null),
-        stdout: stdout.text(),
-        stderr: stderrText,
-        truncated: stdout.truncated || stderr.truncated,
-        timedOut: killedBy === 'timeout',
-        durationMs: performance.now() - started,
-        ...(killedBy && { killedBy }),
+        result: {
+          exitCode: killedBy || signal ? null : (code ?? null),
+          stdout: stdout.text(),
+          stderr: stderrText,
+          truncated: stdout.truncated || stderr.truncated,
+          timedOut: killedBy === 'timeout',
+          durationMs: performance.now() - started,
+          ...(killedBy && { killedBy }),
+        },
       });
     });
   });

@@ -13,7 +13,8 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { cgroupName } from '../../../src/sandbox/local/cgroups/stale.js';
 import { buildInnerCommand } from '../../../src/sandbox/local/inner-command.js';
-import { CgroupJoinFailed, spawnBwrap } from '../../../src/sandbox/local/spawn-bwrap.js';
+import { SandboxNotStarted } from '../../../src/sandbox/local/launcher.js';
+import { spawnBwrap } from '../../../src/sandbox/local/spawn-bwrap.js';
 import { SANDBOX_SCRATCH_PREFIX } from '../../../src/sandbox/local/temp-names.js';
 import { localProvider, openSandbox } from '../../support/sandbox.js';
 import { tempDir } from '../../support/temp.js';
@@ -90,6 +91,27 @@ describe('local sandbox cgroup launcher (real bubblewrap and cgroups)', () => {
     expect(existsSync(marker)).toBe(true);
   });
 
+  it('a launcher a Ctrl-C catches before it left fleetmod\'s process group is started again, and the command runs once', async () => {
+    const binary = (await localProvider().capabilities()).bwrap.binary as string;
+    const dir = await tempDir('fleetmod-launcher-');
+    const joinFile = path.join(dir, 'tasks');
+    await execFileAsync('mkfifo', [joinFile]);
+    const log = path.join(dir, 'runs');
+
+    const running = spawnBwrap({ binary, args: ['--bind', '/', '/'], command: ['/bin/sh', '-c', `echo ran >> ${log}`], timeoutMs: 20_000, outputBytes: 4096, joinCgroupFiles: [joinFile] });
+    // The first launcher, held opening the fifo, gets the SIGINT a terminal sends to the whole group.
+    const first = await launcherWaitingOn(joinFile);
+    process.kill(first, 'SIGINT');
+    const second = await launcherWaitingOn(joinFile, first);
+    const drain = await open(joinFile, constants.O_RDONLY);
+    const result = await running;
+    await drain.close();
+
+    expect(second).not.toBe(first);
+    expect(result.exitCode).toBe(0);
+    expect(await readFile(log, 'utf8')).toBe('ran\n');
+  });
+
   it('a launcher that cannot join fails with the reason, and its command never starts', async () => {
     const binary = (await localProvider().capabilities()).bwrap.binary as string;
     const dir = await tempDir('fleetmod-launcher-');
@@ -104,8 +126,8 @@ describe('local sandbox cgroup launcher (real bubblewrap and cgroups)', () => {
       joinCgroupFiles: [path.join(dir, 'gone', 'tasks')],
     });
 
-    await expect(failed).rejects.toThrow(CgroupJoinFailed);
-    await expect(failed).rejects.toThrow(/gone\/tasks: Directory nonexistent/);
+    await expect(failed).rejects.toThrow(SandboxNotStarted);
+    await expect(failed).rejects.toMatchObject({ reason: 'cgroup', message: expect.stringMatching(/gone\/tasks: Directory nonexistent/) });
     expect(existsSync(marker)).toBe(false);
   });
 
@@ -133,3 +155,16 @@ describe('local sandbox cgroup launcher (real bubblewrap and cgroups)', () => {
     expect(existsSync(marker)).toBe(false);
   });
 });
+
+/** The pid of the launcher whose arguments name `joinFile`, once there is one (other than `not`). */
+async function launcherWaitingOn(joinFile: string, not?: number): Promise<number> {
+  for (let attempt = 0; attempt < 500; attempt += 1) {
+    for (const entry of await readdir('/proc')) {
+      if (!/^\d+$/.test(entry) || Number(entry) === not || Number(entry) === process.pid) continue;
+      const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+      if (cmdline.startsWith('/bin/sh\0-c\0') && cmdline.includes(`\0${joinFile}\0`)) return Number(entry);
+    }
+    await sleep(10);
+  }
+  throw new Error(`no launcher waiting on ${joinFile}`);
+}
