@@ -61,14 +61,7 @@ describe('local sandbox cgroup launcher (real bubblewrap and cgroups)', () => {
   });
 
   it('a command stopped while its launcher is still joining never starts; once joined, the same command runs', async () => {
-    const binary = (await localProvider().capabilities()).bwrap.binary as string;
-    const dir = await tempDir('fleetmod-launcher-');
-    // Opening a fifo for writing blocks until someone reads it: a launcher held in the middle of joining.
-    const joinFile = path.join(dir, 'tasks');
-    await execFileAsync('mkfifo', [joinFile]);
-    const marker = path.join(dir, 'started');
-    const launch = (signal?: AbortSignal) =>
-      spawnBwrap({ binary, args: ['--bind', '/', '/'], command: ['/bin/sh', '-c', `touch ${marker}`], timeoutMs: 20_000, outputBytes: 4096, joinCgroupFiles: [joinFile], ...(signal && { signal }) });
+    const { joinFile, output, launch } = await heldLauncher();
 
     const controller = new AbortController();
     const stopped = launch(controller.signal);
@@ -81,24 +74,20 @@ describe('local sandbox cgroup launcher (real bubblewrap and cgroups)', () => {
     await reader.close();
 
     expect(result.killedBy).toBe('aborted');
-    expect(existsSync(marker)).toBe(false);
+    expect(existsSync(output)).toBe(false);
 
     const running = launch();
     const drain = await open(joinFile, constants.O_RDONLY);
     const ran = await running;
     await drain.close();
     expect(ran.exitCode).toBe(0);
-    expect(existsSync(marker)).toBe(true);
+    expect(await readFile(output, 'utf8')).toBe('ran\n');
   });
 
   it('a launcher a Ctrl-C catches before it left fleetmod\'s process group is started again, and the command runs once', async () => {
-    const binary = (await localProvider().capabilities()).bwrap.binary as string;
-    const dir = await tempDir('fleetmod-launcher-');
-    const joinFile = path.join(dir, 'tasks');
-    await execFileAsync('mkfifo', [joinFile]);
-    const log = path.join(dir, 'runs');
+    const { joinFile, output, launch } = await heldLauncher();
 
-    const running = spawnBwrap({ binary, args: ['--bind', '/', '/'], command: ['/bin/sh', '-c', `echo ran >> ${log}`], timeoutMs: 20_000, outputBytes: 4096, joinCgroupFiles: [joinFile] });
+    const running = launch();
     // The first launcher, held opening the fifo, gets the SIGINT a terminal sends to the whole group.
     const first = await launcherWaitingOn(joinFile);
     process.kill(first, 'SIGINT');
@@ -109,26 +98,17 @@ describe('local sandbox cgroup launcher (real bubblewrap and cgroups)', () => {
 
     expect(second).not.toBe(first);
     expect(result.exitCode).toBe(0);
-    expect(await readFile(log, 'utf8')).toBe('ran\n');
+    expect(await readFile(output, 'utf8')).toBe('ran\n');
   });
 
   it('a launcher that cannot join fails with the reason, and its command never starts', async () => {
-    const binary = (await localProvider().capabilities()).bwrap.binary as string;
-    const dir = await tempDir('fleetmod-launcher-');
-    const marker = path.join(dir, 'started');
+    const { dir, output, launch } = await heldLauncher();
 
-    const failed = spawnBwrap({
-      binary,
-      args: ['--bind', '/', '/'],
-      command: ['/bin/sh', '-c', `touch ${marker}`],
-      timeoutMs: 20_000,
-      outputBytes: 4096,
-      joinCgroupFiles: [path.join(dir, 'gone', 'tasks')],
-    });
+    const failed = launch(undefined, path.join(dir, 'gone', 'tasks'));
 
     await expect(failed).rejects.toThrow(SandboxNotStarted);
     await expect(failed).rejects.toMatchObject({ reason: 'cgroup', message: expect.stringMatching(/gone\/tasks: Directory nonexistent/) });
-    expect(existsSync(marker)).toBe(false);
+    expect(existsSync(output)).toBe(false);
   });
 
   it('bubblewrap that gets no options (fleetmod died before sending them) runs nothing: its root is empty', async () => {
@@ -167,4 +147,27 @@ async function launcherWaitingOn(joinFile: string, not?: number): Promise<number
     await sleep(10);
   }
   throw new Error(`no launcher waiting on ${joinFile}`);
+}
+
+/**
+ * A command that appends "ran" to `output`, launched with a fifo as the file to join: opening a fifo for writing
+ * blocks until someone reads it, which holds the launcher in the middle of joining.
+ */
+async function heldLauncher() {
+  const binary = (await localProvider().capabilities()).bwrap.binary as string;
+  const dir = await tempDir('fleetmod-launcher-');
+  const joinFile = path.join(dir, 'tasks');
+  await execFileAsync('mkfifo', [joinFile]);
+  const output = path.join(dir, 'runs');
+  const launch = (signal?: AbortSignal, join = joinFile) =>
+    spawnBwrap({
+      binary,
+      args: ['--bind', '/', '/'],
+      command: ['/bin/sh', '-c', `echo ran >> ${output}`],
+      timeoutMs: 20_000,
+      outputBytes: 4096,
+      joinCgroupFiles: [join],
+      ...(signal && { signal }),
+    });
+  return { dir, joinFile, output, launch };
 }
