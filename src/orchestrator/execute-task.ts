@@ -3,7 +3,7 @@
  * (up to `limits.retries`), and always ends with a value from the closed outcome set — never an exception that
  * could stop the batch.
  */
-import { Interrupted, StepFailed, VerifyFailed, errorMessage } from '../domain/errors.js';
+import { GitFailed, Interrupted, StepFailed, VerifyFailed, errorMessage } from '../domain/errors.js';
 import type { PendingTask } from '../store/types.js';
 import { backoffMs, classifyError } from './classify.js';
 import { runTask } from './run-task.js';
@@ -46,10 +46,10 @@ export async function executeTask(
       return { kind: 'finished', outcome, durationMs: deps.now() - started };
     } catch (err) {
       const caughtByStop = Boolean(options.stopSignal?.aborted) && killedFromOutside(err);
-      // A graceful stop lets running repos finish: one whose step the Ctrl-C itself reached runs again, once.
+      // A graceful stop lets running repos finish: one whose step or git the Ctrl-C itself reached runs again, once.
       if (caughtByStop && rerunAfterStopSignal && !options.signal.aborted) {
         rerunAfterStopSignal = false;
-        deps.store.releaseTask(task.id, `the stop signal reached a step as it started (${errorMessage(err)}); running the repo again`);
+        deps.store.releaseTask(task.id, `the stop signal reached a ${err instanceof GitFailed ? 'git' : 'step'} as it started (${errorMessage(err)}); running the repo again`);
         continue;
       }
       if (options.signal.aborted || err instanceof Interrupted || caughtByStop) {
@@ -95,11 +95,13 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * A step or check that died by a signal nobody in fleetmod sent (no timeout, no limit). While fleetmod is stopping
- * that is the terminal's Ctrl-C reaching a command as it was being started — the moment between fork and its own
- * session, when it is still in the terminal's process group — not a failure of the repo: it stays pending.
+ * A step, check or host git that died by a signal nobody in fleetmod sent (no timeout, no limit). While fleetmod is
+ * stopping that is the terminal's Ctrl-C reaching a command as it was being started — the moment between fork and
+ * its own session (host git's `setsid`), when it is still in the terminal's process group — not a failure of the
+ * repo.
  */
 function killedFromOutside(err: unknown): boolean {
+  if (err instanceof GitFailed) return /git was killed by a signal/.test(err.message);
   if (!(err instanceof StepFailed) && !(err instanceof VerifyFailed)) return false;
   return err.exitCode === null && !/^(timed out|killed:)/.test(err.detail);
 }
