@@ -1,6 +1,9 @@
 /** Decides whether a failed git command is worth retrying, from what git printed. */
 import type { ErrorClass } from '../domain/errors.js';
 
+/** What a host git error says when git died by a signal (host-git.ts) — a timeout's kill, or a Ctrl-C's. */
+const KILLED_BY_SIGNAL = /git was killed by a signal/i;
+
 const TRANSIENT = [
   /could not resolve host/i,
   /connection (refused|reset|timed out)/i,
@@ -20,9 +23,13 @@ const TRANSIENT = [
   /unable to create '.*\.lock'/i,
   /temporary failure/i,
   /network is unreachable/i,
-  /git was killed by a signal/i,
+  KILLED_BY_SIGNAL,
 ];
 
 export function classifyGitError(stderr: string): ErrorClass {
   return TRANSIENT.some((re) => re.test(stderr)) ? 'transient' : 'permanent';
+}
+
+export function gitDiedBySignal(message: string): boolean {
+  return KILLED_BY_SIGNAL.test(message);
 }

@@ -4,6 +4,7 @@
  * could stop the batch.
  */
 import { GitFailed, Interrupted, StepFailed, VerifyFailed, errorMessage } from '../domain/errors.js';
+import { gitDiedBySignal } from '../git/classify-git-error.js';
 import type { PendingTask } from '../store/types.js';
 import { backoffMs, classifyError } from './classify.js';
 import { runTask } from './run-task.js';
@@ -98,10 +99,10 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
  * A step, check or host git that died by a signal nobody in fleetmod sent (no timeout, no limit). While fleetmod is
  * stopping that is the terminal's Ctrl-C reaching a command as it was being started — the moment between fork and
  * its own session (host git's `setsid`), when it is still in the terminal's process group — not a failure of the
- * repo.
+ * repo. (A host git killed by its timeout reads the same; running such a repo once more is harmless.)
  */
 function killedFromOutside(err: unknown): boolean {
-  if (err instanceof GitFailed) return /git was killed by a signal/.test(err.message);
+  if (err instanceof GitFailed) return gitDiedBySignal(err.message);
   if (!(err instanceof StepFailed) && !(err instanceof VerifyFailed)) return false;
   return err.exitCode === null && !/^(timed out|killed:)/.test(err.detail);
 }

@@ -76,6 +76,8 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   const heartbeat = setInterval(() => deps.store.heartbeat(run.id, owner), HEARTBEAT_MS);
   heartbeat.unref();
 
+  // Only what starting a task needs: the pending list is held for the whole run, and 10,000 full records are
+  // megabytes held for hours.
   const { pending, total } = deps.store.listPendingTasks(run.id);
   const alreadyDone = total - pending.length;
   deps.progress.runStarted({
@@ -199,10 +201,6 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   };
 }
 
-/**
- * The tasks still to do, with only what starting one needs: they are held for the whole run, and 10,000 full
- * records (read in a function of their own so that none outlives it) are megabytes held for hours.
- */
 async function selectRun(deps: Pick<TaskDeps, 'store' | 'now'>, options: RunJobOptions): Promise<{ run: RunRecord; resumed: boolean }> {
   const { job } = options;
   if (options.selection.mode === 'resume') {
