@@ -16,6 +16,7 @@ import { createPlainGitHost } from '../codehost/plain/plain-git-host.js';
 import type { CodeHost, CodeHostRouter } from '../codehost/types.js';
 import { UsageError } from '../domain/errors.js';
 import { createHostGit, type HostGit } from '../git/host-git.js';
+import { createHostGitThread, hostGitThreadAvailable } from '../git/thread/host-git-thread.js';
 import { createDirectCheckout, createMirrorCache, defaultCacheDir, type RepoCheckout } from '../git/mirror-cache.js';
 import type { Job } from '../manifest/job.js';
 import type { GithubSelectorResolver } from '../manifest/repos.js';
@@ -87,8 +88,10 @@ export function openStoreReadOnly(dbPath: string, redactor: Redactor): RunStore 
   return openRunStoreReadOnly(dbPath, redactor);
 }
 
+/** Host git runs on a thread of its own in the built program (host-git-thread.ts says why). */
 export function createGit(io: CliIo, signal?: AbortSignal): HostGit {
-  return createHostGit({ env: io.env, ...(signal && { signal }) });
+  const options = { env: io.env, ...(signal && { signal }) };
+  return hostGitThreadAvailable() ? createHostGitThread(options) : createHostGit(options);
 }
 
 /** The job's sandbox provider. The E2B SDK (a large module tree) is loaded only by jobs that use E2B. */
