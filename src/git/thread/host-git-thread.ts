@@ -1,8 +1,10 @@
 /**
  * Host git on a thread of its own. Starting a process from Node blocks the thread that starts it until the child
- * has exec'd, and that takes longer the more memory the process holds: about 10 ms for each git at the 120–150 MB
- * of a large run here, 3,000 times in a 500-repository run. On the main thread that stalls every timer — the
- * sandbox creation pacing among them — and every reply; on this thread it stalls only other gits.
+ * has exec'd, and that takes longer the more memory the process holds: about 10 ms for each git (or diff and commit
+ * script) at the 120–150 MB of a large run here, 2,800 times in a 500-repository run. On the main thread that
+ * holds back every timer — the sandbox creation pacing among them — and every reply; here it holds back only other
+ * gits. (How much that shortens a run depends on the machine: on two busy cores, waiting for a core is what holds
+ * timers back most; see README, Performance.)
  *
  * The thread holds a reference on the event loop only while a call is in flight, as a running child process would,
  * so it never keeps fleetmod alive by itself.
