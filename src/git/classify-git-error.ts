@@ -8,6 +8,7 @@ const TRANSIENT = [
   /could not resolve host/i,
   /connection (refused|reset|timed out)/i,
   /operation timed out/i,
+  /operation too slow/i,
   /the remote end hung up/i,
   /early eof/i,
   /rpc failed/i,

@@ -10,6 +10,7 @@ import { FleetmodError, GitFailed } from '../domain/errors.js';
 import type { Identity } from '../manifest/job.js';
 import { commitDiffScript, worktreeDiffScript, type CommitDiffRequest } from './change-scripts.js';
 import { classifyGitError } from './classify-git-error.js';
+import { endGitSessions } from './end-git-sessions.js';
 import { readHead } from './read-ref.js';
 import { SAFE_GIT_CONFIG, safeGitEnv } from './safe-config.js';
 
@@ -109,6 +110,8 @@ function gitBinary(): [string] | [string, string] {
 
 export function createHostGit(options: HostGitOptions): HostGit {
   const env = safeGitEnv(options.env);
+  // simple-git's own stop reaches git alone; end-git-sessions.ts says why that can hang and ends the rest.
+  options.signal?.addEventListener('abort', () => endGitSessions(), { once: true });
   const binary = gitBinary();
   const timeoutMs = options.timeoutMs ?? 300_000;
 

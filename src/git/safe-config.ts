@@ -42,5 +42,10 @@ export function safeGitEnv(base: NodeJS.ProcessEnv): Record<string, string> {
   env.SSH_ASKPASS = '';
   env.GCM_INTERACTIVE = 'never';
   env.LC_ALL = 'C';
+  // A transfer that has stalled (under a byte a second for five minutes, the same as the git timeout) ends in git's
+  // HTTP helper itself. Only the helper holds the connection, and only its end ends a call whose git was stopped
+  // by the timeout; the user's own settings, when set, stay.
+  env.GIT_HTTP_LOW_SPEED_LIMIT ??= '1';
+  env.GIT_HTTP_LOW_SPEED_TIME ??= '300';
   return env;
 }

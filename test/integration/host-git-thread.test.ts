@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createHostGit, type HostGit, type HostGitOptions } from '../../src/git/host-git.js';
 import { BUILT_MAIN, ensureBuilt } from '../support/built-cli.js';
 import { branchSha, git } from '../support/git.js';
+import { silentGitRemote } from '../support/silent-server.js';
 import { tempDir } from '../support/temp.js';
 
 const DIST = path.dirname(path.dirname(BUILT_MAIN));
@@ -102,6 +103,28 @@ describe('host git on a thread of its own', () => {
     expect(mainError).toBeInstanceOf(Error);
     expect(threadError).toMatchObject({ name: (mainError as Error).name, message: (mainError as Error).message });
     await expect(promisify(execFile)('git', ['-C', path.join(root, 'thread'), 'rev-parse', 'HEAD'])).rejects.toThrow();
+  });
+
+  it('stops a git in flight when the stop signal fires, as on the main thread', async () => {
+    const url = await silentGitRemote();
+    const stopped = async (create: (options: HostGitOptions) => HostGit) => {
+      const stop = new AbortController();
+      const hostGit = create({ env, signal: stop.signal });
+      const call = hostGit.remoteState(url, null).then(
+        () => new Error('answered'),
+        (err: unknown) => err as Error,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      stop.abort();
+      const started = Date.now();
+      return { error: await call, waitedMs: Date.now() - started };
+    };
+    const onThread = await stopped(createHostGitThread);
+    const onMain = await stopped(createHostGit);
+    expect(onMain.error.name).not.toBe('Error');
+    expect(onThread.error).toMatchObject({ name: onMain.error.name, message: onMain.error.message });
+    // Without ending git's session the call would wait for the silent remote (git-stop.test.ts).
+    expect(onThread.waitedMs).toBeLessThan(5_000);
   });
 
   it('keeps the process alive while a call is in flight, and never when none is', async () => {
