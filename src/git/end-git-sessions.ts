@@ -11,14 +11,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** SIGKILLs the process group of each child of this process that is a `git` leading a session of its own. */
-export function endGitSessions(): number {
+export function endGitSessions(): void {
   const me = process.pid;
-  let ended = 0;
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return 0;
+    return;
   }
   for (const name of entries) {
     if (!/^\d+$/.test(name)) continue;
@@ -36,10 +35,8 @@ export function endGitSessions(): number {
     if (comm !== 'git' || Number(ppid) !== me || Number(session) !== pid) continue;
     try {
       process.kill(-pid, 'SIGKILL');
-      ended += 1;
     } catch {
       // Gone meanwhile.
     }
   }
-  return ended;
 }
