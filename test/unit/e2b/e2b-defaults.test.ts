@@ -28,4 +28,17 @@ describe('limits for E2B jobs', () => {
     expect(job.limits.sandboxRate).toBeUndefined();
     expect(job.limits.concurrency).toBe(Math.max(2, availableParallelism()));
   });
+  it('default the git limit to two per creation per second when that is more than 4, so checkouts keep up with creations', () => {
+    const at = (limits: Record<string, unknown>, provider: 'e2b' | 'local' = 'e2b') =>
+      normalizeJob(JobManifest.parse({ ...base, sandbox: { provider }, limits }), ctx).limits.clone;
+
+    expect(at({})).toBe(4);
+    expect(at({ 'sandbox-rate': '5/s' })).toBe(10);
+    expect(at({ 'sandbox-rate': '30/min' })).toBe(4);
+    expect(at({ 'sandbox-rate': '300/min' })).toBe(10);
+    expect(at({ 'sandbox-rate': '5/s', clone: 3 })).toBe(3);
+    expect(at({}, 'local')).toBe(4);
+    expect(at({ 'sandbox-rate': '8/s' }, 'local')).toBe(16);
+  });
 });
+
