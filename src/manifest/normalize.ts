@@ -28,7 +28,7 @@ const E2B_DEFAULT_SANDBOX_RATE: Rate = { count: 1, perMs: 1_000 };
 const DEFAULT_GIT_LIMIT = 4;
 const GIT_OPERATIONS_PER_CREATION_PER_SECOND = 2;
 
-export function defaultGitLimit(sandboxRate: Rate | undefined): number {
+function defaultGitLimit(sandboxRate: Rate | undefined): number {
   if (!sandboxRate) return DEFAULT_GIT_LIMIT;
   const creationsPerSecond = (sandboxRate.count * 1_000) / sandboxRate.perMs;
   return Math.max(DEFAULT_GIT_LIMIT, Math.ceil(GIT_OPERATIONS_PER_CREATION_PER_SECOND * creationsPerSecond));

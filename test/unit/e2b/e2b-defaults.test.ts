@@ -28,6 +28,7 @@ describe('limits for E2B jobs', () => {
     expect(job.limits.sandboxRate).toBeUndefined();
     expect(job.limits.concurrency).toBe(Math.max(2, availableParallelism()));
   });
+
   it('default the git limit to two per creation per second when that is more than 4, so checkouts keep up with creations', () => {
     const at = (limits: Record<string, unknown>, provider: 'e2b' | 'local' = 'e2b') =>
       normalizeJob(JobManifest.parse({ ...base, sandbox: { provider }, limits }), ctx).limits.clone;
@@ -41,4 +42,3 @@ describe('limits for E2B jobs', () => {
     expect(at({ 'sandbox-rate': '8/s' }, 'local')).toBe(16);
   });
 });
-
