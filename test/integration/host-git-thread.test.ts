@@ -127,6 +127,17 @@ describe('host git on a thread of its own', () => {
     expect(onThread.waitedMs).toBeLessThan(5_000);
   });
 
+  it('keeps a transient failure transient across the thread (a lost class would read as permanent)', async () => {
+    const url = await silentGitRemote();
+    // The remote stops sending; git's HTTP helper gives up after a second of it (safe-config.ts keeps the user's value).
+    const slow = { ...env, GIT_HTTP_LOW_SPEED_TIME: '1' };
+    const onThread = await createHostGitThread({ env: slow }).remoteState(url, null).catch((err: unknown) => err);
+    const onMain = await createHostGit({ env: slow }).remoteState(url, null).catch((err: unknown) => err);
+
+    expect(onMain).toMatchObject({ name: 'GitFailed', errorClass: 'transient' });
+    expect(onThread).toMatchObject({ name: 'GitFailed', errorClass: 'transient', message: (onMain as Error).message });
+  });
+
   it('keeps the process alive while a call is in flight, and never when none is', async () => {
     const { bare } = await remote();
     const run = async (body: string) => {

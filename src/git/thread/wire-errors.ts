@@ -3,7 +3,7 @@
  * decide on the class (GitFailed and its error class, BranchMoved, Interrupted), so each is sent as plain data and
  * made again on the other side.
  */
-import { GitFailed, Interrupted, type ErrorClass } from '../../domain/errors.js';
+import { FleetmodError, GitFailed, Interrupted, type ErrorClass } from '../../domain/errors.js';
 import { BranchMoved } from '../host-git.js';
 
 export interface WireError {
@@ -14,8 +14,7 @@ export interface WireError {
 
 export function toWire(err: unknown): WireError {
   if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
-  const errorClass = (err as { errorClass?: unknown }).errorClass;
-  return { name: err.name, message: err.message, ...((errorClass === 'transient' || errorClass === 'permanent') && { errorClass }) };
+  return { name: err.name, message: err.message, ...(err instanceof FleetmodError && { errorClass: err.errorClass }) };
 }
 
 export function fromWire(wire: WireError): Error {
