@@ -12,7 +12,7 @@ import { commitDiffScript, worktreeDiffScript, type CommitDiffRequest } from './
 import { classifyGitError } from './classify-git-error.js';
 import { endGitSessions } from './end-git-sessions.js';
 import { readHead } from './read-ref.js';
-import { SAFE_GIT_CONFIG, safeGitEnv } from './safe-config.js';
+import { GIT_TIMEOUT_MS, SAFE_GIT_CONFIG, safeGitEnv } from './safe-config.js';
 
 export interface GitAuth {
   /** A full HTTP header line, e.g. "Authorization: Basic …". Never logged. */
@@ -113,7 +113,7 @@ export function createHostGit(options: HostGitOptions): HostGit {
   // simple-git's own stop reaches git alone; end-git-sessions.ts says why that can hang and ends the rest.
   options.signal?.addEventListener('abort', () => endGitSessions(), { once: true });
   const binary = gitBinary();
-  const timeoutMs = options.timeoutMs ?? 300_000;
+  const timeoutMs = options.timeoutMs ?? GIT_TIMEOUT_MS;
 
   const git = (dir?: string, auth?: GitAuth): SimpleGit => {
     const authEnv: Record<string, string> = auth

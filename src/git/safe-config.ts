@@ -31,6 +31,9 @@ export const SAFE_GIT_CONFIG: readonly string[] = [
 const KEPT_GIT_ENV = /^(GIT_SSL_CAINFO|GIT_SSL_CAPATH|GIT_SSL_CERT|GIT_SSL_KEY|GIT_SSL_VERSION|GIT_SSL_CIPHER_LIST|GIT_HTTP_LOW_SPEED_LIMIT|GIT_HTTP_LOW_SPEED_TIME|GIT_HTTP_MAX_REQUESTS|GIT_HTTP_PROXY_AUTHMETHOD|GIT_CONFIG_GLOBAL|GIT_CONFIG_NOSYSTEM|GIT_CONFIG_SYSTEM|GIT_PROTOCOL_FROM_USER)$/;
 
 /** The environment host git runs with: the caller's, minus git overrides, plus non-interactive settings. */
+/** How long one host git call may take before it is stopped (five minutes). */
+export const GIT_TIMEOUT_MS = 300_000;
+
 export function safeGitEnv(base: NodeJS.ProcessEnv): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) {
@@ -42,10 +45,10 @@ export function safeGitEnv(base: NodeJS.ProcessEnv): Record<string, string> {
   env.SSH_ASKPASS = '';
   env.GCM_INTERACTIVE = 'never';
   env.LC_ALL = 'C';
-  // A transfer that has stalled (under a byte a second for five minutes, the same as the git timeout) ends in git's
+  // A transfer that has stalled (under a byte a second for as long as the git timeout) ends in git's
   // HTTP helper itself. Only the helper holds the connection, and only its end ends a call whose git was stopped
   // by the timeout; the user's own settings, when set, stay.
   env.GIT_HTTP_LOW_SPEED_LIMIT ??= '1';
-  env.GIT_HTTP_LOW_SPEED_TIME ??= '300';
+  env.GIT_HTTP_LOW_SPEED_TIME ??= String(GIT_TIMEOUT_MS / 1_000);
   return env;
 }
