@@ -23,15 +23,18 @@ const E2B_DEFAULT_SANDBOX_RATE: Rate = { count: 1, perMs: 1_000 };
  * when that is more. Every sandbox waits for its repository's checkout, and a checkout (or a push) takes one to
  * two seconds on a busy host, so a job allowed to create sandboxes quickly needs that many checkouts under way to
  * keep up. At E2B's Pro rate of 5/s with 4, sandboxes waited for checkouts: 500 repositories took 154 s (median of
- * 4) against 134 s with 8 (bench/results.json).
+ * 4) against 134 s with 8 (bench/results.json). Never more than 16 by default, however high the rate: a forge
+ * takes that many connections at once from one host without complaint; more is for the manifest to say.
  */
 const DEFAULT_GIT_LIMIT = 4;
+const MAX_DEFAULT_GIT_LIMIT = 16;
 const GIT_OPERATIONS_PER_CREATION_PER_SECOND = 2;
 
 function defaultGitLimit(sandboxRate: Rate | undefined): number {
   if (!sandboxRate) return DEFAULT_GIT_LIMIT;
   const creationsPerSecond = (sandboxRate.count * 1_000) / sandboxRate.perMs;
-  return Math.max(DEFAULT_GIT_LIMIT, Math.ceil(GIT_OPERATIONS_PER_CREATION_PER_SECOND * creationsPerSecond));
+  const keepingUp = Math.ceil(GIT_OPERATIONS_PER_CREATION_PER_SECOND * creationsPerSecond);
+  return Math.min(MAX_DEFAULT_GIT_LIMIT, Math.max(DEFAULT_GIT_LIMIT, keepingUp));
 }
 
 export function normalizeJob(m: JobManifest, ctx: NormalizeContext): Job {

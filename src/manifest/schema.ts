@@ -220,7 +220,7 @@ export const Window = z
 export const Limits = z
   .strictObject({
     concurrency: z.number().int().positive().max(1000).optional().describe('Repos worked on at once (default: CPUs, at least 2; with e2b: limits.sandboxes).'),
-    clone: z.number().int().positive().optional().describe('Git operations at once per git host (default 4, or two per sandbox creation per second when that is more).'),
+    clone: z.number().int().positive().optional().describe('Git operations at once per git host (default 4, or two per sandbox creation per second when that is more, at most 16).'),
     sandboxes: z.number().int().positive().optional().describe('Sandboxes alive at once (default: concurrency; with e2b: 20).'),
     'sandbox-rate': rate().optional().describe('Sandbox creations per time unit, e.g. "1/s" (default with e2b: 1/s).'),
     'github-writes': z.number().int().positive().optional().describe('Content-creating GitHub requests per minute (default 60).'),

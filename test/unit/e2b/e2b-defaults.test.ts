@@ -29,7 +29,7 @@ describe('limits for E2B jobs', () => {
     expect(job.limits.concurrency).toBe(Math.max(2, availableParallelism()));
   });
 
-  it('default the git limit to two per creation per second when that is more than 4, so checkouts keep up with creations', () => {
+  it('default the git limit to two per creation per second when that is more than 4 (at most 16), so checkouts keep up with creations', () => {
     const at = (limits: Record<string, unknown>, provider: 'e2b' | 'local' = 'e2b') =>
       normalizeJob(JobManifest.parse({ ...base, sandbox: { provider }, limits }), ctx).limits.clone;
 
@@ -37,6 +37,9 @@ describe('limits for E2B jobs', () => {
     expect(at({ 'sandbox-rate': '5/s' })).toBe(10);
     expect(at({ 'sandbox-rate': '30/min' })).toBe(4);
     expect(at({ 'sandbox-rate': '300/min' })).toBe(10);
+    // However high the rate, a forge does not get more than 16 at once unless the manifest says so.
+    expect(at({ 'sandbox-rate': '200/s' })).toBe(16);
+    expect(at({ 'sandbox-rate': '200/s', clone: 40 })).toBe(40);
     expect(at({ 'sandbox-rate': '5/s', clone: 3 })).toBe(3);
     expect(at({}, 'local')).toBe(4);
     expect(at({ 'sandbox-rate': '8/s' }, 'local')).toBe(16);
