@@ -5,7 +5,7 @@
  * the command itself goes on bwrap's argv (bwrap requires that).
  */
 
-/** Host /etc entries a toolchain needs; everything else in /etc (shadow, ssh, npmrc, gitconfig…) stays invisible. */
+/** Host /etc entries a toolchain needs; everything else in /etc (shadow, ssh, npmrc, the host's gitconfig…) stays invisible. */
 export const ETC_ALLOW_LIST = [
   'alternatives', 'ssl', 'ca-certificates', 'ca-certificates.conf', 'pki', 'crypto-policies', 'ld.so.cache',
   'ld.so.conf', 'ld.so.conf.d', 'localtime', 'timezone', 'host.conf', 'gai.conf', 'protocols',
@@ -20,8 +20,20 @@ export const ETC_ALLOW_LIST = [
  */
 export const SANDBOX_NSSWITCH = 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\nnetworks: files\nprotocols: files\nservices: files\nethers: files\nrpc: files\n';
 
-/** Files of /etc each sandbox gets its own of (see syntheticConfigFiles), bound over the shared copy. */
-export const PER_SANDBOX_ETC_FILES = ['passwd', 'group', 'hosts'] as const;
+/** Files of /etc each sandbox gets its own of (see identityFiles), bound over the shared copy. */
+export const PER_SANDBOX_ETC_FILES = ['passwd', 'group'] as const;
+
+/** The sandbox's /etc/hosts, the same in every sandbox (written once into the shared /etc copy). */
+export const SANDBOX_HOSTS = '127.0.0.1\tlocalhost sandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n';
+
+/**
+ * The sandbox's /etc/gitconfig, git's system-level configuration there (GIT_CONFIG_SYSTEM): an identity for commits
+ * made inside and `safe.directory` for a checkout owned by another uid. The host's own /etc/gitconfig is never
+ * copied. It is in the shared /etc copy rather than bound into each sandbox's home, one mount less per command,
+ * and a step may still add a `git config --global` of its own (home is the sandbox's tmpfs).
+ */
+export const SANDBOX_GITCONFIG =
+  '[user]\n\tname = fleetmod sandbox\n\temail = sandbox@fleetmod.invalid\n[safe]\n\tdirectory = *\n[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n';
 
 export const SANDBOX_HOME = '/home/sandbox';
 export const SANDBOX_WORKSPACE = '/workspace';
@@ -56,7 +68,7 @@ export interface BwrapArgsInput {
   workspace: string;
   /** Whether the checkout has a .git directory (bound read-only over itself). */
   hasGitDir: boolean;
-  /** Host directory holding the synthetic passwd, group, hosts and gitconfig. */
+  /** Host directory holding this sandbox's passwd and group (identityFiles). */
   configDir: string;
   /** Host directory bound read-only as /etc: the allow-listed copy (sandbox-etc.ts). */
   etcDir: string;
@@ -102,7 +114,7 @@ export function buildBwrapArgs(input: BwrapArgsInput): string[] {
   for (const [link, target] of [['/bin', 'usr/bin'], ['/sbin', 'usr/sbin'], ['/lib', 'usr/lib'], ['/lib64', 'usr/lib64']]) {
     args.push('--symlink', target as string, link as string);
   }
-  // One bind for all of /etc (the allow-listed copy), then this sandbox's own passwd, group and hosts over it.
+  // One bind for all of /etc (the allow-listed copy), then this sandbox's own passwd and group over it.
   args.push('--ro-bind', input.etcDir, '/etc');
   for (const name of PER_SANDBOX_ETC_FILES) args.push('--ro-bind', `${input.configDir}/${name}`, `/etc/${name}`);
   args.push('--proc', '/proc', '--dev', '/dev');
@@ -119,7 +131,6 @@ export function buildBwrapArgs(input: BwrapArgsInput): string[] {
   // In drop mode the tmpfs belongs to root and the code's uid is only known to setpriv, so home is world-writable;
   // nothing else lives in this sandbox to abuse that.
   tmpfs(SANDBOX_HOME, input.identity === 'drop' ? '0777' : '0755');
-  args.push('--ro-bind', `${input.configDir}/gitconfig`, `${SANDBOX_HOME}/.gitconfig`);
 
   args.push('--bind', input.workspace, SANDBOX_WORKSPACE);
   // The sandbox may read history but never write hooks, config or objects that the host's git would act on.
@@ -145,19 +156,28 @@ export function baseSandboxEnv(): Record<string, string> {
     LANG: 'C.UTF-8',
     TERM: 'dumb',
     TMPDIR: '/tmp',
-    GIT_CONFIG_NOSYSTEM: '1',
+    // fleetmod's gitconfig in the sandbox's /etc (SANDBOX_GITCONFIG), wherever this git was built to look.
+    GIT_CONFIG_SYSTEM: '/etc/gitconfig',
     FLEETMOD_SANDBOX: 'local',
     FLEETMOD_FILES: SANDBOX_FILES,
     CI: 'true',
   };
 }
 
-/** passwd, group, hosts and gitconfig for inside; `uid`/`gid` are the code's ids as seen inside. */
-export function syntheticConfigFiles(uid: number = SANDBOX_UID, gid: number = SANDBOX_GID): Record<string, string> {
+/**
+ * passwd and group for inside, the only files a sandbox gets of its own: in drop mode each sandbox has a uid of its
+ * own, and tools that look themselves up (`id`, `whoami`, ssh, git without an identity) need it listed.
+ * `uid`/`gid` are the code's ids as seen inside.
+ */
+export function identityFiles(uid: number = SANDBOX_UID, gid: number = SANDBOX_GID): Record<(typeof PER_SANDBOX_ETC_FILES)[number], string> {
   return {
-    passwd: `root:x:0:0:root:/root:/usr/sbin/nologin\nsandbox:x:${uid}:${gid}:fleetmod sandbox:${SANDBOX_HOME}:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`,
-    group: `root:x:0:\nsandbox:x:${gid}:\nnogroup:x:65534:\n`,
-    hosts: '127.0.0.1\tlocalhost sandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n',
-    gitconfig: '[user]\n\tname = fleetmod sandbox\n\temail = sandbox@fleetmod.invalid\n[safe]\n\tdirectory = *\n[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n',
+    passwd: `root:x:0:0:root:/root:/usr/sbin/nologin
+sandbox:x:${uid}:${gid}:fleetmod sandbox:${SANDBOX_HOME}:/bin/bash
+nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
+`,
+    group: `root:x:0:
+sandbox:x:${gid}:
+nogroup:x:65534:
+`,
   };
 }

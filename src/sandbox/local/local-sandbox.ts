@@ -1,5 +1,5 @@
 /**
- * One local sandbox: everything per sandbox is prepared once here (synthetic /etc files, step files, its cgroup,
+ * One local sandbox: everything per sandbox is prepared once here (its passwd and group, step files, its cgroup,
  * its uid, the egress proxy), so each `exec` is a single bwrap spawn plus a write or two into the cgroup.
  */
 import { randomUUID } from 'node:crypto';
@@ -16,7 +16,7 @@ import { startEgressProxy, type EgressProxy } from '../shared/network/egress-pro
 import type { Owner, ReclaimReport } from '../shared/reclaim.js';
 import { resolveInWorkspace } from '../shared/workspace-path.js';
 import type { Sandbox, SandboxRequest } from '../types.js';
-import { SANDBOX_GID, SANDBOX_UID, syntheticConfigFiles } from './args.js';
+import { SANDBOX_GID, SANDBOX_UID, identityFiles } from './args.js';
 import type { LocalCapabilities } from './capabilities.js';
 import { SandboxCgroup } from './cgroups/sandbox-cgroup.js';
 import { cgroupName } from './cgroups/stale.js';
@@ -55,7 +55,7 @@ export async function createLocalSandbox(deps: LocalSandboxDeps, request: Sandbo
 
     const ids = sandboxOwner ?? { uid: SANDBOX_UID, gid: SANDBOX_GID };
     await Promise.all(
-      Object.entries(syntheticConfigFiles(ids.uid, ids.gid)).map(async ([name, content]) => {
+      Object.entries(identityFiles(ids.uid, ids.gid)).map(async ([name, content]) => {
         await writeFile(path.join(scratch, name), content);
         await chmod(path.join(scratch, name), 0o644);
       }),

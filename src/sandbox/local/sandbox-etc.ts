@@ -7,13 +7,13 @@
  * as what it points to (a bind resolves it); inside a directory links stay links (they resolve inside the sandbox,
  * where /usr is the host's). Anything the sandbox's uid could not read through a bind either — not readable by
  * "other", like /etc/ssl/private — is left out, so no private key is ever copied. Sockets and devices are skipped.
- * The copy reflects /etc when the provider started; the job's sandboxes see no later host change. nsswitch.conf is
- * fleetmod's own (SANDBOX_NSSWITCH), not the host's.
+ * The copy reflects /etc when the provider started; the job's sandboxes see no later host change. nsswitch.conf,
+ * hosts and gitconfig are fleetmod's own (args.ts), not the host's.
  */
 import { chmod, copyFile, lstat, mkdir, readdir, readlink, stat, symlink, writeFile } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import path from 'node:path';
-import { ETC_ALLOW_LIST, PER_SANDBOX_ETC_FILES, SANDBOX_NSSWITCH } from './args.js';
+import { ETC_ALLOW_LIST, PER_SANDBOX_ETC_FILES, SANDBOX_GITCONFIG, SANDBOX_HOSTS, SANDBOX_NSSWITCH } from './args.js';
 
 const OTHER_READ = 0o004;
 const OTHER_SEARCH = 0o001;
@@ -30,12 +30,15 @@ export async function prepareSandboxEtc(target: string, source = '/etc'): Promis
 }
 
 /**
- * What fleetmod writes into every sandbox /etc itself: its nsswitch.conf, and empty files for what each sandbox
- * gets its own of (passwd, group, hosts), bound over these.
+ * What fleetmod writes into every sandbox /etc itself: its nsswitch.conf, hosts and gitconfig, and empty files for
+ * what each sandbox gets its own of (passwd, group), bound over these.
  */
 export async function writeSandboxEtcFiles(etcDir: string): Promise<void> {
-  await writeFile(path.join(etcDir, 'nsswitch.conf'), SANDBOX_NSSWITCH);
-  await chmod(path.join(etcDir, 'nsswitch.conf'), 0o644);
+  const own = { 'nsswitch.conf': SANDBOX_NSSWITCH, hosts: SANDBOX_HOSTS, gitconfig: SANDBOX_GITCONFIG };
+  for (const [name, content] of Object.entries(own)) {
+    await writeFile(path.join(etcDir, name), content);
+    await chmod(path.join(etcDir, name), 0o644);
+  }
   for (const name of PER_SANDBOX_ETC_FILES) await writeFile(path.join(etcDir, name), '', { mode: 0o644 });
 }
 

@@ -2,7 +2,7 @@
  * The local provider's temporary folders, each named `<prefix><pid>-XXXXXX` (util/owned-temp.ts) so that a later
  * fleetmod removes what a killed one left behind (capabilities.ts, on detection).
  */
-/** One per sandbox: synthetic passwd/group/hosts/gitconfig, step files, the proxy socket. */
+/** One per sandbox: its passwd and group, step files, the proxy socket. */
 export const SANDBOX_SCRATCH_PREFIX = 'fleetmod-sbx-';
 /** One per provider: the /etc copy its sandboxes share (sandbox-etc.ts). */
 export const ETC_COPY_PREFIX = 'fleetmod-etc-';

@@ -74,6 +74,26 @@ describe('local sandbox isolation (real bubblewrap)', () => {
     expect(result.stdout).toBe('node ok\nperl ok\n1\n');
   });
 
+  it('code knows who it is and where it is, git has an identity, and a step may set git config of its own', async () => {
+    const { sandbox } = await openSandbox(localProvider());
+
+    const result = await sandbox.exec(
+      'id -un; id -gn; hostname; grep -c . /etc/hosts; git config user.email; ' +
+        'git config --global user.email step@example.com && git config user.email && git config --show-origin user.email',
+    );
+
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim().split('\n')).toEqual([
+      'sandbox',
+      'sandbox',
+      'sandbox',
+      '2',
+      'sandbox@fleetmod.invalid',
+      'step@example.com',
+      'file:/home/sandbox/.gitconfig\tstep@example.com',
+    ]);
+  });
+
   it('the timeout kills a tree that tries to escape (setsid, nohup, double fork, ignored SIGTERM); nothing is left', async () => {
     const { sandbox } = await openSandbox(localProvider());
     const marker = `fleetmod-escape-${process.pid}-${Date.now()}`;

@@ -48,13 +48,14 @@ describe('bubblewrap options', () => {
     expect(pairs(args, '--ro-bind')).toContainEqual(['/tmp/sbx/files', '/fleetmod/files']);
     const lastMount = Math.max(...['--bind', '--ro-bind', '--ro-bind-try', '--tmpfs', '--proc', '--dev'].map((f) => args.lastIndexOf(f)));
     expect(args.indexOf('--remount-ro')).toBeGreaterThan(lastMount);
-    // All of /etc is the allow-listed copy, one mount; only this sandbox's own passwd, group and hosts go over it.
+    // All of /etc is the allow-listed copy, one mount; only this sandbox's own passwd and group go over it.
     expect(pairs(args, '--ro-bind').filter(([, dest]) => dest?.startsWith('/etc'))).toEqual([
       ['/tmp/fleetmod-etc', '/etc'],
       ['/tmp/sbx/passwd', '/etc/passwd'],
       ['/tmp/sbx/group', '/etc/group'],
-      ['/tmp/sbx/hosts', '/etc/hosts'],
     ]);
+    // git's configuration is the copy's /etc/gitconfig, not a file bound into home.
+    expect(pairs(args, '--ro-bind').filter(([, dest]) => dest?.startsWith('/home'))).toEqual([]);
     expect(args).not.toContain('--ro-bind-try');
   });
 

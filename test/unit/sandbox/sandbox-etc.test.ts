@@ -1,6 +1,7 @@
 import { chmod, lstat, mkdir, readFile, readlink, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SANDBOX_GITCONFIG, SANDBOX_HOSTS } from '../../../src/sandbox/local/args.js';
 import { prepareSandboxEtc } from '../../../src/sandbox/local/sandbox-etc.js';
 import { tempDir } from '../../support/temp.js';
 
@@ -36,7 +37,7 @@ describe('the /etc copy shared by local sandboxes', () => {
 
     await prepareSandboxEtc(target, source);
 
-    expect((await readdir(target)).sort()).toEqual(['group', 'hosts', 'nsswitch.conf', 'os-release', 'passwd', 'ssl']);
+    expect((await readdir(target)).sort()).toEqual(['gitconfig', 'group', 'hosts', 'nsswitch.conf', 'os-release', 'passwd', 'ssl']);
     expect((await readdir(path.join(target, 'ssl'))).sort()).toEqual(['certs', 'openssl.cnf']);
     expect(await readFile(path.join(target, 'ssl', 'certs', 'ca-certificates.crt'), 'utf8')).toBe('CERTS');
     expect(await readlink(path.join(target, 'ssl', 'certs', 'Some_CA.pem'))).toBe('/usr/share/ca-certificates/mozilla/Some_CA.crt');
@@ -44,8 +45,13 @@ describe('the /etc copy shared by local sandboxes', () => {
     // A top-level link is copied as what it points to, as a bind of it showed.
     expect((await lstat(path.join(target, 'os-release'))).isFile()).toBe(true);
     expect(await readFile(path.join(target, 'os-release'), 'utf8')).toBe('NAME=Test');
-    // passwd, group and hosts are empty mount points: each sandbox binds its own over them, never the host's.
+    // passwd and group are empty mount points: each sandbox binds its own over them, never the host's.
     expect(await readFile(path.join(target, 'passwd'), 'utf8')).toBe('');
+    expect(await readFile(path.join(target, 'group'), 'utf8')).toBe('');
+    // hosts and gitconfig are fleetmod's, the same for every sandbox: the host's credential helper is not there.
+    expect(await readFile(path.join(target, 'hosts'), 'utf8')).toBe(SANDBOX_HOSTS);
+    expect(await readFile(path.join(target, 'gitconfig'), 'utf8')).toBe(SANDBOX_GITCONFIG);
+    expect((await stat(path.join(target, 'gitconfig'))).mode & 0o777).toBe(0o644);
     // Users and groups come from those files only, whatever modules the host's nsswitch.conf names.
     expect(await readFile(path.join(target, 'nsswitch.conf'), 'utf8')).toMatch(/^passwd: files\ngroup: files\n/);
     expect(await readFile(path.join(target, 'nsswitch.conf'), 'utf8')).toContain('hosts: files dns\n');
