@@ -171,13 +171,7 @@ export function baseSandboxEnv(): Record<string, string> {
  */
 export function identityFiles(uid: number = SANDBOX_UID, gid: number = SANDBOX_GID): Record<(typeof PER_SANDBOX_ETC_FILES)[number], string> {
   return {
-    passwd: `root:x:0:0:root:/root:/usr/sbin/nologin
-sandbox:x:${uid}:${gid}:fleetmod sandbox:${SANDBOX_HOME}:/bin/bash
-nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
-`,
-    group: `root:x:0:
-sandbox:x:${gid}:
-nogroup:x:65534:
-`,
+    passwd: `root:x:0:0:root:/root:/usr/sbin/nologin\nsandbox:x:${uid}:${gid}:fleetmod sandbox:${SANDBOX_HOME}:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`,
+    group: `root:x:0:\nsandbox:x:${gid}:\nnogroup:x:65534:\n`,
   };
 }
