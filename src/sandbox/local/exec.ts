@@ -21,8 +21,8 @@ export interface ExecContext {
   id: string;
   caps: LocalCapabilities;
   request: SandboxRequest;
-  /** Host folder with the synthetic /etc files. */
-  scratch: string;
+  /** Host folder with this sandbox uid's passwd and group (identities.ts). */
+  identityDir: string;
   /** The provider's copy of the allow-listed /etc, bound read-only as /etc (sandbox-etc.ts). */
   etcDir: string;
   hasGitDir: boolean;
@@ -49,7 +49,7 @@ export async function runInSandbox(ctx: ExecContext, command: string, options: E
   const args = buildBwrapArgs({
     workspace: request.workspace,
     hasGitDir: ctx.hasGitDir,
-    configDir: ctx.scratch,
+    configDir: ctx.identityDir,
     etcDir: ctx.etcDir,
     ...(ctx.filesDir && { filesDir: ctx.filesDir }),
     ...(ctx.netDir && { netDir: ctx.netDir }),

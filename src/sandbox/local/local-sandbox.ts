@@ -1,6 +1,6 @@
 /**
- * One local sandbox: everything per sandbox is prepared once here (its passwd and group, step files, its cgroup,
- * its uid, the egress proxy), so each `exec` is a single bwrap spawn plus a write or two into the cgroup.
+ * One local sandbox: everything per sandbox is prepared once here (its uid, step files, its cgroup, the egress
+ * proxy), so each `exec` is a single bwrap spawn plus a write or two into the cgroup.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -16,10 +16,11 @@ import { startEgressProxy, type EgressProxy } from '../shared/network/egress-pro
 import type { Owner, ReclaimReport } from '../shared/reclaim.js';
 import { resolveInWorkspace } from '../shared/workspace-path.js';
 import type { Sandbox, SandboxRequest } from '../types.js';
-import { SANDBOX_GID, SANDBOX_UID, identityFiles } from './args.js';
+import { SANDBOX_GID, SANDBOX_UID } from './args.js';
 import type { LocalCapabilities } from './capabilities.js';
 import { SandboxCgroup } from './cgroups/sandbox-cgroup.js';
 import { cgroupName } from './cgroups/stale.js';
+import type { SandboxIdentities } from './identities.js';
 import { runInSandbox, type ExecContext } from './exec.js';
 import { PROXY_PORT, PROXY_SOCKET_NAME } from './inner-command.js';
 import { planLimits } from './limits-plan.js';
@@ -34,8 +35,8 @@ export interface LocalSandboxDeps {
   etcDir: string;
   git: HostGit;
   tmpRoot?: string;
-  /** Next uid for drop mode. */
-  nextUid: () => number;
+  /** The provider's uids for drop mode and each uid's passwd and group (identities.ts). */
+  identities: SandboxIdentities;
   /** Registers a kill function for every running command (provider shutdown). */
   track: (kill: (reason: string) => void) => () => void;
 }
@@ -44,23 +45,22 @@ export async function createLocalSandbox(deps: LocalSandboxDeps, request: Sandbo
   const { caps } = deps;
   const id = `local-${randomUUID().slice(0, 8)}`;
   const log = request.log ?? (() => undefined);
-  const scratch = await makeOwnedTempDir(deps.tmpRoot ?? os.tmpdir(), SANDBOX_SCRATCH_PREFIX);
+  const drop = caps.identity === 'drop' ? deps.identities.acquire() : null;
+  // A folder of its own only for what only this sandbox has: step files, the proxy's socket.
+  let scratch: string | undefined;
   let cgroup: SandboxCgroup | undefined;
   let proxy: EgressProxy | undefined;
   try {
-    const drop = caps.identity === 'drop' ? deps.nextUid() : null;
+    if (request.files.size > 0 || request.network !== false) {
+      scratch = await makeOwnedTempDir(deps.tmpRoot ?? os.tmpdir(), SANDBOX_SCRATCH_PREFIX);
+    }
     const sandboxOwner: Owner | null = drop === null ? null : { uid: drop, gid: drop };
     const info = await stat(request.workspace);
     const hostOwner: Owner = { uid: info.uid, gid: info.gid };
 
     const ids = sandboxOwner ?? { uid: SANDBOX_UID, gid: SANDBOX_GID };
-    await Promise.all(
-      Object.entries(identityFiles(ids.uid, ids.gid)).map(async ([name, content]) => {
-        await writeFile(path.join(scratch, name), content);
-        await chmod(path.join(scratch, name), 0o644);
-      }),
-    );
-    const filesDir = request.files.size > 0 ? await copyStepFiles(scratch, request.files) : undefined;
+    const identityDir = await deps.identities.filesFor(ids.uid, ids.gid);
+    const filesDir = scratch && request.files.size > 0 ? await copyStepFiles(scratch, request.files) : undefined;
 
     const plan = planLimits(caps);
     const { limits } = request;
@@ -81,7 +81,7 @@ export async function createLocalSandbox(deps: LocalSandboxDeps, request: Sandbo
 
     let netDir: string | undefined;
     const networkEnv: Record<string, string> = {};
-    if (request.network !== false) {
+    if (scratch && request.network !== false) {
       if (!caps.socat) throw new Error('sandbox.network needs socat, which is not installed');
       netDir = path.join(scratch, 'net');
       await mkdir(netDir, { mode: 0o700 });
@@ -113,7 +113,7 @@ export async function createLocalSandbox(deps: LocalSandboxDeps, request: Sandbo
       id,
       caps,
       request,
-      scratch,
+      identityDir,
       etcDir: deps.etcDir,
       hasGitDir: existsSync(path.join(request.workspace, '.git')),
       createdAt: performance.now(),
@@ -139,14 +139,25 @@ export async function createLocalSandbox(deps: LocalSandboxDeps, request: Sandbo
           const { allowed, denied } = proxy.counts();
           log(`network: ${allowed} connection(s) allowed, ${denied} denied`);
         }
-        await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+        if (scratch) await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
       };
+      let cgroupGone = true;
       // Once no command runs, the checkout is taken back while the cgroup and the scratch folder go.
-      await ctx.owner
+      const reclaimed = await ctx.owner
         .release(async () => {
-          await Promise.all([removeScratch(), cgroup?.remove().catch(() => undefined)]);
+          const [, removed] = await Promise.all([removeScratch(), cgroup?.remove().catch(() => false)]);
+          cgroupGone = removed ?? true;
         })
-        .catch((err: unknown) => log(`sandbox ${id}: could not take the checkout back: ${(err as Error).message}`));
+        .then(
+          () => true,
+          (err: unknown) => {
+            log(`sandbox ${id}: could not take the checkout back: ${(err as Error).message}`);
+            return false;
+          },
+        );
+      // The uid is handed out again only when nothing of this sandbox can be left: its checkout is back and its
+      // cgroup (which outlives no process) is gone. Otherwise it is simply never used again by this provider.
+      if (drop !== null && reclaimed && cgroupGone) deps.identities.release(drop);
     };
 
     const sandbox: Sandbox = {
@@ -171,8 +182,10 @@ export async function createLocalSandbox(deps: LocalSandboxDeps, request: Sandbo
     return sandbox;
   } catch (err) {
     await proxy?.close().catch(() => undefined);
-    await cgroup?.remove().catch(() => undefined);
-    await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+    const cgroupGone = (await cgroup?.remove().catch(() => false)) ?? true;
+    if (scratch) await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+    // Nothing ran as the uid yet; it goes back unless a cgroup of it may be left.
+    if (drop !== null && cgroupGone) deps.identities.release(drop);
     throw err;
   }
 }

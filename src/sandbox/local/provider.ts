@@ -12,7 +12,8 @@ import { SandboxUnavailable } from '../../domain/errors.js';
 import { makeOwnedTempDir } from '../../util/owned-temp.js';
 import type { HostGit } from '../../git/host-git.js';
 import type { ProviderCheck, Sandbox, SandboxNeeds, SandboxProvider, SandboxRequest } from '../types.js';
-import { DROP_UID_BASE, DROP_UID_COUNT, detectLocalCapabilities, type CapabilityOptions, type LocalCapabilities } from './capabilities.js';
+import { detectLocalCapabilities, type CapabilityOptions, type LocalCapabilities } from './capabilities.js';
+import { SandboxIdentities } from './identities.js';
 import { checkNeeds, describeCapabilities } from './limits-plan.js';
 import { createLocalSandbox } from './local-sandbox.js';
 import { prepareSandboxEtc } from './sandbox-etc.js';
@@ -21,7 +22,7 @@ import { ETC_COPY_PREFIX } from './temp-names.js';
 export interface LocalProviderOptions extends Pick<CapabilityOptions, 'identity' | 'cgroups'> {
   git: HostGit;
   env?: NodeJS.ProcessEnv;
-  /** Where per-sandbox scratch folders go. @default os.tmpdir() */
+  /** Where the provider's and its sandboxes' temporary folders go. @default os.tmpdir() */
   tmpRoot?: string;
   /** Free space that must stay on a workspace's filesystem; a command is stopped below it. @default min(1 GiB, 5%) */
   minFreeBytes?: number;
@@ -43,8 +44,8 @@ export function createLocalProvider(options: LocalProviderOptions): LocalSandbox
     }));
   const live = new Set<(reason: string) => void>();
   const sandboxes = new Set<Sandbox>();
-  // Sandboxes of one provider get distinct uids; the random start keeps concurrent fleetmod processes apart.
-  let nextSlot = Math.floor(Math.random() * DROP_UID_COUNT);
+  // The uids of this provider's sandboxes and their passwd and group, written once per uid.
+  const identities = new SandboxIdentities(options.tmpRoot ?? os.tmpdir());
   // The /etc every sandbox of this provider sees, copied once on first use (sandbox-etc.ts).
   let etc: Promise<string> | undefined;
   const sandboxEtc = () =>
@@ -94,7 +95,7 @@ export function createLocalProvider(options: LocalProviderOptions): LocalSandbox
           git: options.git,
           ...(options.tmpRoot && { tmpRoot: options.tmpRoot }),
           ...(options.minFreeBytes !== undefined && { minFreeBytes: options.minFreeBytes }),
-          nextUid: () => DROP_UID_BASE + (nextSlot++ % DROP_UID_COUNT),
+          identities,
           track: (kill) => {
             live.add(kill);
             return () => live.delete(kill);
@@ -118,6 +119,7 @@ export function createLocalProvider(options: LocalProviderOptions): LocalSandbox
       const etcDir = await etc?.catch(() => undefined);
       etc = undefined;
       if (etcDir) await rm(etcDir, { recursive: true, force: true });
+      await identities.remove();
     },
   };
   return provider;

@@ -6,7 +6,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { constants, existsSync } from 'node:fs';
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -46,7 +46,14 @@ describe('local sandbox cgroup launcher (real bubblewrap and cgroups)', () => {
   it.skipIf(!isRoot)('destroy takes the checkout back for the host while the sandbox\'s cgroup and scratch folder go (root only: the checkout is lent to another uid only then; CI runs as root)', async () => {
     const tmpRoot = await tempDir('fleetmod-tmproot-');
     const provider = localProvider({ tmpRoot });
-    const { sandbox, workspace } = await openSandbox(provider);
+    // A sandbox without step files or network writes nothing of its own: its uid's passwd and group are the provider's.
+    const plain = await openSandbox(provider);
+    expect((await plain.sandbox.exec('id -un')).stdout).toBe('sandbox\n');
+    expect((await readdir(tmpRoot)).filter((name) => name.startsWith(SANDBOX_SCRATCH_PREFIX))).toEqual([]);
+    // Step files are what gives a sandbox a scratch folder of its own.
+    const stepFile = path.join(await tempDir(), 'tool.sh');
+    await writeFile(stepFile, 'echo tool\n');
+    const { sandbox, workspace } = await openSandbox(provider, { files: new Map([['tool.sh', stepFile]]) });
     const cgroup = path.join((await provider.capabilities()).cgroups.parents.pids as string, cgroupName(sandbox.id));
     expect((await sandbox.exec('mkdir -p made && echo x > made/file')).exitCode).toBe(0);
     const scratch = (await readdir(tmpRoot)).filter((name) => name.startsWith(SANDBOX_SCRATCH_PREFIX));

@@ -50,6 +50,31 @@ describe('local sandbox isolation (real bubblewrap)', () => {
     for (const file of ['created.txt', 'src/a.js', 'src', '.']) expect((await stat(path.join(workspace, file))).uid, file).toBe(0);
   });
 
+  it.skipIf(!isRoot)('sandboxes alive at once never share a uid; a destroyed one gives its uid to the next, which finds nothing of it (root only: uids are switched in drop mode; CI runs as root)', async () => {
+    const provider = localProvider();
+    const first = await openSandbox(provider);
+    const second = await openSandbox(provider);
+    const uidOf = async (sandbox: typeof first.sandbox) => {
+      const result = await sandbox.exec('id -u; id -un');
+      expect(result.stderr).toBe('');
+      const [uid, name] = result.stdout.trim().split('\n');
+      expect(name).toBe('sandbox');
+      return Number(uid);
+    };
+    const firstUid = await uidOf(first.sandbox);
+    expect(await first.sandbox.exec('echo left > "$HOME/note"; echo left > /tmp/note; echo mine > mine.txt; sleep 300 >/dev/null 2>&1 &')).toMatchObject({ exitCode: 0 });
+    expect(await uidOf(second.sandbox)).not.toBe(firstUid);
+
+    await first.sandbox.destroy();
+    const third = await openSandbox(provider);
+
+    expect(await uidOf(third.sandbox)).toBe(firstUid);
+    const looked = await third.sandbox.exec('echo "home: $(ls -A "$HOME")"; echo "tmp: $(ls -A /tmp)"; echo "sleeping: $(ps -eo comm= | grep -c sleep)"; test -e mine.txt || echo "no mine.txt"');
+    // Its home and /tmp are new and empty, the first one's processes are gone, and the first one's checkout is not its.
+    expect(looked.stdout).toBe('home: \ntmp: \nsleeping: 0\nno mine.txt\n');
+    expect((await stat(path.join(first.workspace, 'mine.txt'))).uid).toBe(0);
+  });
+
   it.skipIf(process.arch !== 'x64')('seccomp refuses ptrace, io_uring, new user namespaces, keyrings, clone3 and TIOCSTI (x86_64 numbers; runs on x86_64 machines such as CI)', async () => {
     const { sandbox } = await openSandbox(localProvider());
 

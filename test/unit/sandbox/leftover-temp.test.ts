@@ -15,7 +15,7 @@ async function deadPid(): Promise<number> {
   return child.pid as number;
 }
 
-describe('temporary folders left by a killed fleetmod (sandbox scratch, /etc copies, probes, git scripts)', () => {
+describe('temporary folders left by a killed fleetmod (sandbox scratch, /etc copies, identities, probes, git scripts)', () => {
   it('are named after the process that made them', async () => {
     const root = await tempDir();
     const dir = await makeOwnedTempDir(root, SANDBOX_SCRATCH_PREFIX);
@@ -32,7 +32,7 @@ describe('temporary folders left by a killed fleetmod (sandbox scratch, /etc cop
       const kept = [`fleetmod-sbx-${live.pid}-XyZ789`, `fleetmod-sbx-${process.pid}-Mine00`, `fleetmod-sbx-${gone}`, `other-${gone}-AbC123`, 'fleetmod-sbx-notapid-AbC123'];
       for (const name of [...leftovers, ...kept]) await mkdir(path.join(root, name, 'inner'), { recursive: true });
 
-      expect(await removeLeftoverTempDirs(root, prefixes)).toBe(5);
+      expect(await removeLeftoverTempDirs(root, prefixes)).toBe(leftovers.length);
 
       expect((await readdir(root)).sort()).toEqual([...kept].sort());
       expect(existsSync(path.join(root, `fleetmod-sbx-${live.pid}-XyZ789`, 'inner'))).toBe(true);

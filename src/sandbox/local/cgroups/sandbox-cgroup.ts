@@ -118,22 +118,30 @@ export class SandboxCgroup {
     }
   }
 
-  /** Removes the cgroup directories; retries briefly while the last processes are being reaped. */
-  async remove(): Promise<void> {
+  /**
+   * Removes the cgroup directories; retries briefly while the last processes are being reaped. Returns whether all
+   * of them are gone (a cgroup that stays still holds processes, or could not be removed).
+   */
+  async remove(): Promise<boolean> {
+    let gone = true;
     for (const dir of new Set(this.dirs.values())) {
-      for (let attempt = 0; attempt < 20; attempt += 1) {
+      for (let attempt = 0; ; attempt += 1) {
         try {
           await rmdir(dir);
           break;
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
           if (code === 'ENOENT') break;
-          if (code !== 'EBUSY' || attempt === 19) break;
+          if (code !== 'EBUSY' || attempt === 19) {
+            gone = false;
+            break;
+          }
           await this.killAll();
           await new Promise((resolve) => setTimeout(resolve, 25));
         }
       }
     }
+    return gone;
   }
 }
 
