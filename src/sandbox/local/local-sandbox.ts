@@ -156,7 +156,8 @@ export async function createLocalSandbox(deps: LocalSandboxDeps, request: Sandbo
           },
         );
       // The uid is handed out again only when nothing of this sandbox can be left: its checkout is back and its
-      // cgroup (which outlives no process) is gone. Otherwise it is simply never used again by this provider.
+      // cgroup is gone (the kernel removes none that still holds a process). Otherwise this provider never uses it
+      // again.
       if (drop !== null && reclaimed && cgroupGone) deps.identities.release(drop);
     };
 
