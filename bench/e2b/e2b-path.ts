@@ -15,6 +15,7 @@ import { contender, pairRatio, target, type BenchResult } from '../harness/resul
 import { median } from '../harness/stats.js';
 import { RATE_MARGIN } from '../../src/orchestrator/limiters.js';
 import { BENCH_BRANCH, benchJob } from '../e2e/job.js';
+import { settleFileSystem } from '../harness/settle.js';
 import { copyFleet, ensureFleet } from '../support/fleet.js';
 
 const RATE = 5;
@@ -50,6 +51,7 @@ export async function benchE2bPath(ctx: BenchContext): Promise<BenchResult[]> {
         await copyFleet(fleet, reposRoot, 'fleet');
         const state = path.join(root, 'state');
         await rm(state, { recursive: true, force: true });
+        await settleFileSystem();
         const done = await runProcess(
           process.execPath,
           [cliPath(ctx), 'run', '--new', 'job.yaml', '--state-dir', state, '--cache-dir', path.join(state, 'cache')],

@@ -12,6 +12,7 @@ import { cliPath, type BenchContext } from '../harness/context.js';
 import { runChecked } from '../harness/processes.js';
 import { contender, pairRatio, target, type BenchResult } from '../harness/result.js';
 import { median } from '../harness/stats.js';
+import { settleFileSystem } from '../harness/settle.js';
 import { copyFleet, ensureFleet, type Fleet } from '../support/fleet.js';
 import { basicAuthHeader, startGitServer, type GitServer } from '../support/git-server.js';
 import { BENCH_BRANCH, benchJob } from './job.js';
@@ -38,6 +39,7 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchResult[]> {
       await copyFleet(fleet, reposRoot, OWNER);
       const state = path.join(root, `fleetmod-${round}`);
       await rm(state, { recursive: true, force: true });
+      await settleFileSystem();
       const args = [cliPath(ctx), 'run', '--new', 'job.yaml', '--state-dir', path.join(state, 'state'), '--cache-dir', path.join(state, 'cache')];
       const cold = await runChecked(process.execPath, args, { cwd: root, env });
       await expectBranches(server, fleet, 'fleetmod cold');
@@ -51,6 +53,7 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchResult[]> {
       const work = path.join(root, 'baseline');
       await rm(work, { recursive: true, force: true });
       await mkdir(work);
+      await settleFileSystem();
       const done = await runChecked('sh', ['-c', `xargs -P ${concurrency} -n 1 sh "$0" < repos.txt`, path.join(ctx.root, 'bench', 'e2e', 'baseline-one-repo.sh')], {
         cwd: root,
         env: { ...env, BASELINE_WORK: work },
