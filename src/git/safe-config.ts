@@ -30,10 +30,10 @@ export const SAFE_GIT_CONFIG: readonly string[] = [
  */
 const KEPT_GIT_ENV = /^(GIT_SSL_CAINFO|GIT_SSL_CAPATH|GIT_SSL_CERT|GIT_SSL_KEY|GIT_SSL_VERSION|GIT_SSL_CIPHER_LIST|GIT_HTTP_LOW_SPEED_LIMIT|GIT_HTTP_LOW_SPEED_TIME|GIT_HTTP_MAX_REQUESTS|GIT_HTTP_PROXY_AUTHMETHOD|GIT_CONFIG_GLOBAL|GIT_CONFIG_NOSYSTEM|GIT_CONFIG_SYSTEM|GIT_PROTOCOL_FROM_USER)$/;
 
-/** The environment host git runs with: the caller's, minus git overrides, plus non-interactive settings. */
 /** How long one host git call may take before it is stopped (five minutes). */
 export const GIT_TIMEOUT_MS = 300_000;
 
+/** The environment host git runs with: the caller's, minus git overrides, plus non-interactive settings. */
 export function safeGitEnv(base: NodeJS.ProcessEnv): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) {

@@ -4,12 +4,13 @@
  * filter for this architecture, cgroups, and the helper programs (setpriv, prlimit, socat) that must live under
  * /usr to be usable inside. The chosen setup is proven by running one real sandbox with it.
  */
-import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, rm } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SANDBOX_WORKSPACE, baseSandboxEnv, buildBwrapArgs, identityFiles, type IdentityMode } from './args.js';
 import { makeOwnedTempDir, removeLeftoverTempDirs } from '../../util/owned-temp.js';
+import { writeReadableFile } from './readable-file.js';
 import { writeSandboxEtcFiles } from './sandbox-etc.js';
 import { LOCAL_TEMP_PREFIXES, PROBE_PREFIX } from './temp-names.js';
 import { detectCgroups, type CgroupSupport } from './cgroups/detect.js';
@@ -87,7 +88,7 @@ async function probe(caps: LocalCapabilities, tmpRoot?: string): Promise<string 
   const dir = await makeOwnedTempDir(tmpRoot ?? os.tmpdir(), PROBE_PREFIX);
   try {
     const uid = caps.identity === 'drop' ? DROP_UID_BASE : undefined;
-    for (const [name, content] of Object.entries(identityFiles(uid, uid))) await writeFile(path.join(dir, name), content);
+    for (const [name, content] of Object.entries(identityFiles(uid, uid))) await writeReadableFile(path.join(dir, name), content);
     const etc = path.join(dir, 'etc');
     await mkdir(etc, { mode: 0o755 });
     await writeSandboxEtcFiles(etc);

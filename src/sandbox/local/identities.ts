@@ -10,11 +10,12 @@
  * without a journal, where every new inode is checked against recently deleted ones) the per-sandbox folder and
  * its files were a fifth of a whole create, `true`, destroy cycle.
  */
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { makeOwnedTempDir } from '../../util/owned-temp.js';
 import { identityFiles } from './args.js';
 import { DROP_UID_BASE, DROP_UID_COUNT } from './capabilities.js';
+import { writeReadableFile } from './readable-file.js';
 import { IDENTITIES_PREFIX } from './temp-names.js';
 
 export class SandboxIdentities {
@@ -63,10 +64,7 @@ export class SandboxIdentities {
     const folder = path.join(await this.root, `${uid}-${gid}`);
     // Recursive: a folder half-written by a failed attempt is written again.
     await mkdir(folder, { recursive: true });
-    for (const [name, content] of Object.entries(identityFiles(uid, gid))) {
-      await writeFile(path.join(folder, name), content);
-      await chmod(path.join(folder, name), 0o644);
-    }
+    for (const [name, content] of Object.entries(identityFiles(uid, gid))) await writeReadableFile(path.join(folder, name), content);
     return folder;
   }
 }

@@ -7,7 +7,6 @@
  */
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { SandboxUnavailable } from '../../domain/errors.js';
 import { makeOwnedTempDir } from '../../util/owned-temp.js';
 import type { HostGit } from '../../git/host-git.js';

@@ -14,6 +14,7 @@ import { chmod, copyFile, lstat, mkdir, readdir, readlink, stat, symlink, writeF
 import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { ETC_ALLOW_LIST, PER_SANDBOX_ETC_FILES, SANDBOX_GITCONFIG, SANDBOX_HOSTS, SANDBOX_NSSWITCH } from './args.js';
+import { writeReadableFile } from './readable-file.js';
 
 const OTHER_READ = 0o004;
 const OTHER_SEARCH = 0o001;
@@ -35,10 +36,7 @@ export async function prepareSandboxEtc(target: string, source = '/etc'): Promis
  */
 export async function writeSandboxEtcFiles(etcDir: string): Promise<void> {
   const own = { 'nsswitch.conf': SANDBOX_NSSWITCH, hosts: SANDBOX_HOSTS, gitconfig: SANDBOX_GITCONFIG };
-  for (const [name, content] of Object.entries(own)) {
-    await writeFile(path.join(etcDir, name), content);
-    await chmod(path.join(etcDir, name), 0o644);
-  }
+  for (const [name, content] of Object.entries(own)) await writeReadableFile(path.join(etcDir, name), content);
   for (const name of PER_SANDBOX_ETC_FILES) await writeFile(path.join(etcDir, name), '', { mode: 0o644 });
 }
 
