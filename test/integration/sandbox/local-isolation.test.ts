@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, readFile, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { SandboxLost } from '../../../src/domain/errors.js';
@@ -73,6 +73,20 @@ describe('local sandbox isolation (real bubblewrap)', () => {
     // Its home and /tmp are new and empty, the first one's processes are gone, and the first one's checkout is not its.
     expect(looked.stdout).toBe('home: \ntmp: \nsleeping: 0\nno mine.txt\n');
     expect((await stat(path.join(first.workspace, 'mine.txt'))).uid).toBe(0);
+  });
+
+  it.skipIf(!isRoot)('a sandbox whose checkout could not be taken back keeps its uid out of use (root only: uids are switched in drop mode; CI runs as root)', async () => {
+    const provider = localProvider();
+    const first = await openSandbox(provider);
+    const uid = (await first.sandbox.exec('id -u')).stdout.trim();
+    // Gone from under the sandbox: destroy cannot walk it back to the host, so nothing proves the uid owns nothing.
+    await rm(first.workspace, { recursive: true, force: true });
+
+    await first.sandbox.destroy();
+    const next = await openSandbox(provider);
+
+    expect(first.log.join('\n')).toContain('could not take the checkout back');
+    expect((await next.sandbox.exec('id -u')).stdout.trim()).not.toBe(uid);
   });
 
   it.skipIf(process.arch !== 'x64')('seccomp refuses ptrace, io_uring, new user namespaces, keyrings, clone3 and TIOCSTI (x86_64 numbers; runs on x86_64 machines such as CI)', async () => {
