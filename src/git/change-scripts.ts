@@ -3,10 +3,12 @@
  * throw-away index so the checkout's own index and worktree are never touched:
  *
  * - the diff: read HEAD's tree into the throw-away index, add everything in the worktree (`add -A` records
- *   symlinks as links and never follows them), diff that index against HEAD;
+ *   symlinks as links and never follows them), write that index's tree, diff the index against HEAD;
  * - the commit: read the base tree, apply the journaled diff to the index only, write the tree, make the commit
  *   with the given identity and time, point the branch at it. The same diff, base, message, identity and time
- *   give the same commit, so a resumed run re-makes exactly the commit it made before the crash.
+ *   give the same commit, so a resumed run re-makes exactly the commit it made before the crash. When the diff is
+ *   the one just taken in the same checkout on the same base (diff-trees.ts), its tree is already written and is
+ *   the tree applying it would give: the commit is made from that tree directly.
  */
 import { rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -24,6 +26,7 @@ const DIFF_SCRIPT = `set -e
 export GIT_INDEX_FILE="$1"
 git read-tree HEAD
 git add --all --force -- .
+git write-tree
 exec git diff --cached --binary --full-index --no-color --no-ext-diff --no-textconv --no-renames HEAD`;
 
 const COMMIT_SCRIPT = `set -e
@@ -35,9 +38,24 @@ commit=$(git commit-tree "$tree" -p "$2" -F "$1/message")
 git update-ref "refs/heads/$3" "$commit"
 echo "$commit"`;
 
-/** `git diff --binary` of everything in the worktree of `dir` (new, changed, deleted files) against HEAD. */
-export async function worktreeDiffScript(ctx: ScriptContext, dir: string): Promise<string> {
-  return withScratch(GIT_SCRATCH_PREFIXES[0], (tmp) => runGitScript('diff', DIFF_SCRIPT, { ...ctx, cwd: dir, args: [path.join(tmp, 'index')] }));
+/** The commit of a tree already written (the message on standard input), and the branch pointed at it. */
+const COMMIT_TREE_SCRIPT = `set -e
+commit=$(git commit-tree "$1" -p "$2" -F -)
+git update-ref "refs/heads/$3" "$commit"
+echo "$commit"`;
+
+export interface WorktreeChange {
+  /** The tree of everything in the worktree (written into the checkout's object store). */
+  tree: string;
+  /** `git diff --binary` of that tree against HEAD. */
+  diff: string;
+}
+
+/** The tree of everything in the worktree of `dir` (new, changed, deleted files) and its binary diff against HEAD. */
+export async function worktreeDiffScript(ctx: ScriptContext, dir: string): Promise<WorktreeChange> {
+  const out = await withScratch(GIT_SCRATCH_PREFIXES[0], (tmp) => runGitScript('diff', DIFF_SCRIPT, { ...ctx, cwd: dir, args: [path.join(tmp, 'index')] }));
+  const newline = out.indexOf('\n');
+  return { tree: out.slice(0, newline), diff: out.slice(newline + 1) };
 }
 
 export interface CommitDiffRequest extends CommitRequest {
@@ -49,8 +67,30 @@ export interface CommitDiffRequest extends CommitRequest {
 
 /** Commits `diff` on top of `base` as the new tip of `branch`, without touching the worktree; returns its SHA. */
 export async function commitDiffScript(ctx: ScriptContext, dir: string, request: CommitDiffRequest): Promise<string> {
+  const identity = commitIdentity(request);
+  return withScratch(GIT_SCRATCH_PREFIXES[1], async (tmp) => {
+    await writeFile(path.join(tmp, 'change.patch'), request.diff);
+    await writeFile(path.join(tmp, 'message'), cleanupWhitespace(request.message));
+    const out = await runGitScript('commit', COMMIT_SCRIPT, { ...ctx, cwd: dir, extraEnv: identity, args: [tmp, request.base, request.branch] });
+    return out.trim();
+  });
+}
+
+/** The commit commitDiffScript makes, from `tree` (the tree the request's diff gives on its base, already written). */
+export async function commitTreeScript(ctx: ScriptContext, dir: string, tree: string, request: CommitRequest & { base: string }): Promise<string> {
+  const out = await runGitScript('commit', COMMIT_TREE_SCRIPT, {
+    ...ctx,
+    cwd: dir,
+    extraEnv: commitIdentity(request),
+    args: [tree, request.base, request.branch],
+    input: cleanupWhitespace(request.message),
+  });
+  return out.trim();
+}
+
+function commitIdentity(request: CommitRequest): Record<string, string> {
   const date = `${Math.floor(request.time / 1000)} +0000`;
-  const identity = {
+  return {
     GIT_AUTHOR_NAME: request.author.name,
     GIT_AUTHOR_EMAIL: request.author.email,
     GIT_AUTHOR_DATE: date,
@@ -58,12 +98,6 @@ export async function commitDiffScript(ctx: ScriptContext, dir: string, request:
     GIT_COMMITTER_EMAIL: request.author.email,
     GIT_COMMITTER_DATE: date,
   };
-  return withScratch(GIT_SCRATCH_PREFIXES[1], async (tmp) => {
-    await writeFile(path.join(tmp, 'change.patch'), request.diff);
-    await writeFile(path.join(tmp, 'message'), cleanupWhitespace(request.message));
-    const out = await runGitScript('commit', COMMIT_SCRIPT, { ...ctx, cwd: dir, extraEnv: identity, args: [tmp, request.base, request.branch] });
-    return out.trim();
-  });
 }
 
 /**

@@ -22,6 +22,8 @@ export interface GitScriptOptions {
   extraEnv?: Readonly<Record<string, string>>;
   /** $1, $2, … of the script. */
   args: readonly string[];
+  /** Written to the script's standard input (empty when absent). */
+  input?: string;
   /** The script is killed when it runs longer. */
   timeoutMs: number;
   signal?: AbortSignal;
@@ -44,11 +46,14 @@ export function runGitScript(what: string, script: string, options: GitScriptOpt
   const child = spawn('/bin/sh', ['-c', script, 'fleetmod-git', ...options.args], {
     cwd: options.cwd,
     env: { ...options.env, ...safeConfigEnv(), ...options.extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
     // A session of its own, like every host git (host-git.ts): a Ctrl-C in the terminal must not kill a commit
     // half-way; fleetmod decides when to stop it.
     detached: true,
   });
+  // A script that exits without reading all of it closes the pipe: its exit status is what counts, not EPIPE.
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(options.input);
   const stdout: Buffer[] = [];
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));

@@ -8,8 +8,9 @@ import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { FleetmodError, GitFailed } from '../domain/errors.js';
 import type { Identity } from '../manifest/job.js';
-import { commitDiffScript, worktreeDiffScript, type CommitDiffRequest } from './change-scripts.js';
+import { commitDiffScript, commitTreeScript, worktreeDiffScript, type CommitDiffRequest } from './change-scripts.js';
 import { classifyGitError } from './classify-git-error.js';
+import { createDiffTrees } from './diff-trees.js';
 import { endGitSessions } from './end-git-sessions.js';
 import { readHead } from './read-ref.js';
 import { GIT_TIMEOUT_MS, SAFE_GIT_CONFIG, safeGitEnv } from './safe-config.js';
@@ -173,6 +174,7 @@ export function createHostGit(options: HostGitOptions): HostGit {
   // The plumbing of the hot paths (taking the diff, making the commit) runs as one script each
   // (change-scripts.ts): one process instead of four or five simple-git calls per repository.
   const scripts = { env, timeoutMs, ...(options.signal && { signal: options.signal }) };
+  const diffTrees = createDiffTrees();
 
   const lsRemote = async (url: string, branch: string | null, auth?: GitAuth) => {
     const out = await raw(undefined, ['ls-remote', '--symref', '--', url, 'HEAD', ...(branch === null ? [] : [`refs/heads/${branch}`])], auth);
@@ -222,7 +224,12 @@ export function createHostGit(options: HostGitOptions): HostGit {
       return raw(dir, ['fetch', '--verbose', '--no-tags', '--prune', '--no-write-fetch-head', '--', url, ...refspecs], auth);
     },
 
-    worktreeDiff: (dir) => worktreeDiffScript(scripts, dir),
+    async worktreeDiff(dir) {
+      const head = await readHead(path.join(dir, '.git'));
+      const { tree, diff } = await worktreeDiffScript(scripts, dir);
+      if (head !== null) diffTrees.remember(dir, head, diff, tree);
+      return diff;
+    },
 
     async diffStat(dir, from, to) {
       const out = await raw(dir, ['diff', '--numstat', '--no-renames', from, to]);
@@ -237,7 +244,18 @@ export function createHostGit(options: HostGitOptions): HostGit {
       return stat;
     },
 
-    commitDiff: (dir, request) => commitDiffScript(scripts, dir, request),
+    async commitDiff(dir, request) {
+      const tree = diffTrees.take(dir, request.base, request.diff);
+      if (tree !== undefined) {
+        try {
+          return await commitTreeScript(scripts, dir, tree, request);
+        } catch (err) {
+          // The checkout was made again since the diff was taken (its tree is gone): apply the diff after all.
+          if (!(err instanceof GitFailed)) throw err;
+        }
+      }
+      return commitDiffScript(scripts, dir, request);
+    },
 
     async fetchBranch(dir, url, branch, auth) {
       try {

@@ -4,7 +4,7 @@
  * stage never overwrites a branch that appeared or moved in between.
  */
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -20,6 +20,13 @@ import { tempDir } from '../support/temp.js';
 const hostGit = createHostGit({ env: { PATH: process.env.PATH, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
 const author = { name: 'fleetmod bot', email: 'bot@example.com' };
 
+/** The change: an edit, a new binary file, a mode change. */
+async function makeChange(work: string) {
+  await writeFile(path.join(work, 'src', 'a.js'), 'loadData();\n');
+  await writeFile(path.join(work, 'src', 'new.bin'), Buffer.from([0, 1, 2, 255, 0, 10]));
+  await chmod(path.join(work, 'tool.sh'), 0o755);
+}
+
 /** A bare remote with one commit on main, and a fresh clone of it with a change in the worktree. */
 async function remoteWithChange() {
   const root = await tempDir('fleetmod-git-change-');
@@ -34,9 +41,7 @@ async function remoteWithChange() {
   await git(root, 'clone', '-q', '--bare', seed, bare);
   const work = path.join(root, 'work');
   await hostGit.clone(bare, work, 'main');
-  await writeFile(path.join(work, 'src', 'a.js'), 'loadData();\n');
-  await writeFile(path.join(work, 'src', 'new.bin'), Buffer.from([0, 1, 2, 255, 0, 10]));
-  await chmod(path.join(work, 'tool.sh'), 0o755);
+  await makeChange(work);
   return { root, bare, work, base: await hostGit.headSha(work), diff: await hostGit.worktreeDiff(work) };
 }
 
@@ -73,6 +78,43 @@ describe('committing a journaled diff', () => {
     expect(await git(work, 'status', '--porcelain')).toBe(status);
     expect(await readFile(path.join(work, 'src', 'a.js'), 'utf8')).toBe('loadData();\n');
     expect(await git(work, 'ls-tree', sha, 'tool.sh')).toMatch(/^100755 /);
+  });
+
+  it('makes the same commit from the tree the diff was taken to as from the diff alone, in any checkout of the base', async () => {
+    const { root, bare, work, base, diff } = await remoteWithChange();
+    const request = { base, diff, branch: 'fleetmod/change', message: 'Rename\n\nFleetmod-Job: demo\n', author, time: Date.UTC(2024, 0, 2) };
+    // Where the diff was just taken: its tree is there already.
+    const sha = await hostGit.commitDiff(work, request);
+
+    // Another checkout of the base (a resumed run's): only the diff.
+    const other = path.join(root, 'other');
+    await hostGit.clone(bare, other, 'main');
+    expect(await hostGit.commitDiff(other, request)).toBe(sha);
+
+    // The diff's checkout made again in the same folder (a retried task's): the tree it was taken to is gone.
+    const again = path.join(root, 'again');
+    await hostGit.clone(bare, again, 'main');
+    await makeChange(again);
+    expect(await hostGit.worktreeDiff(again)).toBe(diff);
+    await rm(again, { recursive: true, force: true });
+    await hostGit.clone(bare, again, 'main');
+    expect(await hostGit.commitDiff(again, request)).toBe(sha);
+    expect((await git(again, 'rev-parse', 'refs/heads/fleetmod/change')).trim()).toBe(sha);
+  });
+
+  it('commits a diff taken in the same checkout again on the tree it was taken to, and any other diff from the diff', async () => {
+    const { work, base, diff } = await remoteWithChange();
+    await writeFile(path.join(work, 'later.txt'), 'added after the diff\n');
+    const request = { base, diff, branch: 'fleetmod/change', message: 'Rename\n', author, time: Date.UTC(2024, 0, 2) };
+
+    const sha = await hostGit.commitDiff(work, request);
+
+    // The worktree changed after the diff was taken; the commit is still of the diff, not of the worktree.
+    expect(await git(work, 'ls-tree', '--name-only', sha)).not.toMatch(/later\.txt/);
+    const other = await hostGit.worktreeDiff(work);
+    expect(other).toMatch(/later\.txt/);
+    const second = await hostGit.commitDiff(work, { ...request, diff: other, branch: 'fleetmod/second' });
+    expect(await git(work, 'ls-tree', '--name-only', second)).toMatch(/later\.txt/);
   });
 });
 
