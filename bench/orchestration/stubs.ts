@@ -32,7 +32,6 @@ export function stubGit(): HostGit {
     remoteState: async () => ({ defaultBranch: 'main', defaultBranchSha: BASE_SHA, branchSha: null }),
     clone: async () => undefined,
     headSha: async () => BASE_SHA,
-    initBare: async () => undefined,
     fetchRefs: async () => '',
     worktreeDiff: async () => STUB_DIFF,
     diffStat: async () => ({ files: 1, insertions: 1, deletions: 1 }),

@@ -69,11 +69,12 @@ export interface HostGit {
   remoteDefaultBranch(url: string, auth?: GitAuth): Promise<string | null>;
   /** The default branch (and its commit) and the SHA of `branch` (null: look at none), from one look at the remote. */
   remoteState(url: string, branch: string | null, auth?: GitAuth): Promise<RemoteState>;
-  /** Clones one branch of `url` into `dest` (single branch, no tags). */
-  clone(url: string, dest: string, branch: string, options?: { auth?: GitAuth; reference?: string; depth?: number }): Promise<void>;
+  /**
+   * Clones one branch of `url` into `dest` (single branch, no tags); with `bare`, a bare repository whose
+   * `refs/heads/<branch>` is the remote's (the clone cache's mirrors).
+   */
+  clone(url: string, dest: string, branch: string, options?: { auth?: GitAuth; reference?: string; depth?: number; bare?: boolean }): Promise<void>;
   headSha(dir: string): Promise<string>;
-  /** Creates an empty bare repository (for the clone cache). */
-  initBare(dir: string): Promise<void>;
   /** Fetches refspecs from `url` into the repository at `dir`; returns what git printed about the transfer. */
   fetchRefs(dir: string, url: string, refspecs: readonly string[], auth?: GitAuth): Promise<string>;
   /** `git diff --binary` of everything in the worktree (new, changed, deleted files) against HEAD. */
@@ -203,6 +204,7 @@ export function createHostGit(options: HostGitOptions): HostGit {
     async clone(url, dest, branch, cloneOptions = {}) {
       // --template= : no sample hooks copied into every checkout (they never run, but cost a dozen files each).
       const args = ['clone', '--template=', '--no-tags', '--single-branch', '--branch', branch];
+      if (cloneOptions.bare) args.push('--bare');
       if (cloneOptions.depth) args.push('--depth', String(cloneOptions.depth));
       if (cloneOptions.reference) args.push('--reference-if-able', cloneOptions.reference, '--dissociate');
       if (!/^[a-z+]+:\/\//i.test(url) && !/^[^/]+@[^/]+:/.test(url)) args.push('--no-hardlinks');
@@ -213,10 +215,6 @@ export function createHostGit(options: HostGitOptions): HostGit {
     async headSha(dir) {
       // Read from the files when they say it plainly (a fresh clone's do): no git process for it.
       return (await readHead(path.join(dir, '.git'))) ?? (await raw(dir, ['rev-parse', 'HEAD'])).trim();
-    },
-
-    async initBare(dir) {
-      await raw(undefined, ['init', '--template=', '--bare', '--', dir]);
     },
 
     async fetchRefs(dir, url, refspecs, auth) {

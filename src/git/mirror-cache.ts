@@ -5,12 +5,16 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RepoRef } from '../domain/repo.js';
 import type { GitAuth, HostGit } from './host-git.js';
 import { readRef } from './read-ref.js';
+import { makeOwnedTempDir, removeLeftoverTempDirs } from '../util/owned-temp.js';
+
+/** A mirror being cloned is a folder of this prefix next to the mirrors until it is complete. */
+export const MIRROR_PARTIAL_PREFIX = '.partial-';
 
 export interface RepoCheckout {
   /**
@@ -37,15 +41,39 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
   // One refresh per mirror at a time within this process; concurrent runs in other processes are serialised by
   // git's own ref locks (a lost race surfaces as a transient "cannot lock ref" and is retried).
   const inFlight = new Map<string, Promise<void>>();
+  let leftoversRemoved: Promise<unknown> | undefined;
+
+  /**
+   * A new mirror is one bare clone of the base branch (one git process, where an empty repository and a fetch into
+   * it were two), made in a folder of its own and renamed into place when complete: a mirror is never half made.
+   * Returns false when another fleetmod made the mirror meanwhile (then it is fetched into like any other).
+   */
+  const create = async (repo: RepoRef, base: string, mirror: string, auth?: GitAuth): Promise<boolean> => {
+    await mkdir(options.dir, { recursive: true });
+    // What a killed fleetmod's clones left, once per cache.
+    await (leftoversRemoved ??= removeLeftoverTempDirs(options.dir, [MIRROR_PARTIAL_PREFIX]));
+    const partial = await makeOwnedTempDir(options.dir, MIRROR_PARTIAL_PREFIX);
+    try {
+      await options.git.clone(repo.url, partial, base, { ...(auth && { auth }), bare: true });
+      if (existsSync(path.join(mirror, 'HEAD'))) return false;
+      // A folder there without HEAD is what an older fleetmod killed while making the mirror left.
+      await rm(mirror, { recursive: true, force: true });
+      return await rename(partial, mirror).then(
+        () => true,
+        (err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOTEMPTY' || err.code === 'EEXIST') return false;
+          throw err;
+        },
+      );
+    } finally {
+      await rm(partial, { recursive: true, force: true });
+    }
+  };
 
   const refresh = async (repo: RepoRef, base: string, mirror: string, auth?: GitAuth, baseSha?: string) => {
     // The remote's base is where the mirror has it already (a re-run, nothing merged since): no fetch at all.
     if (baseSha && (await readRef(mirror, `refs/heads/${base}`)) === baseSha) return;
-    if (!existsSync(path.join(mirror, 'HEAD'))) {
-      await rm(mirror, { recursive: true, force: true });
-      await mkdir(path.dirname(mirror), { recursive: true });
-      await options.git.initBare(mirror);
-    }
+    if (!existsSync(path.join(mirror, 'HEAD')) && (await create(repo, base, mirror, auth))) return;
     await options.git.fetchRefs(mirror, repo.url, [`+refs/heads/${base}:refs/heads/${base}`], auth);
   };
 

@@ -1,10 +1,11 @@
-import { execFile } from 'node:child_process';
-import { readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createHostGit } from '../../src/git/host-git.js';
-import { createMirrorCache, mirrorPath } from '../../src/git/mirror-cache.js';
+import { createMirrorCache, MIRROR_PARTIAL_PREFIX, mirrorPath } from '../../src/git/mirror-cache.js';
 import { captureIo, cli } from '../support/cli.js';
 import { demoFixture } from '../support/demo-fixture.js';
 import { git } from '../support/git.js';
@@ -21,6 +22,13 @@ async function objectsOf(mirror: string): Promise<string[]> {
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+/** The pid of a process that has just ended. */
+async function deadPid(): Promise<number> {
+  const child = spawn('true');
+  await new Promise((resolve) => child.on('close', resolve));
+  return child.pid as number;
 }
 
 describe('clone cache', () => {
@@ -98,5 +106,45 @@ describe('clone cache', () => {
     expect(await cli(io, 'run', '--no-cache', '--cache-dir', cacheDir, demo.job), io.err()).toBe(0);
 
     await expect(stat(cacheDir)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('a new mirror is made whole or not at all: what a killed fleetmod left is removed, and two caches making it at once both get it', async () => {
+    const demo = await demoFixture(1);
+    const cacheDir = path.join(demo.root, 'cache');
+    const hostGit = createHostGit({ env: { PATH: process.env.PATH, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+    const remote = demo.repos[0]!;
+    const repo = { key: remote.path, url: remote.path, kind: 'local' as const, owner: 'demo', name: remote.name, display: remote.name, env: {} };
+    const mirror = mirrorPath(cacheDir, repo);
+    // A killed fleetmod's clone in progress, and an older version's half-made mirror (a folder without HEAD).
+    const killed = path.join(cacheDir, `${MIRROR_PARTIAL_PREFIX}${await deadPid()}-AbC123`);
+    await mkdir(path.join(killed, 'objects'), { recursive: true });
+    await mkdir(path.join(mirror, 'objects'), { recursive: true });
+
+    const caches = [createMirrorCache({ git: hostGit, dir: cacheDir }), createMirrorCache({ git: hostGit, dir: cacheDir })];
+    await Promise.all(caches.map((cache, i) => cache.checkout(repo, 'main', path.join(demo.root, `checkout-${i}`))));
+
+    const tip = (await git(remote.path, 'rev-parse', 'main')).trim();
+    for (const i of [0, 1]) expect((await git(path.join(demo.root, `checkout-${i}`), 'rev-parse', 'HEAD')).trim()).toBe(tip);
+    expect((await git(mirror, 'rev-parse', 'refs/heads/main')).trim()).toBe(tip);
+    expect((await git(mirror, 'rev-parse', '--is-bare-repository')).trim()).toBe('true');
+    expect(existsSync(killed)).toBe(false);
+    expect((await readdir(cacheDir)).filter((name) => name.startsWith(MIRROR_PARTIAL_PREFIX))).toEqual([]);
+  });
+
+  it('a mirror of a repository on this machine shares no inode with it', async () => {
+    const demo = await demoFixture(1);
+    const cacheDir = path.join(demo.root, 'cache');
+    const hostGit = createHostGit({ env: { PATH: process.env.PATH, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+    const remote = demo.repos[0]!;
+    const repo = { key: remote.path, url: remote.path, kind: 'local' as const, owner: 'demo', name: remote.name, display: remote.name, env: {} };
+    // Packed, so the source has object files a clone could hard-link.
+    await git(remote.path, 'gc', '--quiet');
+
+    await createMirrorCache({ git: hostGit, dir: cacheDir }).checkout(repo, 'main', path.join(demo.root, 'checkout'));
+
+    const sourceInodes = new Set(await Promise.all((await filesUnder(path.join(remote.path, 'objects'))).map(async (f) => (await stat(f)).ino)));
+    const mirrorObjects = await filesUnder(path.join(mirrorPath(cacheDir, repo), 'objects'));
+    expect(mirrorObjects.length).toBeGreaterThan(0);
+    expect((await Promise.all(mirrorObjects.map(async (f) => (await stat(f)).ino))).filter((ino) => sourceInodes.has(ino))).toEqual([]);
   });
 });

@@ -11,7 +11,6 @@ const METHODS: Record<HostGitMethod, true> = {
   remoteState: true,
   clone: true,
   headSha: true,
-  initBare: true,
   fetchRefs: true,
   worktreeDiff: true,
   diffStat: true,
