@@ -1,6 +1,6 @@
 /**
  * The tree each recent diff of a checkout was taken to. Taking a diff writes the worktree's tree into the checkout
- * anyway (git-script.ts's diff script), so committing that same diff onto the same base can name the tree instead
+ * anyway (change-scripts.ts's diff script), so committing that same diff onto the same base can name the tree instead
  * of applying the diff to a fresh index and writing it again — three git processes and a scratch folder less per
  * repository. Anything else (another diff, another base, a checkout made again since) takes the full path, which
  * makes the same commit from the diff alone.

@@ -248,7 +248,7 @@ export function createHostGit(options: HostGitOptions): HostGit {
         try {
           return await commitTreeScript(scripts, dir, tree, request);
         } catch (err) {
-          // The checkout was made again since the diff was taken (its tree is gone): apply the diff after all.
+          // E.g. the checkout was made again since the diff was taken, and its tree is gone: apply the diff after all.
           if (!(err instanceof GitFailed)) throw err;
         }
       }
