@@ -31,6 +31,15 @@ async function deadPid(): Promise<number> {
   return child.pid as number;
 }
 
+/** One sample repository on this machine, as a run's RepoRef, with host git and a cache folder for it. */
+async function oneLocalRepo() {
+  const demo = await demoFixture(1);
+  const hostGit = createHostGit({ env: { PATH: process.env.PATH, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+  const remote = demo.repos[0]!;
+  const repo = { key: remote.path, url: remote.path, kind: 'local' as const, owner: 'demo', name: remote.name, display: remote.name, env: {} };
+  return { demo, cacheDir: path.join(demo.root, 'cache'), hostGit, remote, repo };
+}
+
 describe('clone cache', () => {
   it('a second run over a warm cache downloads no objects for unchanged repos, and only new ones for a changed repo', async () => {
     const demo = await demoFixture(4);
@@ -63,11 +72,8 @@ describe('clone cache', () => {
   });
 
   it('a checkout whose base the remote reports where the mirror has it asks the remote nothing; any other base is fetched', async () => {
-    const demo = await demoFixture(1);
-    const hostGit = createHostGit({ env: { PATH: process.env.PATH, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
-    const cache = createMirrorCache({ git: hostGit, dir: path.join(demo.root, 'cache') });
-    const remote = demo.repos[0]!;
-    const repo = { key: remote.path, url: remote.path, kind: 'local' as const, owner: 'demo', name: remote.name, display: remote.name, env: {} };
+    const { demo, cacheDir, hostGit, remote, repo } = await oneLocalRepo();
+    const cache = createMirrorCache({ git: hostGit, dir: cacheDir });
     const tip = (await git(remote.path, 'rev-parse', 'main')).trim();
     await cache.checkout(repo, 'main', path.join(demo.root, 'first'));
 
@@ -109,11 +115,7 @@ describe('clone cache', () => {
   });
 
   it('a new mirror is made whole or not at all: what a killed fleetmod left is removed, and two caches making it at once both get it', async () => {
-    const demo = await demoFixture(1);
-    const cacheDir = path.join(demo.root, 'cache');
-    const hostGit = createHostGit({ env: { PATH: process.env.PATH, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
-    const remote = demo.repos[0]!;
-    const repo = { key: remote.path, url: remote.path, kind: 'local' as const, owner: 'demo', name: remote.name, display: remote.name, env: {} };
+    const { demo, cacheDir, hostGit, remote, repo } = await oneLocalRepo();
     const mirror = mirrorPath(cacheDir, repo);
     // A killed fleetmod's clone in progress, and an older version's half-made mirror (a folder without HEAD).
     const killed = path.join(cacheDir, `${MIRROR_PARTIAL_PREFIX}${await deadPid()}-AbC123`);
@@ -132,11 +134,7 @@ describe('clone cache', () => {
   });
 
   it('a mirror of a repository on this machine shares no inode with it', async () => {
-    const demo = await demoFixture(1);
-    const cacheDir = path.join(demo.root, 'cache');
-    const hostGit = createHostGit({ env: { PATH: process.env.PATH, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
-    const remote = demo.repos[0]!;
-    const repo = { key: remote.path, url: remote.path, kind: 'local' as const, owner: 'demo', name: remote.name, display: remote.name, env: {} };
+    const { demo, cacheDir, hostGit, remote, repo } = await oneLocalRepo();
     // Packed, so the source has object files a clone could hard-link.
     await git(remote.path, 'gc', '--quiet');
 
