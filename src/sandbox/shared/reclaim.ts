@@ -10,7 +10,7 @@
  *   opened a planted fifo would hang;
  * - symbolic links are left as links and never followed (git records their target text; see diff-safety.ts).
  */
-import { chmod, lchown, unlink } from 'node:fs/promises';
+import { chmodSync, lchownSync, unlinkSync } from 'node:fs';
 import { walkPaths, walkTree } from './tree-walk.js';
 
 export interface Owner {
@@ -29,7 +29,7 @@ const GIT_DIR = new Set(['.git']);
 
 /** Gives the checkout (not its `.git`) to `owner`, the sandbox's uid. The root directory too. */
 export async function lendTree(root: string, owner: Owner): Promise<void> {
-  await walkPaths(root, (full) => lchown(full, owner.uid, owner.gid), GIT_DIR);
+  await walkPaths(root, (full) => lchownSync(full, owner.uid, owner.gid), GIT_DIR);
 }
 
 /** Takes the checkout back for `owner` (the host side) and makes it safe to touch; see the file comment. */
@@ -37,20 +37,20 @@ export async function reclaimTree(root: string, owner: Owner | null): Promise<Re
   const report: ReclaimReport = { scrubbed: [], removed: [] };
   await walkTree(
     root,
-    async ({ path: full, relative, stats }) => {
+    ({ path: full, relative, stats }) => {
       if (stats.isFIFO() || stats.isSocket() || stats.isCharacterDevice() || stats.isBlockDevice()) {
-        await unlink(full);
+        unlinkSync(full);
         report.removed.push({ path: relative, kind: stats.isFIFO() ? 'fifo' : stats.isSocket() ? 'socket' : 'device' });
         return;
       }
-      if (owner && (stats.uid !== owner.uid || stats.gid !== owner.gid)) await lchown(full, owner.uid, owner.gid);
+      if (owner && (stats.uid !== owner.uid || stats.gid !== owner.gid)) lchownSync(full, owner.uid, owner.gid);
       if (stats.isSymbolicLink()) return;
       // chmod follows links, but this entry is not one (lstat above, and no sandboxed process is alive).
       const special = stats.mode & 0o6000;
       // A directory the code made unreadable must still be walkable (and removable) by the host.
       const fixDir = stats.isDirectory() && (stats.mode & 0o700) !== 0o700;
       if (special || fixDir) {
-        await chmod(full, (stats.mode & 0o7777 & ~0o6000) | (stats.isDirectory() ? 0o700 : 0));
+        chmodSync(full, (stats.mode & 0o7777 & ~0o6000) | (stats.isDirectory() ? 0o700 : 0));
         if (special && !stats.isDirectory()) report.scrubbed.push(relative);
       }
     },
