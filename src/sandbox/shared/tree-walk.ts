@@ -7,7 +7,7 @@
  *
  * The walk and its visitors make synchronous calls, in slices of at most SLICE_MS with the event loop free in
  * between: a system call through libuv's thread pool costs tens of microseconds of hand-over for the few it
- * does, which made lending and taking back a 50-file checkout take 2–4 ms instead of about 1, on every sandbox
+ * does, which made lending and taking back a 50-file checkout take 2–4 ms instead of 1–1.5, on every sandbox
  * command. A large checkout is many slices, so nothing else waits on it for more than one.
  */
 import { lstatSync, readdirSync, type Dirent, type Stats } from 'node:fs';
