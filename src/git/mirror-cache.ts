@@ -41,7 +41,16 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
   // One refresh per mirror at a time within this process; concurrent runs in other processes are serialised by
   // git's own ref locks (a lost race surfaces as a transient "cannot lock ref" and is retried).
   const inFlight = new Map<string, Promise<void>>();
-  let leftoversRemoved: Promise<unknown> | undefined;
+  let prepared: Promise<unknown> | undefined;
+  // The cache folder made and what a killed fleetmod's clones left in it removed, once per cache (again after a
+  // failure).
+  const prepare = () =>
+    (prepared ??= mkdir(options.dir, { recursive: true })
+      .then(() => removeLeftoverTempDirs(options.dir, [MIRROR_PARTIAL_PREFIX]))
+      .catch((err: unknown) => {
+        prepared = undefined;
+        throw err;
+      }));
 
   /**
    * A new mirror is one bare clone of the base branch (one git process, where an empty repository and a fetch into
@@ -49,9 +58,7 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
    * Returns false when another fleetmod made the mirror meanwhile (then it is fetched into like any other).
    */
   const create = async (repo: RepoRef, base: string, mirror: string, auth?: GitAuth): Promise<boolean> => {
-    await mkdir(options.dir, { recursive: true });
-    // What a killed fleetmod's clones left, once per cache.
-    await (leftoversRemoved ??= removeLeftoverTempDirs(options.dir, [MIRROR_PARTIAL_PREFIX]));
+    await prepare();
     const partial = await makeOwnedTempDir(options.dir, MIRROR_PARTIAL_PREFIX);
     try {
       await options.git.clone(repo.url, partial, base, { ...(auth && { auth }), bare: true });

@@ -65,13 +65,13 @@ async function walkBelow(
 ): Promise<void> {
   const pending: { dir: string; relative: string }[] = [{ dir: root, relative: '' }];
   let sliceStarted = performance.now();
-  const maybeYield = async () => {
-    if (performance.now() - sliceStarted < SLICE_MS) return;
+  const sliceUsedUp = () => performance.now() - sliceStarted >= SLICE_MS;
+  const nextSlice = async () => {
     await yieldToEventLoop();
     sliceStarted = performance.now();
   };
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    await maybeYield();
+    if (sliceUsedUp()) await nextSlice();
     let entries: Dirent[];
     try {
       entries = readdirSync(next.dir, { withFileTypes: true });
@@ -84,7 +84,7 @@ async function walkBelow(
       if (skip.has(relative)) continue;
       const full = path.join(next.dir, entry.name);
       if (visit(full, relative, entry)) pending.push({ dir: full, relative });
-      await maybeYield();
+      if (sliceUsedUp()) await nextSlice();
     }
   }
 }
