@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -144,5 +144,18 @@ describe('clone cache', () => {
     const mirrorObjects = await filesUnder(path.join(mirrorPath(cacheDir, repo), 'objects'));
     expect(mirrorObjects.length).toBeGreaterThan(0);
     expect((await Promise.all(mirrorObjects.map(async (f) => (await stat(f)).ino))).filter((ino) => sourceInodes.has(ino))).toEqual([]);
+  });
+
+  it('a cache folder that could not be made is tried again by the next checkout', async () => {
+    const { demo, hostGit, repo } = await oneLocalRepo();
+    const blocked = path.join(demo.root, 'blocked');
+    await writeFile(blocked, 'a file where the cache folder should be');
+    const cache = createMirrorCache({ git: hostGit, dir: path.join(blocked, 'cache') });
+
+    await expect(cache.checkout(repo, 'main', path.join(demo.root, 'first'))).rejects.toThrow(/ENOTDIR|EEXIST/);
+    await rm(blocked);
+    await cache.checkout(repo, 'main', path.join(demo.root, 'second'));
+
+    expect(existsSync(path.join(demo.root, 'second', '.git'))).toBe(true);
   });
 });
