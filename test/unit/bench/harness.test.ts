@@ -5,7 +5,7 @@ import { pairRatio, target } from '../../../bench/harness/result.js';
 import { median, percentile } from '../../../bench/harness/stats.js';
 
 describe('benchmark harness', () => {
-  it('runs the contenders alternately, A B A B, and takes ratios pair by pair', async () => {
+  it('runs the contenders alternately, taking turns at going first (A B, B A, A B), and takes ratios pair by pair', async () => {
     const order: string[] = [];
 
     const { a, b } = await alternate({
@@ -14,7 +14,7 @@ describe('benchmark harness', () => {
       b: async (round) => (order.push(`b${round}`), 5 * (round + 1)),
     });
 
-    expect(order).toEqual(['a0', 'b0', 'a1', 'b1', 'a2', 'b2']);
+    expect(order).toEqual(['a0', 'b0', 'b1', 'a1', 'a2', 'b2']);
     expect(pairRatio('a', 'b', a, b)).toEqual({ of: 'a', to: 'b', perPair: [2, 2, 2], median: 2 });
   });
 
