@@ -18,24 +18,20 @@ export async function alternate<A, B = A>(options: AlternateOptions<A, B>): Prom
   if (!Number.isInteger(options.pairs) || options.pairs < 1) throw new TypeError(`Expected \`pairs\` to be a whole number ≥ 1, got \`${options.pairs}\``);
   const a: A[] = [];
   const b: B[] = [];
-  const runA = async (round: number) => {
+  const sampleA = async (round: number) => {
     const value = await options.a(round);
     a.push(value);
     options.onSample?.('a', round, value);
   };
-  const runB = async (round: number) => {
+  const sampleB = async (round: number) => {
     const value = await options.b(round);
     b.push(value);
     options.onSample?.('b', round, value);
   };
   for (let round = 0; round < options.pairs; round += 1) {
-    if (round % 2 === 0) {
-      await runA(round);
-      await runB(round);
-    } else {
-      await runB(round);
-      await runA(round);
-    }
+    const [first, second] = round % 2 === 0 ? [sampleA, sampleB] : [sampleB, sampleA];
+    await first(round);
+    await second(round);
   }
   return { a, b };
 }
