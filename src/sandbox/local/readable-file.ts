@@ -4,7 +4,8 @@
  */
 import { chmod, writeFile } from 'node:fs/promises';
 
-export async function writeReadableFile(file: string, content: string): Promise<void> {
-  await writeFile(file, content);
+/** `exclusive`: the file must be new — never write through an entry already there (it may be a host file's link). */
+export async function writeReadableFile(file: string, content: string, options: { exclusive?: boolean } = {}): Promise<void> {
+  await writeFile(file, content, { flag: options.exclusive ? 'wx' : 'w' });
   await chmod(file, 0o644);
 }

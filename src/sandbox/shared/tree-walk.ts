@@ -12,7 +12,7 @@
  */
 import { lstatSync, readdirSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { TimeSlices } from '../../util/time-slices.js';
 
 /** How long a walk holds the event loop at most before it lets other work run (plus one system call). */
 export const SLICE_MS = 2;
@@ -64,14 +64,9 @@ async function walkBelow(
   visit: (full: string, relative: string, entry: Dirent) => boolean,
 ): Promise<void> {
   const pending: { dir: string; relative: string }[] = [{ dir: root, relative: '' }];
-  let sliceStarted = performance.now();
-  const sliceUsedUp = () => performance.now() - sliceStarted >= SLICE_MS;
-  const nextSlice = async () => {
-    await yieldToEventLoop();
-    sliceStarted = performance.now();
-  };
+  const slices = new TimeSlices(SLICE_MS);
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    if (sliceUsedUp()) await nextSlice();
+    if (slices.due()) await slices.next();
     let entries: Dirent[];
     try {
       entries = readdirSync(next.dir, { withFileTypes: true });
@@ -84,7 +79,7 @@ async function walkBelow(
       if (skip.has(relative)) continue;
       const full = path.join(next.dir, entry.name);
       if (visit(full, relative, entry)) pending.push({ dir: full, relative });
-      if (sliceUsedUp()) await nextSlice();
+      if (slices.due()) await slices.next();
     }
   }
 }
