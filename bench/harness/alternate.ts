@@ -18,16 +18,13 @@ export async function alternate<A, B = A>(options: AlternateOptions<A, B>): Prom
   if (!Number.isInteger(options.pairs) || options.pairs < 1) throw new TypeError(`Expected \`pairs\` to be a whole number ≥ 1, got \`${options.pairs}\``);
   const a: A[] = [];
   const b: B[] = [];
-  const sampleA = async (round: number) => {
-    const value = await options.a(round);
-    a.push(value);
-    options.onSample?.('a', round, value);
+  const sample = async <T extends A | B>(which: 'a' | 'b', run: (round: number) => Promise<T>, into: T[], round: number) => {
+    const value = await run(round);
+    into.push(value);
+    options.onSample?.(which, round, value);
   };
-  const sampleB = async (round: number) => {
-    const value = await options.b(round);
-    b.push(value);
-    options.onSample?.('b', round, value);
-  };
+  const sampleA = (round: number) => sample('a', options.a, a, round);
+  const sampleB = (round: number) => sample('b', options.b, b, round);
   for (let round = 0; round < options.pairs; round += 1) {
     const [first, second] = round % 2 === 0 ? [sampleA, sampleB] : [sampleB, sampleA];
     await first(round);
