@@ -126,6 +126,8 @@ async function execLogged(
     },
     ...(step.timeoutMs !== undefined && { timeoutMs: step.timeoutMs }),
     signal: input.signal,
+    // Redacted as it arrives, before the line splitting below and the sandbox's output cap cut anything.
+    redactor: deps.redactor,
     onOutput: (stream, chunk) => streams[stream].push(chunk),
   });
   streams.stdout.end();

@@ -4,6 +4,7 @@
  * the host. `local` (bubblewrap), `e2b` (cloud microVMs) and `host` (no isolation, opt-in) implement it.
  */
 import type { NetworkPolicy } from '../manifest/job.js';
+import type { OutputRedactor } from './shared/output-buffer.js';
 
 export type ProviderName = 'local' | 'e2b' | 'host';
 
@@ -47,8 +48,13 @@ export interface ExecOptions {
   env?: Readonly<Record<string, string>>;
   timeoutMs?: number;
   signal?: AbortSignal;
-  /** Called with output as it arrives (already decoded; may split lines). */
+  /** Called with output as it arrives (already decoded and redacted; may split lines). */
   onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
+  /**
+   * Censors secrets in the command's output as it arrives, before it is handed on, kept or cut (the job's own
+   * commands). Absent for fleetmod's own commands whose output is data, such as taking the diff.
+   */
+  redactor?: OutputRedactor;
 }
 
 export interface ExecResult {

@@ -6,6 +6,19 @@ export interface Redactor {
   redact(text: string): string;
   /** Adds a value to censor from now on (e.g. a refreshed installation token). */
   add(secret: string): void;
+  /**
+   * A redactor for one stream of chunks (a command's output as it arrives): a secret split across chunks is still
+   * censored, because the end of each chunk that could be the start of a secret is held back until the next.
+   * Redact a stream before cutting, slicing or splitting it — a piece of a secret no longer matches the secret.
+   */
+  stream(): RedactingStream;
+}
+
+export interface RedactingStream {
+  /** Returns the text that is safe to hand on now (possibly less than was pushed). */
+  push(chunk: string): string;
+  /** Returns what was held back. */
+  end(): string;
 }
 
 const MASK = '***';
@@ -14,27 +27,82 @@ const MIN_SECRET_LENGTH = 4;
 
 export function createRedactor(secrets: Iterable<string> = []): Redactor {
   const values = new Set<string>();
-  let pattern: RegExp | null = null;
+  let longest = 0;
 
-  const rebuild = () => {
-    const sorted = [...values].sort((a, b) => b.length - a.length);
-    pattern = sorted.length ? new RegExp(sorted.map(escapeRegExp).join('|'), 'g') : null;
+  const addValue = (value: string) => {
+    if (value.length < MIN_SECRET_LENGTH || values.has(value)) return;
+    values.add(value);
+    longest = Math.max(longest, value.length);
   };
   const add = (secret: string) => {
     if (secret.length < MIN_SECRET_LENGTH || values.has(secret)) return;
-    values.add(secret);
+    addValue(secret);
+    // A secret read from a file often ends in a newline that output trims away; a multi-line secret (a key) is
+    // printed, wrapped and cut line by line: each of its lines is censored on its own too.
+    addValue(secret.trim());
+    for (const line of secret.split(/\r?\n/)) addValue(line.trim());
     // A token also travels base64-encoded inside Basic auth headers; censor that form too.
-    values.add(Buffer.from(`x-access-token:${secret}`).toString('base64'));
-    rebuild();
+    addValue(Buffer.from(`x-access-token:${secret}`).toString('base64'));
   };
   for (const s of secrets) add(s);
 
+  const redact = (text: string): string => (values.size === 0 ? text : mask(text, secretRanges(text, values)));
+
   return {
     add,
-    redact(text: string): string {
-      return pattern ? text.replace(pattern, MASK) : text;
+    redact,
+    stream() {
+      let held = '';
+      return {
+        push(chunk) {
+          if (values.size === 0) return chunk;
+          const text = held + chunk;
+          // A secret starting before `safe` ends inside `text`: everything before `safe` can be decided now.
+          let safe = Math.max(0, text.length - (longest - 1));
+          const ranges = secretRanges(text, values);
+          for (const [start, end] of ranges) if (start < safe && end > safe) safe = end;
+          held = text.slice(safe);
+          return mask(text.slice(0, safe), ranges.filter(([start]) => start < safe));
+        },
+        end() {
+          const rest = held;
+          held = '';
+          return redact(rest);
+        },
+      };
     },
   };
+}
+
+/**
+ * Every place any secret occurs, overlapping ones merged: two secrets that overlap (or a short one inside a longer
+ * one) leave no piece of either uncensored, which one regular expression's leftmost match could.
+ */
+function secretRanges(text: string, values: ReadonlySet<string>): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  for (const value of values) {
+    for (let at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + 1)) ranges.push([at, at + value.length]);
+  }
+  if (ranges.length < 2) return ranges;
+  ranges.sort((a, b) => a[0] - b[0]);
+  const merged: Array<[number, number]> = [ranges[0] as [number, number]];
+  for (const [start, end] of ranges.slice(1)) {
+    const last = merged[merged.length - 1] as [number, number];
+    if (start <= last[1]) last[1] = Math.max(last[1], end);
+    else merged.push([start, end]);
+  }
+  return merged;
+}
+
+function mask(text: string, ranges: ReadonlyArray<readonly [number, number]>): string {
+  if (ranges.length === 0) return text;
+  let out = '';
+  let from = 0;
+  for (const [start, end] of ranges) {
+    out += text.slice(from, start) + MASK;
+    from = end;
+  }
+  return out + text.slice(from);
 }
 
 export function escapeRegExp(value: string): string {

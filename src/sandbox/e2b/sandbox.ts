@@ -6,7 +6,7 @@
 import { CommandExitError, FileNotFoundError, type CommandHandle, type Sandbox as SdkSandbox } from 'e2b';
 import path from 'node:path';
 import { Interrupted, type FleetmodError } from '../../domain/errors.js';
-import { CappedOutput } from '../shared/output-buffer.js';
+import { CommandOutput } from '../shared/output-buffer.js';
 import { WorkspaceEscape } from '../shared/workspace-path.js';
 import type { ExecOptions, ExecResult, Sandbox, SandboxRequest } from '../types.js';
 import { E2bFailed, classifySandboxFailure, describeSdkError, isCommandDeadline } from './errors.js';
@@ -103,13 +103,13 @@ export class E2bSandbox implements Sandbox {
 
   private async run(command: string, options: ExecOptions & { cwd: string; timeoutMs: number }): Promise<ExecResult> {
     const started = performance.now();
-    const stdout = new CappedOutput(this.request.limits.outputBytes);
-    const stderr = new CappedOutput(this.request.limits.outputBytes);
+    const output = new CommandOutput(this.request.limits.outputBytes, {
+      ...(options.onOutput && { onOutput: options.onOutput }),
+      ...(options.redactor && { redactor: options.redactor }),
+    });
     const signal = options.signal && this.request.signal ? AbortSignal.any([options.signal, this.request.signal]) : (options.signal ?? this.request.signal);
     const result = (end: Pick<ExecResult, 'exitCode' | 'timedOut' | 'killedBy'>): ExecResult => ({
-      stdout: stdout.text(),
-      stderr: stderr.text(),
-      truncated: stdout.truncated || stderr.truncated,
+      ...output.result(),
       durationMs: performance.now() - started,
       ...end,
     });
@@ -125,14 +125,8 @@ export class E2bSandbox implements Sandbox {
         cwd: options.cwd,
         envs: { ...(options.env ?? {}) },
         timeoutMs: options.timeoutMs,
-        onStdout: (chunk) => {
-          stdout.push(chunk);
-          options.onOutput?.('stdout', chunk);
-        },
-        onStderr: (chunk) => {
-          stderr.push(chunk);
-          options.onOutput?.('stderr', chunk);
-        },
+        onStdout: (chunk) => output.push('stdout', chunk),
+        onStderr: (chunk) => output.push('stderr', chunk),
         ...(signal && { signal }),
       });
       const done = await handle.wait();

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { HostGit } from '../../git/host-git.js';
 import { assertSafeDiff } from '../shared/diff-safety.js';
-import { CappedOutput } from '../shared/output-buffer.js';
+import { CommandOutput } from '../shared/output-buffer.js';
 import { resolveInWorkspace } from '../shared/workspace-path.js';
 import type { ExecOptions, ExecResult, Sandbox, SandboxProvider, SandboxRequest } from '../types.js';
 
@@ -62,16 +62,12 @@ export function createHostProvider(options: HostProviderOptions): SandboxProvide
           stdio: ['ignore', 'pipe', 'pipe'],
           detached: true,
         });
-        const stdout = new CappedOutput(request.limits.outputBytes);
-        const stderr = new CappedOutput(request.limits.outputBytes);
-        child.stdout.setEncoding('utf8').on('data', (c: string) => {
-          stdout.push(c);
-          execOptions.onOutput?.('stdout', c);
+        const output = new CommandOutput(request.limits.outputBytes, {
+          ...(execOptions.onOutput && { onOutput: execOptions.onOutput }),
+          ...(execOptions.redactor && { redactor: execOptions.redactor }),
         });
-        child.stderr.setEncoding('utf8').on('data', (c: string) => {
-          stderr.push(c);
-          execOptions.onOutput?.('stderr', c);
-        });
+        child.stdout.setEncoding('utf8').on('data', (c: string) => output.push('stdout', c));
+        child.stderr.setEncoding('utf8').on('data', (c: string) => output.push('stderr', c));
         let killedBy: string | undefined;
         const kill = (reason: string) => {
           if (killedBy) return;
@@ -94,9 +90,7 @@ export function createHostProvider(options: HostProviderOptions): SandboxProvide
             execOptions.signal?.removeEventListener('abort', onAbort);
             resolve({
               exitCode: killedBy || signal ? null : code,
-              stdout: stdout.text(),
-              stderr: stderr.text(),
-              truncated: stdout.truncated || stderr.truncated,
+              ...output.result(),
               timedOut: killedBy === 'timeout',
               durationMs: performance.now() - started,
               ...(killedBy && { killedBy }),

@@ -79,6 +79,7 @@ export async function runInSandbox(ctx: ExecContext, command: string, options: E
       outputBytes: request.limits.outputBytes,
       ...(signal && { signal }),
       ...(options.onOutput && { onOutput: options.onOutput }),
+      ...(options.redactor && { redactor: options.redactor }),
       ...(caps.seccomp && { extraFds: [caps.seccomp.filter] }),
       ...(ctx.cgroup && {
         joinCgroupFiles: ctx.cgroup.selfJoinFiles,

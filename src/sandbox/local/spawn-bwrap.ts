@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { CappedOutput } from '../shared/output-buffer.js';
+import { CommandOutput, type OutputRedactor } from '../shared/output-buffer.js';
 import type { ExecResult } from '../types.js';
 import { LAUNCHER, READY, SandboxNotStarted, launcherArgs } from './launcher.js';
 
@@ -20,6 +20,7 @@ export interface SpawnBwrapOptions {
   outputBytes: number;
   signal?: AbortSignal;
   onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
+  redactor?: OutputRedactor;
   /** Extra descriptors for the child, from fd 5 on (e.g. a seccomp program), each a fresh pipe per spawn. */
   extraFds?: readonly (Buffer | null)[];
   /**
@@ -105,18 +106,14 @@ function launchOnce(options: SpawnBwrapOptions, started: number): Promise<Launch
   });
   infoPipe.on('error', () => undefined);
 
-  const stdout = new CappedOutput(options.outputBytes);
-  const stderr = new CappedOutput(options.outputBytes);
+  const output = new CommandOutput(options.outputBytes, {
+    ...(options.onOutput && { onOutput: options.onOutput }),
+    ...(options.redactor && { redactor: options.redactor }),
+  });
   child.stdout?.setEncoding('utf8');
   child.stderr?.setEncoding('utf8');
-  child.stdout?.on('data', (chunk: string) => {
-    stdout.push(chunk);
-    options.onOutput?.('stdout', chunk);
-  });
-  child.stderr?.on('data', (chunk: string) => {
-    stderr.push(chunk);
-    options.onOutput?.('stderr', chunk);
-  });
+  child.stdout?.on('data', (chunk: string) => output.push('stdout', chunk));
+  child.stderr?.on('data', (chunk: string) => output.push('stderr', chunk));
 
   let killedBy: string | undefined;
   let fallback: NodeJS.Timeout | undefined;
@@ -167,17 +164,17 @@ function launchOnce(options: SpawnBwrapOptions, started: number): Promise<Launch
       if (fallback) clearTimeout(fallback);
       options.signal?.removeEventListener('abort', onAbort);
       untrack?.();
+      const { stdout, stderr, truncated } = output.result();
       if (!optionsSent && !killedBy) {
-        resolve({ notStarted: SandboxNotStarted.fromExit(code, signal, stderr.text().trim(), spawnError) });
+        resolve({ notStarted: SandboxNotStarted.fromExit(code, signal, stderr.trim(), spawnError) });
         return;
       }
-      const stderrText = spawnError ? `${stderr.text()}${spawnError.message}` : stderr.text();
       resolve({
         result: {
           exitCode: killedBy || signal ? null : (code ?? null),
-          stdout: stdout.text(),
-          stderr: stderrText,
-          truncated: stdout.truncated || stderr.truncated,
+          stdout,
+          stderr: spawnError ? `${stderr}${spawnError.message}` : stderr,
+          truncated,
           timedOut: killedBy === 'timeout',
           durationMs: performance.now() - started,
           ...(killedBy && { killedBy }),

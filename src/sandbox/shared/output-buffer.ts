@@ -2,6 +2,10 @@
  * Collects a command's output up to a cap, keeping the head and the tail and cutting the middle, so a sandbox
  * that prints gigabytes costs the host a bounded amount of memory.
  */
+import type { RedactingStream, Redactor } from '../../util/redact.js';
+
+export type OutputRedactor = Pick<Redactor, 'stream'>;
+
 export class CappedOutput {
   private head = '';
   private tail = '';
@@ -44,5 +48,56 @@ export class CappedOutput {
 
   private keptTail(): string {
     return this.tail.length > this.half ? this.tail.slice(-this.half) : this.tail;
+  }
+}
+
+type Stream = 'stdout' | 'stderr';
+
+export interface CommandOutputOptions {
+  /** Called with output as it arrives — redacted already when a redactor is given. */
+  onOutput?: (stream: Stream, chunk: string) => void;
+  /** Censors secrets in the output as it arrives, before anything is handed on, kept or cut. */
+  redactor?: OutputRedactor;
+}
+
+/**
+ * A command's two output streams: each chunk redacted (when asked), handed on and kept up to the cap. Redacting
+ * comes first because cutting comes later: a secret cut in two by the cap or by a line split would no longer match.
+ */
+export class CommandOutput {
+  private readonly kept: Record<Stream, CappedOutput>;
+  private readonly redacting: Partial<Record<Stream, RedactingStream>>;
+  private ended = false;
+
+  constructor(
+    capBytes: number,
+    private readonly options: CommandOutputOptions = {},
+  ) {
+    this.kept = { stdout: new CappedOutput(capBytes), stderr: new CappedOutput(capBytes) };
+    this.redacting = options.redactor ? { stdout: options.redactor.stream(), stderr: options.redactor.stream() } : {};
+  }
+
+  push(stream: Stream, chunk: string): void {
+    const redacting = this.redacting[stream];
+    this.hand(stream, redacting ? redacting.push(chunk) : chunk);
+  }
+
+  /** What each stream kept; the first call also hands on what redaction held back. */
+  result(): { stdout: string; stderr: string; truncated: boolean } {
+    if (!this.ended) {
+      this.ended = true;
+      for (const stream of ['stdout', 'stderr'] as const) {
+        const rest = this.redacting[stream]?.end();
+        if (rest) this.hand(stream, rest);
+      }
+    }
+    const { stdout, stderr } = this.kept;
+    return { stdout: stdout.text(), stderr: stderr.text(), truncated: stdout.truncated || stderr.truncated };
+  }
+
+  private hand(stream: Stream, text: string): void {
+    if (text === '') return;
+    this.kept[stream].push(text);
+    this.options.onOutput?.(stream, text);
   }
 }
