@@ -35,11 +35,12 @@ const EXCERPT_LINE_CHARS = 300;
 const EXCERPT_CHARS = 1_500;
 
 /**
- * The last lines of the failing command's output (stderr, or stdout when stderr is empty) from the latest
- * attempt; the error message when no command failed (git, code host, sandbox errors).
+ * The last lines of the failing command's output (stderr, or stdout when stderr is empty) from the repository's
+ * latest attempt — of the command its error names, or any when every candidate failed; the error message when no
+ * command failed (git, code host, sandbox errors). An earlier attempt's failure is never shown for a later one's.
  */
-export function failureExcerpt(results: readonly StepResultRecord[] | undefined, errorMessage: string | null): string | null {
-  const failing = latestFailingResult(results ?? []);
+export function failureExcerpt(results: readonly StepResultRecord[] | undefined, errorMessage: string | null, attempt: number): string | null {
+  const failing = failingCommand(results ?? [], errorMessage, attempt);
   if (failing) {
     const output = failing.stderr.trim() || failing.stdout.trim();
     const head = `${failing.kind} ${failing.name}: ${failing.outcome === 'timeout' ? 'timed out' : `exit ${failing.exitCode ?? '?'}`}`;
@@ -48,11 +49,18 @@ export function failureExcerpt(results: readonly StepResultRecord[] | undefined,
   return errorMessage ? tail(errorMessage.trim()) : null;
 }
 
-function latestFailingResult(results: readonly StepResultRecord[]): StepResultRecord | undefined {
+/** Best of N: the errors that say every candidate failed (their commands' names are in the results, not the error). */
+const EVERY_CANDIDATE_FAILED = /^(?:verify "candidates" |no candidate succeeded)/;
+
+function failingCommand(results: readonly StepResultRecord[], errorMessage: string | null, attempt: number): StepResultRecord | undefined {
+  const named = errorMessage === null ? null : NAMED_COMMAND.exec(errorMessage);
+  const anyCommand = errorMessage === null || EVERY_CANDIDATE_FAILED.test(errorMessage);
+  if (!named && !anyCommand) return undefined;
   let found: StepResultRecord | undefined;
   for (const r of results) {
-    if (r.outcome !== 'failure' && r.outcome !== 'timeout') continue;
-    if (!found || r.attempt > found.attempt || (r.attempt === found.attempt && r.at >= found.at)) found = r;
+    if (r.attempt !== attempt || (r.outcome !== 'failure' && r.outcome !== 'timeout')) continue;
+    if (named && !anyCommand && (r.kind !== named[1] || r.name !== named[2])) continue;
+    if (!found || r.at >= found.at) found = r;
   }
   return found;
 }

@@ -124,7 +124,7 @@ export function repoEntry(
     costUsd: t.costUsd,
     logPath: t.logPath,
     stages: events.map((e) => ({ stage: e.stage, state: e.state, at: e.at, durationMs: e.durationMs, detail: e.detail })),
-    excerpt: failing ? failureExcerpt(stepResults, t.errorMessage) : null,
+    excerpt: failing ? failureExcerpt(stepResults, t.errorMessage, t.attempts) : null,
     signature: failing ? errorSignature(t.errorMessage ?? (t.outcome as string)) : null,
     candidates,
     reusedFromRun: t.reusedFromRun,

@@ -52,7 +52,7 @@ describe('failureExcerpt', () => {
       step({ attempt: 2, name: 'build', outcome: 'failure', exitCode: 2, stdout: 'ignored', stderr: `${Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\n')}\n`, at: 3 }),
     ];
 
-    const excerpt = failureExcerpt(results, 'step "build" exited with code 2')!;
+    const excerpt = failureExcerpt(results, 'step "build" exited with code 2', 2)!;
 
     expect(excerpt.split('\n')[0]).toBe('step build: exit 2');
     expect(excerpt).toContain('line 29');
@@ -62,9 +62,31 @@ describe('failureExcerpt', () => {
   });
 
   it('says a timed-out command timed out, and falls back to stdout, then to the error', () => {
-    expect(failureExcerpt([step({ kind: 'verify', name: 't', outcome: 'timeout', exitCode: null, stdout: 'waiting…' })], null)).toBe('verify t: timed out\nwaiting…');
-    expect(failureExcerpt([], 'git push failed: connection reset')).toBe('git push failed: connection reset');
-    expect(failureExcerpt(undefined, null)).toBeNull();
+    expect(failureExcerpt([step({ kind: 'verify', name: 't', outcome: 'timeout', exitCode: null, stdout: 'waiting…' })], null, 1)).toBe('verify t: timed out\nwaiting…');
+    expect(failureExcerpt([], 'git push failed: connection reset', 1)).toBe('git push failed: connection reset');
+    expect(failureExcerpt(undefined, null, 1)).toBeNull();
+  });
+
+  it("never shows an earlier attempt's failure, or a command the error does not name, for a later failure", () => {
+    const results = [
+      step({ attempt: 1, name: 'gen', outcome: 'failure', exitCode: 1, stderr: 'npm ERR! registry 503', at: 1 }),
+      step({ attempt: 2, name: 'gen', outcome: 'success', at: 2 }),
+      step({ attempt: 2, name: 'lint', outcome: 'failure', exitCode: 1, stderr: 'lint warnings (continue-on-error)', at: 3 }),
+    ];
+
+    expect(failureExcerpt(results, 'the change contains the value of a secret', 2)).toBe('the change contains the value of a secret');
+    expect(failureExcerpt(results, 'step "gen" exited with code 1: npm ERR! registry 503', 2)).toBe('step "gen" exited with code 1: npm ERR! registry 503');
+    expect(failureExcerpt(results, 'step "lint" exited with code 1', 2)).toBe('step lint: exit 1\nlint warnings (continue-on-error)');
+  });
+
+  it('shows the latest failing command of the attempt when every candidate failed', () => {
+    const results = [
+      step({ attempt: 1, candidate: 'a', name: 'edit', outcome: 'failure', exitCode: 3, stderr: 'a broke', at: 1 }),
+      step({ attempt: 1, candidate: 'b', kind: 'verify', name: 'test', outcome: 'failure', exitCode: 1, stderr: 'b failed its tests', at: 2 }),
+    ];
+
+    expect(failureExcerpt(results, 'no candidate succeeded (a: step "edit" exited with code 3)', 1)).toBe('verify test: exit 1\nb failed its tests');
+    expect(failureExcerpt(results, 'verify "candidates" did not finish: no candidate passed (b: tests)', 1)).toBe('verify test: exit 1\nb failed its tests');
   });
 });
 
