@@ -24,7 +24,7 @@ import type { RepoRef } from '../domain/repo.js';
 import { createJsonProgress } from '../progress/json-lines.js';
 import { createLinesProgress } from '../progress/lines.js';
 import { createTtyProgress } from '../progress/tty.js';
-import { redactingProgress } from '../progress/redacting.js';
+import { cleanTextProgress } from '../progress/clean-text.js';
 import type { ProgressSink } from '../progress/types.js';
 import { createHostProvider } from '../sandbox/host/provider.js';
 import { createLocalProvider, type LocalSandboxProvider } from '../sandbox/local/provider.js';
@@ -204,7 +204,7 @@ export function createProgress(io: CliIo, options: { json: boolean; redactor: Re
     : io.isTTY
       ? createTtyProgress({ write: io.stdout, columns: () => process.stdout.columns ?? 100 })
       : createLinesProgress({ write: io.stdout });
-  return redactingProgress(sink, options.redactor);
+  return cleanTextProgress(sink, options.redactor);
 }
 
 /** The clone cache (bare mirrors reused across runs) unless --no-cache. */

@@ -3,8 +3,11 @@
  * anything (markup, terminal escape sequences, bytes XML forbids); nothing reaches an output unescaped.
  */
 
-/** Terminal escape sequences (CSI, OSC) and C0/C1 control characters other than tab and newline. */
-const TERMINAL_ESCAPES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/**
+ * Terminal escape sequences (CSI, OSC) and C0/C1 control characters other than tab and newline. An OSC sequence
+ * left unterminated ends at the line's end: the lines after it are text to show (often the real error).
+ */
+const TERMINAL_ESCAPES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b\n]*(?:\u0007|\u001b\\)?|\u001b[@-_]?|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 const HAS_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
@@ -33,12 +36,17 @@ export function escapeXml(text: string): string {
     .replace(/[&<>"']/g, (c) => (c === "'" ? '&apos;' : (HTML_ENTITIES[c] as string)));
 }
 
-/** Plain text inside Markdown: nothing becomes emphasis, a link, a table column or HTML. */
+/**
+ * Plain text inside Markdown: nothing becomes emphasis, a link, a table column or HTML — nor, on GitHub, a
+ * mention or an issue reference (`@team` notifies people, `#12` cross-references an issue): a zero-width space
+ * after the `@` or `#` keeps the text as it reads.
+ */
 export function markdownText(text: string): string {
   return stripControl(text)
     .replace(/\r?\n/g, ' ')
     .replace(/[\\`*_[\]<>|#~]/g, (c) => `\\${c}`)
-    .replace(/&/g, '&amp;');
+    .replace(/&/g, '&amp;')
+    .replace(/@(?=[\w-])|#(?=\d)/g, (c) => `${c}\u200b`);
 }
 
 /** A fenced code block that the content cannot close early (the fence is longer than any backtick run inside). */

@@ -60,3 +60,23 @@ describe('progress renderers', () => {
     ]);
   });
 });
+
+describe('progress text from outside', () => {
+  it('reaches the terminal with secrets censored and without escape sequences', async () => {
+    const { cleanTextProgress } = await import('../../../src/progress/clean-text.js');
+    const { createRedactor } = await import('../../../src/util/redact.js');
+    let out = '';
+    const sink = cleanTextProgress(createLinesProgress({ write: (t) => (out += t), summaryEveryMs: 60_000, now: () => 0 }), createRedactor(['tok_abcdef123']));
+
+    sink.runStarted({ ...started, resumed: false, alreadyDone: 0 });
+    sink.taskRetrying(repo('a'), 1, 'boom \u001b]0;PWNED\u0007 with tok_abcdef123', 1000);
+    sink.taskFinished({ repo: repo('b'), outcome: 'failed', errorClass: 'permanent', message: 'boom \u001b[2J\u001b[H cleared \u001b[31mred', durationMs: 1 });
+    sink.notice('warn', 'note \u001b]0;title\u0007 tok_abcdef123');
+    sink.close();
+
+    expect(out).toContain('boom  with ***');
+    expect(out).toContain('boom  cleared red');
+    expect(out).toContain('note  ***');
+    expect(out).not.toMatch(/\u001b|\u0007|tok_abcdef123/);
+  });
+});

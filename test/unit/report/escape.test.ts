@@ -6,6 +6,10 @@ describe('escaping', () => {
     expect(stripControl('\u001b[31mred\u001b[0m\tok\r\n\u001b]0;title\u0007x\u0000\u0008y')).toBe('red\tok\nxy');
   });
 
+  it('an unterminated OSC sequence ends at the end of its line: the lines after it are kept', () => {
+    expect(stripControl('osc \u001b]8;;http://x hidden\nREAL ERROR\n')).toBe('osc \nREAL ERROR\n');
+  });
+
   it('HTML: markup and quotes become entities', () => {
     expect(escapeHtml(`<a href="x" onclick='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
   });
@@ -18,6 +22,12 @@ describe('escaping', () => {
 
   it('Markdown text cannot open emphasis, links, HTML or table cells', () => {
     expect(markdownText('a_b *c* [d](e) <b> | # ~x~ & `f`')).toBe('a\\_b \\*c\\* \\[d\\](e) \\<b\\> \\| \\# \\~x\\~ &amp; \\`f\\`');
+  });
+
+  it('Markdown text mentions no one on GitHub and references no issue', () => {
+    expect(markdownText("npm ERR! 404 '@acme/platform-team@^2.0.0' cc @octocat, see #12; a@ b")).toBe(
+      "npm ERR! 404 '@\u200bacme/platform-team@^2.0.0' cc @\u200boctocat, see \\#\u200b12; a@ b",
+    );
   });
 
   it('a fence is longer than any backtick run inside, so content cannot close it', () => {
