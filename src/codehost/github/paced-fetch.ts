@@ -49,7 +49,7 @@ export function createPacedFetch(options: PacedFetchOptions): typeof globalThis.
     return { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout };
   };
 
-  const observe = async (response: Response, sentAt: number): Promise<void> => {
+  const observe = async (response: Response, sentAt: number, write: boolean): Promise<void> => {
     const headers = response.headers;
     if (response.status === 403 || response.status === 429) {
       const text = await response.clone().text().catch(() => '');
@@ -58,20 +58,20 @@ export function createPacedFetch(options: PacedFetchOptions): typeof globalThis.
       if (/secondary rate|abuse detection/i.test(text) || (response.status === 429 && remaining !== '0')) {
         const seconds = retryAfter > 0 ? retryAfter : pacing.secondaryFallbackSeconds;
         const why = retryAfter > 0 ? `retry-after ${retryAfter}s` : 'no retry-after';
-        gate.pause({ waitMs: seconds * 1000, sentAt, grow: true, reason: `secondary rate limit (HTTP ${response.status}, ${why})` });
+        gate.pause({ waitMs: seconds * 1000, sentAt, grow: true, write, reason: `secondary rate limit (HTTP ${response.status}, ${why})` });
       } else if (remaining === '0') {
-        gate.pause({ waitMs: untilReset(headers), sentAt, grow: false, reason: `primary rate limit used up (HTTP ${response.status})` });
+        gate.pause({ waitMs: untilReset(headers), sentAt, grow: false, write, reason: `primary rate limit used up (HTTP ${response.status})` });
       }
       return;
     }
-    if (response.ok) gate.succeeded(sentAt);
+    if (response.ok) gate.succeeded(sentAt, write);
     const limit = Number(headers.get('x-ratelimit-limit'));
     const left = Number(headers.get('x-ratelimit-remaining'));
     // Stop before the primary window is empty instead of running into it (≈ 2 % kept for status refreshes). Only
     // the core window: search has its own small one (30/min) that must not stop everything else.
     const resource = headers.get('x-ratelimit-resource') ?? 'core';
     if (resource === 'core' && limit > 0 && headers.has('x-ratelimit-remaining') && left < limit * 0.02) {
-      gate.pause({ waitMs: untilReset(headers), sentAt, grow: false, reason: `only ${left} of ${limit} requests left until the primary window resets` });
+      gate.pause({ waitMs: untilReset(headers), sentAt, grow: false, write, reason: `only ${left} of ${limit} requests left until the primary window resets` });
     }
   };
 
@@ -79,7 +79,7 @@ export function createPacedFetch(options: PacedFetchOptions): typeof globalThis.
     await gate.wait();
     const sentAt = now();
     const response = await send(url, withTimeout(init));
-    await observe(response, sentAt);
+    await observe(response, sentAt, false);
     return response;
   };
 
@@ -123,7 +123,7 @@ export function createPacedFetch(options: PacedFetchOptions): typeof globalThis.
     const sentAt = now();
     try {
       const response = await send(url, withTimeout(init));
-      await observe(response, sentAt);
+      await observe(response, sentAt, true);
       return response;
     } finally {
       const end = now();

@@ -10,6 +10,8 @@ export interface PauseRequest {
   sentAt: number;
   /** Grow the wait exponentially while refusals continue (secondary limits); primary resets are exact. */
   grow: boolean;
+  /** The refused request was a mutating one (GitHub's content-creation limit refuses only those). */
+  write: boolean;
   reason: string;
 }
 
@@ -18,8 +20,11 @@ export interface PauseGate {
   wait(): Promise<void>;
   /** Records a refusal and closes the gate. */
   pause(request: PauseRequest): void;
-  /** A request sent at `sentAt` went through: the next refusal starts again from the wait GitHub names. */
-  succeeded(sentAt: number): void;
+  /**
+   * A request sent at `sentAt` went through: the next refusal starts again from the wait GitHub names — unless a
+   * write was refused and this was a read, which says nothing about the content-creation limit that refused it.
+   */
+  succeeded(sentAt: number, write: boolean): void;
   /** End of the current pause (a time in the past when open). */
   pausedUntil(): number;
 }
@@ -41,6 +46,8 @@ export function createPauseGate(options: PauseGateOptions = {}): PauseGate {
   let startedAt = -Infinity;
   /** Refusals in a row (of requests sent after the pause before them began), reset by a success. */
   let streak = 0;
+  /** A write is among the refusals of the streak: only a write that goes through shows that limit is over. */
+  let writeRefused = false;
 
   return {
     async wait() {
@@ -53,14 +60,18 @@ export function createPauseGate(options: PauseGateOptions = {}): PauseGate {
       const again = request.sentAt >= startedAt;
       const factor = request.grow && again ? 2 ** streak : 1;
       if (request.grow && again) streak += 1;
+      if (request.grow && request.write) writeRefused = true;
       const waitMs = Math.min(maxWaitMs, request.waitMs * factor);
       if (at + waitMs <= until) return;
       until = at + waitMs;
       startedAt = at;
       options.onPause?.({ until, waitMs, reason: request.reason });
     },
-    succeeded(sentAt) {
-      if (sentAt >= startedAt) streak = 0;
+    succeeded(sentAt, write) {
+      // Reads keep going through while GitHub blocks content creation: their success must not end the doubling.
+      if (sentAt < startedAt || (writeRefused && !write)) return;
+      streak = 0;
+      writeRefused = false;
     },
     pausedUntil() {
       return until;

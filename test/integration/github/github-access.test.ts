@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createSelectorResolver } from '../../../src/codehost/github/selector-resolver.js';
 import { CodeHostFailed } from '../../../src/domain/errors.js';
-import { BRANCH, TOKEN, forgeWithBot, ref, request } from '../../support/forge/fixtures.js';
+import { BRANCH, TOKEN, forgeWithBot, pushBranch, ref, request } from '../../support/forge/fixtures.js';
 import { forgeHost } from '../../support/forge/host.js';
 import { git } from '../../support/git.js';
 import { tempDir } from '../../support/temp.js';
@@ -112,5 +112,27 @@ describe('refusals and server errors', () => {
     await expect(failed).rejects.toThrow('was refused by a rate limit after retries');
     expect(forge.monitor.calls.filter((c) => c.path === '/repos/acme/a')).toHaveLength(4);
     expect(pauses.map((p) => p.waitMs)).toEqual([200, 400, 800, 1_600]);
+  });
+  it('keeps doubling the pause while PR creation is refused, though another repository\'s reads go through meanwhile', async () => {
+    const forge = await forgeWithBot();
+    await forge.createRepo({ owner: 'acme', name: 'svc' });
+    await forge.createRepo({ owner: 'acme', name: 'other' });
+    await pushBranch(forge, 'acme', 'svc');
+    // Content creation blocked: the PR creation is refused three times in a row, without retry-after.
+    forge.faults.add({ method: 'POST', path: /\/pulls$/, times: 3, answer: { kind: 'secondary' } });
+    const { host, pauses } = forgeHost(forge, { kind: 'token', token: TOKEN, source: 'GITHUB_TOKEN' }, { pacing: { secondaryFallbackSeconds: 0.2 } });
+    let reading = true;
+    // Another repository's task keeps reading, as in any fleet run.
+    const reader = (async () => {
+      while (reading) await host.findPullRequest!(ref(forge, 'acme', 'other'), 'acme', BRANCH, 'main');
+    })();
+
+    const pr = await host.ensurePullRequest!(request(forge, 'acme', 'svc', { labels: [], reviewers: [], teamReviewers: [], assignees: [] }), null);
+    reading = false;
+    await reader;
+
+    expect(pr.action).toBe('opened');
+    expect(forge.monitor.calls.filter((c) => c.method === 'GET' && c.path.startsWith('/repos/acme/other')).length).toBeGreaterThan(3);
+    expect(pauses.map((p) => p.waitMs)).toEqual([200, 400, 800]);
   });
 });

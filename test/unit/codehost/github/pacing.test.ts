@@ -155,6 +155,38 @@ describe('pause gate (virtual time)', () => {
     expect(sent.map((s) => s.at)).toEqual([0, 5_050, 15_100, 35_150, 35_200]);
   });
 
+  it('keeps doubling while writes are refused even though reads go through; a write that goes through starts over', async () => {
+    // GitHub's content-creation limit refuses writes only: the fleet's reads keep succeeding meanwhile.
+    const secondary = () => json(403, { message: 'You have exceeded a secondary rate limit and have been temporarily blocked from content creation.' });
+    const refused = new Set([0, 2, 4, 7]);
+    const { clock, pauses, call } = setup({ pacing: { secondaryFallbackSeconds: 5 }, answer: (_s, i) => (refused.has(i) ? secondary() : json(200, {})) });
+
+    // Refused write, read, refused write (retried), read, refused write, then the write goes through.
+    for (const [method, path] of [
+      ['POST', '/repos/acme/a/pulls'],
+      ['GET', '/repos/acme/b'],
+      ['POST', '/repos/acme/a/pulls'],
+      ['GET', '/repos/acme/b'],
+      ['POST', '/repos/acme/a/pulls'],
+      ['POST', '/repos/acme/a/pulls'],
+      ['GET', '/repos/acme/b'],
+      ['POST', '/repos/acme/c/pulls'],
+    ] as const) {
+      await clock.drive(call(method, path));
+    }
+
+    expect(pauses).toEqual([5_000, 10_000, 20_000, 5_000]);
+  });
+
+  it('ends a streak of refused reads with a read that goes through', async () => {
+    const secondary = () => json(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '5' });
+    const { clock, pauses, call } = setup({ answer: (_s, i) => (i === 0 || i === 1 || i === 3 ? secondary() : json(200, {})) });
+
+    for (const path of ['/a', '/a', '/a', '/b']) await clock.drive(call('GET', `/repos/acme${path}`));
+
+    expect(pauses).toEqual([5_000, 10_000, 5_000]);
+  });
+
   it('pauses for the fallback after a 429 without retry-after, until the reset after an exhausted primary window, and before it runs out', async () => {
     const reset = () => String(Math.floor(Date.now() / 1000) + 30);
     const answers = [
