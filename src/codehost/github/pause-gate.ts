@@ -34,14 +34,21 @@ export interface PauseGateOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Told about every pause (to print "pausing GitHub requests for 60 s"). */
   onPause?: (event: { until: number; waitMs: number; reason: string }) => void;
-  /** Longest single pause. @default 15 minutes */
+  /** Longest pause that doubling reaches (never shorter than the wait GitHub named). @default 15 minutes */
+  maxGrownWaitMs?: number;
+  /**
+   * Longest pause of any kind: only a guard against an absurd wait (a reset time far in the future, from a clock
+   * far behind GitHub's or a broken proxy). GitHub's primary window is one hour, so its reset is never further;
+   * five minutes more allow for this machine's clock running behind. @default 65 minutes
+   */
   maxWaitMs?: number;
 }
 
 export function createPauseGate(options: PauseGateOptions = {}): PauseGate {
   const now = options.now ?? monotonicNow;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const maxWaitMs = options.maxWaitMs ?? 15 * 60_000;
+  const maxGrownWaitMs = options.maxGrownWaitMs ?? 15 * 60_000;
+  const maxWaitMs = options.maxWaitMs ?? 65 * 60_000;
   let until = 0;
   let startedAt = -Infinity;
   /** Refusals in a row (of requests sent after the pause before them began), reset by a success. */
@@ -61,7 +68,11 @@ export function createPauseGate(options: PauseGateOptions = {}): PauseGate {
       const factor = request.grow && again ? 2 ** streak : 1;
       if (request.grow && again) streak += 1;
       if (request.grow && request.write) writeRefused = true;
-      const waitMs = Math.min(maxWaitMs, request.waitMs * factor);
+      // Only the doubling is capped, never below the wait GitHub named: a primary reset or a retry-after is waited
+      // for in full, since a request sent before it is only refused again (and GitHub may ban an integration that
+      // keeps making requests while it is limited).
+      const wanted = request.grow ? Math.max(request.waitMs, Math.min(maxGrownWaitMs, request.waitMs * factor)) : request.waitMs;
+      const waitMs = Math.min(maxWaitMs, wanted);
       if (at + waitMs <= until) return;
       until = at + waitMs;
       startedAt = at;

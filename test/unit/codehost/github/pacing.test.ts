@@ -208,6 +208,32 @@ describe('pause gate (virtual time)', () => {
     // A 403 that is not a rate limit (no permission) does not pause anything.
     expect(pauses).toHaveLength(3);
   });
+
+  it('waits for a primary reset half an hour away in full, and caps only the doubling of secondary pauses', async () => {
+    const inSeconds = (s: number) => String(Math.floor(Date.now() / 1000) + s);
+    const secondary = (retryAfter: string) => json(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': retryAfter });
+    const answers = [
+      json(403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': inSeconds(1_800) }),
+      json(200, {}, { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '42', 'x-ratelimit-reset': inSeconds(1_800) }),
+      // A reset a day away is no GitHub window (an hour at most): a clock far off, not a reason to stop for a day.
+      json(403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': inSeconds(86_400) }),
+      secondary('1200'),
+      json(200, {}),
+      secondary('600'),
+      secondary('600'),
+    ];
+    const { clock, pauses, call } = setup({ answer: (_s, i) => answers[i] ?? json(200, {}) });
+
+    for (const path of ['/a', '/b', '/c', '/d', '/e', '/f', '/g']) await clock.drive(call('GET', `/repos/acme${path}`));
+
+    const minutes = pauses.map((ms) => Math.round(ms / 60_000));
+    // Exhausted window and the early stop under 2 %: until the reset, 30 minutes away.
+    expect(minutes.slice(0, 2)).toEqual([30, 30]);
+    expect(pauses[0]).toBeGreaterThan(1_799_000);
+    expect(minutes[2]).toBe(65);
+    // A retry-after of 20 minutes is waited for in full; after a success, doubling 10 minutes stops at 15.
+    expect(minutes.slice(3)).toEqual([20, 10, 15]);
+  });
 });
 
 describe('pacing settings', () => {
