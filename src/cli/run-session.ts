@@ -48,8 +48,18 @@ export interface SessionRequest {
   dryRun: boolean;
   /** How the user named the manifest, for hints. */
   manifestLabel: string;
-  /** Runs before the batch, with the open journal (e.g. `retry` re-opens failed tasks). */
-  prepare?: (store: RunStore) => void;
+  /**
+   * `retry`: which finished tasks go back to pending, read from the open journal before any check (their
+   * repositories are checked like pending ones); they are reopened only once nothing refused the command.
+   */
+  reopen?: (store: RunStore) => Reopening;
+}
+
+/** Finished tasks a `retry` puts back to pending. */
+export interface Reopening {
+  repos: readonly RepoRef[];
+  /** Reopens them; called by runJob once the run is known to be nobody else's, after every other check. */
+  apply(): void;
 }
 
 export async function runSession(io: CliIo, request: SessionRequest, opts: ExecutionOptions): Promise<ExitCode> {
@@ -75,18 +85,14 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
   if (!sandboxes.isolated) io.stderr(UNISOLATED_BANNER);
 
   const store = openStore(location.dbPath, redactor);
-  // `retry` re-opens tasks here, before the checks below look at what is pending.
+  // Nothing in the journal changes before every check has passed: a refused command leaves the run as it was.
+  let reopening: Reopening | undefined;
   try {
-    request.prepare?.(store);
-  } catch (err) {
-    store.close();
-    throw err;
-  }
-  const pendingRepos =
-    request.selection.mode === 'resume'
-      ? store.listTasks(request.selection.runId).filter((t) => t.status !== 'done').map((t) => t.repo)
-      : request.repos;
-  try {
+    reopening = request.reopen?.(store);
+    const pendingRepos =
+      request.selection.mode === 'resume'
+        ? [...store.listTasks(request.selection.runId).filter((t) => t.status !== 'done').map((t) => t.repo), ...(reopening?.repos ?? [])]
+        : request.repos;
     checkGithubAccess(job, io, pendingRepos, request.dryRun);
   } catch (err) {
     store.close();
@@ -157,6 +163,7 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
         stopSignal: stop.signal,
         abortSignal: abort.signal,
         ...(admission && { admission }),
+        ...(reopening && { beforeStart: reopening.apply }),
       },
     );
     progress.close();

@@ -35,6 +35,11 @@ export interface RunJobOptions {
   stopSignal: AbortSignal;
   /** Second stop request: abort running repos now. */
   abortSignal: AbortSignal;
+  /**
+   * Called once the run is chosen and known to be nobody else's, before anything of it is written (`retry`
+   * reopens its tasks here, so that a run another process works on is refused unchanged).
+   */
+  beforeStart?: () => void;
   /** Consulted before each repo starts; returns why no more repos may start (window closed, deadline passed). */
   admission?: () => string | null;
   retryBaseMs?: number;
@@ -67,6 +72,7 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   const { job } = options;
   const { run, resumed } = await selectRun(deps, options);
   assertNotOwnedElsewhere(deps, run);
+  options.beforeStart?.();
 
   deps.store.addTasks(run.id, options.repos);
   deps.store.releaseRunningTasks(run.id);

@@ -98,6 +98,7 @@ const METHODS: Record<keyof RunStore, { kind: 'read' | 'write' | 'close'; sees?:
   finishTask: { kind: 'write' },
   releaseTask: { kind: 'write', sees: 'task' },
   recordRetry: { kind: 'write', sees: 'task' },
+  listReopenable: { kind: 'read', sees: 'all' },
   reopenTasks: { kind: 'write', sees: 'all' },
   releaseRunningTasks: { kind: 'write', sees: 'all' },
   addStepResult: { kind: 'write' },

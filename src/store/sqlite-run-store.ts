@@ -206,25 +206,17 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
       taskRows.flush(taskId);
     },
 
+    listReopenable(runId, filter: TaskFilter) {
+      const { where, params } = reopenable(runId, filter);
+      return (db.prepare(`SELECT * FROM tasks WHERE ${where} ORDER BY position`).all(...params) as TaskRow[]).map(toTask);
+    },
+
     reopenTasks(runId, filter: TaskFilter) {
-      const where = [`run_id = ?`, `status = 'done'`];
-      const params: (string | number)[] = [runId];
-      if (filter.outcomes?.length) {
-        where.push(`outcome IN (${filter.outcomes.map(() => '?').join(', ')})`);
-        params.push(...filter.outcomes);
-      }
-      if (filter.errorClass) {
-        where.push('error_class = ?');
-        params.push(filter.errorClass);
-      }
-      if (filter.repoKeys?.length) {
-        where.push(`repo_key IN (${filter.repoKeys.map(() => '?').join(', ')})`);
-        params.push(...filter.repoKeys);
-      }
+      const { where, params } = reopenable(runId, filter);
       const result = db
         // retries starts again at 0: a retried repo gets the job's full transient-retry allowance once more.
         .prepare(`UPDATE tasks SET status = 'pending', outcome = NULL, error_class = NULL, error_message = NULL,
-          skip_reason = NULL, finished_at = NULL, retries = 0, updated_at = ? WHERE ${where.join(' AND ')}`)
+          skip_reason = NULL, finished_at = NULL, retries = 0, updated_at = ? WHERE ${where}`)
         .run(now(), ...params);
       return result.changes;
     },
@@ -321,4 +313,23 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
   };
   if (!options.groupCommit) return store;
   return withGroupCommit(db, store, taskRows);
+}
+
+/** The finished tasks of a run that match a retry's filter, as a WHERE clause (one definition for listing and reopening). */
+function reopenable(runId: string, filter: TaskFilter): { where: string; params: (string | number)[] } {
+  const where = [`run_id = ?`, `status = 'done'`];
+  const params: (string | number)[] = [runId];
+  if (filter.outcomes?.length) {
+    where.push(`outcome IN (${filter.outcomes.map(() => '?').join(', ')})`);
+    params.push(...filter.outcomes);
+  }
+  if (filter.errorClass) {
+    where.push('error_class = ?');
+    params.push(filter.errorClass);
+  }
+  if (filter.repoKeys?.length) {
+    where.push(`repo_key IN (${filter.repoKeys.map(() => '?').join(', ')})`);
+    params.push(...filter.repoKeys);
+  }
+  return { where: where.join(' AND '), params };
 }

@@ -239,6 +239,8 @@ export interface RunStore {
   /** Counts a retry of a transient failure and puts the task back to pending. */
   recordRetry(taskId: number, reason: string): void;
   finishTask(taskId: number, result: TaskResult): void;
+  /** The finished tasks `reopenTasks` would put back to pending with this filter (nothing is changed). */
+  listReopenable(runId: string, filter: TaskFilter): TaskRecord[];
   /** Puts finished tasks matching the filter back to pending (retry). Returns how many. */
   reopenTasks(runId: string, filter: TaskFilter): number;
   /** Tasks left `running` by a process that died go back to `pending`; their journaled progress is kept. */

@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -141,6 +142,27 @@ describe('graceful stop, resume and retry', () => {
     const runs = captureIo(fx.root);
     expect(await cli(runs, 'runs')).toBe(0);
     expect(runs.out()).toMatch(new RegExp(`${id}\\s+fixture-job\\s+finished\\s+4/4\\s+0`));
+  });
+
+  it('retry of a run another live process works on is refused, and leaves the journal as it was', async () => {
+    const fx = await jobFixture({ count: 3, concurrency: 3 });
+    await fx.control('case "$FLEETMOD_REPO_NAME" in service-02) echo "not today" >&2; exit 4;; esac');
+    expect(await cli(captureIo(fx.root), 'run', fx.job)).toBe(1);
+    const id = query<{ id: string }>(fx.root, 'SELECT id FROM runs')[0]!.id;
+    // Another fleetmod (here: vitest's parent, alive on this host) resumed the run and writes heartbeats.
+    const db = new Database(path.join(fx.root, '.fleetmod', 'fleetmod.db'));
+    db.prepare(`UPDATE runs SET status = 'running', owner_pid = ?, owner_host = ?, heartbeat_at = ?`).run(process.ppid, os.hostname(), Date.now());
+    db.close();
+    const tasksSql = 'SELECT repo_key, status, outcome, error_message, attempts FROM tasks ORDER BY position';
+    const before = query(fx.root, tasksSql);
+
+    const retry = captureIo(fx.root);
+    expect(await cli(retry, 'retry', id, '--failed')).toBe(2);
+
+    expect(query(fx.root, tasksSql)).toEqual(before);
+    expect(query<{ status: string }>(fx.root, 'SELECT status FROM runs')).toEqual([{ status: 'running' }]);
+    expect(retry.err()).toContain(`run ${id} is being worked on by process ${process.ppid}`);
+    expect(retry.out()).not.toContain('retrying');
   });
 
   it('a deadline that passes mid-run pauses it: the rest stays pending, and the summary says how many are left', async () => {

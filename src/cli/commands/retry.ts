@@ -46,19 +46,21 @@ export async function retryCommand(io: CliIo, runId: string, opts: RetryOptions)
     io,
     {
       ...session,
-      prepare(store) {
+      reopen(store) {
         const tasks = store.listTasks(run.id);
         const repoKeys = opts.repo?.map((wanted) => {
           const match = tasks.find((t) => t.repo.key === wanted || t.repo.display === wanted);
           if (!match) throw new UsageError(`--repo ${wanted}: no such repo in run ${run.id}`);
           return match.repo.key;
         });
-        const reopened = store.reopenTasks(run.id, {
-          outcomes,
-          ...(opts.class && { errorClass: opts.class as ErrorClass }),
-          ...(repoKeys && { repoKeys }),
-        });
-        io.stdout(`retrying ${reopened} repo${reopened === 1 ? '' : 's'} of run ${run.id}\n`);
+        const filter = { outcomes, ...(opts.class && { errorClass: opts.class as ErrorClass }), ...(repoKeys && { repoKeys }) };
+        return {
+          repos: store.listReopenable(run.id, filter).map((t) => t.repo),
+          apply() {
+            const reopened = store.reopenTasks(run.id, filter);
+            io.stdout(`retrying ${reopened} repo${reopened === 1 ? '' : 's'} of run ${run.id}\n`);
+          },
+        };
       },
     },
     opts,
