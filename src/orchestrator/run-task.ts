@@ -20,6 +20,7 @@ import { countDiff } from './diff-stat.js';
 import { candidateValues, ensurePr, finishUnchanged } from './pull-request-stage.js';
 import { FLEETMOD_TRAILER, pushBranch } from './push-branch.js';
 import { adoptEarlierResult } from './reuse-result.js';
+import { producingStepOutputs } from './producing-steps.js';
 import { runCandidate } from './run-candidate.js';
 import { assertNoSecrets } from './secret-guard.js';
 import type { StageRunner, TaskConfig, TaskDeps, TaskOutcome } from './task-context.js';
@@ -142,7 +143,7 @@ async function stages(
   // An adopted result was looked up by the remote's base commit; an earlier attempt's is compared with it here.
   const baseUnchanged = adopted !== undefined || (remoteBaseSha !== undefined && current.baseSha === remoteBaseSha);
   if (journaled && baseUnchanged) {
-    const steps = lastStepOutputs(deps, current);
+    const steps = journaledStepOutputs(deps, current);
     if (journaled.diff.trim() === '') {
       recordSkipped(deps, task.id, ['clone', 'sandbox', 'steps', 'verify', 'diff'], reuseDetail);
       return finishUnchanged(deps, config, task, codeHost, log, stage, { branch, existingPr });
@@ -173,7 +174,7 @@ async function stages(
     if (journaled && current.baseSha === baseSha) {
       diff = journaled.diff;
       commitTime = journaled.commitTime;
-      steps = lastStepOutputs(deps, current);
+      steps = journaledStepOutputs(deps, current);
       log.line(adopted ? `using the ${reuseDetail}` : 'reusing the diff journaled by an earlier attempt');
       recordSkipped(deps, task.id, ['sandbox', 'steps', 'verify', 'diff'], reuseDetail);
     } else {
@@ -289,12 +290,8 @@ function branchBeforeBase(job: Job, runId: string, task: TaskRecord): string | u
   return renderTemplate(job.change.branch, templateValues({ job, runId, repo, base: repo.base ?? '' }));
 }
 
-function lastStepOutputs(deps: TaskDeps, task: TaskRecord): StepOutput[] {
-  const latest = new Map<string, StepOutput>();
-  for (const r of deps.store.listStepResults(task.id)) {
-    if (r.kind === 'step') latest.set(r.name, { name: r.name, outcome: r.outcome, stdout: r.stdout });
-  }
-  return [...latest.values()];
+function journaledStepOutputs(deps: TaskDeps, task: TaskRecord): StepOutput[] {
+  return producingStepOutputs(deps.store.listStepResults(task.id), deps.store.listCandidates(task.id));
 }
 
 /** rm -rf, without the cost of rm's failed lookup (an error with a stack) when there is nothing to remove. */
