@@ -23,11 +23,14 @@ export function createResultReuse(db: Db, now: () => number): ResultReuse {
     adoptTask: db.prepare(`UPDATE tasks SET (base_sha, diff, files_changed, insertions, deletions, commit_time,
       reused_from_run, updated_at) = (SELECT base_sha, diff, files_changed, insertions, deletions, commit_time,
       COALESCE(reused_from_run, run_id), @at FROM tasks WHERE id = @from) WHERE id = @id`),
-    latestStepAttempt: db.prepare('SELECT MAX(attempt) AS attempt FROM step_results WHERE task_id = ?'),
+    // The attempt that produced the result, as orchestrator/producing-steps.ts reads it: the latest one that chose a
+    // candidate (best of N), else the latest that ran steps. Its step results and candidates are taken together, so
+    // the chosen flag copied names the candidate whose step output the copied rows hold.
+    producingAttempt: db.prepare(`SELECT COALESCE((SELECT MAX(attempt) FROM candidates WHERE task_id = @from AND chosen = 1),
+      (SELECT MAX(attempt) FROM step_results WHERE task_id = @from)) AS attempt`),
     adoptStepResults: db.prepare(`INSERT INTO step_results (task_id, attempt, candidate, kind, name, outcome, exit_code,
       duration_ms, stdout, stderr, truncated, at) SELECT @id, @attempt, candidate, kind, name, outcome, exit_code,
       duration_ms, stdout, stderr, truncated, at FROM step_results WHERE task_id = @from AND attempt = @fromAttempt ORDER BY id`),
-    latestCandidateAttempt: db.prepare('SELECT MAX(attempt) AS attempt FROM candidates WHERE task_id = ?'),
     adoptCandidates: db.prepare(`INSERT INTO candidates (task_id, attempt, position, name, status, score, diff, files_changed,
       insertions, deletions, sandbox_seconds, duration_ms, detail, chosen, at) SELECT @id, @attempt, position, name, status,
       score, diff, files_changed, insertions, deletions, sandbox_seconds, duration_ms, detail, chosen, at FROM candidates
@@ -49,12 +52,10 @@ export function createResultReuse(db: Db, now: () => number): ResultReuse {
 
     adoptResult: atomically(db, (taskId: number, fromTaskId: number, attempt: number) => {
       statements.adoptTask.run({ id: taskId, from: fromTaskId, at: now() });
-      const steps = statements.latestStepAttempt.get(fromTaskId) as { attempt: number | null };
-      if (steps.attempt !== null) statements.adoptStepResults.run({ id: taskId, attempt, from: fromTaskId, fromAttempt: steps.attempt });
-      const candidates = statements.latestCandidateAttempt.get(fromTaskId) as { attempt: number | null };
-      if (candidates.attempt !== null) {
-        statements.adoptCandidates.run({ id: taskId, attempt, from: fromTaskId, fromAttempt: candidates.attempt });
-      }
+      const produced = statements.producingAttempt.get({ from: fromTaskId }) as { attempt: number | null };
+      if (produced.attempt === null) return;
+      statements.adoptStepResults.run({ id: taskId, attempt, from: fromTaskId, fromAttempt: produced.attempt });
+      statements.adoptCandidates.run({ id: taskId, attempt, from: fromTaskId, fromAttempt: produced.attempt });
     }),
   };
 }

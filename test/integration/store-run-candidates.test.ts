@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RepoRef } from '../../src/domain/repo.js';
+import { producingStepOutputs } from '../../src/orchestrator/producing-steps.js';
 import { openRunStore } from '../../src/store/open-store.js';
 import type { CandidateRecord, RunStore } from '../../src/store/types.js';
 import { createRedactor } from '../../src/util/redact.js';
@@ -86,6 +87,32 @@ describe('RunStore.listRunCandidates', () => {
     expect(full.map((c) => [c.diff, c.diffTruncated])).toEqual([
       [long, false],
       ['short\n', false],
+    ]);
+    store.close();
+  });
+});
+
+describe('RunStore.adoptResult with candidates', () => {
+  it('takes the step results and candidates of the attempt that chose one, so the chosen candidate\'s output is what a re-made commit reads', async () => {
+    const { store, ids } = await journal();
+    const [source, target] = [store.listTasks('r2')[0]!.id, ids[0]!];
+    const step = (attempt: number, name: string, stdout: string) =>
+      store.addStepResult({ taskId: source, attempt, candidate: name, kind: 'step', name: 'edit', outcome: 'success', exitCode: 0, durationMs: 1, stdout, stderr: '', truncated: false, at: attempt });
+    // Attempt 1 ran both candidates and chose the first; attempt 2 left a row of the second candidate only (it
+    // ended before choosing), so the latest step results are not the ones that produced the result.
+    step(1, 'candidate-1', 'made by candidate-1\n');
+    step(1, 'candidate-2', 'made by candidate-2\n');
+    store.addCandidate(candidate(source, 1, 0, 'small\n'));
+    store.addCandidate(candidate(source, 1, 1, 'big\n'));
+    step(2, 'candidate-2', 'made by candidate-2 again\n');
+
+    store.adoptResult(target, source, 3);
+
+    const steps = producingStepOutputs(store.listStepResults(target), store.listCandidates(target));
+    expect(steps.map((s) => s.stdout)).toEqual(['made by candidate-1\n']);
+    expect(store.listCandidates(target).map((c) => [c.attempt, c.name, c.chosen])).toEqual([
+      [3, 'candidate-1', true],
+      [3, 'candidate-2', false],
     ]);
     store.close();
   });
