@@ -35,7 +35,7 @@ import {
   readSecrets,
 } from './compose.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
-import { stateLocation } from './global-options.js';
+import { journalArgs, stateLocation } from './global-options.js';
 import type { CliIo } from './io.js';
 import { parseConcurrency, parseGrace, type ExecutionOptions } from './run-options.js';
 import { preferSmallHeap } from './small-heap.js';
@@ -168,7 +168,7 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
     );
     progress.close();
     const data = loadRunData(store, result.run.id, { now: Date.now() });
-    const report = data ? summarize(data) : undefined;
+    const report = data ? summarize(data, { journalArgs: journalArgs(io, opts) }) : undefined;
     if (!opts.json && report) printSummary(io, report, result, request.manifestLabel);
     if (report) await writeReports(io, report, Boolean(opts.json));
     if (interrupts > 0 && result.status !== 'finished') return EXIT.interrupted;
@@ -188,15 +188,15 @@ function printSummary(io: CliIo, report: Report, result: RunJobResult, manifestL
   if (result.resumed && result.processed === 0 && result.alreadyDone > 0 && result.status === 'finished') {
     io.stdout(`All ${result.alreadyDone} repos were already done in run ${result.run.id}; nothing was run again.\n`);
     io.stdout(
-      `(fleetmod run --new ${manifestLabel} starts a fresh run, reusing the results of repositories whose base has not moved — ` +
-        `add --no-reuse to run everything again; fleetmod retry ${result.run.id} --failed re-runs failures)\n\n`,
+      `(fleetmod run --new ${manifestLabel}${report.journalArgs} starts a fresh run, reusing the results of repositories whose base has not moved — ` +
+        `add --no-reuse to run everything again; fleetmod retry ${result.run.id} --failed${report.journalArgs} re-runs failures)\n\n`,
     );
   } else if (result.resumed && result.alreadyDone > 0) {
     io.stdout(`Resumed run ${result.run.id}: ${result.alreadyDone} repos were already done and not run again; ${result.processed} run now.\n\n`);
   }
   io.stdout(renderText(report));
   if (result.status === 'paused') {
-    io.stdout(`\nThe run is paused (${result.statusReason}); ${result.counts.pending ?? 0} repos left. Continue with: fleetmod resume ${result.run.id}\n`);
+    io.stdout(`\nThe run is paused (${result.statusReason}); ${result.counts.pending ?? 0} repos left. Continue with: fleetmod resume ${result.run.id}${report.journalArgs}\n`);
   }
 }
 

@@ -1,5 +1,6 @@
 /** Wording and number formats shared by the report's renderers (locale- and time-zone-independent). */
 import { formatDuration } from '../util/units.js';
+import { stripControl } from './escape.js';
 import { CATEGORY_LABELS, type Category, type Diffstat, type Headline, type PullRequestInfo, type RepoEntry, type Report, type ReuseSummary } from './model.js';
 
 export { formatDuration };
@@ -87,7 +88,14 @@ export function headlineRows(h: Headline): { category: Category; label: string; 
 export function resumeHint(report: Report): string | null {
   const { run, headline } = report;
   if (headline.pending === 0 || (run.status === 'running' && !run.stalled)) return null;
-  return `${plural(headline.pending, 'repo')} not finished; continue with: fleetmod run ${run.manifestPath}`;
+  // `resume RUN` continues this very run — a dry run stays dry, an edited manifest does not start another run.
+  return `${plural(headline.pending, 'repo')} not finished; continue with: fleetmod resume ${run.id}${report.journalArgs}`;
+}
+
+/** A word (a repo name, a path) as one shell word, quoted only when it needs to be. */
+export function shellWord(text: string): string {
+  const clean = stripControl(text);
+  return /^[\w@%+=:,./-]+$/.test(clean) ? clean : `'${clean.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The excerpt worth showing under a failure: none when it only repeats the error line already shown. */

@@ -265,4 +265,9 @@ export interface Report {
   stageStats: StageStat[];
   slowest: SlowRepo[];
   comparison: Comparison | null;
+  /**
+   * The options naming the journal the report was read from (" --state-dir /x"), appended to the commands the
+   * report suggests; empty for the default journal, `.fleetmod` in the current folder.
+   */
+  journalArgs: string;
 }

@@ -5,7 +5,7 @@
 import type { RunRecord, StepResultRecord, TaskEvent } from '../store/types.js';
 import { candidateTextTable, selectionText } from './candidates.js';
 import { stripControl } from './escape.js';
-import { checksText, formatClock, formatCost, formatDiffstat, formatDuration, formatTime, outcomeText, prLabel, reviewText } from './format.js';
+import { checksText, formatClock, shellWord, formatCost, formatDiffstat, formatDuration, formatTime, outcomeText, prLabel, reviewText } from './format.js';
 import type { RepoEntry } from './model.js';
 
 export interface ShowInput {
@@ -13,9 +13,11 @@ export interface ShowInput {
   repo: RepoEntry;
   steps: readonly StepResultRecord[];
   events: readonly TaskEvent[];
+  /** The options naming a journal other than the default one, for the commands shown (see Report.journalArgs). */
+  journalArgs?: string;
 }
 
-export function renderShow({ run, repo, steps, events }: ShowInput): string {
+export function renderShow({ run, repo, steps, events, journalArgs = '' }: ShowInput): string {
   const s = stripControl;
   const out: string[] = [];
   out.push(`${s(repo.display)}${repo.display !== repo.key ? `  (${s(repo.key)})` : ''}`);
@@ -69,12 +71,12 @@ export function renderShow({ run, repo, steps, events }: ShowInput): string {
     for (const line of s(repo.excerpt).split('\n')) out.push(`  | ${line}`);
   }
   out.push('');
-  const showLog = `fleetmod show ${run.id} ${shellWord(repo.display)} --log`;
+  const showLog = `fleetmod show ${run.id} ${shellWord(repo.display)} --log${journalArgs}`;
   if (repo.logPath) out.push(`log:  ${s(repo.logPath)}  (${showLog})`);
   else if (repo.attempts > 0) out.push(`log:  ${showLog}`);
-  if (repo.diff && repo.diff.trim() !== '') out.push(`diff: fleetmod show ${run.id} ${shellWord(repo.display)} --diff  (prints the patch; pipe it to git apply)`);
+  if (repo.diff && repo.diff.trim() !== '') out.push(`diff: fleetmod show ${run.id} ${shellWord(repo.display)} --diff${journalArgs}  (prints the patch; pipe it to git apply)`);
   const withDiff = repo.candidates.find((c) => c.diff.trim() !== '' && !c.chosen) ?? repo.candidates.find((c) => c.diff.trim() !== '');
-  if (withDiff) out.push(`candidate diffs: fleetmod show ${run.id} ${shellWord(repo.display)} --candidate ${shellWord(withDiff.name)}  (any candidate's name)`);
+  if (withDiff) out.push(`candidate diffs: fleetmod show ${run.id} ${shellWord(repo.display)} --candidate ${shellWord(withDiff.name)}${journalArgs}  (any candidate's name)`);
   return `${out.join('\n')}\n`;
 }
 
@@ -87,10 +89,4 @@ function openStage(repo: RepoEntry): { stage: string; at: number } | null {
   if (repo.status !== 'running') return null;
   const last = repo.stages[repo.stages.length - 1];
   return last && last.state === 'started' ? { stage: last.stage, at: last.at } : null;
-}
-
-/** A repo name as one shell word, quoted only when it needs to be. */
-function shellWord(text: string): string {
-  const clean = stripControl(text);
-  return /^[\w@%+=:,./-]+$/.test(clean) ? clean : `'${clean.replace(/'/g, `'\\''`)}'`;
 }

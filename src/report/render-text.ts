@@ -130,7 +130,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
 
   const hint = resumeHint(report);
   if (hint) out.push('', hint);
-  out.push('', `Details of one repo: fleetmod show ${run.id} REPO [--diff] [--log]`);
+  out.push('', `Details of one repo: fleetmod show ${run.id} REPO [--diff] [--log]${report.journalArgs}`);
   return `${out.join('\n')}\n`;
 }
 

@@ -28,7 +28,12 @@ const CATEGORY_OF: Record<Outcome, Category> = {
 
 const NEEDS_EXCERPT: readonly Outcome[] = ['failed', 'verify-failed', 'edited-by-human'];
 
-export function summarize(data: RunData): Report {
+export interface SummarizeOptions {
+  /** See Report.journalArgs. @default '' */
+  journalArgs?: string;
+}
+
+export function summarize(data: RunData, options: SummarizeOptions = {}): Report {
   const { run, tasks, generatedAt } = data;
   const eventsByTask = byTask(data.stageEvents);
   const resultsByTask = byTask(data.stepResults);
@@ -83,6 +88,7 @@ export function summarize(data: RunData): Report {
     stageStats: stageStats(data.stageEvents),
     slowest: slowestRepos(repos),
     comparison: data.previous ? compareRuns(repos, tasks, data.previous) : null,
+    journalArgs: options.journalArgs ?? '',
   };
 }
 

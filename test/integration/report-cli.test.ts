@@ -37,6 +37,20 @@ describe('fleetmod report', () => {
     expect(text.err() + json.err() + junit.err() + markdown.err()).toBe('');
   });
 
+  it('the commands it suggests name the journal it was read from', async () => {
+    const { dir, db, store } = await journal();
+    store.close();
+    const report = captureIo(dir);
+    const show = captureIo(dir);
+
+    expect(await cli(report, 'report', CURRENT_RUN, '--db', db)).toBe(0);
+    expect(await cli(show, 'show', CURRENT_RUN, 'acme/slow', '--db', db)).toBe(0);
+
+    expect(report.out()).toContain(`continue with: fleetmod resume ${CURRENT_RUN} --db ${db}\n`);
+    expect(report.out()).toContain(`fleetmod show ${CURRENT_RUN} REPO [--diff] [--log] --db ${db}\n`);
+    expect(show.out()).toContain(`fleetmod show ${CURRENT_RUN} acme/slow --log --db ${db}`);
+  });
+
   it('reads only the start of a big candidate diff, except for --format json --diffs', async () => {
     const { dir, db, store } = await journal();
     const cliTask = store.listTasks(CURRENT_RUN).find((t) => t.repo.key === 'acme/cli')!;
@@ -107,7 +121,7 @@ describe('fleetmod show', () => {
     expect(out).toMatch(/02:00:31 {2}steps {4}failed {8}3\.0s {2}step "build" exited with code 2/);
     expect(out).toContain('attempt 1  step   build: failure, exit 2, 2.1s');
     expect(out).toContain("  | src/search/index.ts(14,3): error TS2304: Cannot find name 'fetchData'.\n  | Found 1 error.");
-    expect(out).toContain(`log:  /srv/fleetmod/runs/${CURRENT_RUN}/logs/acme__search.log  (fleetmod show ${CURRENT_RUN} acme/search --log)`);
+    expect(out).toContain(`log:  /srv/fleetmod/runs/${CURRENT_RUN}/logs/acme__search.log  (fleetmod show ${CURRENT_RUN} acme/search --log --db ${db})`);
     expect(out).not.toContain('\u001b');
   });
 

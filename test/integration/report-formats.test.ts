@@ -263,7 +263,11 @@ describe('every format', () => {
     expect(report.headline).toMatchObject({ pending: 2, running: 1 });
     expect(text).toContain('running? (no heartbeat: the process running it seems to have died)');
     expect(text).toMatch(/pending\s+2\s+\(1 running now\)/);
-    expect(text).toContain('2 repos not finished; continue with: fleetmod run /srv/jobs/rename-fetchdata.yaml');
+    // `resume RUN` continues this run itself (a dry run stays one); a journal elsewhere is named in every command.
+    expect(text).toContain(`2 repos not finished; continue with: fleetmod resume ${report.run.id}\n`);
+    const elsewhere = renderText({ ...report, journalArgs: " --state-dir '/srv/fleet state'" });
+    expect(elsewhere).toContain(`continue with: fleetmod resume ${report.run.id} --state-dir '/srv/fleet state'\n`);
+    expect(elsewhere).toContain(`fleetmod show ${report.run.id} REPO [--diff] [--log] --state-dir '/srv/fleet state'\n`);
     // The open stage counts up to "now": steps started at 02:01:36.1 and the report is made at 02:20.
     const slow = report.repos.find((r) => r.key === 'acme/slow')!;
     expect(slow.durationMs).toBe(200 + 1_500 + 400 + (report.generatedAt - slow.stages.at(-1)!.at));

@@ -13,7 +13,7 @@ import { summarize } from '../../report/summarize.js';
 import type { RunRecord, RunStore } from '../../store/types.js';
 import { createRedactorFor, openStore } from '../compose.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { addStateOptions, stateLocation } from '../global-options.js';
+import { addStateOptions, journalArgs, stateLocation } from '../global-options.js';
 import type { CliIo } from '../io.js';
 
 export interface ReportCommandOptions {
@@ -46,7 +46,7 @@ export async function reportCommand(io: CliIo, runId: string | undefined, opts: 
     const run = findRun(store, runId);
     const data = loadRunData(store, run.id, { now: Date.now(), fullCandidateDiffs: format === 'json' && Boolean(opts.diffs) });
     if (!data) throw new RunNotFound(`run ${run.id} disappeared from the journal`);
-    const text = renderReport(summarize(data), format, { includeDiffs: Boolean(opts.diffs) });
+    const text = renderReport(summarize(data, { journalArgs: journalArgs(io, opts) }), format, { includeDiffs: Boolean(opts.diffs) });
     if (opts.out) {
       const file = path.resolve(io.cwd, opts.out);
       await mkdir(path.dirname(file), { recursive: true });

@@ -13,7 +13,7 @@ import { renderShow } from '../../report/render-show.js';
 import { repoEntry } from '../../report/summarize.js';
 import type { CandidateRecord } from '../../store/types.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { addStateOptions } from '../global-options.js';
+import { addStateOptions, journalArgs } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import { findRun, openJournal } from './report.js';
 
@@ -85,7 +85,7 @@ export async function showCommand(io: CliIo, runId: string, query: string, opts:
     if (parts.length > 0) return EXIT.ok;
     const steps = store.listStepResults(task.id);
     const entry = repoEntry(task, store.listStageEvents(task.id), steps, Date.now(), candidateEntries(candidates, e2bPricingOf(run)));
-    io.stdout(renderShow({ run, repo: entry, steps, events: store.listEvents(task.id) }));
+    io.stdout(renderShow({ run, repo: entry, steps, events: store.listEvents(task.id), journalArgs: journalArgs(io, opts) }));
     return EXIT.ok;
   } finally {
     store.close();
