@@ -185,7 +185,8 @@ function planPullRequests(job: Job, toRun: readonly PlannedRepo[]): PlanPullRequ
     draft: job.change.publish === 'draft' || job.change.pr.draft,
     notOnGithub: toRun.length - onGithub.length,
     withOpenPr,
-    ...estimatePrCreation(onGithub.length, job.limits, prWrites(job.change.pr)),
+    // A repository whose PR is still open gets that PR updated: it takes none of the creation writes or time.
+    ...estimatePrCreation(onGithub.length - withOpenPr, job.limits, prWrites(job.change.pr)),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Outcome } from '../domain/outcome.js';
 import { renderCostEstimate } from '../sandbox/e2b/cost.js';
+import { plural } from '../report/format.js';
 import { formatDuration } from '../util/units.js';
 import type { Plan, PlannedRepo } from './plan.js';
 import type { PrBound } from './pr-estimate.js';
@@ -127,12 +128,12 @@ const BOUND_TEXT: Record<PrBound, string> = {
 function renderPullRequests(plan: Plan): string[] {
   const pr = plan.pullRequests;
   if (!pr.opens) return [`Pull requests: none (${pr.reason})`];
-  const kind = pr.draft ? 'draft pull requests' : 'pull requests';
+  const kind = pr.draft ? 'new draft pull request' : 'new pull request';
   const lines = [
-    `Pull requests: up to ${pr.pullRequests} ${kind} (repositories with a change), ${pr.writes} content-creating GitHub writes (${pr.writesPerPr.join(', ')} per PR)`,
+    `Pull requests: up to ${plural(pr.pullRequests, kind)} (repositories with a change), ${plural(pr.writes, 'content-creating GitHub write')} (${pr.writesPerPr.join(', ')} per PR)`,
   ];
   if (pr.withOpenPr) {
-    lines.push(`  ${pr.withOpenPr} of them already ${pr.withOpenPr === 1 ? 'has' : 'have'} an open PR from the earlier run (updated, not opened again)`);
+    lines.push(`  ${plural(pr.withOpenPr, 'repository has', 'repositories have')} an open PR from the earlier run: updated, not opened again`);
   }
   if (pr.notOnGithub) {
     lines.push(`  ${plural(pr.notOnGithub, 'repository is', 'repositories are')} not on GitHub: pushed as branches, without a PR`);
@@ -158,10 +159,6 @@ function renderSchedule(plan: Plan): string[] {
   }
   if (deadline) lines.push(`Deadline: no repository starts after ${deadline}`);
   return lines;
-}
-
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function hoursAndMinutes(ms: number): string {

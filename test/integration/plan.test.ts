@@ -212,7 +212,7 @@ describe('fleetmod plan', () => {
         '',
         'Earlier runs: none of this job in the journal',
         '',
-        'Pull requests: up to 2 pull requests (repositories with a change), 2 content-creating GitHub writes (create per PR)',
+        'Pull requests: up to 2 new pull requests (repositories with a change), 2 content-creating GitHub writes (create per PR)',
         '  1 repository is not on GitHub: pushed as branches, without a PR',
         '  estimated PR-creation time: 3.0s (at most 400 PRs/hour, set by limits.github-writes-per-hour)',
         '',
@@ -258,7 +258,7 @@ describe('fleetmod plan', () => {
         'Earlier run: run-1 (interrupted, 2030-01-02T03:04:05.000Z; same manifest; fleetmod run resumes it)',
         '  2 of these repositories have a result there: 1 pr-opened, 1 failed',
         '',
-        'Pull requests: up to 0 pull requests (repositories with a change), 0 content-creating GitHub writes (create per PR)',
+        'Pull requests: up to 0 new pull requests (repositories with a change), 0 content-creating GitHub writes (create per PR)',
         '  1 repository is not on GitHub: pushed as branches, without a PR',
       ),
     );
@@ -294,8 +294,8 @@ describe('fleetmod plan', () => {
         '  1 of these repositories has a result there: 1 pr-opened',
         '  acme/api  pr-opened https://github.com/acme/api/pull/7',
         '',
-        'Pull requests: up to 2 pull requests (repositories with a change), 2 content-creating GitHub writes (create per PR)',
-        '  1 of them already has an open PR from the earlier run (updated, not opened again)',
+        'Pull requests: up to 1 new pull request (repositories with a change), 1 content-creating GitHub write (create per PR)',
+        '  1 repository has an open PR from the earlier run: updated, not opened again',
       ),
     );
     const plan = JSON.parse(json.out()) as ReturnType<typeof planJob>;
