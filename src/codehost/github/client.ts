@@ -64,7 +64,9 @@ export function createGithubClient(options: GithubClientOptions): GithubApi {
     baseUrl: options.apiUrl,
     userAgent: options.userAgent ?? 'fleetmod',
     request: { fetch: options.fetch },
-    log: { debug: () => undefined, info: () => undefined, warn, error: warn },
+    // Octokit logs every failed request as an error ("GET /repos/… - 500 with id UNKNOWN"); each failure reaches
+    // fleetmod as a typed error and is reported once, with what was being done. Warnings (deprecations) are passed on.
+    log: { debug: () => undefined, info: () => undefined, warn, error: () => undefined },
     throttle: {
       id: options.id,
       fallbackSecondaryRateRetryAfter: options.secondaryFallbackSeconds,

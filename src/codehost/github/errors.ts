@@ -57,6 +57,11 @@ export function toCodeHostError(err: unknown, doing: string): CodeHostFailed {
   if (status === undefined || status === 0) {
     return new CodeHostFailed(`GitHub: ${doing} failed: ${detail}`, 'transient', undefined, { cause: err });
   }
+  // Octokit reports a request that got no answer at all (name not found, connection refused or reset, timed out)
+  // as HTTP 500 without a response: it is a network failure, not an error GitHub returned.
+  if (isHttpFailure(err) && err.response === undefined) {
+    return new CodeHostFailed(`GitHub: ${doing} failed: no answer from GitHub (${detail})`, 'transient', undefined, { cause: err });
+  }
   const rateLimited =
     status === 429 ||
     (status === 403 && (/secondary rate|rate limit|abuse detection/i.test(detail) || headerOf(err, 'x-ratelimit-remaining') === '0'));

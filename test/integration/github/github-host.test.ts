@@ -3,7 +3,7 @@
  * a diff (create, adopt, update, unchanged), GitHub's 422 answers, close and status.
  */
 import { describe, expect, it } from 'vitest';
-import { RepoInvalid } from '../../../src/domain/errors.js';
+import { CodeHostFailed, RepoInvalid } from '../../../src/domain/errors.js';
 import { BRANCH, TOKEN, forgeWithBot, pushBranch, ref, request } from '../../support/forge/fixtures.js';
 import { forgeHost } from '../../support/forge/host.js';
 
@@ -177,5 +177,26 @@ describe('close and status', () => {
     await host.closePullRequest!(ref(forge, 'acme', 'other'), open.pr, 'no longer needed');
     expect(forge.pulls('acme/other')[0]).toMatchObject({ state: 'closed', comments: [{ user: 'fleetmod-bot', body: 'no longer needed' }] });
     expect(forge.monitor.violations).toEqual([]);
+  });
+});
+
+describe('GitHub out of reach', () => {
+  it('is a transient failure that says GitHub did not answer, not an HTTP 500, with no request log lines', async () => {
+    const forge = await forgeWithBot();
+    await forge.createRepo({ owner: 'acme', name: 'svc' });
+    const { host, warnings } = forgeHost(forge, { kind: 'token', token: TOKEN, source: 'GITHUB_TOKEN' }, { pacing: { retryBaseMs: 1 } });
+    const repo = ref(forge, 'acme', 'svc');
+    await forge.close();
+
+    const failure = await host.inspect(repo).then(
+      () => null,
+      (err: unknown) => err,
+    );
+
+    expect(failure).toBeInstanceOf(CodeHostFailed);
+    expect((failure as CodeHostFailed).message).toMatch(/^GitHub: .* failed: no answer from GitHub \(.*ECONNREFUSED.*\)$/);
+    expect((failure as CodeHostFailed).errorClass).toBe('transient');
+    expect((failure as CodeHostFailed).message).not.toContain('HTTP 500');
+    expect(warnings).toEqual([]);
   });
 });
