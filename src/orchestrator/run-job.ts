@@ -16,7 +16,7 @@ import type { RunRecord, RunStatus } from '../store/types.js';
 import { executeTask } from './execute-task.js';
 import { transformKey } from './transform-key.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
-import { processAlive } from '../util/process-alive.js';
+import { ownerProcessGone } from './run-liveness.js';
 
 export type RunSelection = { mode: 'auto' } | { mode: 'new' } | { mode: 'resume'; runId: string };
 
@@ -236,7 +236,7 @@ async function selectRun(deps: Pick<TaskDeps, 'store' | 'now'>, options: RunJobO
 function assertNotOwnedElsewhere(deps: Pick<TaskDeps, 'now'>, run: RunRecord): void {
   if (run.status !== 'running' || run.heartbeatAt === null || run.ownerPid === null) return;
   if (deps.now() - run.heartbeatAt > STALE_HEARTBEAT_MS) return;
-  if (run.ownerHost === os.hostname() && !processAlive(run.ownerPid)) return;
+  if (ownerProcessGone(run)) return;
   if (run.ownerPid === process.pid) return;
   throw new UsageError(
     `run ${run.id} is being worked on by process ${run.ownerPid} on ${run.ownerHost}; wait for it or stop it first`,

@@ -60,7 +60,7 @@ export function reviewText(pr: PullRequestInfo): string {
 export function statusLine(report: Report): string {
   const { run, headline } = report;
   let state: string = run.status;
-  if (run.stalled) state = 'running? (no heartbeat: the process running it seems to have died)';
+  if (run.stalled) state = 'running? (the process running it seems to have died)';
   else if (run.statusReason) state = `${run.status} (${run.statusReason})`;
   const busy = run.activeMs > 0 && run.activeMs < run.durationMs * 0.9 ? ` (busy ${formatDuration(run.activeMs)})` : '';
   const rate = report.throughputPerMinute > 0 ? `, ${formatRate(report.throughputPerMinute)}` : '';

@@ -3,6 +3,7 @@
  * repo, so a 5,000-repo run loads as fast as a 50-repo one. The report itself is a pure function of this.
  */
 import type { RunCandidateRecord, RunRecord, RunStore, StageEvent, StepResultRecord, TaskRecord } from '../store/types.js';
+import { ownerProcessGone } from '../orchestrator/run-liveness.js';
 import { CANDIDATE_DIFF_SOURCE_CHARS } from './candidates.js';
 
 export interface RunData {
@@ -21,6 +22,8 @@ export interface RunData {
   previous: { run: RunRecord; tasks: TaskRecord[] } | null;
   /** When the report was made; the end of a run still in progress. Passed in, so rendering is deterministic. */
   generatedAt: number;
+  /** The run says it is running, but the process that owns it, on this machine, no longer exists (read at load). */
+  ownerGone: boolean;
 }
 
 /** How much of each command's output tail the report reads; excerpts are cut further when rendered. */
@@ -47,6 +50,7 @@ export function loadRunData(store: RunStore, runId: string, options: LoadOptions
     candidates: store.listRunCandidates(runId, options.fullCandidateDiffs ? {} : { diffChars: CANDIDATE_DIFF_SOURCE_CHARS }),
     previous: previousRun ? { run: previousRun, tasks: store.listTasks(previousRun.id) } : null,
     generatedAt: options.now,
+    ownerGone: ownerProcessGone(run),
   };
 }
 

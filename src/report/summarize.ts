@@ -62,7 +62,7 @@ export function summarize(data: RunData, options: SummarizeOptions = {}): Report
     manifestPath: run.manifestPath,
     status: run.status,
     statusReason: run.statusReason,
-    stalled: run.status === 'running' && (run.heartbeatAt === null || generatedAt - run.heartbeatAt > STALE_HEARTBEAT_MS),
+    stalled: run.status === 'running' && (data.ownerGone || run.heartbeatAt === null || generatedAt - run.heartbeatAt > STALE_HEARTBEAT_MS),
     dryRun: run.dryRun,
     provider: run.provider,
     isolated: run.provider !== 'host',

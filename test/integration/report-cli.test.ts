@@ -1,8 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { openRunStore } from '../../src/store/open-store.js';
+import { createRedactor } from '../../src/util/redact.js';
 import { captureIo, cli } from '../support/cli.js';
 import { demoFixture } from '../support/demo-fixture.js';
 import { buildReportFixture, CURRENT_RUN, PREVIOUS_RUN } from '../support/report-fixture.js';
@@ -234,6 +238,34 @@ describe('fleetmod show', () => {
     expect(fromJournal.out()).toContain('--- attempt 1 step build\n[stderr]\nusing token ***\n');
     expect(fromJournal.out()).not.toContain('s3cr3t-token-value');
   });
+});
+
+describe('a run whose process is gone', () => {
+  it('is crashed at once when its owner was on this machine, not only once its heartbeat is 30 s old', async () => {
+    const dir = await tempDir();
+    const db = path.join(dir, 'fleetmod.db');
+    const store = openRunStore(db, createRedactor());
+    for (const id of ['run-dead', 'run-alive']) {
+      store.createRun({ id, jobName: id, manifestPath: 'job.yaml', manifestHash: id, jobJson: '{}', provider: 'local', dryRun: false, runDir: dir });
+    }
+    const gone = spawnSync('true').pid;
+    store.heartbeat('run-dead', { pid: gone, host: os.hostname() });
+    store.heartbeat('run-alive', { pid: process.pid, host: os.hostname() });
+    store.close();
+    const runs = captureIo(dir);
+    const dead = captureIo(dir);
+    const alive = captureIo(dir);
+
+    expect(await cli(runs, 'runs', '--json', '--db', db)).toBe(0);
+    expect(await cli(dead, 'report', 'run-dead', '--db', db)).toBe(0);
+    expect(await cli(alive, 'report', 'run-alive', '--db', db)).toBe(0);
+
+    const states = runs.out().trim().split('\n').map((l) => JSON.parse(l) as { id: string; state: string });
+    expect(Object.fromEntries(states.map((s) => [s.id, s.state]))).toEqual({ 'run-dead': 'crashed', 'run-alive': 'running' });
+    expect(dead.out()).toContain('running? (the process running it seems to have died)');
+    expect(alive.out()).not.toContain('seems to have died');
+  });
+
 });
 
 describe('fleetmod run writes the HTML and JSON reports into the run folder', () => {

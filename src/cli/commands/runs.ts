@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { STALE_HEARTBEAT_MS } from '../../orchestrator/run-job.js';
+import { ownerProcessGone } from '../../orchestrator/run-liveness.js';
 import type { RunRecord } from '../../store/types.js';
 import { formatDuration } from '../../util/units.js';
 import { createRedactorFor, openStore } from '../compose.js';
@@ -70,6 +71,6 @@ export async function runsCommand(io: CliIo, opts: RunsOptions): Promise<ExitCod
 /** A run marked running whose owner stopped writing heartbeats has crashed: show it as such. */
 function effectiveState(run: RunRecord, now: number): string {
   if (run.status !== 'running') return run.status;
-  if (run.heartbeatAt === null || now - run.heartbeatAt > STALE_HEARTBEAT_MS) return 'crashed';
+  if (ownerProcessGone(run) || run.heartbeatAt === null || now - run.heartbeatAt > STALE_HEARTBEAT_MS) return 'crashed';
   return 'running';
 }

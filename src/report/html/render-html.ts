@@ -46,7 +46,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   out.push(`<h1>${e(run.jobName)}${run.dryRun ? ' <span class="muted">(dry run)</span>' : ''}</h1>`);
   out.push(`<p class="muted">Run <code>${e(run.id)}</code>, started ${e(formatTime(run.createdAt))} · ${e(statusLine(report))} · sandbox <code>${e(run.provider)}</code></p>`);
   if (!run.isolated) out.push(`<div class="banner" role="alert">⚠ ${e(HOST_WARNING)}.</div>`);
-  if (run.stalled) out.push(`<div class="banner" role="status">This run says it is running, but no process has written a heartbeat recently: it probably crashed.</div>`);
+  if (run.stalled) out.push(`<div class="banner" role="status">This run says it is running, but the process running it is gone or has not written a heartbeat recently: it probably crashed.</div>`);
   if (report.sandboxUsage) {
     out.push(`<p><strong>${e(sandboxUsageText(report.sandboxUsage))}</strong>.</p>`);
   }
