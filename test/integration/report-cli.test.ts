@@ -265,7 +265,6 @@ describe('a run whose process is gone', () => {
     expect(dead.out()).toContain('running? (the process running it seems to have died)');
     expect(alive.out()).not.toContain('seems to have died');
   });
-
 });
 
 describe('fleetmod run writes the HTML and JSON reports into the run folder', () => {
