@@ -123,14 +123,23 @@ describe('graceful stop, resume and retry', () => {
     expect(await cli(first, 'run', fx.job)).toBe(1);
     const id = query<{ id: string }>(fx.root, 'SELECT id FROM runs')[0]!.id;
 
+    const before = query<{ updated_at: number }>(fx.root, 'SELECT updated_at FROM runs');
     const transientOnly = captureIo(fx.root);
-    expect(await cli(transientOnly, 'retry', id, '--failed', '--class', 'transient')).toBe(1);
-    expect(transientOnly.out()).toContain(`retrying 0 repos of run ${id}`);
+    expect(await cli(transientOnly, 'retry', 'latest', '--failed', '--class', 'transient')).toBe(0);
+    expect(transientOnly.out()).toBe(`nothing to retry: no finished repo of run ${id} matches the selection; the run is left as it is\n`);
+    expect(query<{ updated_at: number }>(fx.root, 'SELECT updated_at FROM runs')).toEqual(before);
+    const unknown = captureIo(fx.root);
+    expect(await cli(unknown, 'retry', id, '--repo', 'service-09')).toBe(2);
+    expect(unknown.err()).toContain(`no repo of run ${id} matches "service-09"`);
 
     await fx.control('true');
+    const one = captureIo(fx.root);
+    // A repo is named as `show` names it: here by its name alone.
+    expect(await cli(one, 'retry', id, '--failed', '--repo', 'service-02'), one.err()).toBe(1);
+    expect(one.out()).toContain(`retrying 1 repo of run ${id}`);
     const retry = captureIo(fx.root);
     expect(await cli(retry, 'retry', id, '--failed'), retry.err()).toBe(0);
-    expect(retry.out()).toContain(`retrying 2 repos of run ${id}`);
+    expect(retry.out()).toContain(`retrying 1 repo of run ${id}`);
     const attempts = query<{ repo_key: string; attempts: number; outcome: string }>(fx.root, 'SELECT repo_key, attempts, outcome FROM tasks ORDER BY position');
     expect(attempts.map((a) => [path.basename(a.repo_key), a.attempts, a.outcome])).toEqual([
       ['service-01.git', 1, 'pushed'],
@@ -141,6 +150,8 @@ describe('graceful stop, resume and retry', () => {
 
     const runs = captureIo(fx.root);
     expect(await cli(runs, 'runs')).toBe(0);
+    expect(await cli(captureIo(fx.root), 'runs', '-n', '0')).toBe(2);
+    expect(await cli(captureIo(fx.root), 'status', 'latest')).toBe(0);
     expect(runs.out()).toMatch(new RegExp(`${id}\\s+fixture-job\\s+finished\\s+4/4\\s+0`));
   });
 

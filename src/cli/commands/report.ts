@@ -68,10 +68,15 @@ export function openJournal(io: CliIo, opts: { stateDir?: string; db?: string })
   return openStore(dbPath, createRedactorFor(io));
 }
 
+/** A run named on the command line: its id, or `latest` for the newest run. */
+export function runNamed(store: RunStore, runId: string): RunRecord | undefined {
+  return runId === 'latest' ? store.latestRun() : store.getRun(runId);
+}
+
 /** A run by id, or the latest run for no id or "latest". */
 export function findRun(store: RunStore, runId: string | undefined): RunRecord {
   const latest = runId === undefined || runId === 'latest';
-  const run = latest ? store.latestRun() : store.getRun(runId);
+  const run = runNamed(store, runId ?? 'latest');
   if (run) return run;
   if (latest) throw new RunNotFound('the journal has no runs yet: run a job first (fleetmod run JOB.yaml)');
   const recent = store.listRuns(5).map((r) => `${r.id} (${r.jobName})`);

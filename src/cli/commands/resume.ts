@@ -12,6 +12,7 @@ import { addStateOptions, stateLocation } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import { addExecutionOptions, type ExecutionOptions } from '../run-options.js';
 import { runSession } from '../run-session.js';
+import { runNamed } from './report.js';
 import { existsSync } from 'node:fs';
 
 export function registerResume(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
@@ -25,7 +26,7 @@ export function registerResume(program: Command, io: CliIo, setExit: (code: Exit
 }
 
 export async function resumeCommand(io: CliIo, runId: string | undefined, opts: ExecutionOptions): Promise<ExitCode> {
-  const run = findRun(io, opts, (store) => (runId ? store.getRun(runId) : store.listRuns(1000).find((r) => r.status !== 'finished')), runId);
+  const run = findRun(io, opts, (store) => (runId ? runNamed(store, runId) : store.listRuns(1000).find((r) => r.status !== 'finished')), runId);
   return runSession(io, sessionFor(run), opts);
 }
 

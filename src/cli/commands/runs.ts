@@ -1,6 +1,7 @@
 /** `fleetmod runs`: the runs in the journal, newest first, with their state and counts. */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { UsageError } from '../../domain/errors.js';
 import { STALE_HEARTBEAT_MS } from '../../orchestrator/run-job.js';
 import { ownerProcessGone } from '../../orchestrator/run-liveness.js';
 import type { RunRecord } from '../../store/types.js';
@@ -30,6 +31,8 @@ export function registerRuns(program: Command, io: CliIo, setExit: (code: ExitCo
 }
 
 export async function runsCommand(io: CliIo, opts: RunsOptions): Promise<ExitCode> {
+  const limit = Number(opts.limit ?? 20);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`-n must be a whole number of runs, 1 or more; got "${opts.limit}"`);
   const { dbPath } = stateLocation(io, opts);
   if (!existsSync(dbPath)) {
     io.stdout(`no runs yet (no journal at ${dbPath})\n`);
@@ -38,7 +41,7 @@ export async function runsCommand(io: CliIo, opts: RunsOptions): Promise<ExitCod
   const store = openStore(dbPath, createRedactorFor(io));
   try {
     const now = Date.now();
-    const rows = store.listRuns(Math.max(1, Number(opts.limit ?? 20) || 20)).map((run) => {
+    const rows = store.listRuns(limit).map((run) => {
       const counts = store.countTasks(run.id);
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
       const open = (counts.pending ?? 0) + (counts.running ?? 0);

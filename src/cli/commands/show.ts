@@ -8,13 +8,13 @@ import type { Command } from 'commander';
 import { UsageError } from '../../domain/errors.js';
 import { candidateEntries, e2bPricingOf } from '../../report/candidates.js';
 import { stripControl } from '../../report/escape.js';
-import { findRepo } from '../../report/find-repo.js';
 import { renderShow } from '../../report/render-show.js';
 import { repoEntry } from '../../report/summarize.js';
 import type { CandidateRecord } from '../../store/types.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { addStateOptions, journalArgs } from '../global-options.js';
 import type { CliIo } from '../io.js';
+import { pickRepo } from './pick-repo.js';
 import { findRun, openJournal } from './report.js';
 
 export interface ShowCommandOptions {
@@ -45,14 +45,7 @@ export async function showCommand(io: CliIo, runId: string, query: string, opts:
   try {
     const run = findRun(store, runId);
     const tasks = store.listTasks(run.id);
-    const match = query.trim() === '' ? { candidates: [] } : findRepo(tasks, query);
-    if (!match.task) {
-      if (match.candidates.length === 0) throw new UsageError(`no repo of run ${run.id} matches "${query}" (${tasks.length} repos in the run)`);
-      const names = match.candidates.slice(0, 10).map((t) => t.repo.display);
-      const more = match.candidates.length > 10 ? `, … and ${match.candidates.length - 10} more` : '';
-      throw new UsageError(`"${query}" matches ${match.candidates.length} repos of run ${run.id}: ${names.join(', ')}${more}; be more specific`);
-    }
-    const task = match.task;
+    const task = pickRepo(tasks, query, run.id);
     // On a terminal, output that came from the sandbox cannot move the cursor or retitle the window.
     const raw = (text: string) => (io.isTTY ? stripControl(text) : text);
     const candidates = latestCandidates(store.listCandidates(task.id));

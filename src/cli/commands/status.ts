@@ -14,6 +14,7 @@ import { createCodeHosts, createGit, createRedactorFor, openStore } from '../com
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { addStateOptions, stateLocation } from '../global-options.js';
 import type { CliIo } from '../io.js';
+import { findRun } from './report.js';
 
 export interface StatusOptions {
   refresh?: boolean;
@@ -41,8 +42,7 @@ export async function statusCommand(io: CliIo, runId: string | undefined, opts: 
   const redactor = createRedactorFor(io);
   const store = openStore(dbPath, redactor);
   try {
-    const run = runId ? store.getRun(runId) : store.latestRun();
-    if (!run) throw new RunNotFound(runId ? `run ${runId} is not in ${dbPath}` : `no runs in ${dbPath} yet`);
+    const run = findRun(store, runId);
     let code: ExitCode = EXIT.ok;
     if (opts.refresh) {
       const job = JSON.parse(run.jobJson) as Job;
