@@ -77,6 +77,7 @@ export interface CodeHost {
   inspect(repo: RepoRef, signal?: AbortSignal, lookAt?: { branch: string }): Promise<RemoteRepoInfo>;
   /** Credentials for host git on this repo, or undefined for none. */
   gitAuth(repo: RepoRef): Promise<GitAuth | undefined>;
+  /** The open PR from the branch, whatever its base (ensurePullRequest retargets it); the one into `base` of several. */
   findPullRequest?(repo: RepoRef, headOwner: string, branch: string, base: string): Promise<PullRequestRef | null>;
   ensurePullRequest?(request: PullRequestRequest, existing: PullRequestRef | null): Promise<EnsuredPullRequest>;
   closePullRequest?(repo: RepoRef, pr: PullRequestRef, comment: string): Promise<void>;

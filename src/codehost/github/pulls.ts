@@ -60,13 +60,18 @@ export function fitBody(body: string): string {
   return body.slice(0, MAX_BODY - note.length) + note;
 }
 
-/** The open PR from `headOwner:branch`, optionally only into `base`; null when there is none. */
-export async function findOpenPull(api: GithubApi, repo: RepoRef, headOwner: string, branch: string, base?: string): Promise<GithubPull | null> {
+/**
+ * The open PR from `headOwner:branch`, or null. Listed by head only: a PR into another base is still the branch's PR
+ * (the job's base changed since it was opened), to be retargeted rather than joined by a second one. Of several
+ * (people can open more from one head), the one into `preferBase`.
+ */
+export async function findOpenPull(api: GithubApi, repo: RepoRef, headOwner: string, branch: string, preferBase?: string): Promise<GithubPull | null> {
   const { data } = await call(`listing pull requests of ${repo.key}`, () =>
-    api.rest.pulls.list({ owner: repo.owner, repo: repo.name, head: `${headOwner}:${branch}`, state: 'open', per_page: 100, ...(base && { base }) }),
+    api.rest.pulls.list({ owner: repo.owner, repo: repo.name, head: `${headOwner}:${branch}`, state: 'open', per_page: 100 }),
   );
-  const first = (data as PullData[])[0];
-  return first ? toPull(first) : null;
+  const pulls = data as PullData[];
+  const chosen = pulls.find((p) => p.base.ref === preferBase) ?? pulls[0];
+  return chosen ? toPull(chosen) : null;
 }
 
 export async function getPull(api: GithubApi, repo: RepoRef, number: number): Promise<GithubPull | null> {
@@ -114,7 +119,7 @@ export async function createPull(api: GithubApi, want: NewPull, warnings: string
   } catch (err) {
     if (statusOf(err) !== 422) throw toCodeHostError(err, `opening a pull request on ${repo.key}`);
     if (hasMessage(err, /a pull request already exists/i)) {
-      const found = (await findOpenPull(api, repo, want.headOwner, want.branch, want.base)) ?? (await findOpenPull(api, repo, want.headOwner, want.branch));
+      const found = await findOpenPull(api, repo, want.headOwner, want.branch, want.base);
       if (found) return { pull: found, adopted: true };
       throw new CodeHostFailed(`GitHub says a pull request for ${want.headOwner}:${want.branch} exists on ${repo.key}, but it is not listed yet`, 'transient', 422);
     }

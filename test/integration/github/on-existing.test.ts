@@ -1,16 +1,19 @@
 /**
- * What a re-run does with the branch and PR an earlier run left, per `change.on-existing`, and `publish: draft`.
+ * What a re-run does with the branch and PR an earlier run left, per `change.on-existing`, and `publish: draft`;
+ * and with the PR of a repository whose base the manifest changed.
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { captureIo, cli, testEnv } from '../../support/cli.js';
 import { startForge } from '../../support/forge/forge.js';
-import { FAST_PACING, writeForgeJob } from '../../support/forge/job.js';
+import { ALICE, humanClone } from '../../support/forge/human.js';
+import { FAST_PACING, writeForgeJob, type ForgeJobOptions } from '../../support/forge/job.js';
 import { branchSha } from '../../support/git.js';
 import { tempDir } from '../../support/temp.js';
 
 const TOKEN = 'ghp_onExistingTestToken000000000000000011';
+const ALICE_TOKEN = 'ghp_onExistingAliceToken00000000000000012';
 const NO_BUDGET = { 'github-writes': 100_000, 'github-writes-per-hour': 1_000_000 };
 
 async function setup() {
@@ -34,6 +37,31 @@ async function setup() {
     }
   };
   return { forge, run, outcomes };
+}
+
+/** A forge with acme/a, Alice as a user, and runs of jobs for acme/a only. */
+async function oneRepo() {
+  const forge = await startForge();
+  forge.state.addUser('fleetmod-bot', TOKEN);
+  forge.state.addUser(ALICE.login, ALICE_TOKEN);
+  await forge.createRepo({ owner: 'acme', name: 'a' });
+  const dir = await tempDir();
+  const env = testEnv({ GITHUB_TOKEN: TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING });
+  const run = async (options: Partial<ForgeJobOptions> & { repo?: unknown }) => {
+    const { repo = 'acme/a', ...rest } = options;
+    await writeForgeJob(dir, 'job.yaml', forge, { limits: NO_BUDGET, ...rest, repos: [repo as string] });
+    const io = captureIo(dir, env);
+    return { code: await cli(io, 'run', 'job.yaml'), out: io.out() + io.err() };
+  };
+  const outcome = () => {
+    const db = new Database(path.join(dir, '.fleetmod', 'fleetmod.db'), { readonly: true });
+    try {
+      return db.prepare('SELECT outcome, pr_number FROM tasks ORDER BY rowid DESC LIMIT 1').get();
+    } finally {
+      db.close();
+    }
+  };
+  return { forge, run, outcome };
 }
 
 describe('change.on-existing and publish', () => {
@@ -85,5 +113,25 @@ describe('change.on-existing and publish', () => {
     expect(outcomes().map((o) => (o as { outcome: string }).outcome)).toEqual(['pushed', 'pushed']);
     expect(forge.pulls()).toHaveLength(2);
     expect(forge.pushes.filter((p) => p.ref === 'refs/heads/fleetmod/push-only')).toHaveLength(2);
+  });
+});
+
+
+describe('a re-run with a new base for a repository', () => {
+  it('retargets the open PR to the new base instead of opening a second one', { timeout: 120_000 }, async () => {
+    const { forge, run, outcome } = await oneRepo();
+    expect((await run({ pr: { title: 'Rename', body: 'v1' } })).code).toBe(0);
+    // The team now works on develop (main and one more commit), and the manifest says so.
+    const alice = await humanClone(forge, 'acme/a', ALICE_TOKEN);
+    await alice.branch('develop');
+    await alice.commit({ 'NEXT.md': 'next\n' }, 'Start the next release');
+    await alice.push();
+
+    const retargeted = await run({ repo: { repo: 'acme/a', base: 'develop' }, pr: { title: 'Rename', body: 'v2' } });
+
+    expect(retargeted.code, retargeted.out).toBe(0);
+    expect(forge.pulls('acme/a').map((p) => [p.number, p.state, p.base, p.body])).toEqual([[1, 'open', 'develop', 'v2']]);
+    expect(outcome()).toEqual({ outcome: 'pr-updated', pr_number: 1 });
+    expect(forge.monitor.violations).toEqual([]);
   });
 });
