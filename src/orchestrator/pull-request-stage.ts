@@ -25,7 +25,10 @@ export async function ensurePr(
   const { job } = config;
   const pr = job.change.pr as NonNullable<typeof job.change.pr>;
   let existing = existingAtStart;
-  if (job.change.onExisting === 'recreate' && existing && existing.number !== task.prNumber && codeHost.closePullRequest) {
+  // Once this task has asked for a PR (prRequestedAt), the open one is the PR it opened — an earlier attempt's whose
+  // answer, labels or journal entry was lost to a failure or a crash — never one to supersede.
+  const supersede = job.change.onExisting === 'recreate' && existing !== null && task.prRequestedAt === null && existing.number !== task.prNumber;
+  if (existing && supersede && codeHost.closePullRequest) {
     await codeHost.closePullRequest(task.repo, existing, `Superseded by a new pull request from fleetmod run ${config.run.id} (on-existing: recreate).`);
     existing = null;
   }

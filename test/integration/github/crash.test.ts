@@ -100,4 +100,48 @@ describe('a crash between push and PR creation', () => {
     expect(forge.pulls('acme/a')).toHaveLength(1);
     expect(forge.monitor.violations).toEqual([]);
   });
+
+  it('on-existing: recreate — a resumed run keeps the new PR the killed run opened, and does not supersede it with a third', { timeout: 180_000 }, async () => {
+    await ensureBuilt();
+    const forge = await startForge();
+    forge.state.addUser('fleetmod-bot', TOKEN);
+    await forge.createRepo({ owner: 'acme', name: 'a' });
+    const dir = await tempDir();
+    await writeForgeJob(dir, 'job.yaml', forge, {
+      repos: ['acme/a'],
+      pr: { title: 'Rename fetchData()', body: 'Automated.' },
+      change: { 'on-existing': 'recreate' },
+      limits: { 'github-writes': 10_000, 'github-writes-per-hour': 100_000 },
+    });
+    const env = { ...testEnv({ GITHUB_TOKEN: TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING }) };
+    expect((await startCli(dir, env, 'run', 'job.yaml').exited).code).toBe(0);
+    // A new run supersedes #1; the forge opens #2 and the run is killed before it hears the answer.
+    let second: ReturnType<typeof startCli> | undefined;
+    forge.faults.add({ method: 'POST', path: /^\/repos\/acme\/a\/pulls$/, answer: { kind: 'already-exists' }, onFire: () => second?.child.kill('SIGKILL') });
+    second = startCli(dir, env, 'run', '--new', 'job.yaml');
+    expect((await second.exited).signal).toBe('SIGKILL');
+    for (let waited = 0; forge.pulls('acme/a').length < 2 && waited < 5_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    forge.faults.clear();
+
+    const resumed = startCli(dir, env, 'resume');
+    const result = await resumed.exited;
+
+    expect(result.code, resumed.output()).toBe(0);
+    expect(forge.pulls('acme/a').map((p) => [p.number, p.state, p.comments.length])).toEqual([
+      [1, 'closed', 1],
+      [2, 'open', 0],
+    ]);
+    expect(lastTask(dir)).toEqual({ outcome: 'pr-opened', pr_number: 2 });
+    expect(forge.monitor.violations).toEqual([]);
+  });
 });
+
+/** Outcome and PR number of the newest run's (only) task. */
+function lastTask(dir: string): unknown {
+  const db = new Database(path.join(dir, '.fleetmod', 'fleetmod.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT outcome, pr_number FROM tasks ORDER BY rowid DESC LIMIT 1').get();
+  } finally {
+    db.close();
+  }
+}

@@ -117,6 +117,26 @@ describe('change.on-existing and publish', () => {
 });
 
 
+describe('on-existing: recreate, and a failure after the new PR was opened', () => {
+  it('the retry keeps the PR this run opened: it is not superseded by a third one', { timeout: 120_000 }, async () => {
+    const { forge, run, outcome } = await oneRepo();
+    const pr = { title: 'Rename', body: 'Automated.', labels: ['fleetmod'] };
+    expect((await run({ pr })).code).toBe(0);
+    // GitHub has a bad minute right after the new PR opens: adding its label fails (the request and its 3 retries).
+    forge.faults.add({ method: 'POST', path: /\/labels$/, times: 4, answer: { kind: 'status', status: 502 } });
+
+    const recreated = await run({ pr, change: { 'on-existing': 'recreate' }, limits: { ...NO_BUDGET, retries: 2 } });
+
+    expect(recreated.code, recreated.out).toBe(0);
+    expect(forge.pulls('acme/a').map((p) => [p.number, p.state, p.labels, p.comments.length])).toEqual([
+      [1, 'closed', ['fleetmod'], 1],
+      [2, 'open', ['fleetmod'], 0],
+    ]);
+    expect(outcome()).toEqual({ outcome: 'pr-opened', pr_number: 2 });
+    expect(forge.monitor.violations).toEqual([]);
+  });
+});
+
 describe('a re-run with a new base for a repository', () => {
   it('retargets the open PR to the new base instead of opening a second one', { timeout: 120_000 }, async () => {
     const { forge, run, outcome } = await oneRepo();
