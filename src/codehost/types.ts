@@ -79,7 +79,8 @@ export interface CodeHost {
   gitAuth(repo: RepoRef): Promise<GitAuth | undefined>;
   /** The open PR from the branch, whatever its base (ensurePullRequest retargets it); the one into `base` of several. */
   findPullRequest?(repo: RepoRef, headOwner: string, branch: string, base: string): Promise<PullRequestRef | null>;
-  ensurePullRequest?(request: PullRequestRequest, existing: PullRequestRef | null): Promise<EnsuredPullRequest>;
+  /** `onPullRequest` is told the PR as soon as it is open (created, adopted or found), before its metadata is written. */
+  ensurePullRequest?(request: PullRequestRequest, existing: PullRequestRef | null, onPullRequest?: (pr: PullRequestRef) => void): Promise<EnsuredPullRequest>;
   closePullRequest?(repo: RepoRef, pr: PullRequestRef, comment: string): Promise<void>;
   pullRequestStatus?(repo: RepoRef, number: number): Promise<PullRequestStatus>;
 }

@@ -38,6 +38,8 @@ export async function ensurePr(
   // Journaled with this turn, so before the request can have opened anything: a PR this attempt opens but does not
   // live to journal is found open by the next attempt, and is still this run's PR.
   if (!existing && task.prRequestedAt === null) deps.store.updateTask(task.id, { prRequestedAt: deps.now() });
+  const journalPr = (pr: PullRequestRef) =>
+    deps.store.updateTask(task.id, { prNumber: pr.number, prUrl: pr.url, prState: pr.state, prDraft: pr.draft });
   const ensured = await (codeHost.ensurePullRequest as NonNullable<CodeHost['ensurePullRequest']>)(
     {
       repo: task.repo,
@@ -53,14 +55,10 @@ export async function ensurePr(
       assignees: pr.assignees,
     },
     existing,
+    journalPr,
   );
   for (const warning of ensured.warnings) deps.store.logEvent(config.run.id, task.id, 'warn', warning);
-  deps.store.updateTask(task.id, {
-    prNumber: ensured.pr.number,
-    prUrl: ensured.pr.url,
-    prState: ensured.pr.state,
-    prDraft: ensured.pr.draft,
-  });
+  journalPr(ensured.pr);
   const openedByEarlierAttempt = existing !== null && task.prRequestedAt !== null;
   return { action: openedByEarlierAttempt ? 'opened' : ensured.action, url: ensured.pr.url };
 }

@@ -9,7 +9,12 @@ import { call } from './errors.js';
 import { ensureAssignees, ensureLabels, ensureReviewers, reviewersWhoReviewed } from './pr-metadata.js';
 import { createPull, fitBody, getPull, updatePull, type GithubPull } from './pulls.js';
 
-export async function ensurePullRequest(api: GithubApi, want: PullRequestRequest, existing: PullRequestRef | null): Promise<EnsuredPullRequest> {
+export async function ensurePullRequest(
+  api: GithubApi,
+  want: PullRequestRequest,
+  existing: PullRequestRef | null,
+  onPullRequest?: (pr: PullRequestRef) => void,
+): Promise<EnsuredPullRequest> {
   const { repo } = want;
   const warnings: string[] = [];
   let pull: GithubPull | null = existing ? await getPull(api, repo, existing.number) : null;
@@ -23,6 +28,8 @@ export async function ensurePullRequest(api: GithubApi, want: PullRequestRequest
     isNew = !created.adopted;
     action = isNew ? 'opened' : 'updated';
   }
+  // Told before labels, assignees and reviewers: a failure or crash among those must not leave the PR unjournaled.
+  onPullRequest?.(toRef(pull));
 
   if (!isNew) {
     const patch: { title?: string; body?: string; base?: string } = {};
@@ -45,8 +52,12 @@ export async function ensurePullRequest(api: GithubApi, want: PullRequestRequest
     await ensureReviewers(api, repo, pull, want, reviewed, warnings),
   ];
   if (action === 'unchanged' && wrote.some(Boolean)) action = 'updated';
+  return { pr: { ...toRef(pull), labels: union(pull.labels, want.labels) }, action, warnings };
+}
+
+function toRef(pull: GithubPull): PullRequestRef {
   const { author: _author, base: _base, mergedAt: _mergedAt, ...ref } = pull;
-  return { pr: { ...ref, labels: union(pull.labels, want.labels) }, action, warnings };
+  return ref;
 }
 
 /** Closes the PR with a comment saying why. */

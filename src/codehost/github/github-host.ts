@@ -57,8 +57,8 @@ export function createGithubHost(options: GithubHostOptions): CodeHost {
       const { author: _author, base: _base, mergedAt: _mergedAt, ...ref } = found;
       return ref;
     },
-    async ensurePullRequest(request, existing) {
-      return ensurePullRequest((await session(request.repo)).api, request, existing);
+    async ensurePullRequest(request, existing, onPullRequest) {
+      return ensurePullRequest((await session(request.repo)).api, request, existing, onPullRequest);
     },
     async closePullRequest(repo, pr, comment) {
       await closePullRequest((await session(repo)).api, { repo, number: pr.number, comment });

@@ -134,6 +134,32 @@ describe('a crash between push and PR creation', () => {
     expect(lastTask(dir)).toEqual({ outcome: 'pr-opened', pr_number: 2 });
     expect(forge.monitor.violations).toEqual([]);
   });
+
+  it('the PR is journaled as soon as it is open: a run killed while adding its labels has its number', { timeout: 180_000 }, async () => {
+    await ensureBuilt();
+    const forge = await startForge();
+    forge.state.addUser('fleetmod-bot', TOKEN);
+    await forge.createRepo({ owner: 'acme', name: 'a' });
+    const dir = await tempDir();
+    await writeForgeJob(dir, 'job.yaml', forge, {
+      repos: ['acme/a'],
+      pr: { title: 'Rename fetchData()', body: 'Automated.', labels: ['fleetmod'] },
+      limits: { 'github-writes': 10_000, 'github-writes-per-hour': 100_000 },
+    });
+    const env = { ...testEnv({ GITHUB_TOKEN: TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING }) };
+    let first: ReturnType<typeof startCli> | undefined;
+    forge.faults.add({ method: 'POST', path: /\/labels$/, answer: { kind: 'hang' }, onFire: () => first?.child.kill('SIGKILL') });
+    first = startCli(dir, env, 'run', 'job.yaml');
+    expect((await first.exited).signal).toBe('SIGKILL');
+
+    expect(lastTask(dir)).toEqual({ outcome: null, pr_number: 1 });
+
+    forge.faults.clear();
+    const resumed = startCli(dir, env, 'resume');
+    expect((await resumed.exited).code, resumed.output()).toBe(0);
+    expect(forge.pulls('acme/a')).toMatchObject([{ number: 1, state: 'open', labels: ['fleetmod'] }]);
+    expect(lastTask(dir)).toEqual({ outcome: 'pr-opened', pr_number: 1 });
+  });
 });
 
 /** Outcome and PR number of the newest run's (only) task. */
