@@ -5,7 +5,7 @@
  */
 import type { EnsuredPullRequest, PullRequestRef, PullRequestRequest } from '../types.js';
 import type { GithubApi } from './client.js';
-import { call } from './errors.js';
+import { commentOnce } from './comment-once.js';
 import { ensureAssignees, ensureLabels, ensureReviewers, reviewersWhoReviewed } from './pr-metadata.js';
 import { createPull, fitBody, getPull, updatePull, type GithubPull } from './pulls.js';
 
@@ -60,14 +60,12 @@ function toRef(pull: GithubPull): PullRequestRef {
   return ref;
 }
 
-/** Closes the PR with a comment saying why. */
+/** Closes the PR with a comment saying why (once, however often the close is tried). */
 export async function closePullRequest(api: GithubApi, want: { repo: PullRequestRequest['repo']; number: number; comment: string }): Promise<void> {
   const { repo, number } = want;
   const current = await getPull(api, repo, number);
   if (!current || current.state !== 'open') return;
-  await call(`commenting on pull request #${number} of ${repo.key}`, () =>
-    api.rest.issues.createComment({ owner: repo.owner, repo: repo.name, issue_number: number, body: want.comment }),
-  );
+  await commentOnce(api, repo, number, want.comment);
   await updatePull(api, repo, number, { state: 'closed' });
 }
 

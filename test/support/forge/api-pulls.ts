@@ -207,6 +207,17 @@ function listReviews(ctx: ApiContext): Reply {
   return { status: 200, body, headers };
 }
 
+function listComments(ctx: ApiContext): Reply {
+  const repo = target(ctx);
+  const pull = repo && pullIn(ctx, repo, 'issue_number');
+  if (!repo || !pull) return notFound();
+  const { body, headers } = page(
+    pull.comments.map((c, i) => ({ id: i + 1, body: c.body, user: { login: c.user }, html_url: `${ctx.urls.server}/${pull.repo}/pull/${pull.number}#comment-${i + 1}` })),
+    ctx,
+  );
+  return { status: 200, body, headers };
+}
+
 function addComment(ctx: ApiContext): Reply {
   const repo = target(ctx);
   const pull = repo && pullIn(ctx, repo, 'issue_number');
@@ -239,6 +250,7 @@ export const pullRoutes: Route[] = [
   { operation: 'POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', handler: requestReviewers },
   { operation: 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels', handler: addLabels },
   { operation: 'POST /repos/{owner}/{repo}/issues/{issue_number}/assignees', handler: addAssignees },
+  { operation: 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', handler: listComments },
   { operation: 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', handler: addComment },
   { operation: 'GET /repos/{owner}/{repo}/commits/{ref}/status', handler: combinedStatus },
   { operation: 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs', handler: checkRuns },

@@ -23,6 +23,7 @@ const OPERATIONS = [
   ['post', '/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers'],
   ['post', '/repos/{owner}/{repo}/issues/{issue_number}/labels'],
   ['post', '/repos/{owner}/{repo}/issues/{issue_number}/assignees'],
+  ['get', '/repos/{owner}/{repo}/issues/{issue_number}/comments'],
   ['post', '/repos/{owner}/{repo}/issues/{issue_number}/comments'],
   ['post', '/repos/{owner}/{repo}/forks'],
   ['get', '/repos/{owner}/{repo}/commits/{ref}/status'],

@@ -1,0 +1,57 @@
+/**
+ * `change.close-stale`: a re-run whose transformation no longer changes a repository closes the PR an earlier run
+ * left open, with one comment saying why — also when GitHub fails the close and it is tried again.
+ */
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { captureIo, cli, testEnv } from '../../support/cli.js';
+import { startForge } from '../../support/forge/forge.js';
+import { FAST_PACING, writeForgeJob, type ForgeJobOptions } from '../../support/forge/job.js';
+import { tempDir } from '../../support/temp.js';
+
+const TOKEN = 'ghp_closeStaleTestToken00000000000000013';
+const NO_BUDGET = { 'github-writes': 100_000, 'github-writes-per-hour': 1_000_000 };
+/** The step of a job that no longer changes anything. */
+const NO_CHANGE = 'true';
+
+/** acme/a with the PR of a first run (close-stale on); `run` runs the job again with other options. */
+async function withOpenPr() {
+  const forge = await startForge();
+  forge.state.addUser('fleetmod-bot', TOKEN);
+  await forge.createRepo({ owner: 'acme', name: 'a' });
+  const dir = await tempDir();
+  const env = testEnv({ GITHUB_TOKEN: TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING });
+  const run = async (options: Partial<ForgeJobOptions> = {}) => {
+    await writeForgeJob(dir, 'job.yaml', forge, { repos: ['acme/a'], change: { 'close-stale': true }, ...options, limits: { ...NO_BUDGET, ...options.limits } });
+    const io = captureIo(dir, env);
+    return { code: await cli(io, 'run', 'job.yaml'), out: io.out() + io.err() };
+  };
+  const outcome = () => {
+    const db = new Database(path.join(dir, '.fleetmod', 'fleetmod.db'), { readonly: true });
+    try {
+      return db.prepare('SELECT outcome, pr_number, pr_state FROM tasks ORDER BY rowid DESC LIMIT 1').get();
+    } finally {
+      db.close();
+    }
+  };
+  expect((await run()).code).toBe(0);
+  expect(forge.pulls('acme/a').map((p) => p.state)).toEqual(['open']);
+  return { forge, run, outcome };
+}
+
+describe('close-stale', () => {
+  it('comments once when the close fails and the repository is tried again', { timeout: 120_000 }, async () => {
+    const { forge, run, outcome } = await withOpenPr();
+    // GitHub has a bad minute: the PATCH that closes the PR gets 502 four times (the request and its 3 retries).
+    forge.faults.add({ method: 'PATCH', path: /\/pulls\/\d+$/, times: 4, answer: { kind: 'status', status: 502 } });
+
+    const closing = await run({ step: NO_CHANGE, limits: { retries: 2 } });
+
+    expect(closing.code, closing.out).toBe(0);
+    expect(forge.pulls('acme/a')).toMatchObject([{ state: 'closed', comments: [{ body: expect.stringMatching(/no longer produces a change/) }] }]);
+    expect(forge.pulls('acme/a')[0]!.comments).toHaveLength(1);
+    expect(outcome()).toEqual({ outcome: 'pr-closed', pr_number: 1, pr_state: 'closed' });
+    expect(forge.monitor.violations).toEqual([]);
+  });
+});
