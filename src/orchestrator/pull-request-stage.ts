@@ -1,15 +1,14 @@
 /**
  * The pull request stage: open or update the PR for the pushed branch (closing a superseded one with on-existing:
- * recreate), or close the PR an earlier run left open when the change is gone (close-stale). PR text is rendered
- * from the task's template values and checked for secrets before it leaves.
+ * recreate). PR text is rendered from the task's template values and checked for secrets before it leaves.
+ * (A PR whose change is gone is closed by close-stale.ts.)
  */
 import type { CodeHost, PullRequestRef, RemoteRepoInfo } from '../codehost/types.js';
 import { renderTemplate } from '../manifest/template.js';
 import type { CandidateRecord, TaskRecord } from '../store/types.js';
 import { candidatesTable } from './candidates-table.js';
 import { assertNoSecrets } from './secret-guard.js';
-import type { TaskLog } from './task-log.js';
-import type { StageRunner, TaskConfig, TaskDeps, TaskOutcome } from './task-context.js';
+import type { TaskConfig, TaskDeps } from './task-context.js';
 
 export async function ensurePr(
   deps: TaskDeps,
@@ -61,29 +60,6 @@ export async function ensurePr(
   journalPr(ensured.pr);
   const openedByEarlierAttempt = existing !== null && task.prRequestedAt !== null;
   return { action: openedByEarlierAttempt ? 'opened' : ensured.action, url: ensured.pr.url };
-}
-
-/** The transformation changed nothing: a pull request left open by an earlier run is closed when the job says so. */
-export async function finishUnchanged(
-  deps: TaskDeps,
-  config: TaskConfig,
-  task: TaskRecord,
-  codeHost: CodeHost,
-  log: TaskLog,
-  stage: StageRunner,
-  change: { branch: string; existingPr: PullRequestRef | null },
-): Promise<TaskOutcome> {
-  const { job } = config;
-  const { branch, existingPr } = change;
-  log.line('no change');
-  if (existingPr && job.change.closeStale && codeHost.closePullRequest) {
-    await stage('pr', () =>
-      codeHost.closePullRequest!(task.repo, existingPr, `fleetmod run ${config.run.id} of job ${job.name} no longer produces a change for this repository; closing.`),
-    );
-    deps.store.updateTask(task.id, { prNumber: existingPr.number, prUrl: existingPr.url, prState: 'closed' });
-    return { outcome: 'pr-closed', branch, prUrl: existingPr.url };
-  }
-  return { outcome: 'unchanged', branch };
 }
 
 /** {{ candidates.table }} and {{ candidate.name }} from the candidates journaled for the latest attempt. */
