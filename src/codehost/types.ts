@@ -82,6 +82,8 @@ export interface CodeHost {
   /** `onPullRequest` is told the PR as soon as it is open (created, adopted or found), before its metadata is written. */
   ensurePullRequest?(request: PullRequestRequest, existing: PullRequestRef | null, onPullRequest?: (pr: PullRequestRef) => void): Promise<EnsuredPullRequest>;
   closePullRequest?(repo: RepoRef, pr: PullRequestRef, comment: string): Promise<void>;
+  /** One PR by number, whatever its state; null when it is gone. */
+  getPullRequest?(repo: RepoRef, number: number): Promise<PullRequestRef | null>;
   pullRequestStatus?(repo: RepoRef, number: number): Promise<PullRequestStatus>;
 }
 

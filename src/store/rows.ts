@@ -59,6 +59,7 @@ export interface TaskRow {
   pr_merged_at: number | null;
   pr_refreshed_at: number | null;
   pr_requested_at: number | null;
+  pr_close_requested_at: number | null;
   sandbox_seconds: number;
   cost_usd: number;
   log_path: string | null;
@@ -123,6 +124,7 @@ export function toTask(row: TaskRow): TaskRecord {
     prMergedAt: row.pr_merged_at,
     prRefreshedAt: row.pr_refreshed_at,
     prRequestedAt: row.pr_requested_at,
+    prCloseRequestedAt: row.pr_close_requested_at,
     sandboxSeconds: row.sandbox_seconds,
     costUsd: row.cost_usd,
     logPath: row.log_path,

@@ -24,6 +24,7 @@ const PATCH_COLUMNS: Record<keyof TaskPatch, string> = {
   prMergedAt: 'pr_merged_at',
   prRefreshedAt: 'pr_refreshed_at',
   prRequestedAt: 'pr_requested_at',
+  prCloseRequestedAt: 'pr_close_requested_at',
   sandboxSeconds: 'sandbox_seconds',
   costUsd: 'cost_usd',
   logPath: 'log_path',

@@ -70,6 +70,8 @@ export interface TaskRecord {
   prRefreshedAt: number | null;
   /** When this task asked the code host to open a PR (none was open for its branch); see migrations/011. */
   prRequestedAt: number | null;
+  /** When this task asked the code host to close the stale PR in `prNumber` (close-stale); see migrations/012. */
+  prCloseRequestedAt: number | null;
   /** Sandbox time used by this repo (all attempts and candidates). */
   sandboxSeconds: number;
   /** Estimated sandbox cost in USD (E2B). */
@@ -108,6 +110,7 @@ export type TaskPatch = Partial<
     | 'prMergedAt'
     | 'prRefreshedAt'
     | 'prRequestedAt'
+    | 'prCloseRequestedAt'
     | 'sandboxSeconds'
     | 'costUsd'
     | 'logPath'

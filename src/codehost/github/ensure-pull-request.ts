@@ -7,7 +7,7 @@ import type { EnsuredPullRequest, PullRequestRef, PullRequestRequest } from '../
 import type { GithubApi } from './client.js';
 import { commentOnce } from './comment-once.js';
 import { ensureAssignees, ensureLabels, ensureReviewers, reviewersWhoReviewed } from './pr-metadata.js';
-import { createPull, fitBody, getPull, updatePull, type GithubPull } from './pulls.js';
+import { createPull, fitBody, getPull, toRef, updatePull, type GithubPull } from './pulls.js';
 
 export async function ensurePullRequest(
   api: GithubApi,
@@ -55,10 +55,6 @@ export async function ensurePullRequest(
   return { pr: { ...toRef(pull), labels: union(pull.labels, want.labels) }, action, warnings };
 }
 
-function toRef(pull: GithubPull): PullRequestRef {
-  const { author: _author, base: _base, mergedAt: _mergedAt, ...ref } = pull;
-  return ref;
-}
 
 /** Closes the PR with a comment saying why (once, however often the close is tried). */
 export async function closePullRequest(api: GithubApi, want: { repo: PullRequestRequest['repo']; number: number; comment: string }): Promise<void> {

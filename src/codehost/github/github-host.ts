@@ -9,7 +9,7 @@ import type { CodeHost } from '../types.js';
 import { closePullRequest, ensurePullRequest } from './ensure-pull-request.js';
 import { inspectRepo, type ForkMode } from './inspect.js';
 import { pullRequestStatus } from './pr-status.js';
-import { findOpenPull } from './pulls.js';
+import { findOpenPull, getPull, toRef } from './pulls.js';
 import type { GithubSessions } from './sessions.js';
 
 export interface GithubHostOptions {
@@ -53,9 +53,11 @@ export function createGithubHost(options: GithubHostOptions): CodeHost {
     gitAuth,
     async findPullRequest(repo, headOwner, branch, base) {
       const found = await findOpenPull((await session(repo)).api, repo, headOwner, branch, base);
-      if (!found) return null;
-      const { author: _author, base: _base, mergedAt: _mergedAt, ...ref } = found;
-      return ref;
+      return found && toRef(found);
+    },
+    async getPullRequest(repo, number) {
+      const found = await getPull((await session(repo)).api, repo, number);
+      return found && toRef(found);
     },
     async ensurePullRequest(request, existing, onPullRequest) {
       return ensurePullRequest((await session(request.repo)).api, request, existing, onPullRequest);

@@ -54,6 +54,12 @@ export function toPull(data: PullData): GithubPull {
   };
 }
 
+/** The PR as the code-host port knows it (without what only GitHub's own code reads). */
+export function toRef(pull: GithubPull): PullRequestRef {
+  const { author: _author, base: _base, mergedAt: _mergedAt, ...ref } = pull;
+  return ref;
+}
+
 export function fitBody(body: string): string {
   if (body.length <= MAX_BODY) return body;
   const note = '\n\n…(truncated by fleetmod: GitHub allows 65536 characters)';

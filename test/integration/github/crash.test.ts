@@ -186,6 +186,33 @@ describe('a crash between push and PR creation', () => {
     expect(forge.pulls('acme/a')).toMatchObject([{ state: 'closed' }]);
     expect(forge.pulls('acme/a')[0]!.comments).toHaveLength(1);
   });
+
+  it('close-stale — a run killed once GitHub has its close request counts the PR as closed by it when resumed', { timeout: 180_000 }, async () => {
+    await ensureBuilt();
+    const forge = await startForge();
+    forge.state.addUser('fleetmod-bot', TOKEN);
+    await forge.createRepo({ owner: 'acme', name: 'a' });
+    const dir = await tempDir();
+    const job = { repos: ['acme/a'], change: { 'close-stale': true }, limits: { 'github-writes': 10_000, 'github-writes-per-hour': 100_000 } };
+    await writeForgeJob(dir, 'job.yaml', forge, job);
+    const env = { ...testEnv({ GITHUB_TOKEN: TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING }) };
+    expect((await startCli(dir, env, 'run', 'job.yaml').exited).code).toBe(0);
+    // The change is gone: the next run closes the PR, and is killed as its close request arrives (the forge closes it).
+    await writeForgeJob(dir, 'job.yaml', forge, { ...job, step: 'true' });
+    let second: ReturnType<typeof startCli> | undefined;
+    forge.faults.add({ method: 'PATCH', path: /^\/repos\/acme\/a\/pulls\/1$/, answer: { kind: 'served' }, onFire: () => second?.child.kill('SIGKILL') });
+    second = startCli(dir, env, 'run', 'job.yaml');
+    expect((await second.exited).signal).toBe('SIGKILL');
+    for (let waited = 0; forge.pulls('acme/a')[0]?.state !== 'closed' && waited < 5_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    forge.faults.clear();
+    expect(forge.pulls('acme/a')).toMatchObject([{ state: 'closed' }]);
+
+    const resumed = startCli(dir, env, 'resume');
+    expect((await resumed.exited).code, resumed.output()).toBe(0);
+
+    expect(lastTask(dir)).toEqual({ outcome: 'pr-closed', pr_number: 1 });
+    expect(resumed.output()).toMatch(/1 stale PR closed/);
+  });
 });
 
 /** Outcome and PR number of the newest run's (only) task. */

@@ -97,7 +97,7 @@ export class Api {
 
     const route = this.routes.find((r) => r.method === method && r.pattern.test(path));
     const fault = this.faults.match(method, path, write, at);
-    if (fault && fault.kind !== 'already-exists') {
+    if (fault && fault.kind !== 'already-exists' && fault.kind !== 'served') {
       if (fault.kind === 'hang') {
         record(0, { operation: route?.operation ?? null, fault: 'hang' });
         this.hanging.add(res);
@@ -180,7 +180,7 @@ export class Api {
   }
 }
 
-function faultReply(fault: Exclude<FaultAnswer, { kind: 'hang' } | { kind: 'already-exists' }>): Reply {
+function faultReply(fault: Exclude<FaultAnswer, { kind: 'hang' } | { kind: 'already-exists' } | { kind: 'served' }>): Reply {
   switch (fault.kind) {
     case 'secondary':
       return {

@@ -13,7 +13,9 @@ export type FaultAnswer =
   /** For POST …/pulls: the PR is created, but the answer is 422 "A pull request already exists" (a lost answer/race). */
   | { kind: 'already-exists' }
   /** No answer until the forge closes (a process killed mid-request never gets one either). */
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** Carried out and answered as usual: for a rule that only watches, e.g. kills the client as its request arrives. */
+  | { kind: 'served' };
 
 export interface FaultRule {
   method?: string;

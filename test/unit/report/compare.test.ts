@@ -10,7 +10,7 @@ function task(name: string, patch: Partial<TaskRecord>): TaskRecord {
     status: 'done', stage: 'pr', outcome: 'pr-opened', errorClass: null, errorMessage: null, skipReason: null, attempts: 1, retries: 0,
     baseBranch: 'main', baseSha: null, branch: 'b', headSha: null, commitTime: null, reusedFromRun: null, diff: null, filesChanged: null, insertions: null,
     deletions: null, pushed: true, prNumber: 1, prUrl: `https://github.com/acme/${name}/pull/1`, prState: 'open', prDraft: false,
-    prChecks: null, prReview: null, prMergedAt: null, prRefreshedAt: null, prRequestedAt: null, sandboxSeconds: 0, costUsd: 0, logPath: null,
+    prChecks: null, prReview: null, prMergedAt: null, prRefreshedAt: null, prRequestedAt: null, prCloseRequestedAt: null, sandboxSeconds: 0, costUsd: 0, logPath: null,
     startedAt: null, finishedAt: null, updatedAt: 0, ...patch,
   };
 }
