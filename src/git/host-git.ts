@@ -59,6 +59,7 @@ export class BranchMoved extends FleetmodError {
 export interface RemoteCommit {
   sha: string;
   authorEmail: string;
+  committerEmail: string;
   message: string;
 }
 
@@ -266,14 +267,14 @@ export function createHostGit(options: HostGitOptions): HostGit {
     },
 
     async commitsBetween(dir, base, tip) {
-      const out = await raw(dir, ['log', '--format=%H%x1f%ae%x1f%B%x1e', `${base}..${tip}`]);
+      const out = await raw(dir, ['log', '--format=%H%x1f%ae%x1f%ce%x1f%B%x1e', `${base}..${tip}`]);
       return out
         .split('\x1e')
         .map((chunk) => chunk.trim())
         .filter(Boolean)
         .map((chunk) => {
-          const [sha, authorEmail, message] = chunk.split('\x1f');
-          return { sha: sha as string, authorEmail: authorEmail as string, message: (message ?? '').trim() };
+          const [sha, authorEmail, committerEmail, message] = chunk.split('\x1f');
+          return { sha: sha as string, authorEmail: authorEmail as string, committerEmail: committerEmail as string, message: (message ?? '').trim() };
         });
     },
 

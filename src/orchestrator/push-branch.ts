@@ -2,17 +2,15 @@
  * The push stage: put the commit on the remote branch without ever overwriting work that is not fleetmod's.
  * The branch as the resolve stage saw it is the lease of the first push (no second look at the remote when
  * nothing changed in between); if it moved since, the push is refused (BranchMoved) and the branch is looked at
- * again. An existing branch is fetched and its commits since the base checked: any commit without this job's
- * trailer means a human edited it, and it is left alone.
+ * again. An existing branch is fetched and its commits since the base checked: any commit that is not fleetmod's
+ * own (own-commits.ts) means a human edited it, and it is left alone.
  */
 import type { RemoteRepoInfo } from '../codehost/types.js';
 import { BranchMoved, type GitAuth } from '../git/host-git.js';
 import type { TaskRecord } from '../store/types.js';
-import { escapeRegExp } from '../util/redact.js';
+import { foreignCommits, type CommitOwner } from './own-commits.js';
 import type { TaskLog } from './task-log.js';
 import type { TaskDeps } from './task-context.js';
-
-export const FLEETMOD_TRAILER = 'Fleetmod-Job';
 
 export interface PushInput {
   task: Pick<TaskRecord, 'id' | 'repo'>;
@@ -25,8 +23,8 @@ export interface PushInput {
   auth: GitAuth | undefined;
   /** SHA of the remote branch when the task resolved it (null: it did not exist). */
   seenSha: string | null;
-  /** The job's name: commits carrying its trailer are fleetmod's own. */
-  jobName: string;
+  /** Whose commits are fleetmod's own (the job's trailer and commit identity). */
+  owner: CommitOwner;
 }
 
 export type PushResult = 'pushed' | 'already' | 'edited-by-human';
@@ -65,8 +63,7 @@ async function pushOver(deps: PushDeps, input: PushInput, remoteSha: string | nu
     return 'pushed';
   }
   const commits = await deps.git.commitsBetween(workdir, baseSha, fetched);
-  const trailer = new RegExp(`^${FLEETMOD_TRAILER}: ${escapeRegExp(input.jobName)}$`, 'm');
-  const foreign = commits.filter((c) => !trailer.test(c.message));
+  const foreign = foreignCommits(commits, input.owner);
   if (foreign.length > 0) {
     log.line(`branch ${branch} has ${foreign.length} commit(s) not made by fleetmod (e.g. ${foreign[0]?.sha.slice(0, 12)} by ${foreign[0]?.authorEmail}); not overwriting`);
     return 'edited-by-human';

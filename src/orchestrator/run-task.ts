@@ -19,7 +19,8 @@ import { runBestOfN } from './best-of-n.js';
 import { countDiff } from './diff-stat.js';
 import { finishUnchanged } from './close-stale.js';
 import { candidateValues, ensurePr } from './pull-request-stage.js';
-import { FLEETMOD_TRAILER, pushBranch } from './push-branch.js';
+import { FLEETMOD_TRAILER } from './own-commits.js';
+import { pushBranch } from './push-branch.js';
 import { adoptEarlierResult } from './reuse-result.js';
 import { producingStepOutputs } from './producing-steps.js';
 import { runCandidate } from './run-candidate.js';
@@ -220,7 +221,7 @@ async function stages(
         headSha,
         auth: await codeHost.gitAuth(repo),
         seenSha: resolved.remoteSha,
-        jobName: job.name,
+        owner: { jobName: job.name, identity: job.change.commit.author },
       }),
     );
     if (pushed === 'edited-by-human') {

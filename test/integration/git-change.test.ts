@@ -11,7 +11,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RepoRef } from '../../src/domain/repo.js';
 import { createHostGit } from '../../src/git/host-git.js';
 import { createStageLimiters } from '../../src/orchestrator/limiters.js';
-import { FLEETMOD_TRAILER, pushBranch, type PushDeps, type PushInput } from '../../src/orchestrator/push-branch.js';
+import { FLEETMOD_TRAILER } from '../../src/orchestrator/own-commits.js';
+import { pushBranch, type PushDeps, type PushInput } from '../../src/orchestrator/push-branch.js';
 import { openRunStore } from '../../src/store/open-store.js';
 import { createRedactor } from '../../src/util/redact.js';
 import { branchSha, git } from '../support/git.js';
@@ -140,18 +141,18 @@ describe('the push lease from the resolve stage', () => {
       headSha,
       auth: undefined,
       seenSha: null,
-      jobName: 'demo',
+      owner: { jobName: 'demo', identity: author },
     };
     return { ...change, headSha, input, lines };
   }
 
-  /** Someone pushes `message` onto the branch (created from main) after the task looked. */
-  async function pushMeanwhile(root: string, bare: string, message: string): Promise<string> {
+  /** Someone (a developer, or fleetmod's identity) pushes `message` onto the branch (created from main) after the task looked. */
+  async function pushMeanwhile(root: string, bare: string, message: string, who = { name: 'Dev', email: 'dev@example.com' }): Promise<string> {
     const dir = path.join(root, `meanwhile-${Math.random().toString(36).slice(2)}`);
     await git(root, 'clone', '-q', bare, dir);
     await writeFile(path.join(dir, 'NOTES.md'), `${message}\n`);
     await git(dir, 'add', '-A');
-    await git(dir, '-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', 'commit', '-qm', message);
+    await git(dir, '-c', `user.name=${who.name}`, '-c', `user.email=${who.email}`, 'commit', '-qm', message);
     await git(dir, 'push', '-q', 'origin', 'HEAD:refs/heads/fleetmod/change');
     return (await git(dir, 'rev-parse', 'HEAD')).trim();
   }
@@ -176,10 +177,19 @@ describe('the push lease from the resolve stage', () => {
 
   it('a branch another fleetmod run of the job moved meanwhile is updated with a lease on where it is now', async () => {
     const { root, bare, headSha, input } = await committed();
-    await pushMeanwhile(root, bare, `other run\n\n${FLEETMOD_TRAILER}: demo`);
+    await pushMeanwhile(root, bare, `other run\n\n${FLEETMOD_TRAILER}: demo`, author);
 
     expect(await pushBranch(pushDeps(root), input)).toBe('pushed');
 
     expect(await branchSha(bare, 'fleetmod/change')).toBe(headSha);
+  });
+
+  it('a commit with the job trailer that a human made (amending fleetmod\'s, which keeps its message) is left alone', async () => {
+    const { root, bare, input } = await committed();
+    const human = await pushMeanwhile(root, bare, `amended\n\n${FLEETMOD_TRAILER}: demo`);
+
+    expect(await pushBranch(pushDeps(root), input)).toBe('edited-by-human');
+
+    expect(await branchSha(bare, 'fleetmod/change')).toBe(human);
   });
 });

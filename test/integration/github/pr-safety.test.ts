@@ -1,13 +1,14 @@
 /**
  * The PR flow's safety properties through the real CLI against the local forge: a secondary-limit storm in the
  * middle of a run (every PR still opens, nothing is sent during the pauses), a human's commit on a fleetmod
- * branch (left alone), real one-second write spacing with a binding budget, and `status --refresh`.
+ * branch and a fleetmod commit a human amended (both left alone), real one-second write spacing with a binding budget, and `status --refresh`.
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { captureIo, cli, testEnv } from '../../support/cli.js';
 import { DEFAULT_FILES, startForge, type Forge } from '../../support/forge/forge.js';
+import { forgeBranchSha, humanClone } from '../../support/forge/human.js';
 import { FAST_PACING, TOKEN_CHECK_STEP, writeForgeJob } from '../../support/forge/job.js';
 import { findSecret } from '../../support/forge/secrets.js';
 import { branchSha, git } from '../../support/git.js';
@@ -97,6 +98,28 @@ describe('a human commit on a fleetmod branch', () => {
       { repo_key: 'acme/svc-2', outcome: 'pr-updated' },
     ]);
     expect(await findSecret(path.join(dir, '.fleetmod'), TOKEN)).toEqual([]);
+  });
+});
+
+describe('a fleetmod commit a human amended', () => {
+  it('is not overwritten: its message keeps the trailer and its author is fleetmod, but its committer is the human', async () => {
+    const { forge, dir, repos } = await fleet(1);
+    const env = testEnv({ GITHUB_TOKEN: TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING });
+    await writeForgeJob(dir, 'v1.yaml', forge, { repos, pr: PR, limits: NO_BUDGET });
+    expect(await cli(captureIo(dir, env), 'run', 'v1.yaml')).toBe(0);
+    const alice = await humanClone(forge, 'acme/svc-1', HUMAN_TOKEN, BRANCH);
+    await alice.commit({ 'FIX.md': 'fixed by hand\n' }, '', { amend: true });
+    await alice.push({ force: true });
+    const humanTip = await forgeBranchSha(forge, 'acme/svc-1', BRANCH);
+
+    await writeForgeJob(dir, 'v2.yaml', forge, { repos, pr: { ...PR, body: 'v2' }, limits: NO_BUDGET });
+    const io = captureIo(dir, env);
+    const code = await cli(io, 'run', 'v2.yaml');
+
+    expect(code).toBe(1);
+    expect(io.out()).toMatch(/edited by a human/);
+    expect(await forgeBranchSha(forge, 'acme/svc-1', BRANCH)).toBe(humanTip);
+    expect(forge.pulls('acme/svc-1')).toMatchObject([{ state: 'open', body: 'v1' }]);
   });
 });
 
