@@ -153,7 +153,7 @@ export const Change = z
       .enum(['update', 'skip', 'recreate'])
       .optional()
       .describe('When the branch or PR already exists: update it (default), skip the repo, or close and recreate the PR.'),
-    'close-stale': z.boolean().optional().describe('Close the open PR when a re-run produces no diff (default false).'),
+    'close-stale': z.boolean().optional().describe('Close the open PR when a re-run produces no diff, unless a human pushed to its branch (default false).'),
     publish: z
       .union([z.boolean(), z.literal('draft')], {
         error: (issue) => `publish is true, false or "draft", got ${describeValue(issue.input)}`,

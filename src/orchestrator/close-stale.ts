@@ -1,12 +1,25 @@
 /**
  * close-stale: when a re-run's transformation no longer changes a repository, the PR an earlier run left open for
- * its branch is closed, with a comment saying why. The close request is journaled before it is sent, so a run
- * killed after GitHub closed the PR but before the answer was journaled still counts the PR as closed by it.
+ * its branch is closed, with a comment saying why — unless a person has pushed commits to that branch, which makes
+ * the PR theirs (edited-by-human, as the push stage would say). The close request is journaled before it is sent,
+ * so a run killed after GitHub closed the PR but before the answer was journaled still counts the PR as closed by it.
  */
 import type { CodeHost, PullRequestRef } from '../codehost/types.js';
+import type { RemoteCommit } from '../git/host-git.js';
 import type { TaskRecord } from '../store/types.js';
+import { foreignCommits } from './own-commits.js';
 import type { TaskLog } from './task-log.js';
 import type { StageRunner, TaskConfig, TaskDeps, TaskOutcome } from './task-context.js';
+
+/** The checkout of the base, where the PR's branch is fetched to see whose commits it carries. */
+export interface BaseCheckout {
+  workdir: string;
+  baseSha: string;
+  pushUrl: string;
+}
+
+/** The branch without a change, and the PR open for it (close-stale looks at the branch in the checkout first). */
+export type UnchangedBranch = { branch: string } & ({ existingPr: null } | { existingPr: PullRequestRef; checkout: BaseCheckout });
 
 /** The transformation changed nothing: a pull request left open by an earlier run is closed when the job says so. */
 export async function finishUnchanged(
@@ -16,20 +29,35 @@ export async function finishUnchanged(
   codeHost: CodeHost,
   log: TaskLog,
   stage: StageRunner,
-  change: { branch: string; existingPr: PullRequestRef | null },
+  change: UnchangedBranch,
 ): Promise<TaskOutcome> {
   const { job } = config;
-  const { branch, existingPr } = change;
+  const { branch } = change;
   log.line('no change');
   if (!job.change.closeStale || !codeHost.closePullRequest) return { outcome: 'unchanged', branch };
-  if (existingPr) {
-    await stage('pr', async () => {
+  if (change.existingPr) {
+    const pr = change.existingPr;
+    const human = await stage('pr', async () => {
+      const foreign = await humanCommits(deps, task, codeHost, branch, change.checkout, { jobName: job.name, identity: job.change.commit.author });
+      if (foreign.length > 0) return foreign;
       // Committed with this turn, so before the close can have reached the code host.
-      deps.store.updateTask(task.id, { prNumber: existingPr.number, prUrl: existingPr.url, prCloseRequestedAt: deps.now() });
-      await codeHost.closePullRequest!(task.repo, existingPr, `fleetmod run ${config.run.id} of job ${job.name} no longer produces a change for this repository; closing.`);
+      deps.store.updateTask(task.id, { prNumber: pr.number, prUrl: pr.url, prCloseRequestedAt: deps.now() });
+      await codeHost.closePullRequest!(task.repo, pr, `fleetmod run ${config.run.id} of job ${job.name} no longer produces a change for this repository; closing.`);
+      return [];
     });
+    if (human.length > 0) {
+      log.line(`branch ${branch} has ${human.length} commit(s) not made by fleetmod (e.g. ${human[0]?.sha.slice(0, 12)} by ${human[0]?.authorEmail}); leaving ${pr.url} open`);
+      deps.store.updateTask(task.id, { prNumber: pr.number, prUrl: pr.url, prState: pr.state });
+      return {
+        outcome: 'edited-by-human',
+        errorClass: 'permanent',
+        errorMessage: `branch ${branch} has commits that fleetmod did not make; its pull request was left open`,
+        branch,
+        prUrl: pr.url,
+      };
+    }
     deps.store.updateTask(task.id, { prState: 'closed' });
-    return { outcome: 'pr-closed', branch, prUrl: existingPr.url };
+    return { outcome: 'pr-closed', branch, prUrl: pr.url };
   }
   const closed = await closedByEarlierAttempt(deps, task, codeHost, stage);
   if (closed) {
@@ -37,6 +65,21 @@ export async function finishUnchanged(
     return { outcome: 'pr-closed', branch, prUrl: closed.url };
   }
   return { outcome: 'unchanged', branch };
+}
+
+/** The commits on the PR's branch since the base that are not fleetmod's (none when the branch is gone). */
+async function humanCommits(
+  deps: TaskDeps,
+  task: TaskRecord,
+  codeHost: CodeHost,
+  branch: string,
+  checkout: BaseCheckout,
+  owner: Parameters<typeof foreignCommits>[1],
+): Promise<RemoteCommit[]> {
+  const auth = await codeHost.gitAuth(task.repo);
+  const tip = await deps.limiters.git(task.repo, () => deps.git.fetchBranch(checkout.workdir, checkout.pushUrl, branch, auth), 'publish');
+  if (tip === null) return [];
+  return foreignCommits(await deps.git.commitsBetween(checkout.workdir, checkout.baseSha, tip), owner);
 }
 
 /** The PR this task asked to close before it was stopped, if it is closed now (no open PR was found for the branch). */

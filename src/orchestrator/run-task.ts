@@ -146,12 +146,14 @@ async function stages(
   const baseUnchanged = adopted !== undefined || (remoteBaseSha !== undefined && current.baseSha === remoteBaseSha);
   if (journaled && baseUnchanged) {
     const steps = journaledStepOutputs(deps, current);
-    if (journaled.diff.trim() === '') {
+    // Closing a stale PR looks at its branch's commits first, in the checkout made below.
+    const prToClose = existingPr !== null && job.change.closeStale;
+    if (journaled.diff.trim() === '' && !prToClose) {
       recordSkipped(deps, task.id, ['clone', 'sandbox', 'steps', 'verify', 'diff'], reuseDetail);
-      return finishUnchanged(deps, config, task, codeHost, log, stage, { branch, existingPr });
+      return finishUnchanged(deps, config, task, codeHost, log, stage, { branch, existingPr: null });
     }
     const made = (adopted?.source ?? current).headSha;
-    if (made !== null && (config.dryRun || resolved.remoteSha === made)) {
+    if (made !== null && journaled.diff.trim() !== '' && (config.dryRun || resolved.remoteSha === made)) {
       recordSkipped(deps, task.id, ['clone', 'sandbox', 'steps', 'verify', 'diff'], reuseDetail);
       recordSkipped(deps, task.id, ['commit'], `the commit made before: ${made.slice(0, 12)}`);
       deps.store.updateTask(task.id, { headSha: made });
@@ -195,7 +197,10 @@ async function stages(
       });
     }
 
-    if (diff.trim() === '') return finishUnchanged(deps, config, task, codeHost, log, stage, { branch, existingPr });
+    if (diff.trim() === '') {
+      const checkout = { workdir, baseSha, pushUrl: info.pushUrl };
+      return finishUnchanged(deps, config, task, codeHost, log, stage, existingPr ? { branch, existingPr, checkout } : { branch, existingPr: null });
+    }
 
     const stepValues = values(diff, steps);
     const headSha = await stage('commit', async () => {

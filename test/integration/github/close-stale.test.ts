@@ -1,16 +1,20 @@
 /**
  * `change.close-stale`: a re-run whose transformation no longer changes a repository closes the PR an earlier run
- * left open, with one comment saying why — also when GitHub fails the close and it is tried again.
+ * left open, with one comment saying why — also when GitHub fails the close and it is tried again — and leaves
+ * it open when a person has pushed to its branch.
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { captureIo, cli, testEnv } from '../../support/cli.js';
 import { startForge } from '../../support/forge/forge.js';
+import { ALICE, forgeBranchSha, humanClone } from '../../support/forge/human.js';
 import { FAST_PACING, writeForgeJob, type ForgeJobOptions } from '../../support/forge/job.js';
 import { tempDir } from '../../support/temp.js';
 
 const TOKEN = 'ghp_closeStaleTestToken00000000000000013';
+const ALICE_TOKEN = 'ghp_closeStaleAliceToken0000000000000014';
+const BRANCH = 'fleetmod/rename-fetch';
 const NO_BUDGET = { 'github-writes': 100_000, 'github-writes-per-hour': 1_000_000 };
 /** The step of a job that no longer changes anything. */
 const NO_CHANGE = 'true';
@@ -19,6 +23,7 @@ const NO_CHANGE = 'true';
 async function withOpenPr() {
   const forge = await startForge();
   forge.state.addUser('fleetmod-bot', TOKEN);
+  forge.state.addUser(ALICE.login, ALICE_TOKEN);
   await forge.createRepo({ owner: 'acme', name: 'a' });
   const dir = await tempDir();
   const env = testEnv({ GITHUB_TOKEN: TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING });
@@ -53,5 +58,21 @@ describe('close-stale', () => {
     expect(forge.pulls('acme/a')[0]!.comments).toHaveLength(1);
     expect(outcome()).toEqual({ outcome: 'pr-closed', pr_number: 1, pr_state: 'closed' });
     expect(forge.monitor.violations).toEqual([]);
+  });
+
+  it('leaves the PR open when a human pushed a commit to its branch, and says edited-by-human', { timeout: 120_000 }, async () => {
+    const { forge, run, outcome } = await withOpenPr();
+    const alice = await humanClone(forge, 'acme/a', ALICE_TOKEN, BRANCH);
+    await alice.commit({ 'DOCS.md': 'docs by alice\n' }, 'Document the rename');
+    await alice.push();
+    const humanTip = await forgeBranchSha(forge, 'acme/a', BRANCH);
+
+    const closing = await run({ step: NO_CHANGE });
+
+    expect(closing.code).toBe(1);
+    expect(closing.out).toMatch(/edited by a human/);
+    expect(forge.pulls('acme/a')).toMatchObject([{ state: 'open', comments: [] }]);
+    expect(await forgeBranchSha(forge, 'acme/a', BRANCH)).toBe(humanTip);
+    expect(outcome()).toEqual({ outcome: 'edited-by-human', pr_number: 1, pr_state: 'open' });
   });
 });
