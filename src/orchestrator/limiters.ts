@@ -15,9 +15,10 @@ export interface StageLimiters {
   sandbox<T>(operation: () => Promise<T>): Promise<T>;
   /**
    * Resolves when one sandbox creation may be made within the creation rate (at once when none is set). Every
-   * attempt takes one — a retry of a refused create too — so retries never add to a burst.
+   * attempt takes one — a retry of a refused create too — so retries never add to a burst. Rejects with the
+   * signal's reason as soon as `signal` aborts; an abandoned wait gives its place back.
    */
-  creationSlot(): Promise<void>;
+  creationSlot(signal?: AbortSignal): Promise<void>;
 }
 
 export interface StageLimitOptions {
@@ -61,8 +62,10 @@ export function createStageLimiters(options: StageLimitOptions): StageLimiters {
     sandbox(operation) {
       return sandboxQueue.add(operation);
     },
-    async creationSlot() {
-      await creations?.add(() => undefined);
+    async creationSlot(signal) {
+      // Queued with the caller's signal: on a hard stop every waiting repo leaves the queue at once (p-queue
+      // removes it and hands back its interval), instead of each taking its slot — and sending a create — in turn.
+      await creations?.add(() => undefined, signal ? { signal } : {});
     },
   };
 }

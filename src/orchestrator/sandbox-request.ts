@@ -12,7 +12,7 @@ export function sandboxRequest(
   workspace: string,
   signal: AbortSignal,
   log: (line: string) => void,
-  creationSlot?: () => Promise<void>,
+  creationSlot?: (signal?: AbortSignal) => Promise<void>,
 ): SandboxRequest {
   const { job } = config;
   const s = job.sandbox;

@@ -38,8 +38,11 @@ export interface SandboxRequest {
   signal?: AbortSignal;
   /** Receives lines for the task's log: limits in force, network decisions, what was cleaned from the result. */
   log?: (line: string) => void;
-  /** Awaited before every attempt to create the sandbox (the job's creation rate); absent: no limit. */
-  creationSlot?: () => Promise<void>;
+  /**
+   * Awaited before every attempt to create the sandbox (the job's creation rate); absent: no limit. Given the
+   * request's signal, it rejects when that aborts (see waitForCreationSlot).
+   */
+  creationSlot?: (signal?: AbortSignal) => Promise<void>;
 }
 
 export interface ExecOptions {

@@ -43,6 +43,9 @@ export async function createWithRetry<T>(
     try {
       return { value: await create(), attempts: attempt };
     } catch (error) {
+      // A stop while waiting for the creation slot, or during the create itself, is the stop, not E2B failing.
+      if (error instanceof Interrupted) throw error;
+      if (options.signal.aborted) throw new Interrupted('stopped while creating an E2B sandbox');
       const retryable = isRetryableApiError(error);
       if (!retryable || attempt >= attempts) return { error, attempts: attempt, retryable };
       const delayMs = options.paced && attempt === 1 && error instanceof RateLimitError ? 0 : backoffMs(attempt, options.baseMs ?? 1_000, options.capMs ?? 30_000);

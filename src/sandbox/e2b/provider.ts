@@ -9,6 +9,7 @@ import type { Sandbox as SdkSandbox } from 'e2b';
 import { AuthenticationError } from 'e2b';
 import { Interrupted, SandboxLost, SandboxUnavailable, type FleetmodError } from '../../domain/errors.js';
 import { abortableSleep } from '../../orchestrator/execute-task.js';
+import { waitForCreationSlot } from '../shared/creation-slot.js';
 import type { ProviderCheck, Sandbox, SandboxProvider, SandboxRequest } from '../types.js';
 import { createE2bClient, describeEndpoint, type E2bConnection } from './connection.js';
 import { createWithRetry, type CreateRetryOptions } from './create-retry.js';
@@ -103,9 +104,10 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
     const outcome = await createWithRetry(
       // The abort signal is deliberately not passed on: an aborted create may still make a sandbox on E2B's side
       // that nobody would kill. It is checked as soon as the create returns instead.
-      // Each attempt waits for a creation slot: a retry of a refused create must not add to the next burst.
+      // Each attempt waits for a creation slot: a retry of a refused create must not add to the next burst. The
+      // wait can be long, so it ends with the signal, which is checked once more before anything is sent.
       async () => {
-        await request.creationSlot?.();
+        await waitForCreationSlot(request, signal);
         return client.Sandbox.create(request.template, {
           timeoutMs: sandboxLifetimeMs(request.limits.timeoutMs),
           metadata: { ...request.labels, [CREATED_BY_KEY]: CREATED_BY_VALUE },

@@ -9,6 +9,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import os from 'node:os';
 import path from 'node:path';
 import type { HostGit } from '../../git/host-git.js';
+import { waitForCreationSlot } from '../shared/creation-slot.js';
 import { assertSafeDiff } from '../shared/diff-safety.js';
 import { CommandOutput } from '../shared/output-buffer.js';
 import { resolveInWorkspace } from '../shared/workspace-path.js';
@@ -28,7 +29,7 @@ export function createHostProvider(options: HostProviderOptions): SandboxProvide
       return { ok: true, lines: ['host provider: commands run WITHOUT isolation (opt-in with sandbox.provider: host)'] };
     },
     async create(request: SandboxRequest): Promise<Sandbox> {
-      await request.creationSlot?.();
+      await waitForCreationSlot(request);
       const scratch = await mkdtemp(path.join(os.tmpdir(), 'fleetmod-host-'));
       const filesDir = path.join(scratch, 'files');
       const home = path.join(scratch, 'home');

@@ -9,6 +9,7 @@ import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import { SandboxUnavailable } from '../../domain/errors.js';
 import { makeOwnedTempDir } from '../../util/owned-temp.js';
+import { waitForCreationSlot } from '../shared/creation-slot.js';
 import type { HostGit } from '../../git/host-git.js';
 import type { ProviderCheck, Sandbox, SandboxNeeds, SandboxProvider, SandboxRequest } from '../types.js';
 import { detectLocalCapabilities, type CapabilityOptions, type LocalCapabilities } from './capabilities.js';
@@ -77,7 +78,7 @@ export function createLocalProvider(options: LocalProviderOptions): LocalSandbox
     },
 
     async create(request: SandboxRequest): Promise<Sandbox> {
-      await request.creationSlot?.();
+      await waitForCreationSlot(request);
       const caps = await detect();
       if (!caps.bwrap.ok || !caps.bwrap.binary) throw new SandboxUnavailable(caps.bwrap.problem ?? 'bubblewrap is not usable', caps.bwrap.fix);
       const { problems, fixes } = checkNeeds(caps, {

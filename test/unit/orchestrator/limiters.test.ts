@@ -38,6 +38,20 @@ describe('sandbox stage limiter', () => {
     }
   });
 
+  it('ends a wait for a creation slot when its signal aborts; the abandoned places do not delay the next slot', async () => {
+    const limiters = createStageLimiters({ gitPerHost: 4, sandboxes: 10, sandboxRate: { count: 1, perMs: 200 } });
+    await limiters.creationSlot();
+    const abort = new AbortController();
+    const waiting = Array.from({ length: 5 }, () => limiters.creationSlot(abort.signal).then(() => 'slot', (err: unknown) => err));
+    abort.abort(new Error('stop'));
+
+    expect(await Promise.all(waiting)).toEqual(Array.from({ length: 5 }, () => new Error('stop')));
+    // The next slot is one interval after the first, not six.
+    const started = performance.now();
+    await limiters.creationSlot();
+    expect(performance.now() - started).toBeLessThan(400);
+  });
+
   it('holds at most `sandboxes` operations at once', async () => {
     const limiters = createStageLimiters({ gitPerHost: 4, sandboxes: 3 });
     let running = 0;
