@@ -59,7 +59,13 @@ export async function runCandidate(deps: TaskDeps, config: TaskConfig, input: Ca
     ...extra,
   });
   const sandbox = await input.stage('sandbox', () =>
-    deps.sandboxes.create(sandboxRequest(config, input.task, candidate, input.workspace, input.signal, (line) => input.log.line(line), deps.limiters.creationSlot)),
+    deps.sandboxes.create(
+      sandboxRequest(config, input.task, candidate, input.workspace, input.signal, (line) => input.log.line(line), {
+        creationSlot: deps.limiters.creationSlot,
+        // A sandbox that failed while receiving the checkout never reaches the finally below, but was billed.
+        onDiscarded: (discarded) => recordSandboxUsage(deps, config, input.task.id, discarded),
+      }),
+    ),
   );
   let outcome: CandidateResult;
   try {

@@ -12,7 +12,7 @@ export function sandboxRequest(
   workspace: string,
   signal: AbortSignal,
   log: (line: string) => void,
-  creationSlot?: (signal?: AbortSignal) => Promise<void>,
+  hooks: Pick<SandboxRequest, 'creationSlot' | 'onDiscarded'> = {},
 ): SandboxRequest {
   const { job } = config;
   const s = job.sandbox;
@@ -39,6 +39,7 @@ export function sandboxRequest(
     },
     signal,
     log,
-    ...(creationSlot && { creationSlot }),
+    ...(hooks.creationSlot && { creationSlot: hooks.creationSlot }),
+    ...(hooks.onDiscarded && { onDiscarded: hooks.onDiscarded }),
   };
 }

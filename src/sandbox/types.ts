@@ -43,6 +43,11 @@ export interface SandboxRequest {
    * request's signal, it rejects when that aborts (see waitForCreationSlot).
    */
   creationSlot?: (signal?: AbortSignal) => Promise<void>;
+  /**
+   * Receives each sandbox the provider created and destroyed again without handing it over (the checkout failed to
+   * upload or unpack, a stop came): it was billed all the same, so its time must be counted too.
+   */
+  onDiscarded?: (sandbox: Sandbox) => void;
 }
 
 export interface ExecOptions {

@@ -136,10 +136,6 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
     const sandbox = outcome.value;
     ownIds.add(sandbox.sandboxId);
     live.set(sandbox.sandboxId, sandbox);
-    if (signal.aborted) {
-      await kill(sandbox);
-      throw new Interrupted('stopped while creating an E2B sandbox');
-    }
     return sandbox;
   };
 
@@ -166,11 +162,14 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
     async create(request: SandboxRequest): Promise<Sandbox> {
       if (!options.connection.apiKey) throw new SandboxUnavailable('E2B_API_KEY is not set', 'export E2B_API_KEY=e2b_…');
       sweepLeftovers(request.labels.run);
+      const stopped = stopping.signal;
       const creating = createSdkSandbox(request);
       inflight.add(creating);
       const sdk = await creating.finally(() => inflight.delete(creating));
       const sandbox = new E2bSandbox(sdk, request, { lost: (reason) => lost(request, reason), kill: () => kill(sdk), now });
       try {
+        // A stop that came while the create was on its way: the sandbox exists (and is billed) but is not used.
+        if (request.signal?.aborted || stopped.aborted) throw new Interrupted('stopped while creating an E2B sandbox');
         const packed = await packWorkspace(request.workspace);
         try {
           // A big checkout can take longer than the SDK's 60 s request default; allow what a step may take.
@@ -188,6 +187,7 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
         return sandbox;
       } catch (err) {
         await sandbox.destroy();
+        request.onDiscarded?.(sandbox);
         throw err;
       }
     },

@@ -5,6 +5,7 @@ import { SandboxLost, SandboxUnavailable } from '../../../src/domain/errors.js';
 import { E2bFailed, SandboxLostAgain } from '../../../src/sandbox/e2b/errors.js';
 import { sdkFor } from '../../support/fake-e2b/client.js';
 import { CONCURRENCY_LIMIT_MESSAGE, startFakeE2b } from '../../support/fake-e2b/index.js';
+import type { Sandbox } from '../../../src/sandbox/types.js';
 import { e2bProvider, sampleCheckout, sandboxRequest } from '../../support/e2b-provider.js';
 
 const SECRET = 'tok3n-very-secret-value';
@@ -143,6 +144,22 @@ describe('E2B provider: sandbox lifecycle', () => {
     expect(String(second)).toMatch(/lost again on the retry: .*SandboxError: .*terminated.*\(the first time: .*TimeoutError/);
     expect(other).toBeInstanceOf(SandboxLost);
     expect(fake.stats()).toMatchObject({ alive: 0, expired: 2, killed: 1 });
+  });
+
+  it('hands a sandbox it destroyed because the checkout failed to unpack to onDiscarded, with its billed time', async () => {
+    const fake = await startFakeE2b();
+    // Every reading of the clock is 3 s after the previous one: created at 3 s, destroyed at 6 s.
+    let clock = 0;
+    const provider = e2bProvider(fake, { now: () => (clock += 3_000) });
+    const workspace = await sampleCheckout();
+    fake.inject({ on: 'command', match: /tar --extract/, action: 'expire' });
+    const discarded: Sandbox[] = [];
+
+    const err = await provider.create(sandboxRequest(workspace, { onDiscarded: (s) => discarded.push(s) })).catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(SandboxLost);
+    expect(discarded.map((s) => [s.id, s.billedSeconds()])).toEqual([[fake.creates()[0]?.sandboxId, 3]]);
+    expect(fake.stats()).toMatchObject({ created: 1, alive: 0 });
   });
 
   it('shutdown kills every sandbox it still holds', async () => {

@@ -106,6 +106,22 @@ describe('fleetmod run with provider e2b against the fake E2B', () => {
     expect(fake.stats()).toMatchObject({ created: 5, expired: 3, alive: 0 });
   });
 
+  it('counts the time of a sandbox lost while the checkout was unpacked in the repo\'s sandbox seconds and cost', async () => {
+    const fake = await startFakeE2b();
+    const fixture = await e2bJobFixture(1, (repos) => renameJob(repos));
+    fake.inject({ on: 'command', match: /tar --extract/, action: 'expire' });
+    const io = captureIo(fixture.root, testEnv(fake.env()));
+
+    expect(await cli(io, 'run', '--dry-run', fixture.job)).toBe(0);
+
+    const [task] = tasks(path.join(fixture.root, '.fleetmod', 'fleetmod.db'));
+    expect(fake.stats()).toMatchObject({ created: 2, expired: 1, alive: 0 });
+    expect(task).toMatchObject({ outcome: 'dry-run', attempts: 2 });
+    // Each of the two sandboxes is billed at least a second.
+    expect(task?.sandbox_seconds).toBeGreaterThanOrEqual(2);
+    expect(task?.cost_usd).toBeCloseTo((task?.sandbox_seconds ?? 0) * (2 * 0.000014 + 0.5 * 0.0000045), 10);
+  });
+
   it('kills every sandbox when Ctrl-C is pressed twice mid-step; the run is left resumable', async () => {
     const fake = await startFakeE2b();
     const fixture = await e2bJobFixture(6, (repos) => renameJob(repos, { step: 'sleep 20', limits: '  sandbox-rate: 200/s\n  sandboxes: 3' }));
