@@ -12,6 +12,11 @@ export interface E2bConnection {
   /** envd origin for every sandbox (E2B_SANDBOX_URL); required whenever apiUrl points somewhere non-standard. */
   sandboxUrl?: string;
   domain?: string;
+  /**
+   * The SDK's deadline for one request (its default: 60 s). Also the shortest deadline fleetmod gives a transfer
+   * of a checkout or a diff (transferTimeoutMs). Not read from the environment; set by tests and embedding programs.
+   */
+  requestTimeoutMs?: number;
 }
 
 export function e2bConnectionFromEnv(env: NodeJS.ProcessEnv): E2bConnection {

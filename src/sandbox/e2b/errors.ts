@@ -30,6 +30,14 @@ export class SandboxLostAgain extends FleetmodError {
   readonly errorClass = 'permanent';
 }
 
+/**
+ * Thrown when moving files into or out of a sandbox outlives its deadline: the sandbox, or the way to it, stopped
+ * answering, and a fresh sandbox may do better.
+ */
+export class TransferTimedOut extends Error {
+  override readonly name = 'TransferTimedOut';
+}
+
 /** Whether a failed control-plane call (create, kill) is back-pressure or a passing outage (429, 5xx, network). */
 export function isRetryableApiError(err: unknown): boolean {
   if (err instanceof RateLimitError || err instanceof ServiceBusyError) return true;
@@ -42,6 +50,8 @@ export function isRetryableApiError(err: unknown): boolean {
  * found, expired, killed, the stream dropped, envd overloaded — and `permanent` when the request itself was bad.
  */
 export function classifySandboxFailure(err: unknown): 'lost' | 'permanent' {
+  // The caller has ruled out its own stop: a request that timed out or was aborted is a sandbox not answering.
+  if (err instanceof TransferTimedOut || isRequestTimeout(err)) return 'lost';
   if (err instanceof FileNotFoundError || err instanceof InvalidArgumentError) return 'permanent';
   if (err instanceof NotEnoughSpaceError || err instanceof TemplateError || err instanceof AuthenticationError) return 'permanent';
   if (err instanceof NotFoundError || err instanceof TimeoutError || err instanceof RateLimitError) return 'lost';
@@ -57,6 +67,15 @@ export function isCommandDeadline(err: unknown, elapsedMs: number, timeoutMs: nu
 export function describeSdkError(err: unknown): string {
   const name = err instanceof Error ? err.name : 'Error';
   return `${name}: ${errorMessage(err)}`;
+}
+
+/**
+ * Whether a request ended at its deadline: the SDK's own `requestTimeoutMs` (an AbortSignal.timeout) or one of
+ * fleetmod's, rejecting with a DOMException named TimeoutError — or AbortError, when the deadline reached the
+ * request through another signal. Not the SDK's TimeoutError class, which is an answer from E2B.
+ */
+export function isRequestTimeout(err: unknown): boolean {
+  return err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError');
 }
 
 function isNetworkError(err: unknown): boolean {

@@ -26,7 +26,10 @@ export function sandboxLifetimeMs(budgetMs: number): number {
   return budgetMs + 2 * HOUSEKEEPING_TIMEOUT_MS + LIFETIME_MARGIN_MS;
 }
 
-/** Uploads and downloads of a workspace get the job's sandbox time budget (at least the SDK's own 60 s). */
-export function transferTimeoutMs(sandboxTimeoutMs: number): number {
-  return Math.max(60_000, sandboxTimeoutMs);
+/** The SDK's own deadline per request when none is configured (`requestTimeoutMs`). */
+export const SDK_REQUEST_TIMEOUT_MS = 60_000;
+
+/** Uploads and downloads of a workspace get the job's sandbox time budget, at least the SDK's request deadline. */
+export function transferTimeoutMs(sandboxTimeoutMs: number, requestTimeoutMs = SDK_REQUEST_TIMEOUT_MS): number {
+  return Math.max(requestTimeoutMs, sandboxTimeoutMs);
 }

@@ -18,7 +18,8 @@ import { CREATED_BY_KEY, CREATED_BY_VALUE, E2B_FILES_DIR, sandboxLifetimeMs, tra
 import { killSandboxes, listFleetmodSandboxes } from './leftovers.js';
 import { networkOptions } from './policy.js';
 import { E2bSandbox } from './sandbox.js';
-import { packWorkspace, unpackCommand, uploadEntries } from './workspace.js';
+import { uploadCheckout } from './upload.js';
+import { unpackCommand } from './workspace.js';
 
 export interface E2bProviderOptions {
   connection: E2bConnection;
@@ -87,6 +88,8 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
       })(),
     );
   };
+
+  const transferMs = (request: SandboxRequest) => transferTimeoutMs(request.limits.timeoutMs, options.connection.requestTimeoutMs);
 
   const lost = (request: SandboxRequest, reason: string): FleetmodError => {
     // Per repo and candidate: two candidates of one repo may each lose a sandbox once.
@@ -166,22 +169,14 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
       const creating = createSdkSandbox(request);
       inflight.add(creating);
       const sdk = await creating.finally(() => inflight.delete(creating));
-      const sandbox = new E2bSandbox(sdk, request, { lost: (reason) => lost(request, reason), kill: () => kill(sdk), now });
+      const sandbox = new E2bSandbox(sdk, request, { lost: (reason) => lost(request, reason), kill: () => kill(sdk), now, transferTimeoutMs: transferMs(request) });
       try {
         // A stop that came while the create was on its way: the sandbox exists (and is billed) but is not used.
         if (request.signal?.aborted || stopped.aborted) throw new Interrupted('stopped while creating an E2B sandbox');
-        const packed = await packWorkspace(request.workspace);
-        try {
-          // A big checkout can take longer than the SDK's 60 s request default; allow what a step may take.
-          await sdk.files.write(await uploadEntries(packed, request.files), {
-            requestTimeoutMs: transferTimeoutMs(request.limits.timeoutMs),
-            ...(request.signal && { signal: request.signal }),
-          });
-        } catch (err) {
+        // A big checkout can take longer than the SDK's request deadline; allow what a step may take.
+        await uploadCheckout(sdk, request, transferMs(request)).catch((err: unknown) => {
           throw sandboxFailure(err, sandbox, request, lost);
-        } finally {
-          await packed.dispose();
-        }
+        });
         await sandbox.housekeeping('unpacking the checkout', unpackCommand());
         sandbox.startBudget();
         return sandbox;
@@ -202,7 +197,7 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
 }
 
 function sandboxFailure(err: unknown, sandbox: E2bSandbox, request: SandboxRequest, lost: (request: SandboxRequest, reason: string) => FleetmodError): unknown {
-  if (request.signal?.aborted) return new Interrupted('stopped while uploading the checkout');
+  if (err instanceof Interrupted) return err;
   const reason = `sandbox ${sandbox.id} failed while uploading the checkout: ${describeSdkError(err)}`;
   return classifySandboxFailure(err) === 'lost' ? lost(request, reason) : new E2bFailed(`E2B ${reason}`, { cause: err });
 }

@@ -10,7 +10,7 @@ import { CommandOutput } from '../shared/output-buffer.js';
 import { WorkspaceEscape } from '../shared/workspace-path.js';
 import type { ExecOptions, ExecResult, Sandbox, SandboxRequest } from '../types.js';
 import { E2bFailed, classifySandboxFailure, describeSdkError, isCommandDeadline } from './errors.js';
-import { E2B_HOME, E2B_WORKSPACE, HOUSEKEEPING_TIMEOUT_MS, transferTimeoutMs } from './layout.js';
+import { E2B_HOME, E2B_WORKSPACE, HOUSEKEEPING_TIMEOUT_MS } from './layout.js';
 import { DIFF_FILE, exportDiffCommand, strictShell } from './shell.js';
 
 export interface E2bSandboxHooks {
@@ -19,6 +19,8 @@ export interface E2bSandboxHooks {
   /** Kills the sandbox (with retries); never throws. */
   kill(): Promise<void>;
   now(): number;
+  /** Deadline for reading a file back (the diff): transferTimeoutMs. */
+  transferTimeoutMs: number;
 }
 
 export class E2bSandbox implements Sandbox {
@@ -147,7 +149,7 @@ export class E2bSandbox implements Sandbox {
 
   private async readAbsolute(target: string, shown: string): Promise<Buffer> {
     try {
-      return Buffer.from(await this.sdk.files.read(target, { format: 'bytes', requestTimeoutMs: transferTimeoutMs(this.request.limits.timeoutMs) }));
+      return Buffer.from(await this.sdk.files.read(target, { format: 'bytes', requestTimeoutMs: this.hooks.transferTimeoutMs }));
     } catch (err) {
       if (err instanceof FileNotFoundError) throw new WorkspaceEscape(`path "${shown}" does not exist`);
       throw this.failure(err, `reading ${shown}`);

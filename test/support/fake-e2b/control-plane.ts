@@ -55,6 +55,7 @@ async function create(cloud: FakeCloud, body: Buffer, res: ServerResponse): Prom
   const fault = cloud.takeFault('create', entry.request.templateID);
   if (fault) {
     cloud.reject(entry, 'fault');
+    if (fault.action === 'stall') return;
     if (fault.action === 'drop' || fault.action === 'expire') return void res.destroy();
     return sendJson(res, fault.action.respond, fault.action.body ?? { code: fault.action.respond, message: 'injected failure' }, fault.action.headers);
   }

@@ -60,6 +60,7 @@ export async function uploadFiles(cloud: FakeCloud, sandbox: FakeSandbox, req: I
   const fault = cloud.takeFault('upload', queryPath ?? '');
   if (fault && typeof fault.action === 'object') return sendJson(res, fault.action.respond, fault.action.body ?? {});
   if (fault?.action === 'drop') return void res.destroy();
+  if (fault?.action === 'stall') return void req.pause();
   const contentType = req.headers['content-type'] ?? '';
   const written: { name: string; type: 'file'; path: string }[] = [];
 

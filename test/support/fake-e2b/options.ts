@@ -33,7 +33,12 @@ export type FaultAction =
   /** Cut the connection (for `command`: after the start event and `afterMs`). */
   | 'drop'
   /** Let the sandbox reach its end of life (for `command`: after `afterMs` of the process running). */
-  | 'expire';
+  | 'expire'
+  /**
+   * Take the request and never answer it (an upload's body is not even read): a hung connection, an overloaded
+   * envd. For `upload` and `create`; the connection is cut when the fake closes.
+   */
+  | 'stall';
 
 export interface Fault {
   on: FaultTarget;

@@ -1,6 +1,6 @@
 import { AuthenticationError, FileNotFoundError, InvalidArgumentError, NotEnoughSpaceError, RateLimitError, SandboxError, SandboxNotFoundError, ServiceBusyError, TimeoutError } from 'e2b';
 import { describe, expect, it } from 'vitest';
-import { classifySandboxFailure, isCommandDeadline, isRetryableApiError } from '../../../src/sandbox/e2b/errors.js';
+import { TransferTimedOut, classifySandboxFailure, isCommandDeadline, isRetryableApiError } from '../../../src/sandbox/e2b/errors.js';
 import { sandboxLifetimeMs } from '../../../src/sandbox/e2b/layout.js';
 import { networkOptions } from '../../../src/sandbox/e2b/policy.js';
 import { sanitizeGitConfig } from '../../../src/sandbox/e2b/workspace.js';
@@ -38,6 +38,13 @@ describe('E2B SDK errors in fleetmod terms', () => {
     for (const permanent of [new FileNotFoundError('x'), new InvalidArgumentError('bad cwd'), new NotEnoughSpaceError('full'), new AuthenticationError('key'), new Error('bug')]) {
       expect(classifySandboxFailure(permanent), permanent.message).toBe('permanent');
     }
+  });
+
+  it('reads a request that ran out of time (a deadline signal or the SDK\'s requestTimeoutMs) as a sandbox not answering', () => {
+    const timedOut = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    expect(classifySandboxFailure(timedOut)).toBe('lost');
+    expect(classifySandboxFailure(new DOMException('This operation was aborted', 'AbortError'))).toBe('lost');
+    expect(classifySandboxFailure(new TransferTimedOut('the checkout did not arrive within 1m'))).toBe('lost');
   });
 
   it('recognises a command\'s own deadline', () => {
