@@ -42,7 +42,16 @@ export class TransferTimedOut extends Error {
 export function isRetryableApiError(err: unknown): boolean {
   if (err instanceof RateLimitError || err instanceof ServiceBusyError) return true;
   if (err instanceof SandboxError && err.statusCode !== undefined) return err.statusCode >= 500;
-  return isNetworkError(err);
+  // Callers rule out their own stop first: a request that ran out of time is E2B being slow, not refusing.
+  return isNetworkError(err) || isRequestTimeout(err);
+}
+
+/**
+ * Whether a failed create may still have made a sandbox: it got no answer (timed out, lost its connection), so
+ * E2B may have received it and be starting the sandbox still. An answer, even a 5xx, says what happened.
+ */
+export function isUnansweredRequest(err: unknown): boolean {
+  return isNetworkError(err) || isRequestTimeout(err);
 }
 
 /**

@@ -11,6 +11,11 @@ export const E2B_FILES_DIR = `${E2B_STATE_DIR}/files`;
 /** Metadata key that marks a sandbox as fleetmod's (with `job`, `run` and `repo` next to it). */
 export const CREATED_BY_KEY = 'created-by';
 export const CREATED_BY_VALUE = 'fleetmod';
+/**
+ * Metadata key of a value unique to each create attempt: a create that failed without an answer (timed out, lost
+ * its connection) may still have made a sandbox, and this finds exactly that one.
+ */
+export const CREATE_ID_KEY = 'create-id';
 
 /** Allowance for each of fleetmod's own commands (unpacking the checkout, taking the diff), outside the job's budget. */
 export const HOUSEKEEPING_TIMEOUT_MS = 120_000;

@@ -3,7 +3,7 @@
  * that an interrupted process of the same run left behind) and by `fleetmod sandboxes`.
  */
 import type { E2B, SandboxInfo } from 'e2b';
-import { CREATED_BY_KEY, CREATED_BY_VALUE } from './layout.js';
+import { CREATE_ID_KEY, CREATED_BY_KEY, CREATED_BY_VALUE } from './layout.js';
 
 export interface FleetmodSandbox {
   id: string;
@@ -15,9 +15,13 @@ export interface FleetmodSandbox {
   endAt: Date;
 }
 
-/** Every running sandbox fleetmod created (optionally of one run), across all pages of the list. */
-export async function listFleetmodSandboxes(client: E2B, filter: { run?: string } = {}): Promise<FleetmodSandbox[]> {
-  const metadata: Record<string, string> = { [CREATED_BY_KEY]: CREATED_BY_VALUE, ...(filter.run && { run: filter.run }) };
+/** Every running sandbox fleetmod created (optionally of one run, or of one create attempt), across all pages of the list. */
+export async function listFleetmodSandboxes(client: E2B, filter: { run?: string; createId?: string } = {}): Promise<FleetmodSandbox[]> {
+  const metadata: Record<string, string> = {
+    [CREATED_BY_KEY]: CREATED_BY_VALUE,
+    ...(filter.run && { run: filter.run }),
+    ...(filter.createId && { [CREATE_ID_KEY]: filter.createId }),
+  };
   const paginator = client.Sandbox.list({ query: { metadata, state: ['running'] }, limit: 100 });
   const found: SandboxInfo[] = [];
   while (paginator.hasNext) found.push(...(await paginator.nextItems()));

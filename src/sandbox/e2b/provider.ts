@@ -2,9 +2,12 @@
  * The `e2b` provider: each repo in its own E2B microVM. Creates are retried under back-pressure; the checkout
  * is uploaded without credentials; every sandbox is tracked and killed on destroy, on shutdown (Ctrl-C, crash
  * paths) and — when a run resumes — sandboxes an earlier process of the same run left behind are found by their
- * metadata and killed. A sandbox lost mid-task throws SandboxLost once per repo (the orchestrator retries it on a
- * fresh sandbox); a second loss of the same repo is final.
+ * metadata and killed. A create that failed without an answer may still make a sandbox on E2B's side: it is
+ * looked for by the attempt's create-id and killed (orphans.ts), and shutdown kills whatever of its runs this
+ * process does not hold. A sandbox lost mid-task throws SandboxLost once per repo (the orchestrator retries it on
+ * a fresh sandbox); a second loss of the same repo is final.
  */
+import { randomUUID } from 'node:crypto';
 import type { Sandbox as SdkSandbox } from 'e2b';
 import { AuthenticationError } from 'e2b';
 import { Interrupted, SandboxLost, SandboxUnavailable, type FleetmodError } from '../../domain/errors.js';
@@ -13,9 +16,10 @@ import { waitForCreationSlot } from '../shared/creation-slot.js';
 import type { ProviderCheck, Sandbox, SandboxProvider, SandboxRequest } from '../types.js';
 import { createE2bClient, describeEndpoint, type E2bConnection } from './connection.js';
 import { createWithRetry, type CreateRetryOptions } from './create-retry.js';
-import { E2bFailed, SandboxLostAgain, classifySandboxFailure, describeSdkError, isRetryableApiError } from './errors.js';
-import { CREATED_BY_KEY, CREATED_BY_VALUE, E2B_FILES_DIR, sandboxLifetimeMs, transferTimeoutMs } from './layout.js';
+import { E2bFailed, SandboxLostAgain, classifySandboxFailure, describeSdkError, isRetryableApiError, isUnansweredRequest } from './errors.js';
+import { CREATE_ID_KEY, CREATED_BY_KEY, CREATED_BY_VALUE, E2B_FILES_DIR, sandboxLifetimeMs, transferTimeoutMs } from './layout.js';
 import { killSandboxes, listFleetmodSandboxes } from './leftovers.js';
+import { createOrphanWatch, type OrphanWatchOptions } from './orphans.js';
 import { networkOptions } from './policy.js';
 import { E2bSandbox } from './sandbox.js';
 import { uploadCheckout } from './upload.js';
@@ -30,6 +34,8 @@ export interface E2bProviderOptions {
   killAttempts?: number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   now?: () => number;
+  /** How long to look for the sandbox of a create that failed without an answer. */
+  orphanWatch?: OrphanWatchOptions;
 }
 
 export function createE2bProvider(options: E2bProviderOptions): SandboxProvider {
@@ -46,6 +52,7 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
   const ownIds = new Set<string>();
   const inflight = new Set<Promise<unknown>>();
   let stopping = new AbortController();
+  const orphans = createOrphanWatch(client, notice, options.orphanWatch);
 
   const kill = async (sandbox: SdkSandbox): Promise<void> => {
     const attempts = options.killAttempts ?? 4;
@@ -65,28 +72,30 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
   };
 
   /**
+   * Kills the run's running sandboxes that this process did not create. A listed sandbox is not ours only once
+   * every create that was in flight has returned its id; `whose` says where such sandboxes come from.
+   */
+  const killStrays = async (run: string, whose: string): Promise<void> => {
+    try {
+      const listed = await listFleetmodSandboxes(client, { run });
+      await Promise.allSettled([...inflight]);
+      const strays = listed.filter((s) => !ownIds.has(s.id));
+      if (strays.length === 0) return;
+      const outcome = await killSandboxes(client, strays.map((s) => s.id));
+      notice(`killed ${outcome.killed.length} E2B sandbox(es) of run ${run} ${whose}`);
+      for (const f of outcome.failed) notice(`could not kill E2B sandbox ${f.id} of run ${run}: ${f.error}`);
+    } catch (err) {
+      notice(`could not look for E2B sandboxes of run ${run} that this process does not hold: ${describeSdkError(err)}`);
+    }
+  };
+
+  /**
    * Once per run and process: kill what an interrupted earlier process of this run left running. It runs beside
-   * the creates, not before them (a create's timing is what the creation-rate limit paces): a listed sandbox is
-   * a leftover only if it is not one of ours once every create that was in flight has returned its id.
+   * the creates, not before them (a create's timing is what the creation-rate limit paces).
    */
   const sweepLeftovers = (run: string | undefined): void => {
     if (!run || sweeps.has(run)) return;
-    sweeps.set(
-      run,
-      (async () => {
-        try {
-          const listed = await listFleetmodSandboxes(client, { run });
-          await Promise.allSettled([...inflight]);
-          const leftovers = listed.filter((s) => !ownIds.has(s.id));
-          if (leftovers.length === 0) return;
-          const outcome = await killSandboxes(client, leftovers.map((s) => s.id));
-          notice(`killed ${outcome.killed.length} E2B sandbox(es) of run ${run} left running by an interrupted earlier process`);
-          for (const f of outcome.failed) notice(`could not kill leftover E2B sandbox ${f.id}: ${f.error}`);
-        } catch (err) {
-          notice(`could not look for leftover E2B sandboxes of run ${run}: ${describeSdkError(err)}`);
-        }
-      })(),
-    );
+    sweeps.set(run, killStrays(run, 'left running by an interrupted earlier process'));
   };
 
   const transferMs = (request: SandboxRequest) => transferTimeoutMs(request.limits.timeoutMs, options.connection.requestTimeoutMs);
@@ -111,12 +120,19 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
       // wait can be long, so it ends with the signal, which is checked once more before anything is sent.
       async () => {
         await waitForCreationSlot(request, signal);
-        return client.Sandbox.create(request.template, {
-          timeoutMs: sandboxLifetimeMs(request.limits.timeoutMs),
-          metadata: { ...request.labels, [CREATED_BY_KEY]: CREATED_BY_VALUE },
-          envs: { FLEETMOD_SANDBOX: 'e2b', FLEETMOD_FILES: E2B_FILES_DIR, CI: 'true', LANG: 'C.UTF-8', TERM: 'dumb' },
-          ...networkOptions(request.network),
-        });
+        const createId = randomUUID();
+        try {
+          return await client.Sandbox.create(request.template, {
+            timeoutMs: sandboxLifetimeMs(request.limits.timeoutMs),
+            metadata: { ...request.labels, [CREATED_BY_KEY]: CREATED_BY_VALUE, [CREATE_ID_KEY]: createId },
+            envs: { FLEETMOD_SANDBOX: 'e2b', FLEETMOD_FILES: E2B_FILES_DIR, CI: 'true', LANG: 'C.UTF-8', TERM: 'dumb' },
+            ...networkOptions(request.network),
+          });
+        } catch (err) {
+          // No answer is not no sandbox: E2B may be starting it still, and nobody would kill it.
+          if (isUnansweredRequest(err)) orphans.watch(createId, `a create for ${request.labels.repo ?? 'a repository'}`);
+          throw err;
+        }
       },
       {
         ...options.createRetry,
@@ -191,6 +207,10 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
       stopping.abort();
       await Promise.allSettled([...inflight, ...sweeps.values()]);
       await Promise.all([...live.values()].map((sandbox) => kill(sandbox)));
+      await orphans.settled();
+      // A last look at each run: a sandbox of it that this process does not hold came from a create whose failure
+      // looked like a refusal, or appeared after its watch ended. It would run, billed, until its lifetime ends.
+      await Promise.all([...sweeps.keys()].map((run) => killStrays(run, 'that this process did not hold (made for a create that had failed)')));
       stopping = new AbortController();
     },
   };

@@ -53,7 +53,7 @@ export function controlPlaneHandler(cloud: FakeCloud) {
 async function create(cloud: FakeCloud, body: Buffer, res: ServerResponse): Promise<void> {
   const entry = record(cloud, body);
   const fault = cloud.takeFault('create', entry.request.templateID);
-  if (fault) {
+  if (fault && fault.action !== 'lose-answer') {
     cloud.reject(entry, 'fault');
     if (fault.action === 'stall') return;
     if (fault.action === 'drop' || fault.action === 'expire') return void res.destroy();
@@ -72,6 +72,7 @@ async function create(cloud: FakeCloud, body: Buffer, res: ServerResponse): Prom
   if (cloud.options.startLatencyMs > 0) await delay(cloud.options.startLatencyMs);
   const sandbox = await cloud.boot(entry.request);
   entry.sandboxId = sandbox.id;
+  if (fault?.action === 'lose-answer') return void res.destroy();
   sendJson(res, 201, created(cloud, sandbox));
 }
 

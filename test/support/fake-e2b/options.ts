@@ -38,7 +38,9 @@ export type FaultAction =
    * Take the request and never answer it (an upload's body is not even read): a hung connection, an overloaded
    * envd. For `upload` and `create`; the connection is cut when the fake closes.
    */
-  | 'stall';
+  | 'stall'
+  /** Do the work, then cut the connection instead of answering: the sandbox exists, its id never arrives. For `create`. */
+  | 'lose-answer';
 
 export interface Fault {
   on: FaultTarget;

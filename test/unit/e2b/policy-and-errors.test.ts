@@ -1,6 +1,6 @@
 import { AuthenticationError, FileNotFoundError, InvalidArgumentError, NotEnoughSpaceError, RateLimitError, SandboxError, SandboxNotFoundError, ServiceBusyError, TimeoutError } from 'e2b';
 import { describe, expect, it } from 'vitest';
-import { TransferTimedOut, classifySandboxFailure, isCommandDeadline, isRetryableApiError } from '../../../src/sandbox/e2b/errors.js';
+import { TransferTimedOut, classifySandboxFailure, isCommandDeadline, isRetryableApiError, isUnansweredRequest } from '../../../src/sandbox/e2b/errors.js';
 import { sandboxLifetimeMs } from '../../../src/sandbox/e2b/layout.js';
 import { networkOptions } from '../../../src/sandbox/e2b/policy.js';
 import { sanitizeGitConfig } from '../../../src/sandbox/e2b/workspace.js';
@@ -26,9 +26,17 @@ describe('E2B SDK errors in fleetmod terms', () => {
     expect(isRetryableApiError(withStatus(502))).toBe(true);
     expect(isRetryableApiError(withStatus(500))).toBe(true);
     expect(isRetryableApiError(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }))).toBe(true);
+    expect(isRetryableApiError(new DOMException('The operation was aborted due to timeout', 'TimeoutError'))).toBe(true);
     expect(isRetryableApiError(withStatus(400))).toBe(false);
     expect(isRetryableApiError(new AuthenticationError('401'))).toBe(false);
     expect(isRetryableApiError(new Error('bug'))).toBe(false);
+  });
+
+  it('knows which failed creates may still have made a sandbox: those that got no answer', () => {
+    expect(isUnansweredRequest(new DOMException('The operation was aborted due to timeout', 'TimeoutError'))).toBe(true);
+    expect(isUnansweredRequest(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } }))).toBe(true);
+    expect(isUnansweredRequest(withStatus(502))).toBe(false);
+    expect(isUnansweredRequest(new RateLimitError('429'))).toBe(false);
   });
 
   it('tells a lost sandbox from a bad request', () => {
