@@ -35,6 +35,11 @@ export async function finishUnchanged(
   const { branch } = change;
   log.line('no change');
   if (!job.change.closeStale || !codeHost.closePullRequest) return { outcome: 'unchanged', branch };
+  // A dry run writes nothing to the code host: it says what a real run would close.
+  if (change.existingPr && config.dryRun) {
+    log.line(`dry run: a real run would close ${change.existingPr.url} (close-stale)`);
+    return { outcome: 'unchanged', branch, prUrl: change.existingPr.url };
+  }
   if (change.existingPr) {
     const pr = change.existingPr;
     const human = await stage('pr', async () => {

@@ -27,10 +27,10 @@ async function withOpenPr() {
   await forge.createRepo({ owner: 'acme', name: 'a' });
   const dir = await tempDir();
   const env = testEnv({ GITHUB_TOKEN: TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING });
-  const run = async (options: Partial<ForgeJobOptions> = {}) => {
+  const run = async (options: Partial<ForgeJobOptions> = {}, ...flags: string[]) => {
     await writeForgeJob(dir, 'job.yaml', forge, { repos: ['acme/a'], change: { 'close-stale': true }, ...options, limits: { ...NO_BUDGET, ...options.limits } });
     const io = captureIo(dir, env);
-    return { code: await cli(io, 'run', 'job.yaml'), out: io.out() + io.err() };
+    return { code: await cli(io, 'run', ...flags, 'job.yaml'), out: io.out() + io.err() };
   };
   const outcome = () => {
     const db = new Database(path.join(dir, '.fleetmod', 'fleetmod.db'), { readonly: true });
@@ -58,6 +58,18 @@ describe('close-stale', () => {
     expect(forge.pulls('acme/a')[0]!.comments).toHaveLength(1);
     expect(outcome()).toEqual({ outcome: 'pr-closed', pr_number: 1, pr_state: 'closed' });
     expect(forge.monitor.violations).toEqual([]);
+  });
+
+  it('a dry run closes nothing and writes nothing to GitHub', { timeout: 120_000 }, async () => {
+    const { forge, run, outcome } = await withOpenPr();
+    const writesBefore = forge.monitor.writes().length;
+
+    const dry = await run({ step: NO_CHANGE }, '--dry-run');
+
+    expect(dry.code, dry.out).toBe(0);
+    expect(forge.pulls('acme/a')).toMatchObject([{ state: 'open', comments: [] }]);
+    expect(forge.monitor.writes()).toHaveLength(writesBefore);
+    expect(outcome()).toMatchObject({ outcome: 'unchanged', pr_state: null });
   });
 
   it('leaves the PR open when a human pushed a commit to its branch, and says edited-by-human', { timeout: 120_000 }, async () => {
