@@ -45,27 +45,24 @@ export function createRedactorFor(io: CliIo, job?: Job): Redactor {
     const value = io.env[name];
     if (value) values.push(value);
   }
-  values.push(...privateKeyParts(io));
+  const key = privateKey(io);
+  if (key) values.push(key);
+  // The redactor censors each line of the key's body on its own too, so that even a fragment of it is censored.
   return createRedactor(values);
 }
 
-/**
- * A GitHub App's private key, however it is given (inline with escaped newlines, or in a file), and each line of
- * its body on its own, so that even a fragment of the key is censored.
- */
-function privateKeyParts(io: CliIo): string[] {
+/** A GitHub App's private key, however it is given (inline with escaped newlines, or in a file). */
+function privateKey(io: CliIo): string | undefined {
   let pem = io.env.GITHUB_APP_PRIVATE_KEY?.replace(/\\n/g, '\n');
   const file = io.env.GITHUB_APP_PRIVATE_KEY_FILE;
   if (!pem && file) {
     try {
       pem = readFileSync(path.resolve(io.cwd, file), 'utf8');
     } catch {
-      return [];
+      return undefined;
     }
   }
-  if (!pem) return [];
-  const lines = pem.split('\n').map((l) => l.trim()).filter((l) => l.length >= 16 && !l.startsWith('-----'));
-  return [pem, pem.trim(), ...lines];
+  return pem || undefined;
 }
 
 /** Secret values by name for the sandbox; a name that is not set is a usage error before anything runs. */

@@ -8,8 +8,9 @@ export interface Redactor {
   add(secret: string): void;
   /**
    * A redactor for one stream of chunks (a command's output as it arrives): a secret split across chunks is still
-   * censored, because the end of each chunk that could be the start of a secret is held back until the next.
-   * Redact a stream before cutting, slicing or splitting it — a piece of a secret no longer matches the secret.
+   * censored, because the end of a chunk that is the start of a secret is held back until the next chunk says
+   * whether the rest follows. Redact a stream before cutting, slicing or splitting it — a piece of a secret no longer
+   * matches the secret.
    */
   stream(): RedactingStream;
 }
@@ -24,6 +25,12 @@ export interface RedactingStream {
 const MASK = '***';
 /** Values shorter than this are not censored: masking "a" or "1" would shred every log line. */
 const MIN_SECRET_LENGTH = 4;
+/**
+ * A line of a multi-line secret is censored on its own only when it is this long and not PEM armour: a key's body
+ * lines are, while `-----BEGIN RSA PRIVATE KEY-----` or a kubeconfig's `apiVersion: v1` are text anyone may write
+ * (in a test fixture, a manifest) and would make a change that contains them look like a leak.
+ */
+const MIN_SECRET_LINE_LENGTH = 16;
 
 export function createRedactor(secrets: Iterable<string> = []): Redactor {
   const values = new Set<string>();
@@ -35,12 +42,13 @@ export function createRedactor(secrets: Iterable<string> = []): Redactor {
     longest = Math.max(longest, value.length);
   };
   const add = (secret: string) => {
-    if (secret.length < MIN_SECRET_LENGTH || values.has(secret)) return;
+    if (secret.length < MIN_SECRET_LENGTH) return;
     addValue(secret);
     // A secret read from a file often ends in a newline that output trims away; a multi-line secret (a key) is
-    // printed, wrapped and cut line by line: each of its lines is censored on its own too.
+    // printed, wrapped and cut line by line: each line that is secret material is censored on its own too.
     addValue(secret.trim());
-    for (const line of secret.split(/\r?\n/)) addValue(line.trim());
+    const lines = secret.split(/\r?\n/).map((line) => line.trim());
+    if (lines.length > 1) for (const line of lines) if (line.length >= MIN_SECRET_LINE_LENGTH && !line.startsWith('-----')) addValue(line);
     // A token also travels base64-encoded inside Basic auth headers; censor that form too.
     addValue(Buffer.from(`x-access-token:${secret}`).toString('base64'));
   };
@@ -57,10 +65,12 @@ export function createRedactor(secrets: Iterable<string> = []): Redactor {
         push(chunk) {
           if (values.size === 0) return chunk;
           const text = held + chunk;
-          // A secret starting before `safe` ends inside `text`: everything before `safe` can be decided now.
-          let safe = Math.max(0, text.length - (longest - 1));
           const ranges = secretRanges(text, values);
-          for (const [start, end] of ranges) if (start < safe && end > safe) safe = end;
+          // Everything before the first place a secret could still begin (its start at the end of `text`, the rest
+          // yet to come) is decided now — except a secret found across that place: it may be the start of a longer
+          // one that overlaps it, so it waits too. (Found ranges are merged, so moving back never lands in another.)
+          let safe = openSecretStart(text, values, longest);
+          for (const [start, end] of ranges) if (start < safe && end > safe) safe = start;
           held = text.slice(safe);
           return mask(text.slice(0, safe), ranges.filter(([start]) => start < safe));
         },
@@ -72,6 +82,20 @@ export function createRedactor(secrets: Iterable<string> = []): Redactor {
       };
     },
   };
+}
+
+/** Where the earliest suffix of `text` that is the start of a secret (not all of it) begins; text.length if none. */
+function openSecretStart(text: string, values: ReadonlySet<string>, longest: number): number {
+  for (let at = Math.max(0, text.length - (longest - 1)); at < text.length; at++) {
+    const first = text.charCodeAt(at);
+    let tail: string | undefined;
+    for (const value of values) {
+      if (value.charCodeAt(0) !== first || value.length <= text.length - at) continue;
+      tail ??= text.slice(at);
+      if (value.startsWith(tail)) return at;
+    }
+  }
+  return text.length;
 }
 
 /**

@@ -141,6 +141,8 @@ export class E2bSandbox implements Sandbox {
       }
       if (signal?.aborted) return result({ exitCode: null, timedOut: false, killedBy: 'aborted' });
       if (isCommandDeadline(err, performance.now() - started, options.timeoutMs)) return result({ exitCode: null, timedOut: true, killedBy: 'timeout' });
+      // The output redaction held back is still handed on (to the repository's log) before the sandbox's failure.
+      output.result();
       throw this.failure(err, 'running a command');
     } finally {
       signal?.removeEventListener('abort', onAbort);

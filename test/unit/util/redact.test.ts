@@ -13,18 +13,35 @@ function streamed(secrets: string[], text: string, size: number): string {
 
 describe('the redactor', () => {
   it('censors a secret split across the chunks of a stream, at every split point', () => {
-    const text = `before ${TOKEN} middle ${TOKEN}${TOKEN} after`;
+    const text = `before ${TOKEN} middle ${TOKEN}, ${TOKEN} after`;
     for (let size = 1; size <= text.length; size++) {
-      expect(streamed([TOKEN], text, size), `chunks of ${size}`).toBe('before *** middle *** after');
+      expect(streamed([TOKEN], text, size), `chunks of ${size}`).toBe('before *** middle ***, *** after');
     }
   });
 
   it('hands on text that cannot be part of a secret at once, and holds back only what could be', () => {
     const stream = createRedactor([TOKEN]).stream();
-    const first = stream.push(`${'x'.repeat(200)}ghp_Q7`);
-    // Held back: at most the longest censored value (the token's base64 Basic-auth form) less one character.
-    expect(first).toMatch(/^x{100,}$/);
-    expect(first + stream.push(`${TOKEN.slice(6)} done`) + stream.end()).toBe(`${'x'.repeat(200)}*** done`);
+    expect(stream.push('a line of progress\n')).toBe('a line of progress\n');
+    expect(stream.push(`${'x'.repeat(200)}ghp_Q7`)).toBe('x'.repeat(200));
+    expect(stream.push(`${TOKEN.slice(6)} done!`)).toBe('*** done!');
+    // Could begin the token ("g") or its base64 form ("eC1h…"): held until the next chunk, or the end.
+    expect(stream.push('ghp_not it, then g')).toBe('ghp_not it, then ');
+    expect(stream.end()).toBe('g');
+  });
+
+  it('censors PEM armour and short lines of a multi-line secret only as part of the whole', () => {
+    const key = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAxFakeKeyLine0000\nabc\n-----END RSA PRIVATE KEY-----\n';
+    const redactor = createRedactor([key]);
+
+    expect(redactor.redact('const k = `-----BEGIN RSA PRIVATE KEY-----`; abc')).toBe('const k = `-----BEGIN RSA PRIVATE KEY-----`; abc');
+    expect(redactor.redact('half: MIIEowIBAAKCAQEAxFakeKeyLine0000')).toBe('half: ***');
+    expect(redactor.redact(`all: ${key}`)).toBe('all: ***');
+  });
+
+  it('censors the Basic-auth form of a token that is also a line of another secret', () => {
+    const line = 'ghp_SharedLineToken0123456789';
+    const redactor = createRedactor([`first line of a file\n${line}\n`, line]);
+    expect(redactor.redact(Buffer.from(`x-access-token:${line}`).toString('base64'))).toBe('***');
   });
 
   it('censors a secret read from a file without its trailing newline, and each line of a multi-line one', () => {
