@@ -48,7 +48,7 @@ export function parseRepoString(raw: string): ParsedRepoString {
       return { ok: false, error: `"${value}": scheme ${url.protocol.slice(0, -1)} is not supported (use https, ssh, git or file)` };
     }
     if (url.password || (url.username && url.protocol.startsWith('http'))) {
-      return { ok: false, error: `"${value}" carries credentials; put the token in GITHUB_TOKEN instead` };
+      return { ok: false, error: carriesCredentials(value) };
     }
     const segments = value.replace(/^[a-z+]+:\/\/[^/]*/i, '').split('/');
     if (segments.includes('..')) return { ok: false, error: `"${value}" contains a ".." path segment` };
@@ -70,6 +70,11 @@ export function parseRepoString(raw: string): ParsedRepoString {
     ok: false,
     error: `"${value}" is not a repository: use owner/name, a git URL, or a local path starting with ./, ../ or /`,
   };
+}
+
+/** The one message for a URL with a user name or password in it, wherever the manifest holds a URL. */
+export function carriesCredentials(url: string): string {
+  return `"${url}" carries credentials; put the token in GITHUB_TOKEN instead`;
 }
 
 function ownerAndName(repoPath: string): { owner: string; name: string } {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { InvalidNetworkEntry, parseEntry } from '../sandbox/shared/network/allow-list.js';
 import { parseDuration, parseSize } from '../util/units.js';
+import { carriesCredentials } from './repo-string.js';
 import { closest } from './suggest.js';
 import { describeValue, durationProblem, rateProblem, sizeProblem } from './unit-hints.js';
 
@@ -79,6 +80,24 @@ function nameHint(input: string): string {
     .replace(/^[^a-z0-9]+/, '')
     .replace(/-+$/, '');
   return fixed && fixed !== input ? `, e.g. "${fixed}"` : '';
+}
+
+/**
+ * `github.api-url` / `github.server-url`: an http(s) URL without user name or password. Both end up in clone URLs,
+ * the journal, the report and the logs, so a token written into them would leak everywhere; the token belongs in
+ * GITHUB_TOKEN. Other schemes (ftp:, mailto:, javascript:) pass a generic URL check but can never be a GitHub host.
+ */
+export function GithubUrl() {
+  return z.url({ error: (i) => `"${String(i.input)}" is not a URL; write it with https://` }).superRefine((text, ctx) => {
+    // zod runs this refinement even after the URL check failed; that failure is already reported.
+    if (!URL.canParse(text)) return;
+    const url = new URL(text);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      ctx.addIssue({ code: 'custom', message: `"${text}": scheme ${url.protocol.slice(0, -1)} is not supported (use https or http)` });
+    } else if (url.username || url.password) {
+      ctx.addIssue({ code: 'custom', message: carriesCredentials(text) });
+    }
+  });
 }
 
 /** An IANA time zone the runtime knows, with a suggestion when it is misspelled. */

@@ -16,6 +16,7 @@ import {
   NetworkHost,
   rate,
   size,
+  GithubUrl,
   timeOfDay,
   TimeZone,
   TOPIC_PATTERN,
@@ -249,8 +250,8 @@ export const Candidate = z
 
 export const GithubSettings = z
   .strictObject({
-    'api-url': z.url({ error: (i) => `"${String(i.input)}" is not a URL; write it with https://` }).optional().describe('REST API base (default $GITHUB_API_URL or https://api.github.com).'),
-    'server-url': z.url({ error: (i) => `"${String(i.input)}" is not a URL; write it with https://` }).optional().describe('Git host (default $GITHUB_SERVER_URL or https://github.com).'),
+    'api-url': GithubUrl().optional().describe('REST API base (default $GITHUB_API_URL or https://api.github.com).'),
+    'server-url': GithubUrl().optional().describe('Git host (default $GITHUB_SERVER_URL or https://github.com).'),
     fork: z.enum(['auto', 'always', 'never']).optional().describe('Push to a fork when the identity cannot push (auto, default), always, or never.'),
   })
   .describe('GitHub or GitHub Enterprise Server settings.');
