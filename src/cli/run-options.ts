@@ -1,7 +1,7 @@
 /** Options shared by the commands that execute a run (run, resume, retry, demo). */
 import type { Command } from 'commander';
 import { UsageError } from '../domain/errors.js';
-import { parseDuration } from '../util/units.js';
+import { MAX_DURATION_MS, MAX_DURATION_TEXT, parseDuration } from '../util/units.js';
 
 export interface ExecutionOptions {
   json?: boolean;
@@ -43,5 +43,6 @@ export function parseConcurrency(value: string | undefined): number | undefined 
 export function parseGrace(value: string | undefined): number {
   const ms = parseDuration(value ?? '5m');
   if (ms === null) throw new UsageError(`--grace must be a duration such as "30s" or "5m", got "${value}"`);
+  if (ms > MAX_DURATION_MS) throw new UsageError(`--grace must be at most ${MAX_DURATION_TEXT}, got "${value}"`);
   return ms;
 }

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { InvalidNetworkEntry, parseEntry } from '../sandbox/shared/network/allow-list.js';
-import { parseDuration, parseSize } from '../util/units.js';
+import { MAX_DURATION_MS, MAX_DURATION_TEXT, parseDuration, parseSize } from '../util/units.js';
 import { carriesCredentials } from './repo-string.js';
 import { closest } from './suggest.js';
 import { describeValue, durationProblem, rateProblem, sizeProblem } from './unit-hints.js';
@@ -28,7 +28,10 @@ export function duration(what: string) {
     .string({ error: (issue) => durationProblem(issue.input) })
     .regex(new RegExp(DURATION_PATTERN), { error: (issue) => durationProblem(issue.input) })
     .refine((text) => parseDuration(text) !== 0, { message: 'must be longer than 0' })
-    .describe(`${what}, e.g. "90s", "5m", "1h30m" (units ms, s, m, h, d).`);
+    .refine((text) => (parseDuration(text) ?? 0) <= MAX_DURATION_MS, {
+      message: `must be at most ${MAX_DURATION_TEXT} (the longest time a timer can wait)`,
+    })
+    .describe(`${what}, e.g. "90s", "5m", "1h30m" (units ms, s, m, h, d; at most ${MAX_DURATION_TEXT}).`);
 }
 
 export function size(what: string) {

@@ -4,6 +4,13 @@ const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 
 const DURATION_RE = /^(?:(\d+(?:\.\d+)?)(ms|s|m|h|d))+$/;
 const DURATION_PART_RE = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
 
+/**
+ * The longest duration fleetmod accepts. Timeouts are Node timers, which hold at most 2^31-1 ms (about 24.8 days);
+ * a longer one fires after 1 ms with only a TimeoutOverflowWarning, so "30d" would stop every repository at once.
+ */
+export const MAX_DURATION_MS = 24 * 86_400_000;
+export const MAX_DURATION_TEXT = '24d';
+
 /** Parses "30s", "5m", "1h30m", "250ms" into milliseconds; returns null when the text is not a duration. */
 export function parseDuration(text: string): number | null {
   const trimmed = text.trim();
