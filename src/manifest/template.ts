@@ -90,14 +90,19 @@ export interface TemplateVariable {
 }
 
 const EVERYWHERE: readonly TemplateField[] = ['branch', 'step', 'verify', 'commit', 'pr'];
+/**
+ * URLs and absolute paths hold "/", ":" and "//", which git refuses in a branch name. They are not allowed in the
+ * branch rather than rewritten, so the branch a job pushes is always the text its template shows.
+ */
+const NOT_IN_BRANCH: readonly TemplateField[] = ['step', 'verify', 'commit', 'pr'];
 const AFTER_COMMIT: readonly TemplateField[] = ['commit', 'pr'];
 
 /** Every variable except the per-step ones (`steps.<name>.stdout`, `steps.<name>.outcome`), documented in README. */
 export const TEMPLATE_VARIABLES: readonly TemplateVariable[] = [
   { name: 'repo.owner', description: 'Owner or organisation (for local paths, the parent folder).', fields: EVERYWHERE },
   { name: 'repo.name', description: 'Repository name without .git.', fields: EVERYWHERE },
-  { name: 'repo.url', description: 'What is cloned: the URL or absolute path (never with credentials).', fields: EVERYWHERE },
-  { name: 'repo.key', description: 'The repository identity: owner/name for GitHub, else URL or path.', fields: EVERYWHERE },
+  { name: 'repo.url', description: 'What is cloned: the URL or absolute path (never with credentials).', fields: NOT_IN_BRANCH },
+  { name: 'repo.key', description: 'The repository identity: owner/name for GitHub, else URL or path.', fields: NOT_IN_BRANCH },
   { name: 'repo.base', description: 'The base branch the change starts from.', fields: EVERYWHERE },
   { name: 'job.name', description: 'The job name.', fields: EVERYWHERE },
   { name: 'run.id', description: 'The run id (a new run gets a new id; a resumed run keeps it).', fields: EVERYWHERE },

@@ -10,7 +10,8 @@ export function checkConflicts({ manifest: m, report }: RuleInput): void {
   const c = m.change;
   const opensPrs = c.publish !== false && c.pr !== undefined;
 
-  // Placeholders render to safe names (job and repo names); check the literal parts. Broken templates are
+  // The placeholders allowed here render names (job, owner, repository, base branch, run id; repo.url and repo.key are
+  // refused by the template rule), so `x` stands in for each to check the literal parts. Broken templates are
   // reported by the template rule.
   const refs = referencesIn(c.branch);
   if (!refs.some((r) => r.malformed)) {

@@ -81,6 +81,9 @@ function explain(variable: string, scope: Scope, m: JobManifest, stepNames: read
   if (known?.candidatesOnly && m.candidates === undefined) return ' (it exists only in jobs with candidates)';
   if (known) {
     if (scope.field === 'branch' && variable === 'change.branch') return ': the branch cannot contain itself';
+    if (scope.field === 'branch' && known.fields.includes('step')) {
+      return ': it renders a URL or a path, with characters git refuses in a branch name ("/", ":", "//"); use {{ repo.owner }} and {{ repo.name }}';
+    }
     return ': it exists only in the commit message and the PR text (after the diff is made)';
   }
   const suggestion = closest(variable, allowed);
