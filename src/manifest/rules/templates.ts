@@ -16,21 +16,25 @@ interface Scope {
 }
 
 export function checkTemplates({ manifest: m, report }: RuleInput): void {
-  const jobSteps = m.steps.map((s, i) => s.name ?? `step-${i + 1}`);
-  // With candidates, the commit and PR are rendered with the shipped candidate's steps: any of them may be named.
-  const candidateLists = Array.isArray(m.candidates) ? m.candidates.filter((c) => c.steps) : [];
-  const allSteps = [...new Set([...jobSteps, ...candidateLists.flatMap((c) => (c.steps ?? []).map((s, i) => s.name ?? `step-${i + 1}`))])];
+  const jobSteps = stepNamesOf(m.steps);
+  // With named candidates, verify and score run in every candidate's sandbox and the commit and PR are rendered with
+  // the shipped candidate's steps: a step may be named there only when every candidate has it, or it renders empty.
+  const allSteps = Array.isArray(m.candidates)
+    ? candidateStepLists(m).reduce<string[]>((shared, c, i) => (i === 0 ? c.steps : shared.filter((name) => c.steps.includes(name))), [])
+    : jobSteps;
   const check = (text: string | undefined, path: PathPart[], scope: Scope, stepNames: readonly string[]) => {
     if (text) checkTemplate(text, path, scope, m, stepNames, report);
   };
-  check(m.change.branch, ['change', 'branch'], { field: 'branch' }, allSteps);
+  // The branch can name no step; every step name is passed so the message says why rather than "did you mean".
+  const anySteps = [...new Set([...jobSteps, ...candidateStepLists(m).flatMap((c) => c.steps)])];
+  check(m.change.branch, ['change', 'branch'], { field: 'branch' }, anySteps);
   check(m.change.commit.message, ['change', 'commit', 'message'], { field: 'commit' }, allSteps);
   check(m.change.pr?.title, ['change', 'pr', 'title'], { field: 'pr' }, allSteps);
   check(m.change.pr?.body, ['change', 'pr', 'body'], { field: 'pr' }, allSteps);
   m.steps.forEach((step, i) => check(step.run, ['steps', i, 'run'], { field: 'step', stepIndex: i }, jobSteps));
   if (Array.isArray(m.candidates)) {
     m.candidates.forEach((c, ci) => {
-      const names = (c.steps ?? []).map((s, i) => s.name ?? `step-${i + 1}`);
+      const names = stepNamesOf(c.steps ?? []);
       (c.steps ?? []).forEach((step, i) => check(step.run, ['candidates', ci, 'steps', i, 'run'], { field: 'step', stepIndex: i }, names));
     });
   }
@@ -40,6 +44,26 @@ export function checkTemplates({ manifest: m, report }: RuleInput): void {
       : check(v.run, ['verify', i, 'run'], { field: 'verify' }, allSteps),
   );
   if (m.score) check(m.score.run, ['score', 'run'], { field: 'verify' }, allSteps);
+}
+
+function stepNamesOf(steps: JobManifest['steps']): string[] {
+  return steps.map((s, i) => s.name ?? `step-${i + 1}`);
+}
+
+/** The step names each named candidate runs: its own steps, or the job's when it has none. */
+function candidateStepLists(m: JobManifest): { name: string; own: boolean; steps: string[] }[] {
+  if (!Array.isArray(m.candidates)) return [];
+  return m.candidates.map((c) => ({ name: c.name, own: c.steps !== undefined, steps: stepNamesOf(c.steps ?? m.steps) }));
+}
+
+/** `: candidate "b" (the job's steps) has no step "x"…` when some candidates have the step and others do not. */
+function lackingCandidates(m: JobManifest, step: string): string | undefined {
+  const lists = candidateStepLists(m);
+  const lacking = lists.filter((c) => !c.steps.includes(step));
+  if (lacking.length === 0 || lacking.length === lists.length) return undefined;
+  const names = lacking.map((c) => `"${c.name}"${c.own ? '' : " (the job's steps)"}`);
+  const who = names.length === 1 ? `candidate ${names[0]} has` : `candidates ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} have`;
+  return `: ${who} no step "${step}", so it would render empty there; name a step every candidate has`;
 }
 
 function checkTemplate(text: string, path: PathPart[], scope: Scope, m: JobManifest, stepNames: readonly string[], report: Reporter): void {
@@ -71,6 +95,8 @@ export function variablesFor(scope: Scope, m: JobManifest, stepNames: readonly s
 /** Why a variable is not available here, or a suggestion, or the general hint. */
 function explain(variable: string, scope: Scope, m: JobManifest, stepNames: readonly string[], allowed: readonly string[]): string {
   const step = /^steps\.([^.]+)\.(stdout|outcome)$/.exec(variable);
+  const lacking = step && scope.field !== 'branch' && scope.field !== 'step' ? lackingCandidates(m, step[1] as string) : undefined;
+  if (lacking) return lacking;
   if (step && stepNames.includes(step[1] as string)) {
     if (scope.field === 'branch') return ': the branch is chosen before the steps run, so step output cannot be part of it';
     const index = stepNames.indexOf(step[1] as string);
