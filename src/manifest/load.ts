@@ -8,6 +8,7 @@ import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { ManifestInvalid } from '../domain/errors.js';
 import type { Diagnostic } from './diagnostics.js';
+import { keepEnvValuesAsWritten } from './env-source.js';
 import type { Job } from './job.js';
 import { normalizeJob } from './normalize.js';
 import { positionOf } from './positions.js';
@@ -63,6 +64,7 @@ export async function parseManifest(text: string, options: ParseOptions): Promis
     return { errors: errors.filter((d, i) => errors.findIndex((other) => other.line === d.line) === i), warnings: [] };
   }
 
+  keepEnvValuesAsWritten(doc);
   const input: unknown = doc.toJS({ maxAliasCount: 100 });
   if (input === null || input === undefined) {
     return { errors: [{ file: display, line: 1, col: 1, severity: 'error', message: 'the manifest is empty' }], warnings: [] };
