@@ -61,8 +61,11 @@ export function timeOfDay(what: string) {
 export function jobName() {
   return z
     .string({
+      // A number or boolean gets the general message, which can quote the text as written (`007`, not 7).
       error: (issue) =>
-        `expected text such as "rename-fetch", got ${describeValue(issue.input)}${typeof issue.input === 'number' ? `; quote it: "${issue.input}"` : ''}`,
+        typeof issue.input === 'number' || typeof issue.input === 'boolean'
+          ? undefined
+          : `expected text such as "rename-fetch", got ${describeValue(issue.input)}`,
     })
     .regex(new RegExp(NAME_PATTERN), {
       error: (issue) =>

@@ -3,7 +3,7 @@
  * (so `- repo: x` with a typo gets the repo-object message, not three alternatives), unknown keys get "did you
  * mean", and a "missing key" that is only the other half of a misspelled key is dropped.
  */
-import type { Document, LineCounter } from 'yaml';
+import { isScalar, type Document, type LineCounter } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic } from './diagnostics.js';
 import { pathLabel, positionOf, type PathPart } from './positions.js';
@@ -88,7 +88,7 @@ function findingsFor(ctx: Context, issue: Issue, prefix: PathPart[]): Finding[] 
   }
 
   const node = schemaAt(ctx.schema, path, ctx.input);
-  return [{ path, message: `${label}: ${issueMessage(issue, value, node)}` }];
+  return [{ path, message: `${label}: ${issueMessage(issue, value, node, writtenScalar(ctx.doc, path))}` }];
 }
 
 /** A union failed: find the form the author meant from the value they wrote, and report that form's problems. */
@@ -138,6 +138,16 @@ function unionAt(ctx: Context, path: readonly PathPart[]): unknown {
   if (def.type === 'record') return def.valueType;
   if (def.type === 'object') return (def.shape as Record<string, unknown>)[String(last)];
   return undefined;
+}
+
+/**
+ * The text of an unquoted number or boolean as the author wrote it: YAML turns `1.10` into 1.1 and `007` into 7, and a
+ * "quote it" hint must show what to put in quotes, not the number YAML made of it.
+ */
+function writtenScalar(doc: Document, path: readonly PathPart[]): string | undefined {
+  const node = doc.getIn(path, true);
+  if (!isScalar(node) || (typeof node.value !== 'number' && typeof node.value !== 'boolean')) return undefined;
+  return node.source;
 }
 
 function hasKey(value: unknown, key: string): boolean {

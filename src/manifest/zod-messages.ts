@@ -9,13 +9,16 @@ import { describeValue } from './unit-hints.js';
 
 type Issue = z.core.$ZodIssue;
 
-/** `node` is the schema at the issue's path (for hints), `value` the value the author wrote there. */
-export function issueMessage(issue: Issue, value: unknown, node: unknown): string {
+/**
+ * `node` is the schema at the issue's path (for hints), `value` the value there, `written` its text in the manifest
+ * when YAML read it as a number or boolean (`1.10`, not 1.1).
+ */
+export function issueMessage(issue: Issue, value: unknown, node: unknown, written?: string): string {
   // A message written in the schema knows the field better than any generic rewording.
   if (!isZodDefault(issue.message)) return issue.message;
   switch (issue.code) {
     case 'invalid_type':
-      return typeMessage(issue.expected, value, node);
+      return typeMessage(issue.expected, value, node, written);
     case 'too_small':
       return tooSmall(issue, node);
     case 'too_big':
@@ -41,11 +44,14 @@ function isZodDefault(message: string): boolean {
 
 const YAML11_BOOLEANS = new Set(['yes', 'no', 'on', 'off', 'y', 'n', 'true', 'false', 'True', 'False', 'TRUE', 'FALSE']);
 
-function typeMessage(expected: string, value: unknown, node: unknown): string {
+function typeMessage(expected: string, value: unknown, node: unknown, written?: string): string {
   const got = describeValue(value);
   switch (expected) {
     case 'string': {
-      if (typeof value === 'number' || typeof value === 'boolean') return `expected text, got ${got}; quote it: "${String(value)}"`;
+      if (typeof value === 'number' || typeof value === 'boolean') {
+        const text = written ?? String(value);
+        return `expected text, got ${typeof value === 'number' ? `the number ${text}` : text}; quote it: "${text}"`;
+      }
       return `expected text, got ${got}`;
     }
     case 'number':
