@@ -180,12 +180,27 @@ function githubRepo(owner: string, name: string, serverUrl: string, overrides: O
   return { key, url: `${serverUrl}/${owner}/${name}.git`, kind: 'github', owner, name, display: key, ...overrides };
 }
 
-/** Recognises URLs that point at the configured GitHub server, so they get PRs like the shorthand does. */
+/**
+ * Recognises URLs that point at the configured GitHub server, so they get PRs like the shorthand does and count as
+ * the same repository as its `owner/name` (a duplicate runs once). Like the shorthand, they are cloned from the server.
+ */
 function githubFromUrl(url: string, serverUrl: string): { owner: string; name: string } | undefined {
-  const prefix = `${serverUrl}/`;
-  if (!url.startsWith(prefix)) return undefined;
-  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(\.git)?\/?$/.exec(url.slice(prefix.length));
+  const repoPath = pathOnServer(url, serverUrl);
+  if (repoPath === undefined) return undefined;
+  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(\.git)?\/?$/.exec(repoPath);
   return match ? { owner: match[1] as string, name: match[2] as string } : undefined;
+}
+
+/**
+ * The path of `url` on the GitHub server: `<server-url>/owner/name`, or one of the SSH forms GitHub shows for cloning,
+ * `git@host:owner/name.git` and `ssh://git@host/owner/name.git` (any user and SSH port; host as in server-url).
+ */
+function pathOnServer(url: string, serverUrl: string): string | undefined {
+  const prefix = `${serverUrl}/`;
+  if (url.startsWith(prefix)) return url.slice(prefix.length);
+  const host = URL.canParse(serverUrl) ? new URL(serverUrl).hostname.toLowerCase() : undefined;
+  const ssh = /^ssh:\/\/(?:[^@/]+@)?([^/:]+)(?::\d+)?\/(.+)$/i.exec(url) ?? /^[^@/:]+@([^/:]+):(?!\/)(.+)$/.exec(url);
+  return ssh && ssh[1]?.toLowerCase() === host ? ssh[2] : undefined;
 }
 
 function where(origin: Origin): string {

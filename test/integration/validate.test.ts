@@ -51,6 +51,26 @@ describe('fleetmod validate', () => {
     expect(io.out()).toBe('jobs/job.yaml: valid — job "dupes", 4 repo entries, 1 step, sandbox local\n');
   });
 
+  it('takes the SSH forms of a GitHub URL for the same repository as owner/name (a duplicate)', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      path.join(dir, 'job.yaml'),
+      manifest(['name: dupes', 'repos:', '  - acme/svc', '  - git@github.com:acme/svc.git', '  - ssh://git@github.com/Acme/svc', ...STEPS_AND_CHANGE]),
+    );
+    const io = captureIo(dir);
+
+    const code = await cli(io, 'validate', 'job.yaml');
+
+    expect(code).toBe(0);
+    expect(io.err()).toBe(
+      [
+        'job.yaml:4:5: warning: duplicate repository acme/svc (also listed at job.yaml:3:5); it runs once',
+        'job.yaml:5:5: warning: duplicate repository Acme/svc (also listed at job.yaml:3:5); it runs once',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('reports options without effect as warnings, in source order, and stays valid', async () => {
     const dir = await tempDir();
     await writeFile(
