@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { ManifestInvalid } from '../domain/errors.js';
+import { toPlainData } from './aliases.js';
 import type { Diagnostic } from './diagnostics.js';
 import { keepEnvValuesAsWritten } from './env-source.js';
 import type { Job } from './job.js';
@@ -65,7 +66,12 @@ export async function parseManifest(text: string, options: ParseOptions): Promis
   }
 
   keepEnvValuesAsWritten(doc);
-  const input: unknown = doc.toJS({ maxAliasCount: 100 });
+  const data = toPlainData(doc, 100);
+  if (!data.ok) {
+    const pos = lines.linePos(data.offset);
+    return { errors: [{ file: display, line: pos.line, col: pos.col, severity: 'error', message: data.message }], warnings: [] };
+  }
+  const input = data.value;
   if (input === null || input === undefined) {
     return { errors: [{ file: display, line: 1, col: 1, severity: 'error', message: 'the manifest is empty' }], warnings: [] };
   }
