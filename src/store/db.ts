@@ -12,7 +12,7 @@ export interface OpenDbOptions {
 }
 
 export function openDb(file: string, options: OpenDbOptions = {}): Db {
-  if (!options.readonly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (!options.readonly) makeFolderFor(file);
   let db: Db;
   try {
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
@@ -27,4 +27,16 @@ export function openDb(file: string, options: OpenDbOptions = {}): Db {
   }
   db.pragma('foreign_keys = ON');
   return db;
+}
+
+/** A --state-dir or --db whose folder is a file is a problem with the options to report (exit 2), not a crash. */
+function makeFolderFor(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? `${dir} or a folder above it is a file` : (err as Error).message;
+    throw new StoreFailed(`cannot create the folder of the journal ${file}: ${why}`, { cause: err });
+  }
 }
