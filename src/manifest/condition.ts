@@ -9,7 +9,8 @@
 
 export type ConditionNode =
   | { type: 'literal'; value: string | boolean }
-  | { type: 'variable'; name: string }
+  /** `offset`: where the name starts in the condition text, to point an error at this use of it. */
+  | { type: 'variable'; name: string; offset: number }
   | { type: 'not'; operand: ConditionNode }
   | { type: 'binary'; op: '&&' | '||' | '==' | '!='; left: ConditionNode; right: ConditionNode }
   | { type: 'call'; fn: 'contains' | 'startsWith' | 'endsWith'; args: ConditionNode[] };
@@ -144,7 +145,7 @@ export function parseCondition(source: string): ConditionNode {
         if (args.length !== 2) throw new ConditionSyntaxError(`${token.text}() takes 2 arguments`, token.offset);
         return { type: 'call', fn: token.text as 'contains', args };
       }
-      return { type: 'variable', name: token.text };
+      return { type: 'variable', name: token.text, offset: token.offset };
     }
     throw unexpected(token);
   };
@@ -163,13 +164,13 @@ function unexpected(token: Token): ConditionSyntaxError {
   return new ConditionSyntaxError(`unexpected "${token.text}"${hint}`, token.offset);
 }
 
-/** Variable names a condition reads, for validation against what exists. */
-export function conditionVariables(node: ConditionNode): string[] {
+/** The variables a condition reads, each use with its offset, for validation against what exists. */
+export function conditionVariables(node: ConditionNode): { name: string; offset: number }[] {
   switch (node.type) {
     case 'literal':
       return [];
     case 'variable':
-      return [node.name];
+      return [{ name: node.name, offset: node.offset }];
     case 'not':
       return conditionVariables(node.operand);
     case 'binary':

@@ -17,19 +17,22 @@ function checkStepList(steps: Steps, base: PathPart[], report: Reporter): void {
   const stepNames = steps.map((s, i) => s.name ?? `step-${i + 1}`);
   const repoAndRun = TEMPLATE_VARIABLES.filter((v) => v.fields.includes('step')).map((v) => v.name);
   steps.forEach((step, i) => {
-    if (!step.if) return;
+    const condition = step.if;
+    if (!condition) return;
     const path = [...base, i, 'if'];
-    let variables: string[];
+    let variables: ReturnType<typeof conditionVariables>;
     try {
-      variables = conditionVariables(parseCondition(step.if));
+      variables = conditionVariables(parseCondition(condition));
     } catch (err) {
       if (!(err instanceof ConditionSyntaxError)) throw err;
-      report.error(path, err.message, { text: step.if, offset: err.offset });
+      report.error(path, err.message, { text: condition, offset: err.offset });
       return;
     }
     const allowed = [...repoAndRun, ...stepNames.slice(0, i).flatMap(stepVariables)];
-    for (const variable of new Set(variables)) {
-      if (allowed.includes(variable)) continue;
+    const reported = new Set<string>();
+    for (const { name: variable, offset } of variables) {
+      if (allowed.includes(variable) || reported.has(variable)) continue;
+      reported.add(variable);
       const step = /^steps\.([^.]+)\.(stdout|outcome)$/.exec(variable);
       const later = step ? stepNames.indexOf(step[1] as string) : -1;
       const reason =
@@ -38,7 +41,8 @@ function checkStepList(steps: Steps, base: PathPart[], report: Reporter): void {
           : later > i
             ? `: step "${step?.[1]}" runs after this one`
             : didYouMeanOr(variable, allowed);
-      report.error(path, `unknown variable "${variable}"${reason}`, { text: variable });
+      // At this use of the variable: its name may also occur earlier, inside another name or a quoted text.
+      report.error(path, `unknown variable "${variable}"${reason}`, { text: condition, offset });
     }
   });
 }
