@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { ManifestInvalid } from '../domain/errors.js';
 import { toPlainData } from './aliases.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -58,8 +58,10 @@ export async function parseManifest(text: string, options: ParseOptions): Promis
 
   if (doc.errors.length > 0) {
     const errors = doc.errors.map((e): Diagnostic => {
-      const pos = lines.linePos(e.pos[0]);
-      return { file: display, line: pos.line, col: pos.col, severity: 'error', message: yamlMessage(e.code, e.message, text, e.pos[0]) };
+      const unclosedQuote = e.code === 'MISSING_CHAR' && e.message.includes('quote') ? quoteStart(doc, e.pos[0]) : undefined;
+      const pos = lines.linePos(unclosedQuote ?? e.pos[0]);
+      const message = unclosedQuote === undefined ? yamlMessage(e.code, e.message, text, e.pos[0]) : `YAML syntax: the quoted text that starts here is not closed (${text[unclosedQuote]} missing)`;
+      return { file: display, line: pos.line, col: pos.col, severity: 'error', message };
     });
     // One syntax error makes the parser stumble over the rest of its line; the first report per line is the useful one.
     return { errors: errors.filter((d, i) => errors.findIndex((other) => other.line === d.line) === i), warnings: [] };
@@ -124,6 +126,20 @@ function yamlMessage(code: string, message: string, text: string, offset: number
     return 'YAML syntax: a value on one line cannot contain ": "; quote the whole value or write it as a block (run: |)';
   }
   return `YAML syntax: ${firstLine(message)}`;
+}
+
+/**
+ * Where an unclosed quoted text opens. The parser reports it where the text ends (often the end of the file); the
+ * quote that opened it is what to fix. The quoted scalar it composed ends exactly where the error is.
+ */
+function quoteStart(doc: Document, end: number): number | undefined {
+  let start: number | undefined;
+  visit(doc, {
+    Scalar(_, node) {
+      if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range?.[1] === end) start = node.range[0];
+    },
+  });
+  return start;
 }
 
 function firstLine(message: string): string {
