@@ -108,6 +108,8 @@ function unionFindings(ctx: Context, issue: Extract<Issue, { code: 'invalid_unio
     if (mixed) return [{ path, message: `${label}: ${mixed}` }];
     const shared = (option: unknown) => Object.keys(shapeOf(option) ?? {}).some((k) => hasKey(value, k));
     if (!fitting.some(shared) && fitting.length > 1) {
+      const misspelled = suggestAcrossForms(fitting, Object.keys(value as object), path, label);
+      if (misspelled) return misspelled;
       const keys = Object.keys(value as object).map((k) => `"${k}"`).join(', ');
       return [{ path, message: `${label}: expected ${describeForms(options)}; ${keys} ${Object.keys(value as object).length === 1 ? 'is not a key' : 'are not keys'} of any of them` }];
     }
@@ -115,6 +117,19 @@ function unionFindings(ctx: Context, issue: Extract<Issue, { code: 'invalid_unio
   const chosen = options.indexOf(fitting[0]);
   const inner = branches[chosen] ?? [];
   return inner.flatMap((i) => findingsFor(ctx, i, path));
+}
+
+/**
+ * No form knows any key written (`- githb: {org: acme}`, `- {rpo: acme/z}`): when every key is a typo of a key of some
+ * form, say which, as for an unknown key of a single form. Otherwise undefined (the forms are listed instead).
+ */
+function suggestAcrossForms(options: readonly unknown[], keys: readonly string[], path: PathPart[], label: string): Finding[] | undefined {
+  const known = [...new Set(options.flatMap((option) => Object.keys(shapeOf(option) ?? {})))];
+  const findings = keys.map((key): Finding | undefined => {
+    const suggestion = closest(key, known);
+    return suggestion ? { path: [...path, key], atKey: true, message: `${label}: unknown key "${key}"; did you mean "${suggestion}"?`, suggests: suggestion } : undefined;
+  });
+  return keys.length > 0 && findings.every((f) => f !== undefined) ? (findings as Finding[]) : undefined;
 }
 
 /** Two object forms each recognise some of the keys written: the entry mixes forms (e.g. repo: and file:). */
