@@ -8,7 +8,7 @@
  */
 
 export type ConditionNode =
-  | { type: 'literal'; value: string | boolean }
+  | { type: 'literal'; value: string | boolean; offset: number }
   /** `offset`: where the name starts in the condition text, to point an error at this use of it. */
   | { type: 'variable'; name: string; offset: number }
   | { type: 'not'; operand: ConditionNode }
@@ -123,14 +123,14 @@ export function parseCondition(source: string): ConditionNode {
     const token = tokens[pos];
     if (!token) throw new ConditionSyntaxError('expression ends too early', source.length);
     pos += 1;
-    if (token.kind === 'string') return { type: 'literal', value: token.text };
+    if (token.kind === 'string') return { type: 'literal', value: token.text, offset: token.offset };
     if (token.text === '(') {
       const inner = parseOr();
       expect(')');
       return inner;
     }
     if (token.kind === 'ident') {
-      if (token.text === 'true' || token.text === 'false') return { type: 'literal', value: token.text === 'true' };
+      if (token.text === 'true' || token.text === 'false') return { type: 'literal', value: token.text === 'true', offset: token.offset };
       if (peek()?.text === '(') {
         if (!FUNCTIONS.has(token.text)) {
           throw new ConditionSyntaxError(`unknown function "${token.text}"; the functions are contains(), startsWith() and endsWith()`, token.offset);
@@ -177,6 +177,34 @@ export function conditionVariables(node: ConditionNode): { name: string; offset:
       return [...conditionVariables(node.left), ...conditionVariables(node.right)];
     case 'call':
       return node.args.flatMap(conditionVariables);
+  }
+}
+
+/** Texts compared with == or != to a step's outcome (`steps.build.outcome == 'sucess'`), with their offsets. */
+export function outcomeComparisons(node: ConditionNode): { step: string; value: string; offset: number }[] {
+  switch (node.type) {
+    case 'literal':
+    case 'variable':
+      return [];
+    case 'not':
+      return outcomeComparisons(node.operand);
+    case 'call':
+      return node.args.flatMap(outcomeComparisons);
+    case 'binary': {
+      const nested = [...outcomeComparisons(node.left), ...outcomeComparisons(node.right)];
+      if (node.op !== '==' && node.op !== '!=') return nested;
+      const pairs = [
+        [node.left, node.right],
+        [node.right, node.left],
+      ] as const;
+      for (const [variable, literal] of pairs) {
+        const step = variable.type === 'variable' ? /^steps\.([^.]+)\.outcome$/.exec(variable.name) : null;
+        if (step && literal.type === 'literal' && typeof literal.value === 'string') {
+          return [...nested, { step: step[1] as string, value: literal.value, offset: literal.offset }];
+        }
+      }
+      return nested;
+    }
   }
 }
 

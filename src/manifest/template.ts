@@ -116,6 +116,9 @@ export const TEMPLATE_VARIABLES: readonly TemplateVariable[] = [
 
 export const STEP_VARIABLE_SUFFIXES = ['stdout', 'outcome'] as const;
 
+/** Every value `steps.<name>.outcome` can have. */
+export const STEP_OUTCOMES = ['success', 'failure', 'skipped', 'timeout'] as const;
+
 /** The variables of one step: its trimmed standard output and its outcome (success, failure, skipped, timeout). */
 export function stepVariables(stepName: string): string[] {
   return STEP_VARIABLE_SUFFIXES.map((suffix) => `steps.${stepName}.${suffix}`);

@@ -1,7 +1,7 @@
 /** Step `if:` conditions must parse and read only variables that exist when the step is reached. */
-import { ConditionSyntaxError, conditionVariables, parseCondition } from '../condition.js';
+import { ConditionSyntaxError, conditionVariables, outcomeComparisons, parseCondition, type ConditionNode } from '../condition.js';
 import { closest } from '../suggest.js';
-import { stepVariables, TEMPLATE_VARIABLES } from '../template.js';
+import { STEP_OUTCOMES, stepVariables, TEMPLATE_VARIABLES } from '../template.js';
 import type { PathPart } from '../positions.js';
 import type { JobManifest } from '../schema.js';
 import type { Reporter, RuleInput } from './report.js';
@@ -20,14 +20,15 @@ function checkStepList(steps: Steps, base: PathPart[], report: Reporter): void {
     const condition = step.if;
     if (!condition) return;
     const path = [...base, i, 'if'];
-    let variables: ReturnType<typeof conditionVariables>;
+    let parsed: ConditionNode;
     try {
-      variables = conditionVariables(parseCondition(condition));
+      parsed = parseCondition(condition);
     } catch (err) {
       if (!(err instanceof ConditionSyntaxError)) throw err;
       report.error(path, err.message, { text: condition, offset: err.offset });
       return;
     }
+    const variables = conditionVariables(parsed);
     const allowed = [...repoAndRun, ...stepNames.slice(0, i).flatMap(stepVariables)];
     const reported = new Set<string>();
     for (const { name: variable, offset } of variables) {
@@ -43,6 +44,13 @@ function checkStepList(steps: Steps, base: PathPart[], report: Reporter): void {
             : didYouMeanOr(variable, allowed);
       // At this use of the variable: its name may also occur earlier, inside another name or a quoted text.
       report.error(path, `unknown variable "${variable}"${reason}`, { text: condition, offset });
+    }
+    // An outcome is one of four words; a misspelt one would make the comparison silently never (or always) hold.
+    for (const { value, offset } of outcomeComparisons(parsed)) {
+      if ((STEP_OUTCOMES as readonly string[]).includes(value)) continue;
+      const outcomes = `${STEP_OUTCOMES.slice(0, -1).map((o) => `'${o}'`).join(', ')} or '${STEP_OUTCOMES.at(-1)}'`;
+      const hint = closest(value, STEP_OUTCOMES);
+      report.error(path, `'${value}' is not a step outcome${hint ? `; did you mean '${hint}'?` : ''} (an outcome is ${outcomes})`, { text: condition, offset });
     }
   });
 }
