@@ -118,6 +118,8 @@ function yamlMessage(code: string, message: string, text: string, offset: number
     const key = /^[^:\n]*/.exec(text.slice(offset))?.[0].trim();
     return `duplicate key${key ? ` "${key}"` : ''}: a key may appear only once in a mapping`;
   }
+  // The library's advice (parseAllDocuments) is for programmers; a manifest is one job.
+  if (code === 'MULTIPLE_DOCS') return 'YAML syntax: a manifest holds one job; remove the `---` and write each further job in its own file';
   if (code === 'TAB_AS_INDENT') return 'YAML syntax: tabs cannot indent YAML; use spaces';
   if (code === 'BAD_INDENT' && message.startsWith('Flow sequence')) return 'YAML syntax: a [ list is not closed with ] before this line';
   if (code === 'BAD_INDENT' && message.startsWith('Flow map')) return 'YAML syntax: a { mapping is not closed with } before this line';
