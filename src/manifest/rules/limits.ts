@@ -21,7 +21,15 @@ export function checkLimits({ manifest: m, report }: RuleInput): void {
   const deadline = m.limits?.deadline;
   if (deadline && deadline.includes('-')) {
     const at = Date.parse(deadline);
-    if (Number.isNaN(at)) report.error(['limits', 'deadline'], `"${deadline}" is not a date-time that exists`);
+    if (Number.isNaN(at) || !dateExists(deadline)) report.error(['limits', 'deadline'], `"${deadline}" is not a date-time that exists`);
     else if (at < Date.now()) report.warning(['limits', 'deadline'], `${deadline} has passed; a run would start no repository`);
   }
+}
+
+/** Date.parse rolls an impossible day over ("2030-02-30" becomes March 2); the date must exist as written. */
+function dateExists(dateTime: string): boolean {
+  const [year, month, day] = dateTime.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
