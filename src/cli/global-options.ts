@@ -1,4 +1,4 @@
-/** Options every command shares: where the journal and run folders live. */
+/** Options of every command that uses the journal (not validate, init, doctor): where the journal and run folders live. */
 import path from 'node:path';
 import type { Command } from 'commander';
 import { shellWord } from '../report/format.js';
