@@ -72,9 +72,12 @@ export function parseRepoString(raw: string): ParsedRepoString {
   };
 }
 
-/** The one message for a URL with a user name or password in it, wherever the manifest holds a URL. */
+/**
+ * The one message for a URL with a user name or password in it, wherever the manifest holds a URL. The credentials
+ * are not repeated: the message goes to terminals and CI logs, and nothing knows to censor a token in a manifest.
+ */
 export function carriesCredentials(url: string): string {
-  return `"${url}" carries credentials; put the token in GITHUB_TOKEN instead`;
+  return `"${url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@')}" carries credentials; put the token in GITHUB_TOKEN instead`;
 }
 
 function ownerAndName(repoPath: string): { owner: string; name: string } {
