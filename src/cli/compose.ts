@@ -127,6 +127,8 @@ export interface CodeHostExtras {
   redactor?: Redactor;
   /** Where GitHub pauses and budget waits are announced. */
   notice?: (level: 'info' | 'warn', text: string) => void;
+  /** The run's hard stop: GitHub waits (a pause can last an hour) and requests end at once. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -168,6 +170,7 @@ function createGithubSessionsFor(job: Job, io: CliIo, extras: CodeHostExtras): G
       }),
     }),
     ...(extras.redactor && { redactor: extras.redactor }),
+    ...(extras.signal && { signal: extras.signal }),
     warn: (text) => notice('warn', text),
   });
 }

@@ -140,7 +140,7 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
         git,
         checkouts: createRepoCheckout(io, git, opts),
         sandboxes,
-        codeHosts: createCodeHosts(job, io, git, { redactor, notice: (level, text) => progress.notice(level, text) }),
+        codeHosts: createCodeHosts(job, io, git, { redactor, notice: (level, text) => progress.notice(level, text), signal: abort.signal }),
         limiters: createStageLimiters({
           gitPerHost: job.limits.clone,
           sandboxes: job.limits.sandboxes ?? concurrency,

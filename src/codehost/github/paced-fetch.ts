@@ -8,7 +8,7 @@
  */
 import { throttling } from '@octokit/plugin-throttling';
 import type { GithubPacing } from './pacing.js';
-import { monotonicNow, type PauseGate } from './pause-gate.js';
+import { abortableSleep, monotonicNow, type PauseGate } from './pause-gate.js';
 import type { BudgetSlot, WriteBudget } from './write-budget.js';
 
 export interface PacedFetchOptions {
@@ -19,7 +19,13 @@ export interface PacedFetchOptions {
   pacing: GithubPacing;
   fetch?: typeof globalThis.fetch;
   now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  /** Waits `ms`; rejects when `signal` aborts first. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * The run's hard stop (a second Ctrl-C, the end of --grace): every wait (a pause until the primary window resets,
+   * the write budget, the PR rate) and every request in flight ends at once with an AbortError.
+   */
+  signal?: AbortSignal;
   /** Told when a write waits for the budget. */
   onBudgetWait?: (waitMs: number, window: 'minute' | 'hour') => void;
   /** `limits.pr-rate`: pull request creations allowed per window, shared by the run. */
@@ -37,7 +43,8 @@ const AUTH_PATH = /^\/(app\/installations\/[^/]+\/access_tokens|applications\/[^
 export function createPacedFetch(options: PacedFetchOptions): typeof globalThis.fetch {
   const send = options.fetch ?? globalThis.fetch;
   const now = options.now ?? monotonicNow;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? abortableSleep;
+  const stop = options.signal;
   const { gate, budget, pacing } = options;
   const basePath = new URL(options.apiUrl).pathname.replace(/\/+$/, '');
   let lastWriteEnd = -Infinity;
@@ -45,7 +52,7 @@ export function createPacedFetch(options: PacedFetchOptions): typeof globalThis.
   let queue: Promise<unknown> = Promise.resolve();
 
   const withTimeout = (init: RequestInit | undefined): RequestInit => {
-    const timeout = AbortSignal.timeout(pacing.requestTimeoutMs);
+    const timeout = stop ? AbortSignal.any([AbortSignal.timeout(pacing.requestTimeoutMs), stop]) : AbortSignal.timeout(pacing.requestTimeoutMs);
     return { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout };
   };
 
@@ -76,7 +83,7 @@ export function createPacedFetch(options: PacedFetchOptions): typeof globalThis.
   };
 
   const read = async (url: string, init: RequestInit | undefined): Promise<Response> => {
-    await gate.wait();
+    await gate.wait(stop);
     const sentAt = now();
     const response = await send(url, withTimeout(init));
     await observe(response, sentAt, false);
@@ -95,7 +102,7 @@ export function createPacedFetch(options: PacedFetchOptions): typeof globalThis.
       if ('slot' in answer) return answer.slot;
       if (!announced) options.onPrRateWait?.(answer.waitMs);
       announced = true;
-      await sleep(answer.waitMs);
+      await sleep(answer.waitMs, stop);
     }
   };
 
@@ -103,11 +110,11 @@ export function createPacedFetch(options: PacedFetchOptions): typeof globalThis.
     let slot: { done(at: number): void } | undefined;
     let announced = false;
     for (;;) {
-      await gate.wait();
+      await gate.wait(stop);
       const at = now();
       const ready = Math.max(lastWriteEnd + pacing.writeGapMs, notifies ? lastNotificationEnd + pacing.notificationGapMs : -Infinity);
       if (at < ready) {
-        await sleep(ready - at);
+        await sleep(ready - at, stop);
         continue;
       }
       if (gate.pausedUntil() > at) continue;
@@ -118,7 +125,7 @@ export function createPacedFetch(options: PacedFetchOptions): typeof globalThis.
       }
       if (!announced) options.onBudgetWait?.(answer.waitMs, answer.window);
       announced = true;
-      await sleep(answer.waitMs);
+      await sleep(answer.waitMs, stop);
     }
     const sentAt = now();
     try {

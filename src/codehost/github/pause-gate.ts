@@ -3,6 +3,8 @@
  * plugin-throttling only delays the request that was refused (the others keep going). Every request to a host
  * awaits this gate before it is sent; a refused request closes it for the wait GitHub named.
  */
+import { setTimeout as delay } from 'node:timers/promises';
+
 export interface PauseRequest {
   /** How long GitHub asked to wait (retry-after, or until the reset of the primary window). */
   waitMs: number;
@@ -16,8 +18,11 @@ export interface PauseRequest {
 }
 
 export interface PauseGate {
-  /** Resolves once no pause is in effect (a pause extended while waiting is waited for too). */
-  wait(): Promise<void>;
+  /**
+   * Resolves once no pause is in effect (a pause extended while waiting is waited for too); rejects with an
+   * AbortError when `signal` aborts first — a pause can last an hour, a hard stop cannot wait for it.
+   */
+  wait(signal?: AbortSignal): Promise<void>;
   /** Records a refusal and closes the gate. */
   pause(request: PauseRequest): void;
   /**
@@ -31,7 +36,8 @@ export interface PauseGate {
 
 export interface PauseGateOptions {
   now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  /** Waits `ms`; rejects (an AbortError) when `signal` aborts first. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Told about every pause (to print "pausing GitHub requests for 60 s"). */
   onPause?: (event: { until: number; waitMs: number; reason: string }) => void;
   /** Longest pause that doubling reaches (never shorter than the wait GitHub named). @default 15 minutes */
@@ -46,19 +52,22 @@ export interface PauseGateOptions {
 
 export function createPauseGate(options: PauseGateOptions = {}): PauseGate {
   const now = options.now ?? monotonicNow;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? abortableSleep;
   const maxGrownWaitMs = options.maxGrownWaitMs ?? 15 * 60_000;
   const maxWaitMs = options.maxWaitMs ?? 65 * 60_000;
   let until = 0;
   let startedAt = -Infinity;
   /** Refusals in a row (of requests sent after the pause before them began), reset by a success. */
   let streak = 0;
-  /** A write is among the refusals of the streak: only a write that goes through shows that limit is over. */
-  let writeRefused = false;
+  /**
+   * When a write was last refused in the streak: until a write goes through, only that shows the content-creation
+   * limit is over — or this long without another refused write (the run may have no write left to try).
+   */
+  let writeRefusedAt: number | null = null;
 
   return {
-    async wait() {
-      for (let left = until - now(); left > 0; left = until - now()) await sleep(left);
+    async wait(signal) {
+      for (let left = until - now(); left > 0; left = until - now()) await sleep(left, signal);
     },
     pause(request) {
       const at = now();
@@ -67,7 +76,7 @@ export function createPauseGate(options: PauseGateOptions = {}): PauseGate {
       const again = request.sentAt >= startedAt;
       const factor = request.grow && again ? 2 ** streak : 1;
       if (request.grow && again) streak += 1;
-      if (request.grow && request.write) writeRefused = true;
+      if (request.grow && request.write) writeRefusedAt = at;
       // Only the doubling is capped, never below the wait GitHub named: a primary reset or a retry-after is waited
       // for in full, since a request sent before it is only refused again (and GitHub may ban an integration that
       // keeps making requests while it is limited).
@@ -80,14 +89,20 @@ export function createPauseGate(options: PauseGateOptions = {}): PauseGate {
     },
     succeeded(sentAt, write) {
       // Reads keep going through while GitHub blocks content creation: their success must not end the doubling.
-      if (sentAt < startedAt || (writeRefused && !write)) return;
+      if (sentAt < startedAt) return;
+      if (!write && writeRefusedAt !== null && now() - writeRefusedAt < maxGrownWaitMs) return;
       streak = 0;
-      writeRefused = false;
+      writeRefusedAt = null;
     },
     pausedUntil() {
       return until;
     },
   };
+}
+
+/** Waits `ms`, or until `signal` aborts (then rejects with its AbortError, and no timer is left behind). */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return delay(ms, undefined, signal ? { signal } : {});
 }
 
 /** Milliseconds on a clock that never goes backwards, comparable across the process (and with the forge's log). */

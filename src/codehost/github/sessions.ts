@@ -46,6 +46,8 @@ export interface GithubSessionsOptions {
   redactor?: Redactor;
   warn?: (message: string) => void;
   fetch?: typeof globalThis.fetch;
+  /** The run's hard stop: ends every GitHub wait and request at once (paced-fetch.ts). */
+  signal?: AbortSignal;
 }
 
 const REFRESH_BEFORE_MS = 5 * 60_000;
@@ -65,6 +67,7 @@ export function createGithubSessions(options: GithubSessionsOptions): GithubSess
         budget: options.budget,
         pacing: options.pacing,
         ...(options.fetch && { fetch: options.fetch }),
+        ...(options.signal && { signal: options.signal }),
         onBudgetWait: (ms, window) =>
           warn(`GitHub write budget of the ${window} is used up (${window === 'minute' ? options.pacing.perMinute : options.pacing.perHour} requests); waiting ${Math.ceil(ms / 1000)}s`),
         ...(options.prBudget && {

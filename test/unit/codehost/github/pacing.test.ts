@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPacedFetch } from '../../../../src/codehost/github/paced-fetch.js';
 import { pacingFor, type GithubPacing } from '../../../../src/codehost/github/pacing.js';
-import { createPauseGate } from '../../../../src/codehost/github/pause-gate.js';
+import { createPauseGate, monotonicNow } from '../../../../src/codehost/github/pause-gate.js';
 import { createWriteBudget } from '../../../../src/codehost/github/write-budget.js';
 import { virtualClock, type VirtualClock } from './virtual-clock.js';
 
@@ -178,6 +178,22 @@ describe('pause gate (virtual time)', () => {
     expect(pauses).toEqual([5_000, 10_000, 20_000, 5_000]);
   });
 
+  it('lets a read end the streak once no write has been refused for the longest doubled pause', async () => {
+    const secondary = () => json(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '5' });
+    const { clock, pauses, call } = setup({ answer: (_s, i) => (i === 0 || i === 2 || i === 4 ? secondary() : json(200, {})) });
+
+    // The last PR of the run is refused and never tried again; the reads go on (a status refresh, say).
+    await clock.drive(call('POST', '/repos/acme/a/pulls'));
+    await clock.drive(call('GET', '/repos/acme/b'));
+    await clock.drive(call('GET', '/repos/acme/b'));
+    await clock.drive(clock.sleep(16 * 60_000));
+    await clock.drive(call('GET', '/repos/acme/b'));
+    await clock.drive(call('GET', '/repos/acme/b'));
+
+    // Refused write: 5 s; a read refused while the write's refusal is recent: doubled; 16 minutes later: 5 s again.
+    expect(pauses).toEqual([5_000, 10_000, 5_000]);
+  });
+
   it('ends a streak of refused reads with a read that goes through', async () => {
     const secondary = () => json(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '5' });
     const { clock, pauses, call } = setup({ answer: (_s, i) => (i === 0 || i === 1 || i === 3 ? secondary() : json(200, {})) });
@@ -242,5 +258,41 @@ describe('pacing settings', () => {
     expect(pacingFor({ githubWritesPerMinute: 30, githubWritesPerHour: 200 }, { FLEETMOD_GITHUB_PACING: '{"writeGapMs":0}' }).writeGapMs).toBe(0);
     expect(() => pacingFor({ githubWritesPerMinute: 1, githubWritesPerHour: 1 }, { FLEETMOD_GITHUB_PACING: '{"writeGap":0}' })).toThrow('unknown setting "writeGap"');
     expect(() => pacingFor({ githubWritesPerMinute: 1, githubWritesPerHour: 1 }, { FLEETMOD_GITHUB_PACING: 'fast' })).toThrow('must be a JSON object');
+  });
+});
+
+describe('the run’s hard stop', () => {
+  it('ends a request waiting out an hour-long pause, and one waiting for the write budget, at once', async () => {
+    const stop = new AbortController();
+    const gate = createPauseGate();
+    const pacing: GithubPacing = { ...pacingFor({ githubWritesPerMinute: 1, githubWritesPerHour: 1 }, {}), writeGapMs: 0, notificationGapMs: 0 };
+    const budget = createWriteBudget({ perMinute: 1, perHour: 1, minuteMs: 60_000, hourMs: 3_600_000 });
+    let sent = 0;
+    const fetch = createPacedFetch({
+      apiUrl: API,
+      gate,
+      budget,
+      pacing,
+      signal: stop.signal,
+      fetch: async () => {
+        sent += 1;
+        return new Response('{}', { status: 201 });
+      },
+    });
+    // The hour's one write goes through; the next waits for the budget. A read waits out a primary-limit pause.
+    await fetch(`${API}/repos/a/b/issues/1/labels`, { method: 'POST' });
+    const write = fetch(`${API}/repos/a/b/issues/2/labels`, { method: 'POST' });
+    gate.pause({ waitMs: 3_600_000, sentAt: monotonicNow(), grow: false, write: false, reason: 'primary rate limit used up' });
+    const read = fetch(`${API}/repos/a/b`);
+    const outcomes = Promise.allSettled([write, read]);
+
+    const started = performance.now();
+    setTimeout(() => stop.abort(), 50);
+    const [wrote, readIt] = await outcomes;
+
+    expect(performance.now() - started).toBeLessThan(30_000);
+    expect(wrote).toMatchObject({ status: 'rejected', reason: { name: 'AbortError' } });
+    expect(readIt).toMatchObject({ status: 'rejected', reason: { name: 'AbortError' } });
+    expect(sent).toBe(1);
   });
 });
