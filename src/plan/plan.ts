@@ -82,7 +82,7 @@ export interface PlanHistorySummary {
 
 export type PlanPullRequests =
   | { opens: false; reason: string }
-  | ({ opens: true; draft: boolean; notOnGithub: number; withOpenPr: number } & PrEstimate);
+  | ({ opens: true; draft: boolean; notOnGithub: number; withOpenPr: number; onExisting: Job['change']['onExisting'] } & PrEstimate);
 
 export interface PlanSchedule {
   window?: { start: string; end: string; days?: string[]; timezone?: string; lengthMs: number };
@@ -180,13 +180,17 @@ function planPullRequests(job: Job, toRun: readonly PlannedRepo[]): PlanPullRequ
   if (job.change.publish === false) return { opens: false, reason: 'publish: false: branches are pushed, no pull requests' };
   const onGithub = toRun.filter((r) => r.kind === 'github');
   const withOpenPr = onGithub.filter((r) => r.previous?.prUrl && (r.previous.outcome === 'pr-opened' || r.previous.outcome === 'pr-updated')).length;
+  // on-existing: recreate closes an open PR and opens a new one; update and skip open none for it.
+  const recreated = job.change.onExisting === 'recreate' ? withOpenPr : 0;
   return {
     opens: true,
     draft: job.change.publish === 'draft' || job.change.pr.draft,
     notOnGithub: toRun.length - onGithub.length,
     withOpenPr,
-    // A repository whose PR is still open gets that PR updated: it takes none of the creation writes or time.
-    ...estimatePrCreation(onGithub.length - withOpenPr, job.limits, prWrites(job.change.pr)),
+    onExisting: job.change.onExisting,
+    // A repository whose PR is still open gets that PR updated (or is left alone): it takes none of the creation
+    // writes or time — unless it is recreated.
+    ...estimatePrCreation(onGithub.length - withOpenPr + recreated, job.limits, prWrites(job.change.pr)),
   };
 }
 

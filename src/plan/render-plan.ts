@@ -133,7 +133,8 @@ function renderPullRequests(plan: Plan): string[] {
     `Pull requests: up to ${plural(pr.pullRequests, kind)} (repositories with a change), ${plural(pr.writes, 'content-creating GitHub write')} (${pr.writesPerPr.join(', ')} per PR)`,
   ];
   if (pr.withOpenPr) {
-    lines.push(`  ${plural(pr.withOpenPr, 'repository has', 'repositories have')} an open PR from the earlier run: updated, not opened again`);
+    const what = { update: 'updated, not opened again', skip: 'left alone (on-existing: skip)', recreate: 'closed and opened again (on-existing: recreate), counted above' }[pr.onExisting];
+    lines.push(`  ${plural(pr.withOpenPr, 'repository has', 'repositories have')} an open PR from the earlier run: ${what}`);
   }
   if (pr.notOnGithub) {
     lines.push(`  ${plural(pr.notOnGithub, 'repository is', 'repositories are')} not on GitHub: pushed as branches, without a PR`);

@@ -298,6 +298,16 @@ describe('fleetmod plan', () => {
         '  1 repository has an open PR from the earlier run: updated, not opened again',
       ),
     );
+    // on-existing: recreate closes that PR and opens another: it counts as a new one.
+    await writeFile(path.join(dir, 'job.yaml'), JOB.replace("  pr: {title: Lint}", "  pr: {title: Lint}\n  on-existing: recreate"));
+    const recreate = captureIo(dir);
+    await cli(recreate, 'plan', 'job.yaml');
+    expect(recreate.out()).toContain(
+      lines(
+        'Pull requests: up to 2 new pull requests (repositories with a change), 2 content-creating GitHub writes (create per PR)',
+        '  1 repository has an open PR from the earlier run: closed and opened again (on-existing: recreate), counted above',
+      ),
+    );
     const plan = JSON.parse(json.out()) as ReturnType<typeof planJob>;
     expect(plan.repos.run.map((r) => [r.display, r.previous?.outcome ?? null])).toEqual([
       ['acme/api', 'pr-opened'],
