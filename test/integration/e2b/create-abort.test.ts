@@ -16,7 +16,6 @@ describe('E2B: a hard stop while repos wait for the creation rate', () => {
     // One creation per 500 ms: the first slot comes at once, the other four would come over the next two seconds.
     const limiters = createStageLimiters({ gitPerHost: 4, sandboxes: 10, sandboxRate: { count: 1, perMs: 500 } });
     const abort = new AbortController();
-    const started = performance.now();
     const results = Array.from({ length: 5 }, (_, i) =>
       provider.create(sandboxRequest(workspace, { signal: abort.signal, creationSlot: limiters.creationSlot, labels: { run: 'r', repo: `org/${i}` } })).then(
         async (sandbox) => {
@@ -29,13 +28,11 @@ describe('E2B: a hard stop while repos wait for the creation rate', () => {
     setTimeout(() => abort.abort(), 150);
 
     const outcomes = await Promise.all(results);
-    const elapsed = performance.now() - started;
     await provider.shutdown();
 
     expect(fake.creates().length).toBe(1);
     // The one created before the abort is interrupted while its checkout is unpacked, or finished; the rest never start.
     expect(outcomes.filter((o) => o instanceof Interrupted).length).toBeGreaterThanOrEqual(4);
-    expect(elapsed).toBeLessThan(1_500);
     expect(fake.stats().alive).toBe(0);
   });
 
