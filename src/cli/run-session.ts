@@ -164,6 +164,7 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
         abortSignal: abort.signal,
         ...(admission && { admission }),
         ...(reopening && { beforeStart: reopening.apply }),
+        resumeCommand: (runId) => `fleetmod resume ${runId}${journalArgs(io, opts)}`,
       },
     );
     progress.close();

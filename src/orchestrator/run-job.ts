@@ -16,7 +16,7 @@ import type { RunRecord, RunStatus } from '../store/types.js';
 import { executeTask } from './execute-task.js';
 import { transformKey } from './transform-key.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
-import { ownerProcessGone } from './run-liveness.js';
+import { ownerProcessGone, STALE_HEARTBEAT_MS } from './run-liveness.js';
 
 export type RunSelection = { mode: 'auto' } | { mode: 'new' } | { mode: 'resume'; runId: string };
 
@@ -40,6 +40,8 @@ export interface RunJobOptions {
    * reopens its tasks here, so that a run another process works on is refused unchanged).
    */
   beforeStart?: () => void;
+  /** The command that continues a run, as notices show it (the CLI adds the options naming its journal). */
+  resumeCommand?: (runId: string) => string;
   /** Consulted before each repo starts; returns why no more repos may start (window closed, deadline passed). */
   admission?: () => string | null;
   retryBaseMs?: number;
@@ -64,8 +66,7 @@ export interface RunJobResult {
 }
 
 const HEARTBEAT_MS = 5_000;
-/** A run whose owner has not written a heartbeat for this long is considered abandoned (crashed). */
-export const STALE_HEARTBEAT_MS = 30_000;
+export { STALE_HEARTBEAT_MS } from './run-liveness.js';
 
 export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, 'limiters'>, options: RunJobOptions): Promise<RunJobResult> {
   const started = deps.now();
@@ -135,7 +136,7 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
         stopReason = refusal;
         paused = true;
         queue.clear();
-        deps.progress.notice('warn', `pausing: ${refusal}; the remaining repos stay pending (fleetmod resume ${run.id})`);
+        deps.progress.notice('warn', `pausing: ${refusal}; the remaining repos stay pending (${options.resumeCommand?.(run.id) ?? `fleetmod resume ${run.id}`})`);
       }
       return;
     }

@@ -85,7 +85,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     }
     more(report.pullRequests.length, Math.min(limit, report.pullRequests.length));
     if (report.pullRequests.some((r) => r.pr!.refreshedAt === null)) {
-      out.push('', '_Checks and reviews are read by `fleetmod status --refresh`._');
+      out.push('', `_Checks and reviews are read by \`fleetmod status --refresh${report.journalArgs}\`._`);
     }
   }
 

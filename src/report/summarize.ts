@@ -3,7 +3,7 @@
  * gives the same report (golden tests rely on it), during a run, after a crash, or a year later.
  */
 import type { Outcome } from '../domain/outcome.js';
-import { STALE_HEARTBEAT_MS } from '../orchestrator/run-job.js';
+import { heartbeatStale } from '../orchestrator/run-liveness.js';
 import type { StageEvent, StepResultRecord, TaskRecord } from '../store/types.js';
 import { candidateEntries, candidateTotals, e2bPricingOf } from './candidates.js';
 import { compareRuns } from './compare.js';
@@ -62,7 +62,7 @@ export function summarize(data: RunData, options: SummarizeOptions = {}): Report
     manifestPath: run.manifestPath,
     status: run.status,
     statusReason: run.statusReason,
-    stalled: run.status === 'running' && (data.ownerGone || run.heartbeatAt === null || generatedAt - run.heartbeatAt > STALE_HEARTBEAT_MS),
+    stalled: run.status === 'running' && (data.ownerGone || heartbeatStale(run, generatedAt)),
     dryRun: run.dryRun,
     provider: run.provider,
     isolated: run.provider !== 'host',

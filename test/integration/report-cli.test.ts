@@ -75,7 +75,7 @@ describe('fleetmod report', () => {
       [true, false],
       [true, false],
     ]);
-    expect(html.out()).toContain(`Only the start of this diff is in the report. fleetmod show ${CURRENT_RUN} acme/cli --candidate two prints all of it.`);
+    expect(html.out()).toContain(`Only the start of this diff is in the report. fleetmod show ${CURRENT_RUN} acme/cli --candidate two --db ${db} prints all of it.`);
   });
 
   it('--out writes the file (folders made as needed) and says where', async () => {

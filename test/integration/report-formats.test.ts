@@ -268,6 +268,8 @@ describe('every format', () => {
     const elsewhere = renderText({ ...report, journalArgs: " --state-dir '/srv/fleet state'" });
     expect(elsewhere).toContain(`continue with: fleetmod resume ${report.run.id} --state-dir '/srv/fleet state'\n`);
     expect(elsewhere).toContain(`fleetmod show ${report.run.id} REPO [--diff] [--log] --state-dir '/srv/fleet state'\n`);
+    const html = renderHtml({ ...report, journalArgs: " --state-dir '/srv/fleet state'" });
+    expect(html).toContain(`<code>fleetmod show ${report.run.id} REPO --diff --log --state-dir &#39;/srv/fleet state&#39;</code>`);
     // The open stage counts up to "now": steps started at 02:01:36.1 and the report is made at 02:20.
     const slow = report.repos.find((r) => r.key === 'acme/slow')!;
     expect(slow.durationMs).toBe(200 + 1_500 + 400 + (report.generatedAt - slow.stages.at(-1)!.at));

@@ -2,8 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../../domain/errors.js';
-import { STALE_HEARTBEAT_MS } from '../../orchestrator/run-job.js';
-import { ownerProcessGone } from '../../orchestrator/run-liveness.js';
+import { runCrashed } from '../../orchestrator/run-liveness.js';
 import type { RunRecord } from '../../store/types.js';
 import { formatDuration } from '../../util/units.js';
 import { createRedactorFor, openStore } from '../compose.js';
@@ -71,9 +70,9 @@ export async function runsCommand(io: CliIo, opts: RunsOptions): Promise<ExitCod
   }
 }
 
-/** A run marked running whose owner stopped writing heartbeats has crashed: show it as such. */
+/** A run marked running that nobody runs any more (run-liveness.ts) has crashed: show it as such. */
 function effectiveState(run: RunRecord, now: number): string {
   if (run.status !== 'running') return run.status;
-  if (ownerProcessGone(run) || run.heartbeatAt === null || now - run.heartbeatAt > STALE_HEARTBEAT_MS) return 'crashed';
+  if (runCrashed(run, now)) return 'crashed';
   return 'running';
 }

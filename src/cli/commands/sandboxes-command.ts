@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { AuthenticationError } from 'e2b';
 import { UsageError } from '../../domain/errors.js';
-import { STALE_HEARTBEAT_MS } from '../../orchestrator/run-job.js';
+import { STALE_HEARTBEAT_MS } from '../../orchestrator/run-liveness.js';
 import { createE2bClient, describeEndpoint, e2bConnectionFromEnv } from '../../sandbox/e2b/connection.js';
 import { E2bFailed, describeSdkError } from '../../sandbox/e2b/errors.js';
 import { classifySandbox, killTargets, renderSandboxTable, type ClassifiedSandbox } from '../../sandbox/e2b/leftover-status.js';
@@ -13,6 +13,7 @@ import { EXIT, type ExitCode } from '../exit-codes.js';
 import { stateLocation } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import { processAlive } from '../../util/process-alive.js';
+import { findRun, openJournal } from './report.js';
 
 export interface SandboxesOptions {
   kill?: boolean;
@@ -22,7 +23,8 @@ export interface SandboxesOptions {
   db?: string;
 }
 
-export async function sandboxesCommand(io: CliIo, run: string | undefined, opts: SandboxesOptions): Promise<ExitCode> {
+export async function sandboxesCommand(io: CliIo, named: string | undefined, opts: SandboxesOptions): Promise<ExitCode> {
+  const run = named === 'latest' ? latestRunId(io, opts) : named;
   const connection = e2bConnectionFromEnv(io.env);
   if (!connection.apiKey) throw new UsageError('E2B_API_KEY is not set; fleetmod sandboxes lists the sandboxes of that E2B account');
   const client = createE2bClient(connection);
@@ -38,6 +40,16 @@ export async function sandboxesCommand(io: CliIo, run: string | undefined, opts:
     io.stdout(summaryText(sandboxes, run, now, opts, outcome));
   }
   return outcome.failed.length > 0 ? EXIT.repoFailures : EXIT.ok;
+}
+
+/** `latest`: the newest run of this journal (E2B knows sandboxes by run id only). */
+function latestRunId(io: CliIo, opts: SandboxesOptions): string {
+  const store = openJournal(io, opts);
+  try {
+    return findRun(store, 'latest').id;
+  } finally {
+    store.close();
+  }
 }
 
 function classifyAll(io: CliIo, opts: SandboxesOptions, found: FleetmodSandbox[], now: number): ClassifiedSandbox[] {

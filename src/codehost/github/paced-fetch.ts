@@ -8,7 +8,7 @@
  */
 import { throttling } from '@octokit/plugin-throttling';
 import type { GithubPacing } from './pacing.js';
-import { abortableSleep, monotonicNow, type PauseGate } from './pause-gate.js';
+import { stoppableSleep, monotonicNow, type PauseGate } from './pause-gate.js';
 import type { BudgetSlot, WriteBudget } from './write-budget.js';
 
 export interface PacedFetchOptions {
@@ -43,7 +43,7 @@ const AUTH_PATH = /^\/(app\/installations\/[^/]+\/access_tokens|applications\/[^
 export function createPacedFetch(options: PacedFetchOptions): typeof globalThis.fetch {
   const send = options.fetch ?? globalThis.fetch;
   const now = options.now ?? monotonicNow;
-  const sleep = options.sleep ?? abortableSleep;
+  const sleep = options.sleep ?? stoppableSleep;
   const stop = options.signal;
   const { gate, budget, pacing } = options;
   const basePath = new URL(options.apiUrl).pathname.replace(/\/+$/, '');

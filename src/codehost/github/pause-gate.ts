@@ -52,7 +52,7 @@ export interface PauseGateOptions {
 
 export function createPauseGate(options: PauseGateOptions = {}): PauseGate {
   const now = options.now ?? monotonicNow;
-  const sleep = options.sleep ?? abortableSleep;
+  const sleep = options.sleep ?? stoppableSleep;
   const maxGrownWaitMs = options.maxGrownWaitMs ?? 15 * 60_000;
   const maxWaitMs = options.maxWaitMs ?? 65 * 60_000;
   let until = 0;
@@ -100,8 +100,11 @@ export function createPauseGate(options: PauseGateOptions = {}): PauseGate {
   };
 }
 
-/** Waits `ms`, or until `signal` aborts (then rejects with its AbortError, and no timer is left behind). */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Waits `ms`, or until `signal` aborts: then it rejects with an AbortError, as `fetch` does for an aborted request
+ * (Octokit passes that on as it is, without retrying), and no timer is left behind.
+ */
+export function stoppableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return delay(ms, undefined, signal ? { signal } : {});
 }
 

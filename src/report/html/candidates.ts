@@ -66,7 +66,7 @@ function candidateRow(report: Report, repo: RepoEntry, c: CandidateEntry, column
   const details: string[] = [];
   if (c.detail && !c.chosen) details.push(`<div class="sub">${e(c.detail)}</div>`);
   if (c.diff.trim() !== '') {
-    const hint = `fleetmod show ${report.run.id} ${repo.key} --candidate ${c.name}`;
+    const hint = `fleetmod show ${report.run.id} ${repo.key} --candidate ${c.name}${report.journalArgs}`;
     const cut = c.diffTruncated ? `<p class="sub">Only the start of this diff is in the report. ${e(hint)} prints all of it.</p>` : '';
     details.push(`<details class="diff candidate-diff"><summary>diff ${e(formatDiffstat(c.diffstat))}</summary>${budget.render(c.diff, hint)}${cut}</details>`);
   }

@@ -79,7 +79,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   renderSkips(report, out);
   out.push(repoTable);
 
-  out.push(`<footer>Generated ${e(formatTime(report.generatedAt))} by fleetmod from the run journal. Details of one repo: <code>fleetmod show ${e(run.id)} REPO --diff --log</code></footer>`);
+  out.push(`<footer>Generated ${e(formatTime(report.generatedAt))} by fleetmod from the run journal. Details of one repo: <code>fleetmod show ${e(run.id)} REPO --diff --log${e(report.journalArgs)}</code></footer>`);
   out.push(`</main><script>${SCRIPT}</script></body></html>`);
   return `${out.join('\n')}\n`;
 }
@@ -99,7 +99,7 @@ function sectionLinks(report: Report): [string, string][] {
 function repoDetails(report: Report, repo: RepoEntry, budget: DiffBudget): string {
   const e = escapeHtml;
   const parts: string[] = [];
-  const hint = `fleetmod show ${report.run.id} ${repo.key} --diff`;
+  const hint = `fleetmod show ${report.run.id} ${repo.key} --diff${report.journalArgs}`;
   if (repo.errorMessage && repo.category !== 'changed' && repo.category !== 'changed-pr') parts.push(`<div class="sub">${e(repo.errorMessage)}</div>`);
   if (repo.skipReason) parts.push(`<div class="sub">${e(repo.skipReason)}</div>`);
   if (repo.candidates.length > 0) {
@@ -149,7 +149,7 @@ function renderPullRequests(report: Report, out: string[]): void {
     );
   }
   out.push('</tbody></table>');
-  if (report.pullRequests.some((r) => r.pr!.refreshedAt === null)) out.push('<p class="sub">Checks and reviews are read by <code>fleetmod status --refresh</code>.</p>');
+  if (report.pullRequests.some((r) => r.pr!.refreshedAt === null)) out.push(`<p class="sub">Checks and reviews are read by <code>fleetmod status --refresh${e(report.journalArgs)}</code>.</p>`);
 }
 
 function renderComparison(report: Report, out: string[]): void {

@@ -7,6 +7,7 @@
 import type { RunRecord } from '../../store/types.js';
 import { formatDuration } from '../../util/units.js';
 import type { FleetmodSandbox } from './leftovers.js';
+import { heartbeatStale, ownerProcessGone } from '../../orchestrator/run-liveness.js';
 
 export type SandboxStatus = 'live' | 'leftover' | 'unknown';
 
@@ -27,8 +28,8 @@ export function classifySandbox(sandbox: FleetmodSandbox, ctx: LivenessContext):
   const run = sandbox.run ? ctx.getRun(sandbox.run) : undefined;
   if (!run) return { ...sandbox, status: 'unknown', why: 'run not in this journal' };
   if (run.status !== 'running') return { ...sandbox, status: 'leftover', why: `run ${run.status}` };
-  if (run.heartbeatAt === null || ctx.now - run.heartbeatAt > ctx.staleAfterMs) return { ...sandbox, status: 'leftover', why: 'run stopped sending heartbeats' };
-  if (run.ownerHost === ctx.host && run.ownerPid !== null && !ctx.processAlive(run.ownerPid)) {
+  if (heartbeatStale(run, ctx.now, ctx.staleAfterMs)) return { ...sandbox, status: 'leftover', why: 'run stopped sending heartbeats' };
+  if (ownerProcessGone(run, ctx.host, ctx.processAlive)) {
     return { ...sandbox, status: 'leftover', why: `process ${run.ownerPid} is gone` };
   }
   return { ...sandbox, status: 'live', why: `process ${run.ownerPid} on ${run.ownerHost} is running it` };

@@ -35,6 +35,8 @@ describe('fleetmod sandboxes', () => {
 
     const listing = io();
     expect(await cli(listing, 'sandboxes')).toBe(0);
+    const latest = io();
+    expect(await cli(latest, 'sandboxes', 'latest')).toBe(0);
     const killing = io();
     expect(await cli(killing, 'sandboxes', '--kill')).toBe(0);
     const afterKill = fake.alive().map((s) => s.id);
@@ -48,6 +50,8 @@ describe('fleetmod sandboxes', () => {
     expect(listing.out()).toMatch(new RegExp(`${live.sandboxId}\\s+run-live\\s+live .*process ${process.pid}`));
     expect(listing.out()).toMatch(new RegExp(`${foreign.sandboxId}\\s+run-elsewhere\\s+unknown .*not in this journal`));
     expect(listing.out()).toContain('1 can be stopped: fleetmod sandboxes --kill');
+    // `latest` is the journal's newest run.
+    expect(latest.out()).toContain('1 fleetmod sandbox(es) of run run-stopped running on E2B:');
     expect(killing.out()).toContain('killed 1\nleft 2 alone');
     expect(afterKill.sort()).toEqual([live.sandboxId, foreign.sandboxId, unrelated.sandboxId].sort());
     expect(JSON.parse(named.out())).toMatchObject({ sandboxes: [{ id: foreign.sandboxId, status: 'unknown' }], killed: [foreign.sandboxId] });
