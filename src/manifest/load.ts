@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument, visit, type Document } from 'yaml';
+import type { z } from 'zod';
 import { ManifestInvalid } from '../domain/errors.js';
 import { toPlainData } from './aliases.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -14,6 +15,7 @@ import type { Job } from './job.js';
 import { normalizeJob } from './normalize.js';
 import { positionOf } from './positions.js';
 import { checkRules } from './rules.js';
+import { pruneInvalid } from './prune-invalid.js';
 import { JobManifest } from './schema.js';
 import { issuesToDiagnostics } from './zod-issues.js';
 
@@ -78,18 +80,36 @@ export async function parseManifest(text: string, options: ParseOptions): Promis
     return { errors: [{ file: display, line: 1, col: 1, severity: 'error', message: 'the manifest is empty' }], warnings: [] };
   }
   const parsed = JobManifest.safeParse(input);
+  const check = (data: z.output<typeof JobManifest>) => checkParsed(data, text, doc, lines, options);
   if (!parsed.success) {
-    return { errors: issuesToDiagnostics(parsed.error.issues, JobManifest, doc, lines, display, input), warnings: [] };
+    const errors = issuesToDiagnostics(parsed.error.issues, JobManifest, doc, lines, display, input);
+    // The whole-job checks still run on what the schema accepted, so every problem is reported at once.
+    const pruned = pruneInvalid(input, parsed.error.issues);
+    const rest = pruned === undefined ? undefined : JobManifest.safeParse(pruned);
+    if (!rest?.success) return { errors, warnings: [] };
+    const more = await check(rest.data);
+    return { errors: byPosition([...errors, ...more.errors]), warnings: more.warnings };
   }
+  return check(parsed.data);
+}
 
-  const job = normalizeJob(parsed.data, {
+/** Normalizes a manifest the schema accepted and runs the checks that need the whole job. */
+async function checkParsed(
+  data: z.output<typeof JobManifest>,
+  text: string,
+  doc: Document,
+  lines: LineCounter,
+  options: ParseOptions,
+): Promise<LoadResult> {
+  const display = options.displayPath ?? options.file;
+  const job = normalizeJob(data, {
     file: options.file,
     displayPath: display,
     dir: path.dirname(options.file),
     hash: createHash('sha256').update(text).digest('hex'),
   });
   for (const entry of job.repos) entry.pos = positionOf(doc, lines, entry.path);
-  const found = await checkRules(job, parsed.data, {
+  const found = await checkRules(job, data, {
     doc,
     lines,
     file: display,
@@ -100,6 +120,10 @@ export async function parseManifest(text: string, options: ParseOptions): Promis
   const errors = found.filter((d) => d.severity === 'error');
   const warnings = found.filter((d) => d.severity === 'warning');
   return errors.length > 0 ? { errors, warnings } : { job, errors, warnings };
+}
+
+function byPosition(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
 /** Loads a manifest and throws ManifestInvalid (every error) when it is not valid. */
