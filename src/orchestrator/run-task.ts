@@ -13,6 +13,7 @@ import { Interrupted, RepoInvalid, errorMessage } from '../domain/errors.js';
 import { repoSlug } from '../domain/repo.js';
 import type { Stage } from '../domain/stage.js';
 import type { Job } from '../manifest/job.js';
+import { branchNameProblem } from '../manifest/git-ref.js';
 import { referencesIn, renderTemplate } from '../manifest/template.js';
 import type { TaskRecord } from '../store/types.js';
 import { runBestOfN } from './best-of-n.js';
@@ -95,6 +96,9 @@ async function stages(
     const base = repo.base ?? info.defaultBranch;
     if (!base) throw new RepoInvalid(`${repo.key} is empty (no branches)`);
     const branch = renderTemplate(job.change.branch, templateValues({ job, runId: config.run.id, repo, base }));
+    // validate checked the template; what a repository's name or base renders into it is known only here.
+    const problem = branchNameProblem(branch);
+    if (problem) throw new RepoInvalid(`change.branch renders "${branch}" for ${repo.key}: ${problem}`);
     if (branch === base) throw new RepoInvalid(`change.branch "${branch}" is the base branch of ${repo.key}`);
     const auth = await codeHost.gitAuth(repo);
     const remoteSha =
