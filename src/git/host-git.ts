@@ -220,7 +220,7 @@ export function createHostGit(options: HostGitOptions): HostGit {
 
     async fetchRefs(dir, url, refspecs, auth) {
       // --no-write-fetch-head: several checkouts may read the mirror while this runs; nothing else is written.
-      return raw(dir, ['fetch', '--verbose', '--no-tags', '--prune', '--no-write-fetch-head', '--', url, ...refspecs], auth);
+      return raw(dir, ['fetch', '--verbose', '--no-tags', '--prune', '--no-write-fetch-head', '--no-recurse-submodules', '--', url, ...refspecs], auth);
     },
 
     async worktreeDiff(dir) {
@@ -258,7 +258,7 @@ export function createHostGit(options: HostGitOptions): HostGit {
 
     async fetchBranch(dir, url, branch, auth) {
       try {
-        await raw(dir, ['fetch', '--no-tags', '--no-write-fetch-head', '--', url, `+refs/heads/${branch}:refs/fleetmod/remote`], auth);
+        await raw(dir, ['fetch', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--', url, `+refs/heads/${branch}:refs/fleetmod/remote`], auth);
       } catch (err) {
         if (err instanceof GitFailed && /couldn't find remote ref/i.test(err.message)) return null;
         throw err;
@@ -283,7 +283,7 @@ export function createHostGit(options: HostGitOptions): HostGit {
     },
 
     async push(dir, url, branch, pushOptions) {
-      const args = ['push', '--porcelain', '--no-verify'];
+      const args = ['push', '--porcelain', '--no-verify', '--no-recurse-submodules'];
       if (pushOptions.expectedRemoteSha !== undefined) {
         args.push(`--force-with-lease=refs/heads/${branch}:${pushOptions.expectedRemoteSha ?? ''}`);
       }

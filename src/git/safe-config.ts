@@ -21,6 +21,11 @@ export const SAFE_GIT_CONFIG: readonly string[] = [
   'maintenance.auto=false',
   'advice.detachedHead=false',
   'init.defaultBranch=main',
+  // A nested repository the sandbox made is never entered: recursing into it (a user's submodule.recurse = true)
+  // would run git there with that repository's own config — core.sshCommand, remote.*.receivepack — on the host.
+  'submodule.recurse=false',
+  'push.recurseSubmodules=no',
+  'fetch.recurseSubmodules=false',
 ];
 
 /**

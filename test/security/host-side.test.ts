@@ -37,11 +37,8 @@ beforeAll(async () => {
           `  git config core.fsmonitor "touch ${hookCanary}" && echo "WROTE fsmonitor" || echo "refused fsmonitor"`,
           '  git config core.hooksPath /workspace/hooks && echo "WROTE hooksPath" || echo "refused hooksPath"',
           `  git config filter.evil.clean "touch ${hookCanary}" && echo "WROTE filter" || echo "refused filter"`,
-          // Hooks in the worktree and a nested repository with its own hostile config: files like any other.
+          // Hooks in the worktree: files like any other (a nested repository is refused: nested-repository.test.ts).
           `  mkdir -p hooks && printf '${touch.replaceAll('\n', '\\n')}' > hooks/pre-commit && chmod +x hooks/pre-commit`,
-          '  git init -q nested && git -C nested commit -q --allow-empty -m nested',
-          `  git -C nested config core.fsmonitor "touch ${hookCanary}"`,
-          `  printf '${touch.replaceAll('\n', '\\n')}' > nested/.git/hooks/post-checkout && chmod +x nested/.git/hooks/post-checkout`,
           "  printf '* filter=evil diff=evil\\n' > .gitattributes",
           '} > planted.txt 2>&1',
         ].join('\n'),
@@ -76,8 +73,7 @@ describe('attacks on the host side of the result, run by fleetmod', () => {
     expect(planted).toMatch(/refused filter/);
     expect(planted).not.toMatch(/WROTE/);
     expect(attack.outcome, attack.errorMessage ?? '').toBe('pushed');
-    // The nested repository travels as a gitlink; its hostile config stayed in the throw-away checkout.
-    expect(await git(attack.bare, 'ls-tree', 'fleetmod/attack-suite', 'nested')).toMatch(/^160000 commit [0-9a-f]{40}\tnested\n$/);
+    expect(await git(attack.bare, 'ls-tree', 'fleetmod/attack-suite', 'hooks/pre-commit')).toMatch(/^100755 blob /);
     expect(existsSync(hookCanary)).toBe(false);
   });
 

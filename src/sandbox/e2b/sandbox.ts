@@ -6,6 +6,7 @@
 import { CommandExitError, FileNotFoundError, type CommandHandle, type Sandbox as SdkSandbox } from 'e2b';
 import path from 'node:path';
 import { Interrupted, type FleetmodError } from '../../domain/errors.js';
+import { assertSafeDiff } from '../shared/diff-safety.js';
 import { CommandOutput } from '../shared/output-buffer.js';
 import { WorkspaceEscape } from '../shared/workspace-path.js';
 import type { ExecOptions, ExecResult, Sandbox, SandboxRequest } from '../types.js';
@@ -85,7 +86,9 @@ export class E2bSandbox implements Sandbox {
 
   async exportDiff(): Promise<string> {
     await this.housekeeping('taking the diff', exportDiffCommand(), E2B_WORKSPACE);
-    return (await this.readAbsolute(DIFF_FILE, 'the diff')).toString('utf8');
+    const diff = (await this.readAbsolute(DIFF_FILE, 'the diff')).toString('utf8');
+    assertSafeDiff(diff);
+    return diff;
   }
 
   billedSeconds(): number {

@@ -102,18 +102,13 @@ describe('a crash between push and PR creation', () => {
   });
 
   it('on-existing: recreate — a resumed run keeps the new PR the killed run opened, and does not supersede it with a third', { timeout: 180_000 }, async () => {
-    await ensureBuilt();
-    const forge = await startForge();
-    forge.state.addUser('fleetmod-bot', TOKEN);
-    await forge.createRepo({ owner: 'acme', name: 'a' });
-    const dir = await tempDir();
+    const { forge, dir, env } = await forgeWithRepoA();
     await writeForgeJob(dir, 'job.yaml', forge, {
       repos: ['acme/a'],
       pr: { title: 'Rename fetchData()', body: 'Automated.' },
       change: { 'on-existing': 'recreate' },
       limits: { 'github-writes': 10_000, 'github-writes-per-hour': 100_000 },
     });
-    const env = { ...testEnv({ GITHUB_TOKEN: TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING }) };
     expect((await startCli(dir, env, 'run', 'job.yaml').exited).code).toBe(0);
     // A new run supersedes #1; the forge opens #2 and the run is killed before it hears the answer.
     let second: ReturnType<typeof startCli> | undefined;
@@ -136,17 +131,12 @@ describe('a crash between push and PR creation', () => {
   });
 
   it('the PR is journaled as soon as it is open: a run killed while adding its labels has its number', { timeout: 180_000 }, async () => {
-    await ensureBuilt();
-    const forge = await startForge();
-    forge.state.addUser('fleetmod-bot', TOKEN);
-    await forge.createRepo({ owner: 'acme', name: 'a' });
-    const dir = await tempDir();
+    const { forge, dir, env } = await forgeWithRepoA();
     await writeForgeJob(dir, 'job.yaml', forge, {
       repos: ['acme/a'],
       pr: { title: 'Rename fetchData()', body: 'Automated.', labels: ['fleetmod'] },
       limits: { 'github-writes': 10_000, 'github-writes-per-hour': 100_000 },
     });
-    const env = { ...testEnv({ GITHUB_TOKEN: TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING }) };
     let first: ReturnType<typeof startCli> | undefined;
     forge.faults.add({ method: 'POST', path: /\/labels$/, answer: { kind: 'hang' }, onFire: () => first?.child.kill('SIGKILL') });
     first = startCli(dir, env, 'run', 'job.yaml');
@@ -161,23 +151,29 @@ describe('a crash between push and PR creation', () => {
     expect(lastTask(dir)).toEqual({ outcome: 'pr-opened', pr_number: 1 });
   });
 
-  it('close-stale — a run killed as it closes the PR (comment posted) comments once when resumed', { timeout: 180_000 }, async () => {
-    await ensureBuilt();
-    const forge = await startForge();
-    forge.state.addUser('fleetmod-bot', TOKEN);
-    await forge.createRepo({ owner: 'acme', name: 'a' });
-    const dir = await tempDir();
+  /**
+   * acme/a with the PR of a first run (close-stale on), and a second run — the change gone — killed when its close
+   * request reaches the forge: `hang` leaves the PR open (its comment posted), `served` closes it.
+   */
+  async function closeStaleKilled(answer: 'hang' | 'served') {
+    const { forge, dir, env } = await forgeWithRepoA();
     const job = { repos: ['acme/a'], change: { 'close-stale': true }, limits: { 'github-writes': 10_000, 'github-writes-per-hour': 100_000 } };
     await writeForgeJob(dir, 'job.yaml', forge, job);
-    const env = { ...testEnv({ GITHUB_TOKEN: TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING }) };
     expect((await startCli(dir, env, 'run', 'job.yaml').exited).code).toBe(0);
-    // The change is gone: the next run comments on the PR, and is killed as its close request arrives (not served).
     await writeForgeJob(dir, 'job.yaml', forge, { ...job, step: 'true' });
     let second: ReturnType<typeof startCli> | undefined;
-    forge.faults.add({ method: 'PATCH', path: /^\/repos\/acme\/a\/pulls\/1$/, answer: { kind: 'hang' }, onFire: () => second?.child.kill('SIGKILL') });
+    forge.faults.add({ method: 'PATCH', path: /^\/repos\/acme\/a\/pulls\/1$/, answer: { kind: answer }, onFire: () => second?.child.kill('SIGKILL') });
     second = startCli(dir, env, 'run', 'job.yaml');
     expect((await second.exited).signal).toBe('SIGKILL');
+    for (let waited = 0; answer === 'served' && forge.pulls('acme/a')[0]?.state !== 'closed' && waited < 5_000; waited += 20) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     forge.faults.clear();
+    return { forge, dir, env };
+  }
+
+  it('close-stale — a run killed as it closes the PR (comment posted) comments once when resumed', { timeout: 180_000 }, async () => {
+    const { forge, dir, env } = await closeStaleKilled('hang');
     expect(forge.pulls('acme/a')).toMatchObject([{ state: 'open', comments: [{ user: 'fleetmod-bot' }] }]);
 
     const resumed = startCli(dir, env, 'resume');
@@ -188,23 +184,7 @@ describe('a crash between push and PR creation', () => {
   });
 
   it('close-stale — a run killed once GitHub has its close request counts the PR as closed by it when resumed', { timeout: 180_000 }, async () => {
-    await ensureBuilt();
-    const forge = await startForge();
-    forge.state.addUser('fleetmod-bot', TOKEN);
-    await forge.createRepo({ owner: 'acme', name: 'a' });
-    const dir = await tempDir();
-    const job = { repos: ['acme/a'], change: { 'close-stale': true }, limits: { 'github-writes': 10_000, 'github-writes-per-hour': 100_000 } };
-    await writeForgeJob(dir, 'job.yaml', forge, job);
-    const env = { ...testEnv({ GITHUB_TOKEN: TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING }) };
-    expect((await startCli(dir, env, 'run', 'job.yaml').exited).code).toBe(0);
-    // The change is gone: the next run closes the PR, and is killed as its close request arrives (the forge closes it).
-    await writeForgeJob(dir, 'job.yaml', forge, { ...job, step: 'true' });
-    let second: ReturnType<typeof startCli> | undefined;
-    forge.faults.add({ method: 'PATCH', path: /^\/repos\/acme\/a\/pulls\/1$/, answer: { kind: 'served' }, onFire: () => second?.child.kill('SIGKILL') });
-    second = startCli(dir, env, 'run', 'job.yaml');
-    expect((await second.exited).signal).toBe('SIGKILL');
-    for (let waited = 0; forge.pulls('acme/a')[0]?.state !== 'closed' && waited < 5_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
-    forge.faults.clear();
+    const { forge, dir, env } = await closeStaleKilled('served');
     expect(forge.pulls('acme/a')).toMatchObject([{ state: 'closed' }]);
 
     const resumed = startCli(dir, env, 'resume');
@@ -216,6 +196,17 @@ describe('a crash between push and PR creation', () => {
 });
 
 /** Outcome and PR number of the newest run's (only) task. */
+/** The built CLI, a forge with acme/a and the bot's token, a folder for the job, and the environment for runs. */
+async function forgeWithRepoA() {
+  await ensureBuilt();
+  const forge = await startForge();
+  forge.state.addUser('fleetmod-bot', TOKEN);
+  await forge.createRepo({ owner: 'acme', name: 'a' });
+  const dir = await tempDir();
+  const env = testEnv({ GITHUB_TOKEN: TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING });
+  return { forge, dir, env };
+}
+
 function lastTask(dir: string): unknown {
   const db = new Database(path.join(dir, '.fleetmod', 'fleetmod.db'), { readonly: true });
   try {

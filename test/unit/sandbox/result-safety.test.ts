@@ -42,12 +42,37 @@ describe('symbolic links in a diff', () => {
     expect(() => assertSafeDiff(diff)).not.toThrow();
   });
 
+  it('are judged by their whole target: a line break in it cannot hide an escape', async () => {
+    const repo = await checkout({ 'a.txt': 'a\n' });
+    await mkdir(path.join(repo, 'a\n'));
+    await symlink('a\n/../../../../../../../etc/shadow', path.join(repo, 'evil'));
+    const diff = await createHostGit({ env: process.env }).worktreeDiff(repo);
+
+    expect(symlinksInDiff(diff)).toEqual([{ path: 'evil', target: 'a\n/../../../../../../../etc/shadow' }]);
+    expect(() => assertSafeDiff(diff)).toThrow('(evil → a\\n/../../../../../../../etc/shadow)');
+  });
+
   it('judge targets relative to the link', () => {
     expect(escapes('a/b/link', '../../x')).toBe(false);
     expect(escapes('a/b/link', '../../../x')).toBe(true);
     expect(escapes('link', '/x')).toBe(true);
     expect(escapes('link', 'x/../../y')).toBe(true);
     expect(unquote('"b/na\\303\\257ve\\ttab"')).toBe('b/naïve\ttab');
+  });
+});
+
+describe('nested repositories in a diff', () => {
+  it('are refused, whether a folder with its own .git or a .git file naming a repository elsewhere on the host', async () => {
+    const hostRepo = await checkout({ 'secret.txt': 'host\n' });
+    const repo = await checkout({ 'a.txt': 'a\n' });
+    await run('git', ['init', '-q', path.join(repo, 'nested')]);
+    await run('git', ['-C', path.join(repo, 'nested'), '-c', 'user.name=x', '-c', 'user.email=x@x', 'commit', '-q', '--allow-empty', '-m', 'n']);
+    await mkdir(path.join(repo, 'pointer'));
+    await writeFile(path.join(repo, 'pointer', '.git'), `gitdir: ${path.join(hostRepo, '.git')}\n`);
+    const diff = await createHostGit({ env: process.env }).worktreeDiff(repo);
+
+    expect(() => assertSafeDiff(diff)).toThrow(UnsafeResult);
+    expect(() => assertSafeDiff(diff)).toThrow('the change adds nested git repositories (nested, pointer: a folder with its own .git)');
   });
 });
 

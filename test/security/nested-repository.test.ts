@@ -1,0 +1,46 @@
+/**
+ * A nested repository in a checkout is the sandbox's: its own config (core.sshCommand, remote.*.receivepack) is
+ * code the host must never run. Changes that contain one are refused (diff-safety.ts); and host git never enters
+ * one either, even when the user's own git config says to recurse into submodules.
+ */
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createHostGit } from '../../src/git/host-git.js';
+import { git } from '../support/git.js';
+import { tempDir } from '../support/temp.js';
+
+describe('a nested repository with hostile config', () => {
+  it('is not entered by a push, even with the user’s submodule.recurse and push.recurseSubmodules set', async () => {
+    const root = await tempDir();
+    const canary = path.join(root, 'ssh-command-ran');
+    const remote = path.join(root, 'remote.git');
+    await git(root, 'init', '-q', '--bare', '-b', 'main', remote);
+    const work = path.join(root, 'work');
+    await git(root, 'clone', '-q', remote, work);
+    await commit(work, 'base', '--allow-empty');
+    // What a sandbox can leave in a checkout: a repository with a commit its "remote" lacks, and a command to run.
+    const nested = path.join(work, 'leak');
+    await git(root, 'init', '-q', '-b', 'main', nested);
+    await commit(nested, 'base', '--allow-empty');
+    await git(nested, 'update-ref', 'refs/remotes/origin/main', 'HEAD');
+    await commit(nested, 'ahead', '--allow-empty');
+    await git(nested, 'config', 'remote.origin.url', 'ssh://example.invalid/x');
+    await git(nested, 'config', 'core.sshCommand', `touch ${canary}; false`);
+    await git(work, 'add', 'leak');
+    await commit(work, 'with a gitlink');
+    const userConfig = path.join(root, 'gitconfig');
+    await writeFile(userConfig, '[submodule]\n\trecurse = true\n[push]\n\trecurseSubmodules = on-demand\n[user]\n\tname = u\n\temail = u@example.com\n');
+    const hostGit = createHostGit({ env: { PATH: process.env.PATH, HOME: root, GIT_CONFIG_GLOBAL: userConfig, GIT_CONFIG_NOSYSTEM: '1' } });
+
+    await hostGit.push(work, remote, 'main', { expectedRemoteSha: null });
+
+    expect(existsSync(canary)).toBe(false);
+    expect(await git(remote, 'ls-tree', 'main', 'leak')).toMatch(/^160000 commit /);
+  });
+});
+
+function commit(repo: string, message: string, ...flags: string[]): Promise<string> {
+  return git(repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', ...flags, '-m', message);
+}
