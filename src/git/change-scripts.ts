@@ -10,11 +10,13 @@
  *   the one just taken in the same checkout on the same base (diff-trees.ts), its tree is already written and is
  *   the tree applying it would give: the commit is made from that tree directly.
  */
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { CommitRequest } from './host-git.js';
-import { runGitScript, type GitScriptOptions } from './git-script.js';
+import { GitFailed } from '../domain/errors.js';
+import { strictUtf8 } from '../util/strict-utf8.js';
+import { runGitScript, runGitScriptBytes, type GitScriptOptions } from './git-script.js';
 import { makeOwnedTempDir } from '../util/owned-temp.js';
 
 /** The scripts' throw-away folders, `<prefix><pid>-XXXXXX`, so a later run removes what a killed one left. */
@@ -53,9 +55,32 @@ export interface WorktreeChange {
 
 /** The tree of everything in the worktree of `dir` (new, changed, deleted files) and its binary diff against HEAD. */
 export async function worktreeDiffScript(ctx: ScriptContext, dir: string): Promise<WorktreeChange> {
-  const out = await withScratch(GIT_SCRATCH_PREFIXES[0], (tmp) => runGitScript('diff', DIFF_SCRIPT, { ...ctx, cwd: dir, args: [path.join(tmp, 'index')] }));
+  const take = () => withScratch(GIT_SCRATCH_PREFIXES[0], (tmp) => runGitScriptBytes('diff', DIFF_SCRIPT, { ...ctx, cwd: dir, args: [path.join(tmp, 'index')] }));
+  // git diffs any file without a NUL byte as text, in its own encoding (Latin-1, Shift-JIS…). The diff is kept as
+  // text (the journal, the report), where such bytes would be replaced and the diff would no longer apply to the
+  // same tree: then it is taken again with every file's diff binary (base85, plain ASCII, applied byte for byte).
+  const out = strictUtf8(await take()) ?? strictUtf8(await withEveryDiffBinary(dir, take));
+  if (out === undefined) throw new GitFailed('git diff failed: its binary form is not UTF-8 either', 'permanent');
   const newline = out.indexOf('\n');
   return { tree: out.slice(0, newline), diff: out.slice(newline + 1) };
+}
+
+/**
+ * Runs `action` with `* -diff` in the checkout's `.git/info/attributes`, which outranks any `.gitattributes` in
+ * the worktree; `-diff` changes how git shows a change, never what `add` records.
+ */
+async function withEveryDiffBinary<T>(dir: string, action: () => Promise<T>): Promise<T> {
+  const info = path.join(dir, '.git', 'info');
+  const attributes = path.join(info, 'attributes');
+  const before = await readFile(attributes, 'utf8').catch(() => undefined);
+  await mkdir(info, { recursive: true });
+  await writeFile(attributes, `${before ?? ''}* -diff\n`);
+  try {
+    return await action();
+  } finally {
+    if (before === undefined) await rm(attributes, { force: true });
+    else await writeFile(attributes, before);
+  }
 }
 
 export interface CommitDiffRequest extends CommitRequest {

@@ -41,7 +41,12 @@ export function safeConfigEnv(): Record<string, string> {
 }
 
 /** Runs `script` with `sh -c`; resolves with its standard output, rejects with GitFailed (or Interrupted). */
-export function runGitScript(what: string, script: string, options: GitScriptOptions): Promise<string> {
+export async function runGitScript(what: string, script: string, options: GitScriptOptions): Promise<string> {
+  return (await runGitScriptBytes(what, script, options)).toString('utf8');
+}
+
+/** runGitScript, its standard output as the bytes git wrote (a diff of a file that is not UTF-8). */
+export function runGitScriptBytes(what: string, script: string, options: GitScriptOptions): Promise<Buffer> {
   if (options.signal?.aborted) return Promise.reject(new Interrupted(`stopped before git ${what}`));
   const child = spawn('/bin/sh', ['-c', script, 'fleetmod-git', ...options.args], {
     cwd: options.cwd,
@@ -78,7 +83,7 @@ export function runGitScript(what: string, script: string, options: GitScriptOpt
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       if (stopped === 'aborted') return reject(new Interrupted(`stopped while git ${what} ran`));
-      if (code === 0 && !spawnError) return resolve(Buffer.concat(stdout).toString('utf8'));
+      if (code === 0 && !spawnError) return resolve(Buffer.concat(stdout));
       const text = spawnError?.message ?? (stopped === 'timeout' ? `timed out after ${options.timeoutMs} ms` : stderr.trim() || `exit ${code}`);
       reject(new GitFailed(`git ${what} failed: ${text}`, stopped === 'timeout' ? 'transient' : classifyGitError(text)));
     });

@@ -4,6 +4,7 @@
  * stage never overwrites a branch that appeared or moved in between.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -79,6 +80,26 @@ describe('committing a journaled diff', () => {
     expect(await git(work, 'status', '--porcelain')).toBe(status);
     expect(await readFile(path.join(work, 'src', 'a.js'), 'utf8')).toBe('loadData();\n');
     expect(await git(work, 'ls-tree', sha, 'tool.sh')).toMatch(/^100755 /);
+  });
+
+  it('a change to text that is not UTF-8 (Latin-1) is kept byte for byte: its diff applies anywhere to the same commit', async () => {
+    const { root, bare, work, base } = await remoteWithChange();
+    await writeFile(path.join(work, 'src', 'a.js'), Buffer.from('// caf\xe9\nloadData();\n', 'latin1'));
+    await writeFile(path.join(work, 'menu.txt'), Buffer.from('cr\xe8me br\xfbl\xe9e\n', 'latin1'));
+    const diff = await hostGit.worktreeDiff(work);
+    const request = { base, diff, branch: 'fleetmod/change', message: 'Latin-1\n', author, time: Date.UTC(2024, 0, 2) };
+
+    const sha = await hostGit.commitDiff(work, request);
+    const other = path.join(root, 'other');
+    await hostGit.clone(bare, other, 'main');
+
+    expect(diff).not.toContain('\ufffd');
+    expect(diff).toContain('GIT binary patch');
+    expect(await hostGit.commitDiff(other, request)).toBe(sha);
+    const blob = await promisify(execFile)('git', ['cat-file', 'blob', `${sha}:menu.txt`], { cwd: work, encoding: 'buffer' });
+    expect(blob.stdout).toEqual(Buffer.from('cr\xe8me br\xfbl\xe9e\n', 'latin1'));
+    // The checkout's own .git is as it was: the attributes that made every diff binary are gone again.
+    expect(existsSync(path.join(work, '.git', 'info', 'attributes'))).toBe(false);
   });
 
   it('makes the same commit from the tree the diff was taken to as from the diff alone, in any checkout of the base', async () => {

@@ -6,6 +6,7 @@
 import { CommandExitError, FileNotFoundError, type CommandHandle, type Sandbox as SdkSandbox } from 'e2b';
 import path from 'node:path';
 import { Interrupted, type FleetmodError } from '../../domain/errors.js';
+import { strictUtf8 } from '../../util/strict-utf8.js';
 import { assertSafeDiff } from '../shared/diff-safety.js';
 import { CommandOutput } from '../shared/output-buffer.js';
 import { WorkspaceEscape } from '../shared/workspace-path.js';
@@ -85,8 +86,12 @@ export class E2bSandbox implements Sandbox {
   }
 
   async exportDiff(): Promise<string> {
-    await this.housekeeping('taking the diff', exportDiffCommand(), E2B_WORKSPACE);
-    const diff = (await this.readAbsolute(DIFF_FILE, 'the diff')).toString('utf8');
+    const take = async (everyDiffBinary: boolean) => {
+      await this.housekeeping('taking the diff', exportDiffCommand({ everyDiffBinary }), E2B_WORKSPACE);
+      return strictUtf8(await this.readAbsolute(DIFF_FILE, 'the diff'));
+    };
+    const diff = (await take(false)) ?? (await take(true));
+    if (diff === undefined) throw new E2bFailed(`E2B sandbox ${this.id}: its diff is not UTF-8, even in binary form`);
     assertSafeDiff(diff);
     return diff;
   }

@@ -24,10 +24,13 @@ export const DIFF_FILE = `${E2B_STATE_DIR}/change.diff`;
  * the host's worktreeDiff (throw-away index, `add --all --force`, same diff flags), with the user's and the
  * system's git config ignored, so both providers produce the same bytes and the host can apply them.
  */
-export function exportDiffCommand(): string {
+export function exportDiffCommand(options: { everyDiffBinary?: boolean } = {}): string {
   const git = `git ${SAFE_GIT_CONFIG.map((c) => `-c ${shellQuote(c)}`).join(' ')}`;
   return [
     'set -eu',
+    // A diff that is not UTF-8 (a Latin-1 file) is taken again with every file's diff binary, as on the host
+    // (change-scripts.ts): `.git/info/attributes` outranks the worktree's .gitattributes.
+    ...(options.everyDiffBinary ? ["mkdir -p .git/info && printf '* -diff\\n' >> .git/info/attributes"] : []),
     `export GIT_INDEX_FILE=${E2B_STATE_DIR}/diff-index GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 LC_ALL=C GIT_TERMINAL_PROMPT=0`,
     `rm -f "$GIT_INDEX_FILE"`,
     `${git} read-tree HEAD`,
