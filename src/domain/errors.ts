@@ -65,6 +65,12 @@ export class VerifyFailed extends FleetmodError {
   }
 }
 
+/** The change a sandbox made is larger than `sandbox.change-size`: the host does not take it in. */
+export class ChangeTooLarge extends FleetmodError {
+  override readonly name = 'ChangeTooLarge';
+  readonly errorClass = 'permanent';
+}
+
 /** Thrown when a host git command fails; transient when the remote hung up or the network failed. */
 export class GitFailed extends FleetmodError {
   override readonly name = 'GitFailed';

@@ -9,7 +9,8 @@
  * given a credential.
  */
 import { spawn } from 'node:child_process';
-import { GitFailed, Interrupted } from '../domain/errors.js';
+import { ChangeTooLarge, GitFailed, Interrupted } from '../domain/errors.js';
+import { formatBytes } from '../util/units.js';
 import { classifyGitError } from './classify-git-error.js';
 import { SAFE_GIT_CONFIG } from './safe-config.js';
 
@@ -26,6 +27,8 @@ export interface GitScriptOptions {
   input?: string;
   /** The script is killed when it runs longer. */
   timeoutMs: number;
+  /** The script is killed, and ChangeTooLarge thrown, when it writes more than this to standard output. */
+  maxStdoutBytes?: number;
   signal?: AbortSignal;
 }
 
@@ -61,10 +64,19 @@ export function runGitScriptBytes(what: string, script: string, options: GitScri
   child.stdin.end(options.input);
   const stdout: Buffer[] = [];
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  let stdoutBytes = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdoutBytes += chunk.length;
+    if (options.maxStdoutBytes !== undefined && stdoutBytes > options.maxStdoutBytes) {
+      stdout.length = 0;
+      stop('too large');
+      return;
+    }
+    stdout.push(chunk);
+  });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  let stopped: 'timeout' | 'aborted' | undefined;
-  const stop = (why: 'timeout' | 'aborted') => {
+  let stopped: 'timeout' | 'aborted' | 'too large' | undefined;
+  const stop = (why: 'timeout' | 'aborted' | 'too large') => {
     stopped ??= why;
     // The whole group: the script and the git it is running.
     try {
@@ -83,6 +95,7 @@ export function runGitScriptBytes(what: string, script: string, options: GitScri
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       if (stopped === 'aborted') return reject(new Interrupted(`stopped while git ${what} ran`));
+      if (stopped === 'too large') return reject(new ChangeTooLarge(`the change is larger than ${formatBytes(options.maxStdoutBytes ?? 0)} (sandbox.change-size)`));
       if (code === 0 && !spawnError) return resolve(Buffer.concat(stdout));
       const text = spawnError?.message ?? (stopped === 'timeout' ? `timed out after ${options.timeoutMs} ms` : stderr.trim() || `exit ${code}`);
       reject(new GitFailed(`git ${what} failed: ${text}`, stopped === 'timeout' ? 'transient' : classifyGitError(text)));

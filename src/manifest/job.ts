@@ -68,6 +68,8 @@ export interface SandboxSpec {
   diskBytes?: number;
   tmpBytes: number;
   outputBytes: number;
+  /** Largest diff taken back from a sandbox: the host holds a change in memory, several times over. */
+  changeBytes: number;
   network: NetworkPolicy;
   env: Record<string, string>;
   secrets: string[];

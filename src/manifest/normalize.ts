@@ -68,6 +68,7 @@ export function normalizeJob(m: JobManifest, ctx: NormalizeContext): Job {
       ...(m.sandbox?.disk && { diskBytes: parseSize(m.sandbox.disk) as number }),
       tmpBytes: m.sandbox?.tmp ? (parseSize(m.sandbox.tmp) as number) : 512 * 2 ** 20,
       outputBytes: m.sandbox?.output ? (parseSize(m.sandbox.output) as number) : 2 ** 20,
+      changeBytes: m.sandbox?.['change-size'] ? (parseSize(m.sandbox['change-size']) as number) : 64 * 2 ** 20,
       network: m.sandbox?.network ?? false,
       env: m.sandbox?.env ?? {},
       secrets: m.sandbox?.secrets ?? [],

@@ -178,6 +178,9 @@ export const Sandbox = z
     disk: size('disk').optional().describe('Largest allowed workspace size, checked after each step.'),
     tmp: size('tmp').optional().describe('Size of /tmp and of the home directory inside the sandbox (default 512MiB).'),
     output: size('output').optional().describe('Output kept per step; the middle of longer output is cut (default 1MiB).'),
+    'change-size': size('change-size')
+      .optional()
+      .describe('Largest change (its binary diff) taken back from a sandbox; a repository whose change is larger fails (default 64MiB).'),
     network: z
       .union([z.boolean(), z.array(NetworkHost)], {
         error: (issue) => `network is false, true or a list of hosts, got ${describeValue(issue.input)}`,

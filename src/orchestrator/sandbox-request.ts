@@ -29,6 +29,7 @@ export function sandboxRequest(
       ...(s.diskBytes !== undefined && { diskBytes: s.diskBytes }),
       tmpBytes: s.tmpBytes,
       outputBytes: s.outputBytes,
+      changeBytes: s.changeBytes,
     },
     template: s.template,
     labels: {

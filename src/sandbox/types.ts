@@ -20,6 +20,8 @@ export interface SandboxLimits {
   tmpBytes: number;
   /** Output kept per exec (head and tail); the middle of longer output is cut. */
   outputBytes: number;
+  /** Largest diff exportDiff takes back; a larger change throws ChangeTooLarge. @default no limit */
+  changeBytes?: number;
 }
 
 export interface SandboxRequest {

@@ -3,7 +3,7 @@
  * decide on the class (GitFailed and its error class, BranchMoved, Interrupted), so each is sent as plain data and
  * made again on the other side.
  */
-import { FleetmodError, GitFailed, Interrupted, type ErrorClass } from '../../domain/errors.js';
+import { ChangeTooLarge, FleetmodError, GitFailed, Interrupted, type ErrorClass } from '../../domain/errors.js';
 import { BranchMoved } from '../host-git.js';
 
 export interface WireError {
@@ -25,6 +25,8 @@ export function fromWire(wire: WireError): Error {
       return new Interrupted(wire.message);
     case 'GitFailed':
       return new GitFailed(wire.message, wire.errorClass ?? 'permanent');
+    case 'ChangeTooLarge':
+      return new ChangeTooLarge(wire.message);
     default:
       // Host git throws only the classes above; anything else is a fault of fleetmod's own and stays one.
       return Object.assign(new Error(wire.message), { name: wire.name });

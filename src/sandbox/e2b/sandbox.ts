@@ -5,7 +5,8 @@
  */
 import { CommandExitError, FileNotFoundError, type CommandHandle, type Sandbox as SdkSandbox } from 'e2b';
 import path from 'node:path';
-import { Interrupted, type FleetmodError } from '../../domain/errors.js';
+import { ChangeTooLarge, Interrupted, type FleetmodError } from '../../domain/errors.js';
+import { formatBytes } from '../../util/units.js';
 import { strictUtf8 } from '../../util/strict-utf8.js';
 import { assertSafeDiff } from '../shared/diff-safety.js';
 import { CommandOutput } from '../shared/output-buffer.js';
@@ -13,7 +14,7 @@ import { WorkspaceEscape } from '../shared/workspace-path.js';
 import type { ExecOptions, ExecResult, Sandbox, SandboxRequest } from '../types.js';
 import { E2bFailed, classifySandboxFailure, describeSdkError, isCommandDeadline } from './errors.js';
 import { E2B_HOME, E2B_WORKSPACE, HOUSEKEEPING_TIMEOUT_MS } from './layout.js';
-import { DIFF_FILE, exportDiffCommand, strictShell } from './shell.js';
+import { CHANGE_TOO_LARGE_EXIT, DIFF_FILE, exportDiffCommand, strictShell } from './shell.js';
 
 export interface E2bSandboxHooks {
   /** Turns an error that means "the sandbox is gone" into the error to throw (lost once, or lost again). */
@@ -63,13 +64,14 @@ export class E2bSandbox implements Sandbox {
    * Runs fleetmod's own housekeeping command: not counted against the job's budget, and without the job's
    * environment (secrets reach steps only). Throws when it fails.
    */
-  async housekeeping(what: string, script: string, cwd = E2B_HOME): Promise<void> {
+  async housekeeping(what: string, script: string, cwd = E2B_HOME, alsoFine?: number): Promise<number> {
     const result = await this.run(script, { cwd, timeoutMs: HOUSEKEEPING_TIMEOUT_MS, ...(this.request.signal && { signal: this.request.signal }) });
     if (result.killedBy === 'aborted') throw new Interrupted(`stopped while ${what}`);
-    if (result.exitCode !== 0) {
+    if (result.exitCode !== 0 && result.exitCode !== alsoFine) {
       const detail = (result.stderr.trim() || result.stdout.trim() || result.killedBy || '').split('\n').slice(-3).join(' | ');
       throw new E2bFailed(`${what} in the E2B sandbox failed (${result.timedOut ? 'timed out' : `exit ${result.exitCode}`}): ${detail}`);
     }
+    return result.exitCode;
   }
 
   async readFile(relativePath: string): Promise<Buffer> {
@@ -86,8 +88,10 @@ export class E2bSandbox implements Sandbox {
   }
 
   async exportDiff(): Promise<string> {
+    const maxBytes = this.request.limits.changeBytes;
     const take = async (everyDiffBinary: boolean) => {
-      await this.housekeeping('taking the diff', exportDiffCommand({ everyDiffBinary }), E2B_WORKSPACE);
+      const exit = await this.housekeeping('taking the diff', exportDiffCommand({ everyDiffBinary, ...(maxBytes !== undefined && { maxBytes }) }), E2B_WORKSPACE, CHANGE_TOO_LARGE_EXIT);
+      if (exit === CHANGE_TOO_LARGE_EXIT) throw new ChangeTooLarge(`the change is larger than ${formatBytes(maxBytes ?? 0)} (sandbox.change-size)`);
       return strictUtf8(await this.readAbsolute(DIFF_FILE, 'the diff'));
     };
     const diff = (await take(false)) ?? (await take(true));

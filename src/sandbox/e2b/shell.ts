@@ -24,7 +24,10 @@ export const DIFF_FILE = `${E2B_STATE_DIR}/change.diff`;
  * the host's worktreeDiff (throw-away index, `add --all --force`, same diff flags), with the user's and the
  * system's git config ignored, so both providers produce the same bytes and the host can apply them.
  */
-export function exportDiffCommand(options: { everyDiffBinary?: boolean } = {}): string {
+/** The exit status of exportDiffCommand when the diff is larger than its `maxBytes` (the diff is not kept). */
+export const CHANGE_TOO_LARGE_EXIT = 75;
+
+export function exportDiffCommand(options: { everyDiffBinary?: boolean; maxBytes?: number } = {}): string {
   const git = `git ${SAFE_GIT_CONFIG.map((c) => `-c ${shellQuote(c)}`).join(' ')}`;
   return [
     'set -eu',
@@ -37,5 +40,8 @@ export function exportDiffCommand(options: { everyDiffBinary?: boolean } = {}): 
     `${git} add --all --force -- .`,
     `${git} diff --cached --binary --full-index --no-color --no-ext-diff --no-textconv --no-renames HEAD > ${DIFF_FILE}`,
     `rm -f "$GIT_INDEX_FILE"`,
+    ...(options.maxBytes !== undefined
+      ? [`if [ "$(stat -c %s ${DIFF_FILE})" -gt ${options.maxBytes} ]; then rm -f ${DIFF_FILE}; exit ${CHANGE_TOO_LARGE_EXIT}; fi`]
+      : []),
   ].join('\n');
 }

@@ -113,7 +113,7 @@ export function createHostProvider(options: HostProviderOptions): SandboxProvide
           await writeFile(await resolveInWorkspace(request.workspace, relativePath, true), data);
         },
         async exportDiff() {
-          const diff = await options.git.worktreeDiff(request.workspace);
+          const diff = await options.git.worktreeDiff(request.workspace, { ...(request.limits.changeBytes !== undefined && { maxBytes: request.limits.changeBytes }) });
           // No isolation, but the same rule for what may be published: no links pointing out of the repository.
           assertSafeDiff(diff);
           return diff;

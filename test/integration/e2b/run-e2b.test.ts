@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { captureIo, cli, testEnv } from '../../support/cli.js';
@@ -84,6 +86,26 @@ describe('fleetmod run with provider e2b against the fake E2B', () => {
     expect(JSON.stringify(fake.creates())).not.toContain(secret);
     const carrying = fake.commands().filter((c) => JSON.stringify(c).includes(secret));
     expect(carrying.map((c) => c.envs.API_TOKEN)).toEqual([secret, secret]);
+    expect(fake.stats().alive).toBe(0);
+  });
+
+  it('takes back a change only up to sandbox.change-size, and a Latin-1 change byte for byte', async () => {
+    const fake = await startFakeE2b();
+    const fixture = await e2bJobFixture(2, (repos) =>
+      renameJob(repos, {
+        sandbox: '  change-size: 4KiB',
+        step: [
+          "case \"$FLEETMOD_REPO_NAME\" in service-001) head -c 20000 /dev/urandom > big.bin;; *) printf 'caf\\351\\n' > menu.txt;; esac",
+        ].join('\n'),
+      }),
+    );
+    const io = captureIo(fixture.root, testEnv(fake.env()));
+
+    expect(await cli(io, 'run', fixture.job)).toBe(1);
+
+    expect(io.out()).toMatch(/failed \(permanent\) \S*service-001\S* — the change is larger than 4\.0KiB \(sandbox\.change-size\)/);
+    const blob = await promisify(execFile)('git', ['cat-file', 'blob', 'fleetmod/rename:menu.txt'], { cwd: fixture.repos[1]!, encoding: 'buffer' });
+    expect(blob.stdout).toEqual(Buffer.from('caf\xe9\n', 'latin1'));
     expect(fake.stats().alive).toBe(0);
   });
 
