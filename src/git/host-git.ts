@@ -58,6 +58,8 @@ export class BranchMoved extends FleetmodError {
 
 export interface RemoteCommit {
   sha: string;
+  /** Its parents' SHAs (two or more for a merge). */
+  parents: string[];
   authorEmail: string;
   committerEmail: string;
   message: string;
@@ -267,14 +269,20 @@ export function createHostGit(options: HostGitOptions): HostGit {
     },
 
     async commitsBetween(dir, base, tip) {
-      const out = await raw(dir, ['log', '--format=%H%x1f%ae%x1f%ce%x1f%B%x1e', `${base}..${tip}`]);
+      const out = await raw(dir, ['log', '--format=%H%x1f%P%x1f%ae%x1f%ce%x1f%B%x1e', `${base}..${tip}`]);
       return out
         .split('\x1e')
         .map((chunk) => chunk.trim())
         .filter(Boolean)
         .map((chunk) => {
-          const [sha, authorEmail, committerEmail, message] = chunk.split('\x1f');
-          return { sha: sha as string, authorEmail: authorEmail as string, committerEmail: committerEmail as string, message: (message ?? '').trim() };
+          const [sha, parents, authorEmail, committerEmail, message] = chunk.split('\x1f');
+          return {
+            sha: sha as string,
+            parents: (parents ?? '').split(' ').filter(Boolean),
+            authorEmail: authorEmail as string,
+            committerEmail: committerEmail as string,
+            message: (message ?? '').trim(),
+          };
         });
     },
 
