@@ -2,6 +2,8 @@
  * The error vocabulary of fleetmod. Everything thrown inside the program is a FleetmodError; the CLI entry maps
  * them to exit codes, the orchestrator maps them to a task's error class. Each class says when it is thrown.
  */
+import { formatBytes } from '../util/units.js';
+
 export type ErrorClass = 'transient' | 'permanent';
 
 export abstract class FleetmodError extends Error {
@@ -69,6 +71,10 @@ export class VerifyFailed extends FleetmodError {
 export class ChangeTooLarge extends FleetmodError {
   override readonly name = 'ChangeTooLarge';
   readonly errorClass = 'permanent';
+
+  static over(maxBytes: number): ChangeTooLarge {
+    return new ChangeTooLarge(`the change is larger than ${formatBytes(maxBytes)} (sandbox.change-size)`);
+  }
 }
 
 /** Thrown when a host git command fails; transient when the remote hung up or the network failed. */

@@ -14,7 +14,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { CommitRequest } from './host-git.js';
-import { GitFailed } from '../domain/errors.js';
+import { ChangeTooLarge, GitFailed } from '../domain/errors.js';
 import { strictUtf8 } from '../util/strict-utf8.js';
 import { runGitScript, runGitScriptBytes, type GitScriptOptions } from './git-script.js';
 import { makeOwnedTempDir } from '../util/owned-temp.js';
@@ -55,14 +55,19 @@ export interface WorktreeChange {
 
 /** The tree of everything in the worktree of `dir` (new, changed, deleted files) and its binary diff against HEAD. */
 export async function worktreeDiffScript(ctx: ScriptContext, dir: string): Promise<WorktreeChange> {
-  const take = () => withScratch(GIT_SCRATCH_PREFIXES[0], (tmp) => runGitScriptBytes('diff', DIFF_SCRIPT, { ...ctx, cwd: dir, args: [path.join(tmp, 'index')] }));
+  // The script writes the tree's id (up to 64 hex digits and a newline) before the diff: the limit is the diff's.
+  const max = ctx.maxStdoutBytes;
+  const limit = max === undefined ? {} : { maxStdoutBytes: max + 65, tooMuchOutput: () => ChangeTooLarge.over(max) };
+  const take = () => withScratch(GIT_SCRATCH_PREFIXES[0], (tmp) => runGitScriptBytes('diff', DIFF_SCRIPT, { ...ctx, ...limit, cwd: dir, args: [path.join(tmp, 'index')] }));
   // git diffs any file without a NUL byte as text, in its own encoding (Latin-1, Shift-JIS…). The diff is kept as
   // text (the journal, the report), where such bytes would be replaced and the diff would no longer apply to the
   // same tree: then it is taken again with every file's diff binary (base85, plain ASCII, applied byte for byte).
   const out = strictUtf8(await take()) ?? strictUtf8(await withEveryDiffBinary(dir, take));
   if (out === undefined) throw new GitFailed('git diff failed: its binary form is not UTF-8 either', 'permanent');
   const newline = out.indexOf('\n');
-  return { tree: out.slice(0, newline), diff: out.slice(newline + 1) };
+  const diff = out.slice(newline + 1);
+  if (ctx.maxStdoutBytes !== undefined && Buffer.byteLength(diff) > ctx.maxStdoutBytes) throw ChangeTooLarge.over(ctx.maxStdoutBytes);
+  return { tree: out.slice(0, newline), diff };
 }
 
 /**
@@ -72,9 +77,10 @@ export async function worktreeDiffScript(ctx: ScriptContext, dir: string): Promi
 async function withEveryDiffBinary<T>(dir: string, action: () => Promise<T>): Promise<T> {
   const info = path.join(dir, '.git', 'info');
   const attributes = path.join(info, 'attributes');
-  const before = await readFile(attributes, 'utf8').catch(() => undefined);
+  const before = await readFile(attributes).catch(() => undefined);
   await mkdir(info, { recursive: true });
-  await writeFile(attributes, `${before ?? ''}* -diff\n`);
+  // On a line of its own, whatever the file ended with.
+  await writeFile(attributes, Buffer.concat([before ?? Buffer.alloc(0), Buffer.from('\n* -diff\n')]));
   try {
     return await action();
   } finally {

@@ -9,8 +9,7 @@
  * given a credential.
  */
 import { spawn } from 'node:child_process';
-import { ChangeTooLarge, GitFailed, Interrupted } from '../domain/errors.js';
-import { formatBytes } from '../util/units.js';
+import { GitFailed, Interrupted } from '../domain/errors.js';
 import { classifyGitError } from './classify-git-error.js';
 import { SAFE_GIT_CONFIG } from './safe-config.js';
 
@@ -27,8 +26,9 @@ export interface GitScriptOptions {
   input?: string;
   /** The script is killed when it runs longer. */
   timeoutMs: number;
-  /** The script is killed, and ChangeTooLarge thrown, when it writes more than this to standard output. */
+  /** The script is killed, and `tooMuchOutput()` thrown, when it writes more than this to standard output. */
   maxStdoutBytes?: number;
+  tooMuchOutput?: () => Error;
   signal?: AbortSignal;
 }
 
@@ -95,7 +95,7 @@ export function runGitScriptBytes(what: string, script: string, options: GitScri
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       if (stopped === 'aborted') return reject(new Interrupted(`stopped while git ${what} ran`));
-      if (stopped === 'too large') return reject(new ChangeTooLarge(`the change is larger than ${formatBytes(options.maxStdoutBytes ?? 0)} (sandbox.change-size)`));
+      if (stopped === 'too large') return reject(options.tooMuchOutput?.() ?? new GitFailed(`git ${what} wrote more than ${options.maxStdoutBytes} bytes`, 'permanent'));
       if (code === 0 && !spawnError) return resolve(Buffer.concat(stdout));
       const text = spawnError?.message ?? (stopped === 'timeout' ? `timed out after ${options.timeoutMs} ms` : stderr.trim() || `exit ${code}`);
       reject(new GitFailed(`git ${what} failed: ${text}`, stopped === 'timeout' ? 'transient' : classifyGitError(text)));

@@ -42,16 +42,16 @@ export function parseRepoString(raw: string): ParsedRepoString {
     try {
       url = new URL(value);
     } catch {
-      return { ok: false, error: `"${value}" is not a valid URL` };
+      return { ok: false, error: `${quotedUrl(value)} is not a valid URL` };
     }
     if (!URL_SCHEMES.has(url.protocol)) {
-      return { ok: false, error: `"${value}": scheme ${url.protocol.slice(0, -1)} is not supported (use https, ssh, git or file)` };
+      return { ok: false, error: `${quotedUrl(value)}: scheme ${url.protocol.slice(0, -1)} is not supported (use https, ssh, git or file)` };
     }
     if (url.password || (url.username && url.protocol.startsWith('http'))) {
       return { ok: false, error: carriesCredentials(value) };
     }
     const segments = value.replace(/^[a-z+]+:\/\/[^/]*/i, '').split('/');
-    if (segments.includes('..')) return { ok: false, error: `"${value}" contains a ".." path segment` };
+    if (segments.includes('..')) return { ok: false, error: `${quotedUrl(value)} contains a ".." path segment` };
     return { ok: true, kind: 'url', url: value, ...ownerAndName(url.pathname) };
   }
 
@@ -72,12 +72,17 @@ export function parseRepoString(raw: string): ParsedRepoString {
   };
 }
 
-/**
- * The one message for a URL with a user name or password in it, wherever the manifest holds a URL. The credentials
- * are not repeated: the message goes to terminals and CI logs, and nothing knows to censor a token in a manifest.
- */
+/** The one message for a URL with a user name or password in it, wherever the manifest holds a URL. */
 export function carriesCredentials(url: string): string {
-  return `"${url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@')}" carries credentials; put the token in GITHUB_TOKEN instead`;
+  return `${quotedUrl(url)} carries credentials; put the token in GITHUB_TOKEN instead`;
+}
+
+/**
+ * A URL as every message quotes it: its user name and password (a token) as ***. Messages go to terminals and CI
+ * logs, and nothing knows to censor a token written in a manifest.
+ */
+export function quotedUrl(url: string): string {
+  return `"${url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@')}"`;
 }
 
 function ownerAndName(repoPath: string): { owner: string; name: string } {

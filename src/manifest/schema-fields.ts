@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { InvalidNetworkEntry, parseEntry } from '../sandbox/shared/network/allow-list.js';
 import { MAX_DURATION_MS, MAX_DURATION_TEXT, parseDuration, parseSize } from '../util/units.js';
-import { carriesCredentials } from './repo-string.js';
+import { carriesCredentials, quotedUrl } from './repo-string.js';
 import { closest } from './suggest.js';
 import { describeValue, durationProblem, rateProblem, sizeProblem } from './unit-hints.js';
 
@@ -94,12 +94,12 @@ function nameHint(input: string): string {
  * GITHUB_TOKEN. Other schemes (ftp:, mailto:, javascript:) pass a generic URL check but can never be a GitHub host.
  */
 export function GithubUrl() {
-  return z.url({ error: (i) => `"${String(i.input)}" is not a URL; write it with https://` }).superRefine((text, ctx) => {
+  return z.url({ error: (i) => `${quotedUrl(String(i.input))} is not a URL; write it with https://` }).superRefine((text, ctx) => {
     // zod runs this refinement even after the URL check failed; that failure is already reported.
     if (!URL.canParse(text)) return;
     const url = new URL(text);
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      ctx.addIssue({ code: 'custom', message: `"${text}": scheme ${url.protocol.slice(0, -1)} is not supported (use https or http)` });
+      ctx.addIssue({ code: 'custom', message: `${quotedUrl(text)}: scheme ${url.protocol.slice(0, -1)} is not supported (use https or http)` });
     } else if (url.username || url.password) {
       ctx.addIssue({ code: 'custom', message: carriesCredentials(text) });
     }

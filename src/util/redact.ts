@@ -70,7 +70,11 @@ export function createRedactor(secrets: Iterable<string> = []): Redactor {
           // yet to come) is decided now — except a secret found across that place: it may be the start of a longer
           // one that overlaps it, so it waits too. (Found ranges are merged, so moving back never lands in another.)
           let safe = openSecretStart(text, values, longest);
-          for (const [start, end] of ranges) if (start < safe && end > safe) safe = start;
+          for (const [start, end] of ranges) {
+            if (start >= safe || end <= safe) continue;
+            // Held back at most twice the longest secret: back-to-back occurrences must not hold a stream forever.
+            safe = text.length - start <= 2 * longest ? start : end;
+          }
           held = text.slice(safe);
           return mask(text.slice(0, safe), ranges.filter(([start]) => start < safe));
         },

@@ -90,7 +90,9 @@ export function createPauseGate(options: PauseGateOptions = {}): PauseGate {
     succeeded(sentAt, write) {
       // Reads keep going through while GitHub blocks content creation: their success must not end the doubling.
       if (sentAt < startedAt) return;
-      if (!write && writeRefusedAt !== null && now() - writeRefusedAt < maxGrownWaitMs) return;
+      // Counted from the end of the pause that refusal led to: reads wait behind it, so the first read after a long
+      // pause must not end the doubling as if writes had been left alone all that time.
+      if (!write && writeRefusedAt !== null && now() - Math.max(writeRefusedAt, until) < maxGrownWaitMs) return;
       streak = 0;
       writeRefusedAt = null;
     },

@@ -6,7 +6,6 @@
 import { CommandExitError, FileNotFoundError, type CommandHandle, type Sandbox as SdkSandbox } from 'e2b';
 import path from 'node:path';
 import { ChangeTooLarge, Interrupted, type FleetmodError } from '../../domain/errors.js';
-import { formatBytes } from '../../util/units.js';
 import { strictUtf8 } from '../../util/strict-utf8.js';
 import { assertSafeDiff } from '../shared/diff-safety.js';
 import { CommandOutput } from '../shared/output-buffer.js';
@@ -91,7 +90,7 @@ export class E2bSandbox implements Sandbox {
     const maxBytes = this.request.limits.changeBytes;
     const take = async (everyDiffBinary: boolean) => {
       const exit = await this.housekeeping('taking the diff', exportDiffCommand({ everyDiffBinary, ...(maxBytes !== undefined && { maxBytes }) }), E2B_WORKSPACE, CHANGE_TOO_LARGE_EXIT);
-      if (exit === CHANGE_TOO_LARGE_EXIT) throw new ChangeTooLarge(`the change is larger than ${formatBytes(maxBytes ?? 0)} (sandbox.change-size)`);
+      if (exit === CHANGE_TOO_LARGE_EXIT) throw ChangeTooLarge.over(maxBytes ?? 0);
       return strictUtf8(await this.readAbsolute(DIFF_FILE, 'the diff'));
     };
     const diff = (await take(false)) ?? (await take(true));

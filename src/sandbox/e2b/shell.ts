@@ -32,8 +32,15 @@ export function exportDiffCommand(options: { everyDiffBinary?: boolean; maxBytes
   return [
     'set -eu',
     // A diff that is not UTF-8 (a Latin-1 file) is taken again with every file's diff binary, as on the host
-    // (change-scripts.ts): `.git/info/attributes` outranks the worktree's .gitattributes.
-    ...(options.everyDiffBinary ? ["mkdir -p .git/info && printf '* -diff\\n' >> .git/info/attributes"] : []),
+    // (change-scripts.ts): `.git/info/attributes` outranks the worktree's .gitattributes. It is put back as it was
+    // afterwards: a score command after the diff sees the repository as the steps left it.
+    ...(options.everyDiffBinary
+      ? [
+          `mkdir -p .git/info && if [ -e .git/info/attributes ]; then cp .git/info/attributes ${E2B_STATE_DIR}/attributes; fi`,
+          `trap 'if [ -e ${E2B_STATE_DIR}/attributes ]; then mv ${E2B_STATE_DIR}/attributes .git/info/attributes; else rm -f .git/info/attributes; fi' EXIT`,
+          "printf '\\n* -diff\\n' >> .git/info/attributes",
+        ]
+      : []),
     `export GIT_INDEX_FILE=${E2B_STATE_DIR}/diff-index GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 LC_ALL=C GIT_TERMINAL_PROMPT=0`,
     `rm -f "$GIT_INDEX_FILE"`,
     `${git} read-tree HEAD`,

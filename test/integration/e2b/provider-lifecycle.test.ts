@@ -161,6 +161,8 @@ describe('E2B provider: sandbox lifecycle', () => {
     // Billed from its creation to its end: at least one 3-second step of the clock, however often it is read.
     expect(discarded.map((s) => s.id)).toEqual([fake.creates()[0]?.sandboxId]);
     expect(discarded[0]?.billedSeconds()).toBeGreaterThanOrEqual(3);
+    // Destroyed, so billed no further however the clock moves on.
+    expect(discarded[0]?.billedSeconds()).toBe(discarded[0]?.billedSeconds());
     expect(fake.stats()).toMatchObject({ created: 1, alive: 0 });
   });
 

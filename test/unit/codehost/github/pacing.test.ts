@@ -194,6 +194,18 @@ describe('pause gate (virtual time)', () => {
     expect(pauses).toEqual([5_000, 10_000, 5_000]);
   });
 
+  it('keeps the longest pause while writes keep being refused, though the first read after each goes through', async () => {
+    const secondary = () => json(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '60' });
+    const { clock, pauses, call } = setup({ answer: (_s, i) => (i % 2 === 1 ? secondary() : json(200, {})) });
+
+    for (let i = 0; i < 8; i += 1) {
+      await clock.drive(call('GET', '/repos/acme/b'));
+      await clock.drive(call('POST', '/repos/acme/a/pulls'));
+    }
+
+    expect(pauses).toEqual([60_000, 120_000, 240_000, 480_000, 900_000, 900_000, 900_000, 900_000]);
+  });
+
   it('ends a streak of refused reads with a read that goes through', async () => {
     const secondary = () => json(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '5' });
     const { clock, pauses, call } = setup({ answer: (_s, i) => (i === 0 || i === 1 || i === 3 ? secondary() : json(200, {})) });
