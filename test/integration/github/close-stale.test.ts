@@ -3,46 +3,20 @@
  * left open, with one comment saying why — also when GitHub fails the close and it is tried again — and leaves
  * it open when a person has pushed to its branch.
  */
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { captureIo, cli, testEnv } from '../../support/cli.js';
-import { startForge } from '../../support/forge/forge.js';
-import { ALICE, forgeBranchSha, humanClone } from '../../support/forge/human.js';
-import { FAST_PACING, writeForgeJob, type ForgeJobOptions } from '../../support/forge/job.js';
-import { tempDir } from '../../support/temp.js';
+import { forgeBranchSha, humanClone } from '../../support/forge/human.js';
+import { ALICE_TOKEN, oneRepoForge } from '../../support/forge/one-repo.js';
 
-const TOKEN = 'ghp_closeStaleTestToken00000000000000013';
-const ALICE_TOKEN = 'ghp_closeStaleAliceToken0000000000000014';
 const BRANCH = 'fleetmod/rename-fetch';
-const NO_BUDGET = { 'github-writes': 100_000, 'github-writes-per-hour': 1_000_000 };
 /** The step of a job that no longer changes anything. */
 const NO_CHANGE = 'true';
 
 /** acme/a with the PR of a first run (close-stale on); `run` runs the job again with other options. */
 async function withOpenPr() {
-  const forge = await startForge();
-  forge.state.addUser('fleetmod-bot', TOKEN);
-  forge.state.addUser(ALICE.login, ALICE_TOKEN);
-  await forge.createRepo({ owner: 'acme', name: 'a' });
-  const dir = await tempDir();
-  const env = testEnv({ GITHUB_TOKEN: TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING });
-  const run = async (options: Partial<ForgeJobOptions> = {}, ...flags: string[]) => {
-    await writeForgeJob(dir, 'job.yaml', forge, { repos: ['acme/a'], change: { 'close-stale': true }, ...options, limits: { ...NO_BUDGET, ...options.limits } });
-    const io = captureIo(dir, env);
-    return { code: await cli(io, 'run', ...flags, 'job.yaml'), out: io.out() + io.err() };
-  };
-  const outcome = () => {
-    const db = new Database(path.join(dir, '.fleetmod', 'fleetmod.db'), { readonly: true });
-    try {
-      return db.prepare('SELECT outcome, pr_number, pr_state FROM tasks ORDER BY rowid DESC LIMIT 1').get();
-    } finally {
-      db.close();
-    }
-  };
+  const { forge, run, lastTask } = await oneRepoForge({ change: { 'close-stale': true } });
   expect((await run()).code).toBe(0);
   expect(forge.pulls('acme/a').map((p) => p.state)).toEqual(['open']);
-  return { forge, run, outcome };
+  return { forge, run, outcome: () => lastTask('outcome, pr_number, pr_state') };
 }
 
 describe('close-stale', () => {

@@ -7,14 +7,13 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { captureIo, cli, testEnv } from '../../support/cli.js';
 import { startForge } from '../../support/forge/forge.js';
-import { ALICE, humanClone } from '../../support/forge/human.js';
-import { FAST_PACING, writeForgeJob, type ForgeJobOptions } from '../../support/forge/job.js';
+import { humanClone } from '../../support/forge/human.js';
+import { FAST_PACING, writeForgeJob } from '../../support/forge/job.js';
+import { ALICE_TOKEN, NO_BUDGET, oneRepoForge } from '../../support/forge/one-repo.js';
 import { branchSha } from '../../support/git.js';
 import { tempDir } from '../../support/temp.js';
 
 const TOKEN = 'ghp_onExistingTestToken000000000000000011';
-const ALICE_TOKEN = 'ghp_onExistingAliceToken00000000000000012';
-const NO_BUDGET = { 'github-writes': 100_000, 'github-writes-per-hour': 1_000_000 };
 
 async function setup() {
   const forge = await startForge();
@@ -41,27 +40,8 @@ async function setup() {
 
 /** A forge with acme/a, Alice as a user, and runs of jobs for acme/a only. */
 async function oneRepo() {
-  const forge = await startForge();
-  forge.state.addUser('fleetmod-bot', TOKEN);
-  forge.state.addUser(ALICE.login, ALICE_TOKEN);
-  await forge.createRepo({ owner: 'acme', name: 'a' });
-  const dir = await tempDir();
-  const env = testEnv({ GITHUB_TOKEN: TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING });
-  const run = async (options: Partial<ForgeJobOptions> & { repo?: unknown }) => {
-    const { repo = 'acme/a', ...rest } = options;
-    await writeForgeJob(dir, 'job.yaml', forge, { limits: NO_BUDGET, ...rest, repos: [repo as string] });
-    const io = captureIo(dir, env);
-    return { code: await cli(io, 'run', 'job.yaml'), out: io.out() + io.err() };
-  };
-  const outcome = () => {
-    const db = new Database(path.join(dir, '.fleetmod', 'fleetmod.db'), { readonly: true });
-    try {
-      return db.prepare('SELECT outcome, pr_number FROM tasks ORDER BY rowid DESC LIMIT 1').get();
-    } finally {
-      db.close();
-    }
-  };
-  return { forge, run, outcome };
+  const { forge, run, lastTask } = await oneRepoForge();
+  return { forge, run, outcome: () => lastTask('outcome, pr_number') };
 }
 
 describe('change.on-existing and publish', () => {
