@@ -4,6 +4,7 @@
  * Enterprise Server does not pick up github.com's API URL from a CI runner. A server URL without an API URL means
  * GitHub Enterprise Server's layout, `<server>/api/v3`.
  */
+import { carriesCredentials, quotedUrl } from '../../manifest/repo-string.js';
 import { UsageError } from '../../domain/errors.js';
 import type { Job } from '../../manifest/job.js';
 
@@ -24,14 +25,19 @@ export function githubEndpoint(job: Pick<Job, 'github'>, env: NodeJS.ProcessEnv)
   const serverUrl = trim(fromManifest ? (job.github.serverUrl ?? DEFAULT_SERVER_URL) : (env.GITHUB_SERVER_URL ?? DEFAULT_SERVER_URL));
   const explicitApi = fromManifest ? job.github.apiUrl : env.GITHUB_API_URL;
   const apiUrl = trim(explicitApi ?? (serverUrl === DEFAULT_SERVER_URL ? DEFAULT_API_URL : `${serverUrl}/api/v3`));
-  let host: string;
+  let api: URL;
+  let server: URL;
   try {
-    host = new URL(apiUrl).host;
-    new URL(serverUrl);
+    api = new URL(apiUrl);
+    server = new URL(serverUrl);
   } catch {
-    throw new UsageError(`GitHub URLs are not valid: api ${apiUrl}, server ${serverUrl}`);
+    throw new UsageError(`GitHub URLs are not valid: api ${quotedUrl(apiUrl)}, server ${quotedUrl(serverUrl)}`);
   }
-  return { apiUrl, serverUrl, host };
+  // The manifest refuses such URLs at validate time; GITHUB_SERVER_URL and GITHUB_API_URL are checked here.
+  for (const [name, url, text] of [['GITHUB_SERVER_URL', server, serverUrl], ['GITHUB_API_URL', api, apiUrl]] as const) {
+    if (url.username || url.password) throw new UsageError(`${name}: ${carriesCredentials(text)}`);
+  }
+  return { apiUrl, serverUrl, host: api.host };
 }
 
 function trim(url: string): string {

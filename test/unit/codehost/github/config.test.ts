@@ -21,6 +21,21 @@ describe('GitHub endpoint', () => {
     expect(githubEndpoint(none, { GITHUB_SERVER_URL: 'https://ghe.corp' }).apiUrl).toBe('https://ghe.corp/api/v3');
   });
 
+  it('refuses GITHUB_SERVER_URL or GITHUB_API_URL with credentials in them, without repeating them', () => {
+    const withToken = { GITHUB_SERVER_URL: 'https://bot:ghp_notarealtoken0001@ghe.corp' };
+    expect(() => githubEndpoint(none, withToken)).toThrow('GITHUB_SERVER_URL: "https://***@ghe.corp" carries credentials');
+    expect(() => githubEndpoint(none, { GITHUB_API_URL: 'https://x-access-token:ghp_notarealtoken0002@ghe.corp/api/v3' })).toThrow(
+      'GITHUB_API_URL: "https://***@ghe.corp/api/v3" carries credentials',
+    );
+    let message = '';
+    try {
+      githubEndpoint(none, withToken);
+    } catch (err) {
+      message = String(err);
+    }
+    expect(message).not.toContain('ghp_');
+  });
+
   it('lets the manifest win as a pair, so a CI runner\'s github.com API URL does not leak into a GHES job', () => {
     const job = { github: { fork: 'auto' as const, serverUrl: 'https://ghe.corp' } };
     expect(githubEndpoint(job, { GITHUB_API_URL: 'https://api.github.com', GITHUB_SERVER_URL: 'https://github.com' })).toEqual({
