@@ -65,6 +65,8 @@ export interface Reopening {
 export async function runSession(io: CliIo, request: SessionRequest, opts: ExecutionOptions): Promise<ExitCode> {
   const { job } = request;
   const location = stateLocation(io, opts);
+  // The options naming this journal, for the commands the run suggests.
+  const journal = journalArgs(io, opts);
   // -j applies to this invocation only; the job stored with the run keeps the manifest's value.
   const concurrency = parseConcurrency(opts.concurrency) ?? job.limits.concurrency;
   const graceMs = parseGrace(opts.grace);
@@ -164,12 +166,12 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
         abortSignal: abort.signal,
         ...(admission && { admission }),
         ...(reopening && { beforeStart: reopening.apply }),
-        resumeCommand: (runId) => `fleetmod resume ${runId}${journalArgs(io, opts)}`,
+        resumeCommand: (runId) => `fleetmod resume ${runId}${journal}`,
       },
     );
     progress.close();
     const data = loadRunData(store, result.run.id, { now: Date.now() });
-    const report = data ? summarize(data, { journalArgs: journalArgs(io, opts) }) : undefined;
+    const report = data ? summarize(data, { journalArgs: journal }) : undefined;
     if (!opts.json && report) printSummary(io, report, result, request.manifestLabel);
     if (report) await writeReports(io, report, Boolean(opts.json));
     if (interrupts > 0 && result.status !== 'finished') return EXIT.interrupted;

@@ -22,7 +22,7 @@ import { makeOwnedTempDir } from '../util/owned-temp.js';
 /** The scripts' throw-away folders, `<prefix><pid>-XXXXXX`, so a later run removes what a killed one left. */
 export const GIT_SCRATCH_PREFIXES = ['fleetmod-index-', 'fleetmod-commit-'] as const;
 
-type ScriptContext = Pick<GitScriptOptions, 'env' | 'timeoutMs' | 'signal' | 'maxStdoutBytes'>;
+type ScriptContext = Pick<GitScriptOptions, 'env' | 'timeoutMs' | 'signal'>;
 
 const DIFF_SCRIPT = `set -e
 export GIT_INDEX_FILE="$1"
@@ -53,11 +53,13 @@ export interface WorktreeChange {
   diff: string;
 }
 
-/** The tree of everything in the worktree of `dir` (new, changed, deleted files) and its binary diff against HEAD. */
-export async function worktreeDiffScript(ctx: ScriptContext, dir: string): Promise<WorktreeChange> {
+/**
+ * The tree of everything in the worktree of `dir` (new, changed, deleted files) and its binary diff against HEAD;
+ * ChangeTooLarge when the diff is larger than `maxBytes`.
+ */
+export async function worktreeDiffScript(ctx: ScriptContext, dir: string, maxBytes?: number): Promise<WorktreeChange> {
   // The script writes the tree's id (up to 64 hex digits and a newline) before the diff: the limit is the diff's.
-  const max = ctx.maxStdoutBytes;
-  const limit = max === undefined ? {} : { maxStdoutBytes: max + 65, tooMuchOutput: () => ChangeTooLarge.over(max) };
+  const limit = maxBytes === undefined ? {} : { maxStdoutBytes: maxBytes + 65, tooMuchOutput: () => ChangeTooLarge.over(maxBytes) };
   const take = () => withScratch(GIT_SCRATCH_PREFIXES[0], (tmp) => runGitScriptBytes('diff', DIFF_SCRIPT, { ...ctx, ...limit, cwd: dir, args: [path.join(tmp, 'index')] }));
   // git diffs any file without a NUL byte as text, in its own encoding (Latin-1, Shift-JIS…). The diff is kept as
   // text (the journal, the report), where such bytes would be replaced and the diff would no longer apply to the
@@ -66,7 +68,7 @@ export async function worktreeDiffScript(ctx: ScriptContext, dir: string): Promi
   if (out === undefined) throw new GitFailed('git diff failed: its binary form is not UTF-8 either', 'permanent');
   const newline = out.indexOf('\n');
   const diff = out.slice(newline + 1);
-  if (ctx.maxStdoutBytes !== undefined && Buffer.byteLength(diff) > ctx.maxStdoutBytes) throw ChangeTooLarge.over(ctx.maxStdoutBytes);
+  if (maxBytes !== undefined && Buffer.byteLength(diff) > maxBytes) throw ChangeTooLarge.over(maxBytes);
   return { tree: out.slice(0, newline), diff };
 }
 

@@ -81,7 +81,7 @@ export interface HostGit {
   /** Fetches refspecs from `url` into the repository at `dir`; returns what git printed about the transfer. */
   fetchRefs(dir: string, url: string, refspecs: readonly string[], auth?: GitAuth): Promise<string>;
   /** `git diff --binary` of everything in the worktree (new, changed, deleted files) against HEAD. */
-  worktreeDiff(dir: string, options?: { maxBytes?: number }): Promise<string>;
+  worktreeDiff(dir: string, maxBytes?: number): Promise<string>;
   diffStat(dir: string, from: string, to: string): Promise<DiffStat>;
   /**
    * Commits a binary diff on top of `base` and points `branch` at the commit (created or reset), without touching
@@ -225,9 +225,9 @@ export function createHostGit(options: HostGitOptions): HostGit {
       return raw(dir, ['fetch', '--verbose', '--no-tags', '--prune', '--no-write-fetch-head', '--no-recurse-submodules', '--', url, ...refspecs], auth);
     },
 
-    async worktreeDiff(dir, diffOptions = {}) {
+    async worktreeDiff(dir, maxBytes) {
       const head = await readHead(path.join(dir, '.git'));
-      const { tree, diff } = await worktreeDiffScript({ ...scripts, ...(diffOptions.maxBytes !== undefined && { maxStdoutBytes: diffOptions.maxBytes }) }, dir);
+      const { tree, diff } = await worktreeDiffScript(scripts, dir, maxBytes);
       if (head !== null) diffTrees.remember(dir, head, diff, tree);
       return diff;
     },

@@ -9,6 +9,12 @@ export type PlainData = { ok: true; value: unknown } | { ok: false; offset: numb
 
 /** `doc.toJS()`, or where and why its aliases cannot be expanded. At most `maxAliasCount` values per alias. */
 export function toPlainData(doc: Document, maxAliasCount: number): PlainData {
+  // Nearly every manifest expands: the passes that find the faulty alias run only when expanding failed.
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount }) };
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+  }
   let unresolved: Alias | undefined;
   visit(doc, {
     Alias(_, alias) {
@@ -23,7 +29,7 @@ export function toPlainData(doc: Document, maxAliasCount: number): PlainData {
   }
 
   // The library's error does not say which alias went over the limit: each alias notes the first one that threw
-  // (the innermost, as the error passes up through the aliases that contain it).
+  // (the innermost, as the error passes up through the aliases that contain it), and the expansion runs again.
   let tooLarge: Alias | undefined;
   visit(doc, {
     Alias(_, alias) {

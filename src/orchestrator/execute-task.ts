@@ -6,6 +6,7 @@
 import { GitFailed, Interrupted, StepFailed, VerifyFailed, errorMessage } from '../domain/errors.js';
 import { gitDiedBySignal } from '../git/classify-git-error.js';
 import type { PendingTask } from '../store/types.js';
+import { stoppableSleep } from '../util/sleep.js';
 import { backoffMs, classifyError } from './classify.js';
 import { runTask } from './run-task.js';
 import type { TaskConfig, TaskDeps, TaskOutcome } from './task-context.js';
@@ -80,18 +81,10 @@ export async function executeTask(
   }
 }
 
+/** Waits `ms`, or until `signal` aborts: then it rejects with Interrupted. */
 export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new Interrupted('aborted'));
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new Interrupted('aborted'));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+  return stoppableSleep(ms, signal).catch((err: unknown) => {
+    throw signal.aborted ? new Interrupted('aborted') : err;
   });
 }
 

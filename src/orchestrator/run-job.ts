@@ -16,7 +16,7 @@ import type { RunRecord, RunStatus } from '../store/types.js';
 import { executeTask } from './execute-task.js';
 import { transformKey } from './transform-key.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
-import { ownerProcessGone, STALE_HEARTBEAT_MS } from './run-liveness.js';
+import { runCrashed } from './run-liveness.js';
 
 export type RunSelection = { mode: 'auto' } | { mode: 'new' } | { mode: 'resume'; runId: string };
 
@@ -66,7 +66,6 @@ export interface RunJobResult {
 }
 
 const HEARTBEAT_MS = 5_000;
-export { STALE_HEARTBEAT_MS } from './run-liveness.js';
 
 export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, 'limiters'>, options: RunJobOptions): Promise<RunJobResult> {
   const started = deps.now();
@@ -235,9 +234,7 @@ async function selectRun(deps: Pick<TaskDeps, 'store' | 'now'>, options: RunJobO
 }
 
 function assertNotOwnedElsewhere(deps: Pick<TaskDeps, 'now'>, run: RunRecord): void {
-  if (run.status !== 'running' || run.heartbeatAt === null || run.ownerPid === null) return;
-  if (deps.now() - run.heartbeatAt > STALE_HEARTBEAT_MS) return;
-  if (ownerProcessGone(run)) return;
+  if (run.status !== 'running' || run.ownerPid === null || runCrashed(run, deps.now())) return;
   if (run.ownerPid === process.pid) return;
   throw new UsageError(
     `run ${run.id} is being worked on by process ${run.ownerPid} on ${run.ownerHost}; wait for it or stop it first`,

@@ -8,7 +8,8 @@
  */
 import { throttling } from '@octokit/plugin-throttling';
 import type { GithubPacing } from './pacing.js';
-import { stoppableSleep, monotonicNow, type PauseGate } from './pause-gate.js';
+import { stoppableSleep } from '../../util/sleep.js';
+import { monotonicNow, type PauseGate } from './pause-gate.js';
 import type { BudgetSlot, WriteBudget } from './write-budget.js';
 
 export interface PacedFetchOptions {

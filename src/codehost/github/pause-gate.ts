@@ -3,7 +3,7 @@
  * plugin-throttling only delays the request that was refused (the others keep going). Every request to a host
  * awaits this gate before it is sent; a refused request closes it for the wait GitHub named.
  */
-import { setTimeout as delay } from 'node:timers/promises';
+import { stoppableSleep } from '../../util/sleep.js';
 
 export interface PauseRequest {
   /** How long GitHub asked to wait (retry-after, or until the reset of the primary window). */
@@ -100,14 +100,6 @@ export function createPauseGate(options: PauseGateOptions = {}): PauseGate {
       return until;
     },
   };
-}
-
-/**
- * Waits `ms`, or until `signal` aborts: then it rejects with an AbortError, as `fetch` does for an aborted request
- * (Octokit passes that on as it is, without retrying), and no timer is left behind.
- */
-export function stoppableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return delay(ms, undefined, signal ? { signal } : {});
 }
 
 /** Milliseconds on a clock that never goes backwards, comparable across the process (and with the forge's log). */

@@ -43,7 +43,7 @@ export function isRetryableApiError(err: unknown): boolean {
   if (err instanceof RateLimitError || err instanceof ServiceBusyError) return true;
   if (err instanceof SandboxError && err.statusCode !== undefined) return err.statusCode >= 500;
   // Callers rule out their own stop first: a request that ran out of time is E2B being slow, not refusing.
-  return isNetworkError(err) || isRequestTimeout(err);
+  return isUnansweredRequest(err);
 }
 
 /**
@@ -83,7 +83,7 @@ export function describeSdkError(err: unknown): string {
  * fleetmod's, rejecting with a DOMException named TimeoutError — or AbortError, when the deadline reached the
  * request through another signal. Not the SDK's TimeoutError class, which is an answer from E2B.
  */
-export function isRequestTimeout(err: unknown): boolean {
+function isRequestTimeout(err: unknown): boolean {
   return err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError');
 }
 

@@ -114,10 +114,10 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
   const createSdkSandbox = async (request: SandboxRequest): Promise<SdkSandbox> => {
     const signal = request.signal ? AbortSignal.any([request.signal, stopping.signal]) : stopping.signal;
     const outcome = await createWithRetry(
-      // The abort signal is deliberately not passed on: an aborted create may still make a sandbox on E2B's side
-      // that nobody would kill. It is checked as soon as the create returns instead.
-      // Each attempt waits for a creation slot: a retry of a refused create must not add to the next burst. The
-      // wait can be long, so it ends with the signal, which is checked once more before anything is sent.
+      // The abort signal is deliberately not passed on to the create: an aborted create may still make a sandbox on
+      // E2B's side that nobody would kill. Each attempt waits for a creation slot instead (a retry of a refused
+      // create must not add to the next burst); that wait can be long, so it ends with the signal, which is checked
+      // once more before anything is sent.
       async () => {
         await waitForCreationSlot(request, signal);
         const createId = randomUUID();

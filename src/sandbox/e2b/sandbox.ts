@@ -116,10 +116,7 @@ export class E2bSandbox implements Sandbox {
 
   private async run(command: string, options: ExecOptions & { cwd: string; timeoutMs: number }): Promise<ExecResult> {
     const started = performance.now();
-    const output = new CommandOutput(this.request.limits.outputBytes, {
-      ...(options.onOutput && { onOutput: options.onOutput }),
-      ...(options.redactor && { redactor: options.redactor }),
-    });
+    const output = new CommandOutput(this.request.limits.outputBytes, options);
     const signal = options.signal && this.request.signal ? AbortSignal.any([options.signal, this.request.signal]) : (options.signal ?? this.request.signal);
     const result = (end: Pick<ExecResult, 'exitCode' | 'timedOut' | 'killedBy'>): ExecResult => ({
       ...output.result(),

@@ -63,10 +63,7 @@ export function createHostProvider(options: HostProviderOptions): SandboxProvide
           stdio: ['ignore', 'pipe', 'pipe'],
           detached: true,
         });
-        const output = new CommandOutput(request.limits.outputBytes, {
-          ...(execOptions.onOutput && { onOutput: execOptions.onOutput }),
-          ...(execOptions.redactor && { redactor: execOptions.redactor }),
-        });
+        const output = new CommandOutput(request.limits.outputBytes, execOptions);
         child.stdout.setEncoding('utf8').on('data', (c: string) => output.push('stdout', c));
         child.stderr.setEncoding('utf8').on('data', (c: string) => output.push('stderr', c));
         let killedBy: string | undefined;
@@ -113,7 +110,7 @@ export function createHostProvider(options: HostProviderOptions): SandboxProvide
           await writeFile(await resolveInWorkspace(request.workspace, relativePath, true), data);
         },
         async exportDiff() {
-          const diff = await options.git.worktreeDiff(request.workspace, { ...(request.limits.changeBytes !== undefined && { maxBytes: request.limits.changeBytes }) });
+          const diff = await options.git.worktreeDiff(request.workspace, request.limits.changeBytes);
           // No isolation, but the same rule for what may be published: no links pointing out of the repository.
           assertSafeDiff(diff);
           return diff;

@@ -172,7 +172,7 @@ export async function createLocalSandbox(deps: LocalSandboxDeps, request: Sandbo
         }),
       exportDiff: () =>
         ctx.owner.forHost(async () => {
-          const diff = await deps.git.worktreeDiff(request.workspace, { ...(request.limits.changeBytes !== undefined && { maxBytes: request.limits.changeBytes }) });
+          const diff = await deps.git.worktreeDiff(request.workspace, request.limits.changeBytes);
           assertSafeDiff(diff);
           return diff;
         }),

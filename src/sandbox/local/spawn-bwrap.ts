@@ -106,10 +106,7 @@ function launchOnce(options: SpawnBwrapOptions, started: number): Promise<Launch
   });
   infoPipe.on('error', () => undefined);
 
-  const output = new CommandOutput(options.outputBytes, {
-    ...(options.onOutput && { onOutput: options.onOutput }),
-    ...(options.redactor && { redactor: options.redactor }),
-  });
+  const output = new CommandOutput(options.outputBytes, options);
   child.stdout?.setEncoding('utf8');
   child.stderr?.setEncoding('utf8');
   child.stdout?.on('data', (chunk: string) => output.push('stdout', chunk));
