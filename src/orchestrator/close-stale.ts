@@ -5,9 +5,8 @@
  * so a run killed after GitHub closed the PR but before the answer was journaled still counts the PR as closed by it.
  */
 import type { CodeHost, PullRequestRef } from '../codehost/types.js';
-import type { RemoteCommit } from '../git/host-git.js';
 import type { TaskRecord } from '../store/types.js';
-import { foreignCommits } from './own-commits.js';
+import { branchCommits, foreignSummary } from './branch-commits.js';
 import type { TaskLog } from './task-log.js';
 import type { StageRunner, TaskConfig, TaskDeps, TaskOutcome } from './task-context.js';
 
@@ -43,7 +42,9 @@ export async function finishUnchanged(
   if (change.existingPr) {
     const pr = change.existingPr;
     const human = await stage('pr', async () => {
-      const foreign = await humanCommits(deps, task, codeHost, branch, change.checkout, { jobName: job.name, identity: job.change.commit.author });
+      const { workdir, baseSha, pushUrl } = change.checkout;
+      const owner = { jobName: job.name, identity: job.change.commit.author };
+      const { foreign } = await branchCommits(deps, { repo: task.repo, workdir, baseSha, pushUrl, branch, auth: await codeHost.gitAuth(task.repo), owner });
       if (foreign.length > 0) return foreign;
       // Committed with this turn, so before the close can have reached the code host.
       deps.store.updateTask(task.id, { prNumber: pr.number, prUrl: pr.url, prCloseRequestedAt: deps.now() });
@@ -51,7 +52,7 @@ export async function finishUnchanged(
       return [];
     });
     if (human.length > 0) {
-      log.line(`branch ${branch} has ${human.length} commit(s) not made by fleetmod (e.g. ${human[0]?.sha.slice(0, 12)} by ${human[0]?.authorEmail}); leaving ${pr.url} open`);
+      log.line(`branch ${branch} has ${foreignSummary(human)}; leaving ${pr.url} open`);
       deps.store.updateTask(task.id, { prNumber: pr.number, prUrl: pr.url, prState: pr.state });
       return {
         outcome: 'edited-by-human',
@@ -70,21 +71,6 @@ export async function finishUnchanged(
     return { outcome: 'pr-closed', branch, prUrl: closed.url };
   }
   return { outcome: 'unchanged', branch };
-}
-
-/** The commits on the PR's branch since the base that are not fleetmod's (none when the branch is gone). */
-async function humanCommits(
-  deps: TaskDeps,
-  task: TaskRecord,
-  codeHost: CodeHost,
-  branch: string,
-  checkout: BaseCheckout,
-  owner: Parameters<typeof foreignCommits>[1],
-): Promise<RemoteCommit[]> {
-  const auth = await codeHost.gitAuth(task.repo);
-  const tip = await deps.limiters.git(task.repo, () => deps.git.fetchBranch(checkout.workdir, checkout.pushUrl, branch, auth), 'publish');
-  if (tip === null) return [];
-  return foreignCommits(await deps.git.commitsBetween(checkout.workdir, checkout.baseSha, tip), owner);
 }
 
 /** The PR this task asked to close before it was stopped, if it is closed now (no open PR was found for the branch). */

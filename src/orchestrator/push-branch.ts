@@ -8,7 +8,8 @@
 import type { RemoteRepoInfo } from '../codehost/types.js';
 import { BranchMoved, type GitAuth } from '../git/host-git.js';
 import type { TaskRecord } from '../store/types.js';
-import { foreignCommits, type CommitOwner } from './own-commits.js';
+import { branchCommits, foreignSummary } from './branch-commits.js';
+import type { CommitOwner } from './own-commits.js';
 import type { TaskLog } from './task-log.js';
 import type { TaskDeps } from './task-context.js';
 
@@ -56,16 +57,14 @@ async function pushOver(deps: PushDeps, input: PushInput, remoteSha: string | nu
     log.line(`pushed new branch ${branch}`);
     return 'pushed';
   }
-  const fetched = await deps.limiters.git(repo, () => deps.git.fetchBranch(workdir, info.pushUrl, branch, auth), 'publish');
+  const { tip: fetched, foreign } = await branchCommits(deps, { repo, workdir, baseSha, pushUrl: info.pushUrl, branch, auth, owner: input.owner });
   if (fetched === null) {
     await push(null);
     log.line(`pushed new branch ${branch} (the branch seen earlier is gone)`);
     return 'pushed';
   }
-  const commits = await deps.git.commitsBetween(workdir, baseSha, fetched);
-  const foreign = foreignCommits(commits, input.owner);
   if (foreign.length > 0) {
-    log.line(`branch ${branch} has ${foreign.length} commit(s) not made by fleetmod (e.g. ${foreign[0]?.sha.slice(0, 12)} by ${foreign[0]?.authorEmail}); not overwriting`);
+    log.line(`branch ${branch} has ${foreignSummary(foreign)}; not overwriting`);
     return 'edited-by-human';
   }
   if ((await deps.git.treeSha(workdir, fetched)) === (await deps.git.treeSha(workdir, headSha))) {
