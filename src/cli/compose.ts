@@ -129,6 +129,8 @@ export interface CodeHostExtras {
   notice?: (level: 'info' | 'warn', text: string) => void;
   /** The run's hard stop: GitHub waits (a pause can last an hour) and requests end at once. */
   signal?: AbortSignal;
+  /** The run's checkouts: a clone cache answers plain git's first look at a repository it has no copy of. */
+  checkouts?: RepoCheckout;
 }
 
 /**
@@ -137,7 +139,7 @@ export interface CodeHostExtras {
  * so every repository of the run shares them.
  */
 export function createCodeHosts(job: Job, io: CliIo, git: HostGit, extras: CodeHostExtras = {}): CodeHostRouter {
-  const plain: CodeHost = createPlainGitHost(git);
+  const plain: CodeHost = createPlainGitHost(git, extras.checkouts);
   let github: CodeHost | undefined;
   return {
     forRepo(repo) {

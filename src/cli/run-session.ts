@@ -136,13 +136,14 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
       }
     }
     preferSmallHeap();
+    const checkouts = createRepoCheckout(io, git, opts);
     const result = await runJob(
       {
         store,
         git,
-        checkouts: createRepoCheckout(io, git, opts),
+        checkouts,
         sandboxes,
-        codeHosts: createCodeHosts(job, io, git, { redactor, notice: (level, text) => progress.notice(level, text), signal: abort.signal }),
+        codeHosts: createCodeHosts(job, io, git, { redactor, notice: (level, text) => progress.notice(level, text), signal: abort.signal, checkouts }),
         limiters: createStageLimiters({
           gitPerHost: job.limits.clone,
           sandboxes: job.limits.sandboxes ?? concurrency,

@@ -73,10 +73,10 @@ export interface HostGit {
   /** The default branch (and its commit) and the SHA of `branch` (null: look at none), from one look at the remote. */
   remoteState(url: string, branch: string | null, auth?: GitAuth): Promise<RemoteState>;
   /**
-   * Clones one branch of `url` into `dest` (single branch, no tags); with `bare`, a bare repository whose
-   * `refs/heads/<branch>` is the remote's (the clone cache's mirrors).
+   * Clones one branch of `url` into `dest` (single branch, no tags) — null: the branch the remote's HEAD points
+   * at; with `bare`, a bare repository whose `refs/heads/<branch>` is the remote's (the clone cache's mirrors).
    */
-  clone(url: string, dest: string, branch: string, options?: { auth?: GitAuth; reference?: string; depth?: number; bare?: boolean }): Promise<void>;
+  clone(url: string, dest: string, branch: string | null, options?: { auth?: GitAuth; reference?: string; depth?: number; bare?: boolean }): Promise<void>;
   headSha(dir: string): Promise<string>;
   /** Fetches refspecs from `url` into the repository at `dir`; returns what git printed about the transfer. */
   fetchRefs(dir: string, url: string, refspecs: readonly string[], auth?: GitAuth): Promise<string>;
@@ -206,7 +206,7 @@ export function createHostGit(options: HostGitOptions): HostGit {
 
     async clone(url, dest, branch, cloneOptions = {}) {
       // --template= : no sample hooks copied into every checkout (they never run, but cost a dozen files each).
-      const args = ['clone', '--template=', '--no-tags', '--single-branch', '--branch', branch];
+      const args = ['clone', '--template=', '--no-tags', '--single-branch', ...(branch === null ? [] : ['--branch', branch])];
       if (cloneOptions.bare) args.push('--bare');
       if (cloneOptions.depth) args.push('--depth', String(cloneOptions.depth));
       if (cloneOptions.reference) args.push('--reference-if-able', cloneOptions.reference, '--dissociate');

@@ -24,3 +24,9 @@ export async function readHead(gitDir: string): Promise<string | null> {
   const symbolic = /^ref: (refs\/\S+)$/.exec(head);
   return symbolic ? readRef(gitDir, symbolic[1] as string) : null;
 }
+
+/** The branch HEAD of the git directory `gitDir` names (`ref: refs/heads/<branch>`), or null when it names none. */
+export async function readSymbolicHead(gitDir: string): Promise<string | null> {
+  const head = (await readFile(path.join(gitDir, 'HEAD'), 'utf8').catch(() => '')).trim();
+  return /^ref: refs\/heads\/(\S+)$/.exec(head)?.[1] ?? null;
+}

@@ -90,7 +90,8 @@ async function stages(
 
   // resolve: what the remote looks like, which base, which branch, is there already a branch or a PR.
   const resolved = await stage('resolve', async () => {
-    const early = branchBeforeBase(job, config.run.id, task);
+    const branchMatters = branchMattersBeforeCheckout(deps, config, task);
+    const early = branchMatters ? branchBeforeBase(job, config.run.id, task) : undefined;
     const info = await deps.limiters.git(repo, () => codeHost.inspect(repo, signal, early === undefined ? undefined : { branch: early }));
     if (info.skipReason) return { skip: info.skipReason } as const;
     const base = repo.base ?? info.defaultBranch;
@@ -101,13 +102,16 @@ async function stages(
     if (problem) throw new RepoInvalid(`change.branch renders "${branch}" for ${repo.key}: ${problem}`);
     if (branch === base) throw new RepoInvalid(`change.branch "${branch}" is the base branch of ${repo.key}`);
     const auth = await codeHost.gitAuth(repo);
-    const remoteSha =
-      info.branchSha !== undefined && branch === early
+    // Not looked at: the push leases on "no such branch", and a branch that is there refuses it and is looked at then.
+    const remoteSha = !branchMatters
+      ? null
+      : info.branchSha !== undefined && branch === early
         ? info.branchSha
         : await deps.limiters.git(repo, () => deps.git.remoteBranchSha(info.pushUrl, branch, auth));
     const existingPr = codeHost.findPullRequest ? await codeHost.findPullRequest(repo, info.headOwner, branch, base) : null;
     deps.store.updateTask(task.id, { baseBranch: base, branch });
-    log.line(`base ${base}, branch ${branch}${remoteSha ? ` (exists at ${remoteSha.slice(0, 12)})` : ''}${existingPr ? `, open PR #${existingPr.number}` : ''}`);
+    const seen = !branchMatters ? ' (looked at when pushing)' : remoteSha ? ` (exists at ${remoteSha.slice(0, 12)})` : '';
+    log.line(`base ${base}, branch ${branch}${seen}${existingPr ? `, open PR #${existingPr.number}` : ''}`);
     return { info, base, branch, auth, remoteSha, existingPr } as const;
   });
   if ('skip' in resolved) return { outcome: 'skipped', skipReason: resolved.skip };
@@ -289,6 +293,19 @@ async function transformInSandbox(
 
 function diffColumns(counts: { files: number; insertions: number; deletions: number }) {
   return { filesChanged: counts.files, insertions: counts.insertions, deletions: counts.deletions };
+}
+
+/**
+ * Whether the resolve stage must see where the change's branch is: to skip the repository (on-existing: skip), or
+ * because a result made before — by an earlier attempt, or a run of the same transformation — may already be on
+ * it. Otherwise nothing before the push depends on it, and the push finds out (push-branch.ts): one look at the
+ * remote less per repository on a first run.
+ */
+function branchMattersBeforeCheckout(deps: TaskDeps, config: TaskConfig, task: TaskRecord): boolean {
+  if (config.job.change.onExisting === 'skip' || task.diff !== null || task.headSha !== null) return true;
+  const transformKey = config.run.transformKey;
+  if (!config.reuse || transformKey === null) return false;
+  return deps.store.findReusableResult({ transformKey, repo: task.repo, excludeRunId: config.run.id }) !== undefined;
 }
 
 /**

@@ -146,6 +146,24 @@ describe('clone cache', () => {
     expect((await Promise.all(mirrorObjects.map(async (f) => (await stat(f)).ino))).filter((ino) => sourceInodes.has(ino))).toEqual([]);
   });
 
+  it('the first look at a repository makes its copy and says its default branch; later looks leave it to the remote', async () => {
+    const { demo, cacheDir, hostGit, remote, repo } = await oneLocalRepo();
+    const cache = createMirrorCache({ git: hostGit, dir: cacheDir });
+    const tip = (await git(remote.path, 'rev-parse', 'main')).trim();
+
+    expect(await cache.firstLook!(repo)).toEqual({ defaultBranch: 'main', defaultBranchSha: tip });
+    expect(await cache.firstLook!(repo)).toBeNull();
+    // The copy serves checkouts without asking the remote again.
+    await rename(remote.path, `${remote.path}.away`);
+    await cache.checkout(repo, 'main', path.join(demo.root, 'checkout'), undefined, tip);
+    expect((await git(path.join(demo.root, 'checkout'), 'rev-parse', 'HEAD')).trim()).toBe(tip);
+
+    const empty = path.join(demo.root, 'empty.git');
+    await git(demo.root, 'init', '--quiet', '--bare', empty);
+    const emptyRepo = { ...repo, key: empty, url: empty, name: 'empty', display: 'empty' };
+    expect(await cache.firstLook!(emptyRepo)).toEqual({ defaultBranch: null, defaultBranchSha: null });
+  });
+
   it('a cache folder that could not be made is tried again by the next checkout', async () => {
     const { demo, hostGit, repo } = await oneLocalRepo();
     const blocked = path.join(demo.root, 'blocked');
