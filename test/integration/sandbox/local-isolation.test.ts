@@ -204,6 +204,37 @@ describe('local sandbox isolation (real bubblewrap)', () => {
     expect(existsSync(live)).toBe(true);
   });
 
+  it.skipIf(!isRoot)('kills what still runs in a crashed fleetmod\'s sandbox cgroup (a sandbox orphaned before bwrap armed --die-with-parent) and removes it; a live fleetmod\'s sandboxes are left alone (root only, as above)', async () => {
+    const provider = localProvider();
+    const support = (await provider.capabilities()).cgroups;
+    const parent = support.parents.pids as string;
+    const gone = spawn('true');
+    await new Promise((resolve) => gone.on('close', resolve));
+    const stale = path.join(parent, cgroupName('local-0ddba11e', gone.pid));
+    const live = path.join(parent, cgroupName('local-5ca1ab1e'));
+    await mkdir(stale);
+    await mkdir(live);
+    const orphan = spawn('sleep', ['600'], { stdio: 'ignore' });
+    const running = spawn('sleep', ['600'], { stdio: 'ignore' });
+    const orphanEnded = new Promise<NodeJS.Signals | null>((resolve) => orphan.on('exit', (_code, signal) => resolve(signal)));
+    onTestFinished(async () => {
+      running.kill('SIGKILL');
+      orphan.kill('SIGKILL');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await rmdir(live).catch(() => undefined);
+      await rmdir(stale).catch(() => undefined);
+    });
+    await writeFile(path.join(stale, 'cgroup.procs'), String(orphan.pid));
+    await writeFile(path.join(live, 'cgroup.procs'), String(running.pid));
+
+    await removeStaleCgroups(support);
+
+    expect(await Promise.race([orphanEnded, new Promise((resolve) => setTimeout(() => resolve('still running'), 5_000))])).toBe('SIGKILL');
+    expect(existsSync(stale)).toBe(false);
+    expect(running.exitCode).toBeNull();
+    expect(existsSync(live)).toBe(true);
+  });
+
   it.skipIf(!isRoot)('without cgroups, RLIMIT_DATA and RLIMIT_NPROC (on the sandbox\'s own uid) still stop a hog and a fork flood (root only: the fallback is forced by a root-only switch; CI runs as root)', async () => {
     const provider = localProvider({ cgroups: 'off' });
     const check = await provider.check({ memoryBytes: 64 * 2 ** 20, pids: 20, pidsExplicit: true, network: false });

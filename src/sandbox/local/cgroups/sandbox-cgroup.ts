@@ -103,19 +103,7 @@ export class SandboxCgroup {
   /** Kills every process left in the cgroup (fallback when the sandbox's init pid is unknown). */
   async killAll(): Promise<void> {
     const dir = this.dirs.values().next().value;
-    if (!dir) return;
-    if (this.support.version === 2 && this.support.killFile) {
-      await writeFile(path.join(dir, 'cgroup.kill'), '1').catch(() => undefined);
-      return;
-    }
-    const procs = await readFile(path.join(dir, 'cgroup.procs'), 'utf8').catch(() => '');
-    for (const pid of procs.split('\n').filter(Boolean)) {
-      try {
-        process.kill(Number(pid), 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    if (dir) await killCgroupProcesses(this.support, dir);
   }
 
   /**
@@ -142,6 +130,22 @@ export class SandboxCgroup {
       }
     }
     return gone;
+  }
+}
+
+/** SIGKILLs every process in the cgroup directory `dir` (`cgroup.kill` where v2 has it). */
+export async function killCgroupProcesses(support: CgroupSupport, dir: string): Promise<void> {
+  if (support.version === 2 && support.killFile) {
+    await writeFile(path.join(dir, 'cgroup.kill'), '1').catch(() => undefined);
+    return;
+  }
+  const procs = await readFile(path.join(dir, 'cgroup.procs'), 'utf8').catch(() => '');
+  for (const pid of procs.split('\n').filter(Boolean)) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // already gone
+    }
   }
 }
 
