@@ -39,7 +39,7 @@ export function stubGit(): HostGit {
     fetchBranch: async () => null,
     commitsBetween: async () => [],
     treeSha: async (dir, rev) => sha(`${dir}\0${rev}`),
-    push: async () => undefined,
+    push: async () => 'pushed' as const,
   };
 }
 

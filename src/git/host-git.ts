@@ -97,8 +97,9 @@ export interface HostGit {
    * Pushes the local `branch` (as commitDiff left it) to the remote branch of the same name. With
    * `expectedRemoteSha` the push is a --force-with-lease against that SHA (null: the branch must not exist) and
    * throws BranchMoved when the remote branch is elsewhere; without, a plain push that fails if the branch moved.
+   * 'up-to-date': the remote branch was at that commit already, so nothing was sent (and no lease checked).
    */
-  push(dir: string, url: string, branch: string, options: { auth?: GitAuth; expectedRemoteSha?: string | null }): Promise<void>;
+  push(dir: string, url: string, branch: string, options: { auth?: GitAuth; expectedRemoteSha?: string | null }): Promise<'pushed' | 'up-to-date'>;
 }
 
 /** Variables set per command (commit identity, throw-away index); allowed through simple-git's guard. */
@@ -297,7 +298,9 @@ export function createHostGit(options: HostGitOptions): HostGit {
       }
       args.push('--', url, `refs/heads/${branch}:refs/heads/${branch}`);
       try {
-        await raw(dir, args, pushOptions.auth);
+        const out = await raw(dir, args, pushOptions.auth);
+        // --porcelain: one line per ref, flag first; "=" is a ref that was up to date.
+        return /^=\t/m.test(out) ? 'up-to-date' : 'pushed';
       } catch (err) {
         // --porcelain reports a lease that no longer holds as "[rejected] (stale info)".
         if (err instanceof GitFailed && /\(stale info\)/.test(err.message)) throw new BranchMoved(err.message, { cause: err });

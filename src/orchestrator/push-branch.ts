@@ -53,7 +53,12 @@ async function pushOver(deps: PushDeps, input: PushInput, remoteSha: string | nu
     return 'already';
   }
   if (remoteSha === null) {
-    await push(null);
+    // Also when the branch was not looked at (run-task.ts): one that is there refuses the lease — unless it is at
+    // this very commit already (the same change made in the same second by another machine's run).
+    if ((await push(null)) === 'up-to-date') {
+      log.line(`branch ${branch} already at ${headSha.slice(0, 12)}; nothing to push`);
+      return 'already';
+    }
     log.line(`pushed new branch ${branch}`);
     return 'pushed';
   }

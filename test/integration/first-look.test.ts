@@ -35,7 +35,7 @@ function countingGit(inner: HostGit): { git: HostGit; looks: string[] } {
 }
 
 /** One run of the fixture's job in this process, with the journal and clone cache in the folders named. */
-async function runOnce(fx: JobFixture, where: { state: string; cache: string }) {
+async function runOnce(fx: JobFixture, where: { state: string; cache: string }, now: () => number = Date.now) {
   const { job } = await loadJobOrThrow(path.join(fx.root, fx.job));
   const env = testEnv();
   const { repos } = await resolveRepos(job, { env });
@@ -53,7 +53,7 @@ async function runOnce(fx: JobFixture, where: { state: string; cache: string }) 
         limiters: createStageLimiters({ gitPerHost: 2, sandboxes: 2 }),
         progress: noopProgress,
         redactor: createRedactor([]),
-        now: Date.now,
+        now,
       },
       {
         job,
@@ -66,8 +66,10 @@ async function runOnce(fx: JobFixture, where: { state: string; cache: string }) 
         abortSignal: new AbortController().signal,
       },
     );
-    const outcomes = Object.fromEntries(store.listTasks(result.run.id).map((t) => [path.basename(t.repo.url, '.git'), t.outcome]));
-    return { counts: result.counts, outcomes, looks };
+    const tasks = store.listTasks(result.run.id);
+    const outcomes = Object.fromEntries(tasks.map((t) => [path.basename(t.repo.url, '.git'), t.outcome]));
+    const logs = tasks.map((t) => store.readTaskLog(t.id)).join('\n');
+    return { counts: result.counts, outcomes, looks, logs };
   } finally {
     store.close();
   }
@@ -102,6 +104,8 @@ describe('the first look at a repository is the clone cache making its copy', ()
     const fx = await jobFixture({ count: 2 });
     // Another machine's run (its own journal and cache) published both branches.
     await runOnce(fx, { state: 'elsewhere', cache: 'elsewhere-cache' });
+    // Commits carry their second: made in a later one, this machine's commit of the same change is another commit.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     const published = await Promise.all(fx.repos.map((r) => branchSha(r.path, 'fleetmod/fixture')));
     // Then a person pushed a commit to the first one.
     const work = path.join(fx.root, 'person');
@@ -117,6 +121,20 @@ describe('the first look at a repository is the clone cache making its copy', ()
     expect(await branchSha(fx.repos[1]!.path, 'fleetmod/fixture')).toBe(published[1]);
     // Looked at only when the lease was refused: once each, by the push.
     expect(here.looks.sort()).toEqual(fx.repos.map((r) => r.path).sort());
+  });
+
+  it('a branch already at the very commit this run makes (same change, same second, another machine) is left as it is, unlooked at', async () => {
+    const fx = await jobFixture({ count: 1 });
+    const second = () => 1_800_000_000_000;
+    await runOnce(fx, { state: 'elsewhere', cache: 'elsewhere-cache' }, second);
+    const published = await branchSha(fx.repos[0]!.path, 'fleetmod/fixture');
+
+    const here = await runOnce(fx, { state: 'state', cache: 'cache' }, second);
+
+    expect(here.outcomes).toEqual({ [fx.repos[0]!.name]: 'pushed' });
+    expect(await branchSha(fx.repos[0]!.path, 'fleetmod/fixture')).toBe(published);
+    expect(here.looks).toEqual([]);
+    expect(here.logs).toContain(`branch fleetmod/fixture already at ${published!.slice(0, 12)}; nothing to push`);
   });
 
   it('on-existing: skip looks at the branch before cloning, even the first time', async () => {

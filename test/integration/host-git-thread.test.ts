@@ -51,8 +51,10 @@ async function changeAndPush(hostGit: HostGit, bare: string, work: string, branc
   const diff = await hostGit.worktreeDiff(work);
   const sha = await hostGit.commitDiff(work, { base, diff, branch, message: 'Rename fetchData', author, time: 1_700_000_000_000 });
   const stat = await hostGit.diffStat(work, base, sha);
-  await hostGit.push(work, bare, branch, { expectedRemoteSha: null });
-  return { before, base, diff, sha, stat, after: await hostGit.remoteState(bare, branch) };
+  const pushed = await hostGit.push(work, bare, branch, { expectedRemoteSha: null });
+  // The same commit again, leased on "no such branch": the remote has it already, so nothing is sent or refused.
+  const again = await hostGit.push(work, bare, branch, { expectedRemoteSha: null });
+  return { before, base, diff, sha, stat, pushed: [pushed, again], after: await hostGit.remoteState(bare, branch) };
 }
 
 describe('host git on a thread of its own', () => {
@@ -69,6 +71,8 @@ describe('host git on a thread of its own', () => {
     expect(onThread.stat).toEqual({ files: 1, insertions: 1, deletions: 1 });
     expect(onThread.after.branchSha).toBe(onThread.sha);
     expect(await branchSha(bare, 'fleetmod/thread')).toBe(onThread.sha);
+    expect(onThread.pushed).toEqual(['pushed', 'up-to-date']);
+    expect(onMain.pushed).toEqual(['pushed', 'up-to-date']);
   });
 
   it('fails with the classes host git fails with: GitFailed and its error class, BranchMoved on a stale lease', async () => {

@@ -31,6 +31,19 @@ $out{tiocsti} = ioctl(STDOUT, 0x5412, $c) ? 0 : ($! + 0);
 print join(",", map { "$_=$out{$_}" } sort keys %out), "\\n";
 `;
 
+/** Two sandbox cgroups under the pids controller: one of a fleetmod process that has ended, one of this process. */
+async function staleAndLiveCgroups(staleId: string, liveId: string) {
+  const support = (await localProvider().capabilities()).cgroups;
+  const parent = support.parents.pids as string;
+  const gone = spawn('true');
+  await new Promise((resolve) => gone.on('close', resolve));
+  const stale = path.join(parent, cgroupName(staleId, gone.pid));
+  const live = path.join(parent, cgroupName(liveId));
+  await mkdir(stale);
+  await mkdir(live);
+  return { support, stale, live };
+}
+
 describe('local sandbox isolation (real bubblewrap)', () => {
   it.skipIf(!isRoot)('runs code as a dedicated unprivileged uid; the checkout is lent to it and taken back (root only: that is when fleetmod drops to another uid; CI runs as root)', async () => {
     const { sandbox, workspace } = await openSandbox(localProvider());
@@ -186,15 +199,7 @@ describe('local sandbox isolation (real bubblewrap)', () => {
   });
 
   it.skipIf(!isRoot)('removes the empty cgroups a crashed fleetmod left behind, and only those (root only: only root makes cgroups here; CI runs as root)', async () => {
-    const provider = localProvider();
-    const support = (await provider.capabilities()).cgroups;
-    const parent = support.parents.pids as string;
-    const gone = spawn('true');
-    await new Promise((resolve) => gone.on('close', resolve));
-    const stale = path.join(parent, cgroupName('local-deadbeef', gone.pid));
-    const live = path.join(parent, cgroupName('local-0badcafe'));
-    await mkdir(stale);
-    await mkdir(live);
+    const { support, stale, live } = await staleAndLiveCgroups('local-deadbeef', 'local-0badcafe');
     onTestFinished(() => rmdir(live).catch(() => undefined));
 
     const removed = await removeStaleCgroups(support);
@@ -205,15 +210,7 @@ describe('local sandbox isolation (real bubblewrap)', () => {
   });
 
   it.skipIf(!isRoot)('kills what still runs in a crashed fleetmod\'s sandbox cgroup (a sandbox orphaned before bwrap armed --die-with-parent) and removes it; a live fleetmod\'s sandboxes are left alone (root only, as above)', async () => {
-    const provider = localProvider();
-    const support = (await provider.capabilities()).cgroups;
-    const parent = support.parents.pids as string;
-    const gone = spawn('true');
-    await new Promise((resolve) => gone.on('close', resolve));
-    const stale = path.join(parent, cgroupName('local-0ddba11e', gone.pid));
-    const live = path.join(parent, cgroupName('local-5ca1ab1e'));
-    await mkdir(stale);
-    await mkdir(live);
+    const { support, stale, live } = await staleAndLiveCgroups('local-0ddba11e', 'local-5ca1ab1e');
     const orphan = spawn('sleep', ['600'], { stdio: 'ignore' });
     const running = spawn('sleep', ['600'], { stdio: 'ignore' });
     const orphanEnded = new Promise<NodeJS.Signals | null>((resolve) => orphan.on('exit', (_code, signal) => resolve(signal)));
