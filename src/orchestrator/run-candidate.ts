@@ -11,6 +11,7 @@ import { countDiff, type DiffCounts } from './diff-stat.js';
 import { sandboxRequest } from './sandbox-request.js';
 import { recordSandboxUsage } from './sandbox-usage.js';
 import type { TaskLog } from './task-log.js';
+import { assertSafeDiff } from '../sandbox/shared/diff-safety.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
 import { runScore, runSteps, runVerify } from './transform.js';
 import type { StepOutput } from './variables.js';
@@ -112,7 +113,12 @@ async function evaluate(
     }
   }
   // The diff is kept even when verify failed: it is what a reviewer wants to see next to the failure.
-  const diff = await input.stage('diff', () => sandbox.exportDiff());
+  // Whatever the provider, the same rule for what may be published: no links pointing out of the repository.
+  const diff = await input.stage('diff', async () => {
+    const taken = await sandbox.exportDiff();
+    assertSafeDiff(taken);
+    return taken;
+  });
   const counts = countDiff(diff);
   if (verifyFailure) return result('verify-failed', { failure: verifyFailure, steps, diff, counts, detail: verifyFailure.message });
   if (config.job.select === 'score' && config.job.candidates.length > 1) {

@@ -72,7 +72,5 @@ export async function runsCommand(io: CliIo, opts: RunsOptions): Promise<ExitCod
 
 /** A run marked running that nobody runs any more (run-liveness.ts) has crashed: show it as such. */
 function effectiveState(run: RunRecord, now: number): string {
-  if (run.status !== 'running') return run.status;
-  if (runCrashed(run, now)) return 'crashed';
-  return 'running';
+  return runCrashed(run, now) ? 'crashed' : run.status;
 }

@@ -32,7 +32,7 @@ export function sandboxLifetimeMs(budgetMs: number): number {
 }
 
 /** The SDK's own deadline per request when none is configured (`requestTimeoutMs`). */
-export const SDK_REQUEST_TIMEOUT_MS = 60_000;
+const SDK_REQUEST_TIMEOUT_MS = 60_000;
 
 /** Uploads and downloads of a workspace get the job's sandbox time budget, at least the SDK's request deadline. */
 export function transferTimeoutMs(sandboxTimeoutMs: number, requestTimeoutMs = SDK_REQUEST_TIMEOUT_MS): number {

@@ -7,7 +7,6 @@ import { CommandExitError, FileNotFoundError, type CommandHandle, type Sandbox a
 import path from 'node:path';
 import { ChangeTooLarge, Interrupted, type FleetmodError } from '../../domain/errors.js';
 import { strictUtf8 } from '../../util/strict-utf8.js';
-import { assertSafeDiff } from '../shared/diff-safety.js';
 import { CommandOutput } from '../shared/output-buffer.js';
 import { WorkspaceEscape } from '../shared/workspace-path.js';
 import type { ExecOptions, ExecResult, Sandbox, SandboxRequest } from '../types.js';
@@ -95,7 +94,6 @@ export class E2bSandbox implements Sandbox {
     };
     const diff = (await take(false)) ?? (await take(true));
     if (diff === undefined) throw new E2bFailed(`E2B sandbox ${this.id}: its diff is not UTF-8, even in binary form`);
-    assertSafeDiff(diff);
     return diff;
   }
 

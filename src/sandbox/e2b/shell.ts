@@ -19,14 +19,14 @@ export function strictShell(command: string): string {
 
 export const DIFF_FILE = `${E2B_STATE_DIR}/change.diff`;
 
+/** The exit status of exportDiffCommand when the diff is larger than its `maxBytes` (the diff is not kept). */
+export const CHANGE_TOO_LARGE_EXIT = 75;
+
 /**
  * The change as `git diff --binary` against HEAD, written to DIFF_FILE: the same commands and pinned settings as
  * the host's worktreeDiff (throw-away index, `add --all --force`, same diff flags), with the user's and the
  * system's git config ignored, so both providers produce the same bytes and the host can apply them.
  */
-/** The exit status of exportDiffCommand when the diff is larger than its `maxBytes` (the diff is not kept). */
-export const CHANGE_TOO_LARGE_EXIT = 75;
-
 export function exportDiffCommand(options: { everyDiffBinary?: boolean; maxBytes?: number } = {}): string {
   const git = `git ${SAFE_GIT_CONFIG.map((c) => `-c ${shellQuote(c)}`).join(' ')}`;
   return [

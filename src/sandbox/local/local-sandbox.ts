@@ -10,7 +10,6 @@ import path from 'node:path';
 import type { HostGit } from '../../git/host-git.js';
 import { formatBytes } from '../../util/units.js';
 import { makeOwnedTempDir } from '../../util/owned-temp.js';
-import { assertSafeDiff } from '../shared/diff-safety.js';
 import { parseAllowList } from '../shared/network/allow-list.js';
 import { startEgressProxy, type EgressProxy } from '../shared/network/egress-proxy.js';
 import type { Owner, ReclaimReport } from '../shared/reclaim.js';
@@ -170,12 +169,7 @@ export async function createLocalSandbox(deps: LocalSandboxDeps, request: Sandbo
         ctx.owner.forHost(async () => {
           await writeFile(await resolveInWorkspace(request.workspace, relativePath, true), data);
         }),
-      exportDiff: () =>
-        ctx.owner.forHost(async () => {
-          const diff = await deps.git.worktreeDiff(request.workspace, request.limits.changeBytes);
-          assertSafeDiff(diff);
-          return diff;
-        }),
+      exportDiff: () => ctx.owner.forHost(() => deps.git.worktreeDiff(request.workspace, request.limits.changeBytes)),
       billedSeconds: () => 0,
       destroy,
       [Symbol.asyncDispose]: destroy,

@@ -59,7 +59,7 @@ export function symlinksInDiff(diff: string): DiffSymlink[] {
 }
 
 /** Nested repositories (gitlinks, mode 160000) a `git diff` adds or changes. */
-export function gitlinksInDiff(diff: string): string[] {
+function gitlinksInDiff(diff: string): string[] {
   return filesOf(diff)
     .filter((f) => hasMode(f.header, '160000'))
     .map((f) => f.path);
