@@ -38,12 +38,13 @@ export async function pushBranch(deps: PushDeps, input: PushInput): Promise<Push
   } catch (err) {
     if (!(err instanceof BranchMoved)) throw err;
     input.log.line(`branch ${input.branch} moved since it was looked at; looking again`);
-    const now = await deps.limiters.git(input.task.repo, () => deps.git.remoteBranchSha(input.info.pushUrl, input.branch, input.auth), 'publish');
-    return pushOver(deps, input, now);
+    // Fetching the branch is the look: it says where the branch is now, or that it is gone.
+    return pushOver(deps, input, undefined);
   }
 }
 
-async function pushOver(deps: PushDeps, input: PushInput, remoteSha: string | null): Promise<PushResult> {
+/** `remoteSha`: where the branch was seen (null: nowhere); undefined: not known, the fetch of the branch tells. */
+async function pushOver(deps: PushDeps, input: PushInput, remoteSha: string | null | undefined): Promise<PushResult> {
   const { task, log, workdir, info, branch, baseSha, headSha, auth } = input;
   const { repo } = task;
   const push = (expectedRemoteSha: string | null) =>

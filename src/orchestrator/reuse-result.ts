@@ -20,29 +20,36 @@ export interface AdoptedResult {
 
 export interface BaseLookup {
   repo: RepoRef;
+  /** What hasEarlierResult answered for this task: only then is there anything to look up. */
+  anyEarlier: boolean;
   /** The base commit when resolve read it anyway (plain git hosts, default branch). */
   knownSha: string | undefined;
   /** Reads the base commit from the remote; called only when there is an earlier result to compare against. */
   lookUp: () => Promise<string | null>;
 }
 
+/**
+ * Whether an earlier run of the same transformation left a result for this repository (on any base). A task with a
+ * result of its own (an earlier attempt of this run) resumes from it instead.
+ */
+export function hasEarlierResult(deps: Pick<TaskDeps, 'store'>, config: Pick<TaskConfig, 'reuse' | 'run'>, task: TaskRecord): boolean {
+  const transformKey = config.run.transformKey;
+  if (!config.reuse || transformKey === null || task.diff !== null) return false;
+  return deps.store.findReusableResult({ transformKey, repo: task.repo, excludeRunId: config.run.id }) !== undefined;
+}
+
 export async function adoptEarlierResult(
   deps: Pick<TaskDeps, 'store'>,
-  config: Pick<TaskConfig, 'reuse' | 'run'>,
+  config: Pick<TaskConfig, 'run'>,
   task: TaskRecord,
   base: BaseLookup,
   log: TaskLog,
 ): Promise<AdoptedResult | undefined> {
   const transformKey = config.run.transformKey;
-  // A task with a result of its own (an earlier attempt of this run) resumes from it instead.
-  if (!config.reuse || transformKey === null || task.diff !== null) return undefined;
+  if (!base.anyEarlier || transformKey === null) return undefined;
   const query = { transformKey, repo: base.repo, excludeRunId: config.run.id };
-  let baseSha = base.knownSha;
-  if (baseSha === undefined) {
-    if (!deps.store.findReusableResult(query)) return undefined;
-    baseSha = (await base.lookUp()) ?? undefined;
-    if (baseSha === undefined) return undefined;
-  }
+  const baseSha = base.knownSha ?? (await base.lookUp()) ?? undefined;
+  if (baseSha === undefined) return undefined;
   const source = deps.store.findReusableResult({ ...query, baseSha });
   if (!source) return undefined;
   deps.store.adoptResult(task.id, source.id, task.attempts);

@@ -22,7 +22,7 @@ import { finishUnchanged } from './close-stale.js';
 import { candidateValues, ensurePr } from './pull-request-stage.js';
 import { FLEETMOD_TRAILER } from './own-commits.js';
 import { pushBranch } from './push-branch.js';
-import { adoptEarlierResult } from './reuse-result.js';
+import { adoptEarlierResult, hasEarlierResult } from './reuse-result.js';
 import { producingStepOutputs } from './producing-steps.js';
 import { runCandidate } from './run-candidate.js';
 import { assertNoSecrets } from './secret-guard.js';
@@ -89,8 +89,9 @@ async function stages(
   };
 
   // resolve: what the remote looks like, which base, which branch, is there already a branch or a PR.
+  const anyEarlier = hasEarlierResult(deps, config, task);
   const resolved = await stage('resolve', async () => {
-    const branchMatters = branchMattersBeforeCheckout(deps, config, task);
+    const branchMatters = branchMattersBeforeCheckout(job, task, anyEarlier);
     const early = branchMatters ? branchBeforeBase(job, config.run.id, task) : undefined;
     const info = await deps.limiters.git(repo, () => codeHost.inspect(repo, signal, early === undefined ? undefined : { branch: early }));
     if (info.skipReason) return { skip: info.skipReason } as const;
@@ -126,6 +127,7 @@ async function stages(
   const remoteBaseSha = base === info.defaultBranch ? (info.defaultBranchSha ?? undefined) : undefined;
   const adopted = await adoptEarlierResult(deps, config, task, {
     repo,
+    anyEarlier,
     knownSha: remoteBaseSha,
     lookUp: () => deps.limiters.git(repo, () => deps.git.remoteBranchSha(repo.url, base, auth)),
   }, log);
@@ -301,11 +303,8 @@ function diffColumns(counts: { files: number; insertions: number; deletions: num
  * it. Otherwise nothing before the push depends on it, and the push finds out (push-branch.ts): one look at the
  * remote less per repository on a first run.
  */
-function branchMattersBeforeCheckout(deps: TaskDeps, config: TaskConfig, task: TaskRecord): boolean {
-  if (config.job.change.onExisting === 'skip' || task.diff !== null || task.headSha !== null) return true;
-  const transformKey = config.run.transformKey;
-  if (!config.reuse || transformKey === null) return false;
-  return deps.store.findReusableResult({ transformKey, repo: task.repo, excludeRunId: config.run.id }) !== undefined;
+function branchMattersBeforeCheckout(job: Job, task: TaskRecord, anyEarlier: boolean): boolean {
+  return job.change.onExisting === 'skip' || task.diff !== null || task.headSha !== null || anyEarlier;
 }
 
 /**

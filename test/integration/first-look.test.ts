@@ -22,7 +22,7 @@ import { testEnv } from '../support/cli.js';
 import { branchSha, git } from '../support/git.js';
 import { jobFixture, type JobFixture } from '../support/job-fixture.js';
 
-/** Host git that counts its looks at remotes (ls-remote), by URL. */
+/** Host git that counts its looks at remotes (ls-remote, or fetching the change's branch), by URL. */
 function countingGit(inner: HostGit): { git: HostGit; looks: string[] } {
   const looks: string[] = [];
   const git: HostGit = {
@@ -30,6 +30,7 @@ function countingGit(inner: HostGit): { git: HostGit; looks: string[] } {
     remoteState: (url, branch, auth) => (looks.push(url), inner.remoteState(url, branch, auth)),
     remoteBranchSha: (url, branch, auth) => (looks.push(url), inner.remoteBranchSha(url, branch, auth)),
     remoteDefaultBranch: (url, auth) => (looks.push(url), inner.remoteDefaultBranch(url, auth)),
+    fetchBranch: (dir, url, branch, auth) => (looks.push(url), inner.fetchBranch(dir, url, branch, auth)),
   };
   return { git, looks };
 }
@@ -119,7 +120,7 @@ describe('the first look at a repository is the clone cache making its copy', ()
     expect(here.outcomes).toEqual({ [fx.repos[0]!.name]: 'edited-by-human', [fx.repos[1]!.name]: 'pushed' });
     expect(await branchSha(fx.repos[0]!.path, 'fleetmod/fixture')).toBe(edited);
     expect(await branchSha(fx.repos[1]!.path, 'fleetmod/fixture')).toBe(published[1]);
-    // Looked at only when the lease was refused: once each, by the push.
+    // Looked at only when the lease was refused: once each, by the push stage's fetch of the branch.
     expect(here.looks.sort()).toEqual(fx.repos.map((r) => r.path).sort());
   });
 
