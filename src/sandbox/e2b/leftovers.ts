@@ -13,15 +13,13 @@ export interface FleetmodSandbox {
   template: string;
   startedAt: Date;
   endAt: Date;
+  /** The create attempt that made it (layout.ts CREATE_ID_KEY; '' for sandboxes of older fleetmods). */
+  createId: string;
 }
 
-/** Every running sandbox fleetmod created (optionally of one run, or of one create attempt), across all pages of the list. */
-export async function listFleetmodSandboxes(client: E2B, filter: { run?: string; createId?: string } = {}): Promise<FleetmodSandbox[]> {
-  const metadata: Record<string, string> = {
-    [CREATED_BY_KEY]: CREATED_BY_VALUE,
-    ...(filter.run && { run: filter.run }),
-    ...(filter.createId && { [CREATE_ID_KEY]: filter.createId }),
-  };
+/** Every running sandbox fleetmod created (optionally of one run), across all pages of the list. */
+export async function listFleetmodSandboxes(client: E2B, filter: { run?: string } = {}): Promise<FleetmodSandbox[]> {
+  const metadata: Record<string, string> = { [CREATED_BY_KEY]: CREATED_BY_VALUE, ...(filter.run && { run: filter.run }) };
   const paginator = client.Sandbox.list({ query: { metadata, state: ['running'] }, limit: 100 });
   const found: SandboxInfo[] = [];
   while (paginator.hasNext) found.push(...(await paginator.nextItems()));
@@ -33,6 +31,7 @@ export async function listFleetmodSandboxes(client: E2B, filter: { run?: string;
     template: s.name ?? s.templateId,
     startedAt: s.startedAt,
     endAt: s.endAt,
+    createId: s.metadata[CREATE_ID_KEY] ?? '',
   }));
 }
 

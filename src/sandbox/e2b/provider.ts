@@ -130,7 +130,7 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
           });
         } catch (err) {
           // No answer is not no sandbox: E2B may be starting it still, and nobody would kill it.
-          if (isUnansweredRequest(err)) orphans.watch(createId, `a create for ${request.labels.repo ?? 'a repository'}`);
+          if (isUnansweredRequest(err)) orphans.watch(createId, `a create for ${request.labels.repo ?? 'a repository'}`, request.labels.run);
           throw err;
         }
       },

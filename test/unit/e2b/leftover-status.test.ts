@@ -36,6 +36,7 @@ const sandbox = (id: string, runId: string): FleetmodSandbox => ({
   template: 'base',
   startedAt: new Date(NOW - 90_000),
   endAt: new Date(NOW + 60_000),
+  createId: `attempt-${id}`,
 });
 
 describe('leftover sandboxes', () => {
