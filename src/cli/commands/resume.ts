@@ -26,24 +26,28 @@ export function registerResume(program: Command, io: CliIo, setExit: (code: Exit
 }
 
 export async function resumeCommand(io: CliIo, runId: string | undefined, opts: ExecutionOptions): Promise<ExitCode> {
-  const run = findRun(io, opts, (store) => (runId ? runNamed(store, runId) : store.listRuns(1000).find((r) => r.status !== 'finished')), runId);
+  const { run } = readRun(io, opts, (store) => (runId ? runNamed(store, runId) : store.listRuns(1000).find((r) => r.status !== 'finished')), runId);
   return runSession(io, sessionFor(run), opts);
 }
 
-/** Reads one run from the journal (closing it again), or explains what is missing. */
-export function findRun(
+/**
+ * Reads the run `pick` chooses from the journal and whatever else `read` needs of it, in one opening (closed
+ * again before the run session opens it for itself), or explains what is missing.
+ */
+export function readRun<T = undefined>(
   io: CliIo,
   opts: { stateDir?: string; db?: string },
   pick: (store: RunStore) => RunRecord | undefined,
   runId: string | undefined,
-): RunRecord {
+  read: (store: RunStore, run: RunRecord) => T = () => undefined as T,
+): { run: RunRecord; read: T } {
   const { dbPath } = stateLocation(io, opts);
   if (!existsSync(dbPath)) throw new RunNotFound(`no journal at ${dbPath}: nothing to resume`);
   const store = openStore(dbPath, createRedactorFor(io));
   try {
     const run = pick(store);
     if (!run) throw new RunNotFound(runId ? `run ${runId} is not in ${dbPath}` : `no unfinished run in ${dbPath}`);
-    return run;
+    return { run, read: read(store, run) };
   } finally {
     store.close();
   }

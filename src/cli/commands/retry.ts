@@ -7,15 +7,15 @@ import type { Command } from 'commander';
 import { UsageError } from '../../domain/errors.js';
 import { FAILED_OUTCOMES, OUTCOMES, isOutcome, type Outcome } from '../../domain/outcome.js';
 import type { ErrorClass } from '../../domain/errors.js';
-import type { TaskFilter } from '../../store/types.js';
+import type { RunStore, TaskFilter } from '../../store/types.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { addStateOptions } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import { addExecutionOptions, type ExecutionOptions } from '../run-options.js';
 import { runSession } from '../run-session.js';
 import { pickRepo } from './pick-repo.js';
-import { openJournal, runNamed } from './report.js';
-import { findRun, sessionFor } from './resume.js';
+import { runNamed } from './report.js';
+import { readRun, sessionFor } from './resume.js';
 
 interface RetryOptions extends ExecutionOptions {
   failed?: boolean;
@@ -43,8 +43,7 @@ export async function retryCommand(io: CliIo, runId: string, opts: RetryOptions)
   if (opts.class !== undefined && opts.class !== 'transient' && opts.class !== 'permanent') {
     throw new UsageError(`--class must be transient or permanent, got "${opts.class}"`);
   }
-  const run = findRun(io, opts, (store) => runNamed(store, runId), runId);
-  const filter = selection(io, opts, run.id, outcomes);
+  const { run, read: filter } = readRun(io, opts, (store) => runNamed(store, runId), runId, (store, found) => selection(store, opts, found.id, outcomes));
   if (filter === null) {
     io.stdout(`nothing to retry: no finished repo of run ${run.id} matches the selection; the run is left as it is\n`);
     return EXIT.ok;
@@ -68,17 +67,12 @@ export async function retryCommand(io: CliIo, runId: string, opts: RetryOptions)
 }
 
 /** The finished repos to put back to pending, as a filter; null when none matches. Reads the journal only. */
-function selection(io: CliIo, opts: RetryOptions, runId: string, outcomes: Outcome[]): TaskFilter | null {
-  const store = openJournal(io, opts);
-  try {
-    const tasks = store.listTasks(runId);
-    // --repo takes what `show` takes: the key, the display name, or a part of it that names one repo.
-    const repoKeys = opts.repo?.map((wanted) => pickRepo(tasks, wanted, runId).repo.key);
-    const filter = { outcomes, ...(opts.class && { errorClass: opts.class as ErrorClass }), ...(repoKeys && { repoKeys }) };
-    return store.listReopenable(runId, filter).length > 0 ? filter : null;
-  } finally {
-    store.close();
-  }
+function selection(store: RunStore, opts: RetryOptions, runId: string, outcomes: Outcome[]): TaskFilter | null {
+  const tasks = store.listTasks(runId);
+  // --repo takes what `show` takes: the key, the display name, or a part of it that names one repo.
+  const repoKeys = opts.repo?.map((wanted) => pickRepo(tasks, wanted, runId).repo.key);
+  const filter = { outcomes, ...(opts.class && { errorClass: opts.class as ErrorClass }), ...(repoKeys && { repoKeys }) };
+  return store.listReopenable(runId, filter).length > 0 ? filter : null;
 }
 
 function selectedOutcomes(opts: RetryOptions): Outcome[] {
