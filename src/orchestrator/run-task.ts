@@ -152,10 +152,12 @@ async function stages(
   // change needs none, and neither does a branch already at a commit fleetmod made of this diff on this base (a new
   // commit would have the same tree, which the push stage would find already there and leave as it is).
   let published: { headSha: string; stepValues: Record<string, string> } | undefined;
+  // The journaled result's step output, read once and only where a commit message or PR may use it.
+  let journaledSteps: StepOutput[] | undefined;
+  const stepsOfJournal = () => (journaledSteps ??= journaledStepOutputs(deps, current));
   // An adopted result was looked up by the remote's base commit; an earlier attempt's is compared with it here.
   const baseUnchanged = adopted !== undefined || (remoteBaseSha !== undefined && current.baseSha === remoteBaseSha);
   if (journaled && baseUnchanged) {
-    const steps = journaledStepOutputs(deps, current);
     // Closing a stale PR looks at its branch's commits first, in the checkout made below.
     const prToClose = existingPr !== null && job.change.closeStale;
     if (journaled.diff.trim() === '' && !prToClose) {
@@ -168,7 +170,7 @@ async function stages(
       recordSkipped(deps, task.id, ['commit'], `the commit made before: ${made.slice(0, 12)}`);
       deps.store.updateTask(task.id, { headSha: made });
       log.line(`${branch} is already at ${made.slice(0, 12)}, made of this change: no checkout needed`);
-      published = { headSha: made, stepValues: values(journaled.diff, steps) };
+      published = { headSha: made, stepValues: values(journaled.diff, stepsOfJournal()) };
     }
   }
 
@@ -188,7 +190,7 @@ async function stages(
     if (journaled && current.baseSha === baseSha) {
       diff = journaled.diff;
       commitTime = journaled.commitTime;
-      steps = journaledStepOutputs(deps, current);
+      steps = stepsOfJournal();
       log.line(adopted ? `using the ${reuseDetail}` : 'reusing the diff journaled by an earlier attempt');
       recordSkipped(deps, task.id, ['sandbox', 'steps', 'verify', 'diff'], reuseDetail);
     } else {
