@@ -17,8 +17,11 @@ export interface BaseCheckout {
   pushUrl: string;
 }
 
-/** The branch without a change, and the PR open for it (close-stale looks at the branch in the checkout first). */
-export type UnchangedBranch = { branch: string } & ({ existingPr: null } | { existingPr: PullRequestRef; checkout: BaseCheckout });
+/**
+ * The branch without a change, and the PR open for it. Closing the PR looks at the branch in a checkout of the base
+ * first; a dry run closes nothing, so it is given no checkout (null) and makes none.
+ */
+export type UnchangedBranch = { branch: string } & ({ existingPr: null } | { existingPr: PullRequestRef; checkout: BaseCheckout | null });
 
 /** The transformation changed nothing: a pull request left open by an earlier run is closed when the job says so. */
 export async function finishUnchanged(
@@ -41,8 +44,10 @@ export async function finishUnchanged(
   }
   if (change.existingPr) {
     const pr = change.existingPr;
+    const { checkout } = change;
+    if (!checkout) throw new Error(`closing ${pr.url} needs a checkout of the base to look at its branch first`);
     const human = await stage('pr', async () => {
-      const { workdir, baseSha, pushUrl } = change.checkout;
+      const { workdir, baseSha, pushUrl } = checkout;
       const owner = { jobName: job.name, identity: job.change.commit.author };
       const { foreign } = await branchCommits(deps, { repo: task.repo, workdir, baseSha, pushUrl, branch, auth: await codeHost.gitAuth(task.repo), owner });
       if (foreign.length > 0) return foreign;

@@ -158,11 +158,11 @@ async function stages(
   // An adopted result was looked up by the remote's base commit; an earlier attempt's is compared with it here.
   const baseUnchanged = adopted !== undefined || (remoteBaseSha !== undefined && current.baseSha === remoteBaseSha);
   if (journaled && baseUnchanged) {
-    // Closing a stale PR looks at its branch's commits first, in the checkout made below.
+    // Closing a stale PR looks at its branch's commits first, in the checkout made below; a dry run closes nothing.
     const prToClose = existingPr !== null && job.change.closeStale;
-    if (journaled.diff.trim() === '' && !prToClose) {
+    if (journaled.diff.trim() === '' && (!prToClose || config.dryRun)) {
       recordSkipped(deps, task.id, ['clone', 'sandbox', 'steps', 'verify', 'diff'], reuseDetail);
-      return finishUnchanged(deps, config, task, codeHost, log, stage, { branch, existingPr: null });
+      return finishUnchanged(deps, config, task, codeHost, log, stage, prToClose ? { branch, existingPr, checkout: null } : { branch, existingPr: null });
     }
     const made = (adopted?.source ?? current).headSha;
     if (made !== null && journaled.diff.trim() !== '' && (config.dryRun || resolved.remoteSha === made)) {

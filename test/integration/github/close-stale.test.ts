@@ -3,6 +3,8 @@
  * left open, with one comment saying why — also when GitHub fails the close and it is tried again — and leaves
  * it open when a person has pushed to its branch.
  */
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { forgeBranchSha, humanClone } from '../../support/forge/human.js';
 import { ALICE_TOKEN, oneRepoForge } from '../../support/forge/one-repo.js';
@@ -13,10 +15,10 @@ const NO_CHANGE = 'true';
 
 /** acme/a with the PR of a first run (close-stale on); `run` runs the job again with other options. */
 async function withOpenPr() {
-  const { forge, run, lastTask } = await oneRepoForge({ change: { 'close-stale': true } });
+  const { forge, dir, run, lastTask } = await oneRepoForge({ change: { 'close-stale': true } });
   expect((await run()).code).toBe(0);
   expect(forge.pulls('acme/a').map((p) => p.state)).toEqual(['open']);
-  return { forge, run, outcome: () => lastTask('outcome, pr_number, pr_state') };
+  return { forge, dir, run, outcome: () => lastTask('outcome, pr_number, pr_state') };
 }
 
 describe('close-stale', () => {
@@ -46,6 +48,27 @@ describe('close-stale', () => {
     expect(outcome()).toMatchObject({ outcome: 'unchanged', pr_state: null });
   });
 
+  it('a dry run that reuses a result without a change says what it would close, without a checkout', { timeout: 120_000 }, async () => {
+    const { forge, dir, run, outcome } = await withOpenPr();
+    // The first dry run of the new transformation journals its result (no change); the second reuses it.
+    expect((await run({ step: NO_CHANGE }, '--dry-run')).code).toBe(0);
+
+    const dry = await run({ step: NO_CHANGE }, '--dry-run', '--new');
+
+    expect(dry.code, dry.out).toBe(0);
+    expect(outcome()).toMatchObject({ outcome: 'unchanged' });
+    expect(lastTaskStages(dir)).toEqual([
+      { stage: 'resolve', state: 'succeeded' },
+      { stage: 'clone', state: 'skipped' },
+      { stage: 'sandbox', state: 'skipped' },
+      { stage: 'steps', state: 'skipped' },
+      { stage: 'verify', state: 'skipped' },
+      { stage: 'diff', state: 'skipped' },
+    ]);
+    expect(lastTaskLog(dir)).toMatch(/dry run: a real run would close http\S+\/pull\/1 \(close-stale\)/);
+    expect(forge.pulls('acme/a')).toMatchObject([{ state: 'open', comments: [] }]);
+  });
+
   it('leaves the PR open when a human pushed a commit to its branch, and says edited-by-human', { timeout: 120_000 }, async () => {
     const { forge, run, outcome } = await withOpenPr();
     const alice = await humanClone(forge, 'acme/a', ALICE_TOKEN, BRANCH);
@@ -62,3 +85,22 @@ describe('close-stale', () => {
     expect(outcome()).toEqual({ outcome: 'edited-by-human', pr_number: 1, pr_state: 'open' });
   });
 });
+
+/** Reads the newest task's journal: `read(db, taskId)`. */
+function newestTask<T>(dir: string, read: (db: Database.Database, taskId: number) => T): T {
+  const db = new Database(path.join(dir, '.fleetmod', 'fleetmod.db'), { readonly: true });
+  try {
+    const { id } = db.prepare('SELECT id FROM tasks ORDER BY rowid DESC LIMIT 1').get() as { id: number };
+    return read(db, id);
+  } finally {
+    db.close();
+  }
+}
+
+function lastTaskStages(dir: string): { stage: string; state: string }[] {
+  return newestTask(dir, (db, id) => db.prepare('SELECT stage, state FROM stage_events WHERE task_id = ? ORDER BY id').all(id) as { stage: string; state: string }[]);
+}
+
+function lastTaskLog(dir: string): string {
+  return newestTask(dir, (db, id) => (db.prepare("SELECT group_concat(text, '') AS text FROM (SELECT text FROM task_logs WHERE task_id = ? ORDER BY id)").get(id) as { text: string }).text);
+}
