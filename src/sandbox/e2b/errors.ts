@@ -24,6 +24,15 @@ export class E2bFailed extends FleetmodError {
   readonly errorClass = 'permanent';
 }
 
+/**
+ * Thrown when the host could not pack the checkout for upload (tar failed, no room for the tarball): fleetmod's own
+ * side, not E2B's, so it is not reported as a failed upload or a lost sandbox.
+ */
+export class CheckoutNotPacked extends FleetmodError {
+  override readonly name = 'CheckoutNotPacked';
+  readonly errorClass = 'permanent';
+}
+
 /** Thrown when a repo's sandbox is lost a second time, after the one retry on a fresh sandbox. */
 export class SandboxLostAgain extends FleetmodError {
   override readonly name = 'SandboxLostAgain';

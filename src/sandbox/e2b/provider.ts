@@ -16,7 +16,7 @@ import { waitForCreationSlot } from '../shared/creation-slot.js';
 import type { ProviderCheck, Sandbox, SandboxProvider, SandboxRequest } from '../types.js';
 import { createE2bClient, describeEndpoint, type E2bConnection } from './connection.js';
 import { createWithRetry, type CreateRetryOptions } from './create-retry.js';
-import { E2bFailed, SandboxLostAgain, classifySandboxFailure, describeSdkError, isRetryableApiError, isUnansweredRequest } from './errors.js';
+import { CheckoutNotPacked, E2bFailed, SandboxLostAgain, classifySandboxFailure, describeSdkError, isRetryableApiError, isUnansweredRequest } from './errors.js';
 import { CREATE_ID_KEY, CREATED_BY_KEY, CREATED_BY_VALUE, E2B_FILES_DIR, sandboxLifetimeMs, transferTimeoutMs } from './layout.js';
 import { killSandboxes, listFleetmodSandboxes } from './leftovers.js';
 import { createOrphanWatch, type OrphanWatchOptions } from './orphans.js';
@@ -217,7 +217,7 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
 }
 
 function sandboxFailure(err: unknown, sandbox: E2bSandbox, request: SandboxRequest, lost: (request: SandboxRequest, reason: string) => FleetmodError): unknown {
-  if (err instanceof Interrupted) return err;
+  if (err instanceof Interrupted || err instanceof CheckoutNotPacked) return err;
   const reason = `sandbox ${sandbox.id} failed while uploading the checkout: ${describeSdkError(err)}`;
   return classifySandboxFailure(err) === 'lost' ? lost(request, reason) : new E2bFailed(`E2B ${reason}`, { cause: err });
 }

@@ -9,7 +9,8 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { E2bFailed } from './errors.js';
+import { errorMessage } from '../../domain/errors.js';
+import { CheckoutNotPacked } from './errors.js';
 import { E2B_FILES_DIR, E2B_STATE_DIR, E2B_WORKSPACE } from './layout.js';
 
 export interface PackedWorkspace {
@@ -28,21 +29,20 @@ export interface UploadEntry {
 const TARBALL = `${E2B_STATE_DIR}/workspace.tar.gz`;
 const GIT_CONFIG = `${E2B_STATE_DIR}/git-config`;
 
+/** Packs the checkout on the host; any failure of that (tar, the temporary folder) is a CheckoutNotPacked. */
 export async function packWorkspace(workspace: string): Promise<PackedWorkspace> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'fleetmod-e2b-pack-'));
-  const tarball = path.join(dir, 'workspace.tar.gz');
+  let dir: string | undefined;
   try {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'fleetmod-e2b-pack-'));
+    const tarball = path.join(dir, 'workspace.tar.gz');
     await runTar(['--create', '--gzip', '--file', tarball, '--exclude=./.git/config', '-C', workspace, '.']);
     const gitConfig = await readFile(path.join(workspace, '.git', 'config'), 'utf8').catch(() => null);
-    return {
-      tarball,
-      bytes: (await stat(tarball)).size,
-      gitConfig: gitConfig === null ? null : sanitizeGitConfig(gitConfig),
-      dispose: () => rm(dir, { recursive: true, force: true }),
-    };
+    const bytes = (await stat(tarball)).size;
+    const made = dir;
+    return { tarball, bytes, gitConfig: gitConfig === null ? null : sanitizeGitConfig(gitConfig), dispose: () => rm(made, { recursive: true, force: true }) };
   } catch (err) {
-    await rm(dir, { recursive: true, force: true });
-    throw err;
+    if (dir) await rm(dir, { recursive: true, force: true });
+    throw err instanceof CheckoutNotPacked ? err : new CheckoutNotPacked(`cannot pack the checkout on this machine: ${errorMessage(err)}`, { cause: err });
   }
 }
 
@@ -95,10 +95,10 @@ function runTar(args: string[]): Promise<void> {
     child.stderr.setEncoding('utf8').on('data', (c: string) => {
       stderr += c;
     });
-    child.on('error', (err) => reject(new E2bFailed(`cannot pack the checkout with tar: ${err.message}`)));
+    child.on('error', (err) => reject(new CheckoutNotPacked(`cannot pack the checkout on this machine: tar: ${err.message}`)));
     child.on('close', (code) => {
       if (code === 0) resolve();
-      else reject(new E2bFailed(`packing the checkout failed (tar exit ${code}): ${stderr.trim()}`));
+      else reject(new CheckoutNotPacked(`packing the checkout on this machine failed (tar exit ${code}): ${stderr.trim()}`));
     });
   });
 }

@@ -1,8 +1,8 @@
-import { appendFile } from 'node:fs/promises';
+import { appendFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SandboxLost, SandboxUnavailable } from '../../../src/domain/errors.js';
-import { E2bFailed, SandboxLostAgain } from '../../../src/sandbox/e2b/errors.js';
+import { CheckoutNotPacked, E2bFailed, SandboxLostAgain } from '../../../src/sandbox/e2b/errors.js';
 import { sdkFor } from '../../support/fake-e2b/client.js';
 import { CONCURRENCY_LIMIT_MESSAGE, startFakeE2b } from '../../support/fake-e2b/index.js';
 import type { Sandbox } from '../../../src/sandbox/types.js';
@@ -163,6 +163,23 @@ describe('E2B provider: sandbox lifecycle', () => {
     expect(discarded[0]?.billedSeconds()).toBeGreaterThanOrEqual(3);
     // Destroyed, so billed no further however the clock moves on.
     expect(discarded[0]?.billedSeconds()).toBe(discarded[0]?.billedSeconds());
+    expect(fake.stats()).toMatchObject({ created: 1, alive: 0 });
+  });
+
+  it("says a checkout the host could not pack is the host's failure, not E2B's, and ends the sandbox made for it", async () => {
+    const fake = await startFakeE2b();
+    const workspace = await sampleCheckout();
+    // tar cannot read the checkout: it is gone by the time the sandbox is there.
+    await rm(workspace, { recursive: true });
+    const discarded: Sandbox[] = [];
+
+    const err = await e2bProvider(fake).create(sandboxRequest(workspace, { onDiscarded: (s) => discarded.push(s) })).catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(CheckoutNotPacked);
+    expect(err).toMatchObject({ errorClass: 'permanent', message: expect.stringMatching(/^packing the checkout on this machine failed \(tar exit 2\): .*No such file/) });
+    expect((err as Error).message).not.toMatch(/E2B|upload/);
+    expect(fake.uploads()).toEqual([]);
+    expect(discarded).toHaveLength(1);
     expect(fake.stats()).toMatchObject({ created: 1, alive: 0 });
   });
 
