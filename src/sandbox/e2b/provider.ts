@@ -111,8 +111,8 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
     return new SandboxLostAgain(`E2B sandbox lost again on the retry: ${reason} (the first time: ${first})`);
   };
 
-  const createSdkSandbox = async (request: SandboxRequest): Promise<SdkSandbox> => {
-    const signal = request.signal ? AbortSignal.any([request.signal, stopping.signal]) : stopping.signal;
+  /** `signal`: the request's stop or the provider's shutdown, whichever comes first. */
+  const createSdkSandbox = async (request: SandboxRequest, signal: AbortSignal): Promise<SdkSandbox> => {
     const outcome = await createWithRetry(
       // The abort signal is deliberately not passed on to the create: an aborted create may still make a sandbox on
       // E2B's side that nobody would kill. Each attempt waits for a creation slot instead (a retry of a refused
@@ -181,14 +181,14 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
     async create(request: SandboxRequest): Promise<Sandbox> {
       if (!options.connection.apiKey) throw new SandboxUnavailable('E2B_API_KEY is not set', 'export E2B_API_KEY=e2b_…');
       sweepLeftovers(request.labels.run);
-      const stopped = stopping.signal;
-      const creating = createSdkSandbox(request);
+      const stopped = request.signal ? AbortSignal.any([request.signal, stopping.signal]) : stopping.signal;
+      const creating = createSdkSandbox(request, stopped);
       inflight.add(creating);
       const sdk = await creating.finally(() => inflight.delete(creating));
       const sandbox = new E2bSandbox(sdk, request, { lost: (reason) => lost(request, reason), kill: () => kill(sdk), now, transferTimeoutMs: transferMs(request) });
       try {
         // A stop that came while the create was on its way: the sandbox exists (and is billed) but is not used.
-        if (request.signal?.aborted || stopped.aborted) throw new Interrupted('stopped while creating an E2B sandbox');
+        if (stopped.aborted) throw new Interrupted('stopped while creating an E2B sandbox');
         // A big checkout can take longer than the SDK's request deadline; allow what a step may take.
         await uploadCheckout(sdk, request, transferMs(request)).catch((err: unknown) => {
           throw sandboxFailure(err, sandbox, request, lost);
