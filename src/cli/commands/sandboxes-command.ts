@@ -7,7 +7,8 @@ import { STALE_HEARTBEAT_MS } from '../../orchestrator/run-liveness.js';
 import { createE2bClient, describeEndpoint, e2bConnectionFromEnv } from '../../sandbox/e2b/connection.js';
 import { E2bFailed, describeSdkError } from '../../sandbox/e2b/errors.js';
 import { classifySandbox, killTargets, renderSandboxTable, type ClassifiedSandbox } from '../../sandbox/e2b/leftover-status.js';
-import { killSandboxes, listFleetmodSandboxes, type FleetmodSandbox } from '../../sandbox/e2b/leftovers.js';
+import { killSandboxes, listFleetmodSandboxes } from '../../sandbox/e2b/leftovers.js';
+import type { RunStore } from '../../store/types.js';
 import { createRedactorFor, openStore } from '../compose.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { stateLocation } from '../global-options.js';
@@ -24,40 +25,27 @@ export interface SandboxesOptions {
 }
 
 export async function sandboxesCommand(io: CliIo, named: string | undefined, opts: SandboxesOptions): Promise<ExitCode> {
-  const run = named === 'latest' ? latestRunId(io, opts) : named;
-  const connection = e2bConnectionFromEnv(io.env);
-  if (!connection.apiKey) throw new UsageError('E2B_API_KEY is not set; fleetmod sandboxes lists the sandboxes of that E2B account');
-  const client = createE2bClient(connection);
-  const found = await listOrExplain(() => listFleetmodSandboxes(client, run ? { run } : {}), describeEndpoint(connection));
-  const now = Date.now();
-  const sandboxes = classifyAll(io, opts, found, now);
-  const targets = opts.kill ? killTargets(sandboxes, { runNamed: run !== undefined, force: Boolean(opts.force) }) : [];
-  const outcome = await killSandboxes(client, targets.map((s) => s.id));
-
-  if (opts.json) {
-    io.stdout(`${JSON.stringify({ sandboxes, ...(opts.kill && { killed: outcome.killed, gone: outcome.gone, failed: outcome.failed }) }, null, 2)}\n`);
-  } else {
-    io.stdout(summaryText(sandboxes, run, now, opts, outcome));
-  }
-  return outcome.failed.length > 0 ? EXIT.repoFailures : EXIT.ok;
-}
-
-/** `latest`: the newest run of this journal (E2B knows sandboxes by run id only). */
-function latestRunId(io: CliIo, opts: SandboxesOptions): string {
-  const store = openJournal(io, opts);
-  try {
-    return findRun(store, 'latest').id;
-  } finally {
-    store.close();
-  }
-}
-
-function classifyAll(io: CliIo, opts: SandboxesOptions, found: FleetmodSandbox[], now: number): ClassifiedSandbox[] {
+  // The journal says which run is `latest` (E2B knows sandboxes by run id only) and whose sandboxes are in use.
   const { dbPath } = stateLocation(io, opts);
-  const store = existsSync(dbPath) ? openStore(dbPath, createRedactorFor(io)) : undefined;
+  const store = named === 'latest' ? openJournal(io, opts) : existsSync(dbPath) ? openStore(dbPath, createRedactorFor(io)) : undefined;
   try {
+    const run = named === 'latest' ? findRun(store as RunStore, 'latest').id : named;
+    const connection = e2bConnectionFromEnv(io.env);
+    if (!connection.apiKey) throw new UsageError('E2B_API_KEY is not set; fleetmod sandboxes lists the sandboxes of that E2B account');
+    const client = createE2bClient(connection);
+    const found = await listOrExplain(() => listFleetmodSandboxes(client, run ? { run } : {}), describeEndpoint(connection));
+    const now = Date.now();
     const ctx = { getRun: (id: string) => store?.getRun(id), now, host: os.hostname(), processAlive, staleAfterMs: STALE_HEARTBEAT_MS };
-    return found.map((s) => classifySandbox(s, ctx)).sort((a, b) => a.run.localeCompare(b.run) || a.startedAt.getTime() - b.startedAt.getTime());
+    const sandboxes = found.map((s) => classifySandbox(s, ctx)).sort((a, b) => a.run.localeCompare(b.run) || a.startedAt.getTime() - b.startedAt.getTime());
+    const targets = opts.kill ? killTargets(sandboxes, { runNamed: run !== undefined, force: Boolean(opts.force) }) : [];
+    const outcome = await killSandboxes(client, targets.map((s) => s.id));
+
+    if (opts.json) {
+      io.stdout(`${JSON.stringify({ sandboxes, ...(opts.kill && { killed: outcome.killed, gone: outcome.gone, failed: outcome.failed }) }, null, 2)}\n`);
+    } else {
+      io.stdout(summaryText(sandboxes, run, now, opts, outcome));
+    }
+    return outcome.failed.length > 0 ? EXIT.repoFailures : EXIT.ok;
   } finally {
     store?.close();
   }
