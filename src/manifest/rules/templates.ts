@@ -19,14 +19,15 @@ export function checkTemplates({ manifest: m, report }: RuleInput): void {
   const jobSteps = stepNamesOf(m.steps);
   // With named candidates, verify and score run in every candidate's sandbox and the commit and PR are rendered with
   // the shipped candidate's steps: a step may be named there only when every candidate has it, or it renders empty.
+  const candidates = candidateStepLists(m);
   const allSteps = Array.isArray(m.candidates)
-    ? candidateStepLists(m).reduce<string[]>((shared, c, i) => (i === 0 ? c.steps : shared.filter((name) => c.steps.includes(name))), [])
+    ? candidates.reduce<string[]>((shared, c, i) => (i === 0 ? c.steps : shared.filter((name) => c.steps.includes(name))), [])
     : jobSteps;
   const check = (text: string | undefined, path: PathPart[], scope: Scope, stepNames: readonly string[]) => {
     if (text) checkTemplate(text, path, scope, m, stepNames, report);
   };
   // The branch can name no step; every step name is passed so the message says why rather than "did you mean".
-  const anySteps = [...new Set([...jobSteps, ...candidateStepLists(m).flatMap((c) => c.steps)])];
+  const anySteps = [...new Set([...jobSteps, ...candidates.flatMap((c) => c.steps)])];
   check(m.change.branch, ['change', 'branch'], { field: 'branch' }, anySteps);
   check(m.change.commit.message, ['change', 'commit', 'message'], { field: 'commit' }, allSteps);
   check(m.change.pr?.title, ['change', 'pr', 'title'], { field: 'pr' }, allSteps);
