@@ -23,7 +23,6 @@ import { candidateValues, ensurePr } from './pull-request-stage.js';
 import { FLEETMOD_TRAILER } from './own-commits.js';
 import { pushBranch } from './push-branch.js';
 import { adoptEarlierResult, hasEarlierResult } from './reuse-result.js';
-import { producingStepOutputs } from './producing-steps.js';
 import { runCandidate } from './run-candidate.js';
 import { assertNoSecrets } from './secret-guard.js';
 import type { StageRunner, TaskConfig, TaskDeps, TaskOutcome } from './task-context.js';
@@ -319,8 +318,11 @@ function branchBeforeBase(job: Job, runId: string, task: TaskRecord): string | u
   return renderTemplate(job.change.branch, templateValues({ job, runId, repo, base: repo.base ?? '' }));
 }
 
+/** The step output the journaled result was made with (RunStore.producingStepResults), by step name. */
 function journaledStepOutputs(deps: TaskDeps, task: TaskRecord): StepOutput[] {
-  return producingStepOutputs(deps.store.listStepResults(task.id), deps.store.listCandidates(task.id));
+  const outputs = new Map<string, StepOutput>();
+  for (const r of deps.store.producingStepResults(task.id)) outputs.set(r.name, { name: r.name, outcome: r.outcome, stdout: r.stdout });
+  return [...outputs.values()];
 }
 
 /** rm -rf, without the cost of rm's failed lookup (an error with a stack) when there is nothing to remove. */

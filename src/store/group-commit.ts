@@ -103,6 +103,7 @@ const METHODS: Record<keyof RunStore, { kind: 'read' | 'write' | 'close'; sees?:
   releaseRunningTasks: { kind: 'write', sees: 'all' },
   addStepResult: { kind: 'write' },
   listStepResults: { kind: 'read' },
+  producingStepResults: { kind: 'read' },
   listStageEvents: { kind: 'read', sees: 'task' },
   addCandidate: { kind: 'write' },
   listCandidates: { kind: 'read' },

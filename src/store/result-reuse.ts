@@ -5,10 +5,18 @@
  */
 import { atomically } from './atomically.js';
 import type { Db } from './db.js';
-import { toTask, type TaskRow } from './rows.js';
+import { toStepResult, toTask, type TaskRow } from './rows.js';
 import type { ReusableResultQuery, RunStore } from './types.js';
 
-export type ResultReuse = Pick<RunStore, 'findReusableResult' | 'hasOtherRunOfTransform' | 'adoptResult'>;
+export type ResultReuse = Pick<RunStore, 'findReusableResult' | 'hasOtherRunOfTransform' | 'adoptResult' | 'producingStepResults'>;
+
+/**
+ * The attempt of task @task that produced its result: the latest one that chose a candidate (best of N; a later
+ * attempt reuses the journaled diff or, on a moved base, makes a new one that it chooses again), else the latest that
+ * ran steps.
+ */
+const PRODUCING_ATTEMPT = `COALESCE((SELECT MAX(attempt) FROM candidates WHERE task_id = @task AND chosen = 1),
+  (SELECT MAX(attempt) FROM step_results WHERE task_id = @task))`;
 
 export function createResultReuse(db: Db, now: () => number): ResultReuse {
   const statements = {
@@ -23,11 +31,15 @@ export function createResultReuse(db: Db, now: () => number): ResultReuse {
     adoptTask: db.prepare(`UPDATE tasks SET (base_sha, diff, files_changed, insertions, deletions, commit_time,
       reused_from_run, updated_at) = (SELECT base_sha, diff, files_changed, insertions, deletions, commit_time,
       COALESCE(reused_from_run, run_id), @at FROM tasks WHERE id = @from) WHERE id = @id`),
-    // The attempt that produced the result, as orchestrator/producing-steps.ts reads it: the latest one that chose a
-    // candidate (best of N), else the latest that ran steps. Its step results and candidates are taken together, so
-    // the chosen flag copied names the candidate whose step output the copied rows hold.
-    producingAttempt: db.prepare(`SELECT COALESCE((SELECT MAX(attempt) FROM candidates WHERE task_id = @from AND chosen = 1),
-      (SELECT MAX(attempt) FROM step_results WHERE task_id = @from)) AS attempt`),
+    // Its step results and candidates are taken together, so the chosen flag copied names the candidate whose step
+    // output the copied rows hold.
+    producingAttempt: db.prepare(`SELECT ${PRODUCING_ATTEMPT} AS attempt`),
+    // That attempt's steps, of its chosen candidate when it chose one.
+    producingSteps: db.prepare(`WITH producing (attempt, candidate) AS (SELECT a.attempt,
+        (SELECT name FROM candidates WHERE task_id = @task AND attempt = a.attempt AND chosen = 1)
+        FROM (SELECT ${PRODUCING_ATTEMPT} AS attempt) a)
+      SELECT s.* FROM step_results s JOIN producing p ON s.attempt = p.attempt
+      WHERE s.task_id = @task AND s.kind = 'step' AND (p.candidate IS NULL OR s.candidate = p.candidate) ORDER BY s.id`),
     adoptStepResults: db.prepare(`INSERT INTO step_results (task_id, attempt, candidate, kind, name, outcome, exit_code,
       duration_ms, stdout, stderr, truncated, at) SELECT @id, @attempt, candidate, kind, name, outcome, exit_code,
       duration_ms, stdout, stderr, truncated, at FROM step_results WHERE task_id = @from AND attempt = @fromAttempt ORDER BY id`),
@@ -50,9 +62,13 @@ export function createResultReuse(db: Db, now: () => number): ResultReuse {
       return statements.otherRunOfTransform.get(transformKey, excludeRunId) !== undefined;
     },
 
+    producingStepResults(taskId: number) {
+      return (statements.producingSteps.all({ task: taskId }) as Record<string, unknown>[]).map(toStepResult);
+    },
+
     adoptResult: atomically(db, (taskId: number, fromTaskId: number, attempt: number) => {
       statements.adoptTask.run({ id: taskId, from: fromTaskId, at: now() });
-      const produced = statements.producingAttempt.get({ from: fromTaskId }) as { attempt: number | null };
+      const produced = statements.producingAttempt.get({ task: fromTaskId }) as { attempt: number | null };
       if (produced.attempt === null) return;
       statements.adoptStepResults.run({ id: taskId, attempt, from: fromTaskId, fromAttempt: produced.attempt });
       statements.adoptCandidates.run({ id: taskId, attempt, from: fromTaskId, fromAttempt: produced.attempt });

@@ -134,6 +134,24 @@ export function toTask(row: TaskRow): TaskRecord {
   };
 }
 
+/** A step_results row as `.get()` or `.all()` returns it (every column, by name). */
+export function toStepResult(row: Record<string, unknown>): StepResultRecord {
+  return {
+    taskId: row.task_id as number,
+    attempt: row.attempt as number,
+    candidate: row.candidate as string,
+    kind: row.kind as StepResultRecord['kind'],
+    name: row.name as string,
+    outcome: row.outcome as StepResultRecord['outcome'],
+    exitCode: row.exit_code as number | null,
+    durationMs: row.duration_ms as number,
+    stdout: row.stdout as string,
+    stderr: row.stderr as string,
+    truncated: row.truncated === 1,
+    at: row.at as number,
+  };
+}
+
 /** A step_results row as `.raw()` returns it, in the column order of listRunStepResults' SELECT. */
 export type StepResultRow = [
   number,

@@ -14,7 +14,7 @@ import { withGroupCommit } from './group-commit.js';
 import { createResultReuse } from './result-reuse.js';
 import { createRunReads } from './run-reads.js';
 import { OPEN_STAGE_SQL, openStageEvent, toStageEvent, type OpenStageRow, type StageEventRow } from './open-stage.js';
-import { toRun, toTask, type RunRow, type TaskRow } from './rows.js';
+import { toRun, toStepResult, toTask, type RunRow, type TaskRow } from './rows.js';
 import { createTaskRowWriter } from './task-row-writer.js';
 import { patchColumns } from './task-patch.js';
 import type {
@@ -243,20 +243,7 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     },
 
     listStepResults(taskId) {
-      return (statements.listStepResults.all(taskId) as Record<string, unknown>[]).map((row) => ({
-        taskId: row.task_id as number,
-        attempt: row.attempt as number,
-        candidate: row.candidate as string,
-        kind: row.kind as StepResultRecord['kind'],
-        name: row.name as string,
-        outcome: row.outcome as StepResultRecord['outcome'],
-        exitCode: row.exit_code as number | null,
-        durationMs: row.duration_ms as number,
-        stdout: row.stdout as string,
-        stderr: row.stderr as string,
-        truncated: row.truncated === 1,
-        at: row.at as number,
-      }));
+      return (statements.listStepResults.all(taskId) as Record<string, unknown>[]).map(toStepResult);
     },
 
     listStageEvents(taskId): StageEvent[] {

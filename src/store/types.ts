@@ -269,6 +269,13 @@ export interface RunStore {
 
   addStepResult(result: StepResultRecord): void;
   listStepResults(taskId: number): StepResultRecord[];
+  /**
+   * The step results behind a task's journaled result, for the templates of a commit (and PR) made from the journal
+   * instead of a fresh sandbox run: the steps (not verify commands) of the attempt that produced it, of the chosen
+   * candidate with best of N. Candidates share step names and earlier attempts have rows too, so "the last row per
+   * step name" would be whichever candidate finished last; the output must be the one the result was first made with.
+   */
+  producingStepResults(taskId: number): StepResultRecord[];
   listStageEvents(taskId: number): StageEvent[];
   addCandidate(candidate: CandidateRecord): void;
   /** Candidates of a task, latest attempt last. */

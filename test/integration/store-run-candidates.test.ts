@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RepoRef } from '../../src/domain/repo.js';
-import { producingStepOutputs } from '../../src/orchestrator/producing-steps.js';
 import { openRunStore } from '../../src/store/open-store.js';
 import type { CandidateRecord, RunStore } from '../../src/store/types.js';
 import { createRedactor } from '../../src/util/redact.js';
@@ -108,12 +107,29 @@ describe('RunStore.adoptResult with candidates', () => {
 
     store.adoptResult(target, source, 3);
 
-    const steps = producingStepOutputs(store.listStepResults(target), store.listCandidates(target));
-    expect(steps.map((s) => s.stdout)).toEqual(['made by candidate-1\n']);
+    expect(store.producingStepResults(target).map((s) => s.stdout)).toEqual(['made by candidate-1\n']);
     expect(store.listCandidates(target).map((c) => [c.attempt, c.name, c.chosen])).toEqual([
       [3, 'candidate-1', true],
       [3, 'candidate-2', false],
     ]);
+    store.close();
+  });
+
+  it('without candidates, the steps (not the verify commands) of the latest attempt that ran any', async () => {
+    const { store, ids } = await journal();
+    const task = ids[1]!;
+    const row = (attempt: number, kind: 'step' | 'verify', name: string, stdout: string) =>
+      store.addStepResult({ taskId: task, attempt, candidate: '', kind, name, outcome: 'success', exitCode: 0, durationMs: 1, stdout, stderr: '', truncated: false, at: attempt });
+    row(1, 'step', 'edit', 'first attempt\n');
+    row(2, 'step', 'edit', 'second attempt\n');
+    row(2, 'step', 'format', 'formatted\n');
+    row(2, 'verify', 'test', 'tests passed\n');
+
+    expect(store.producingStepResults(task).map((s) => [s.attempt, s.name, s.stdout])).toEqual([
+      [2, 'edit', 'second attempt\n'],
+      [2, 'format', 'formatted\n'],
+    ]);
+    expect(store.producingStepResults(ids[2]!)).toEqual([]);
     store.close();
   });
 });
