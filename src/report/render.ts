@@ -5,13 +5,9 @@ import { renderJson } from './render-json.js';
 import { renderJunit } from './render-junit.js';
 import { renderMarkdown } from './render-markdown.js';
 import { renderText } from './render-text.js';
+import type { ReportFormat } from './formats.js';
 
-export const REPORT_FORMATS = ['text', 'markdown', 'html', 'json', 'junit'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-export function isReportFormat(value: string): value is ReportFormat {
-  return (REPORT_FORMATS as readonly string[]).includes(value);
-}
+export { REPORT_FORMATS, isReportFormat, type ReportFormat } from './formats.js';
 
 export interface RenderOptions {
   /** JSON only: include each repo's full diff. */

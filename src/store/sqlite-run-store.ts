@@ -6,7 +6,6 @@
  * run-reads.ts, result reuse in result-reuse.ts.
  */
 import type { RepoRef } from '../domain/repo.js';
-import type { Stage } from '../domain/stage.js';
 import type { Redactor } from '../util/redact.js';
 import { atomically } from './atomically.js';
 import type { Db } from './db.js';
@@ -24,7 +23,6 @@ import type {
   RunRecord,
   RunStore,
   StageEvent,
-  StageState,
   StepResultRecord,
   TaskEvent,
   TaskFilter,

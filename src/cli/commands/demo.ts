@@ -3,31 +3,20 @@
  * with the system package manager when allowed, otherwise printing the exact command), creates the sample
  * repositories, and runs the bundled demo job. No network, no accounts.
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { SandboxUnavailable } from '../../domain/errors.js';
-import { createSampleRepos } from '../../demo/sample-repos.js';
-import { detectBwrap, installCommand } from '../../sandbox/local/detect.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
-import type { CliIo } from '../io.js';
+import type { ExitCode } from '../exit-codes.js';
 import { addStateOptions } from '../global-options.js';
+import type { CliIo } from '../io.js';
 import { addExecutionOptions } from '../run-options.js';
-import { runCommand, type RunCommandOptions } from './run.js';
+import type { DemoOptions } from './demo-command.js';
 
 /** The repository root (where `jobs/` lives), from src/cli/commands or dist/cli/commands. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const DEMO_JOB = path.join(PACKAGE_ROOT, 'jobs', 'examples', 'demo.yaml');
 export const DEMO_REPOS_DIR = path.join(PACKAGE_ROOT, '.fleetmod', 'demo', 'repos');
 export const DEMO_REPO_COUNT = 25;
-
-interface DemoOptions extends RunCommandOptions {
-  reset?: boolean;
-  run?: boolean;
-  install?: boolean;
-}
 
 export function registerDemo(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   const command = program
@@ -39,61 +28,7 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: ExitCo
     .option('--new', 'start a fresh run instead of resuming the latest one')
     .option('--dry-run', 'do everything except push');
   addStateOptions(addExecutionOptions(command)).action(async (opts: DemoOptions) => {
+    const { demoCommand } = await import('./demo-command.js');
     setExit(await demoCommand(io, opts));
-  });
-}
-
-export async function demoCommand(io: CliIo, opts: DemoOptions): Promise<ExitCode> {
-  await ensureBubblewrap(io, opts.install !== false);
-  const missing = !existsSync(path.join(DEMO_REPOS_DIR, `service-${String(DEMO_REPO_COUNT).padStart(2, '0')}.git`));
-  if (opts.reset || missing) {
-    io.stdout(`creating ${DEMO_REPO_COUNT} sample repositories in ${path.relative(io.cwd, DEMO_REPOS_DIR) || DEMO_REPOS_DIR}\n`);
-    await createSampleRepos({ dir: DEMO_REPOS_DIR, count: DEMO_REPO_COUNT });
-  } else {
-    io.stdout(`sample repositories already in ${path.relative(io.cwd, DEMO_REPOS_DIR)} (--reset recreates them)\n`);
-  }
-  if (opts.run === false) return EXIT.ok;
-  const shown = path.relative(io.cwd, DEMO_JOB) || DEMO_JOB;
-  io.stdout(`running ${shown}\n\n`);
-  return runCommand(io, shown, opts);
-}
-
-async function ensureBubblewrap(io: CliIo, mayInstall: boolean): Promise<void> {
-  const first = await detectBwrap(io.env);
-  if (first.ok || first.binary) return; // present; run-time checks report any other problem precisely
-  const command = await installPlan(mayInstall);
-  if (!command) {
-    throw new SandboxUnavailable('bubblewrap (bwrap) is missing; the demo runs every repository in a bubblewrap sandbox', installCommand());
-  }
-  io.stdout(`bubblewrap is missing; installing it: ${command.join(' ')}\n`);
-  const code = await runInherited(command);
-  const again = await detectBwrap(io.env);
-  if (code !== 0 || !again.binary) {
-    throw new SandboxUnavailable(`installing bubblewrap failed (exit ${code})`, installCommand());
-  }
-}
-
-/** The install command this user may run without a password prompt, or undefined. */
-async function installPlan(mayInstall: boolean): Promise<string[] | undefined> {
-  if (!mayInstall || !existsSync('/usr/bin/apt-get')) return undefined;
-  const script = 'apt-get install -y bubblewrap || (apt-get update && apt-get install -y bubblewrap)';
-  if (process.getuid?.() === 0) return ['sh', '-c', script];
-  if ((await runQuiet(['sudo', '-n', 'true'])) === 0) return ['sudo', '-n', 'sh', '-c', script];
-  return undefined;
-}
-
-function runInherited(command: string[]): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(command[0] as string, command.slice(1), { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    child.on('error', () => resolve(127));
-    child.on('close', (code) => resolve(code ?? 1));
-  });
-}
-
-function runQuiet(command: string[]): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(command[0] as string, command.slice(1), { stdio: 'ignore' });
-    child.on('error', () => resolve(127));
-    child.on('close', (code) => resolve(code ?? 1));
   });
 }

@@ -2,17 +2,12 @@
  * `fleetmod init [NAME]`: writes a commented starter job NAME.yaml (or the path given) that validates as is.
  * Never overwrites: an existing file is an error and stays untouched.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../../domain/errors.js';
-import { JOB_SCHEMA_FILE } from '../../manifest/json-schema.js';
-import { NAME_PATTERN } from '../../manifest/schema.js';
-import { starterManifest } from '../../manifest/starter.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
+import type { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 
-const DEFAULT_NAME = 'my-job';
+/** The job name `fleetmod init` uses when none is given. */
+export const DEFAULT_NAME = 'my-job';
 
 export function registerInit(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   program
@@ -20,32 +15,7 @@ export function registerInit(program: Command, io: CliIo, setExit: (code: ExitCo
     .description('write a commented starter job (NAME.yaml, or the .yaml path given); never overwrites')
     .argument('[name]', `job name or file (default ${DEFAULT_NAME})`)
     .action(async (name: string | undefined) => {
+      const { initCommand } = await import('./init-command.js');
       setExit(await initCommand(io, name));
     });
-}
-
-export async function initCommand(io: CliIo, nameOrFile = DEFAULT_NAME): Promise<ExitCode> {
-  const fileName = /\.ya?ml$/i.test(nameOrFile) ? nameOrFile : `${nameOrFile}.yaml`;
-  const name = path.basename(fileName).replace(/\.ya?ml$/i, '');
-  if (!new RegExp(NAME_PATTERN).test(name)) {
-    throw new UsageError(`"${name}" cannot be a job name: use lower-case letters, digits, ".", "_" and "-" (e.g. "rename-fetch")`);
-  }
-  const target = path.resolve(io.cwd, fileName);
-  const schemaPath = toPosix(path.relative(path.dirname(target), JOB_SCHEMA_FILE));
-  await mkdir(path.dirname(target), { recursive: true });
-  try {
-    await writeFile(target, starterManifest({ name, schemaPath, fileName }), { flag: 'wx' });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new UsageError(`${fileName} already exists; it was left as it is (choose another name or remove it first)`);
-    }
-    throw err;
-  }
-  io.stdout(`wrote ${fileName}: edit repos and steps, then fleetmod validate ${fileName} and fleetmod plan ${fileName}\n`);
-  return EXIT.ok;
-}
-
-function toPosix(relative: string): string {
-  const posix = relative.split(path.sep).join('/');
-  return posix.startsWith('.') ? posix : `./${posix}`;
 }

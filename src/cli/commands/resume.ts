@@ -3,17 +3,10 @@
  * repositories, their progress. The manifest file is not read again (it may have changed since).
  */
 import type { Command } from 'commander';
-import { RunNotFound } from '../../domain/errors.js';
-import type { Job } from '../../manifest/job.js';
-import type { RunRecord, RunStore } from '../../store/types.js';
-import { createRedactorFor, openStore } from '../compose.js';
 import type { ExitCode } from '../exit-codes.js';
-import { addStateOptions, stateLocation } from '../global-options.js';
+import { addStateOptions } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import { addExecutionOptions, type ExecutionOptions } from '../run-options.js';
-import { runSession } from '../run-session.js';
-import { runNamed } from './report.js';
-import { existsSync } from 'node:fs';
 
 export function registerResume(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   const command = program
@@ -21,45 +14,7 @@ export function registerResume(program: Command, io: CliIo, setExit: (code: Exit
     .description('continue an interrupted or paused run (default: the latest unfinished run)')
     .argument('[run]', 'run id');
   addStateOptions(addExecutionOptions(command)).action(async (runId: string | undefined, opts: ExecutionOptions) => {
+    const { resumeCommand } = await import('./resume-command.js');
     setExit(await resumeCommand(io, runId, opts));
   });
-}
-
-export async function resumeCommand(io: CliIo, runId: string | undefined, opts: ExecutionOptions): Promise<ExitCode> {
-  const { run } = readRun(io, opts, (store) => (runId ? runNamed(store, runId) : store.listRuns(1000).find((r) => r.status !== 'finished')), runId);
-  return runSession(io, sessionFor(run), opts);
-}
-
-/**
- * Reads the run `pick` chooses from the journal and whatever else `read` needs of it, in one opening (closed
- * again before the run session opens it for itself), or explains what is missing.
- */
-export function readRun<T = undefined>(
-  io: CliIo,
-  opts: { stateDir?: string; db?: string },
-  pick: (store: RunStore) => RunRecord | undefined,
-  runId: string | undefined,
-  read: (store: RunStore, run: RunRecord) => T = () => undefined as T,
-): { run: RunRecord; read: T } {
-  const { dbPath } = stateLocation(io, opts);
-  if (!existsSync(dbPath)) throw new RunNotFound(`no journal at ${dbPath}: nothing to resume`);
-  const store = openStore(dbPath, createRedactorFor(io));
-  try {
-    const run = pick(store);
-    if (!run) throw new RunNotFound(runId ? `run ${runId} is not in ${dbPath}` : `no unfinished run in ${dbPath}`);
-    return { run, read: read(store, run) };
-  } finally {
-    store.close();
-  }
-}
-
-export function sessionFor(run: RunRecord) {
-  const job = JSON.parse(run.jobJson) as Job;
-  return {
-    job,
-    repos: [],
-    selection: { mode: 'resume', runId: run.id } as const,
-    dryRun: run.dryRun,
-    manifestLabel: job.displayPath ?? run.manifestPath,
-  };
 }

@@ -4,25 +4,12 @@
  * reused, so a retry after a push failure does not run the sandbox again.
  */
 import type { Command } from 'commander';
-import { UsageError } from '../../domain/errors.js';
-import { FAILED_OUTCOMES, OUTCOMES, isOutcome, type Outcome } from '../../domain/outcome.js';
-import type { ErrorClass } from '../../domain/errors.js';
-import type { RunStore, TaskFilter } from '../../store/types.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
+import { FAILED_OUTCOMES, OUTCOMES } from '../../domain/outcome.js';
+import type { ExitCode } from '../exit-codes.js';
 import { addStateOptions } from '../global-options.js';
 import type { CliIo } from '../io.js';
-import { addExecutionOptions, type ExecutionOptions } from '../run-options.js';
-import { runSession } from '../run-session.js';
-import { pickRepo } from './pick-repo.js';
-import { runNamed } from './report.js';
-import { readRun, sessionFor } from './resume.js';
-
-interface RetryOptions extends ExecutionOptions {
-  failed?: boolean;
-  outcome?: string[];
-  class?: string;
-  repo?: string[];
-}
+import { addExecutionOptions } from '../run-options.js';
+import type { RetryOptions } from './retry-command.js';
 
 export function registerRetry(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   const command = program
@@ -34,54 +21,7 @@ export function registerRetry(program: Command, io: CliIo, setExit: (code: ExitC
     .option('--class <class>', 'only failures of this class: transient or permanent')
     .option('--repo <repo...>', 'only these repos (key or display name)');
   addStateOptions(addExecutionOptions(command)).action(async (runId: string, opts: RetryOptions) => {
+    const { retryCommand } = await import('./retry-command.js');
     setExit(await retryCommand(io, runId, opts));
   });
-}
-
-export async function retryCommand(io: CliIo, runId: string, opts: RetryOptions): Promise<ExitCode> {
-  const outcomes = selectedOutcomes(opts);
-  if (opts.class !== undefined && opts.class !== 'transient' && opts.class !== 'permanent') {
-    throw new UsageError(`--class must be transient or permanent, got "${opts.class}"`);
-  }
-  const { run, read: filter } = readRun(io, opts, (store) => runNamed(store, runId), runId, (store, found) => selection(store, opts, found.id, outcomes));
-  if (filter === null) {
-    io.stdout(`nothing to retry: no finished repo of run ${run.id} matches the selection; the run is left as it is\n`);
-    return EXIT.ok;
-  }
-  return runSession(
-    io,
-    {
-      ...sessionFor(run),
-      reopen(store) {
-        return {
-          repos: store.listReopenable(run.id, filter).map((t) => t.repo),
-          apply() {
-            const reopened = store.reopenTasks(run.id, filter);
-            io.stdout(`retrying ${reopened} repo${reopened === 1 ? '' : 's'} of run ${run.id}\n`);
-          },
-        };
-      },
-    },
-    opts,
-  );
-}
-
-/** The finished repos to put back to pending, as a filter; null when none matches. Reads the journal only. */
-function selection(store: RunStore, opts: RetryOptions, runId: string, outcomes: Outcome[]): TaskFilter | null {
-  const tasks = store.listTasks(runId);
-  // --repo takes what `show` takes: the key, the display name, or a part of it that names one repo.
-  const repoKeys = opts.repo?.map((wanted) => pickRepo(tasks, wanted, runId).repo.key);
-  const filter = { outcomes, ...(opts.class && { errorClass: opts.class as ErrorClass }), ...(repoKeys && { repoKeys }) };
-  return store.listReopenable(runId, filter).length > 0 ? filter : null;
-}
-
-function selectedOutcomes(opts: RetryOptions): Outcome[] {
-  const chosen = new Set<Outcome>();
-  if (opts.failed) for (const o of FAILED_OUTCOMES) chosen.add(o);
-  for (const o of opts.outcome ?? []) {
-    if (!isOutcome(o)) throw new UsageError(`--outcome ${o}: not an outcome (${OUTCOMES.join(', ')})`);
-    chosen.add(o);
-  }
-  if (chosen.size === 0 && !opts.repo?.length) throw new UsageError('say what to retry: --failed, --outcome …, or --repo …');
-  return [...chosen];
 }

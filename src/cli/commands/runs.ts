@@ -1,21 +1,9 @@
 /** `fleetmod runs`: the runs in the journal, newest first, with their state and counts. */
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { UsageError } from '../../domain/errors.js';
-import { runCrashed } from '../../orchestrator/run-liveness.js';
-import type { RunRecord } from '../../store/types.js';
-import { formatDuration } from '../../util/units.js';
-import { createRedactorFor, openStore } from '../compose.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
-import { addStateOptions, stateLocation } from '../global-options.js';
+import type { ExitCode } from '../exit-codes.js';
+import { addStateOptions } from '../global-options.js';
 import type { CliIo } from '../io.js';
-
-interface RunsOptions {
-  limit?: string;
-  json?: boolean;
-  stateDir?: string;
-  db?: string;
-}
+import type { RunsOptions } from './runs-command.js';
 
 export function registerRuns(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   addStateOptions(
@@ -25,52 +13,7 @@ export function registerRuns(program: Command, io: CliIo, setExit: (code: ExitCo
       .option('-n, --limit <n>', 'how many runs', '20')
       .option('--json', 'one JSON object per run'),
   ).action(async (opts: RunsOptions) => {
+    const { runsCommand } = await import('./runs-command.js');
     setExit(await runsCommand(io, opts));
   });
-}
-
-export async function runsCommand(io: CliIo, opts: RunsOptions): Promise<ExitCode> {
-  const limit = Number(opts.limit ?? 20);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`-n must be a whole number of runs, 1 or more; got "${opts.limit}"`);
-  const { dbPath } = stateLocation(io, opts);
-  if (!existsSync(dbPath)) {
-    io.stdout(`no runs yet (no journal at ${dbPath})\n`);
-    return EXIT.ok;
-  }
-  const store = openStore(dbPath, createRedactorFor(io));
-  try {
-    const now = Date.now();
-    const rows = store.listRuns(limit).map((run) => {
-      const counts = store.countTasks(run.id);
-      const total = Object.values(counts).reduce((a, b) => a + b, 0);
-      const open = (counts.pending ?? 0) + (counts.running ?? 0);
-      const failed = (counts.failed ?? 0) + (counts['verify-failed'] ?? 0) + (counts['edited-by-human'] ?? 0);
-      return { run, state: effectiveState(run, now), total, done: total - open, failed, counts };
-    });
-    if (opts.json) {
-      for (const r of rows) {
-        io.stdout(`${JSON.stringify({ id: r.run.id, job: r.run.jobName, state: r.state, reason: r.run.statusReason, dryRun: r.run.dryRun, provider: r.run.provider, createdAt: new Date(r.run.createdAt).toISOString(), total: r.total, done: r.done, failed: r.failed, counts: r.counts })}\n`);
-      }
-      return EXIT.ok;
-    }
-    if (rows.length === 0) {
-      io.stdout('no runs yet\n');
-      return EXIT.ok;
-    }
-    io.stdout(`${'RUN'.padEnd(22)} ${'JOB'.padEnd(28)} ${'STATE'.padEnd(12)} ${'DONE'.padStart(11)} ${'FAILED'.padStart(6)}  STARTED            TOOK\n`);
-    for (const r of rows) {
-      const took = formatDuration((r.run.finishedAt ?? (r.state === 'running' ? now : r.run.updatedAt)) - r.run.createdAt);
-      const started = new Date(r.run.createdAt).toISOString().slice(0, 16).replace('T', ' ');
-      const job = `${r.run.jobName}${r.run.dryRun ? ' (dry run)' : ''}`;
-      io.stdout(`${r.run.id.padEnd(22)} ${job.slice(0, 28).padEnd(28)} ${r.state.padEnd(12)} ${`${r.done}/${r.total}`.padStart(11)} ${String(r.failed).padStart(6)}  ${started}   ${took}\n`);
-    }
-    return EXIT.ok;
-  } finally {
-    store.close();
-  }
-}
-
-/** A run marked running that nobody runs any more (run-liveness.ts) has crashed: show it as such. */
-function effectiveState(run: RunRecord, now: number): string {
-  return runCrashed(run, now) ? 'crashed' : run.status;
 }

@@ -14,7 +14,7 @@ import { EXIT, type ExitCode } from '../exit-codes.js';
 import { stateLocation } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import { processAlive } from '../../util/process-alive.js';
-import { findRun, openJournal } from './report.js';
+import { findRun, openJournal } from './journal-access.js';
 
 export interface SandboxesOptions {
   kill?: boolean;

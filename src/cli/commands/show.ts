@@ -3,27 +3,11 @@
  * `--diff` / `--log` / `--candidate NAME`, its patch, its full log or one candidate's patch as they are (pipeable:
  * `fleetmod show RUN REPO --diff | git apply`).
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { UsageError } from '../../domain/errors.js';
-import { candidateEntries, e2bPricingOf } from '../../report/candidates.js';
-import { stripControl } from '../../report/escape.js';
-import { renderShow } from '../../report/render-show.js';
-import { repoEntry } from '../../report/summarize.js';
-import type { CandidateRecord } from '../../store/types.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
-import { addStateOptions, journalArgs } from '../global-options.js';
+import type { ExitCode } from '../exit-codes.js';
+import { addStateOptions } from '../global-options.js';
 import type { CliIo } from '../io.js';
-import { pickRepo } from './pick-repo.js';
-import { findRun, openJournal } from './report.js';
-
-export interface ShowCommandOptions {
-  diff?: boolean;
-  log?: boolean;
-  candidate?: string;
-  stateDir?: string;
-  db?: string;
-}
+import type { ShowCommandOptions } from './show-command.js';
 
 export function registerShow(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   addStateOptions(
@@ -36,93 +20,7 @@ export function registerShow(program: Command, io: CliIo, setExit: (code: ExitCo
       .option('--log', 'print the repo\'s full log')
       .option('--candidate <name>', 'best of N: print that candidate\'s diff (the one shipped is --diff)'),
   ).action(async (runId: string, repo: string, opts: ShowCommandOptions) => {
+    const { showCommand } = await import('./show-command.js');
     setExit(await showCommand(io, runId, repo, opts));
   });
-}
-
-export async function showCommand(io: CliIo, runId: string, query: string, opts: ShowCommandOptions): Promise<ExitCode> {
-  const store = openJournal(io, opts);
-  try {
-    const run = findRun(store, runId);
-    const tasks = store.listTasks(run.id);
-    const task = pickRepo(tasks, query, run.id);
-    // On a terminal, output that came from the sandbox cannot move the cursor or retitle the window.
-    const raw = (text: string) => (io.isTTY ? stripControl(text) : text);
-    const candidates = latestCandidates(store.listCandidates(task.id));
-    // Each part asked for is printed as stored; with more than one, a header says which is which.
-    const parts: { header: string; text: () => Promise<string> }[] = [];
-    if (opts.log) {
-      parts.push({
-        header: `log of ${task.repo.display}`,
-        text: () => readLog(store.readTaskLog(task.id), task.logPath, store.listStepResults(task.id)),
-      });
-    }
-    if (opts.diff) {
-      parts.push({
-        header: `diff of ${task.repo.display}`,
-        text: async () => {
-          if (task.diff === null) throw new UsageError(`${task.repo.display} has no diff in run ${run.id} (${task.outcome ?? task.status})`);
-          return task.diff;
-        },
-      });
-    }
-    if (opts.candidate !== undefined) {
-      const candidate = findCandidate(candidates, opts.candidate, `${task.repo.display} in run ${run.id}`);
-      if (candidate.diff === '') throw new UsageError(`candidate ${candidate.name} of ${task.repo.display} made no change (${candidate.status})`);
-      parts.push({ header: `diff of candidate ${candidate.name} of ${task.repo.display}`, text: async () => candidate.diff });
-    }
-    for (const [i, part] of parts.entries()) {
-      if (parts.length > 1) io.stdout(`${i > 0 ? '\n' : ''}==> ${part.header}\n`);
-      io.stdout(raw(await part.text()));
-    }
-    if (parts.length > 0) return EXIT.ok;
-    const steps = store.listStepResults(task.id);
-    const entry = repoEntry(task, store.listStageEvents(task.id), steps, Date.now(), candidateEntries(candidates, e2bPricingOf(run)));
-    io.stdout(renderShow({ run, repo: entry, steps, events: store.listEvents(task.id), journalArgs: journalArgs(io, opts) }));
-    return EXIT.ok;
-  } finally {
-    store.close();
-  }
-}
-
-/** The candidates of the latest attempt that ran them (the one whose choice was shipped). */
-function latestCandidates(all: readonly CandidateRecord[]): CandidateRecord[] {
-  const latest = Math.max(0, ...all.map((c) => c.attempt));
-  return all.filter((c) => c.attempt === latest);
-}
-
-/** A candidate by its name (case-insensitive) or its number in the list (1, 2, …). */
-function findCandidate(candidates: readonly CandidateRecord[], query: string, where: string): CandidateRecord {
-  if (candidates.length === 0) throw new UsageError(`${where} ran no candidates (the job has one candidate; --diff prints its patch)`);
-  const q = query.trim().toLowerCase();
-  const found =
-    candidates.find((c) => c.name === query) ?? candidates.find((c) => c.name.toLowerCase() === q) ?? candidates.find((c) => String(c.position + 1) === q);
-  if (found) return found;
-  throw new UsageError(`${where} has no candidate "${query}"; its candidates: ${candidates.map((c) => c.name).join(', ')}`);
-}
-
-/**
- * The log as the journal has it; for a run journaled before logs were (a file per repo), that file; when it is gone
- * too (folder cleaned, other machine), the output the journal kept of each command.
- */
-async function readLog(
-  journaled: string,
-  logPath: string | null,
-  steps: readonly { attempt: number; kind: string; name: string; stdout: string; stderr: string }[],
-): Promise<string> {
-  if (journaled !== '') return journaled;
-  if (logPath) {
-    try {
-      return await readFile(logPath, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-  }
-  const lines = [`(log file ${logPath ?? 'was never written'}${logPath ? ' is gone' : ''}; output the journal kept of each command:)`];
-  for (const s of steps) {
-    lines.push(`--- attempt ${s.attempt} ${s.kind} ${s.name}`);
-    if (s.stdout) lines.push(s.stdout.replace(/\n$/, ''));
-    if (s.stderr) lines.push(`[stderr]\n${s.stderr.replace(/\n$/, '')}`);
-  }
-  return `${lines.join('\n')}\n`;
 }

@@ -3,18 +3,10 @@
  * what `run` would check before starting — the schema, the rules, `file:` lists, duplicates, secrets set in this
  * environment — without network access (GitHub selectors are resolved by `plan` and `run`). Runs nothing.
  */
-import path from 'node:path';
 import type { Command } from 'commander';
-import { formatDiagnostic, type Diagnostic } from '../../manifest/diagnostics.js';
-import { loadManifest } from '../../manifest/load.js';
-import { resolveRepos } from '../../manifest/repos.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
+import type { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
-
-export interface ValidateOptions {
-  /** Report secrets that are not set here as warnings (e.g. validating in CI where they do not exist). */
-  allowMissingSecrets?: boolean;
-}
+import type { ValidateOptions } from './validate-command.js';
 
 export function registerValidate(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   program
@@ -23,41 +15,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: Ex
     .argument('<job>', 'job manifest (YAML)')
     .option('--allow-missing-secrets', 'warn instead of failing when a secret in sandbox.secrets is not set here')
     .action(async (file: string, opts: ValidateOptions) => {
+      const { validateCommand } = await import('./validate-command.js');
       setExit(await validateCommand(io, file, opts));
     });
-}
-
-export async function validateCommand(io: CliIo, file: string, opts: ValidateOptions = {}): Promise<ExitCode> {
-  const result = await loadManifest(path.resolve(io.cwd, file), file, {
-    env: io.env,
-    missingSecrets: opts.allowMissingSecrets ? 'warning' : 'error',
-  });
-  const errors: Diagnostic[] = [...result.errors];
-  const warnings: Diagnostic[] = [...result.warnings];
-  let deferred = 0;
-  if (result.job) {
-    const repos = await resolveRepos(result.job, { env: io.env, deferSelectors: true, displayPath: file });
-    errors.push(...repos.errors);
-    warnings.push(...repos.warnings);
-    deferred = repos.deferredSelectors;
-  }
-  for (const d of [...errors, ...warnings].sort(bySource(file))) io.stderr(`${formatDiagnostic(d)}\n`);
-  if (errors.length > 0) {
-    io.stderr(`${file}: invalid (${errors.length} error${errors.length === 1 ? '' : 's'})\n`);
-    return EXIT.usage;
-  }
-  const job = result.job;
-  if (!job) return EXIT.usage;
-  const entries = job.repos.length;
-  const selectors = deferred > 0 ? ` (${deferred} GitHub selector${deferred === 1 ? '' : 's'}: fleetmod plan lists them)` : '';
-  io.stdout(
-    `${file}: valid — job "${job.name}", ${entries} repo entr${entries === 1 ? 'y' : 'ies'}${selectors}, ${job.steps.length} step${job.steps.length === 1 ? '' : 's'}, sandbox ${job.sandbox.provider}\n`,
-  );
-  return EXIT.ok;
-}
-
-/** The manifest's own diagnostics first, in line order, then those inside other files (repo lists). */
-function bySource(file: string) {
-  return (a: Diagnostic, b: Diagnostic) =>
-    Number(a.file !== file) - Number(b.file !== file) || a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col;
 }

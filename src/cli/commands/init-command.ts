@@ -1,0 +1,36 @@
+/** What `fleetmod init` does (registered in init.ts, loaded only when it runs). */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UsageError } from '../../domain/errors.js';
+import { JOB_SCHEMA_FILE } from '../../manifest/json-schema.js';
+import { NAME_PATTERN } from '../../manifest/schema.js';
+import { starterManifest } from '../../manifest/starter.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { DEFAULT_NAME } from './init.js';
+
+export async function initCommand(io: CliIo, nameOrFile = DEFAULT_NAME): Promise<ExitCode> {
+  const fileName = /\.ya?ml$/i.test(nameOrFile) ? nameOrFile : `${nameOrFile}.yaml`;
+  const name = path.basename(fileName).replace(/\.ya?ml$/i, '');
+  if (!new RegExp(NAME_PATTERN).test(name)) {
+    throw new UsageError(`"${name}" cannot be a job name: use lower-case letters, digits, ".", "_" and "-" (e.g. "rename-fetch")`);
+  }
+  const target = path.resolve(io.cwd, fileName);
+  const schemaPath = toPosix(path.relative(path.dirname(target), JOB_SCHEMA_FILE));
+  await mkdir(path.dirname(target), { recursive: true });
+  try {
+    await writeFile(target, starterManifest({ name, schemaPath, fileName }), { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new UsageError(`${fileName} already exists; it was left as it is (choose another name or remove it first)`);
+    }
+    throw err;
+  }
+  io.stdout(`wrote ${fileName}: edit repos and steps, then fleetmod validate ${fileName} and fleetmod plan ${fileName}\n`);
+  return EXIT.ok;
+}
+
+function toPosix(relative: string): string {
+  const posix = relative.split(path.sep).join('/');
+  return posix.startsWith('.') ? posix : `./${posix}`;
+}

@@ -1,0 +1,81 @@
+/** What `fleetmod plan` does (registered in plan.ts, loaded only when it runs). */
+import path from 'node:path';
+import { errorMessage, ManifestInvalid } from '../../domain/errors.js';
+import type { RepoRef } from '../../domain/repo.js';
+import { formatDiagnostic } from '../../manifest/diagnostics.js';
+import type { Job } from '../../manifest/job.js';
+import { loadJobOrThrow } from '../../manifest/load.js';
+import { resolveRepos } from '../../manifest/repos.js';
+import { transformKey } from '../../orchestrator/transform-key.js';
+import { planJob, type PlanHistory } from '../../plan/plan.js';
+import { renderPlan } from '../../plan/render-plan.js';
+import type { RunStore } from '../../store/types.js';
+import type { Redactor } from '../../util/redact.js';
+import { createGithubSelectorResolver, createRedactorFor, openStoreReadOnly } from '../compose.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import { stateLocation } from '../global-options.js';
+import type { CliIo } from '../io.js';
+
+export interface PlanCommandOptions {
+  json?: boolean;
+  stateDir?: string;
+  db?: string;
+}
+
+export async function planCommand(io: CliIo, file: string, opts: PlanCommandOptions): Promise<ExitCode> {
+  const { dbPath } = stateLocation(io, opts);
+  const { job, warnings } = await loadJobOrThrow(path.resolve(io.cwd, file), file, { env: io.env, missingSecrets: 'warning' });
+  for (const w of warnings) io.stderr(`${formatDiagnostic(w)}\n`);
+
+  const github = createGithubSelectorResolver(job, io);
+  const resolved = await resolveRepos(job, { env: io.env, ...(github && { github }) });
+  for (const w of resolved.warnings) io.stderr(`${formatDiagnostic(w)}\n`);
+  if (resolved.errors.length > 0) throw new ManifestInvalid(resolved.errors);
+
+  const journal = await readHistory(dbPath, job, createRedactorFor(io, job), resolved.repos);
+  const plan = planJob({
+    job,
+    resolved,
+    ...(journal.history && { history: journal.history }),
+    ...(journal.problem && { journalProblem: journal.problem }),
+    ...(journal.reusable && { reusable: journal.reusable }),
+  });
+  io.stdout(opts.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan));
+  return EXIT.ok;
+}
+
+/**
+ * The run `fleetmod run` would resume (same manifest, not a dry run), else the latest run of the job; and which
+ * repositories have a result of the same transformation in a run it would not resume (result reuse).
+ */
+async function readHistory(
+  dbPath: string,
+  job: Job,
+  redactor: Redactor,
+  repos: readonly RepoRef[],
+): Promise<{ history?: PlanHistory; problem?: string; reusable?: Set<string> }> {
+  try {
+    const store = openStoreReadOnly(dbPath, redactor);
+    if (!store) return {};
+    try {
+      // A transformation that reads {{ run.id }} gets a key of its own per run: nothing matches it, as in a run.
+      const key = await transformKey(job, 'plan');
+      // The same choice run-job.ts makes for `fleetmod run` without --new or --dry-run.
+      const same = store.latestRun({ jobName: job.name, manifestHash: job.hash });
+      const resumes = same !== undefined && !same.dryRun;
+      const run = resumes ? same : store.latestRun({ jobName: job.name });
+      const reusable = reusableResults(store, key, repos, resumes && same ? same.id : '');
+      if (!run) return { reusable };
+      return { history: { run, tasks: store.listTasks(run.id), resumes }, reusable };
+    } finally {
+      store.close();
+    }
+  } catch (err) {
+    return { problem: `the journal ${dbPath} could not be read (${errorMessage(err)}); earlier results are not shown` };
+  }
+}
+
+/** Repositories with a result of this transformation in another run than `excludeRunId`. */
+function reusableResults(store: RunStore, transformKey: string, repos: readonly RepoRef[], excludeRunId: string): Set<string> {
+  return new Set(repos.filter((repo) => store.findReusableResult({ transformKey, repo, excludeRunId })).map((r) => r.key));
+}

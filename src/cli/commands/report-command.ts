@@ -1,0 +1,42 @@
+/** What `fleetmod report` does (registered in report.ts, loaded only when it runs). */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { RunNotFound, UsageError } from '../../domain/errors.js';
+import { isReportFormat, renderReport, REPORT_FORMATS } from '../../report/render.js';
+import { loadRunData } from '../../report/run-data.js';
+import { summarize } from '../../report/summarize.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import { journalArgs } from '../global-options.js';
+import type { CliIo } from '../io.js';
+import { findRun, openJournal } from './journal-access.js';
+
+export interface ReportCommandOptions {
+  format?: string;
+  out?: string;
+  diffs?: boolean;
+  stateDir?: string;
+  db?: string;
+}
+
+export async function reportCommand(io: CliIo, runId: string | undefined, opts: ReportCommandOptions): Promise<ExitCode> {
+  const format = opts.format ?? 'text';
+  if (!isReportFormat(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}, got "${format}"`);
+  const store = openJournal(io, opts);
+  try {
+    const run = findRun(store, runId);
+    const data = loadRunData(store, run.id, { now: Date.now(), fullCandidateDiffs: format === 'json' && Boolean(opts.diffs) });
+    if (!data) throw new RunNotFound(`run ${run.id} disappeared from the journal`);
+    const text = renderReport(summarize(data, { journalArgs: journalArgs(io, opts) }), format, { includeDiffs: Boolean(opts.diffs) });
+    if (opts.out) {
+      const file = path.resolve(io.cwd, opts.out);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, text);
+      io.stdout(`Wrote the ${format} report of run ${run.id} to ${file}\n`);
+    } else {
+      io.stdout(text);
+    }
+    return EXIT.ok;
+  } finally {
+    store.close();
+  }
+}
