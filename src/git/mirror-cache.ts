@@ -15,6 +15,7 @@ import path from 'node:path';
 import type { RepoRef } from '../domain/repo.js';
 import type { GitAuth, HostGit } from './host-git.js';
 import { readRef, readSymbolicHead } from './read-ref.js';
+import { spreadSubdirectories } from '../util/spread-subdirectories.js';
 import { makeOwnedTempDir, removeLeftoverTempDirs } from '../util/owned-temp.js';
 
 /** A mirror being cloned is a folder of this prefix next to the mirrors until it is complete. */
@@ -61,6 +62,8 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
   // failure).
   const prepare = () =>
     (prepared ??= mkdir(options.dir, { recursive: true })
+      // A first run makes a mirror per repository here while checkouts are removed elsewhere on the disk.
+      .then(() => spreadSubdirectories(options.dir))
       .then(() => removeLeftoverTempDirs(options.dir, [MIRROR_PARTIAL_PREFIX]))
       .catch((err: unknown) => {
         prepared = undefined;

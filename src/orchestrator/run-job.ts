@@ -5,6 +5,7 @@
  * way every sandbox is destroyed and the run is left resumable.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import PQueue from 'p-queue';
@@ -13,6 +14,7 @@ import type { Outcome } from '../domain/outcome.js';
 import type { RepoRef } from '../domain/repo.js';
 import type { Job } from '../manifest/job.js';
 import type { RunRecord, RunStatus } from '../store/types.js';
+import { spreadSubdirectories } from '../util/spread-subdirectories.js';
 import { executeTask } from './execute-task.js';
 import { transformKey } from './transform-key.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
@@ -110,6 +112,11 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     // Looked up once: a job run for the first time (or with changed steps) has no earlier result to look for.
     reuse: (options.reuse ?? true) && run.transformKey !== null && deps.store.hasOtherRunOfTransform(run.transformKey, run.id),
   };
+
+  // Each repository's checkout is made and removed in here: spread over the disk, new ones do not land among the
+  // inodes of the ones just removed (spread-subdirectories.ts says why that matters).
+  await mkdir(config.workRoot, { recursive: true });
+  await spreadSubdirectories(config.workRoot);
 
   const queue = new PQueue({ concurrency: options.concurrency ?? job.limits.concurrency });
   let stopReason: string | null = null;

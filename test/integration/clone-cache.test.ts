@@ -8,6 +8,7 @@ import { createHostGit } from '../../src/git/host-git.js';
 import { createMirrorCache, MIRROR_PARTIAL_PREFIX, mirrorPath } from '../../src/git/mirror-cache.js';
 import { captureIo, cli } from '../support/cli.js';
 import { demoFixture } from '../support/demo-fixture.js';
+import { attributesOf, canSetAttributes } from '../support/file-attributes.js';
 import { git } from '../support/git.js';
 
 const run = promisify(execFile);
@@ -47,6 +48,13 @@ describe('clone cache', () => {
     const first = captureIo(demo.root);
     expect(await cli(first, 'run', '--cache-dir', cacheDir, demo.job), first.err()).toBe(0);
     const mirrors = demo.repos.map((r) => mirrorPath(cacheDir, { key: r.path, name: r.name }));
+    // Mirrors and checkouts are spread over the disk (spread-subdirectories.ts), where the filesystem can.
+    if (canSetAttributes(cacheDir)) {
+      const runs = path.join(demo.root, '.fleetmod', 'runs');
+      const [runId] = await readdir(runs);
+      expect(attributesOf(cacheDir)).toContain('T');
+      expect(attributesOf(path.join(runs, runId as string, 'work'))).toContain('T');
+    }
     const before = await Promise.all(mirrors.map(objectsOf));
 
     // Someone commits to service-02's main between the runs.
