@@ -6,11 +6,10 @@
  */
 import { CodeHostFailed, UsageError } from '../../domain/errors.js';
 import type { Redactor } from '../../util/redact.js';
-import { createGithubClient, type ClientAuth, type GithubApi } from './client.js';
+import type { ClientAuth, GithubApi } from './client.js';
 import { identityName, type GithubCredentials } from './credentials.js';
 import type { GithubEndpoint } from './endpoint.js';
 import { call, statusOf, toCodeHostError } from './errors.js';
-import { createPacedFetch } from './paced-fetch.js';
 import type { GithubPacing } from './pacing.js';
 import type { PauseGate } from './pause-gate.js';
 import type { WriteBudget } from './write-budget.js';
@@ -56,8 +55,11 @@ export function createGithubSessions(options: GithubSessionsOptions): GithubSess
   const { endpoint, credentials } = options;
   const warn = options.warn ?? (() => undefined);
 
-  const client = (auth: ClientAuth, identity: string): GithubApi =>
-    createGithubClient({
+  // The client (Octokit and its plugins, a large module tree) is loaded with the first session: a run without a
+  // GitHub repository never loads it.
+  const client = async (auth: ClientAuth, identity: string): Promise<GithubApi> => {
+    const [{ createGithubClient }, { createPacedFetch }] = await Promise.all([import('./client.js'), import('./paced-fetch.js')]);
+    return createGithubClient({
       apiUrl: endpoint.apiUrl,
       id: `${endpoint.host}|${identity}`,
       auth,
@@ -79,9 +81,10 @@ export function createGithubSessions(options: GithubSessionsOptions): GithubSess
       secondaryFallbackSeconds: options.pacing.secondaryFallbackSeconds,
       warn,
     });
+  };
 
-  const session = (auth: ClientAuth, identity: string): GithubSession => {
-    const api = client(auth, identity);
+  const session = async (auth: ClientAuth, identity: string): Promise<GithubSession> => {
+    const api = await client(auth, identity);
     let login: Promise<string | null> | undefined;
     return {
       api,
@@ -108,16 +111,17 @@ export function createGithubSessions(options: GithubSessionsOptions): GithubSess
 
   if (credentials.kind !== 'app' || credentials.installationId !== undefined) {
     const auth: ClientAuth = credentials.kind === 'token' ? { kind: 'token', token: credentials.token } : credentials;
-    const only = session(auth, identityName(credentials));
-    return { endpoint, credentials: credentials.kind, forOwner: async () => only };
+    let only: Promise<GithubSession> | undefined;
+    return { endpoint, credentials: credentials.kind, forOwner: () => (only ??= session(auth, identityName(credentials))) };
   }
 
   // An App without a fixed installation: the App itself (JWT) finds the installation for each owner.
-  const appApi = client({ kind: 'app', appId: credentials.appId, privateKey: credentials.privateKey }, identityName(credentials));
+  let appApi: Promise<GithubApi> | undefined;
   const byOwner = new Map<string, Promise<GithubSession>>();
-  const byInstallation = new Map<number, GithubSession>();
+  const byInstallation = new Map<number, Promise<GithubSession>>();
   const find = async (owner: string): Promise<GithubSession> => {
-    const installationId = await installationFor(appApi, owner);
+    appApi ??= client({ kind: 'app', appId: credentials.appId, privateKey: credentials.privateKey }, identityName(credentials));
+    const installationId = await installationFor(await appApi, owner);
     let found = byInstallation.get(installationId);
     if (!found) {
       found = session({ kind: 'app', appId: credentials.appId, privateKey: credentials.privateKey, installationId }, identityName(credentials, installationId));

@@ -1,7 +1,7 @@
 /**
  * What the CLI loads. Each command's work is in a module of its own (`<command>-command.ts`) that is loaded only
  * when that command runs, so `--help`, `--version` and a mistyped command start without the journal, git, the
- * GitHub client or the manifest schema. And the E2B SDK is a large module tree (about 25 MB and a noticeable
+ * GitHub client or the manifest schema; and a run loads the GitHub client only for its first GitHub repository. And the E2B SDK is a large module tree (about 25 MB and a noticeable
  * start-up): only E2B jobs and `fleetmod sandboxes` load it, through dynamic imports. Every other command — a local
  * run, a report, a plan — must not reach it through a static import anywhere in its module graph.
  */
@@ -39,6 +39,11 @@ describe('the CLI loads what a command needs when it runs', () => {
     const packages = staticPackages('cli/main.ts');
     expect(packages.has('commander'), 'the walk follows the CLI graph').toBe(true);
     expect([...packages.keys()]).toEqual(['commander']);
+  });
+
+  it('a run reaches the GitHub client only through a dynamic import, made for its first GitHub repository', () => {
+    expect([...staticPackages('cli/commands/run-command.ts').keys()].filter((name) => name.startsWith('@octokit/'))).toEqual([]);
+    expect(staticPackages('codehost/github/client.ts').has('@octokit/rest')).toBe(true);
   });
 
   it('the command modules do (the walk would see them)', () => {
