@@ -35,7 +35,7 @@ export interface BaseLookup {
 export function hasEarlierResult(deps: Pick<TaskDeps, 'store'>, config: Pick<TaskConfig, 'reuse' | 'run'>, task: TaskRecord): boolean {
   const transformKey = config.run.transformKey;
   if (!config.reuse || transformKey === null || task.diff !== null) return false;
-  return deps.store.findReusableResult({ transformKey, repo: task.repo, excludeRunId: config.run.id }) !== undefined;
+  return deps.store.hasReusableResult({ transformKey, repo: task.repo, excludeRunId: config.run.id });
 }
 
 export async function adoptEarlierResult(

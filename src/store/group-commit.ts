@@ -87,6 +87,7 @@ const METHODS: Record<keyof RunStore, { kind: 'read' | 'write' | 'close'; sees?:
   countTasks: { kind: 'read', sees: 'all' },
   getTask: { kind: 'read', sees: 'task' },
   findReusableResult: { kind: 'read', sees: 'all' },
+  hasReusableResult: { kind: 'read', sees: 'all' },
   hasOtherRunOfTransform: { kind: 'read' },
   appendTaskLog: { kind: 'write' },
   readTaskLog: { kind: 'read' },

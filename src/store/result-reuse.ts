@@ -8,7 +8,13 @@ import type { Db } from './db.js';
 import { toStepResult, toTask, type TaskRow } from './rows.js';
 import type { ReusableResultQuery, RunStore } from './types.js';
 
-export type ResultReuse = Pick<RunStore, 'findReusableResult' | 'hasOtherRunOfTransform' | 'adoptResult' | 'producingStepResults'>;
+export type ResultReuse = Pick<RunStore, 'findReusableResult' | 'hasReusableResult' | 'hasOtherRunOfTransform' | 'adoptResult' | 'producingStepResults'>;
+
+/** A finished result of the transformation for this repository entry (and base, when given), in another run. */
+const REUSABLE = `FROM tasks t JOIN runs r ON r.id = t.run_id
+  WHERE r.transform_key = @transformKey AND t.repo_key = @repoKey AND (@baseSha IS NULL OR t.base_sha = @baseSha)
+    AND t.repo_json = @repoJson
+    AND t.diff IS NOT NULL AND t.commit_time IS NOT NULL AND t.run_id <> @excludeRunId`;
 
 /**
  * The attempt of task @task that produced its result: the latest one that chose a candidate (best of N; a later
@@ -20,12 +26,9 @@ const PRODUCING_ATTEMPT = `COALESCE((SELECT MAX(attempt) FROM candidates WHERE t
 
 export function createResultReuse(db: Db, now: () => number): ResultReuse {
   const statements = {
-    // The newest result of the transformation for this repository entry (and base, when given).
-    findReusable: db.prepare(`SELECT t.* FROM tasks t JOIN runs r ON r.id = t.run_id
-      WHERE r.transform_key = @transformKey AND t.repo_key = @repoKey AND (@baseSha IS NULL OR t.base_sha = @baseSha)
-        AND t.repo_json = @repoJson
-        AND t.diff IS NOT NULL AND t.commit_time IS NOT NULL AND t.run_id <> @excludeRunId
-      ORDER BY t.updated_at DESC, t.id DESC LIMIT 1`),
+    findReusable: db.prepare(`SELECT t.* ${REUSABLE} ORDER BY t.updated_at DESC, t.id DESC LIMIT 1`),
+    // Whether there is one, without reading its row (the diff can be megabytes).
+    anyReusable: db.prepare(`SELECT 1 ${REUSABLE} LIMIT 1`),
     otherRunOfTransform: db.prepare('SELECT 1 FROM runs WHERE transform_key = ? AND id <> ? LIMIT 1'),
     // Not the head SHA: the commit is this run's to make, unless the branch is already at the source's (run-task).
     adoptTask: db.prepare(`UPDATE tasks SET (base_sha, diff, files_changed, insertions, deletions, commit_time,
@@ -51,11 +54,12 @@ export function createResultReuse(db: Db, now: () => number): ResultReuse {
 
   return {
     findReusableResult(query: ReusableResultQuery) {
-      const { repo, ...rest } = query;
-      const row = statements.findReusable.get({ ...rest, baseSha: rest.baseSha ?? null, repoKey: repo.key, repoJson: JSON.stringify(repo) }) as
-        | TaskRow
-        | undefined;
+      const row = statements.findReusable.get(reusableParams(query)) as TaskRow | undefined;
       return row ? toTask(row) : undefined;
+    },
+
+    hasReusableResult(query: ReusableResultQuery) {
+      return statements.anyReusable.get(reusableParams(query)) !== undefined;
     },
 
     hasOtherRunOfTransform(transformKey: string, excludeRunId: string) {
@@ -74,4 +78,8 @@ export function createResultReuse(db: Db, now: () => number): ResultReuse {
       statements.adoptCandidates.run({ id: taskId, attempt, from: fromTaskId, fromAttempt: produced.attempt });
     }),
   };
+}
+
+function reusableParams({ repo, ...rest }: ReusableResultQuery) {
+  return { ...rest, baseSha: rest.baseSha ?? null, repoKey: repo.key, repoJson: JSON.stringify(repo) };
 }

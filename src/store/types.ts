@@ -254,6 +254,8 @@ export interface RunStore {
    * finished (a diff and a commit time were journaled), or undefined.
    */
   findReusableResult(query: ReusableResultQuery): TaskRecord | undefined;
+  /** Whether findReusableResult would find one (without reading it). */
+  hasReusableResult(query: ReusableResultQuery): boolean;
   /** Whether any run other than `excludeRunId` has this transformation key (else there is nothing to look up). */
   hasOtherRunOfTransform(transformKey: string, excludeRunId: string): boolean;
   /**

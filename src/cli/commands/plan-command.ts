@@ -77,5 +77,5 @@ async function readHistory(
 
 /** Repositories with a result of this transformation in another run than `excludeRunId`. */
 function reusableResults(store: RunStore, transformKey: string, repos: readonly RepoRef[], excludeRunId: string): Set<string> {
-  return new Set(repos.filter((repo) => store.findReusableResult({ transformKey, repo, excludeRunId })).map((r) => r.key));
+  return new Set(repos.filter((repo) => store.hasReusableResult({ transformKey, repo, excludeRunId })).map((r) => r.key));
 }
