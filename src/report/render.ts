@@ -7,8 +7,6 @@ import { renderMarkdown } from './render-markdown.js';
 import { renderText } from './render-text.js';
 import type { ReportFormat } from './formats.js';
 
-export { REPORT_FORMATS, isReportFormat, type ReportFormat } from './formats.js';
-
 export interface RenderOptions {
   /** JSON only: include each repo's full diff. */
   includeDiffs?: boolean;

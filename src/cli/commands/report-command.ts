@@ -2,7 +2,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { RunNotFound, UsageError } from '../../domain/errors.js';
-import { isReportFormat, renderReport, REPORT_FORMATS } from '../../report/render.js';
+import { isReportFormat, REPORT_FORMATS } from '../../report/formats.js';
+import { renderReport } from '../../report/render.js';
 import { loadRunData } from '../../report/run-data.js';
 import { summarize } from '../../report/summarize.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
