@@ -4,10 +4,10 @@
  * candidates are journaled. With `first-passing`, candidates listed after a passing one are cancelled. The task's
  * steps stage covers the candidates' work (failed when none wins), and a verify stage after it says how many passed.
  */
-import { rm } from 'node:fs/promises';
 import { FleetmodError, Interrupted, VerifyFailed, errorMessage } from '../domain/errors.js';
 import type { Stage } from '../domain/stage.js';
 import type { TaskRecord } from '../store/types.js';
+import { removeTree } from '../util/remove-tree.js';
 import { classifyError } from './classify.js';
 import { runCandidate, type CandidateResult } from './run-candidate.js';
 import { selectCandidate } from './select-candidate.js';
@@ -65,7 +65,7 @@ export async function runBestOfN(deps: TaskDeps, config: TaskConfig, input: Best
         try {
           return await deps.limiters.sandbox(async () => {
             if (signal.aborted) return cancelled(position, candidate.name);
-            await rm(workspace, { recursive: true, force: true });
+            await removeTree(workspace);
             await deps.git.clone(input.workdir, workspace, input.base);
             const result = await runCandidate(deps, config, { task: input.task, base: input.base, workspace, candidate, position, log, signal, stage: timed(position) });
             if ((controllers[position] as AbortController).signal.aborted && !input.signal.aborted) return cancelled(position, candidate.name, result.sandboxSeconds);
@@ -80,7 +80,7 @@ export async function runBestOfN(deps: TaskDeps, config: TaskConfig, input: Best
           log.line(`error: ${errorMessage(error)}`);
           return { position, name: candidate.name, error };
         } finally {
-          if (!config.keepWorkdirs) await rm(workspace, { recursive: true, force: true }).catch(() => undefined);
+          if (!config.keepWorkdirs) await removeTree(workspace).catch(() => undefined);
         }
       }),
     ).then(decide),

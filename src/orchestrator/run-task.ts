@@ -6,8 +6,7 @@
  * transformation takes an earlier run's result the same way (reuse-result.ts); with the base and the branch where
  * that result left them, not even a checkout is needed.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Interrupted, RepoInvalid, errorMessage } from '../domain/errors.js';
 import { repoSlug } from '../domain/repo.js';
@@ -16,6 +15,7 @@ import type { Job } from '../manifest/job.js';
 import { branchNameProblem } from '../manifest/git-ref.js';
 import { referencesIn, renderTemplate } from '../manifest/template.js';
 import type { TaskRecord } from '../store/types.js';
+import { removeTree } from '../util/remove-tree.js';
 import { runBestOfN } from './best-of-n.js';
 import { countDiff } from './diff-stat.js';
 import { finishUnchanged } from './close-stale.js';
@@ -43,7 +43,7 @@ export async function runTask(deps: TaskDeps, config: TaskConfig, task: TaskReco
     log.line(`error: ${errorMessage(err)}`);
     throw err;
   } finally {
-    if (!config.keepWorkdirs) await removeDir(workdir).catch(() => undefined);
+    if (!config.keepWorkdirs) await removeTree(workdir).catch(() => undefined);
     log.close();
     if (!succeeded) await writeLogFile(deps, config, task).catch(() => undefined);
   }
@@ -175,7 +175,7 @@ async function stages(
 
   if (!published) {
     const baseSha = await stage('clone', async () => {
-      await removeDir(workdir);
+      await removeTree(workdir);
       await deps.limiters.git(repo, () => deps.checkouts.checkout(repo, base, workdir, auth, remoteBaseSha), 'checkout');
       const sha = await deps.git.headSha(workdir);
       // A result journaled on another base does not apply to this one: forget it rather than risk applying it later.
@@ -323,9 +323,4 @@ function journaledStepOutputs(deps: TaskDeps, task: TaskRecord): StepOutput[] {
   const outputs = new Map<string, StepOutput>();
   for (const r of deps.store.producingStepResults(task.id)) outputs.set(r.name, { name: r.name, outcome: r.outcome, stdout: r.stdout });
   return [...outputs.values()];
-}
-
-/** rm -rf, without the cost of rm's failed lookup (an error with a stack) when there is nothing to remove. */
-async function removeDir(dir: string): Promise<void> {
-  if (existsSync(dir)) await rm(dir, { recursive: true, force: true });
 }

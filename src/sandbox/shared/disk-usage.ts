@@ -2,7 +2,7 @@
  * Disk use of a checkout as `du` counts it (allocated blocks, each hard-linked inode once), without `.git`:
  * sandboxed code cannot write there, and a big history must not count against the job's `sandbox.disk`.
  */
-import { walkTree } from './tree-walk.js';
+import { walkTree } from '../../util/tree-walk.js';
 
 export async function diskUsage(root: string): Promise<number> {
   const seen = new Set<string>();

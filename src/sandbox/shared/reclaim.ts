@@ -11,7 +11,7 @@
  * - symbolic links are left as links and never followed (git records their target text; see diff-safety.ts).
  */
 import { chmodSync, lchownSync, unlinkSync } from 'node:fs';
-import { walkPaths, walkTree } from './tree-walk.js';
+import { walkPaths, walkTree } from '../../util/tree-walk.js';
 
 export interface Owner {
   uid: number;

@@ -1,7 +1,7 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { walkPaths, walkTree } from '../../../src/sandbox/shared/tree-walk.js';
+import { walkPaths, walkTree } from '../../../src/util/tree-walk.js';
 import { tempDir } from '../../support/temp.js';
 
 describe('walking a checkout on the host', () => {

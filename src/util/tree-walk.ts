@@ -1,7 +1,7 @@
 /**
  * Walks a directory tree on the host without ever following a symbolic link: only real directories are descended
  * into. `walkTree` gives the visitor each entry's own metadata (`lstat`); `walkPaths` only its path, for work that
- * needs none (lending a checkout: one lchown each), and saves the lstat per entry. Used between commands (no
+ * needs none (lending a checkout: one lchown each; removing one), and saves the lstat per entry. Used between commands (no
  * sandboxed process alive), so what they see cannot change under them — except the disk-use watcher's walks, for
  * which an entry that vanished meanwhile is simply not there.
  *
@@ -12,7 +12,7 @@
  */
 import { lstatSync, readdirSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
-import { TimeSlices } from '../../util/time-slices.js';
+import { TimeSlices } from './time-slices.js';
 
 /** How long a walk holds the event loop at most before it lets other work run (plus one system call). */
 export const SLICE_MS = 2;
@@ -48,12 +48,16 @@ export async function walkTree(root: string, visit: (entry: WalkEntry) => void, 
   });
 }
 
-/** Visits `root` and every path below it by name and type only (what readdir reports). */
-export async function walkPaths(root: string, visit: (full: string) => void, skip?: ReadonlySet<string>): Promise<void> {
-  visit(root);
+/**
+ * Visits `root` (a directory) and every path below it by name and type only (what readdir reports): `isDirectory`
+ * is false for a link to a directory, which is not descended into.
+ */
+export async function walkPaths(root: string, visit: (full: string, isDirectory: boolean) => void, skip?: ReadonlySet<string>): Promise<void> {
+  visit(root, true);
   await walkBelow(root, skip, (full, _relative, entry) => {
-    visit(full);
-    return entry.isDirectory();
+    const isDirectory = entry.isDirectory();
+    visit(full, isDirectory);
+    return isDirectory;
   });
 }
 
