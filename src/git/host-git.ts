@@ -1,7 +1,13 @@
 /**
- * Git on the host, through simple-git, with the pinned safe configuration. This is the only code that talks to
- * remotes and the only code that ever holds push credentials (passed per call as an HTTP header through the
- * environment, so the token is not in argv, not in `.git/config`, and not in any sandbox).
+ * Git on the host, with the pinned safe configuration. This is the only code that talks to remotes and the only
+ * code that ever holds push credentials (passed per call as an HTTP header through the environment, so the token
+ * is not in argv, not in `.git/config`, and not in any sandbox).
+ *
+ * Most commands go through simple-git. The ones every repository of every run needs — the clones, the push, the
+ * look at the remote and the mirror's fetch — are spawned directly (git-process.ts), like the diff and commit
+ * scripts: simple-git's per-call work (an instance, its plugins, checking each of the pinned settings and
+ * variables) cost about 1 ms of CPU per call, and its session needs a `setsid` program in front of git, where
+ * Node's spawn makes the session itself. Both kinds run with the same settings, environment and session rules.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +18,7 @@ import { commitDiffScript, commitTreeScript, worktreeDiffScript, type CommitDiff
 import { classifyGitError } from './classify-git-error.js';
 import { createDiffTrees } from './diff-trees.js';
 import { endGitSessions } from './end-git-sessions.js';
+import { runGitProcess } from './git-process.js';
 import { readHead } from './read-ref.js';
 import { GIT_TIMEOUT_MS, SAFE_GIT_CONFIG, safeGitEnv } from './safe-config.js';
 
@@ -176,13 +183,25 @@ export function createHostGit(options: HostGitOptions): HostGit {
 
   const raw = (dir: string | undefined, args: string[], auth?: GitAuth) => run(args[0] ?? 'command', () => git(dir, auth).raw(args));
 
+  /** A git command of the per-repository path, spawned directly (see the file comment). */
+  const direct = async (dir: string | undefined, args: string[], auth?: GitAuth): Promise<string> => {
+    const out = await runGitProcess(args[0] ?? 'command', 'git', args, {
+      ...(dir !== undefined && { cwd: dir }),
+      env,
+      ...(auth && { extraConfig: [['http.extraHeader', auth.header]] }),
+      timeoutMs,
+      ...(options.signal && { signal: options.signal }),
+    });
+    return out.toString('utf8');
+  };
+
   // The plumbing of the hot paths (taking the diff, making the commit) runs as one script each
   // (change-scripts.ts): one process instead of four or five simple-git calls per repository.
   const scripts = { env, timeoutMs, ...(options.signal && { signal: options.signal }) };
   const diffTrees = createDiffTrees();
 
   const lsRemote = async (url: string, branch: string | null, auth?: GitAuth) => {
-    const out = await raw(undefined, ['ls-remote', '--symref', '--', url, 'HEAD', ...(branch === null ? [] : [`refs/heads/${branch}`])], auth);
+    const out = await direct(undefined, ['ls-remote', '--symref', '--', url, 'HEAD', ...(branch === null ? [] : [`refs/heads/${branch}`])], auth);
     const symref = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(out);
     const line = branch === null ? undefined : out.split('\n').find((l) => l.endsWith(`\trefs/heads/${branch}`));
     const head = /^([0-9a-f]{40,64})\tHEAD$/m.exec(out);
@@ -213,7 +232,7 @@ export function createHostGit(options: HostGitOptions): HostGit {
       if (cloneOptions.reference) args.push('--reference-if-able', cloneOptions.reference, '--dissociate');
       if (!/^[a-z+]+:\/\//i.test(url) && !/^[^/]+@[^/]+:/.test(url)) args.push('--no-hardlinks');
       args.push('--', url, dest);
-      await raw(undefined, args, cloneOptions.auth);
+      await direct(undefined, args, cloneOptions.auth);
     },
 
     async headSha(dir) {
@@ -223,7 +242,7 @@ export function createHostGit(options: HostGitOptions): HostGit {
 
     async fetchRefs(dir, url, refspecs, auth) {
       // --no-write-fetch-head: several checkouts may read the mirror while this runs; nothing else is written.
-      return raw(dir, ['fetch', '--verbose', '--no-tags', '--prune', '--no-write-fetch-head', '--no-recurse-submodules', '--', url, ...refspecs], auth);
+      return direct(dir, ['fetch', '--verbose', '--no-tags', '--prune', '--no-write-fetch-head', '--no-recurse-submodules', '--', url, ...refspecs], auth);
     },
 
     async worktreeDiff(dir, maxBytes) {
@@ -298,7 +317,7 @@ export function createHostGit(options: HostGitOptions): HostGit {
       }
       args.push('--', url, `refs/heads/${branch}:refs/heads/${branch}`);
       try {
-        const out = await raw(dir, args, pushOptions.auth);
+        const out = await direct(dir, args, pushOptions.auth);
         // --porcelain: one line per ref, flag first; "=" is a ref that was up to date.
         return /^=\t/m.test(out) ? 'up-to-date' : 'pushed';
       } catch (err) {
