@@ -179,6 +179,15 @@ export async function serveGit(
     stderr += c.toString('utf8');
   });
   await new Promise<void>((resolve) => child.on('close', () => resolve()));
+  // The push is recorded before the response ends: a pusher that has its answer finds the event already there.
+  if (before && login) {
+    const after = await refsOf(bare);
+    for (const ref of new Set([...before.keys(), ...after.keys()])) {
+      const was = before.get(ref) ?? null;
+      const now = after.get(ref) ?? null;
+      if (was !== now) onPush({ at: Date.now(), owner: repo.owner, repo: repo.name, ref, before: was, after: now, login });
+    }
+  }
   if (!headersSent) {
     res.statusCode = 500;
     res.end(`git http-backend failed: ${stderr}`);
@@ -187,14 +196,6 @@ export async function serveGit(
     if (v2Advert && res.statusCode === 200) {
       const headers = Object.fromEntries(Object.entries(res.getHeaders()).map(([k, v]) => [k, String(v)]));
       advertCache.set(state, { headers, body: Buffer.concat(sent) });
-    }
-  }
-  if (before && login) {
-    const after = await refsOf(bare);
-    for (const ref of new Set([...before.keys(), ...after.keys()])) {
-      const was = before.get(ref) ?? null;
-      const now = after.get(ref) ?? null;
-      if (was !== now) onPush({ at: Date.now(), owner: repo.owner, repo: repo.name, ref, before: was, after: now, login });
     }
   }
 }
