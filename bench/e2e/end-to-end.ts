@@ -7,6 +7,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { headSha } from '../../test/support/forge/git-backend.js';
+import { spreadSubdirectories } from '../../src/util/spread-subdirectories.js';
 import { alternate } from '../harness/alternate.js';
 import { cliPath, type BenchContext } from '../harness/context.js';
 import { runChecked } from '../harness/processes.js';
@@ -39,6 +40,8 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchResult[]> {
       await copyFleet(fleet, reposRoot, OWNER);
       const state = path.join(root, `fleetmod-${round}`);
       await rm(state, { recursive: true, force: true });
+      await mkdir(state);
+      await spreadSubdirectories(state);
       await settleFileSystem();
       const args = [cliPath(ctx), 'run', '--new', 'job.yaml', '--state-dir', path.join(state, 'state'), '--cache-dir', path.join(state, 'cache')];
       const cold = await runChecked(process.execPath, args, { cwd: root, env });
@@ -53,6 +56,8 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchResult[]> {
       const work = path.join(root, 'baseline');
       await rm(work, { recursive: true, force: true });
       await mkdir(work);
+      // Its clones go wherever the kernel chooses, not beside the ones the harness removed (see harness/settle.ts).
+      await spreadSubdirectories(work);
       await settleFileSystem();
       const done = await runChecked('sh', ['-c', `xargs -P ${concurrency} -n 1 sh "$0" < repos.txt`, path.join(ctx.root, 'bench', 'e2e', 'baseline-one-repo.sh')], {
         cwd: root,

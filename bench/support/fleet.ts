@@ -8,6 +8,7 @@ import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import PQueue from 'p-queue';
 import { createSampleRepo } from '../../src/demo/sample-repos.js';
+import { spreadSubdirectories } from '../../src/util/spread-subdirectories.js';
 import { runChecked } from '../harness/processes.js';
 
 export interface FleetShape {
@@ -67,5 +68,7 @@ export async function ensureFleet(workDir: string, shape: FleetShape, jobs = 4, 
 export async function copyFleet(fleet: Fleet, dest: string, owner: string): Promise<void> {
   await rm(path.join(dest, owner), { recursive: true, force: true });
   await mkdir(path.join(dest, owner), { recursive: true });
+  // The server's copies go wherever the kernel chooses, not beside the previous sample's (see harness/settle.ts).
+  await spreadSubdirectories(path.join(dest, owner));
   await cp(fleet.dir, path.join(dest, owner), { recursive: true, filter: (source) => path.basename(source) !== '.complete' });
 }
