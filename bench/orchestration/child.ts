@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import PQueue from 'p-queue';
 import type { RepoRef } from '../../src/domain/repo.js';
-import { preferSmallHeapFor } from '../../src/cli/small-heap.js';
+import { preferSmallHeap } from '../../src/cli/small-heap.js';
 import { parseManifest } from '../../src/manifest/load.js';
 import { createStageLimiters } from '../../src/orchestrator/limiters.js';
 import { runJob } from '../../src/orchestrator/run-job.js';
@@ -55,8 +55,8 @@ limits:
   migrate(db, readMigrations(path.join(root as string, 'migrations')));
   const store = createSqliteRunStore(db, { redactor, groupCommit: true });
   const list = repos();
-  // The process setting `fleetmod run` makes before its first repo for a run this size (src/cli/small-heap.ts).
-  preferSmallHeapFor(list.length);
+  // The process setting `fleetmod run` makes before its first repo (src/cli/small-heap.ts).
+  preferSmallHeap();
   const started = performance.now();
   const result = await runJob(
     {

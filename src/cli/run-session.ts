@@ -38,7 +38,7 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 import { journalArgs, stateLocation } from './global-options.js';
 import type { CliIo } from './io.js';
 import { parseConcurrency, parseGrace, type ExecutionOptions } from './run-options.js';
-import { preferSmallHeapFor } from './small-heap.js';
+import { preferSmallHeap } from './small-heap.js';
 
 export interface SessionRequest {
   job: Job;
@@ -89,7 +89,6 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
   const store = openStore(location.dbPath, redactor);
   // Nothing in the journal changes before every check has passed: a refused command leaves the run as it was.
   let reopening: Reopening | undefined;
-  let pendingCount = 0;
   try {
     reopening = request.reopen?.(store);
     const pendingRepos =
@@ -97,7 +96,6 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
         ? [...store.listTasks(request.selection.runId).filter((t) => t.status !== 'done').map((t) => t.repo), ...(reopening?.repos ?? [])]
         : request.repos;
     checkGithubAccess(job, io, pendingRepos, request.dryRun);
-    pendingCount = pendingRepos.length;
   } catch (err) {
     store.close();
     throw err;
@@ -137,7 +135,7 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
         await abortableSleep(opens - Date.now(), stop.signal).catch(() => undefined);
       }
     }
-    preferSmallHeapFor(pendingCount);
+    preferSmallHeap();
     const checkouts = createRepoCheckout(io, git, opts);
     const result = await runJob(
       {
