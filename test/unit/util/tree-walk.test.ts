@@ -2,6 +2,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { walkPaths, walkTree } from '../../../src/util/tree-walk.js';
+import { eventLoopTurnsDuring, makeLargeTree } from '../../support/large-tree.js';
 import { tempDir } from '../../support/temp.js';
 
 describe('walking a checkout on the host', () => {
@@ -29,21 +30,10 @@ describe('walking a checkout on the host', () => {
 
   it('lets other work run while it walks a large tree', async () => {
     const root = await tempDir();
-    for (let d = 0; d < 20; d += 1) {
-      await mkdir(path.join(root, `d${d}`));
-      await Promise.all(Array.from({ length: 250 }, (_, f) => writeFile(path.join(root, `d${d}`, `f${f}`), '')));
-    }
-    let turns = 0;
-    let walking = true;
-    const spin = () => {
-      turns += 1;
-      if (walking) setImmediate(spin);
-    };
-    setImmediate(spin);
+    await makeLargeTree(root);
 
     let visited = 0;
-    await walkTree(root, () => void (visited += 1));
-    walking = false;
+    const turns = await eventLoopTurnsDuring(() => walkTree(root, () => void (visited += 1)));
 
     expect(visited).toBe(20 + 20 * 250);
     // Walked in one go, the event loop would not have turned once before the walk ended.
