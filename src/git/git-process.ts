@@ -72,11 +72,9 @@ export function runGitProcess(what: string, file: string, args: readonly string[
       child.kill('SIGKILL');
     }
   };
-  let timer = setTimeout(() => stop('timeout'), options.timeoutMs);
-  const active = () => {
-    clearTimeout(timer);
-    if (stopped === undefined) timer = setTimeout(() => stop('timeout'), options.timeoutMs);
-  };
+  const timer = setTimeout(() => stop('timeout'), options.timeoutMs);
+  // Output restarts the count: the timeout is for a process that has gone quiet, not for a long one.
+  const active = () => timer.refresh();
   const stdout: Buffer[] = [];
   let stderr = '';
   let stdoutBytes = 0;

@@ -18,9 +18,9 @@ import { commitDiffScript, commitTreeScript, worktreeDiffScript, type CommitDiff
 import { classifyGitError } from './classify-git-error.js';
 import { createDiffTrees } from './diff-trees.js';
 import { endGitSessions } from './end-git-sessions.js';
-import { runGitProcess } from './git-process.js';
+import { gitConfigEnv, runGitProcess } from './git-process.js';
 import { readHead } from './read-ref.js';
-import { GIT_TIMEOUT_MS, SAFE_GIT_CONFIG, safeGitEnv } from './safe-config.js';
+import { GIT_TIMEOUT_MS, safeGitEnv } from './safe-config.js';
 
 export interface GitAuth {
   /** A full HTTP header line, e.g. "Authorization: Basic …". Never logged. */
@@ -121,6 +121,11 @@ function gitBinary(): [string] | [string, string] {
   return existsSync('/usr/bin/setsid') ? ['/usr/bin/setsid', 'git'] : ['git'];
 }
 
+/** The per-call setting that carries the auth header, if any. */
+function authConfig(auth: GitAuth | undefined): [string, string][] {
+  return auth ? [['http.extraHeader', auth.header]] : [];
+}
+
 export function createHostGit(options: HostGitOptions): HostGit {
   const env = safeGitEnv(options.env);
   // simple-git's own stop reaches git alone; end-git-sessions.ts says why that can hang and ends the rest.
@@ -129,13 +134,11 @@ export function createHostGit(options: HostGitOptions): HostGit {
   const timeoutMs = options.timeoutMs ?? GIT_TIMEOUT_MS;
 
   const git = (dir?: string, auth?: GitAuth): SimpleGit => {
-    const authEnv: Record<string, string> = auth
-      ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: auth.header }
-      : {};
+    // The pinned settings and the auth header reach git the way they reach a directly spawned one (git-process.ts).
+    const configEnv = gitConfigEnv(authConfig(auth));
     const instance = simpleGit({
       ...(dir && { baseDir: dir }),
       binary,
-      config: [...SAFE_GIT_CONFIG],
       timeout: { block: timeoutMs },
       // Finish when git's output is closed, not 50 ms after it exited (simple-git's default): under load the output
       // can still be in flight then, and an ls-remote or rev-parse would come back empty.
@@ -160,16 +163,16 @@ export function createHostGit(options: HostGitOptions): HostGit {
         allowUnsafeAskPass: true,
         // GIT_CONFIG_GLOBAL / GIT_CONFIG_SYSTEM come only from the user's own environment (safeGitEnv).
         allowUnsafeConfigPaths: true,
-        // GIT_CONFIG_COUNT/KEY/VALUE carry only the auth header set below; safeGitEnv drops any the user had.
+        // GIT_CONFIG_COUNT/KEY/VALUE carry only SAFE_GIT_CONFIG and the auth header; safeGitEnv drops any the user had.
         allowUnsafeConfigEnvCount: true,
         // Only ever `--template=` (empty: no template directory at all), set by this module.
         allowUnsafeTemplateDir: true,
       },
       // simple-git guards git-related variables; every variable we pass was chosen by safeGitEnv or is set by this
       // module on purpose (identity, index file, auth header), so all of them are allowed.
-      allowEnvironment: [...Object.keys(env), ...Object.keys(authEnv), ...EXTRA_ENV_KEYS],
+      allowEnvironment: [...Object.keys(env), ...Object.keys(configEnv), ...EXTRA_ENV_KEYS],
     } as Parameters<typeof simpleGit>[0]);
-    return instance.env({ ...env, ...authEnv });
+    return instance.env({ ...env, ...configEnv });
   };
 
   const run = async <T>(what: string, action: () => Promise<T>): Promise<T> => {
@@ -188,7 +191,7 @@ export function createHostGit(options: HostGitOptions): HostGit {
     const out = await runGitProcess(args[0] ?? 'command', 'git', args, {
       ...(dir !== undefined && { cwd: dir }),
       env,
-      ...(auth && { extraConfig: [['http.extraHeader', auth.header]] }),
+      extraConfig: authConfig(auth),
       timeoutMs,
       ...(options.signal && { signal: options.signal }),
     });

@@ -112,7 +112,7 @@ describe('attacks on the host side of the result, run by fleetmod', () => {
 });
 
 describe('host git with a hostile .git (as if a sandbox could have written it)', () => {
-  it('runs no hook, hooksPath, fsmonitor or external diff while taking, applying and committing a change', async () => {
+  it('runs no hook, hooksPath, fsmonitor or external diff while taking, applying, committing, pushing and fetching a change', async () => {
     const repo = await checkout({ 'a.txt': 'a\n' });
     const canary = path.join(await tempDir(), 'ran');
     const script = `#!/bin/sh\necho "$0" >> ${canary}\n`;
@@ -134,8 +134,15 @@ describe('host git with a hostile .git (as if a sandbox could have written it)',
     const base = await hostGit.headSha(repo);
     const sha = await hostGit.commitDiff(repo, { base, diff, branch: 'change', message: 'change', author: { name: 'fleetmod', email: 'f@example.com' }, time: Date.now() });
 
+    // The push is a directly spawned git (pre-push), the fetch one through simple-git (reference-transaction).
+    const remote = path.join(await tempDir(), 'remote.git');
+    await git(path.dirname(remote), 'init', '--quiet', '--bare', remote);
+    await hostGit.push(repo, remote, 'change', { expectedRemoteSha: null });
+    const fetched = await hostGit.fetchBranch(repo, remote, 'change');
+
     expect(diff).toContain('+changed');
     expect(await git(repo, 'show', `${sha}:a.txt`)).toBe('changed\n');
+    expect(fetched).toBe(sha);
     expect(existsSync(canary)).toBe(false);
     await rm(canary, { force: true });
   });

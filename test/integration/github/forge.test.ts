@@ -39,6 +39,9 @@ describe('the forge', () => {
 
     expect(forge.pushes.map((p) => `${p.repo} ${p.ref} ${p.before === null ? 'new' : 'update'} by ${p.login}`)).toEqual(['open refs/heads/topic new by fleetmod-bot']);
     expect(await hostGit.remoteBranchSha(`${forge.url}/acme/secret.git`, 'main', auth)).toMatch(/^[0-9a-f]{40}$/);
+    // A command that goes through simple-git carries the pinned settings and the auth header the same way.
+    await expect(hostGit.fetchBranch(`${dir}/secret`, `${forge.url}/acme/secret.git`, 'main')).rejects.toThrow();
+    expect(await hostGit.fetchBranch(`${dir}/secret`, `${forge.url}/acme/secret.git`, 'main', auth)).toMatch(/^[0-9a-f]{40}$/);
   });
 
   it('refuses and records requests that break GitHub\'s OpenAPI description, and unknown routes', async () => {

@@ -32,4 +32,24 @@ describe('host git failures are never read as empty success', () => {
     expect((result as GitFailed).message).toContain('git exited with code 3');
     expect((result as GitFailed).errorClass).toBe('permanent');
   });
+
+  it('a git that writes nothing for the timeout is stopped: a transient failure', async () => {
+    const git = createHostGit({ env: await gitThat('sleep 10'), timeoutMs: 300 });
+    const started = Date.now();
+
+    const result = await git.remoteDefaultBranch('/nowhere').catch((err: unknown) => err);
+
+    expect(result).toBeInstanceOf(GitFailed);
+    expect(result).toMatchObject({ errorClass: 'transient', message: expect.stringContaining('timed out after 300 ms without output') });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('a git that keeps writing is not stopped, however long it takes in all', async () => {
+    const git = createHostGit({
+      env: await gitThat(`for i in 1 2 3 4 5 6 7 8; do echo working >&2; sleep 0.1; done\nprintf 'ref: refs/heads/trunk\\tHEAD\\n'`),
+      timeoutMs: 300,
+    });
+
+    expect(await git.remoteDefaultBranch('/nowhere')).toBe('trunk');
+  });
 });
