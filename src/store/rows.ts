@@ -152,6 +152,27 @@ export function toStepResult(row: Record<string, unknown>): StepResultRecord {
   };
 }
 
+/** A candidates row as `.get()` or `.all()` returns it (every column, by name). */
+export function toCandidate(row: Record<string, unknown>): CandidateRecord {
+  return {
+    taskId: row.task_id as number,
+    attempt: row.attempt as number,
+    position: row.position as number,
+    name: row.name as string,
+    status: row.status as CandidateRecord['status'],
+    score: row.score as number | null,
+    diff: row.diff as string,
+    filesChanged: row.files_changed as number,
+    insertions: row.insertions as number,
+    deletions: row.deletions as number,
+    sandboxSeconds: row.sandbox_seconds as number,
+    durationMs: row.duration_ms as number,
+    detail: row.detail as string | null,
+    chosen: row.chosen === 1,
+    at: row.at as number,
+  };
+}
+
 /** A step_results row as `.raw()` returns it, in the column order of listRunStepResults' SELECT. */
 export type StepResultRow = [
   number,

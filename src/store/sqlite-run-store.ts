@@ -13,7 +13,7 @@ import { withGroupCommit } from './group-commit.js';
 import { createResultReuse } from './result-reuse.js';
 import { createRunReads } from './run-reads.js';
 import { OPEN_STAGE_SQL, openStageEvent, toStageEvent, type OpenStageRow, type StageEventRow } from './open-stage.js';
-import { toRun, toStepResult, toTask, type RunRow, type TaskRow } from './rows.js';
+import { toCandidate, toRun, toStepResult, toTask, type RunRow, type TaskRow } from './rows.js';
 import { createTaskRowWriter } from './task-row-writer.js';
 import { patchColumns } from './task-patch.js';
 import type {
@@ -256,23 +256,7 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     },
 
     listCandidates(taskId): CandidateRecord[] {
-      return (statements.listCandidates.all(taskId) as Record<string, unknown>[]).map((row) => ({
-        taskId: row.task_id as number,
-        attempt: row.attempt as number,
-        position: row.position as number,
-        name: row.name as string,
-        status: row.status as CandidateRecord['status'],
-        score: row.score as number | null,
-        diff: row.diff as string,
-        filesChanged: row.files_changed as number,
-        insertions: row.insertions as number,
-        deletions: row.deletions as number,
-        sandboxSeconds: row.sandbox_seconds as number,
-        durationMs: row.duration_ms as number,
-        detail: row.detail as string | null,
-        chosen: row.chosen === 1,
-        at: row.at as number,
-      }));
+      return (statements.listCandidates.all(taskId) as Record<string, unknown>[]).map(toCandidate);
     },
 
     logEvent(runId, taskId, level: EventLevel, message) {
