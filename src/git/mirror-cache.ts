@@ -6,15 +6,22 @@
  * The first time the cache meets a repository, making its mirror is also the look at the remote (firstLook): a
  * clone of the remote's default branch says which branch that is and where, so the resolve stage needs no
  * ls-remote — one round trip and three processes less per repository on a cold run.
+ *
+ * A new mirror is made from a checkout: one clone from the remote with a worktree, whose objects are copied into
+ * the mirror (seed-mirror.ts); the checkout then waits (staged) for the repository's checkout, which takes it by a
+ * rename instead of cloning the mirror — a git clone and its upload-pack less per repository on a cold run. A
+ * staged checkout nobody takes is removed when its task ends (release), or by the next run if this one was killed.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RepoRef } from '../domain/repo.js';
 import type { GitAuth, HostGit } from './host-git.js';
 import { readRef, readSymbolicHead } from './read-ref.js';
+import { seedMirror } from './seed-mirror.js';
+import { removeTree } from '../util/remove-tree.js';
 import { spreadSubdirectories } from '../util/spread-subdirectories.js';
 import { makeOwnedTempDir, removeLeftoverTempDirs } from '../util/owned-temp.js';
 
@@ -33,6 +40,8 @@ export interface RepoCheckout {
    * another process made it meanwhile): then only the remote can say where its branches are now.
    */
   firstLook?(repo: RepoRef, auth?: GitAuth): Promise<RemoteHead | null>;
+  /** Drops what the cache kept of `repo` for its checkout (a staged one); for when its task ends either way. */
+  release?(repo: RepoRef): Promise<void>;
 }
 
 export interface RemoteHead {
@@ -70,35 +79,90 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
         throw err;
       }));
 
+  /** Checkouts made with a new mirror, by mirror, until the repository's checkout takes one (or its task ends). */
+  const staged = new Map<string, Staged>();
+
+  const dropStaged = async (mirror: string) => {
+    const found = staged.get(mirror);
+    if (!found) return;
+    staged.delete(mirror);
+    await removeTree(found.folder);
+  };
+
   /**
-   * A new mirror is one bare clone of the base branch (one git process, where an empty repository and a fetch into
-   * it were two), made in a folder of its own and renamed into place when complete: a mirror is never half made.
-   * Returns false when another fleetmod made the mirror meanwhile (then it is fetched into like any other).
+   * A new mirror: one clone of `base` (null: the remote's default branch) with a worktree, its objects copied into
+   * the mirror, both in a folder of its own; the mirror is renamed into place when complete (a mirror is never half
+   * made) and the checkout is staged for the repository's checkout. Says whether this call made the mirror (false:
+   * another fleetmod made it meanwhile; the checkout, a fresh clone of the remote all the same, is staged anyway)
+   * and which branch the clone has and where (null: the remote is empty).
    */
-  const create = async (repo: RepoRef, base: string | null, mirror: string, auth?: GitAuth): Promise<boolean> => {
+  const create = async (repo: RepoRef, base: string | null, mirror: string, auth?: GitAuth): Promise<{ made: boolean; head: RemoteHead }> => {
     await prepare();
-    const partial = await makeOwnedTempDir(options.dir, MIRROR_PARTIAL_PREFIX);
+    const folder = await makeOwnedTempDir(options.dir, MIRROR_PARTIAL_PREFIX);
+    let keep = false;
     try {
-      await options.git.clone(repo.url, partial, base, { ...(auth && { auth }), bare: true });
-      if (existsSync(path.join(mirror, 'HEAD'))) return false;
+      const checkout = path.join(folder, 'checkout');
+      await options.git.clone(repo.url, checkout, base, { ...(auth && { auth }) });
+      const gitDir = path.join(checkout, '.git');
+      // A clone's HEAD names the branch it checked out; an empty remote's names one that has no commit.
+      const branch = await readSymbolicHead(gitDir);
+      const sha = branch === null ? null : await readRef(gitDir, `refs/heads/${branch}`);
+      const head: RemoteHead = sha === null ? { defaultBranch: null, defaultBranchSha: null } : { defaultBranch: branch, defaultBranchSha: sha };
+      if (branch !== null && sha !== null) {
+        await dropStaged(mirror);
+        staged.set(mirror, { folder, checkout, branch, sha });
+        keep = true;
+      }
+      if (existsSync(path.join(mirror, 'HEAD'))) return { made: false, head };
+      const seeded = path.join(folder, 'mirror.git');
+      await seedMirror(gitDir, seeded, { branch: branch ?? base ?? 'main', sha });
       // A folder there without HEAD is what an older fleetmod killed while making the mirror left.
-      await rm(mirror, { recursive: true, force: true });
-      return await rename(partial, mirror).then(
+      await removeTree(mirror);
+      const made = await rename(seeded, mirror).then(
         () => true,
         (err: NodeJS.ErrnoException) => {
           if (err.code === 'ENOTEMPTY' || err.code === 'EEXIST') return false;
           throw err;
         },
       );
+      return { made, head };
+    } catch (err) {
+      if (staged.get(mirror)?.folder === folder) staged.delete(mirror);
+      keep = false;
+      throw err;
     } finally {
-      await rm(partial, { recursive: true, force: true });
+      if (!keep) await removeTree(folder);
+    }
+  };
+
+  /**
+   * The staged checkout of `mirror` moved to `dest` when it is of `base` at `baseSha` (when given); true when it
+   * was. One that does not fit is dropped: the checkout that comes now was the one it was kept for.
+   */
+  const takeStaged = async (mirror: string, base: string, dest: string, baseSha?: string): Promise<boolean> => {
+    const found = staged.get(mirror);
+    if (!found) return false;
+    staged.delete(mirror);
+    try {
+      if (found.branch !== base || (baseSha !== undefined && found.sha !== baseSha)) return false;
+      await mkdir(path.dirname(dest), { recursive: true });
+      // Another filesystem than the cache's (EXDEV) or anything else: the mirror is there to clone from.
+      return await rename(found.checkout, dest).then(
+        () => true,
+        () => false,
+      );
+    } finally {
+      await removeTree(found.folder);
     }
   };
 
   const refresh = async (repo: RepoRef, base: string, mirror: string, auth?: GitAuth, baseSha?: string) => {
     // The remote's base is where the mirror has it already (a re-run, nothing merged since): no fetch at all.
     if (baseSha && (await readRef(mirror, `refs/heads/${base}`)) === baseSha) return;
-    if (!existsSync(path.join(mirror, 'HEAD')) && (await create(repo, base, mirror, auth))) return;
+    if (!existsSync(path.join(mirror, 'HEAD'))) {
+      const { made, head } = await create(repo, base, mirror, auth);
+      if (made || head.defaultBranchSha === null) return;
+    }
     await options.git.fetchRefs(mirror, repo.url, [`+refs/heads/${base}:refs/heads/${base}`], auth);
   };
 
@@ -106,11 +170,9 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
   const firstCopies = new Map<string, Promise<RemoteHead | null>>();
 
   const firstCopy = async (repo: RepoRef, mirror: string, auth?: GitAuth): Promise<RemoteHead | null> => {
-    if (existsSync(path.join(mirror, 'HEAD')) || !(await create(repo, null, mirror, auth))) return null;
-    // A bare clone's HEAD names the remote's default branch; an empty remote's names one that has no commit.
-    const head = await readSymbolicHead(mirror);
-    const sha = head === null ? null : await readRef(mirror, `refs/heads/${head}`);
-    return sha === null ? { defaultBranch: null, defaultBranchSha: null } : { defaultBranch: head, defaultBranchSha: sha };
+    if (existsSync(path.join(mirror, 'HEAD'))) return null;
+    const { made, head } = await create(repo, null, mirror, auth);
+    return made ? head : null;
   };
 
   return {
@@ -128,6 +190,7 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
       const mirror = mirrorPath(options.dir, repo);
       // A failed first copy is this checkout's to try again.
       await firstCopies.get(mirror)?.catch(() => undefined);
+      if (await takeStaged(mirror, base, dest, baseSha)) return;
       const key = `${mirror}\0${base}`;
       let pending = inFlight.get(key);
       if (!pending) {
@@ -135,9 +198,21 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
         inFlight.set(key, pending);
       }
       await pending;
+      // The checkout a new mirror was made with, when this call's refresh (or a concurrent one) made it.
+      if (await takeStaged(mirror, base, dest)) return;
       await options.git.clone(mirror, dest, base);
     },
+
+    release: (repo) => dropStaged(mirrorPath(options.dir, repo)),
   };
+}
+
+/** A fresh clone made with a new mirror, in `folder` (the clone's own temporary folder) at `checkout`. */
+interface Staged {
+  folder: string;
+  checkout: string;
+  branch: string;
+  sha: string;
 }
 
 export function mirrorPath(cacheDir: string, repo: Pick<RepoRef, 'key' | 'name'>): string {

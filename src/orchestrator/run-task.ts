@@ -44,6 +44,8 @@ export async function runTask(deps: TaskDeps, config: TaskConfig, task: TaskReco
     throw err;
   } finally {
     if (!config.keepWorkdirs) await removeTree(workdir).catch(() => undefined);
+    // A checkout the clone cache made with this repository's new mirror and no stage took (a skip, a failure).
+    await deps.checkouts.release?.(repo).catch(() => undefined);
     log.close();
     if (!succeeded) await writeLogFile(deps, config, task).catch(() => undefined);
   }

@@ -172,6 +172,91 @@ describe('clone cache', () => {
     expect(await cache.firstLook!(emptyRepo)).toEqual({ defaultBranch: null, defaultBranchSha: null });
   });
 
+  it('a new mirror is made with the checkout: one clone from the remote, the mirror a bare copy of its objects that later runs fetch into and clone from', async () => {
+    const { demo, cacheDir, hostGit, remote, repo } = await oneLocalRepo();
+    const clones: string[] = [];
+    const counting = { ...hostGit, clone: (...args: Parameters<typeof hostGit.clone>) => (clones.push(args[0]), hostGit.clone(...args)) };
+    const cache = createMirrorCache({ git: counting, dir: cacheDir });
+    const tip = (await git(remote.path, 'rev-parse', 'main')).trim();
+    const mirror = mirrorPath(cacheDir, repo);
+
+    expect(await cache.firstLook!(repo)).toEqual({ defaultBranch: 'main', defaultBranchSha: tip });
+    const first = path.join(demo.root, 'first');
+    await cache.checkout(repo, 'main', first, undefined, tip);
+
+    expect(clones).toEqual([remote.path]);
+    expect((await git(first, 'rev-parse', 'HEAD')).trim()).toBe(tip);
+    expect(await git(first, 'status', '--porcelain')).toBe('');
+    expect((await readdir(cacheDir)).filter((name) => name.startsWith(MIRROR_PARTIAL_PREFIX))).toEqual([]);
+    // The mirror: bare, whole, HEAD and the branch where the remote has them, sharing no inode with the checkout.
+    expect((await git(mirror, 'rev-parse', '--is-bare-repository')).trim()).toBe('true');
+    expect((await git(mirror, 'symbolic-ref', 'HEAD')).trim()).toBe('refs/heads/main');
+    expect((await git(mirror, 'rev-parse', 'refs/heads/main')).trim()).toBe(tip);
+    await git(mirror, 'fsck', '--strict', '--no-dangling');
+    const mirrorInodes = new Set(await Promise.all((await filesUnder(path.join(mirror, 'objects'))).map(async (f) => (await stat(f)).ino)));
+    const checkoutInodes = await Promise.all((await filesUnder(path.join(first, '.git', 'objects'))).map(async (f) => (await stat(f)).ino));
+    expect(checkoutInodes.filter((ino) => mirrorInodes.has(ino))).toEqual([]);
+
+    // Upstream moves on: the next checkout fetches into the mirror and clones from it.
+    const work = path.join(demo.root, 'upstream');
+    await git(demo.root, 'clone', '--quiet', remote.path, work);
+    await writeFile(path.join(work, 'NOTICE'), 'moved on\n');
+    await git(work, 'add', 'NOTICE');
+    await git(work, '-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', 'commit', '--quiet', '-m', 'upstream change');
+    await git(work, 'push', '--quiet', 'origin', 'main');
+    const moved = (await git(remote.path, 'rev-parse', 'main')).trim();
+    const second = path.join(demo.root, 'second');
+    await cache.checkout(repo, 'main', second, undefined, moved);
+
+    expect(clones).toEqual([remote.path, mirror]);
+    expect((await git(second, 'rev-parse', 'HEAD')).trim()).toBe(moved);
+    await git(mirror, 'fsck', '--strict', '--no-dangling');
+  });
+
+  it('a checkout staged with a new mirror that no checkout takes is removed when its task ends, and one of another base is not used', async () => {
+    const { demo, cacheDir, hostGit, remote, repo } = await oneLocalRepo();
+    await git(remote.path, 'branch', 'release', 'main~1');
+    const release = (await git(remote.path, 'rev-parse', 'release')).trim();
+    const partials = async () => (await readdir(cacheDir)).filter((name) => name.startsWith(MIRROR_PARTIAL_PREFIX));
+
+    const skipped = createMirrorCache({ git: hostGit, dir: cacheDir });
+    await skipped.firstLook!(repo);
+    expect(await partials()).toHaveLength(1);
+    await skipped.release!(repo);
+    expect(await partials()).toEqual([]);
+
+    await rm(cacheDir, { recursive: true });
+    const other = createMirrorCache({ git: hostGit, dir: cacheDir });
+    await other.firstLook!(repo);
+    const dest = path.join(demo.root, 'release');
+    await other.checkout(repo, 'release', dest);
+    expect((await git(dest, 'rev-parse', 'HEAD')).trim()).toBe(release);
+    expect((await git(dest, 'rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe('release');
+    expect(await partials()).toEqual([]);
+  });
+
+  it('a repository in SHA-256 gets a mirror in SHA-256', async () => {
+    const { demo, cacheDir, hostGit, repo } = await oneLocalRepo();
+    const source = path.join(demo.root, 'sha256-work');
+    await git(demo.root, 'init', '--quiet', '--object-format=sha256', '--initial-branch=main', source);
+    await writeFile(path.join(source, 'README.md'), 'hello\n');
+    await git(source, 'add', 'README.md');
+    await git(source, '-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', 'commit', '--quiet', '-m', 'first');
+    const remote = path.join(demo.root, 'sha256.git');
+    await git(demo.root, 'clone', '--quiet', '--bare', source, remote);
+    const sha256Repo = { ...repo, key: remote, url: remote, name: 'sha256', display: 'sha256' };
+    const cache = createMirrorCache({ git: hostGit, dir: cacheDir });
+
+    const head = await cache.firstLook!(sha256Repo);
+    await cache.checkout(sha256Repo, 'main', path.join(demo.root, 'checkout'));
+
+    const mirror = mirrorPath(cacheDir, sha256Repo);
+    expect(head?.defaultBranchSha).toMatch(/^[0-9a-f]{64}$/);
+    expect((await git(mirror, 'rev-parse', '--show-object-format')).trim()).toBe('sha256');
+    expect((await git(mirror, 'rev-parse', 'refs/heads/main')).trim()).toBe(head?.defaultBranchSha);
+    await git(mirror, 'fsck', '--strict', '--no-dangling');
+  });
+
   it('a cache folder that could not be made is tried again by the next checkout', async () => {
     const { demo, hostGit, repo } = await oneLocalRepo();
     const blocked = path.join(demo.root, 'blocked');

@@ -4,12 +4,12 @@
  * branch that is there, which is then looked at as always (a person's commits are never overwritten, fleetmod's
  * own change is found already there).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPlainGitHost } from '../../src/codehost/plain/plain-git-host.js';
 import { createHostGit, type HostGit } from '../../src/git/host-git.js';
-import { createMirrorCache } from '../../src/git/mirror-cache.js';
+import { createMirrorCache, MIRROR_PARTIAL_PREFIX } from '../../src/git/mirror-cache.js';
 import { loadJobOrThrow } from '../../src/manifest/load.js';
 import { resolveRepos } from '../../src/manifest/repos.js';
 import { createStageLimiters } from '../../src/orchestrator/limiters.js';
@@ -136,6 +136,21 @@ describe('the first look at a repository is the clone cache making its copy', ()
     expect(await branchSha(fx.repos[0]!.path, 'fleetmod/fixture')).toBe(published);
     expect(here.looks).toEqual([]);
     expect(here.logs).toContain(`branch fleetmod/fixture already at ${published!.slice(0, 12)}; nothing to push`);
+  });
+
+  it('a checkout the first look made and no stage took (the task failed after resolving) is removed when the task ends', async () => {
+    const fx = await jobFixture({ count: 1 });
+    const manifest = path.join(fx.root, fx.job);
+    // Known to be wrong only once the first look has said which branch is the base.
+    await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('branch: fleetmod/fixture', 'branch: main'));
+
+    const run = await runOnce(fx, { state: 'state', cache: 'cache' });
+
+    expect(run.counts).toEqual({ failed: 1 });
+    expect(run.logs).toContain('is the base branch of');
+    const cache = await readdir(path.join(fx.root, 'cache'));
+    expect(cache.filter((name) => name.endsWith('.git'))).toHaveLength(1);
+    expect(cache.filter((name) => name.startsWith(MIRROR_PARTIAL_PREFIX))).toEqual([]);
   });
 
   it('on-existing: skip looks at the branch before cloning, even the first time', async () => {
