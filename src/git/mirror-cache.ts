@@ -11,6 +11,8 @@
  * the mirror (seed-mirror.ts); the checkout then waits (staged) for the repository's checkout, which takes it by a
  * rename instead of cloning the mirror — a git clone and its upload-pack less per repository on a cold run. A
  * staged checkout nobody takes is removed when its task ends (release), or by the next run if this one was killed.
+ * When checkouts go to another filesystem than the cache's, the rename cannot move them: after the first such
+ * failure, new mirrors are bare clones again and checkouts are cloned from them.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -81,6 +83,9 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
 
   /** Checkouts made with a new mirror, by mirror, until the repository's checkout takes one (or its task ends). */
   const staged = new Map<string, Staged>();
+  // False once a staged checkout could not be moved where checkouts go (another filesystem than the cache's): then
+  // a new mirror is a bare clone again, as a clone with a worktree would be made for nothing.
+  let stageCheckouts = true;
 
   const dropStaged = async (mirror: string) => {
     const found = staged.get(mirror);
@@ -92,33 +97,35 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
   /**
    * A new mirror: one clone of `base` (null: the remote's default branch) with a worktree, its objects copied into
    * the mirror, both in a folder of its own; the mirror is renamed into place when complete (a mirror is never half
-   * made) and the checkout is staged for the repository's checkout. Says whether this call made the mirror (false:
-   * another fleetmod made it meanwhile; the checkout, a fresh clone of the remote all the same, is staged anyway)
-   * and which branch the clone has and where (null: the remote is empty).
+   * made) and the checkout is staged for the repository's checkout (or, once staging has failed, one bare clone that
+   * is the mirror). Says whether this call made the mirror (false: another fleetmod made it meanwhile; a staged
+   * checkout, a fresh clone of the remote all the same, is kept anyway) and which branch the clone has and where
+   * (null: the remote is empty).
    */
   const create = async (repo: RepoRef, base: string | null, mirror: string, auth?: GitAuth): Promise<{ made: boolean; head: RemoteHead }> => {
     await prepare();
     const folder = await makeOwnedTempDir(options.dir, MIRROR_PARTIAL_PREFIX);
     let keep = false;
     try {
+      const withCheckout = stageCheckouts;
       const checkout = path.join(folder, 'checkout');
-      await options.git.clone(repo.url, checkout, base, { ...(auth && { auth }) });
-      const gitDir = path.join(checkout, '.git');
+      const newMirror = path.join(folder, 'mirror.git');
+      await options.git.clone(repo.url, withCheckout ? checkout : newMirror, base, { ...(auth && { auth }), bare: !withCheckout });
+      const gitDir = withCheckout ? path.join(checkout, '.git') : newMirror;
       // A clone's HEAD names the branch it checked out; an empty remote's names one that has no commit.
       const branch = await readSymbolicHead(gitDir);
       const sha = branch === null ? null : await readRef(gitDir, `refs/heads/${branch}`);
       const head: RemoteHead = sha === null ? { defaultBranch: null, defaultBranchSha: null } : { defaultBranch: branch, defaultBranchSha: sha };
-      if (branch !== null && sha !== null) {
+      if (withCheckout && branch !== null && sha !== null) {
         await dropStaged(mirror);
         staged.set(mirror, { folder, checkout, branch, sha });
         keep = true;
       }
       if (existsSync(path.join(mirror, 'HEAD'))) return { made: false, head };
-      const seeded = path.join(folder, 'mirror.git');
-      await seedMirror(gitDir, seeded, { branch: branch ?? base ?? 'main', sha });
+      if (withCheckout) await seedMirror(gitDir, newMirror, { branch: branch ?? base ?? 'main', sha });
       // A folder there without HEAD is what an older fleetmod killed while making the mirror left.
       await removeTree(mirror);
-      const made = await rename(seeded, mirror).then(
+      const made = await rename(newMirror, mirror).then(
         () => true,
         (err: NodeJS.ErrnoException) => {
           if (err.code === 'ENOTEMPTY' || err.code === 'EEXIST') return false;
@@ -146,10 +153,13 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
     try {
       if (found.branch !== base || (baseSha !== undefined && found.sha !== baseSha)) return false;
       await mkdir(path.dirname(dest), { recursive: true });
-      // Another filesystem than the cache's (EXDEV) or anything else: the mirror is there to clone from.
+      // Anything in the way: the mirror is there to clone from.
       return await rename(found.checkout, dest).then(
         () => true,
-        () => false,
+        (err: NodeJS.ErrnoException) => {
+          if (err.code === 'EXDEV') stageCheckouts = false;
+          return false;
+        },
       );
     } finally {
       await removeTree(found.folder);

@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -233,6 +234,45 @@ describe('clone cache', () => {
     expect((await git(dest, 'rev-parse', 'HEAD')).trim()).toBe(release);
     expect((await git(dest, 'rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe('release');
     expect(await partials()).toEqual([]);
+  });
+
+  // Needs a cache on another filesystem than the checkouts: /dev/shm (tmpfs) against the system's temporary folder,
+  // as on Linux machines and CI containers; skipped where both are one filesystem.
+  const shm = '/dev/shm';
+  const otherFilesystem = existsSync(shm) && statSync(shm).dev !== statSync(os.tmpdir()).dev;
+  it.skipIf(!otherFilesystem)('checkouts on another filesystem than the cache are cloned from the mirror, and later mirrors are bare clones again', async () => {
+    const demo = await demoFixture(2);
+    const hostGit = createHostGit({ env: { PATH: process.env.PATH, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+    const cacheDir = await mkdtemp(path.join(shm, 'fleetmod-cache-test-'));
+    try {
+      const clones: { url: string; bare: boolean }[] = [];
+      const counting = {
+        ...hostGit,
+        clone: (...args: Parameters<typeof hostGit.clone>) => (clones.push({ url: args[0], bare: args[3]?.bare === true }), hostGit.clone(...args)),
+      };
+      const cache = createMirrorCache({ git: counting, dir: cacheDir });
+      const repos = demo.repos.map((remote) => ({ key: remote.path, url: remote.path, kind: 'local' as const, owner: 'demo', name: remote.name, display: remote.name, env: {} }));
+
+      for (const [i, repo] of repos.entries()) {
+        const tip = (await git(repo.url, 'rev-parse', 'main')).trim();
+        expect(await cache.firstLook!(repo)).toEqual({ defaultBranch: 'main', defaultBranchSha: tip });
+        const dest = path.join(demo.root, `checkout-${i}`);
+        await cache.checkout(repo, 'main', dest, undefined, tip);
+        expect((await git(dest, 'rev-parse', 'HEAD')).trim()).toBe(tip);
+        expect((await git(mirrorPath(cacheDir, repo), 'rev-parse', 'refs/heads/main')).trim()).toBe(tip);
+      }
+
+      const mirrors = repos.map((repo) => mirrorPath(cacheDir, repo));
+      expect(clones).toEqual([
+        { url: repos[0]!.url, bare: false },
+        { url: mirrors[0], bare: false },
+        { url: repos[1]!.url, bare: true },
+        { url: mirrors[1], bare: false },
+      ]);
+      expect((await readdir(cacheDir)).filter((name) => name.startsWith(MIRROR_PARTIAL_PREFIX))).toEqual([]);
+    } finally {
+      await rm(cacheDir, { recursive: true, force: true });
+    }
   });
 
   it('a repository in SHA-256 gets a mirror in SHA-256', async () => {
