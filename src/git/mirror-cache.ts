@@ -81,17 +81,20 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
         throw err;
       }));
 
-  /** Checkouts made with a new mirror, by mirror, until the repository's checkout takes one (or its task ends). */
+  /**
+   * Checkouts made with a new mirror, by mirror and branch (stagedKey), until the repository's checkout takes one
+   * or its task ends. An entry is added only once its mirror is complete and removed before anything is done with
+   * it, so no two calls ever work in the same staged folder.
+   */
   const staged = new Map<string, Staged>();
   // False once a staged checkout could not be moved where checkouts go (another filesystem than the cache's): then
   // a new mirror is a bare clone again, as a clone with a worktree would be made for nothing.
   let stageCheckouts = true;
 
-  const dropStaged = async (mirror: string) => {
-    const found = staged.get(mirror);
-    if (!found) return;
-    staged.delete(mirror);
-    await removeTree(found.folder);
+  const releaseStaged = async (mirror: string) => {
+    const dropped = [...staged].filter(([key]) => key.startsWith(`${mirror}\0`));
+    for (const [key] of dropped) staged.delete(key);
+    for (const [, found] of dropped) await removeTree(found.folder);
   };
 
   /**
@@ -116,42 +119,45 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
       const branch = await readSymbolicHead(gitDir);
       const sha = branch === null ? null : await readRef(gitDir, `refs/heads/${branch}`);
       const head: RemoteHead = sha === null ? { defaultBranch: null, defaultBranchSha: null } : { defaultBranch: branch, defaultBranchSha: sha };
+      const putInPlace = async (): Promise<boolean> => {
+        if (withCheckout) await seedMirror(gitDir, newMirror, { branch: branch ?? base ?? 'main', sha });
+        // Again, right before removing anything: another call may have put its mirror there meanwhile. A folder there
+        // without HEAD is what an older fleetmod killed while making the mirror left.
+        if (existsSync(path.join(mirror, 'HEAD'))) return false;
+        await removeTree(mirror);
+        return rename(newMirror, mirror).then(
+          () => true,
+          (err: NodeJS.ErrnoException) => {
+            if (err.code === 'ENOTEMPTY' || err.code === 'EEXIST') return false;
+            throw err;
+          },
+        );
+      };
+      const made = existsSync(path.join(mirror, 'HEAD')) ? false : await putInPlace();
       if (withCheckout && branch !== null && sha !== null) {
-        await dropStaged(mirror);
-        staged.set(mirror, { folder, checkout, branch, sha });
+        const key = stagedKey(mirror, branch);
+        const previous = staged.get(key);
+        staged.set(key, { folder, checkout, branch, sha });
         keep = true;
+        if (previous) await removeTree(previous.folder);
       }
-      if (existsSync(path.join(mirror, 'HEAD'))) return { made: false, head };
-      if (withCheckout) await seedMirror(gitDir, newMirror, { branch: branch ?? base ?? 'main', sha });
-      // A folder there without HEAD is what an older fleetmod killed while making the mirror left.
-      await removeTree(mirror);
-      const made = await rename(newMirror, mirror).then(
-        () => true,
-        (err: NodeJS.ErrnoException) => {
-          if (err.code === 'ENOTEMPTY' || err.code === 'EEXIST') return false;
-          throw err;
-        },
-      );
       return { made, head };
-    } catch (err) {
-      if (staged.get(mirror)?.folder === folder) staged.delete(mirror);
-      keep = false;
-      throw err;
     } finally {
       if (!keep) await removeTree(folder);
     }
   };
 
   /**
-   * The staged checkout of `mirror` moved to `dest` when it is of `base` at `baseSha` (when given); true when it
-   * was. One that does not fit is dropped: the checkout that comes now was the one it was kept for.
+   * The staged checkout of `base` of `mirror` moved to `dest` when it is at `baseSha` (when given); true when it
+   * was. One at another commit is dropped: the checkout that comes now was the one it was kept for.
    */
   const takeStaged = async (mirror: string, base: string, dest: string, baseSha?: string): Promise<boolean> => {
-    const found = staged.get(mirror);
+    const key = stagedKey(mirror, base);
+    const found = staged.get(key);
     if (!found) return false;
-    staged.delete(mirror);
+    staged.delete(key);
     try {
-      if (found.branch !== base || (baseSha !== undefined && found.sha !== baseSha)) return false;
+      if (baseSha !== undefined && found.sha !== baseSha) return false;
       await mkdir(path.dirname(dest), { recursive: true });
       // Anything in the way: the mirror is there to clone from.
       return await rename(found.checkout, dest).then(
@@ -213,8 +219,12 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
       await options.git.clone(mirror, dest, base);
     },
 
-    release: (repo) => dropStaged(mirrorPath(options.dir, repo)),
+    release: (repo) => releaseStaged(mirrorPath(options.dir, repo)),
   };
+}
+
+function stagedKey(mirror: string, branch: string): string {
+  return `${mirror}\0${branch}`;
 }
 
 /** A fresh clone made with a new mirror, in `folder` (the clone's own temporary folder) at `checkout`. */

@@ -10,7 +10,7 @@ import { createMirrorCache, MIRROR_PARTIAL_PREFIX, mirrorPath } from '../../src/
 import { captureIo, cli } from '../support/cli.js';
 import { demoFixture } from '../support/demo-fixture.js';
 import { attributesOf, canSetAttributes } from '../support/file-attributes.js';
-import { git } from '../support/git.js';
+import { branchSha, git } from '../support/git.js';
 
 const run = promisify(execFile);
 
@@ -233,7 +233,28 @@ describe('clone cache', () => {
     await other.checkout(repo, 'release', dest);
     expect((await git(dest, 'rev-parse', 'HEAD')).trim()).toBe(release);
     expect((await git(dest, 'rev-parse', '--abbrev-ref', 'HEAD')).trim()).toBe('release');
+    // The default branch's checkout is still there for a checkout of that branch, until the task ends.
+    expect(await partials()).toHaveLength(1);
+    await other.release!(repo);
     expect(await partials()).toEqual([]);
+  });
+
+  it('two bases of one repository checked out at once on a cold cache both get theirs, from one mirror', async () => {
+    const { demo, cacheDir, hostGit, remote, repo } = await oneLocalRepo();
+    await git(remote.path, 'branch', 'release', 'main~1');
+    const cache = createMirrorCache({ git: hostGit, dir: cacheDir });
+    const bases = ['main', 'release', 'main', 'release'];
+
+    await Promise.all(bases.map((base, i) => cache.checkout(repo, base, path.join(demo.root, `checkout-${i}`))));
+    await cache.release!(repo);
+
+    for (const [i, base] of bases.entries()) {
+      expect((await git(path.join(demo.root, `checkout-${i}`), 'rev-parse', 'HEAD')).trim()).toBe((await git(remote.path, 'rev-parse', base)).trim());
+    }
+    const mirror = mirrorPath(cacheDir, repo);
+    for (const base of ['main', 'release']) expect(await branchSha(mirror, base)).toBe((await git(remote.path, 'rev-parse', base)).trim());
+    await git(mirror, 'fsck', '--strict', '--no-dangling');
+    expect((await readdir(cacheDir)).filter((name) => name.startsWith(MIRROR_PARTIAL_PREFIX))).toEqual([]);
   });
 
   // Needs a cache on another filesystem than the checkouts: /dev/shm (tmpfs) against the system's temporary folder,
