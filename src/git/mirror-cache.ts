@@ -82,7 +82,7 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
       }));
 
   /**
-   * Checkouts made with a new mirror, by mirror and branch (stagedKey), until the repository's checkout takes one
+   * Checkouts made with a new mirror, by mirror and branch (branchKey), until the repository's checkout takes one
    * or its task ends. An entry is added only once its mirror is complete and removed before anything is done with
    * it, so no two calls ever work in the same staged folder.
    */
@@ -92,7 +92,7 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
   let stageCheckouts = true;
 
   const releaseStaged = async (mirror: string) => {
-    const dropped = [...staged].filter(([key]) => key.startsWith(`${mirror}\0`));
+    const dropped = [...staged].filter(([key]) => key.startsWith(branchKey(mirror, '')));
     for (const [key] of dropped) staged.delete(key);
     for (const [, found] of dropped) await removeTree(found.folder);
   };
@@ -123,7 +123,7 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
         if (withCheckout) await seedMirror(gitDir, newMirror, { branch: branch ?? base ?? 'main', sha });
         // Again, right before removing anything: another call may have put its mirror there meanwhile. A folder there
         // without HEAD is what an older fleetmod killed while making the mirror left.
-        if (existsSync(path.join(mirror, 'HEAD'))) return false;
+        if (mirrorExists(mirror)) return false;
         await removeTree(mirror);
         return rename(newMirror, mirror).then(
           () => true,
@@ -133,11 +133,11 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
           },
         );
       };
-      const made = existsSync(path.join(mirror, 'HEAD')) ? false : await putInPlace();
+      const made = mirrorExists(mirror) ? false : await putInPlace();
       if (withCheckout && branch !== null && sha !== null) {
-        const key = stagedKey(mirror, branch);
+        const key = branchKey(mirror, branch);
         const previous = staged.get(key);
-        staged.set(key, { folder, checkout, branch, sha });
+        staged.set(key, { folder, checkout, sha });
         keep = true;
         if (previous) await removeTree(previous.folder);
       }
@@ -152,7 +152,7 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
    * was. One at another commit is dropped: the checkout that comes now was the one it was kept for.
    */
   const takeStaged = async (mirror: string, base: string, dest: string, baseSha?: string): Promise<boolean> => {
-    const key = stagedKey(mirror, base);
+    const key = branchKey(mirror, base);
     const found = staged.get(key);
     if (!found) return false;
     staged.delete(key);
@@ -175,7 +175,7 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
   const refresh = async (repo: RepoRef, base: string, mirror: string, auth?: GitAuth, baseSha?: string) => {
     // The remote's base is where the mirror has it already (a re-run, nothing merged since): no fetch at all.
     if (baseSha && (await readRef(mirror, `refs/heads/${base}`)) === baseSha) return;
-    if (!existsSync(path.join(mirror, 'HEAD'))) {
+    if (!mirrorExists(mirror)) {
       const { made, head } = await create(repo, base, mirror, auth);
       if (made || head.defaultBranchSha === null) return;
     }
@@ -186,7 +186,7 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
   const firstCopies = new Map<string, Promise<RemoteHead | null>>();
 
   const firstCopy = async (repo: RepoRef, mirror: string, auth?: GitAuth): Promise<RemoteHead | null> => {
-    if (existsSync(path.join(mirror, 'HEAD'))) return null;
+    if (mirrorExists(mirror)) return null;
     const { made, head } = await create(repo, null, mirror, auth);
     return made ? head : null;
   };
@@ -207,7 +207,7 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
       // A failed first copy is this checkout's to try again.
       await firstCopies.get(mirror)?.catch(() => undefined);
       if (await takeStaged(mirror, base, dest, baseSha)) return;
-      const key = `${mirror}\0${base}`;
+      const key = branchKey(mirror, base);
       let pending = inFlight.get(key);
       if (!pending) {
         pending = refresh(repo, base, mirror, auth, baseSha).finally(() => inFlight.delete(key));
@@ -223,15 +223,20 @@ export function createMirrorCache(options: MirrorCacheOptions): RepoCheckout {
   };
 }
 
-function stagedKey(mirror: string, branch: string): string {
+/** Whether `mirror` is one: a folder is a repository to git, and a mirror to the cache, once it has HEAD. */
+function mirrorExists(mirror: string): boolean {
+  return existsSync(path.join(mirror, 'HEAD'));
+}
+
+/** One branch of one mirror, as the key of the refreshes in flight and of the staged checkouts. */
+function branchKey(mirror: string, branch: string): string {
   return `${mirror}\0${branch}`;
 }
 
-/** A fresh clone made with a new mirror, in `folder` (the clone's own temporary folder) at `checkout`. */
+/** A fresh clone of a branch at `sha`, made with a new mirror, in `folder` (its own temporary folder) at `checkout`. */
 interface Staged {
   folder: string;
   checkout: string;
-  branch: string;
   sha: string;
 }
 

@@ -261,7 +261,7 @@ describe('clone cache', () => {
   // as on Linux machines and CI containers; skipped where both are one filesystem.
   const shm = '/dev/shm';
   const otherFilesystem = existsSync(shm) && statSync(shm).dev !== statSync(os.tmpdir()).dev;
-  it.skipIf(!otherFilesystem)('checkouts on another filesystem than the cache are cloned from the mirror, and later mirrors are bare clones again', async () => {
+  it.skipIf(!otherFilesystem)('checkouts on another filesystem than the cache are cloned from the mirror, and later mirrors are bare clones again (runs where /dev/shm is another filesystem than the temporary folder, as on Linux and in CI)', async () => {
     const demo = await demoFixture(2);
     const hostGit = createHostGit({ env: { PATH: process.env.PATH, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
     const cacheDir = await mkdtemp(path.join(shm, 'fleetmod-cache-test-'));
