@@ -106,8 +106,8 @@ async function bare(): Promise<number> {
       await sandbox.exec('true');
       await sandbox.exportDiff();
       await sandbox.destroy();
-      await git.commitDiff(dir, { base: 'b'.repeat(40), diff: 'd', branch: 'fleetmod/bench', message: 'm', author: { name: 'a', email: 'a@b' }, time: 0 });
-      await git.push(dir, info.pushUrl, 'fleetmod/bench', {});
+      const commit = await git.commitDiff(dir, { base: 'b'.repeat(40), diff: 'd', branch: 'fleetmod/bench', message: 'm', author: { name: 'a', email: 'a@b' }, time: 0 });
+      await git.push(dir, info.pushUrl, 'fleetmod/bench', commit, {});
       pushed += 1;
     });
   }

@@ -1,14 +1,16 @@
 /**
- * Taking a change out of a checkout and committing a change, each as one git script (git-script.ts), both with a
- * throw-away index so the checkout's own index and worktree are never touched:
+ * Taking a change out of a checkout and committing a change, both with a throw-away index so the checkout's own
+ * index and worktree are never touched:
  *
- * - the diff: read HEAD's tree into the throw-away index, add everything in the worktree (`add -A` records
- *   symlinks as links and never follows them), write that index's tree, diff the index against HEAD;
- * - the commit: read the base tree, apply the journaled diff to the index only, write the tree, make the commit
- *   with the given identity and time, point the branch at it. The same diff, base, message, identity and time
- *   give the same commit, so a resumed run re-makes exactly the commit it made before the crash. When the diff is
- *   the one just taken in the same checkout on the same base (diff-trees.ts), its tree is already written and is
- *   the tree applying it would give: the commit is made from that tree directly.
+ * - the diff, one git script (git-script.ts): read HEAD's tree into the throw-away index, add everything in the
+ *   worktree (`add -A` records symlinks as links and never follows them), write that index's tree, diff the index
+ *   against HEAD;
+ * - the commit: the tree of the journaled diff — when the diff is the one just taken in the same checkout on the
+ *   same base (diff-trees.ts), the tree that taking it wrote; otherwise a script reads the base tree, applies the
+ *   diff to the index only and writes the tree — then the commit object with the given identity and time, written
+ *   by fleetmod itself (commit-object.ts; by `git commit-tree` for an identity git would rewrite). The same diff,
+ *   base, message, identity and time give the same commit, so a resumed run re-makes exactly the commit it made
+ *   before the crash. No branch is moved in the checkout: the push sends the commit by its id.
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -16,6 +18,8 @@ import path from 'node:path';
 import type { CommitRequest } from './host-git.js';
 import { ChangeTooLarge, GitFailed } from '../domain/errors.js';
 import { strictUtf8 } from '../util/strict-utf8.js';
+import { isPlainIdentity, looseObjectExists, writeCommitObject } from './commit-object.js';
+import { runGitProcess } from './git-process.js';
 import { runGitScript, runGitScriptBytes, type GitScriptOptions } from './git-script.js';
 import { makeOwnedTempDir } from '../util/owned-temp.js';
 
@@ -31,20 +35,12 @@ git add --all --force -- .
 git write-tree
 exec git diff --cached --binary --full-index --no-color --no-ext-diff --no-textconv --no-renames HEAD`;
 
-const COMMIT_SCRIPT = `set -e
+/** The tree of the base with the diff applied (to a throw-away index only). */
+const APPLY_SCRIPT = `set -e
 export GIT_INDEX_FILE="$1/index"
 git read-tree "$2"
 git apply --cached --binary --whitespace=nowarn -- "$1/change.patch"
-tree=$(git write-tree)
-commit=$(git commit-tree "$tree" -p "$2" -F "$1/message")
-git update-ref "refs/heads/$3" "$commit"
-echo "$commit"`;
-
-/** The commit of a tree already written (the message on standard input), and the branch pointed at it. */
-const COMMIT_TREE_SCRIPT = `set -e
-commit=$(git commit-tree "$1" -p "$2" -F -)
-git update-ref "refs/heads/$3" "$commit"
-echo "$commit"`;
+exec git write-tree`;
 
 export interface WorktreeChange {
   /** The tree of everything in the worktree (written into the checkout's object store). */
@@ -98,27 +94,34 @@ export interface CommitDiffRequest extends CommitRequest {
   diff: string;
 }
 
-/** Commits `diff` on top of `base` as the new tip of `branch`, without touching the worktree; returns its SHA. */
-export async function commitDiffScript(ctx: ScriptContext, dir: string, request: CommitDiffRequest): Promise<string> {
-  const identity = commitIdentity(request);
-  return withScratch(GIT_SCRATCH_PREFIXES[1], async (tmp) => {
-    await writeFile(path.join(tmp, 'change.patch'), request.diff);
-    await writeFile(path.join(tmp, 'message'), cleanupWhitespace(request.message));
-    const out = await runGitScript('commit', COMMIT_SCRIPT, { ...ctx, cwd: dir, extraEnv: identity, args: [tmp, request.base, request.branch] });
-    return out.trim();
-  });
-}
-
-/** The commit commitDiffScript makes, from `tree` (the tree the request's diff gives on its base, already written). */
-export async function commitTreeScript(ctx: ScriptContext, dir: string, tree: string, request: CommitRequest & { base: string }): Promise<string> {
-  const out = await runGitScript('commit', COMMIT_TREE_SCRIPT, {
+/**
+ * Commits `diff` on top of `base` in the checkout `dir` without touching its worktree, index or branches; returns
+ * the commit's SHA. `knownTree`: the tree the diff was taken to, if that was in this checkout (diff-trees.ts).
+ */
+export async function commitDiff(ctx: ScriptContext, dir: string, request: CommitDiffRequest, knownTree?: string): Promise<string> {
+  const gitDir = path.join(dir, '.git');
+  // A remembered tree that is not there (the checkout was made again since the diff was taken) is made again.
+  const tree = knownTree !== undefined && (await looseObjectExists(gitDir, knownTree)) ? knownTree : await applyDiff(ctx, dir, request);
+  const message = cleanupWhitespace(request.message);
+  if (isPlainIdentity(request.author)) {
+    return writeCommitObject(gitDir, { tree, parent: request.base, author: request.author, time: request.time, message });
+  }
+  const out = await runGitProcess('commit-tree', 'git', ['commit-tree', tree, '-p', request.base, '-F', '-'], {
     ...ctx,
     cwd: dir,
     extraEnv: commitIdentity(request),
-    args: [tree, request.base, request.branch],
-    input: cleanupWhitespace(request.message),
+    input: message,
   });
-  return out.trim();
+  return out.toString('utf8').trim();
+}
+
+/** The tree `diff` gives on `base` (written into the checkout's object store). */
+async function applyDiff(ctx: ScriptContext, dir: string, request: CommitDiffRequest): Promise<string> {
+  return withScratch(GIT_SCRATCH_PREFIXES[1], async (tmp) => {
+    await writeFile(path.join(tmp, 'change.patch'), request.diff);
+    const out = await runGitScript('commit', APPLY_SCRIPT, { ...ctx, cwd: dir, args: [tmp, request.base] });
+    return out.trim();
+  });
 }
 
 function commitIdentity(request: CommitRequest): Record<string, string> {

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { FleetmodError, GitFailed } from '../domain/errors.js';
 import type { Identity } from '../manifest/job.js';
-import { commitDiffScript, commitTreeScript, worktreeDiffScript, type CommitDiffRequest } from './change-scripts.js';
+import { commitDiff, worktreeDiffScript, type CommitDiffRequest } from './change-scripts.js';
 import { classifyGitError } from './classify-git-error.js';
 import { createDiffTrees } from './diff-trees.js';
 import { endGitSessions } from './end-git-sessions.js';
@@ -91,8 +91,9 @@ export interface HostGit {
   worktreeDiff(dir: string, maxBytes?: number): Promise<string>;
   diffStat(dir: string, from: string, to: string): Promise<DiffStat>;
   /**
-   * Commits a binary diff on top of `base` and points `branch` at the commit (created or reset), without touching
-   * the worktree or its index; returns the commit's SHA. The same request always makes the same commit.
+   * Commits a binary diff on top of `base` without touching the worktree, its index or any branch; returns the
+   * commit's SHA. The same request always makes the same commit. (`branch` is what the commit is for; push names
+   * the commit by its SHA.)
    */
   commitDiff(dir: string, request: CommitDiffRequest): Promise<string>;
   /** Fetches a remote branch into `refs/fleetmod/remote` and returns its SHA (null when it does not exist). */
@@ -101,12 +102,12 @@ export interface HostGit {
   commitsBetween(dir: string, base: string, tip: string): Promise<RemoteCommit[]>;
   treeSha(dir: string, rev: string): Promise<string>;
   /**
-   * Pushes the local `branch` (as commitDiff left it) to the remote branch of the same name. With
+   * Pushes `commit` (one commitDiff made in `dir`) to the remote branch `branch`. With
    * `expectedRemoteSha` the push is a --force-with-lease against that SHA (null: the branch must not exist) and
    * throws BranchMoved when the remote branch is elsewhere; without, a plain push that fails if the branch moved.
    * 'up-to-date': the remote branch was at that commit already, so nothing was sent (and no lease checked).
    */
-  push(dir: string, url: string, branch: string, options: { auth?: GitAuth; expectedRemoteSha?: string | null }): Promise<'pushed' | 'up-to-date'>;
+  push(dir: string, url: string, branch: string, commit: string, options: { auth?: GitAuth; expectedRemoteSha?: string | null }): Promise<'pushed' | 'up-to-date'>;
 }
 
 /** Variables set per command (commit identity, throw-away index); allowed through simple-git's guard. */
@@ -268,18 +269,7 @@ export function createHostGit(options: HostGitOptions): HostGit {
       return stat;
     },
 
-    async commitDiff(dir, request) {
-      const tree = diffTrees.take(dir, request.base, request.diff);
-      if (tree !== undefined) {
-        try {
-          return await commitTreeScript(scripts, dir, tree, request);
-        } catch (err) {
-          // E.g. the checkout was made again since the diff was taken, and its tree is gone: apply the diff after all.
-          if (!(err instanceof GitFailed)) throw err;
-        }
-      }
-      return commitDiffScript(scripts, dir, request);
-    },
+    commitDiff: (dir, request) => commitDiff(scripts, dir, request, diffTrees.take(dir, request.base, request.diff)),
 
     async fetchBranch(dir, url, branch, auth) {
       try {
@@ -313,12 +303,12 @@ export function createHostGit(options: HostGitOptions): HostGit {
       return (await raw(dir, ['rev-parse', `${rev}^{tree}`])).trim();
     },
 
-    async push(dir, url, branch, pushOptions) {
+    async push(dir, url, branch, commit, pushOptions) {
       const args = ['push', '--porcelain', '--no-verify', '--no-recurse-submodules'];
       if (pushOptions.expectedRemoteSha !== undefined) {
         args.push(`--force-with-lease=refs/heads/${branch}:${pushOptions.expectedRemoteSha ?? ''}`);
       }
-      args.push('--', url, `refs/heads/${branch}:refs/heads/${branch}`);
+      args.push('--', url, `${commit}:refs/heads/${branch}`);
       try {
         const out = await direct(dir, args, pushOptions.auth);
         // --porcelain: one line per ref, flag first; "=" is a ref that was up to date.

@@ -48,7 +48,7 @@ async function pushOver(deps: PushDeps, input: PushInput, remoteSha: string | nu
   const { task, log, workdir, info, branch, baseSha, headSha, auth } = input;
   const { repo } = task;
   const push = (expectedRemoteSha: string | null) =>
-    deps.limiters.git(repo, () => deps.git.push(workdir, info.pushUrl, branch, { ...(auth && { auth }), expectedRemoteSha }), 'publish');
+    deps.limiters.git(repo, () => deps.git.push(workdir, info.pushUrl, branch, headSha, { ...(auth && { auth }), expectedRemoteSha }), 'publish');
   if (remoteSha === headSha) {
     log.line(`branch ${branch} already at ${headSha.slice(0, 12)}; nothing to push`);
     return 'already';

@@ -30,11 +30,11 @@ async function makeChange(work: string) {
 }
 
 /** A bare remote with one commit on main, and a fresh clone of it with a change in the worktree. */
-async function remoteWithChange() {
+async function remoteWithChange(objectFormat: 'sha1' | 'sha256' = 'sha1') {
   const root = await tempDir('fleetmod-git-change-');
   const seed = path.join(root, 'seed');
   await mkdir(path.join(seed, 'src'), { recursive: true });
-  await git(root, 'init', '-q', '-b', 'main', seed);
+  await git(root, 'init', '-q', '-b', 'main', `--object-format=${objectFormat}`, seed);
   await writeFile(path.join(seed, 'src', 'a.js'), 'fetchData();\n');
   await writeFile(path.join(seed, 'tool.sh'), '#!/bin/sh\necho hi\n');
   await git(seed, 'add', '-A');
@@ -45,6 +45,21 @@ async function remoteWithChange() {
   await hostGit.clone(bare, work, 'main');
   await makeChange(work);
   return { root, bare, work, base: await hostGit.headSha(work), diff: await hostGit.worktreeDiff(work) };
+}
+
+/** The same change committed the classic way in another clone of the remote: apply to the index, `git commit`. */
+async function classicCommit(root: string, diff: string, message: string, who: typeof author, time: number): Promise<string> {
+  const other = path.join(root, `classic-${Math.random().toString(36).slice(2)}`);
+  await git(root, 'clone', '-q', path.join(root, 'remote.git'), other);
+  await writeFile(path.join(root, 'change.patch'), diff);
+  await git(other, 'apply', '--index', '--binary', path.join(root, 'change.patch'));
+  const date = `${Math.floor(time / 1000)} +0000`;
+  await promisify(execFile)('git', ['commit', '-q', '--cleanup=whitespace', '-m', message], {
+    cwd: other,
+    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: who.name, GIT_AUTHOR_EMAIL: who.email,
+      GIT_AUTHOR_DATE: date, GIT_COMMITTER_NAME: who.name, GIT_COMMITTER_EMAIL: who.email, GIT_COMMITTER_DATE: date },
+  });
+  return (await git(other, 'rev-parse', 'HEAD')).trim();
 }
 
 function pushDeps(root: string): PushDeps {
@@ -64,19 +79,10 @@ describe('committing a journaled diff', () => {
 
     const sha = await hostGit.commitDiff(work, { base, diff, branch: 'fleetmod/change', message, author, time });
 
-    // The same change committed the classic way in a second clone: apply to the index, commit with the message.
-    const other = path.join(root, 'other');
-    await git(root, 'clone', '-q', path.join(root, 'remote.git'), other);
-    await writeFile(path.join(root, 'change.patch'), diff);
-    await git(other, 'apply', '--index', '--binary', path.join(root, 'change.patch'));
-    const date = `${Math.floor(time / 1000)} +0000`;
-    await promisify(execFile)('git', ['commit', '-q', '--cleanup=whitespace', '-m', message], {
-      cwd: other,
-      env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email,
-        GIT_AUTHOR_DATE: date, GIT_COMMITTER_NAME: author.name, GIT_COMMITTER_EMAIL: author.email, GIT_COMMITTER_DATE: date },
-    });
-    expect(sha).toBe((await git(other, 'rev-parse', 'HEAD')).trim());
-    expect((await git(work, 'rev-parse', 'refs/heads/fleetmod/change')).trim()).toBe(sha);
+    expect(sha).toBe(await classicCommit(root, diff, message, author, time));
+    await git(work, 'fsck', '--strict', '--no-dangling');
+    // No branch is moved in the checkout: the push names the commit by its SHA.
+    expect(await git(work, 'for-each-ref', 'refs/heads/fleetmod')).toBe('');
     expect(await git(work, 'status', '--porcelain')).toBe(status);
     expect(await readFile(path.join(work, 'src', 'a.js'), 'utf8')).toBe('loadData();\n');
     expect(await git(work, 'ls-tree', sha, 'tool.sh')).toMatch(/^100755 /);
@@ -121,7 +127,7 @@ describe('committing a journaled diff', () => {
     await rm(again, { recursive: true, force: true });
     await hostGit.clone(bare, again, 'main');
     expect(await hostGit.commitDiff(again, request)).toBe(sha);
-    expect((await git(again, 'rev-parse', 'refs/heads/fleetmod/change')).trim()).toBe(sha);
+    expect((await git(again, 'cat-file', '-t', sha)).trim()).toBe('commit');
   });
 
   it('commits a diff taken in the same checkout again on the tree it was taken to, and any other diff from the diff', async () => {
@@ -137,6 +143,52 @@ describe('committing a journaled diff', () => {
     expect(other).toMatch(/later\.txt/);
     const second = await hostGit.commitDiff(work, { ...request, diff: other, branch: 'fleetmod/second' });
     expect(await git(work, 'ls-tree', '--name-only', second)).toMatch(/later\.txt/);
+  });
+});
+
+describe('the commit object', () => {
+  it('is written by fleetmod without starting a process when the diff was just taken in the checkout', async () => {
+    const { root, work, base, diff } = await remoteWithChange();
+    // A git first on PATH that notes every start and then runs the real one.
+    const bin = path.join(root, 'bin');
+    const started = path.join(root, 'started.log');
+    await mkdir(bin);
+    const realGit = (await promisify(execFile)('sh', ['-c', 'command -v git'])).stdout.trim();
+    await writeFile(path.join(bin, 'git'), `#!/bin/sh\necho "$*" >> '${started}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
+    const noting = createHostGit({ env: { PATH: `${bin}:${process.env.PATH}`, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+    await makeChange(work);
+    const taken = await noting.worktreeDiff(work);
+    expect(taken).toBe(diff);
+    const before = await readFile(started, 'utf8');
+    const message = 'Rename\n\nFleetmod-Job: demo\n';
+    const time = Date.UTC(2024, 0, 2);
+
+    const sha = await noting.commitDiff(work, { base, diff, branch: 'fleetmod/change', message, author, time });
+
+    expect(await readFile(started, 'utf8')).toBe(before);
+    expect(sha).toBe(await classicCommit(root, diff, message, author, time));
+  });
+
+  it('is the commit `git commit` makes in a SHA-256 repository', async () => {
+    const { root, work, base, diff } = await remoteWithChange('sha256');
+    const message = 'Rename\n\nFleetmod-Job: demo\n';
+    const time = Date.UTC(2024, 0, 2);
+
+    const sha = await hostGit.commitDiff(work, { base, diff, branch: 'fleetmod/change', message, author, time });
+
+    expect(sha).toMatch(/^[0-9a-f]{64}$/);
+    expect(sha).toBe(await classicCommit(root, diff, message, author, time));
+    await git(work, 'fsck', '--strict', '--no-dangling');
+  });
+
+  it('is left to git for an identity git rewrites (crud at an edge), and is still the commit `git commit` makes', async () => {
+    const { root, work, base, diff } = await remoteWithChange();
+    const message = 'Rename\n';
+    const time = Date.UTC(2024, 0, 2);
+    for (const who of [{ name: 'Acme Inc.', email: 'bot@example.com' }, { name: '"Quoted" Bot', email: 'bot@example.com;' }]) {
+      const sha = await hostGit.commitDiff(work, { base, diff, branch: 'fleetmod/change', message, author: who, time });
+      expect(sha).toBe(await classicCommit(root, diff, message, who, time));
+    }
   });
 });
 

@@ -51,9 +51,9 @@ async function changeAndPush(hostGit: HostGit, bare: string, work: string, branc
   const diff = await hostGit.worktreeDiff(work);
   const sha = await hostGit.commitDiff(work, { base, diff, branch, message: 'Rename fetchData', author, time: 1_700_000_000_000 });
   const stat = await hostGit.diffStat(work, base, sha);
-  const pushed = await hostGit.push(work, bare, branch, { expectedRemoteSha: null });
+  const pushed = await hostGit.push(work, bare, branch, sha, { expectedRemoteSha: null });
   // The same commit again, leased on "no such branch": the remote has it already, so nothing is sent or refused.
-  const again = await hostGit.push(work, bare, branch, { expectedRemoteSha: null });
+  const again = await hostGit.push(work, bare, branch, sha, { expectedRemoteSha: null });
   return { before, base, diff, sha, stat, pushed: [pushed, again], after: await hostGit.remoteState(bare, branch) };
 }
 
@@ -87,8 +87,8 @@ describe('host git on a thread of its own', () => {
     const work = path.join(root, 'work');
     const { base, diff, sha } = await changeAndPush(onThread, bare, work, 'fleetmod/change');
     // Another commit of the change, pushed leased on "the branch does not exist yet": it exists, at `sha`.
-    await onThread.commitDiff(work, { base, diff, branch: 'fleetmod/change', message: 'Rename fetchData again', author, time: 1_800_000_000_000 });
-    const stale = await onThread.push(work, bare, 'fleetmod/change', { expectedRemoteSha: null }).catch((err: unknown) => err);
+    const another = await onThread.commitDiff(work, { base, diff, branch: 'fleetmod/change', message: 'Rename fetchData again', author, time: 1_800_000_000_000 });
+    const stale = await onThread.push(work, bare, 'fleetmod/change', another, { expectedRemoteSha: null }).catch((err: unknown) => err);
     expect(stale).toMatchObject({ name: 'BranchMoved', errorClass: 'transient' });
     expect(await branchSha(bare, 'fleetmod/change')).toBe(sha);
   });

@@ -137,7 +137,7 @@ describe('host git with a hostile .git (as if a sandbox could have written it)',
     // The push is a directly spawned git (pre-push), the fetch one through simple-git (reference-transaction).
     const remote = path.join(await tempDir(), 'remote.git');
     await git(path.dirname(remote), 'init', '--quiet', '--bare', remote);
-    await hostGit.push(repo, remote, 'change', { expectedRemoteSha: null });
+    await hostGit.push(repo, remote, 'change', sha, { expectedRemoteSha: null });
     const fetched = await hostGit.fetchBranch(repo, remote, 'change');
 
     expect(diff).toContain('+changed');

@@ -34,7 +34,7 @@ describe('a nested repository with hostile config', () => {
     await writeFile(userConfig, '[submodule]\n\trecurse = true\n[push]\n\trecurseSubmodules = on-demand\n[user]\n\tname = u\n\temail = u@example.com\n');
     const hostGit = createHostGit({ env: { PATH: process.env.PATH, HOME: root, GIT_CONFIG_GLOBAL: userConfig, GIT_CONFIG_NOSYSTEM: '1' } });
 
-    await hostGit.push(work, remote, 'main', { expectedRemoteSha: null });
+    await hostGit.push(work, remote, 'main', (await git(work, 'rev-parse', 'HEAD')).trim(), { expectedRemoteSha: null });
 
     expect(existsSync(canary)).toBe(false);
     expect(await git(remote, 'ls-tree', 'main', 'leak')).toMatch(/^160000 commit /);

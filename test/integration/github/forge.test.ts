@@ -26,16 +26,18 @@ describe('the forge', () => {
     await hostGit.clone(`${forge.url}/acme/open.git`, `${dir}/open`, 'main');
     await expect(hostGit.clone(`${forge.url}/acme/secret.git`, `${dir}/secret-anon`, 'main')).rejects.toThrow();
     await hostGit.clone(`${forge.url}/acme/secret.git`, `${dir}/secret`, 'main', { auth });
-    // push sends the local branch of the same name.
+    // push sends a commit to the branch it names.
     await git(`${dir}/open`, 'checkout', '--quiet', '-b', 'topic');
     await git(`${dir}/open`, '-c', 'user.name=x', '-c', 'user.email=x@x', 'commit', '--quiet', '--allow-empty', '-m', 'x');
-    await expect(hostGit.push(`${dir}/open`, `${forge.url}/acme/open.git`, 'topic', { expectedRemoteSha: null })).rejects.toThrow();
-    await expect(hostGit.push(`${dir}/open`, `${forge.url}/acme/open.git`, 'topic', { auth: basicAuthHeader('ghp_wrong0000'), expectedRemoteSha: null })).rejects.toThrow();
-    await hostGit.push(`${dir}/open`, `${forge.url}/acme/open.git`, 'topic', { auth, expectedRemoteSha: null });
-    await expect(hostGit.push(`${dir}/open`, `${forge.url}/acme/old.git`, 'topic', { auth, expectedRemoteSha: null })).rejects.toThrow(/archived so it is read-only/);
+    const topic = (await git(`${dir}/open`, 'rev-parse', 'HEAD')).trim();
+    await expect(hostGit.push(`${dir}/open`, `${forge.url}/acme/open.git`, 'topic', topic, { expectedRemoteSha: null })).rejects.toThrow();
+    await expect(hostGit.push(`${dir}/open`, `${forge.url}/acme/open.git`, 'topic', topic, { auth: basicAuthHeader('ghp_wrong0000'), expectedRemoteSha: null })).rejects.toThrow();
+    await hostGit.push(`${dir}/open`, `${forge.url}/acme/open.git`, 'topic', topic, { auth, expectedRemoteSha: null });
+    await expect(hostGit.push(`${dir}/open`, `${forge.url}/acme/old.git`, 'topic', topic, { auth, expectedRemoteSha: null })).rejects.toThrow(/archived so it is read-only/);
     // A stale lease is refused for real.
     await git(`${dir}/open`, '-c', 'user.name=x', '-c', 'user.email=x@x', 'commit', '--quiet', '--allow-empty', '-m', 'y');
-    await expect(hostGit.push(`${dir}/open`, `${forge.url}/acme/open.git`, 'topic', { auth, expectedRemoteSha: '1'.repeat(40) })).rejects.toThrow();
+    const moved = (await git(`${dir}/open`, 'rev-parse', 'HEAD')).trim();
+    await expect(hostGit.push(`${dir}/open`, `${forge.url}/acme/open.git`, 'topic', moved, { auth, expectedRemoteSha: '1'.repeat(40) })).rejects.toThrow();
 
     expect(forge.pushes.map((p) => `${p.repo} ${p.ref} ${p.before === null ? 'new' : 'update'} by ${p.login}`)).toEqual(['open refs/heads/topic new by fleetmod-bot']);
     expect(await hostGit.remoteBranchSha(`${forge.url}/acme/secret.git`, 'main', auth)).toMatch(/^[0-9a-f]{40}$/);
