@@ -222,7 +222,7 @@ async function stages(
       assertNoSecrets(message, 'the commit message', deps.redactor);
       const sha = await deps.git.commitDiff(workdir, { base: baseSha, diff, branch, message, author: job.change.commit.author, time: commitTime });
       deps.store.updateTask(task.id, { headSha: sha });
-      log.line(`committed ${sha.slice(0, 12)} on ${branch}`);
+      log.line(`committed ${sha.slice(0, 12)} for ${branch}`);
       return sha;
     });
     if (config.dryRun) return { outcome: 'dry-run', branch };

@@ -1,6 +1,6 @@
 /**
  * Host git on a thread of its own. Starting a process from Node blocks the thread that starts it until the child
- * has exec'd, and that takes longer the more memory the process holds: about 10 ms for each git (or diff and commit
+ * has exec'd, and that takes longer the more memory the process holds: about 10 ms for each git (or diff
  * script) at the 120–150 MB of a large run here, 2,800 times in a 500-repository run. On the main thread that
  * holds back every timer — the sandbox creation pacing among them — and every reply; here it holds back only other
  * gits. (How much that shortens a run depends on the machine: on two busy cores, waiting for a core is what holds
