@@ -103,7 +103,8 @@ export async function commitDiff(ctx: ScriptContext, dir: string, request: Commi
   // A remembered tree that is not there (the checkout was made again since the diff was taken) is made again.
   const tree = knownTree !== undefined && (await looseObjectExists(gitDir, knownTree)) ? knownTree : await applyDiff(ctx, dir, request);
   const message = cleanupWhitespace(request.message);
-  if (isPlainIdentity(request.author)) {
+  // A NUL byte would end the message for git's readers; git itself decides what to do with one.
+  if (isPlainIdentity(request.author) && !message.includes('\0')) {
     return writeCommitObject(gitDir, { tree, parent: request.base, author: request.author, time: request.time, message });
   }
   const out = await runGitProcess('commit-tree', 'git', ['commit-tree', tree, '-p', request.base, '-F', '-'], {

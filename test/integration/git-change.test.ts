@@ -181,6 +181,13 @@ describe('the commit object', () => {
     await git(work, 'fsck', '--strict', '--no-dangling');
   });
 
+  it('is refused, as git refuses it, when the message has a NUL byte', async () => {
+    const { work, base, diff } = await remoteWithChange();
+    const request = { base, diff, branch: 'fleetmod/change', message: 'Rename\0 and more\n', author, time: Date.UTC(2024, 0, 2) };
+
+    await expect(hostGit.commitDiff(work, request)).rejects.toThrow(/NUL byte in commit log message/);
+  });
+
   it('is left to git for an identity git rewrites (crud at an edge), and is still the commit `git commit` makes', async () => {
     const { root, work, base, diff } = await remoteWithChange();
     const message = 'Rename\n';
