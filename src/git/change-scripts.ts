@@ -8,9 +8,10 @@
  * - the commit: the tree of the journaled diff — when the diff is the one just taken in the same checkout on the
  *   same base (diff-trees.ts), the tree that taking it wrote; otherwise a script reads the base tree, applies the
  *   diff to the index only and writes the tree — then the commit object with the given identity and time, written
- *   by fleetmod itself (commit-object.ts; by `git commit-tree` for an identity git would rewrite). The same diff,
- *   base, message, identity and time give the same commit, so a resumed run re-makes exactly the commit it made
- *   before the crash. No branch is moved in the checkout: the push sends the commit by its id.
+ *   by fleetmod itself (commit-object.ts; by `git commit-tree` for an identity git would rewrite, or a message with
+ *   a NUL byte, which git refuses). The same diff, base, message, identity and time give the same commit, so a
+ *   resumed run re-makes exactly the commit it made before the crash. No branch is moved in the checkout: the push
+ *   sends the commit by its id.
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
