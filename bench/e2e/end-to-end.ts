@@ -10,7 +10,8 @@ import { headSha } from '../../test/support/forge/git-backend.js';
 import { spreadSubdirectories } from '../../src/util/spread-subdirectories.js';
 import { alternate } from '../harness/alternate.js';
 import { cliPath, type BenchContext } from '../harness/context.js';
-import { runChecked } from '../harness/processes.js';
+import { runMeasuringCpu } from '../harness/process-tree-cpu.js';
+import { succeeded } from '../harness/processes.js';
 import { contender, pairRatio, target, type BenchResult } from '../harness/result.js';
 import { median } from '../harness/stats.js';
 import { settleFileSystem } from '../harness/settle.js';
@@ -44,12 +45,12 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchResult[]> {
       await spreadSubdirectories(state);
       await settleFileSystem();
       const args = [cliPath(ctx), 'run', '--new', 'job.yaml', '--state-dir', path.join(state, 'state'), '--cache-dir', path.join(state, 'cache')];
-      const cold = await runChecked(process.execPath, args, { cwd: root, env });
+      const cold = succeeded(process.execPath, args, await runMeasuringCpu(process.execPath, args, { cwd: root, env }));
       await expectBranches(server, fleet, 'fleetmod cold');
-      const warm = await runChecked(process.execPath, args, { cwd: root, env });
+      const warm = succeeded(process.execPath, args, await runMeasuringCpu(process.execPath, args, { cwd: root, env }));
       await expectBranches(server, fleet, 'fleetmod warm');
       await rm(state, { recursive: true, force: true });
-      return { cold: cold.ms / 1000, warm: warm.ms / 1000 };
+      return { cold: cold.ms / 1000, coldCpu: cold.cpuSeconds, warm: warm.ms / 1000 };
     };
     const baseline = async () => {
       await copyFleet(fleet, reposRoot, OWNER);
@@ -59,13 +60,11 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchResult[]> {
       // Its clones go wherever the kernel chooses, not beside the ones the harness removed (see harness/settle.ts).
       await spreadSubdirectories(work);
       await settleFileSystem();
-      const done = await runChecked('sh', ['-c', `xargs -P ${concurrency} -n 1 sh "$0" < repos.txt`, path.join(ctx.root, 'bench', 'e2e', 'baseline-one-repo.sh')], {
-        cwd: root,
-        env: { ...env, BASELINE_WORK: work },
-      });
+      const args = ['-c', `xargs -P ${concurrency} -n 1 sh "$0" < repos.txt`, path.join(ctx.root, 'bench', 'e2e', 'baseline-one-repo.sh')];
+      const done = succeeded('sh', args, await runMeasuringCpu('sh', args, { cwd: root, env: { ...env, BASELINE_WORK: work } }));
       await expectBranches(server, fleet, 'baseline');
       await rm(work, { recursive: true, force: true });
-      return done.ms / 1000;
+      return { wall: done.ms / 1000, cpu: done.cpuSeconds };
     };
 
     const samples = await alternate({
@@ -73,10 +72,18 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchResult[]> {
       a: fleetmod,
       b: baseline,
       onSample: (which, round, value) =>
-        ctx.log(which === 'a' ? `  pair ${round + 1}: fleetmod cold ${fmt((value as { cold: number }).cold)}, warm ${fmt((value as { warm: number }).warm)}` : `  pair ${round + 1}: baseline ${fmt(value as number)}`),
+        ctx.log(
+          which === 'a'
+            ? `  pair ${round + 1}: fleetmod cold ${fmt((value as { cold: number }).cold)} (CPU ${fmt((value as { coldCpu: number }).coldCpu)}), warm ${fmt((value as { warm: number }).warm)}`
+            : `  pair ${round + 1}: baseline ${fmt((value as { wall: number }).wall)} (CPU ${fmt((value as { cpu: number }).cpu)})`,
+        ),
     });
     const cold = samples.a.map((s) => s.cold);
+    const coldCpu = samples.a.map((s) => s.coldCpu);
     const warm = samples.a.map((s) => s.warm);
+    const baselineWall = samples.b.map((s) => s.wall);
+    const baselineCpu = samples.b.map((s) => s.cpu);
+    const cpuRatio = pairRatio('fleetmod cold CPU', 'baseline CPU', coldCpu, baselineCpu);
     const setup = {
       repos: shape.count,
       filesPerRepo: shape.extraFiles + 4,
@@ -86,23 +93,31 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchResult[]> {
       sandbox: 'local (bubblewrap)',
       server: 'git http-backend over smart-HTTP on 127.0.0.1 (the forge backend)',
     };
-    const coldRatio = pairRatio('fleetmod cold', 'baseline', cold, samples.b);
-    const warmRatio = pairRatio('fleetmod warm', 'baseline (cold)', warm, samples.b);
+    const coldRatio = pairRatio('fleetmod cold', 'baseline', cold, baselineWall);
+    const warmRatio = pairRatio('fleetmod warm', 'baseline (cold)', warm, baselineWall);
     return [
       {
         id: 'e2e-cold',
         title: 'End to end, cold',
         setup,
-        contenders: [contender('fleetmod', 's', cold), contender(`xargs -P ${concurrency} baseline`, 's', samples.b)],
+        contenders: [
+          contender('fleetmod', 's', cold),
+          contender(`xargs -P ${concurrency} baseline`, 's', baselineWall),
+          contender('fleetmod CPU (process tree)', 's', coldCpu),
+          contender('baseline CPU (process tree)', 's', baselineCpu),
+        ],
         ratio: coldRatio,
         targets: [target('fleetmod / baseline (median of pairs)', '<=', 1.1, coldRatio.median, 'x')],
-        notes: [`median seconds per repo: fleetmod ${fmt(median(cold) / shape.count)}, baseline ${fmt(median(samples.b) / shape.count)}`],
+        notes: [
+          `median seconds per repo: fleetmod ${fmt(median(cold) / shape.count)}, baseline ${fmt(median(baselineWall) / shape.count)}`,
+          `CPU of each contender's process tree (user + system, bash's times; the git server's, the same for both, not counted): ratio ${cpuRatio.perPair.map((r) => r.toFixed(2)).join(', ')} → median ${cpuRatio.median.toFixed(2)}x`,
+        ],
       },
       {
         id: 'e2e-warm',
         title: 'End to end, warm (a new run of the same job: clone cache warm, branch already pushed)',
         setup,
-        contenders: [contender('fleetmod warm', 's', warm), contender('baseline (cold)', 's', samples.b)],
+        contenders: [contender('fleetmod warm', 's', warm), contender('baseline (cold)', 's', baselineWall)],
         ratio: warmRatio,
         targets: [target('fleetmod warm / cold baseline (median of pairs)', '<=', 0.6, warmRatio.median, 'x')],
         notes: [],

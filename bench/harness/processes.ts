@@ -41,7 +41,11 @@ export function runProcess(command: string, args: readonly string[], options: Ru
 
 /** Like runProcess, but a non-zero exit is an error that shows the end of the output. */
 export async function runChecked(command: string, args: readonly string[], options: RunOptions): Promise<Finished> {
-  const done = await runProcess(command, args, options);
+  return succeeded(command, args, await runProcess(command, args, options));
+}
+
+/** `done`, or an error that shows the end of its output when it exited non-zero. */
+export function succeeded<T extends Finished>(command: string, args: readonly string[], done: T): T {
   if (done.code !== 0) {
     const tail = `${done.stdout}\n${done.stderr}`.trim().split('\n').slice(-15).join('\n');
     throw new Error(`${command} ${args.join(' ')} exited with ${done.code}:\n${tail}`);
