@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import type { Finished, RunOptions } from './processes.js';
+import { finished, type Finished, type RunOptions } from './processes.js';
 
 const WRAPPER = '"$@"; status=$?; times >&3; exit $status';
 
@@ -19,28 +19,15 @@ export interface FinishedWithCpu extends Finished {
   cpuSeconds: number;
 }
 
-export function runMeasuringCpu(command: string, args: readonly string[], options: RunOptions): Promise<FinishedWithCpu> {
+export async function runMeasuringCpu(command: string, args: readonly string[], options: RunOptions): Promise<FinishedWithCpu> {
   const started = performance.now();
   const child = spawn('bash', ['-c', WRAPPER, 'bench-cpu', command, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
   let times = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   (child.stdio[3] as Readable).setEncoding('utf8').on('data', (chunk: string) => (times += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30 * 60_000);
-  return new Promise((resolve, reject) => {
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const cpuSeconds = childrenCpuSeconds(times);
-      if (code === 0 && cpuSeconds === undefined) return reject(new Error(`bash printed no times: ${JSON.stringify(times)}`));
-      resolve({ code, stdout, stderr, ms: performance.now() - started, cpuSeconds: cpuSeconds ?? Number.NaN });
-    });
-  });
+  const done = await finished(child, options, started);
+  const cpuSeconds = childrenCpuSeconds(times);
+  if (done.code === 0 && cpuSeconds === undefined) throw new Error(`bash printed no times: ${JSON.stringify(times)}`);
+  return { ...done, cpuSeconds: cpuSeconds ?? Number.NaN };
 }
 
 /** User + system seconds of the children's line of `times` (its second line: `0m9.125s 0m9.284s`). */

@@ -2,7 +2,7 @@
  * Child processes for benchmarks, always asynchronous: the benchmark process hosts the git server and the fake
  * E2B, so a synchronous spawn would stop them from answering.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface Finished {
   code: number | null;
@@ -21,11 +21,18 @@ export interface RunOptions {
 
 export function runProcess(command: string, args: readonly string[], options: RunOptions): Promise<Finished> {
   const started = performance.now();
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return finished(spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] }), options, started);
+}
+
+/**
+ * What `child` printed and how it ended, its wall time from `started` (taken before its spawn); it is killed after
+ * `options.timeoutMs`.
+ */
+export function finished(child: ChildProcess, options: Pick<RunOptions, 'timeoutMs'>, started: number): Promise<Finished> {
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30 * 60_000);
   return new Promise((resolve, reject) => {
     child.on('error', (err) => {
