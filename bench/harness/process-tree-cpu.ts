@@ -12,7 +12,8 @@ import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { finished, type Finished, type RunOptions } from './processes.js';
 
-const WRAPPER = '"$@"; status=$?; times >&3; exit $status';
+// The command itself gets no descriptor 3: it runs as it would without the wrapper.
+const WRAPPER = '"$@" 3>&-; status=$?; times >&3; exit $status';
 
 export interface FinishedWithCpu extends Finished {
   /** User + system CPU of the command and everything it started, in seconds. */

@@ -27,9 +27,9 @@ describe('benchmark harness', () => {
     expect(target('x', '<', 15, 15, ' ms').met).toBe(false);
   });
 
-  it("counts the CPU of a command's whole process tree, grandchildren included, and leaves its output and exit code alone", async () => {
+  it("counts the CPU of a command's whole process tree, grandchildren included, and leaves its output, descriptors and exit code alone", async () => {
     // A shell whose child burns CPU in a grandchild: only a count over the whole tree sees it.
-    const burn = 'sh -c \'i=0; while [ $i -lt 300000 ]; do i=$((i + 1)); done\'; echo out; echo err >&2; exit 3';
+    const burn = 'sh -c \'i=0; while [ $i -lt 300000 ]; do i=$((i + 1)); done\'; [ -e /proc/self/fd/3 ] && echo "fd 3 leaked"; echo out; echo err >&2; exit 3';
 
     const done = await runMeasuringCpu('sh', ['-c', burn], { cwd: process.cwd(), env: process.env });
 
