@@ -19,7 +19,7 @@ import path from 'node:path';
 import type { CommitRequest } from './host-git.js';
 import { ChangeTooLarge, GitFailed } from '../domain/errors.js';
 import { strictUtf8 } from '../util/strict-utf8.js';
-import { isPlainIdentity, looseObjectExists, writeCommitObject } from './commit-object.js';
+import { looseObjectExists, writeCommitObject, writtenAsGitWould } from './commit-object.js';
 import { runGitProcess } from './git-process.js';
 import { runGitScript, runGitScriptBytes, type GitScriptOptions } from './git-script.js';
 import { makeOwnedTempDir } from '../util/owned-temp.js';
@@ -104,8 +104,7 @@ export async function commitDiff(ctx: ScriptContext, dir: string, request: Commi
   // A remembered tree that is not there (the checkout was made again since the diff was taken) is made again.
   const tree = knownTree !== undefined && (await looseObjectExists(gitDir, knownTree)) ? knownTree : await applyDiff(ctx, dir, request);
   const message = cleanupWhitespace(request.message);
-  // A NUL byte would end the message for git's readers; git itself decides what to do with one.
-  if (isPlainIdentity(request.author) && !message.includes('\0')) {
+  if (writtenAsGitWould({ author: request.author, message })) {
     return writeCommitObject(gitDir, { tree, parent: request.base, author: request.author, time: request.time, message });
   }
   const out = await runGitProcess('commit-tree', 'git', ['commit-tree', tree, '-p', request.base, '-F', '-'], {

@@ -5,20 +5,17 @@
  * The object is the one `git commit-tree <tree> -p <parent>` makes with the identity and date in GIT_AUTHOR_* and
  * GIT_COMMITTER_* and the message given as it is (no encoding header: the message is UTF-8; no signature:
  * SAFE_GIT_CONFIG turns signing off): same bytes, so the same SHA. git rewrites an identity with "crud" at its
- * edges or `<`, `>` or a newline in it, and which characters count as crud has changed between git versions; such
- * an identity is not plain (isPlainIdentity), and its commit is left to git.
+ * edges or `<`, `>` or a newline in it, and which characters count as crud has changed between git versions; it
+ * refuses a message with a NUL byte. Such commits are left to git (writtenAsGitWould).
  *
  * The object goes where git puts a loose object (`objects/xx/…`, zlib-compressed, read-only), through a temporary
  * file in the same folder and a hard link, so a reader never sees half of it and an object already there is kept.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { link, mkdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { deflate } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import type { Identity } from '../manifest/job.js';
-
-const deflateAsync = promisify(deflate);
 
 export interface CommitFields {
   tree: string;
@@ -28,6 +25,11 @@ export interface CommitFields {
   time: number;
   /** The message as it goes into the commit (already cleaned up). */
   message: string;
+}
+
+/** Whether writeCommitObject writes the commit git would: an identity git keeps as it is, a message git accepts. */
+export function writtenAsGitWould(fields: Pick<CommitFields, 'author' | 'message'>): boolean {
+  return isPlainIdentity(fields.author) && !fields.message.includes('\0');
 }
 
 /**
@@ -68,15 +70,12 @@ async function writeLooseObject(gitDir: string, type: string, content: Buffer, a
   const object = Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content]);
   const id = createHash(algorithm).update(object).digest('hex');
   const target = looseObjectPath(gitDir, id);
-  if (await looseObjectExists(gitDir, id)) return id;
   await mkdir(path.dirname(target), { recursive: true });
-  const temporary = path.join(path.dirname(target), `tmp_obj_fleetmod_${process.pid}_${id.slice(2, 14)}`);
-  // What a killed fleetmod of the same pid may have left (read-only, so it cannot be written over).
-  await unlink(temporary).catch(() => undefined);
-  await writeFile(temporary, await deflateAsync(object), { mode: 0o444 });
+  const temporary = path.join(path.dirname(target), `tmp_obj_fleetmod_${randomBytes(6).toString('hex')}`);
+  await writeFile(temporary, deflateSync(object), { mode: 0o444, flag: 'wx' });
   try {
     await link(temporary, target).catch((err: NodeJS.ErrnoException) => {
-      // Another writer put the same object there first: the same bytes, by its name.
+      // The object is there already (made before, or by another writer): the same bytes, by its name.
       if (err.code !== 'EEXIST') throw err;
     });
   } finally {

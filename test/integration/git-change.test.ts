@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -167,6 +167,19 @@ describe('the commit object', () => {
 
     expect(await readFile(started, 'utf8')).toBe(before);
     expect(sha).toBe(await classicCommit(root, diff, message, author, time));
+  });
+
+  it('made again in the same checkout is the same object, kept as it was, with no temporary file left', async () => {
+    const { work, base, diff } = await remoteWithChange();
+    const request = { base, diff, branch: 'fleetmod/change', message: 'Rename\n', author, time: Date.UTC(2024, 0, 2) };
+    const sha = await hostGit.commitDiff(work, request);
+    const object = path.join(work, '.git', 'objects', sha.slice(0, 2), sha.slice(2));
+    const first = await stat(object);
+
+    expect(await hostGit.commitDiff(work, request)).toBe(sha);
+
+    expect((await stat(object)).ino).toBe(first.ino);
+    expect((await readdir(path.dirname(object))).filter((name) => name.startsWith('tmp_obj'))).toEqual([]);
   });
 
   it('is the commit `git commit` makes in a SHA-256 repository', async () => {
