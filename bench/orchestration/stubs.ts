@@ -40,7 +40,6 @@ export function stubGit(): HostGit {
     commitsBetween: async () => [],
     treeSha: async (dir, rev) => sha(`${dir}\0${rev}`),
     push: async () => 'pushed' as const,
-    close: async () => undefined,
   };
 }
 

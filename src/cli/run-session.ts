@@ -184,8 +184,6 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
     io.signals.off('SIGTERM', onSignal);
     progress.close();
     store.close();
-    // Host git's process helper is collected before fleetmod exits, so its CPU counts in fleetmod's (see launcher.ts).
-    await git.close().catch(() => undefined);
   }
 }
 

@@ -27,7 +27,7 @@ import { makeOwnedTempDir } from '../util/owned-temp.js';
 /** The scripts' throw-away folders, `<prefix><pid>-XXXXXX`, so a later run removes what a killed one left. */
 export const GIT_SCRATCH_PREFIXES = ['fleetmod-index-', 'fleetmod-commit-'] as const;
 
-type ScriptContext = Pick<GitScriptOptions, 'env' | 'launcher' | 'timeoutMs' | 'signal'>;
+type ScriptContext = Pick<GitScriptOptions, 'env' | 'timeoutMs' | 'signal'>;
 
 const DIFF_SCRIPT = `set -e
 export GIT_INDEX_FILE="$1"

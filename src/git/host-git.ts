@@ -19,8 +19,6 @@ import { classifyGitError } from './classify-git-error.js';
 import { createDiffTrees } from './diff-trees.js';
 import { endGitSessions } from './end-git-sessions.js';
 import { gitConfigEnv, runGitProcess } from './git-process.js';
-import { chooseProcessLauncher } from '../process/choose-launcher.js';
-import type { ProcessLauncher } from '../process/launcher.js';
 import { readHead } from './read-ref.js';
 import { GIT_TIMEOUT_MS, safeGitEnv } from './safe-config.js';
 
@@ -34,8 +32,6 @@ export interface HostGitOptions {
   /** Per-command timeout: a git process with no output for this long is killed. @default 300000 */
   timeoutMs?: number;
   signal?: AbortSignal;
-  /** What starts the per-repository git processes; chooseProcessLauncher(env) when absent. */
-  launcher?: ProcessLauncher;
 }
 
 export interface DiffStat {
@@ -112,8 +108,6 @@ export interface HostGit {
    * 'up-to-date': the remote branch was at that commit already, so nothing was sent (and no lease checked).
    */
   push(dir: string, url: string, branch: string, commit: string, options: { auth?: GitAuth; expectedRemoteSha?: string | null }): Promise<'pushed' | 'up-to-date'>;
-  /** Ends what host git keeps between commands (the process helper, src/process) and waits for it; call at the end of a run. */
-  close(): Promise<void>;
 }
 
 /** Variables set per command (commit identity, throw-away index); allowed through simple-git's guard. */
@@ -139,7 +133,6 @@ export function createHostGit(options: HostGitOptions): HostGit {
   options.signal?.addEventListener('abort', () => endGitSessions(), { once: true });
   const binary = gitBinary();
   const timeoutMs = options.timeoutMs ?? GIT_TIMEOUT_MS;
-  const launcher = options.launcher ?? chooseProcessLauncher(options.env);
 
   const git = (dir?: string, auth?: GitAuth): SimpleGit => {
     // The pinned settings and the auth header reach git the way they reach a directly spawned one (git-process.ts).
@@ -199,7 +192,6 @@ export function createHostGit(options: HostGitOptions): HostGit {
     const out = await runGitProcess(args[0] ?? 'command', 'git', args, {
       ...(dir !== undefined && { cwd: dir }),
       env,
-      launcher,
       extraConfig: authConfig(auth),
       timeoutMs,
       ...(options.signal && { signal: options.signal }),
@@ -209,7 +201,7 @@ export function createHostGit(options: HostGitOptions): HostGit {
 
   // The plumbing of the hot paths (taking the diff, making the commit) runs as one script each
   // (change-scripts.ts): one process instead of four or five simple-git calls per repository.
-  const scripts = { env, launcher, timeoutMs, ...(options.signal && { signal: options.signal }) };
+  const scripts = { env, timeoutMs, ...(options.signal && { signal: options.signal }) };
   const diffTrees = createDiffTrees();
 
   const lsRemote = async (url: string, branch: string | null, auth?: GitAuth) => {
@@ -327,8 +319,6 @@ export function createHostGit(options: HostGitOptions): HostGit {
         throw err;
       }
     },
-
-    close: () => launcher.close(),
   };
   return hostGit;
 }

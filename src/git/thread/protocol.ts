@@ -18,7 +18,6 @@ const METHODS: Record<HostGitMethod, true> = {
   fetchBranch: true,
   commitsBetween: true,
   treeSha: true,
-  close: true,
   push: true,
 };
 export const HOST_GIT_METHODS = Object.keys(METHODS) as HostGitMethod[];
