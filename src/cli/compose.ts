@@ -131,6 +131,8 @@ export interface CodeHostExtras {
   signal?: AbortSignal;
   /** The run's checkouts: a clone cache answers plain git's first look at a repository it has no copy of. */
   checkouts?: RepoCheckout;
+  /** A dry run: nothing is written to GitHub, a fork included. */
+  dryRun?: boolean;
 }
 
 /**
@@ -144,7 +146,7 @@ export function createCodeHosts(job: Job, io: CliIo, git: HostGit, extras: CodeH
   return {
     forRepo(repo) {
       if (repo.kind !== 'github') return plain;
-      github ??= createGithubHost({ sessions: createGithubSessionsFor(job, io, extras), git, fork: job.github.fork });
+      github ??= createGithubHost({ sessions: createGithubSessionsFor(job, io, extras), git, fork: job.github.fork, ...(extras.dryRun && { dryRun: true }) });
       return github;
     },
   };

@@ -143,7 +143,7 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
         git,
         checkouts,
         sandboxes,
-        codeHosts: createCodeHosts(job, io, git, { redactor, notice: (level, text) => progress.notice(level, text), signal: abort.signal, checkouts }),
+        codeHosts: createCodeHosts(job, io, git, { redactor, notice: (level, text) => progress.notice(level, text), signal: abort.signal, checkouts, dryRun: request.dryRun }),
         limiters: createStageLimiters({
           gitPerHost: job.limits.clone,
           sandboxes: job.limits.sandboxes ?? concurrency,

@@ -22,6 +22,8 @@ export interface RemoteRepoInfo {
   branchSha?: string | null;
   /** The commit the default branch is at, when the host read it anyway (plain git); lets a warm clone cache skip a fetch. */
   defaultBranchSha?: string | null;
+  /** For the repository's log: something inspect would have done and did not (a dry run's fork). */
+  note?: string;
 }
 
 export type PullRequestState = 'open' | 'closed' | 'merged';

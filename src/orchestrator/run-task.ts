@@ -96,6 +96,7 @@ async function stages(
     const early = branchMatters ? branchBeforeBase(job, config.run.id, task) : undefined;
     const info = await deps.limiters.git(repo, () => codeHost.inspect(repo, signal, early === undefined ? undefined : { branch: early }));
     if (info.skipReason) return { skip: info.skipReason } as const;
+    if (info.note) log.line(info.note);
     const base = repo.base ?? info.defaultBranch;
     if (!base) throw new RepoInvalid(`${repo.key} is empty (no branches)`);
     const branch = renderTemplate(job.change.branch, templateValues({ job, runId: config.run.id, repo, base }));

@@ -16,6 +16,8 @@ export interface GithubHostOptions {
   sessions: GithubSessions;
   git: HostGit;
   fork: ForkMode;
+  /** A dry run: no fork is made (inspect.ts). */
+  dryRun?: boolean;
   /** Fork readiness polling (tests shorten it). */
   forkPollMs?: number;
   forkTimeoutMs?: number;
@@ -44,6 +46,7 @@ export function createGithubHost(options: GithubHostOptions): CodeHost {
           git: options.git,
           fork: options.fork,
           gitAuth: await gitAuth(repo),
+          ...(options.dryRun && { dryRun: true }),
           ...(options.forkPollMs !== undefined && { forkPollMs: options.forkPollMs }),
           ...(options.forkTimeoutMs !== undefined && { forkTimeoutMs: options.forkTimeoutMs }),
         },

@@ -18,6 +18,8 @@ export interface InspectContext {
   git: HostGit;
   fork: ForkMode;
   gitAuth: GitAuth | undefined;
+  /** A dry run writes nothing to GitHub: an existing fork is used, a missing one is not made. */
+  dryRun?: boolean;
   /** How often and how long to wait for a new fork to be ready. @default 3000 / 300000 */
   forkPollMs?: number;
   forkTimeoutMs?: number;
@@ -60,16 +62,25 @@ export async function inspectRepo(ctx: InspectContext, repo: RepoRef): Promise<R
       : { ...same, skipReason: 'no push permission, and a GitHub App cannot push to a fork' };
   }
   const fork = await ensureFork(ctx, data);
+  if ('wouldFork' in fork) {
+    // Nothing of a fork that does not exist can be looked at; the upstream answers for it (no such branch there, no PR
+    // from the would-be fork's owner), and nothing is pushed in a dry run.
+    return { ...same, headOwner: fork.login, note: `dry run: would fork ${data.full_name} to ${fork.login} (not made: a dry run writes nothing to GitHub)` };
+  }
   return { defaultBranch, pushUrl: `${ctx.serverUrl}/${fork.full_name}.git`, headOwner: fork.owner.login };
 }
 
-/** The identity's fork of `upstream`: an existing one when there is one, else a new one once it is ready. */
-async function ensureFork(ctx: InspectContext, upstream: RepoData): Promise<RepoData> {
+/**
+ * The identity's fork of `upstream`: an existing one when there is one, else a new one once it is ready — or, in a
+ * dry run, the login a new one would belong to.
+ */
+async function ensureFork(ctx: InspectContext, upstream: RepoData): Promise<RepoData | { wouldFork: true; login: string }> {
   const { api } = ctx.session;
   const login = await ctx.session.login();
   if (!login) throw new CodeHostFailed(`cannot fork ${upstream.full_name}: the identity has no user login`, 'permanent');
   const existing = await readRepo(ctx, login, upstream.name);
   if (existing && existing.fork && existing.parent?.full_name.toLowerCase() === upstream.full_name.toLowerCase()) return existing;
+  if (ctx.dryRun) return { wouldFork: true, login };
   // A same-named repository that is not our fork of it: ask for a fork under a distinct name.
   const name = existing ? `${upstream.owner.login}-${upstream.name}` : undefined;
   const created = (

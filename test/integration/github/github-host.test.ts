@@ -48,6 +48,34 @@ describe('preflight (inspect)', () => {
   });
 });
 
+describe('preflight in a dry run', () => {
+  it('makes no fork: one that exists is used, a missing one is only named in a note', async () => {
+    const forge = await forgeWithBot();
+    await forge.createRepo({ owner: 'acme', name: 'locked', pushers: [] });
+    await forge.createRepo({ owner: 'acme', name: 'forked', pushers: [] });
+    const forks = () => forge.monitor.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/forks'));
+    // A real run made the fork of acme/forked earlier.
+    await forgeHost(forge, { kind: 'token', token: TOKEN, source: 'GITHUB_TOKEN' }).host.inspect(ref(forge, 'acme', 'forked'));
+    expect(forks()).toHaveLength(1);
+    const { host } = forgeHost(forge, { kind: 'token', token: TOKEN, source: 'GITHUB_TOKEN' }, { dryRun: true });
+
+    const missing = await host.inspect(ref(forge, 'acme', 'locked'));
+    const existing = await host.inspect(ref(forge, 'acme', 'forked'));
+
+    expect(forks()).toHaveLength(1);
+    expect(forge.state.repo('fleetmod-bot', 'locked')).toBeUndefined();
+    expect(missing).toEqual({
+      defaultBranch: 'main',
+      pushUrl: `${forge.url}/acme/locked.git`,
+      headOwner: 'fleetmod-bot',
+      note: 'dry run: would fork acme/locked to fleetmod-bot (not made: a dry run writes nothing to GitHub)',
+    });
+    expect(existing).toEqual({ defaultBranch: 'main', pushUrl: `${forge.url}/fleetmod-bot/forked.git`, headOwner: 'fleetmod-bot' });
+    expect(forge.monitor.writes()).toHaveLength(1);
+    expect(forge.monitor.violations).toEqual([]);
+  });
+});
+
 describe('pull requests as a diff', () => {
   it('opens the PR with its metadata, then writes nothing when nothing changed and only the difference when something did', async () => {
     const forge = await forgeWithBot();

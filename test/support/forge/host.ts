@@ -34,7 +34,7 @@ export interface ForgeHost {
 export function forgeHost(
   forge: Forge,
   credentials: GithubCredentials,
-  options: { pacing?: Partial<GithubPacing>; fork?: 'auto' | 'always' | 'never' } = {},
+  options: { pacing?: Partial<GithubPacing>; fork?: 'auto' | 'always' | 'never'; dryRun?: boolean } = {},
 ): ForgeHost {
   const pacing = { ...TEST_PACING, ...options.pacing };
   const pauses: ForgeHost['pauses'] = [];
@@ -51,6 +51,6 @@ export function forgeHost(
     warn: (w) => warnings.push(w),
   });
   const git = createHostGit({ env: { PATH: process.env.PATH, HOME: process.env.HOME, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
-  const host = createGithubHost({ sessions, git, fork: options.fork ?? 'auto', forkPollMs: 20, forkTimeoutMs: 5_000 });
+  const host = createGithubHost({ sessions, git, fork: options.fork ?? 'auto', forkPollMs: 20, forkTimeoutMs: 5_000, ...(options.dryRun && { dryRun: true }) });
   return { host, sessions, gate, redactor, pauses, warnings };
 }
