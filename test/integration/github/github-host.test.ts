@@ -208,6 +208,34 @@ describe('close and status', () => {
   });
 });
 
+describe('a comment whose answer is lost', () => {
+  it('is posted once: the POST is not sent again blind, the comments are read instead; a comment GitHub did not make fails', async () => {
+    const forge = await forgeWithBot();
+    await forge.createRepo({ owner: 'acme', name: 'svc' });
+    await pushBranch(forge, 'acme', 'svc');
+    const { host } = forgeHost(forge, { kind: 'token', token: TOKEN, source: 'GITHUB_TOKEN' }, { pacing: { retryBaseMs: 1 } });
+    const { pr } = await host.ensurePullRequest!(request(forge, 'acme', 'svc'), null);
+    const repo = ref(forge, 'acme', 'svc');
+    const posts = () => forge.monitor.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/comments'));
+    // GitHub makes the comment, and the answer that says so is a 502.
+    forge.faults.add({ method: 'POST', path: /\/issues\/\d+\/comments$/, answer: { kind: 'lost-answer', status: 502 } });
+
+    await host.closePullRequest!(repo, pr, 'no longer needed');
+
+    expect(posts()).toHaveLength(1);
+    expect(forge.pulls('acme/svc')[0]).toMatchObject({ state: 'closed', comments: [{ body: 'no longer needed' }] });
+
+    // A comment GitHub refused (a 502 before anything was made) is a failure, and nothing was posted twice.
+    const other = await forge.createRepo({ owner: 'acme', name: 'other' });
+    await pushBranch(forge, 'acme', other.name);
+    const open = await host.ensurePullRequest!(request(forge, 'acme', other.name), null);
+    forge.faults.add({ method: 'POST', path: /\/issues\/\d+\/comments$/, answer: { kind: 'status', status: 502 } });
+    await expect(host.closePullRequest!(ref(forge, 'acme', other.name), open.pr, 'no longer needed')).rejects.toThrow();
+    expect(forge.pulls('acme/other')[0]).toMatchObject({ state: 'open', comments: [] });
+    expect(forge.monitor.violations).toEqual([]);
+  });
+});
+
 describe('GitHub out of reach', () => {
   it('is a transient failure that says GitHub did not answer, not an HTTP 500, with no request log lines', async () => {
     const forge = await forgeWithBot();

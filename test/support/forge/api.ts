@@ -97,7 +97,7 @@ export class Api {
 
     const route = this.routes.find((r) => r.method === method && r.pattern.test(path));
     const fault = this.faults.match(method, path, write, at);
-    if (fault && fault.kind !== 'already-exists' && fault.kind !== 'served') {
+    if (fault && fault.kind !== 'already-exists' && fault.kind !== 'served' && fault.kind !== 'lost-answer') {
       if (fault.kind === 'hang') {
         record(0, { operation: route?.operation ?? null, fault: 'hang' });
         this.hanging.add(res);
@@ -148,6 +148,10 @@ export class Api {
       path,
       ...(fault && { fault }),
     });
+    if (fault?.kind === 'lost-answer') {
+      record(fault.status, { operation: route.operation });
+      return this.send(res, identity, faultReply({ kind: 'status', status: fault.status }));
+    }
     record(reply.status, { operation: route.operation });
     this.send(res, identity, reply);
   }
@@ -180,7 +184,7 @@ export class Api {
   }
 }
 
-function faultReply(fault: Exclude<FaultAnswer, { kind: 'hang' } | { kind: 'already-exists' } | { kind: 'served' }>): Reply {
+function faultReply(fault: Exclude<FaultAnswer, { kind: 'hang' } | { kind: 'already-exists' } | { kind: 'served' } | { kind: 'lost-answer' }>): Reply {
   switch (fault.kind) {
     case 'secondary':
       return {

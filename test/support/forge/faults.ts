@@ -15,7 +15,9 @@ export type FaultAnswer =
   /** No answer until the forge closes (a process killed mid-request never gets one either). */
   | { kind: 'hang' }
   /** Carried out and answered as usual: for a rule that only watches, e.g. kills the client as its request arrives. */
-  | { kind: 'served' };
+  | { kind: 'served' }
+  /** Carried out, but answered with this 5xx anyway: the answer was lost on its way back (a proxy's 502). */
+  | { kind: 'lost-answer'; status: number };
 
 export interface FaultRule {
   method?: string;
