@@ -107,9 +107,20 @@ export function unquote(text: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
-/** Whether a link at `relative` (inside the repository) pointing at `target` resolves outside it. */
+/**
+ * Whether a link at `relative` (inside the repository) pointing at `target` resolves outside it, or may: a `..`
+ * after a name in the target climbs out of whatever that name is, and when the name is itself a link (`d/a` →
+ * twelve `..` back to the root) the text's `a/..` does not cancel out — so such a target counts as escaping. Leading
+ * `..`s climb out of the link's own folders, which are real folders (git records no path below a link).
+ */
 export function escapes(relative: string, target: string): boolean {
   if (path.posix.isAbsolute(target)) return true;
+  let afterName = false;
+  for (const part of target.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part !== '..') afterName = true;
+    else if (afterName) return true;
+  }
   const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(relative), target));
   return resolved === '..' || resolved.startsWith('../');
 }

@@ -52,10 +52,28 @@ describe('symbolic links in a diff', () => {
     expect(() => assertSafeDiff(diff)).toThrow('(evil → a\\n/../../../../../../../etc/shadow)');
   });
 
+  it('are refused when a `..` follows a name, which another link can redirect: a chain out of the repository', async () => {
+    const repo = await checkout({ 'a.txt': 'a\n' });
+    await mkdir(path.join(repo, 'd', 'd', 'd'), { recursive: true });
+    // d/d/d/a leads back to the repository's root (allowed by itself); l climbs one more level through it.
+    await symlink('../../..', path.join(repo, 'd', 'd', 'd', 'a'));
+    await symlink('d/d/d/a/../etc/shadow', path.join(repo, 'l'));
+    const diff = await createHostGit({ env: process.env }).worktreeDiff(repo);
+
+    expect(symlinksInDiff(diff).map((l) => l.path).sort()).toEqual(['d/d/d/a', 'l']);
+    expect(() => assertSafeDiff(diff)).toThrow('(l → d/d/d/a/../etc/shadow)');
+  });
+
   it('judge targets relative to the link', () => {
     expect(escapes('a/b/link', '../../x')).toBe(false);
     expect(escapes('a/b/link', '../../../x')).toBe(true);
     expect(escapes('link', '/x')).toBe(true);
+    // A `..` after a name: the name may be a link, and the text cannot say where that leads (the chain below ends
+    // at /etc/shadow on a host that checks the branch out).
+    expect(escapes('l', `d/d/d/a/${'../'.repeat(5)}etc/shadow`)).toBe(true);
+    expect(escapes('a/link', 'b/../c')).toBe(true);
+    expect(escapes('a/link', './../c')).toBe(false);
+    expect(escapes('a/b/link', '../../x/./y')).toBe(false);
     expect(escapes('link', 'x/../../y')).toBe(true);
     expect(unquote('"b/na\\303\\257ve\\ttab"')).toBe('b/naïve\ttab');
   });
