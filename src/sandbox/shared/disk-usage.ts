@@ -4,6 +4,11 @@
  */
 import { walkTree } from '../../util/tree-walk.js';
 
+/** A walk that failed because a path is too long to name: only a step makes one, and it counts as over any limit. */
+export function unmeasurable(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException).code === 'ENAMETOOLONG';
+}
+
 export async function diskUsage(root: string): Promise<number> {
   const seen = new Set<string>();
   let bytes = 0;
@@ -32,7 +37,9 @@ export function watchDiskUsage(root: string, limitBytes: number, onExceeded: (by
   let timer: NodeJS.Timeout | undefined;
   const tick = async () => {
     const started = performance.now();
-    const bytes = await diskUsage(root).catch(() => 0);
+    // A path too long to name cannot be measured, and only a step makes one: it counts as over the limit. Anything
+    // else (an entry removed while it was walked) is measured again next time.
+    const bytes = await diskUsage(root).catch((err: NodeJS.ErrnoException) => (unmeasurable(err) ? Number.POSITIVE_INFINITY : 0));
     if (stopped) return;
     if (bytes > limitBytes) {
       stopped = true;

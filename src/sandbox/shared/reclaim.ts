@@ -12,6 +12,7 @@
  */
 import { chmodSync, lchownSync, unlinkSync } from 'node:fs';
 import { walkPaths, walkTree } from '../../util/tree-walk.js';
+import { UnsafeResult } from './diff-safety.js';
 
 export interface Owner {
   uid: number;
@@ -34,6 +35,19 @@ export async function lendTree(root: string, owner: Owner): Promise<void> {
 
 /** Takes the checkout back for `owner` (the host side) and makes it safe to touch; see the file comment. */
 export async function reclaimTree(root: string, owner: Owner | null): Promise<ReclaimReport> {
+  try {
+    return await reclaimWalk(root, owner);
+  } catch (err) {
+    // Deeper than a path the host can name: the walk cannot reach what is below, so nothing there is scrubbed and
+    // the checkout must not be used. removeTree (util/remove-tree.ts) removes it with a tool that walks any depth.
+    if ((err as NodeJS.ErrnoException).code === 'ENAMETOOLONG') {
+      throw new UnsafeResult('the step left a path longer than the host can name (4096 bytes); the checkout is not taken back and is removed');
+    }
+    throw err;
+  }
+}
+
+async function reclaimWalk(root: string, owner: Owner | null): Promise<ReclaimReport> {
   const report: ReclaimReport = { scrubbed: [], removed: [] };
   await walkTree(
     root,
