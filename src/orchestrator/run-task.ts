@@ -182,7 +182,8 @@ async function stages(
       await deps.limiters.git(repo, () => deps.checkouts.checkout(repo, base, workdir, auth, remoteBaseSha), 'checkout');
       const sha = await deps.git.headSha(workdir);
       // A result journaled on another base does not apply to this one: forget it rather than risk applying it later.
-      if (sha !== current.baseSha) deps.store.updateTask(task.id, { baseSha: sha, diff: null, commitTime: null, reusedFromRun: null });
+      // Its commit goes with it: a commit is fleetmod's "made of this change" only next to the diff it was made of.
+      if (sha !== current.baseSha) deps.store.updateTask(task.id, { baseSha: sha, diff: null, commitTime: null, reusedFromRun: null, headSha: null });
       return sha;
     });
 
@@ -205,6 +206,8 @@ async function stages(
       deps.store.updateTask(task.id, {
         diff,
         commitTime,
+        // In the same write: a crash before this diff's commit must not leave an older commit next to it.
+        headSha: null,
         filesChanged: counts.files,
         insertions: counts.insertions,
         deletions: counts.deletions,
