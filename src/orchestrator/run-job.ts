@@ -242,7 +242,9 @@ async function selectRun(deps: Pick<TaskDeps, 'store' | 'now'>, options: RunJobO
 
 function assertNotOwnedElsewhere(deps: Pick<TaskDeps, 'now'>, run: RunRecord): void {
   if (run.status !== 'running' || run.ownerPid === null || runCrashed(run, deps.now())) return;
-  if (run.ownerPid === process.pid) return;
+  // This very process (a retry within it): the same pid on the same host. A pid alone is not enough — in containers
+  // every fleetmod may be pid 1.
+  if (run.ownerPid === process.pid && run.ownerHost === os.hostname()) return;
   throw new UsageError(
     `run ${run.id} is being worked on by process ${run.ownerPid} on ${run.ownerHost}; wait for it or stop it first`,
   );

@@ -176,6 +176,23 @@ describe('graceful stop, resume and retry', () => {
     expect(retry.out()).not.toContain('retrying');
   });
 
+  it('a run another host works on is refused even when its process has the same pid as this one (containers: pid 1 on both)', async () => {
+    const fx = await jobFixture({ count: 2, concurrency: 2 });
+    await fx.control('case "$FLEETMOD_REPO_NAME" in service-02) echo "not today" >&2; exit 4;; esac');
+    expect(await cli(captureIo(fx.root), 'run', fx.job)).toBe(1);
+    const id = query<{ id: string }>(fx.root, 'SELECT id FROM runs')[0]!.id;
+    const db = new Database(path.join(fx.root, '.fleetmod', 'fleetmod.db'));
+    db.prepare(`UPDATE runs SET status = 'running', owner_pid = ?, owner_host = ?, heartbeat_at = ?`).run(process.pid, 'another-container', Date.now());
+    db.close();
+    const before = query(fx.root, 'SELECT repo_key, status, outcome FROM tasks ORDER BY position');
+
+    const retry = captureIo(fx.root);
+    expect(await cli(retry, 'retry', id, '--failed')).toBe(2);
+
+    expect(retry.err()).toContain(`run ${id} is being worked on by process ${process.pid} on another-container`);
+    expect(query(fx.root, 'SELECT repo_key, status, outcome FROM tasks ORDER BY position')).toEqual(before);
+  });
+
   it('a deadline that passes mid-run pauses it: the rest stays pending, and the summary says how many are left', async () => {
     // Twelve one-second repos one at a time against a six-second deadline: some finish, some cannot start.
     const fx = await jobFixture({ count: 12, concurrency: 1 });
