@@ -3,7 +3,7 @@
  * (up to `limits.retries`), and always ends with a value from the closed outcome set — never an exception that
  * could stop the batch.
  */
-import { GitFailed, Interrupted, StepFailed, VerifyFailed, errorMessage } from '../domain/errors.js';
+import { GitFailed, Interrupted, StepFailed, StoreFailed, VerifyFailed, errorMessage } from '../domain/errors.js';
 import { gitDiedBySignal } from '../git/classify-git-error.js';
 import type { PendingTask } from '../store/types.js';
 import { stoppableSleep } from '../util/sleep.js';
@@ -47,6 +47,9 @@ export async function executeTask(
       deps.store.finishTask(task.id, outcome);
       return { kind: 'finished', outcome, durationMs: deps.now() - started };
     } catch (err) {
+      // The journal could not commit: the writes of that moment are gone, this repo's and others'. Not a result of
+      // this repo — the run stops as if it had crashed there (run-job.ts), and a resume picks up from the journal.
+      if (err instanceof StoreFailed) throw err;
       const caughtByStop = Boolean(options.stopSignal?.aborted) && killedFromOutside(err);
       // A graceful stop lets running repos finish: one whose step or git the Ctrl-C itself reached runs again, once.
       if (caughtByStop && rerunAfterStopSignal && !options.signal.aborted) {

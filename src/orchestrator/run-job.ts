@@ -81,8 +81,6 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   deps.store.setRunStatus(run.id, 'running');
   const owner = { pid: process.pid, host: os.hostname() };
   deps.store.heartbeat(run.id, owner);
-  const heartbeat = setInterval(() => deps.store.heartbeat(run.id, owner), HEARTBEAT_MS);
-  heartbeat.unref();
 
   // Only what starting a task needs: the pending list is held for the whole run, and 10,000 full records are
   // megabytes held for hours.
@@ -134,6 +132,21 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   // Anything thrown out of a task here is fleetmod's own failure (the journal cannot be written, a bug), never a
   // repo's result: stop taking repos, let the running ones end, clean up, and report it once.
   let fatal: unknown;
+  const stopOnFatal = (err: unknown) => {
+    if (fatal !== undefined) return;
+    fatal = err;
+    stopReason ??= 'internal error';
+    queue.clear();
+  };
+  // A heartbeat the journal cannot commit ends the run like any other journal failure, not as an uncaught throw.
+  const heartbeat = setInterval(() => {
+    try {
+      deps.store.heartbeat(run.id, owner);
+    } catch (err) {
+      stopOnFatal(err);
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   const runQueued = async (task: (typeof pending)[number]): Promise<void> => {
     if (stopReason) return;
     const refusal = options.admission?.() ?? null;
@@ -173,11 +186,7 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
       try {
         await runQueued(task);
       } catch (err) {
-        if (fatal === undefined) {
-          fatal = err;
-          stopReason ??= 'internal error';
-          queue.clear();
-        }
+        stopOnFatal(err);
       }
     });
   }

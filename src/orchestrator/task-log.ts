@@ -18,6 +18,15 @@ export function openTaskLog(sink: (text: string) => void, now: () => number = Da
   let buffered = '';
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
+  // What the sink threw when the timer handed text over (the journal could not commit): thrown to the task at its
+  // next line or at close, so it ends the task's way instead of as an uncaught throw from a timer.
+  let failure: unknown;
+  const rethrow = () => {
+    if (failure === undefined) return;
+    const err = failure;
+    failure = undefined;
+    throw err;
+  };
 
   const flush = () => {
     if (timer) clearTimeout(timer);
@@ -27,11 +36,19 @@ export function openTaskLog(sink: (text: string) => void, now: () => number = Da
     buffered = '';
     sink(text);
   };
+  const flushLater = () => {
+    try {
+      flush();
+    } catch (err) {
+      failure ??= err;
+    }
+  };
   const write = (text: string) => {
     if (closed) return;
+    rethrow();
     buffered += text;
     if (!timer) {
-      timer = setTimeout(flush, FLUSH_DELAY_MS);
+      timer = setTimeout(flushLater, FLUSH_DELAY_MS);
       timer.unref();
     }
   };
@@ -46,8 +63,9 @@ export function openTaskLog(sink: (text: string) => void, now: () => number = Da
       write(`${lines.split('\n').map((l) => `${prefix} ${l}`).join('\n')}\n`);
     },
     close() {
-      flush();
       closed = true;
+      rethrow();
+      flush();
     },
   };
 }
