@@ -208,6 +208,38 @@ describe('close and status', () => {
   });
 });
 
+describe('team reviewers on a re-run', () => {
+  it('are not asked again once the PR has a review (GitHub drops a team a member reviewed for); a PR without reviews gets its team back', async () => {
+    const forge = await forgeWithBot();
+    await forge.createRepo({ owner: 'acme', name: 'svc' });
+    await pushBranch(forge, 'acme', 'svc');
+    const { host } = forgeHost(forge, { kind: 'token', token: TOKEN, source: 'GITHUB_TOKEN' });
+    const { pr } = await host.ensurePullRequest!(request(forge, 'acme', 'svc'), null);
+    const pull = forge.state.pulls[0]!;
+    expect(pull.requestedTeams).toEqual(['platform']);
+    const reviewRequests = () => forge.monitor.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/requested_reviewers'));
+    const asked = reviewRequests().length;
+
+    // Bob reviews for the team: GitHub takes the team off the list.
+    pull.reviews.push({ user: 'bob', state: 'APPROVED' });
+    pull.requestedTeams = [];
+    const again = await host.ensurePullRequest!(request(forge, 'acme', 'svc'), pr);
+
+    expect(again.action).toBe('unchanged');
+    expect(reviewRequests()).toHaveLength(asked);
+    expect(pull.requestedTeams).toEqual([]);
+
+    // Without any review, a team someone removed is asked again, as the manifest says.
+    await forge.createRepo({ owner: 'acme', name: 'other' });
+    await pushBranch(forge, 'acme', 'other');
+    const other = await host.ensurePullRequest!(request(forge, 'acme', 'other'), null);
+    forge.state.pulls[1]!.requestedTeams = [];
+    await host.ensurePullRequest!(request(forge, 'acme', 'other'), other.pr);
+    expect(forge.state.pulls[1]!.requestedTeams).toEqual(['platform']);
+    expect(forge.monitor.violations).toEqual([]);
+  });
+});
+
 describe('a comment whose answer is lost', () => {
   it('is posted once: the POST is not sent again blind, the comments are read instead; a comment GitHub did not make fails', async () => {
     const forge = await forgeWithBot();
