@@ -24,6 +24,11 @@ export interface RemoteRepoInfo {
   defaultBranchSha?: string | null;
   /** For the repository's log: something inspect would have done and did not (a dry run's fork). */
   note?: string;
+  /**
+   * Where the branch went when the identity could not push here (`github.fork: auto`) and that fork still exists:
+   * an earlier run's PR may be open from it, and is kept there rather than opened again from here.
+   */
+  forkHead?: { pushUrl: string; headOwner: string };
 }
 
 export type PullRequestState = 'open' | 'closed' | 'merged';

@@ -94,7 +94,7 @@ async function stages(
   const resolved = await stage('resolve', async () => {
     const branchMatters = branchMattersBeforeCheckout(job, task, anyEarlier);
     const early = branchMatters ? branchBeforeBase(job, config.run.id, task) : undefined;
-    const info = await deps.limiters.git(repo, () => codeHost.inspect(repo, signal, early === undefined ? undefined : { branch: early }));
+    let info = await deps.limiters.git(repo, () => codeHost.inspect(repo, signal, early === undefined ? undefined : { branch: early }));
     if (info.skipReason) return { skip: info.skipReason } as const;
     if (info.note) log.line(info.note);
     const base = repo.base ?? info.defaultBranch;
@@ -105,13 +105,24 @@ async function stages(
     if (problem) throw new RepoInvalid(`change.branch renders "${branch}" for ${repo.key}: ${problem}`);
     if (branch === base) throw new RepoInvalid(`change.branch "${branch}" is the base branch of ${repo.key}`);
     const auth = await codeHost.gitAuth(repo);
+    let existingPr = codeHost.findPullRequest ? await codeHost.findPullRequest(repo, info.headOwner, branch, base) : null;
+    // An open PR from the fork an earlier run pushed to (it could not push here then): the change stays there, in
+    // that PR, instead of a second PR from here.
+    if (!existingPr && info.forkHead && codeHost.findPullRequest) {
+      const fromFork = await codeHost.findPullRequest(repo, info.forkHead.headOwner, branch, base);
+      if (fromFork) {
+        info = { ...info, ...info.forkHead };
+        existingPr = fromFork;
+        log.line(`the open PR #${fromFork.number} is from the fork ${info.headOwner} (an earlier run could not push here): the branch stays there`);
+      }
+    }
+    const pushUrl = info.pushUrl;
     // Not looked at: the push leases on "no such branch", and a branch that is there refuses it and is looked at then.
     const remoteSha = !branchMatters
       ? null
       : info.branchSha !== undefined && branch === early
         ? info.branchSha
-        : await deps.limiters.git(repo, () => deps.git.remoteBranchSha(info.pushUrl, branch, auth));
-    const existingPr = codeHost.findPullRequest ? await codeHost.findPullRequest(repo, info.headOwner, branch, base) : null;
+        : await deps.limiters.git(repo, () => deps.git.remoteBranchSha(pushUrl, branch, auth));
     deps.store.updateTask(task.id, { baseBranch: base, branch });
     const seen = !branchMatters ? ' (looked at when pushing)' : remoteSha ? ` (exists at ${remoteSha.slice(0, 12)})` : '';
     log.line(`base ${base}, branch ${branch}${seen}${existingPr ? `, open PR #${existingPr.number}` : ''}`);

@@ -54,7 +54,9 @@ export async function inspectRepo(ctx: InspectContext, repo: RepoRef): Promise<R
   // Without a `permissions` object (App installation tokens) the installation's own permissions decide at push time.
   const canPush = data.permissions ? Boolean(data.permissions.push || data.permissions.maintain || data.permissions.admin) : true;
   if (ctx.fork === 'never' || (ctx.fork === 'auto' && canPush)) {
-    return canPush ? same : { ...same, skipReason: 'no push permission (github.fork: never)' };
+    if (!canPush) return { ...same, skipReason: 'no push permission (github.fork: never)' };
+    const fork = ctx.fork === 'auto' && ctx.session.canFork ? await existingFork(ctx, data) : null;
+    return fork ? { ...same, forkHead: { pushUrl: `${ctx.serverUrl}/${fork.full_name}.git`, headOwner: fork.owner.login } } : same;
   }
   if (!ctx.session.canFork) {
     return canPush && ctx.fork === 'always'
@@ -99,6 +101,14 @@ async function ensureFork(ctx: InspectContext, upstream: RepoData): Promise<Repo
     if (Date.now() > deadline) throw new CodeHostFailed(`the fork ${created.full_name} was not ready after ${Math.round((ctx.forkTimeoutMs ?? 300_000) / 1000)}s`, 'transient');
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
+}
+
+/** The identity's fork of `upstream`, when it has one. */
+async function existingFork(ctx: InspectContext, upstream: RepoData): Promise<RepoData | null> {
+  const login = await ctx.session.login();
+  if (!login || login.toLowerCase() === upstream.owner.login.toLowerCase()) return null;
+  const existing = await readRepo(ctx, login, upstream.name);
+  return existing?.fork && existing.parent?.full_name.toLowerCase() === upstream.full_name.toLowerCase() ? existing : null;
 }
 
 async function readRepo(ctx: InspectContext, owner: string, name: string): Promise<RepoData | null> {
