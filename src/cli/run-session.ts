@@ -9,6 +9,7 @@ import { FAILED_OUTCOMES } from '../domain/outcome.js';
 import { SandboxUnavailable, errorMessage } from '../domain/errors.js';
 import type { RepoRef } from '../domain/repo.js';
 import { GIT_SCRATCH_PREFIXES } from '../git/change-scripts.js';
+import { CLONE_TEMPLATE_PREFIX } from '../git/clone-template.js';
 import type { Job } from '../manifest/job.js';
 import { createStageLimiters } from '../orchestrator/limiters.js';
 import { runJob, type RunJobResult, type RunSelection } from '../orchestrator/run-job.js';
@@ -78,8 +79,9 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
   // Every git command and sandbox command in flight listens on it; concurrency (20 for E2B) decides how many.
   setMaxListeners(0, abort.signal);
   const git = createGit(io, abort.signal);
-  // What a killed fleetmod's diff and commit scripts left in the temporary folder (the sandbox's own: see local).
-  await removeLeftoverTempDirs(os.tmpdir(), GIT_SCRATCH_PREFIXES);
+  // What earlier fleetmods left in the temporary folder: a killed one's diff and commit scripts, and every one's clone
+  // template (clone-template.ts; the sandbox's own scratch: see local).
+  await removeLeftoverTempDirs(os.tmpdir(), [...GIT_SCRATCH_PREFIXES, CLONE_TEMPLATE_PREFIX]);
   const sandboxes = await createSandboxProvider(job, io, git);
   const check = await sandboxes.check(sandboxNeeds(job));
   if (!check.ok) throw new SandboxUnavailable(check.lines.join('; '), check.fix);

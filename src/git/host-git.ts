@@ -19,6 +19,7 @@ import { classifyGitError } from './classify-git-error.js';
 import { createDiffTrees } from './diff-trees.js';
 import { endGitSessions } from './end-git-sessions.js';
 import { gitConfigEnv, runGitProcess } from './git-process.js';
+import { cloneTemplate } from './clone-template.js';
 import { readHead } from './read-ref.js';
 import { GIT_TIMEOUT_MS, safeGitEnv } from './safe-config.js';
 
@@ -133,6 +134,7 @@ export function createHostGit(options: HostGitOptions): HostGit {
   options.signal?.addEventListener('abort', () => endGitSessions(), { once: true });
   const binary = gitBinary();
   const timeoutMs = options.timeoutMs ?? GIT_TIMEOUT_MS;
+  const template = cloneTemplate();
 
   const git = (dir?: string, auth?: GitAuth): SimpleGit => {
     // The pinned settings and the auth header reach git the way they reach a directly spawned one (git-process.ts).
@@ -166,7 +168,7 @@ export function createHostGit(options: HostGitOptions): HostGit {
         allowUnsafeConfigPaths: true,
         // GIT_CONFIG_COUNT/KEY/VALUE carry only SAFE_GIT_CONFIG and the auth header; safeGitEnv drops any the user had.
         allowUnsafeConfigEnvCount: true,
-        // Only ever `--template=` (empty: no template directory at all), set by this module.
+        // Only ever fleetmod's own template (clone-template.ts), set by this module.
         allowUnsafeTemplateDir: true,
       },
       // simple-git guards git-related variables; every variable we pass was chosen by safeGitEnv or is set by this
@@ -229,8 +231,9 @@ export function createHostGit(options: HostGitOptions): HostGit {
     remoteState: (url, branch, auth) => lsRemote(url, branch, auth),
 
     async clone(url, dest, branch, cloneOptions = {}) {
-      // --template= : no sample hooks copied into every checkout (they never run, but cost a dozen files each).
-      const args = ['clone', '--template=', '--no-tags', '--single-branch', ...(branch === null ? [] : ['--branch', branch])];
+      // fleetmod's template (clone-template.ts): no filter runs on the host, and no sample hooks are copied into every
+      // checkout (they never run, but cost a dozen files each).
+      const args = ['clone', `--template=${await template()}`, '--no-tags', '--single-branch', ...(branch === null ? [] : ['--branch', branch])];
       if (cloneOptions.bare) args.push('--bare');
       if (cloneOptions.depth) args.push('--depth', String(cloneOptions.depth));
       if (cloneOptions.reference) args.push('--reference-if-able', cloneOptions.reference, '--dissociate');

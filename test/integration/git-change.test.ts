@@ -10,6 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RepoRef } from '../../src/domain/repo.js';
+import { NO_FILTER_ATTRIBUTES } from '../../src/git/clone-template.js';
 import { createHostGit } from '../../src/git/host-git.js';
 import { createStageLimiters } from '../../src/orchestrator/limiters.js';
 import { FLEETMOD_TRAILER } from '../../src/orchestrator/own-commits.js';
@@ -92,6 +93,8 @@ describe('committing a journaled diff', () => {
     const { root, bare, work, base } = await remoteWithChange();
     await writeFile(path.join(work, 'src', 'a.js'), Buffer.from('// caf\xe9\nloadData();\n', 'latin1'));
     await writeFile(path.join(work, 'menu.txt'), Buffer.from('cr\xe8me br\xfbl\xe9e\n', 'latin1'));
+    const attributes = path.join(work, '.git', 'info', 'attributes');
+    const attributesBefore = await readFile(attributes, 'utf8');
     const diff = await hostGit.worktreeDiff(work);
     const request = { base, diff, branch: 'fleetmod/change', message: 'Latin-1\n', author, time: Date.UTC(2024, 0, 2) };
 
@@ -104,8 +107,10 @@ describe('committing a journaled diff', () => {
     expect(await hostGit.commitDiff(other, request)).toBe(sha);
     const blob = await promisify(execFile)('git', ['cat-file', 'blob', `${sha}:menu.txt`], { cwd: work, encoding: 'buffer' });
     expect(blob.stdout).toEqual(Buffer.from('cr\xe8me br\xfbl\xe9e\n', 'latin1'));
-    // The checkout's own .git is as it was: the attributes that made every diff binary are gone again.
-    expect(existsSync(path.join(work, '.git', 'info', 'attributes'))).toBe(false);
+    // The checkout's own .git is as it was: the attributes that made every diff binary are gone again, and the
+    // clone's own (clone-template.ts) are there as before.
+    expect(await readFile(attributes, 'utf8')).toBe(attributesBefore);
+    expect(attributesBefore).toBe(NO_FILTER_ATTRIBUTES);
   });
 
   it('makes the same commit from the tree the diff was taken to as from the diff alone, in any checkout of the base', async () => {
