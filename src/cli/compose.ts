@@ -86,8 +86,8 @@ export function openStoreReadOnly(dbPath: string, redactor: Redactor): RunStore 
 }
 
 /** Host git runs on a thread of its own in the built program (host-git-thread.ts says why). */
-export function createGit(io: CliIo, signal?: AbortSignal): HostGit {
-  const options = { env: io.env, ...(signal && { signal }) };
+export function createGit(io: CliIo, signal?: AbortSignal, templateDir?: string): HostGit {
+  const options = { env: io.env, ...(signal && { signal }), ...(templateDir !== undefined && { templateDir }) };
   return hostGitThreadAvailable() ? createHostGitThread(options) : createHostGit(options);
 }
 

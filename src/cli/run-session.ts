@@ -5,6 +5,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import os from 'node:os';
+import path from 'node:path';
 import { FAILED_OUTCOMES } from '../domain/outcome.js';
 import { SandboxUnavailable, errorMessage } from '../domain/errors.js';
 import type { RepoRef } from '../domain/repo.js';
@@ -78,7 +79,8 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
   const abort = new AbortController();
   // Every git command and sandbox command in flight listens on it; concurrency (20 for E2B) decides how many.
   setMaxListeners(0, abort.signal);
-  const git = createGit(io, abort.signal);
+  // The clone template lives with the journal (clone-template.ts): nothing of it is left in the temporary folder.
+  const git = createGit(io, abort.signal, path.join(location.stateDir, 'git-template'));
   // What earlier fleetmods left in the temporary folder: a killed one's diff and commit scripts, and every one's clone
   // template (clone-template.ts; the sandbox's own scratch: see local).
   await removeLeftoverTempDirs(os.tmpdir(), [...GIT_SCRATCH_PREFIXES, CLONE_TEMPLATE_PREFIX]);

@@ -6,9 +6,10 @@
  * typically — on content the sandbox chose. The checkout holds what the repository records (an LFS-tracked file
  * is its pointer), and the diff records what the step wrote.
  *
- * Made once per HostGit, in the temporary folder under a prefix a later fleetmod removes (owned-temp.ts).
+ * A run keeps it in its state folder (`<state>/git-template`, written once and checked at each run); a HostGit given
+ * no folder makes one in the temporary folder, under a prefix a later fleetmod removes (owned-temp.ts).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { makeOwnedTempDir } from '../util/owned-temp.js';
@@ -18,14 +19,17 @@ export const CLONE_TEMPLATE_PREFIX = 'fleetmod-template-';
 /** `!` makes each attribute unspecified, as if no `.gitattributes` had named it. */
 export const NO_FILTER_ATTRIBUTES = '* !filter !ident !working-tree-encoding\n';
 
-/** A function that makes the template on its first call and returns its folder on every call. */
-export function cloneTemplate(tmpRoot: string = os.tmpdir()): () => Promise<string> {
+/** A function that makes the template (in `dir`, or a temporary folder) on its first call and returns its folder. */
+export function cloneTemplate(dir?: string): () => Promise<string> {
   let made: Promise<string> | undefined;
   const make = async () => {
-    const dir = await makeOwnedTempDir(tmpRoot, CLONE_TEMPLATE_PREFIX);
-    await mkdir(path.join(dir, 'info'));
-    await writeFile(path.join(dir, 'info', 'attributes'), NO_FILTER_ATTRIBUTES);
-    return dir;
+    const folder = dir ?? (await makeOwnedTempDir(os.tmpdir(), CLONE_TEMPLATE_PREFIX));
+    const attributes = path.join(folder, 'info', 'attributes');
+    if ((await readFile(attributes, 'utf8').catch(() => undefined)) !== NO_FILTER_ATTRIBUTES) {
+      await mkdir(path.dirname(attributes), { recursive: true });
+      await writeFile(attributes, NO_FILTER_ATTRIBUTES);
+    }
+    return folder;
   };
   return () => {
     made ??= make().catch((err: unknown) => {

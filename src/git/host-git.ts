@@ -33,6 +33,8 @@ export interface HostGitOptions {
   /** Per-command timeout: a git process with no output for this long is killed. @default 300000 */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Folder for the clone template (clone-template.ts); a temporary one when absent. */
+  templateDir?: string;
 }
 
 export interface DiffStat {
@@ -134,7 +136,7 @@ export function createHostGit(options: HostGitOptions): HostGit {
   options.signal?.addEventListener('abort', () => endGitSessions(), { once: true });
   const binary = gitBinary();
   const timeoutMs = options.timeoutMs ?? GIT_TIMEOUT_MS;
-  const template = cloneTemplate();
+  const template = cloneTemplate(options.templateDir);
 
   const git = (dir?: string, auth?: GitAuth): SimpleGit => {
     // The pinned settings and the auth header reach git the way they reach a directly spawned one (git-process.ts).

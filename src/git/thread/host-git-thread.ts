@@ -27,7 +27,11 @@ export function hostGitThreadAvailable(): boolean {
 }
 
 export function createHostGitThread(options: HostGitOptions): HostGit {
-  const data: HostGitThreadData = { env: { ...options.env }, ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }) };
+  const data: HostGitThreadData = {
+    env: { ...options.env },
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    ...(options.templateDir !== undefined && { templateDir: options.templateDir }),
+  };
   // Not the main thread's Node options (`--input-type`, loaders): the worker is a plain module of this program.
   const worker = new Worker(WORKER_URL, { workerData: data, execArgv: [] });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();

@@ -12,7 +12,12 @@ function serve(): void {
   if (!port) throw new Error('host-git-worker.js runs only as a worker thread');
   const data = workerData as HostGitThreadData;
   const stop = new AbortController();
-  const git = createHostGit({ env: data.env, ...(data.timeoutMs !== undefined && { timeoutMs: data.timeoutMs }), signal: stop.signal });
+  const git = createHostGit({
+    env: data.env,
+    ...(data.timeoutMs !== undefined && { timeoutMs: data.timeoutMs }),
+    ...(data.templateDir !== undefined && { templateDir: data.templateDir }),
+    signal: stop.signal,
+  });
   port.on('message', (message: ToWorker) => {
     if (message.kind === 'abort') {
       stop.abort();

@@ -26,6 +26,7 @@ export const HOST_GIT_METHODS = Object.keys(METHODS) as HostGitMethod[];
 export interface HostGitThreadData {
   env: Record<string, string | undefined>;
   timeoutMs?: number;
+  templateDir?: string;
 }
 
 export type ToWorker = { kind: 'call'; id: number; method: HostGitMethod; args: unknown[] } | { kind: 'abort' };
