@@ -7,18 +7,15 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createPlainGitHost } from '../../src/codehost/plain/plain-git-host.js';
 import { createHostGit, type HostGit } from '../../src/git/host-git.js';
 import { createMirrorCache, MIRROR_PARTIAL_PREFIX } from '../../src/git/mirror-cache.js';
 import { loadJobOrThrow } from '../../src/manifest/load.js';
 import { resolveRepos } from '../../src/manifest/repos.js';
-import { createStageLimiters } from '../../src/orchestrator/limiters.js';
 import { runJob } from '../../src/orchestrator/run-job.js';
-import { noopProgress } from '../../src/progress/types.js';
-import { createLocalProvider } from '../../src/sandbox/local/provider.js';
 import { openRunStore } from '../../src/store/open-store.js';
 import { createRedactor } from '../../src/util/redact.js';
 import { testEnv } from '../support/cli.js';
+import { plainGitRunDeps } from '../support/in-process-run.js';
 import { branchSha, git } from '../support/git.js';
 import { jobFixture, type JobFixture } from '../support/job-fixture.js';
 
@@ -45,17 +42,7 @@ async function runOnce(fx: JobFixture, where: { state: string; cache: string }, 
   const store = openRunStore(path.join(fx.root, where.state, 'fleetmod.db'), createRedactor([]));
   try {
     const result = await runJob(
-      {
-        store,
-        git,
-        checkouts,
-        sandboxes: createLocalProvider({ git, env }),
-        codeHosts: { forRepo: () => createPlainGitHost(git, checkouts) },
-        limiters: createStageLimiters({ gitPerHost: 2, sandboxes: 2 }),
-        progress: noopProgress,
-        redactor: createRedactor([]),
-        now,
-      },
+      plainGitRunDeps({ git, store, env, checkouts, now }),
       {
         job,
         repos,

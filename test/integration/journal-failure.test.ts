@@ -6,21 +6,17 @@
  */
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createPlainGitHost } from '../../src/codehost/plain/plain-git-host.js';
 import { StoreFailed } from '../../src/domain/errors.js';
 import { createHostGit, type HostGit } from '../../src/git/host-git.js';
-import { createDirectCheckout } from '../../src/git/mirror-cache.js';
 import { loadJobOrThrow } from '../../src/manifest/load.js';
 import { resolveRepos } from '../../src/manifest/repos.js';
-import { createStageLimiters } from '../../src/orchestrator/limiters.js';
 import { runJob } from '../../src/orchestrator/run-job.js';
-import { noopProgress } from '../../src/progress/types.js';
-import { createLocalProvider } from '../../src/sandbox/local/provider.js';
 import { openDb } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createSqliteRunStore } from '../../src/store/sqlite-run-store.js';
 import { createRedactor } from '../../src/util/redact.js';
 import { testEnv } from '../support/cli.js';
+import { plainGitRunDeps } from '../support/in-process-run.js';
 import { jobFixture } from '../support/job-fixture.js';
 
 describe('a journal commit that fails mid-run', () => {
@@ -51,17 +47,7 @@ describe('a journal commit that fails mid-run', () => {
     };
     const run = (git: HostGit, selection: Parameters<typeof runJob>[1]['selection']) =>
       runJob(
-        {
-          store,
-          git,
-          checkouts: createDirectCheckout(git),
-          sandboxes: createLocalProvider({ git, env }),
-          codeHosts: { forRepo: () => createPlainGitHost(git) },
-          limiters: createStageLimiters({ gitPerHost: 2, sandboxes: 2 }),
-          progress: noopProgress,
-          redactor: createRedactor([]),
-          now: Date.now,
-        },
+        plainGitRunDeps({ git, store, env }),
         {
           job,
           repos,

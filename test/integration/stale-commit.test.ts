@@ -7,19 +7,15 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createPlainGitHost } from '../../src/codehost/plain/plain-git-host.js';
 import { createHostGit, type HostGit } from '../../src/git/host-git.js';
-import { createDirectCheckout } from '../../src/git/mirror-cache.js';
 import { loadJobOrThrow } from '../../src/manifest/load.js';
 import { resolveRepos } from '../../src/manifest/repos.js';
-import { createStageLimiters } from '../../src/orchestrator/limiters.js';
 import { runJob, type RunSelection } from '../../src/orchestrator/run-job.js';
-import { noopProgress } from '../../src/progress/types.js';
-import { createLocalProvider } from '../../src/sandbox/local/provider.js';
 import { openRunStore } from '../../src/store/open-store.js';
 import { createRedactor } from '../../src/util/redact.js';
 import { testEnv } from '../support/cli.js';
 import { git } from '../support/git.js';
+import { plainGitRunDeps } from '../support/in-process-run.js';
 import { jobFixture, type JobFixture } from '../support/job-fixture.js';
 import { tempDir } from '../support/temp.js';
 
@@ -28,21 +24,10 @@ async function runWith(fx: JobFixture, selection: RunSelection, gitFor: (real: H
   const env = testEnv();
   const { repos } = await resolveRepos(job, { env });
   const git = gitFor(createHostGit({ env }));
-  const checkouts = createDirectCheckout(git);
   const store = openRunStore(path.join(fx.root, 'state', 'fleetmod.db'), createRedactor([]));
   try {
     const result = await runJob(
-      {
-        store,
-        git,
-        checkouts,
-        sandboxes: createLocalProvider({ git, env }),
-        codeHosts: { forRepo: () => createPlainGitHost(git) },
-        limiters: createStageLimiters({ gitPerHost: 2, sandboxes: 2 }),
-        progress: noopProgress,
-        redactor: createRedactor([]),
-        now: Date.now,
-      },
+      plainGitRunDeps({ git, store, env }),
       {
         job,
         repos,
