@@ -12,6 +12,7 @@
 import { execFile } from 'node:child_process';
 import { lstatSync, rmdirSync, unlinkSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { TimeSlices } from './time-slices.js';
 import { SLICE_MS, walkPaths } from './tree-walk.js';
 
@@ -36,13 +37,11 @@ export async function removeTree(dir: string): Promise<void> {
  * `rm -rf --one-file-system`.
  */
 async function removeDeep(dir: string): Promise<void> {
+  const run = promisify(execFile);
   const env = { PATH: '/usr/bin:/bin', LC_ALL: 'C' };
-  await new Promise<void>((resolve) => execFile('chmod', ['-R', 'u+rwx', '--', dir], { env }, () => resolve()));
-  await new Promise<void>((resolve, reject) =>
-    execFile('rm', ['-rf', '--one-file-system', '--', dir], { env }, (err, _stdout, stderr) =>
-      err ? reject(new Error(`rm -rf ${dir} failed: ${stderr.trim() || err.message}`)) : resolve(),
-    ),
-  );
+  // What chmod cannot change, rm reports.
+  await run('chmod', ['-R', 'u+rwx', '--', dir], { env }).catch(() => undefined);
+  await run('rm', ['-rf', '--one-file-system', '--', dir], { env });
 }
 
 async function removeFast(dir: string): Promise<void> {

@@ -81,7 +81,7 @@ async function ensureFork(ctx: InspectContext, upstream: RepoData): Promise<Repo
   const login = await ctx.session.login();
   if (!login) throw new CodeHostFailed(`cannot fork ${upstream.full_name}: the identity has no user login`, 'permanent');
   const existing = await readRepo(ctx, login, upstream.name);
-  if (existing && existing.fork && existing.parent?.full_name.toLowerCase() === upstream.full_name.toLowerCase()) return existing;
+  if (isForkOf(existing, upstream)) return existing;
   if (ctx.dryRun) return { wouldFork: true, login };
   // A same-named repository that is not our fork of it: ask for a fork under a distinct name.
   const name = existing ? `${upstream.owner.login}-${upstream.name}` : undefined;
@@ -108,7 +108,11 @@ async function existingFork(ctx: InspectContext, upstream: RepoData): Promise<Re
   const login = await ctx.session.login();
   if (!login || login.toLowerCase() === upstream.owner.login.toLowerCase()) return null;
   const existing = await readRepo(ctx, login, upstream.name);
-  return existing?.fork && existing.parent?.full_name.toLowerCase() === upstream.full_name.toLowerCase() ? existing : null;
+  return isForkOf(existing, upstream) ? existing : null;
+}
+
+function isForkOf(candidate: RepoData | null, upstream: RepoData): candidate is RepoData {
+  return Boolean(candidate?.fork) && candidate?.parent?.full_name.toLowerCase() === upstream.full_name.toLowerCase();
 }
 
 async function readRepo(ctx: InspectContext, owner: string, name: string): Promise<RepoData | null> {

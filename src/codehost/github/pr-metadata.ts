@@ -50,8 +50,9 @@ export async function ensureAssignees(api: GithubApi, repo: RepoRef, pull: Githu
  * Requests the reviews the PR lacks. `reviewed` are logins that already reviewed (asking them again would reset
  * their review). A team is asked only while nobody has reviewed: GitHub takes a team off the requested list once
  * one of its members reviews for it, and the reviews do not say for which team — asking again would ask the team
- * for a review it has given. GitHub answers 422 for the whole request when one login or team is not a collaborator and does
- * not say which, so after a refusal each one is requested on its own: one typo does not cost the others.
+ * for a review it has given. GitHub answers 422 for the whole request when one login or team is not a
+ * collaborator and does not say which, so after a refusal each one is requested on its own: one typo does not
+ * cost the others.
  */
 export async function ensureReviewers(
   api: GithubApi,

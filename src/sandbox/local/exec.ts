@@ -6,7 +6,7 @@ import path from 'node:path';
 import { SandboxLost } from '../../domain/errors.js';
 import { formatBytes } from '../../util/units.js';
 import { lowSpace, watchFreeSpace } from '../shared/free-space.js';
-import { diskUsage, unmeasurable, watchDiskUsage } from '../shared/disk-usage.js';
+import { diskUsageForLimit, watchDiskUsage } from '../shared/disk-usage.js';
 import type { Owner } from '../shared/reclaim.js';
 import type { ExecOptions, ExecResult, SandboxRequest } from '../types.js';
 import { SANDBOX_WORKSPACE, baseSandboxEnv, buildBwrapArgs } from './args.js';
@@ -109,7 +109,7 @@ export async function runInSandbox(ctx: ExecContext, command: string, options: E
       if (low) return { ...result, exitCode: null, killedBy: low };
     }
     if (diskLimit !== undefined && !result.killedBy) {
-      const bytes = await diskUsage(request.workspace).catch((err: unknown) => (unmeasurable(err) ? Number.POSITIVE_INFINITY : Promise.reject(err)));
+      const bytes = await diskUsageForLimit(request.workspace);
       if (bytes > diskLimit) return { ...result, exitCode: null, killedBy: diskMessage(bytes, diskLimit) };
     }
     return result;

@@ -4,11 +4,6 @@
  */
 import { walkTree } from '../../util/tree-walk.js';
 
-/** A walk that failed because a path is too long to name: only a step makes one, and it counts as over any limit. */
-export function unmeasurable(err: unknown): boolean {
-  return (err as NodeJS.ErrnoException).code === 'ENAMETOOLONG';
-}
-
 export async function diskUsage(root: string): Promise<number> {
   const seen = new Set<string>();
   let bytes = 0;
@@ -28,6 +23,17 @@ export async function diskUsage(root: string): Promise<number> {
 }
 
 /**
+ * diskUsage measured against a limit: a tree deeper than a path can name cannot be walked, and only a step makes
+ * one, so it counts as larger than any limit.
+ */
+export async function diskUsageForLimit(root: string): Promise<number> {
+  return diskUsage(root).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENAMETOOLONG') return Number.POSITIVE_INFINITY;
+    throw err;
+  });
+}
+
+/**
  * Watches a checkout while a command runs and calls `onExceeded` once when it grows past `limitBytes`. Polls with a
  * pause of ten times the last walk's duration (at least `minIntervalMs`), so a large checkout costs a small share
  * of one core. Returns the function that stops watching.
@@ -37,9 +43,8 @@ export function watchDiskUsage(root: string, limitBytes: number, onExceeded: (by
   let timer: NodeJS.Timeout | undefined;
   const tick = async () => {
     const started = performance.now();
-    // A path too long to name cannot be measured, and only a step makes one: it counts as over the limit. Anything
-    // else (an entry removed while it was walked) is measured again next time.
-    const bytes = await diskUsage(root).catch((err: NodeJS.ErrnoException) => (unmeasurable(err) ? Number.POSITIVE_INFINITY : 0));
+    // A failed walk (an entry removed while it was walked) is measured again next time.
+    const bytes = await diskUsageForLimit(root).catch(() => 0);
     if (stopped) return;
     if (bytes > limitBytes) {
       stopped = true;
