@@ -10,16 +10,20 @@ export interface CliIo {
   signals: SignalSource;
 }
 
+/** SIGHUP: the terminal or SSH session the run was started from went away. */
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
 export interface SignalSource {
-  on(signal: 'SIGINT' | 'SIGTERM', listener: () => void): void;
-  off(signal: 'SIGINT' | 'SIGTERM', listener: () => void): void;
+  on(signal: StopSignal, listener: () => void): void;
+  off(signal: StopSignal, listener: () => void): void;
 }
 
 export function processIo(): CliIo {
-  // A closed pipe (`fleetmod report | head`) must not crash a run that is still working.
+  // A closed pipe (`fleetmod report | head`) or a terminal that went away (EIO after a hang-up) must not crash a run
+  // that is still working or stopping: its output is lost, the journal is not.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') throw err;
+      if (err.code !== 'EPIPE' && err.code !== 'EIO') throw err;
     });
   }
   return {

@@ -121,8 +121,11 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
       abort.abort();
     }
   };
+  // A hang-up (the terminal or SSH session closed) stops the run as SIGTERM does: Node's default would end the process
+  // at once, leaving E2B sandboxes running (and billed) and repos in the middle of a stage.
   io.signals.on('SIGINT', onSignal);
   io.signals.on('SIGTERM', onSignal);
+  io.signals.on('SIGHUP', onSignal);
   try {
     const startedAt = Date.now();
     const admission =
@@ -186,6 +189,7 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
     if (graceTimer) clearTimeout(graceTimer);
     io.signals.off('SIGINT', onSignal);
     io.signals.off('SIGTERM', onSignal);
+    io.signals.off('SIGHUP', onSignal);
     progress.close();
     store.close();
   }

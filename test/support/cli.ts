@@ -2,13 +2,13 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { runCli } from '../../src/cli/program.js';
-import type { CliIo } from '../../src/cli/io.js';
+import type { CliIo, StopSignal } from '../../src/cli/io.js';
 
 export interface CapturedIo extends CliIo {
   out: () => string;
   err: () => string;
-  /** Simulates Ctrl-C / SIGTERM. */
-  signal: (name: 'SIGINT' | 'SIGTERM') => void;
+  /** Simulates Ctrl-C / SIGTERM / a hang-up. */
+  signal: (name: StopSignal) => void;
 }
 
 export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
