@@ -8,6 +8,7 @@ import type { Job } from './job.js';
 import type { JobManifest } from './schema.js';
 import { checkConditions } from './rules/conditions.js';
 import { checkConflicts } from './rules/conflicts.js';
+import { checkE2b } from './rules/e2b.js';
 import { checkEnvironment } from './rules/env.js';
 import { checkStepFiles } from './rules/files.js';
 import { checkLimits } from './rules/limits.js';
@@ -27,6 +28,7 @@ export async function checkRules(job: Job, manifest: JobManifest, ctx: RuleConte
   checkConditions(input);
   checkEnvironment(input);
   checkConflicts(input);
+  checkE2b(input);
   checkLimits(input);
   await checkStepFiles(input);
   return found.sort((a, b) => a.line - b.line || a.col - b.col);

@@ -203,9 +203,12 @@ export const Sandbox = z
         'price-vcpu-second': z.number().nonnegative().optional().describe('USD per vCPU-second (default 0.000014).'),
         'price-gib-second': z.number().nonnegative().optional().describe('USD per GiB-second (default 0.0000045).'),
         'expected-duration': duration('expected-duration').optional().describe('Expected time of one sandbox (a repo, or one candidate of it), for plan estimates; best of N uses it with any provider.'),
+        'max-lifetime': duration('max-lifetime')
+          .optional()
+          .describe("Longest an E2B sandbox may live on your plan (default 1h, E2B's Hobby plan; Pro allows 24h); a sandbox.timeout that needs longer is refused."),
       })
       .optional()
-      .describe('E2B sizing and prices used for cost accounting; only with provider: e2b.'),
+      .describe("E2B sizing and prices (for cost accounting) and the plan's sandbox lifetime; only with provider: e2b."),
   })
   .describe('Where and how steps run.');
 
