@@ -1,9 +1,10 @@
 /** An E2B provider wired to a fake E2B, a checkout to hand it, and a request with test-sized limits. */
+import type { Sandbox as SdkSandbox } from 'e2b';
 import path from 'node:path';
 import { createSampleRepo } from '../../src/demo/sample-repos.js';
 import { createHostGit, type HostGit } from '../../src/git/host-git.js';
 import { createE2bProvider, type E2bProviderOptions } from '../../src/sandbox/e2b/provider.js';
-import type { SandboxProvider, SandboxRequest } from '../../src/sandbox/types.js';
+import type { Sandbox, SandboxProvider, SandboxRequest } from '../../src/sandbox/types.js';
 import type { FakeE2b } from './fake-e2b/index.js';
 import { tempDir } from './temp.js';
 
@@ -40,4 +41,14 @@ export function sandboxRequest(workspace: string, overrides: Partial<SandboxRequ
     labels: { job: 'test-job', run: 'run-1', repo: 'org/service-01' },
     ...overrides,
   };
+}
+
+/**
+ * The SDK object behind a sandbox the E2B provider made, for tests that watch what the SDK itself does on the host
+ * (what it reads, what it keeps). A private field: a rename in E2bSandbox fails these tests loudly.
+ */
+export function sdkOf(sandbox: Sandbox): SdkSandbox {
+  const sdk = (sandbox as unknown as { sdk?: SdkSandbox }).sdk;
+  if (!sdk) throw new Error('not a sandbox of the E2B provider');
+  return sdk;
 }

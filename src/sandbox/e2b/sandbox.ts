@@ -7,10 +7,12 @@ import { CommandExitError, FileNotFoundError, type CommandHandle, type Sandbox a
 import path from 'node:path';
 import { ChangeTooLarge, Interrupted, type FleetmodError } from '../../domain/errors.js';
 import { strictUtf8 } from '../../util/strict-utf8.js';
+import { formatDuration } from '../../util/units.js';
 import { CommandOutput } from '../shared/output-buffer.js';
 import { WorkspaceEscape } from '../shared/workspace-path.js';
 import type { ExecOptions, ExecResult, Sandbox, SandboxRequest } from '../types.js';
-import { E2bFailed, classifySandboxFailure, describeSdkError, isCommandDeadline } from './errors.js';
+import { readAtMost } from './capped-read.js';
+import { E2bFailed, TransferTimedOut, classifySandboxFailure, describeSdkError, isCommandDeadline } from './errors.js';
 import { E2B_HOME, E2B_WORKSPACE, HOUSEKEEPING_TIMEOUT_MS } from './layout.js';
 import { CHANGE_TOO_LARGE_EXIT, DIFF_FILE, exportDiffCommand, strictShell } from './shell.js';
 
@@ -73,7 +75,8 @@ export class E2bSandbox implements Sandbox {
   }
 
   async readFile(relativePath: string): Promise<Buffer> {
-    return this.readAbsolute(inWorkspace(relativePath), relativePath);
+    // Without a limit the read always returns the bytes.
+    return (await this.readAbsolute(inWorkspace(relativePath), relativePath)) as Buffer;
   }
 
   async writeFile(relativePath: string, data: Buffer | string): Promise<void> {
@@ -88,9 +91,11 @@ export class E2bSandbox implements Sandbox {
   async exportDiff(): Promise<string> {
     const maxBytes = this.request.limits.changeBytes;
     const take = async (everyDiffBinary: boolean) => {
+      // The check inside the sandbox only saves the download; the one that holds is the host's, as the bytes arrive.
       const exit = await this.housekeeping('taking the diff', exportDiffCommand({ everyDiffBinary, ...(maxBytes !== undefined && { maxBytes }) }), E2B_WORKSPACE, CHANGE_TOO_LARGE_EXIT);
-      if (exit === CHANGE_TOO_LARGE_EXIT) throw ChangeTooLarge.over(maxBytes ?? 0);
-      return strictUtf8(await this.readAbsolute(DIFF_FILE, 'the diff'));
+      const diff = exit === CHANGE_TOO_LARGE_EXIT ? undefined : await this.readAbsolute(DIFF_FILE, 'the diff', maxBytes);
+      if (diff === undefined) throw ChangeTooLarge.over(maxBytes ?? 0);
+      return strictUtf8(diff);
     };
     const diff = (await take(false)) ?? (await take(true));
     if (diff === undefined) throw new E2bFailed(`E2B sandbox ${this.id}: its diff is not UTF-8, even in binary form`);
@@ -155,11 +160,19 @@ export class E2bSandbox implements Sandbox {
     }
   }
 
-  private async readAbsolute(target: string, shown: string): Promise<Buffer> {
+  /**
+   * The file's bytes, or `undefined` when it is larger than `maxBytes` (read no further than the chunk that
+   * crossed it). Streamed, so a whole file is never held before its size is known; the SDK bounds a stream's start and
+   * its idle time only, so the whole read gets a deadline of its own.
+   */
+  private async readAbsolute(target: string, shown: string, maxBytes = Infinity): Promise<Buffer | undefined> {
+    const limitMs = this.hooks.transferTimeoutMs;
+    const deadline = AbortSignal.timeout(limitMs);
     try {
-      return Buffer.from(await this.sdk.files.read(target, { format: 'bytes', requestTimeoutMs: this.hooks.transferTimeoutMs }));
+      return await readAtMost(await this.sdk.files.read(target, { format: 'stream', requestTimeoutMs: limitMs, signal: deadline }), maxBytes);
     } catch (err) {
       if (err instanceof FileNotFoundError) throw new WorkspaceEscape(`path "${shown}" does not exist`);
+      if (deadline.aborted) throw this.failure(new TransferTimedOut(`${shown} did not arrive within ${formatDuration(limitMs)}`, { cause: err }), `reading ${shown}`);
       throw this.failure(err, `reading ${shown}`);
     }
   }
