@@ -13,6 +13,7 @@ import { WorkspaceEscape } from '../shared/workspace-path.js';
 import type { ExecOptions, ExecResult, Sandbox, SandboxRequest } from '../types.js';
 import { readAtMost } from './capped-read.js';
 import { E2bFailed, TransferTimedOut, classifySandboxFailure, describeSdkError, isCommandDeadline } from './errors.js';
+import { handleOutput } from './handle-output.js';
 import { E2B_HOME, E2B_WORKSPACE, HOUSEKEEPING_TIMEOUT_MS } from './layout.js';
 import { CHANGE_TOO_LARGE_EXIT, DIFF_FILE, exportDiffCommand, strictShell } from './shell.js';
 
@@ -132,16 +133,19 @@ export class E2bSandbox implements Sandbox {
     let handle: CommandHandle | undefined;
     const onAbort = () => void handle?.kill().catch(() => undefined);
     signal?.addEventListener('abort', onAbort, { once: true });
+    // Chunks go to `output` alone: the SDK's handle would otherwise keep the whole output too.
+    const streams = handleOutput((stream, chunk) => output.push(stream, chunk));
     try {
       handle = await this.sdk.commands.run(command, {
         background: true,
         cwd: options.cwd,
         envs: { ...(options.env ?? {}) },
         timeoutMs: options.timeoutMs,
-        onStdout: (chunk) => output.push('stdout', chunk),
-        onStderr: (chunk) => output.push('stderr', chunk),
+        onStdout: streams.onStdout,
+        onStderr: streams.onStderr,
         ...(signal && { signal }),
       });
+      streams.attach(handle);
       const done = await handle.wait();
       return result({ exitCode: done.exitCode, timedOut: false });
     } catch (err) {
