@@ -16,14 +16,14 @@ import { waitForCreationSlot } from '../shared/creation-slot.js';
 import type { ProviderCheck, Sandbox, SandboxProvider, SandboxRequest } from '../types.js';
 import { createE2bClient, describeEndpoint, type E2bConnection } from './connection.js';
 import { createWithRetry, type CreateRetryOptions } from './create-retry.js';
-import { CheckoutNotPacked, E2bFailed, SandboxLostAgain, classifySandboxFailure, describeSdkError, isRetryableApiError, isUnansweredRequest } from './errors.js';
+import { E2bFailed, SandboxLostAgain, classifySandboxFailure, describeSdkError, isRetryableApiError, isUnansweredRequest } from './errors.js';
 import { CREATE_ID_KEY, CREATED_BY_KEY, CREATED_BY_VALUE, E2B_FILES_DIR, sandboxLifetimeMs, transferTimeoutMs } from './layout.js';
 import { killSandboxes, listFleetmodSandboxes } from './leftovers.js';
 import { createOrphanWatch, type OrphanWatchOptions } from './orphans.js';
 import { networkOptions } from './policy.js';
 import { E2bSandbox } from './sandbox.js';
 import { uploadCheckout } from './upload.js';
-import { unpackCommand } from './workspace.js';
+import { packWorkspace, unpackCommand, type PackedWorkspace } from './workspace.js';
 
 export interface E2bProviderOptions {
   connection: E2bConnection;
@@ -158,6 +158,26 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
     return sandbox;
   };
 
+  /** Puts the checkout into a new sandbox and starts the job's budget; the sandbox is destroyed if that fails. */
+  const prepare = async (sdk: SdkSandbox, packed: PackedWorkspace, request: SandboxRequest, stopped: AbortSignal): Promise<E2bSandbox> => {
+    const sandbox = new E2bSandbox(sdk, request, { lost: (reason) => lost(request, reason), kill: () => kill(sdk), now, transferTimeoutMs: transferMs(request) });
+    try {
+      // A stop that came while the create was on its way: the sandbox exists (and is billed) but is not used.
+      if (stopped.aborted) throw new Interrupted('stopped while creating an E2B sandbox');
+      // A big checkout can take longer than the SDK's request deadline; allow what a step may take.
+      await uploadCheckout(sdk, packed, request, transferMs(request)).catch((err: unknown) => {
+        throw sandboxFailure(err, sandbox, request, lost);
+      });
+      await sandbox.housekeeping('unpacking the checkout', unpackCommand());
+      await sandbox.startBudget();
+      return sandbox;
+    } catch (err) {
+      await sandbox.destroy();
+      request.onDiscarded?.(sandbox);
+      throw err;
+    }
+  };
+
   return {
     name: 'e2b',
     isolated: true,
@@ -182,24 +202,16 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
       if (!options.connection.apiKey) throw new SandboxUnavailable('E2B_API_KEY is not set', 'export E2B_API_KEY=e2b_…');
       sweepLeftovers(request.labels.run);
       const stopped = request.signal ? AbortSignal.any([request.signal, stopping.signal]) : stopping.signal;
-      const creating = createSdkSandbox(request, stopped);
-      inflight.add(creating);
-      const sdk = await creating.finally(() => inflight.delete(creating));
-      const sandbox = new E2bSandbox(sdk, request, { lost: (reason) => lost(request, reason), kill: () => kill(sdk), now, transferTimeoutMs: transferMs(request) });
+      // Packed before the creation slot and the create: E2B bills (and counts the lifetime) from the create, and tar
+      // on a big checkout on a busy host can take a while. A checkout that cannot be packed costs no sandbox.
+      const packed = await packWorkspace(request.workspace);
       try {
-        // A stop that came while the create was on its way: the sandbox exists (and is billed) but is not used.
-        if (stopped.aborted) throw new Interrupted('stopped while creating an E2B sandbox');
-        // A big checkout can take longer than the SDK's request deadline; allow what a step may take.
-        await uploadCheckout(sdk, request, transferMs(request)).catch((err: unknown) => {
-          throw sandboxFailure(err, sandbox, request, lost);
-        });
-        await sandbox.housekeeping('unpacking the checkout', unpackCommand());
-        sandbox.startBudget();
-        return sandbox;
-      } catch (err) {
-        await sandbox.destroy();
-        request.onDiscarded?.(sandbox);
-        throw err;
+        const creating = createSdkSandbox(request, stopped);
+        inflight.add(creating);
+        const sdk = await creating.finally(() => inflight.delete(creating));
+        return await prepare(sdk, packed, request, stopped);
+      } finally {
+        await packed.dispose();
       }
     },
 
@@ -217,7 +229,7 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
 }
 
 function sandboxFailure(err: unknown, sandbox: E2bSandbox, request: SandboxRequest, lost: (request: SandboxRequest, reason: string) => FleetmodError): unknown {
-  if (err instanceof Interrupted || err instanceof CheckoutNotPacked) return err;
+  if (err instanceof Interrupted) return err;
   const reason = `sandbox ${sandbox.id} failed while uploading the checkout: ${describeSdkError(err)}`;
   return classifySandboxFailure(err) === 'lost' ? lost(request, reason) : new E2bFailed(`E2B ${reason}`, { cause: err });
 }

@@ -14,7 +14,7 @@ import type { ExecOptions, ExecResult, Sandbox, SandboxRequest } from '../types.
 import { readAtMost } from './capped-read.js';
 import { E2bFailed, TransferTimedOut, classifySandboxFailure, describeSdkError, isCommandDeadline } from './errors.js';
 import { handleOutput } from './handle-output.js';
-import { E2B_HOME, E2B_WORKSPACE, HOUSEKEEPING_TIMEOUT_MS } from './layout.js';
+import { E2B_HOME, E2B_WORKSPACE, HOUSEKEEPING_TIMEOUT_MS, sandboxLifetimeMs } from './layout.js';
 import { CHANGE_TOO_LARGE_EXIT, DIFF_FILE, exportDiffCommand, strictShell } from './shell.js';
 
 export interface E2bSandboxHooks {
@@ -47,7 +47,16 @@ export class E2bSandbox implements Sandbox {
     return this.sdk.sandboxId;
   }
 
-  startBudget(): void {
+  /**
+   * The job's budget starts now, once the checkout is in place, and the sandbox's lifetime is counted again from
+   * here: E2B counted it from the create, so a slow upload or unpack would have let the sandbox expire mid-step.
+   */
+  async startBudget(): Promise<void> {
+    try {
+      await this.sdk.setTimeout(sandboxLifetimeMs(this.request.limits.timeoutMs));
+    } catch (err) {
+      throw this.failure(err, 'setting its lifetime');
+    }
     this.budgetStart = performance.now();
   }
 

@@ -25,9 +25,15 @@ describe('E2B: a hard stop while repos wait for the creation rate', () => {
         (err: unknown) => err,
       ),
     );
-    setTimeout(() => abort.abort(), 150);
+    // Each checkout is packed before its create: stop once the first create has arrived.
+    const poll = setInterval(() => {
+      if (fake.creates().length === 0) return;
+      clearInterval(poll);
+      abort.abort();
+    }, 5);
 
     const outcomes = await Promise.all(results);
+    clearInterval(poll);
     await provider.shutdown();
 
     expect(fake.creates().length).toBe(1);

@@ -36,6 +36,8 @@ export function controlPlaneHandler(cloud: FakeCloud) {
       if (!sandbox) return notFound(res, id);
       if (method === 'GET' && !v2 && !action) return sendJson(res, 200, detail(cloud, sandbox));
       if (method === 'POST' && action === 'timeout' && !v2) {
+        const fault = cloud.takeFault('timeout', id);
+        if (fault && typeof fault.action === 'object') return sendJson(res, fault.action.respond, fault.action.body ?? {});
         const { timeout } = JSON.parse(body.toString() || '{}') as { timeout?: number };
         sandbox.setTimeout(timeout ?? cloud.options.defaultTimeoutSeconds);
         return sendEmpty(res, 204);

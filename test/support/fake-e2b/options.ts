@@ -25,7 +25,8 @@ export interface FakeE2bOptions {
   keepaliveIntervalMs?: number;
 }
 
-export type FaultTarget = 'create' | 'kill' | 'list' | 'command' | 'upload' | 'download';
+/** `timeout`: the control plane's `POST /sandboxes/{id}/timeout` (the SDK's setTimeout); `respond` only. */
+export type FaultTarget = 'create' | 'kill' | 'list' | 'timeout' | 'command' | 'upload' | 'download';
 
 export type FaultAction =
   /** Answer with this status and body instead of doing the work. */
