@@ -1,7 +1,7 @@
 /**
  * Resolves the manifest's `repos` entries into concrete repositories: reads `file:` lists, asks the GitHub
  * selector resolver for `github:` entries and filters what it lists (github-filter.ts), and removes duplicates
- * with a warning naming both places. Every repository left out is returned with the reason, for `plan`.
+ * (repo-dedup.ts). Every repository left out is returned with the reason, for `plan`.
  */
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -11,6 +11,7 @@ import type { RepoRef } from '../domain/repo.js';
 import type { Diagnostic } from './diagnostics.js';
 import { selectGithubRepos, type GithubRepoListing } from './github-filter.js';
 import type { GithubSelector, Job } from './job.js';
+import { createRepoAdder } from './repo-dedup.js';
 import { parseRepoString } from './repo-string.js';
 
 export type { GithubRepoListing } from './github-filter.js';
@@ -60,22 +61,9 @@ export interface Origin {
 export async function resolveRepos(job: Job, options: ResolveReposOptions): Promise<ResolvedRepos> {
   const display = options.displayPath ?? job.displayPath;
   const out: ResolvedRepos = { repos: [], errors: [], warnings: [], excluded: [], deferredSelectors: 0 };
-  const byKey = new Map<string, Origin>();
   // The same rule as the GitHub code host: the manifest's api-url/server-url pair wins over the environment's.
   const serverUrl = githubEndpoint(job, options.env).serverUrl;
-
-  const add: Collector['add'] = (repo, origin) => {
-    const identity = repo.kind === 'github' ? repo.key.toLowerCase() : repo.key;
-    const first = byKey.get(identity);
-    if (first) {
-      const message = `duplicate repository ${repo.display} (also listed at ${where(first)}); it runs once`;
-      out.warnings.push({ ...origin, severity: 'warning', message });
-      out.excluded.push({ display: repo.display, reason: `duplicate of ${where(first)}`, origin });
-      return;
-    }
-    byKey.set(identity, origin);
-    out.repos.push(repo);
-  };
+  const add = createRepoAdder(out, (repo) => (repo.kind === 'github' ? repo.key.toLowerCase() : repo.key));
   const error: Collector['error'] = (origin, message) => out.errors.push({ ...origin, severity: 'error', message });
   const collector: Collector = { add, error, warnings: out.warnings, serverUrl, env: options.env };
 
@@ -201,8 +189,4 @@ function pathOnServer(url: string, serverUrl: string): string | undefined {
   const host = URL.canParse(serverUrl) ? new URL(serverUrl).hostname.toLowerCase() : undefined;
   const ssh = /^ssh:\/\/(?:[^@/]+@)?([^/:]+)(?::\d+)?\/(.+)$/i.exec(url) ?? /^[^@/:]+@([^/:]+):(?!\/)(.+)$/.exec(url);
   return ssh && ssh[1]?.toLowerCase() === host ? ssh[2] : undefined;
-}
-
-function where(origin: Origin): string {
-  return `${origin.file}:${origin.line}:${origin.col}`;
 }

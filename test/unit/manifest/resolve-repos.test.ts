@@ -1,0 +1,67 @@
+/**
+ * resolveRepos on manifests with a `file:` list next to the job: which listing of a repository named twice is kept,
+ * and which spellings of one repository count as the same.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseManifest } from '../../../src/manifest/load.js';
+import { resolveRepos } from '../../../src/manifest/repos.js';
+import { tempDir } from '../../support/temp.js';
+
+const TAIL = ['steps:', '  - run: echo fixed', 'change:', '  branch: fleetmod/x', '  commit: {message: Fix}', ''];
+
+async function resolve(repoLines: string[], list = './a.git\n') {
+  const dir = await tempDir();
+  await writeFile(path.join(dir, 'list.txt'), list);
+  const file = path.join(dir, 'job.yaml');
+  const loaded = await parseManifest(['name: dupes', 'repos:', ...repoLines, ...TAIL].join('\n'), { file, displayPath: 'job.yaml' });
+  if (!loaded.job) throw new Error(JSON.stringify(loaded.errors));
+  const resolved = await resolveRepos(loaded.job, { env: {}, displayPath: 'job.yaml' });
+  const message = (d: { file: string; line: number; col: number; message: string }) => `${d.file}:${d.line}:${d.col}: ${d.message}`;
+  return { ...resolved, dir, errorText: resolved.errors.map(message), warningText: resolved.warnings.map(message) };
+}
+
+describe('a repository listed twice', () => {
+  it('is skipped when the skip entry comes after a file: list naming it', async () => {
+    const r = await resolve(['  - file: list.txt', '  - repo: ./a.git', '    skip: true', '    skip-reason: frozen']);
+
+    expect(r.repos).toEqual([expect.objectContaining({ url: path.join(r.dir, 'a.git'), skip: 'frozen' })]);
+    expect(r.errorText).toEqual([]);
+    expect(r.warningText).toEqual(['job.yaml:4:5: duplicate repository ./a (also listed at list.txt:1:1); it is skipped, as this entry says']);
+    expect(r.excluded).toEqual([{ display: './a', reason: 'duplicate of job.yaml:4:5', origin: { file: 'list.txt', line: 1, col: 1 } }]);
+  });
+
+  it('is skipped when the skip entry comes first, and the warning says so', async () => {
+    const r = await resolve(['  - repo: ./a.git', '    skip: true', '  - file: list.txt']);
+
+    expect(r.repos).toEqual([expect.objectContaining({ skip: 'skip: true in the manifest' })]);
+    expect(r.warningText).toEqual(['list.txt:1:1: duplicate repository ./a (also listed at job.yaml:3:5); it is skipped, as the entry at job.yaml:3:5 says']);
+  });
+
+  it('takes base and env from the entry that gives them, after a plain entry', async () => {
+    const r = await resolve(['  - ./a.git', '  - repo: ./a.git', '    base: release', '    env: {A: "1"}']);
+
+    expect(r.repos).toEqual([expect.objectContaining({ base: 'release', env: { A: '1' } })]);
+    expect(r.warningText).toEqual(['job.yaml:4:5: duplicate repository ./a (also listed at job.yaml:3:5); it runs once, with the base and env of this entry']);
+  });
+
+  it('is an error at the second entry when both give different settings', async () => {
+    const r = await resolve(['  - repo: ./a.git', '    base: release', '  - repo: ./a.git', '    skip: true']);
+
+    expect(r.errorText).toEqual([
+      'job.yaml:5:5: repository ./a is also listed at job.yaml:3:5 with a different skip and base; give its settings in one entry',
+    ]);
+  });
+
+  it('runs once with a plain warning when neither listing gives settings, or both give the same', async () => {
+    const r = await resolve(['  - ./a.git', '  - file: list.txt', '  - repo: ./b.git', '    skip: true', '  - repo: ./b.git', '    skip: true']);
+
+    expect(r.repos).toHaveLength(2);
+    expect(r.errorText).toEqual([]);
+    expect(r.warningText).toEqual([
+      'list.txt:1:1: duplicate repository ./a (also listed at job.yaml:3:5); it runs once',
+      'job.yaml:7:5: duplicate repository ./b (also listed at job.yaml:5:5); it is skipped, as the entry at job.yaml:5:5 says',
+    ]);
+  });
+});
