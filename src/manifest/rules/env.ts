@@ -4,17 +4,25 @@
  * never stored).
  */
 import type { PathPart } from '../positions.js';
+import type { JobManifest } from '../schema.js';
 import type { RuleInput } from './report.js';
 
 const RESERVED_PREFIX = 'FLEETMOD_';
 
+type Candidate = Extract<JobManifest['candidates'], unknown[]>[number];
+
+interface EnvMapAt {
+  path: PathPart[];
+  env: Record<string, string> | undefined;
+}
+
 export function checkEnvironment({ manifest: m, ctx, report }: RuleInput): void {
-  const maps: { path: PathPart[]; env: Record<string, string> | undefined }[] = [
+  const maps: EnvMapAt[] = [
     { path: ['sandbox', 'env'], env: m.sandbox?.env },
     ...m.steps.map((s, i) => ({ path: ['steps', i, 'env'], env: s.env })),
     ...(m.verify ?? []).map((v, i) => ({ path: ['verify', i, 'env'], env: typeof v === 'string' ? undefined : v.env })),
     ...m.repos.map((r, i) => ({ path: ['repos', i, 'env'], env: typeof r === 'object' && 'repo' in r ? r.env : undefined })),
-    ...(Array.isArray(m.candidates) ? m.candidates.map((c, i) => ({ path: ['candidates', i, 'env'], env: c.env })) : []),
+    ...(Array.isArray(m.candidates) ? m.candidates.flatMap((c, i) => candidateMaps(c, i)) : []),
   ];
   const secrets = m.sandbox?.secrets ?? [];
   for (const { path, env } of maps) {
@@ -42,4 +50,9 @@ export function checkEnvironment({ manifest: m, ctx, report }: RuleInput): void 
       );
     }
   });
+}
+
+/** A candidate's own env and each of its steps' env: they reach the sandbox like the job's steps' env does. */
+function candidateMaps(c: Candidate, i: number): EnvMapAt[] {
+  return [{ path: ['candidates', i, 'env'], env: c.env }, ...(c.steps ?? []).map((s, j) => ({ path: ['candidates', i, 'steps', j, 'env'], env: s.env }))];
 }
