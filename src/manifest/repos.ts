@@ -12,6 +12,7 @@ import type { Diagnostic } from './diagnostics.js';
 import { selectGithubRepos, type GithubRepoListing } from './github-filter.js';
 import type { GithubSelector, Job } from './job.js';
 import { createRepoAdder } from './repo-dedup.js';
+import { repoIdentity } from './repo-identity.js';
 import { parseRepoString } from './repo-string.js';
 
 export type { GithubRepoListing } from './github-filter.js';
@@ -63,7 +64,7 @@ export async function resolveRepos(job: Job, options: ResolveReposOptions): Prom
   const out: ResolvedRepos = { repos: [], errors: [], warnings: [], excluded: [], deferredSelectors: 0 };
   // The same rule as the GitHub code host: the manifest's api-url/server-url pair wins over the environment's.
   const serverUrl = githubEndpoint(job, options.env).serverUrl;
-  const add = createRepoAdder(out, (repo) => (repo.kind === 'github' ? repo.key.toLowerCase() : repo.key));
+  const add = createRepoAdder(out, repoIdentity);
   const error: Collector['error'] = (origin, message) => out.errors.push({ ...origin, severity: 'error', message });
   const collector: Collector = { add, error, warnings: out.warnings, serverUrl, env: options.env };
 
