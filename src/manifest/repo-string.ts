@@ -12,15 +12,22 @@ const SHORTHAND = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/;
 const SCP_LIKE = /^([A-Za-z0-9_.-]+)@([A-Za-z0-9_.-]+):([A-Za-z0-9_./~-]+)$/;
 const SHELL_METACHARACTER = /[;|&$`<>(){}*?!'"\\]/;
 const CONTROL_OR_SPACE = /[\s\x00-\x1f\x7f]/;
+// User information in a repository text: `scheme://user[:password]@` (to the last @ before the path, since a
+// password may hold #, ? or @, where a URL parser stops), or `user:password@` without a scheme. The SCP form
+// `git@host:path` has no password and its `:` comes after the @, so it does not match.
+const USER_INFO = /^(?:([a-z][a-z0-9+.-]*:\/\/)[^/]*|[^/@:]*:[^/]*)@/i;
 const URL_SCHEMES = new Set(['https:', 'http:', 'ssh:', 'git:', 'file:']);
 
 export function parseRepoString(raw: string): ParsedRepoString {
   const value = raw.trim();
   if (value.length === 0) return { ok: false, error: 'empty repository entry' };
+  // Before anything else: a password may hold the very characters the later checks refuse, and their messages
+  // quote the entry.
+  if (hasCredentials(value)) return { ok: false, error: carriesCredentials(value) };
   // A metacharacter says more about what went wrong than the space next to it.
   const unsafe = SHELL_METACHARACTER.exec(value) ?? CONTROL_OR_SPACE.exec(value);
   if (unsafe) {
-    return { ok: false, error: `"${value}" contains ${describeChar(unsafe[0])}, which is not allowed in a repository entry` };
+    return { ok: false, error: `${quotedUrl(value)} contains ${describeChar(unsafe[0])}, which is not allowed in a repository entry` };
   }
 
   if (value.startsWith('/') || value.startsWith('./') || value.startsWith('../') || value.startsWith('~/') || value === '.') {
@@ -33,7 +40,7 @@ export function parseRepoString(raw: string): ParsedRepoString {
   const scp = SCP_LIKE.exec(value);
   if (scp) {
     const repoPath = scp[3] as string;
-    if (repoPath.split('/').includes('..')) return { ok: false, error: `"${value}" contains a ".." path segment` };
+    if (repoPath.split('/').includes('..')) return { ok: false, error: `${quotedUrl(value)} contains a ".." path segment` };
     return { ok: true, kind: 'url', url: value, ...ownerAndName(repoPath) };
   }
 
@@ -65,10 +72,10 @@ export function parseRepoString(raw: string): ParsedRepoString {
     return { ok: true, kind: 'github', owner, name: stripGit(name) };
   }
 
-  if (value.includes('..')) return { ok: false, error: `"${value}" contains a ".." path segment` };
+  if (value.includes('..')) return { ok: false, error: `${quotedUrl(value)} contains a ".." path segment` };
   return {
     ok: false,
-    error: `"${value}" is not a repository: use owner/name, a git URL, or a local path starting with ./, ../ or /`,
+    error: `${quotedUrl(value)} is not a repository: use owner/name, a git URL, or a local path starting with ./, ../ or /`,
   };
 }
 
@@ -82,7 +89,15 @@ export function carriesCredentials(url: string): string {
  * logs, and nothing knows to censor a token written in a manifest.
  */
 export function quotedUrl(url: string): string {
-  return `"${url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@')}"`;
+  return `"${url.replace(USER_INFO, '$1***@')}"`;
+}
+
+/** A password, or any user name in an http(s) URL (there it can only be a token; ssh needs its `git@`). */
+function hasCredentials(value: string): boolean {
+  const info = USER_INFO.exec(value);
+  if (!info) return false;
+  const scheme = info[1] ?? '';
+  return info[0].slice(scheme.length).includes(':') || /^https?:\/\//i.test(scheme);
 }
 
 function ownerAndName(repoPath: string): { owner: string; name: string } {
