@@ -123,7 +123,8 @@ async function readRepoList(job: Job, file: string, display: string, origin: Ori
   // Positions inside the list are shown relative to where the user named the manifest.
   const shown = path.isAbsolute(file) ? file : path.join(path.dirname(display), file).split(path.sep).join('/');
   let count = 0;
-  for (const [lineIndex, rawLine] of text.split('\n').entries()) {
+  // Lists written on Windows end their lines with CR LF; a CR left on the line would keep its comment.
+  for (const [lineIndex, rawLine] of text.split(/\r?\n/).entries()) {
     const line = rawLine.replace(/#.*$/, '').trim();
     if (!line) continue;
     count += 1;

@@ -109,3 +109,12 @@ describe('spellings of one repository', () => {
     expect(r.warnings).toEqual([]);
   });
 });
+
+describe('a file: list', () => {
+  it('with CR LF line ends drops its comments like one with LF', async () => {
+    const r = await resolve(['  - file: list.txt'], '# fleet\r\n./a.git  # the first\r\n\r\n./b.git\r\n');
+
+    expect(r.errorText).toEqual([]);
+    expect(r.repos.map((repo) => path.basename(repo.url))).toEqual(['a.git', 'b.git']);
+  });
+});
