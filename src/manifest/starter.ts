@@ -2,6 +2,21 @@
  * The starter job `fleetmod init` writes: every section present and commented, a no-op step, and the
  * yaml-language-server line so the editor completes and checks keys from the first keystroke. It validates as is.
  */
+import { branchNameProblem } from './git-ref.js';
+import { NAME_PATTERN } from './schema-fields.js';
+
+/** The starter's `change.branch` is `fleetmod/{{ job.name }}`: the branch every repository gets. */
+const starterBranch = (name: string) => `fleetmod/${name}`;
+
+/**
+ * Why `name` cannot name a starter job, or undefined. The name must match the manifest's pattern and, since the
+ * starter's branch contains it, make a branch git accepts (`a..b`, `x.lock` and `x.` pass the pattern only).
+ */
+export function starterNameProblem(name: string): string | undefined {
+  if (!new RegExp(NAME_PATTERN).test(name)) return 'use lower-case letters, digits, ".", "_" and "-" (e.g. "rename-fetch")';
+  const branch = branchNameProblem(starterBranch(name));
+  return branch && `its branch "${starterBranch(name)}" is not valid (${branch}); choose another name`;
+}
 
 export interface StarterOptions {
   /** The job name (a valid manifest name). */
@@ -49,7 +64,7 @@ verify:
   - "true"
 
 change:
-  branch: fleetmod/{{ job.name }}
+  branch: ${starterBranch('{{ job.name }}')}
   commit:
     message: |
       Describe the change in {{ repo.name }}

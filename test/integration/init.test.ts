@@ -59,4 +59,18 @@ describe('fleetmod init', () => {
     expect(io.err()).toBe('fleetmod: "My Job" cannot be a job name: use lower-case letters, digits, ".", "_" and "-" (e.g. "rename-fetch")\n');
     expect(existsSync(path.join(dir, 'My Job.yaml'))).toBe(false);
   });
+
+  it.each([
+    ['a..b', 'a branch name cannot contain ".."'],
+    ['x.lock', 'a branch name component cannot end with ".lock" ("x.lock")'],
+    ['x.', 'a branch name cannot end with "."'],
+  ])('refuses %s, whose starter branch git would refuse: %s', async (name, why) => {
+    const dir = await tempDir();
+    const io = captureIo(dir);
+
+    expect(await cli(io, 'init', name)).toBe(2);
+
+    expect(io.err()).toBe(`fleetmod: "${name}" cannot be a job name: its branch "fleetmod/${name}" is not valid (${why}); choose another name\n`);
+    expect(existsSync(path.join(dir, `${name}.yaml`))).toBe(false);
+  });
 });

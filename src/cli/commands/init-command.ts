@@ -3,8 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../../domain/errors.js';
 import { JOB_SCHEMA_FILE } from '../../manifest/json-schema.js';
-import { NAME_PATTERN } from '../../manifest/schema.js';
-import { starterManifest } from '../../manifest/starter.js';
+import { starterManifest, starterNameProblem } from '../../manifest/starter.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { DEFAULT_NAME } from './init.js';
@@ -12,9 +11,8 @@ import { DEFAULT_NAME } from './init.js';
 export async function initCommand(io: CliIo, nameOrFile = DEFAULT_NAME): Promise<ExitCode> {
   const fileName = /\.ya?ml$/i.test(nameOrFile) ? nameOrFile : `${nameOrFile}.yaml`;
   const name = path.basename(fileName).replace(/\.ya?ml$/i, '');
-  if (!new RegExp(NAME_PATTERN).test(name)) {
-    throw new UsageError(`"${name}" cannot be a job name: use lower-case letters, digits, ".", "_" and "-" (e.g. "rename-fetch")`);
-  }
+  const problem = starterNameProblem(name);
+  if (problem) throw new UsageError(`"${name}" cannot be a job name: ${problem}`);
   const target = path.resolve(io.cwd, fileName);
   const schemaPath = toPosix(path.relative(path.dirname(target), JOB_SCHEMA_FILE));
   await mkdir(path.dirname(target), { recursive: true });

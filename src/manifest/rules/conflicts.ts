@@ -11,12 +11,17 @@ export function checkConflicts({ manifest: m, report }: RuleInput): void {
   const opensPrs = c.publish !== false && c.pr !== undefined;
 
   // The placeholders allowed here render names (job, owner, repository, base branch, run id; repo.url and repo.key are
-  // refused by the template rule), so `x` stands in for each to check the literal parts. Broken templates are
-  // reported by the template rule.
+  // refused by the template rule), so `x` stands in for each to check the literal parts. The job's name is known
+  // now and is the same in every repository, so it is checked as it is: `my..job` fails every repository at commit
+  // time otherwise. Broken templates are reported by the template rule.
   const refs = referencesIn(c.branch);
   if (!refs.some((r) => r.malformed)) {
-    const branch = branchNameProblem(renderTemplate(c.branch, Object.fromEntries(refs.map((r) => [r.variable, 'x']))));
-    if (branch) report.error(['change', 'branch'], branch);
+    const stand = Object.fromEntries(refs.map((r) => [r.variable, 'x']));
+    const literal = branchNameProblem(renderTemplate(c.branch, stand));
+    const rendered = renderTemplate(c.branch, { ...stand, 'job.name': m.name });
+    const named = literal ? undefined : branchNameProblem(rendered);
+    if (literal) report.error(['change', 'branch'], literal);
+    else if (named) report.error(['change', 'branch'], `with the job name "${m.name}" the branch is "${rendered}": ${named}; rename the job`);
   }
 
   if (c.publish === 'draft' && c.pr?.draft === false) {
