@@ -100,6 +100,16 @@ function hasCredentials(value: string): boolean {
   return info[0].slice(scheme.length).includes(':') || /^https?:\/\//i.test(scheme);
 }
 
+/**
+ * Owner and name of a local repository from its resolved path: the parent folder and the folder. Taken from the
+ * text, `./x.git` would have the owner "." and `../x.git` "..", which break branch names and say nothing.
+ */
+export function localOwnerAndName(absolute: string): { owner: string; name: string } {
+  const parts = absolute.split('/').filter(Boolean);
+  const name = cleanName(stripGit(parts[parts.length - 1] ?? '')) || 'repo';
+  return { owner: cleanName(parts[parts.length - 2] ?? '') || 'local', name };
+}
+
 function ownerAndName(repoPath: string): { owner: string; name: string } {
   const parts = repoPath.split('/').filter(Boolean);
   const name = stripGit(parts[parts.length - 1] ?? 'repo');

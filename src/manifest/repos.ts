@@ -13,7 +13,7 @@ import { selectGithubRepos, type GithubRepoListing } from './github-filter.js';
 import type { GithubSelector, Job } from './job.js';
 import { createRepoAdder } from './repo-dedup.js';
 import { repoIdentity } from './repo-identity.js';
-import { parseRepoString } from './repo-string.js';
+import { localOwnerAndName, parseRepoString } from './repo-string.js';
 
 export type { GithubRepoListing } from './github-filter.js';
 
@@ -162,7 +162,8 @@ export function toRepoRef(
   const home = env.HOME ?? os.homedir();
   const expanded = parsed.path.startsWith('~/') ? path.join(home, parsed.path.slice(2)) : parsed.path;
   const absolute = path.resolve(baseDir, expanded);
-  return { key: absolute, url: absolute, kind: 'local', owner: parsed.owner, name: parsed.name, display: `${parsed.owner}/${parsed.name}`, ...overrides };
+  const { owner, name } = localOwnerAndName(absolute);
+  return { key: absolute, url: absolute, kind: 'local', owner, name, display: `${owner}/${name}`, ...overrides };
 }
 
 function githubRepo(owner: string, name: string, serverUrl: string, overrides: Overrides): RepoRef {

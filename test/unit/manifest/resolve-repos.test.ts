@@ -28,29 +28,29 @@ describe('a repository listed twice', () => {
 
     expect(r.repos).toEqual([expect.objectContaining({ url: path.join(r.dir, 'a.git'), skip: 'frozen' })]);
     expect(r.errorText).toEqual([]);
-    expect(r.warningText).toEqual(['job.yaml:4:5: duplicate repository ./a (also listed at list.txt:1:1); it is skipped, as this entry says']);
-    expect(r.excluded).toEqual([{ display: './a', reason: 'duplicate of job.yaml:4:5', origin: { file: 'list.txt', line: 1, col: 1 } }]);
+    expect(r.warningText).toEqual([`job.yaml:4:5: duplicate repository ${path.basename(r.dir)}/a (also listed at list.txt:1:1); it is skipped, as this entry says`]);
+    expect(r.excluded).toEqual([{ display: `${path.basename(r.dir)}/a`, reason: 'duplicate of job.yaml:4:5', origin: { file: 'list.txt', line: 1, col: 1 } }]);
   });
 
   it('is skipped when the skip entry comes first, and the warning says so', async () => {
     const r = await resolve(['  - repo: ./a.git', '    skip: true', '  - file: list.txt']);
 
     expect(r.repos).toEqual([expect.objectContaining({ skip: 'skip: true in the manifest' })]);
-    expect(r.warningText).toEqual(['list.txt:1:1: duplicate repository ./a (also listed at job.yaml:3:5); it is skipped, as the entry at job.yaml:3:5 says']);
+    expect(r.warningText).toEqual([`list.txt:1:1: duplicate repository ${path.basename(r.dir)}/a (also listed at job.yaml:3:5); it is skipped, as the entry at job.yaml:3:5 says`]);
   });
 
   it('takes base and env from the entry that gives them, after a plain entry', async () => {
     const r = await resolve(['  - ./a.git', '  - repo: ./a.git', '    base: release', '    env: {A: "1"}']);
 
     expect(r.repos).toEqual([expect.objectContaining({ base: 'release', env: { A: '1' } })]);
-    expect(r.warningText).toEqual(['job.yaml:4:5: duplicate repository ./a (also listed at job.yaml:3:5); it runs once, with the base and env of this entry']);
+    expect(r.warningText).toEqual([`job.yaml:4:5: duplicate repository ${path.basename(r.dir)}/a (also listed at job.yaml:3:5); it runs once, with the base and env of this entry`]);
   });
 
   it('is an error at the second entry when both give different settings', async () => {
     const r = await resolve(['  - repo: ./a.git', '    base: release', '  - repo: ./a.git', '    skip: true']);
 
     expect(r.errorText).toEqual([
-      'job.yaml:5:5: repository ./a is also listed at job.yaml:3:5 with a different skip and base; give its settings in one entry',
+      `job.yaml:5:5: repository ${path.basename(r.dir)}/a is also listed at job.yaml:3:5 with a different skip and base; give its settings in one entry`,
     ]);
   });
 
@@ -60,8 +60,8 @@ describe('a repository listed twice', () => {
     expect(r.repos).toHaveLength(2);
     expect(r.errorText).toEqual([]);
     expect(r.warningText).toEqual([
-      'list.txt:1:1: duplicate repository ./a (also listed at job.yaml:3:5); it runs once',
-      'job.yaml:7:5: duplicate repository ./b (also listed at job.yaml:5:5); it is skipped, as the entry at job.yaml:5:5 says',
+      `list.txt:1:1: duplicate repository ${path.basename(r.dir)}/a (also listed at job.yaml:3:5); it runs once`,
+      `job.yaml:7:5: duplicate repository ${path.basename(r.dir)}/b (also listed at job.yaml:5:5); it is skipped, as the entry at job.yaml:5:5 says`,
     ]);
   });
 });
