@@ -1,6 +1,7 @@
 /** Turns a validated manifest (kebab-case, units as text) into the program's `Job`. Pure; no I/O. */
 import { availableParallelism } from 'node:os';
 import { parseDuration, parseSize } from '../util/units.js';
+import { splitAuthor } from './author.js';
 import type { JobManifest } from './schema.js';
 import { DEFAULT_AUTHOR, type CandidateSpec, type Identity, type Job, type Rate, type RepoEntry, type StepSpec } from './job.js';
 
@@ -207,8 +208,9 @@ function durationOr(text: string | undefined, fallback: number): number {
 export function parseAuthor(author: JobManifest['change']['commit']['author']): Identity {
   if (author === undefined) return DEFAULT_AUTHOR;
   if (typeof author !== 'string') return { name: author.name, email: author.email };
-  const match = /^([^<>]+)<([^<>]+)>$/.exec(author) as RegExpExecArray;
-  return { name: (match[1] as string).trim(), email: (match[2] as string).trim() };
+  // The schema accepted it, so it splits.
+  const split = splitAuthor(author) as Identity;
+  return { name: split.name, email: split.email };
 }
 
 const RATE_UNITS: Record<string, number> = {

@@ -5,6 +5,7 @@
  * for that file; a test fails when one is missing or when the committed file drifts.
  */
 import { z } from 'zod';
+import { Author } from './author.js';
 import {
   DEADLINE_PATTERN,
   duration,
@@ -24,6 +25,7 @@ import {
 } from './schema-fields.js';
 import { describeValue, windowProblem } from './unit-hints.js';
 
+export { Author };
 export { DURATION_PATTERN, ENV_NAME_PATTERN, NAME_PATTERN, SIZE_PATTERN } from './schema-fields.js';
 
 const NonEmpty = () => z.string().min(1, { message: 'must not be empty' });
@@ -115,18 +117,6 @@ export const VerifyEntry = z
       .describe('A named verify command.'),
   ])
   .describe('A verify command: a string, or an object with `run` and optional `name`, `env`, `timeout`.');
-
-export const Author = z
-  .union([
-    z.string().regex(/^[^<>]+<[^<>@\s]+@[^<>\s]+>$/, {
-      error: (issue) => `expected "Name <email@example.com>", got "${String(issue.input)}"`,
-    }),
-    z.strictObject({
-      name: NonEmpty().describe('Author name.'),
-      email: z.email({ error: (issue) => `"${String(issue.input)}" is not an email address` }).describe('Author email.'),
-    }),
-  ])
-  .describe('Commit author, "Name <email>" or {name, email} (default: fleetmod <fleetmod@localhost>).');
 
 export const PullRequest = z
   .strictObject({
