@@ -41,6 +41,7 @@ export function parseRepoString(raw: string): ParsedRepoString {
   if (scp) {
     const repoPath = scp[3] as string;
     if (repoPath.split('/').includes('..')) return { ok: false, error: `${quotedUrl(value)} contains a ".." path segment` };
+    if (!repoPath.split('/').some(Boolean)) return { ok: false, error: `${quotedUrl(value)} names no repository: add the repository's path to it` };
     return { ok: true, kind: 'url', url: value, ...ownerAndName(repoPath) };
   }
 
@@ -59,6 +60,8 @@ export function parseRepoString(raw: string): ParsedRepoString {
     }
     const segments = value.replace(/^[a-z+]+:\/\/[^/]*/i, '').split('/');
     if (segments.includes('..')) return { ok: false, error: `${quotedUrl(value)} contains a ".." path segment` };
+    // Without a path there is nothing to name the repository after, and nothing a host would clone.
+    if (!url.pathname.split('/').some(Boolean)) return { ok: false, error: `${quotedUrl(value)} names no repository: add the repository's path to it` };
     return { ok: true, kind: 'url', url: value, ...ownerAndName(url.pathname) };
   }
 

@@ -13,7 +13,7 @@ import { selectGithubRepos, type GithubRepoListing } from './github-filter.js';
 import type { GithubSelector, Job } from './job.js';
 import { createRepoAdder } from './repo-dedup.js';
 import { repoIdentity } from './repo-identity.js';
-import { localOwnerAndName, parseRepoString } from './repo-string.js';
+import { localOwnerAndName, parseRepoString, quotedUrl } from './repo-string.js';
 
 export type { GithubRepoListing } from './github-filter.js';
 
@@ -154,6 +154,7 @@ export function toRepoRef(
   if (parsed.kind === 'github') return githubRepo(parsed.owner, parsed.name, serverUrl, overrides);
   if (parsed.kind === 'url') {
     const github = githubFromUrl(parsed.url, serverUrl);
+    if (github && 'page' in github) return { error: `${quotedUrl(parsed.url)} is a page on ${serverUrl}, not a repository; ${github.page}` };
     if (github) return githubRepo(github.owner, github.name, serverUrl, overrides);
     const host = /^[a-z+]+:\/\/([^/@]*@)?([^/:]+)/i.exec(parsed.url)?.[2] ?? /@([^:]+):/.exec(parsed.url)?.[1] ?? 'git';
     const display = parsed.url.startsWith('file:') ? `${parsed.owner}/${parsed.name}` : `${host}/${parsed.owner}/${parsed.name}`;
@@ -174,12 +175,17 @@ function githubRepo(owner: string, name: string, serverUrl: string, overrides: O
 /**
  * Recognises URLs that point at the configured GitHub server, so they get PRs like the shorthand does and count as
  * the same repository as its `owner/name` (a duplicate runs once). Like the shorthand, they are cloned from the server.
+ * An https URL there with a longer path is a page copied from the browser (`/acme/widget/tree/main`): cloning it
+ * fails in every run, so it comes back as a `page` with what to write instead.
  */
-function githubFromUrl(url: string, serverUrl: string): { owner: string; name: string } | undefined {
+function githubFromUrl(url: string, serverUrl: string): { owner: string; name: string } | { page: string } | undefined {
   const repoPath = pathOnServer(url, serverUrl);
   if (repoPath === undefined) return undefined;
   const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(\.git)?\/?$/.exec(repoPath);
-  return match ? { owner: match[1] as string, name: match[2] as string } : undefined;
+  if (match) return { owner: match[1] as string, name: match[2] as string };
+  if (!url.startsWith(`${serverUrl}/`)) return undefined;
+  const page = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?[/#]/.exec(repoPath);
+  return { page: page ? `write ${page[1]}/${page[2]}` : 'write owner/name' };
 }
 
 /**

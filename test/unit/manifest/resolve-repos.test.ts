@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../../../src/manifest/load.js';
+import { parseRepoString } from '../../../src/manifest/repo-string.js';
 import { resolveRepos } from '../../../src/manifest/repos.js';
 import { tempDir } from '../../support/temp.js';
 
@@ -116,5 +117,21 @@ describe('a file: list', () => {
 
     expect(r.errorText).toEqual([]);
     expect(r.repos.map((repo) => path.basename(repo.url))).toEqual(['a.git', 'b.git']);
+  });
+});
+
+describe('a URL that is not a repository', () => {
+  it('on the GitHub server, copied from the browser, is refused with the owner/name to write', async () => {
+    const r = await resolve(['  - https://github.com/acme/widget/tree/main', '  - https://github.com/acme/widget.git#readme', '  - https://github.com/acme']);
+
+    expect(r.errorText).toEqual([
+      'job.yaml:3:5: "https://github.com/acme/widget/tree/main" is a page on https://github.com, not a repository; write acme/widget',
+      'job.yaml:4:5: "https://github.com/acme/widget.git#readme" is a page on https://github.com, not a repository; write acme/widget',
+      'job.yaml:5:5: "https://github.com/acme" is a page on https://github.com, not a repository; write owner/name',
+    ]);
+  });
+
+  it.each(['https://github.com', 'https://git.example.com/', 'git@git.example.com:/'])('%s, without a path, names no repository', (value) => {
+    expect(parseRepoString(value)).toEqual({ ok: false, error: `"${value}" names no repository: add the repository's path to it` });
   });
 });
