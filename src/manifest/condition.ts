@@ -198,7 +198,8 @@ export function outcomeComparisons(node: ConditionNode): { step: string; value: 
         [node.right, node.left],
       ] as const;
       for (const [variable, literal] of pairs) {
-        const step = variable.type === 'variable' ? /^steps\.([^.]+)\.outcome$/.exec(variable.name) : null;
+        // Step names may contain dots (`build.js`): the name is everything between `steps.` and `.outcome`.
+        const step = variable.type === 'variable' ? /^steps\.(.+)\.outcome$/.exec(variable.name) : null;
         if (step && literal.type === 'literal' && typeof literal.value === 'string') {
           return [...nested, { step: step[1] as string, value: literal.value, offset: literal.offset }];
         }
