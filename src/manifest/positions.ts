@@ -30,10 +30,17 @@ export function positionOfText(
   path: readonly PathPart[],
   needle: string,
   extra = 0,
+  occurrence = 0,
 ): Position {
   const { offset, node } = locate(doc, path, {});
   const range = isNode(node) ? (node as Node).range : undefined;
-  const found = range && needle ? source.slice(range[0], range[2]).indexOf(needle) : -1;
+  const text = range ? source.slice(range[0], range[2]) : '';
+  let found = range && needle ? text.indexOf(needle) : -1;
+  for (let n = 0; n < occurrence && found >= 0; n += 1) {
+    const next = text.indexOf(needle, found + needle.length);
+    if (next < 0) break;
+    found = next;
+  }
   const { line, col } = lines.linePos(found >= 0 && range ? range[0] + found + extra : offset);
   return { line, col };
 }

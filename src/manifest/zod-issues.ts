@@ -10,7 +10,7 @@ import { pathLabel, positionOf, type PathPart } from './positions.js';
 import { defOf, describeForms, kindOfValue, knownKeys, optionsFitting, schemaAt, shapeOf, unionOptions } from './schema-walk.js';
 import { closest } from './suggest.js';
 import { describeValue } from './unit-hints.js';
-import { issueMessage } from './zod-messages.js';
+import { issueMessage, YAML11_BOOLEANS } from './zod-messages.js';
 
 type Issue = z.core.$ZodIssue;
 
@@ -100,6 +100,12 @@ function unionFindings(ctx: Context, issue: Extract<Issue, { code: 'invalid_unio
     return [{ path, message: `${label}: ${issue.message.replace(/^Invalid input: /, '')}` }];
   }
   const fitting = optionsFitting(options, value);
+  // `publish: yes` fits the text form ("draft") only because YAML 1.2 reads yes as text; the author meant true.
+  const meantBoolean = typeof value === 'string' && YAML11_BOOLEANS.has(value) && options.some((option) => defOf(option)?.type === 'boolean');
+  if (meantBoolean) {
+    const hint = /^(true|false)$/i.test(value) ? '; remove the quotes' : ' (YAML 1.2 reads yes/no/on/off as text)';
+    return [{ path, message: `${label}: expected ${describeForms(options)}, got ${describeValue(value)}${hint}` }];
+  }
   if (fitting.length === 0) {
     return [{ path, message: `${label}: expected ${describeForms(options)}, got ${describeValue(value)}` }];
   }
@@ -110,6 +116,7 @@ function unionFindings(ctx: Context, issue: Extract<Issue, { code: 'invalid_unio
     if (!fitting.some(shared) && fitting.length > 1) {
       const misspelled = suggestAcrossForms(fitting, Object.keys(value as object), path, label);
       if (misspelled) return misspelled;
+      if (Object.keys(value as object).length === 0) return [{ path, message: `${label}: an empty mapping; expected ${describeForms(options)}` }];
       const keys = Object.keys(value as object).map((k) => `"${k}"`).join(', ');
       return [{ path, message: `${label}: expected ${describeForms(options)}; ${keys} ${Object.keys(value as object).length === 1 ? 'is not a key' : 'are not keys'} of any of them` }];
     }

@@ -42,7 +42,8 @@ function isZodDefault(message: string): boolean {
   return /^(Invalid|Too small|Too big|Unrecognized)/.test(message);
 }
 
-const YAML11_BOOLEANS = new Set(['yes', 'no', 'on', 'off', 'y', 'n', 'true', 'false', 'True', 'False', 'TRUE', 'FALSE']);
+/** Words YAML 1.1 read as booleans; YAML 1.2, which the manifest is read with, reads all but true/false as text. */
+export const YAML11_BOOLEANS = new Set(['yes', 'no', 'on', 'off', 'y', 'n', 'true', 'false', 'True', 'False', 'TRUE', 'FALSE']);
 
 function typeMessage(expected: string, value: unknown, node: unknown, written?: string): string {
   const got = describeValue(value);

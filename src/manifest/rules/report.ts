@@ -18,10 +18,11 @@ export interface RuleContext {
   missingSecrets?: 'error' | 'warning';
 }
 
-/** Where inside the value to point: the first occurrence of `text`, moved on by `offset` characters. */
+/** Where inside the value to point: the first (or the `occurrence`-th, from 0) occurrence of `text`, moved on by `offset` characters. */
 export interface TextAnchor {
   text: string;
   offset?: number;
+  occurrence?: number;
 }
 
 export interface Reporter {
@@ -40,7 +41,7 @@ export interface RuleInput {
 export function createReporter(ctx: RuleContext, sink: Diagnostic[]): Reporter {
   const report = (severity: Diagnostic['severity'], path: readonly PathPart[], message: string, anchor?: TextAnchor) => {
     const pos = anchor
-      ? positionOfText(ctx.doc, ctx.lines, ctx.source, path, anchor.text, anchor.offset ?? 0)
+      ? positionOfText(ctx.doc, ctx.lines, ctx.source, path, anchor.text, anchor.offset ?? 0, anchor.occurrence ?? 0)
       : positionOf(ctx.doc, ctx.lines, path);
     const label = pathLabel(path) || 'manifest';
     sink.push({ file: ctx.file, ...pos, severity, message: `${label}: ${message}` });

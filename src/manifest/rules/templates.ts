@@ -69,8 +69,12 @@ function lackingCandidates(m: JobManifest, step: string): string | undefined {
 
 function checkTemplate(text: string, path: PathPart[], scope: Scope, m: JobManifest, stepNames: readonly string[], report: Reporter): void {
   const allowed = variablesFor(scope, m, stepNames);
+  // A placeholder written twice is reported at each place it is written, not twice at the first.
+  const seen = new Map<string, number>();
   for (const ref of referencesIn(text)) {
-    const at = { text: ref.raw };
+    const occurrence = seen.get(ref.raw) ?? 0;
+    seen.set(ref.raw, occurrence + 1);
+    const at = { text: ref.raw, occurrence };
     if (ref.unclosed) {
       report.error(path, `"{{" is never closed with "}}"; write \\{{ for a literal "{{"`, at);
       continue;
