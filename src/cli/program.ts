@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { FleetmodError, ManifestInvalid, SandboxUnavailable, UsageError, RunNotFound, StoreFailed } from '../domain/errors.js';
+import { DiskFull, FleetmodError, JournalUnavailable, ManifestInvalid, SandboxUnavailable, UsageError, RunNotFound, StoreFailed } from '../domain/errors.js';
 import { registerDemo, PACKAGE_ROOT } from './commands/demo.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerInit } from './commands/init.js';
@@ -76,7 +76,11 @@ export function exitCodeFor(err: unknown, io: CliIo): ExitCode {
     io.stderr(`${err.message}\n`);
     return EXIT.usage;
   }
-  if (err instanceof SandboxUnavailable || err instanceof UsageError || err instanceof RunNotFound || err instanceof StoreFailed) {
+  if (err instanceof StoreFailed || err instanceof DiskFull) {
+    io.stderr(`fleetmod: ${err.message}\n`);
+    return EXIT.stopped;
+  }
+  if (err instanceof SandboxUnavailable || err instanceof UsageError || err instanceof RunNotFound || err instanceof JournalUnavailable) {
     io.stderr(`fleetmod: ${err.message}\n`);
     return EXIT.usage;
   }

@@ -120,10 +120,26 @@ export class Interrupted extends FleetmodError {
   readonly errorClass = 'transient';
 }
 
-/** Thrown when the journal database cannot be opened or migrated. */
+/** Thrown when the journal cannot be opened where the options put it (a folder that is a file, no access): nothing ran. */
+export class JournalUnavailable extends FleetmodError {
+  override readonly name = 'JournalUnavailable';
+  readonly errorClass = 'permanent';
+}
+
+/** Thrown when the journal cannot be migrated or a commit to it fails (a full disk): the run stops, resumable. */
 export class StoreFailed extends FleetmodError {
   override readonly name = 'StoreFailed';
   readonly errorClass = 'permanent';
+}
+
+/**
+ * Thrown when the machine's disk or disk quota is full (ENOSPC, EDQUOT, or git saying so). Not a result of the
+ * repository that met it: the run stops taking repositories, that one stays pending, and the run resumes once there
+ * is room.
+ */
+export class DiskFull extends FleetmodError {
+  override readonly name = 'DiskFull';
+  readonly errorClass = 'transient';
 }
 
 export function errorMessage(err: unknown): string {

@@ -3,11 +3,12 @@
  * (up to `limits.retries`), and always ends with a value from the closed outcome set — never an exception that
  * could stop the batch.
  */
-import { GitFailed, Interrupted, StepFailed, StoreFailed, VerifyFailed, errorMessage } from '../domain/errors.js';
+import { DiskFull, GitFailed, Interrupted, StepFailed, StoreFailed, VerifyFailed, errorMessage } from '../domain/errors.js';
 import { gitDiedBySignal } from '../git/classify-git-error.js';
 import type { PendingTask } from '../store/types.js';
 import { stoppableSleep } from '../util/sleep.js';
 import { backoffMs, classifyError } from './classify.js';
+import { isDiskFull } from './disk-full.js';
 import { runTask } from './run-task.js';
 import type { TaskConfig, TaskDeps, TaskOutcome } from './task-context.js';
 
@@ -50,6 +51,11 @@ export async function executeTask(
       // The journal could not commit: the writes of that moment are gone, this repo's and others'. Not a result of
       // this repo — the run stops as if it had crashed there (run-job.ts), and a resume picks up from the journal.
       if (err instanceof StoreFailed) throw err;
+      // A full disk is the machine's, not this repo's: it stays pending and the run stops taking repos (run-job.ts).
+      if (isDiskFull(err)) {
+        deps.store.releaseTask(task.id, `stopped: the disk is full (${errorMessage(err)})`);
+        throw new DiskFull(`the disk is full: ${errorMessage(err)}`, { cause: err });
+      }
       const caughtByStop = Boolean(options.stopSignal?.aborted) && killedFromOutside(err);
       // A graceful stop lets running repos finish: one whose step or git the Ctrl-C itself reached runs again, once.
       if (caughtByStop && rerunAfterStopSignal && !options.signal.aborted) {

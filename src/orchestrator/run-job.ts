@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import PQueue from 'p-queue';
-import { UsageError } from '../domain/errors.js';
+import { DiskFull, UsageError } from '../domain/errors.js';
 import type { Outcome } from '../domain/outcome.js';
 import type { RepoRef } from '../domain/repo.js';
 import type { Job } from '../manifest/job.js';
@@ -135,7 +135,7 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   const stopOnFatal = (err: unknown) => {
     if (fatal !== undefined) return;
     fatal = err;
-    stopReason ??= 'internal error';
+    stopReason ??= err instanceof DiskFull ? 'the disk is full' : 'internal error';
     queue.clear();
   };
   // A heartbeat the journal cannot commit ends the run like any other journal failure, not as an uncaught throw.
@@ -197,6 +197,7 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     clearInterval(heartbeat);
     await deps.sandboxes.shutdown();
   }
+  if (fatal instanceof DiskFull) throw stoppedForDiskFull(deps, run, fatal, options);
   if (fatal !== undefined) throw fatal;
 
   const counts: Partial<Record<Outcome | 'pending', number>> = {};
@@ -247,6 +248,27 @@ async function selectRun(deps: Pick<TaskDeps, 'store' | 'now'>, options: RunJobO
     transformKey: await transformKey(job, id),
   });
   return { run, resumed: false };
+}
+
+/**
+ * Marks the run stopped for the full disk when the journal still takes it (it may live on that disk: then the run
+ * reads as crashed, which resumes the same way), and says how many repos are left and how to continue.
+ */
+function stoppedForDiskFull(deps: Pick<TaskDeps, 'store'>, run: RunRecord, err: DiskFull, options: RunJobOptions): DiskFull {
+  let left = '';
+  try {
+    deps.store.setRunStatus(run.id, 'interrupted', 'the disk is full');
+    deps.store.heartbeat(run.id, null);
+    const counts = deps.store.countTasks(run.id);
+    left = `${(counts.pending ?? 0) + (counts.running ?? 0)} repos left, `;
+  } catch {
+    // the journal is on the full disk too
+  }
+  const resume = options.resumeCommand?.(run.id) ?? `fleetmod resume ${run.id}`;
+  return new DiskFull(
+    `${err.message}\nrun ${run.id} stopped: no repository was failed for it (${left}none started after it). Free some space, then: ${resume}`,
+    { cause: err },
+  );
 }
 
 function assertNotOwnedElsewhere(deps: Pick<TaskDeps, 'now'>, run: RunRecord): void {

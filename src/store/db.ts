@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { StoreFailed } from '../domain/errors.js';
+import { JournalUnavailable } from '../domain/errors.js';
 
 export type Db = Database.Database;
 
@@ -17,7 +17,7 @@ export function openDb(file: string, options: OpenDbOptions = {}): Db {
   try {
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   } catch (err) {
-    throw new StoreFailed(`cannot open the journal ${file}: ${(err as Error).message}`, { cause: err });
+    throw new JournalUnavailable(`cannot open the journal ${file}: ${(err as Error).message}`, { cause: err });
   }
   db.pragma('busy_timeout = 10000');
   if (!options.readonly) {
@@ -37,6 +37,6 @@ function makeFolderFor(file: string): void {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'EEXIST' || code === 'ENOTDIR' ? `${dir} or a folder above it is a file` : (err as Error).message;
-    throw new StoreFailed(`cannot create the folder of the journal ${file}: ${why}`, { cause: err });
+    throw new JournalUnavailable(`cannot create the folder of the journal ${file}: ${why}`, { cause: err });
   }
 }

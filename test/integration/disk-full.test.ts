@@ -1,0 +1,92 @@
+/**
+ * A full disk stops the run: every repository after the first that meets it would fail the same way within
+ * milliseconds, so none is failed for it — the one that met it stays pending, no new one starts, and the run
+ * resumes once there is room. Injected at the checkout (an ENOSPC from the file system) and at host git (git's
+ * own words on stderr); git, the sandbox and SQLite are real otherwise.
+ */
+import path from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { DiskFull, GitFailed } from '../../src/domain/errors.js';
+import { createHostGit, type HostGit } from '../../src/git/host-git.js';
+import { createDirectCheckout, type RepoCheckout } from '../../src/git/mirror-cache.js';
+import { loadJobOrThrow } from '../../src/manifest/load.js';
+import { resolveRepos } from '../../src/manifest/repos.js';
+import { runJob } from '../../src/orchestrator/run-job.js';
+import { openDb } from '../../src/store/db.js';
+import { migrate } from '../../src/store/migrate.js';
+import { createSqliteRunStore } from '../../src/store/sqlite-run-store.js';
+import { createRedactor } from '../../src/util/redact.js';
+import { testEnv } from '../support/cli.js';
+import { plainGitRunDeps } from '../support/in-process-run.js';
+import { jobFixture } from '../support/job-fixture.js';
+
+async function setup() {
+  const fx = await jobFixture({ count: 5, concurrency: 1, retries: 2 });
+  const { job } = await loadJobOrThrow(path.join(fx.root, fx.job));
+  const env = testEnv();
+  const { repos } = await resolveRepos(job, { env });
+  const db = openDb(path.join(fx.root, 'fleetmod.db'));
+  migrate(db);
+  const store = createSqliteRunStore(db, { redactor: createRedactor([]), groupCommit: true });
+  onTestFinished(() => store.close());
+  const git = createHostGit({ env });
+  const run = (deps: { git?: HostGit; checkouts?: RepoCheckout }, selection: Parameters<typeof runJob>[1]['selection']) =>
+    runJob(plainGitRunDeps({ git: deps.git ?? git, store, env, ...(deps.checkouts && { checkouts: deps.checkouts }) }), {
+      job,
+      repos,
+      selection,
+      dryRun: false,
+      stateDir: path.join(fx.root, 'state'),
+      secrets: {},
+      stopSignal: new AbortController().signal,
+      abortSignal: new AbortController().signal,
+      retryBaseMs: 1,
+    });
+  return { store, git, run };
+}
+
+describe('a full disk', () => {
+  it('from the file system (ENOSPC) stops the run with no repository failed, and the run resumes', async () => {
+    const { store, git, run } = await setup();
+    const real = createDirectCheckout(git);
+    let checkouts = 0;
+    const fullAtSecond: RepoCheckout = {
+      checkout: (...args) => {
+        checkouts += 1;
+        if (checkouts < 2) return real.checkout(...args);
+        const err: NodeJS.ErrnoException = new Error(`ENOSPC: no space left on device, write`);
+        err.code = 'ENOSPC';
+        return Promise.reject(err);
+      },
+    };
+
+    const stopped = await run({ checkouts: fullAtSecond }, { mode: 'new' }).catch((err: unknown) => err);
+
+    expect(stopped).toBeInstanceOf(DiskFull);
+    expect((stopped as DiskFull).message).toMatch(/the disk is full: ENOSPC.*\n.*no repository was failed for it.*fleetmod resume /s);
+    expect(checkouts).toBe(2);
+    const [runRecord] = store.listRuns();
+    expect(runRecord).toMatchObject({ status: 'interrupted', statusReason: 'the disk is full' });
+    const tasks = store.listTasks(runRecord!.id);
+    expect(tasks.filter((t) => t.status === 'done').map((t) => t.outcome)).toEqual(['pushed']);
+    expect(tasks.filter((t) => t.status !== 'done')).toHaveLength(4);
+    expect(tasks.every((t) => t.retries === 0)).toBe(true);
+
+    const resumed = await run({}, { mode: 'resume', runId: runRecord!.id });
+    expect(resumed.counts).toEqual({ pushed: 5 });
+  });
+
+  it("from git's stderr (a quota) stops the run the same way", async () => {
+    const { store, git, run } = await setup();
+    const quotaGit: HostGit = {
+      ...git,
+      clone: () => Promise.reject(new GitFailed("git clone failed: error: unable to write file .git/objects/pack/x: Disk quota exceeded\nfatal: write error", 'permanent')),
+    };
+
+    await expect(run({ git: quotaGit }, { mode: 'new' })).rejects.toThrow(DiskFull);
+
+    const [runRecord] = store.listRuns();
+    const tasks = store.listTasks(runRecord!.id);
+    expect(tasks.filter((t) => t.outcome !== null)).toEqual([]);
+  });
+});

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { EXIT } from '../../../src/cli/exit-codes.js';
+import { exitCodeFor } from '../../../src/cli/program.js';
+import { DiskFull, JournalUnavailable, StoreFailed, UsageError } from '../../../src/domain/errors.js';
+import { captureIo } from '../../support/cli.js';
+
+describe('exit codes of errors that stop a run', () => {
+  it.each([
+    { name: 'a journal that cannot be written', err: new StoreFailed('the journal could not be committed: database or disk is full') },
+    { name: 'a full disk', err: new DiskFull('the disk is full: ENOSPC') },
+  ])('$name exits 3 with the reason, not 2 (usage: nothing ran)', ({ err }) => {
+    const io = captureIo('/nowhere');
+
+    const code = exitCodeFor(err, io);
+
+    expect(code).toBe(EXIT.stopped);
+    expect(EXIT.stopped).toBe(3);
+    expect(io.err()).toContain(err.message);
+  });
+
+  it('invalid usage, or a journal the options put where none can be, still exits 2', () => {
+    expect(exitCodeFor(new UsageError('no such run'), captureIo('/nowhere'))).toBe(EXIT.usage);
+    expect(exitCodeFor(new JournalUnavailable('cannot create the folder of the journal'), captureIo('/nowhere'))).toBe(EXIT.usage);
+  });
+});
