@@ -13,12 +13,12 @@ import { DiskFull, UsageError } from '../domain/errors.js';
 import type { Outcome } from '../domain/outcome.js';
 import type { RepoRef } from '../domain/repo.js';
 import type { Job } from '../manifest/job.js';
-import type { RunRecord, RunStatus } from '../store/types.js';
+import type { RunOwner, RunRecord, RunStatus } from '../store/types.js';
 import { spreadSubdirectories } from '../util/spread-subdirectories.js';
 import { executeTask } from './execute-task.js';
 import { transformKey } from './transform-key.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
-import { runCrashed } from './run-liveness.js';
+import { claimRun } from './run-claim.js';
 
 export type RunSelection = { mode: 'auto' } | { mode: 'new' } | { mode: 'resume'; runId: string };
 
@@ -72,15 +72,14 @@ const HEARTBEAT_MS = 5_000;
 export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, 'limiters'>, options: RunJobOptions): Promise<RunJobResult> {
   const started = deps.now();
   const { job } = options;
-  const { run, resumed } = await selectRun(deps, options);
-  assertNotOwnedElsewhere(deps, run);
+  const selected = await selectRun(deps, options);
+  const owner: RunOwner = { pid: process.pid, host: os.hostname() };
+  const run = claimRun(deps, selected.run, owner);
+  const { resumed } = selected;
   options.beforeStart?.();
 
   deps.store.addTasks(run.id, options.repos);
   deps.store.releaseRunningTasks(run.id);
-  deps.store.setRunStatus(run.id, 'running');
-  const owner = { pid: process.pid, host: os.hostname() };
-  deps.store.heartbeat(run.id, owner);
 
   // Only what starting a task needs: the pending list is held for the whole run, and 10,000 full records are
   // megabytes held for hours.
@@ -270,17 +269,6 @@ function stoppedForDiskFull(deps: Pick<TaskDeps, 'store'>, run: RunRecord, err: 
     { cause: err },
   );
 }
-
-function assertNotOwnedElsewhere(deps: Pick<TaskDeps, 'now'>, run: RunRecord): void {
-  if (run.status !== 'running' || run.ownerPid === null || runCrashed(run, deps.now())) return;
-  // This very process (a retry within it): the same pid on the same host. A pid alone is not enough — in containers
-  // every fleetmod may be pid 1.
-  if (run.ownerPid === process.pid && run.ownerHost === os.hostname()) return;
-  throw new UsageError(
-    `run ${run.id} is being worked on by process ${run.ownerPid} on ${run.ownerHost}; wait for it or stop it first`,
-  );
-}
-
 
 export function newRunId(now: number): string {
   const d = new Date(now);

@@ -70,17 +70,18 @@ export function createGroupCommit(db: Db, beforeCommit: () => void): GroupCommit
 }
 
 /**
- * What each method does — reads, writes, closes — and which task rows held back for the commit
+ * What each method does — reads, writes, commits a transaction of its own, closes — and which task rows held back for the commit
  * (task-row-writer.ts) it must see written first: none, its own task's (the first argument) or every task's.
  * TypeScript makes this list name every method of RunStore, so a new one cannot be forgotten.
  */
-const METHODS: Record<keyof RunStore, { kind: 'read' | 'write' | 'close'; sees?: 'task' | 'all' }> = {
+const METHODS: Record<keyof RunStore, { kind: 'read' | 'write' | 'own' | 'close'; sees?: 'task' | 'all' }> = {
   createRun: { kind: 'write' },
   getRun: { kind: 'read' },
   latestRun: { kind: 'read' },
   listRuns: { kind: 'read' },
   setRunStatus: { kind: 'write' },
   heartbeat: { kind: 'write' },
+  claimRun: { kind: 'own' },
   addTasks: { kind: 'write' },
   listTasks: { kind: 'read', sees: 'all' },
   listPendingTasks: { kind: 'read', sees: 'all' },
@@ -137,6 +138,8 @@ export function withGroupCommit(db: Db, store: RunStore, rows: TaskRowWriter): R
           }
         : (...args: unknown[]) => {
             if (kind === 'write') group.beforeWrite();
+            // A method with a transaction of its own, committed when it returns: what the turn wrote goes first.
+            if (kind === 'own') group.flush();
             if (sees) rows.flush(sees === 'task' ? (args[0] as number) : undefined);
             return method(...args);
           };

@@ -20,6 +20,7 @@ import type {
   CandidateRecord,
   EventLevel,
   NewRun,
+  RunOwner,
   RunRecord,
   RunStore,
   StageEvent,
@@ -53,6 +54,8 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     setRunStatus: db.prepare(`UPDATE runs SET status = ?, status_reason = ?, updated_at = ?,
       finished_at = CASE WHEN ? = 'finished' THEN ? ELSE NULL END WHERE id = ?`),
     heartbeat: db.prepare('UPDATE runs SET owner_pid = ?, owner_host = ?, heartbeat_at = ?, updated_at = ? WHERE id = ?'),
+    claimRun: db.prepare(`UPDATE runs SET status = 'running', status_reason = NULL, finished_at = NULL, owner_pid = ?,
+      owner_host = ?, heartbeat_at = ?, updated_at = ? WHERE id = ?`),
     maxPosition: db.prepare('SELECT COALESCE(MAX(position), -1) AS max FROM tasks WHERE run_id = ?'),
     insertTask: db.prepare(`INSERT OR IGNORE INTO tasks (run_id, position, repo_key, repo_json, status, updated_at)
       VALUES (?, ?, ?, ?, 'pending', ?)`),
@@ -101,6 +104,16 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     if (row) statements.event.run(row.run_id, taskId, at, 'info', clean(reason));
   });
 
+  // Its own transaction, never joined to an open one: the claim must be on disk before the claimer does anything.
+  const claimRun = db.transaction((id: string, owner: RunOwner, mayTake: (run: RunRecord) => boolean) => {
+    const row = statements.getRun.get(id) as RunRow | undefined;
+    if (!row) return { claimed: false, run: undefined };
+    if (!mayTake(toRun(row))) return { claimed: false, run: toRun(row) };
+    const at = now();
+    statements.claimRun.run(owner.pid, owner.host, at, at, id);
+    return { claimed: true, run: toRun(statements.getRun.get(id) as RunRow) };
+  });
+
   const getTask = (taskId: number): TaskRecord | undefined => {
     const row = statements.getTask.get(taskId) as TaskRow | undefined;
     return row ? toTask(row) : undefined;
@@ -146,6 +159,10 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     heartbeat(id, owner) {
       const at = now();
       statements.heartbeat.run(owner?.pid ?? null, owner?.host ?? null, owner ? at : null, at, id);
+    },
+
+    claimRun(id, owner, mayTake) {
+      return claimRun.immediate(id, owner, mayTake);
     },
 
     addTasks,

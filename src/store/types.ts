@@ -217,6 +217,11 @@ export interface TaskFilter {
   repoKeys?: readonly string[];
 }
 
+export interface RunOwner {
+  pid: number;
+  host: string;
+}
+
 export interface RunStore {
   createRun(run: NewRun): RunRecord;
   getRun(id: string): RunRecord | undefined;
@@ -226,6 +231,12 @@ export interface RunStore {
   setRunStatus(id: string, status: RunStatus, reason?: string | null): void;
   /** Marks the run as owned by a live process; `report` uses it to tell a running run from a crashed one. */
   heartbeat(id: string, owner: { pid: number; host: string } | null): void;
+  /**
+   * Makes `owner` the run's owner (status running, fresh heartbeat) if `mayTake` agrees with the run as it is now:
+   * the read and the write are one BEGIN IMMEDIATE transaction, committed before this returns, so of two processes
+   * claiming the same run at once only one can get it. Undefined run: not in the journal.
+   */
+  claimRun(id: string, owner: RunOwner, mayTake: (run: RunRecord) => boolean): { claimed: boolean; run: RunRecord | undefined };
 
   addTasks(runId: string, repos: readonly RepoRef[]): void;
   listTasks(runId: string): TaskRecord[];
