@@ -1,26 +1,25 @@
 /**
- * A batch: pick the run (resume the latest run of the same manifest, or start a new one), journal its repos,
- * and push every pending repo through `executeTask` on a p-queue with the job's concurrency. A soft stop (first
+ * A batch: pick the run (select-run.ts: continue the latest run of the same work, or start a new one), journal its
+ * repos, and push every pending repo through `executeTask` on a p-queue with the job's concurrency. A soft stop (first
  * Ctrl-C, a closing window) stops taking new repos and lets running ones finish; a hard stop aborts them. Either
  * way every sandbox is destroyed and the run is left resumable.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import PQueue from 'p-queue';
-import { DiskFull, UsageError } from '../domain/errors.js';
+import { DiskFull } from '../domain/errors.js';
 import type { Outcome } from '../domain/outcome.js';
 import type { RepoRef } from '../domain/repo.js';
 import type { Job } from '../manifest/job.js';
 import type { RunOwner, RunRecord, RunStatus } from '../store/types.js';
 import { spreadSubdirectories } from '../util/spread-subdirectories.js';
 import { executeTask } from './execute-task.js';
-import { transformKey } from './transform-key.js';
+import { selectRun, type RunSelection } from './select-run.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
 import { claimRun } from './run-claim.js';
 
-export type RunSelection = { mode: 'auto' } | { mode: 'new' } | { mode: 'resume'; runId: string };
+export type { RunSelection } from './select-run.js';
 
 export interface RunJobOptions {
   job: Job;
@@ -223,32 +222,6 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   };
 }
 
-async function selectRun(deps: Pick<TaskDeps, 'store' | 'now'>, options: RunJobOptions): Promise<{ run: RunRecord; resumed: boolean }> {
-  const { job } = options;
-  if (options.selection.mode === 'resume') {
-    const run = deps.store.getRun(options.selection.runId);
-    if (!run) throw new UsageError(`run ${options.selection.runId} is not in the journal`);
-    return { run, resumed: true };
-  }
-  if (options.selection.mode === 'auto') {
-    const latest = deps.store.latestRun({ jobName: job.name, manifestHash: job.hash });
-    if (latest && latest.dryRun === options.dryRun) return { run: latest, resumed: true };
-  }
-  const id = newRunId(deps.now());
-  const run = deps.store.createRun({
-    id,
-    jobName: job.name,
-    manifestPath: job.file,
-    manifestHash: job.hash,
-    jobJson: JSON.stringify(job),
-    provider: job.sandbox.provider,
-    dryRun: options.dryRun,
-    runDir: path.resolve(options.stateDir, 'runs', id),
-    transformKey: await transformKey(job, id),
-  });
-  return { run, resumed: false };
-}
-
 /**
  * Marks the run stopped for the full disk when the journal still takes it (it may live on that disk: then the run
  * reads as crashed, which resumes the same way), and says how many repos are left and how to continue.
@@ -268,11 +241,4 @@ function stoppedForDiskFull(deps: Pick<TaskDeps, 'store'>, run: RunRecord, err: 
     `${err.message}\nrun ${run.id} stopped: no repository was failed for it (${left}none started after it). Free some space, then: ${resume}`,
     { cause: err },
   );
-}
-
-export function newRunId(now: number): string {
-  const d = new Date(now);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const stamp = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
-  return `${stamp}-${randomBytes(2).toString('hex')}`;
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { captureIo, cli } from '../support/cli.js';
+import { captureIo, cli, testEnv } from '../support/cli.js';
 import { branchSha } from '../support/git.js';
 import { jobFixture } from '../support/job-fixture.js';
 import { ancestorNamed, processesNamed, settledProcessesNamed } from '../support/processes.js';
@@ -21,10 +21,11 @@ function query<T>(root: string, sql: string): T[] {
 
 describe('graceful stop, resume and retry', () => {
   it('first Ctrl-C lets running repos finish within the grace time, then aborts them; resume completes the rest', async () => {
-    const fx = await jobFixture({ count: 5, concurrency: 2 });
+    const fx = await jobFixture({ count: 5, concurrency: 2, secrets: ['FIXTURE_SLEEP'] });
     const marker = `fleetmod-grace-${process.pid}-${Date.now()}`;
-    await fx.control(`(exec -a ${marker} sleep 30)`);
-    const io = captureIo(fx.root);
+    // Steered by a secret's value, not by editing the step file: `resume` refuses a run whose step files changed.
+    await fx.control(`[ "$FIXTURE_SLEEP" = 0 ] || (exec -a ${marker} sleep 30)`);
+    const io = captureIo(fx.root, testEnv({ FLEETMOD_CACHE_DIR: path.join(fx.root, '.mirrors'), FIXTURE_SLEEP: '30' }));
     let started = 0;
     const write = io.stdout;
     io.stdout = (text) => {
@@ -48,8 +49,7 @@ describe('graceful stop, resume and retry', () => {
     expect(run).toEqual({ status: 'interrupted', status_reason: 'stopped by user' });
     expect(await settledProcessesNamed(marker)).toEqual([]);
 
-    await fx.control('true');
-    const resume = captureIo(fx.root);
+    const resume = captureIo(fx.root, testEnv({ FLEETMOD_CACHE_DIR: path.join(fx.root, '.mirrors'), FIXTURE_SLEEP: '0' }));
     expect(await cli(resume, 'resume'), resume.err()).toBe(0);
     for (const repo of fx.repos) expect(await branchSha(repo.path, 'fleetmod/fixture')).not.toBeNull();
   });

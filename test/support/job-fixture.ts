@@ -21,6 +21,11 @@ export interface JobFixtureOptions {
   /** Extra manifest lines under `limits:`. */
   limits?: string[];
   retries?: number;
+  /**
+   * Host variables passed to the steps (`sandbox.secrets`): their values steer the steps without changing the run's
+   * transformation (a step file's content is part of it, and `resume` refuses a run whose step files changed).
+   */
+  secrets?: string[];
   /** Every n-th repo does not use the old API, so the job leaves it unchanged. @default 0 (none) */
   unchangedEvery?: number;
 }
@@ -35,6 +40,7 @@ export async function jobFixture(options: JobFixtureOptions): Promise<JobFixture
     'name: fixture-job',
     'repos:',
     ...repos.map((r) => `  - ../repos/${r.name}.git`),
+    ...(options.secrets ? ['sandbox:', `  secrets: [${options.secrets.join(', ')}]`] : []),
     'steps:',
     '  - name: control',
     '    files: [control.sh]',

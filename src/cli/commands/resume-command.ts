@@ -4,16 +4,22 @@ import type { Job } from '../../manifest/job.js';
 import type { RunRecord, RunStore } from '../../store/types.js';
 import { createRedactorFor, openStore } from '../compose.js';
 import type { ExitCode } from '../exit-codes.js';
-import { stateLocation } from '../global-options.js';
+import { journalArgs, stateLocation } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import type { ExecutionOptions } from '../run-options.js';
 import { runSession } from '../run-session.js';
 import { runNamed } from './journal-access.js';
+import { newestUnsupersededRun } from './unfinished-run.js';
 import { existsSync } from 'node:fs';
 
 export async function resumeCommand(io: CliIo, runId: string | undefined, opts: ExecutionOptions): Promise<ExitCode> {
-  const { run } = readRun(io, opts, (store) => (runId ? runNamed(store, runId) : store.listRuns(1000).find((r) => r.status !== 'finished')), runId);
-  return runSession(io, sessionFor(run), opts);
+  const journal = journalArgs(io, opts);
+  const { run } = readRun(io, opts, (store) => (runId ? runNamed(store, runId) : newestUnsupersededRun(store, journal)), runId);
+  if (!runId && !opts.json) {
+    io.stdout(`Resuming run ${run.id} of job ${run.jobName} (${run.status}, started ${new Date(run.createdAt).toISOString()}): the newest unfinished run.\n`);
+  }
+  const session = sessionFor(run);
+  return runSession(io, { ...session, selection: { ...session.selection, requireSameSteps: true } }, opts);
 }
 
 /**

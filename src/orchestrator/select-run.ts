@@ -1,0 +1,111 @@
+/**
+ * Which run an invocation works on. `run` continues the latest run of the same manifest only when it is the same
+ * work: the same transformation (step files included — the manifest text does not show them) and the same
+ * repositories (a `file:` list can change under an unchanged manifest). Otherwise it starts a new run and says
+ * which unfinished one it left. `resume` refuses a run whose step files changed since it started: its results
+ * would be journaled under a transformation that did not make them, and a later run would reuse them as that one's.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { UsageError } from '../domain/errors.js';
+import type { RepoRef } from '../domain/repo.js';
+import type { Job } from '../manifest/job.js';
+import type { RunRecord } from '../store/types.js';
+import type { TaskDeps } from './task-context.js';
+import { transformKey } from './transform-key.js';
+
+export type RunSelection =
+  | { mode: 'auto' }
+  | { mode: 'new' }
+  /**
+   * `requireSameSteps`: refuse the run when its step files changed since it started (`resume`). `retry` does not
+   * ask for it: re-running failures with a fixed step file is what it is for.
+   */
+  | { mode: 'resume'; runId: string; requireSameSteps?: boolean };
+
+export interface SelectRunOptions {
+  job: Job;
+  repos: readonly RepoRef[];
+  selection: RunSelection;
+  dryRun: boolean;
+  stateDir: string;
+  resumeCommand?: (runId: string) => string;
+}
+
+export async function selectRun(
+  deps: Pick<TaskDeps, 'store' | 'now' | 'progress'>,
+  options: SelectRunOptions,
+): Promise<{ run: RunRecord; resumed: boolean }> {
+  const { job } = options;
+  const resume = options.resumeCommand ?? ((id: string) => `fleetmod resume ${id}`);
+  if (options.selection.mode === 'resume') {
+    const run = deps.store.getRun(options.selection.runId);
+    if (!run) throw new UsageError(`run ${options.selection.runId} is not in the journal`);
+    if (options.selection.requireSameSteps && !(await sameTransformation(job, run))) {
+      throw new UsageError(
+        `run ${run.id} cannot be continued: its step files (${stepFiles(job)}) changed since it started, and its ` +
+          `results would be recorded as those of the transformation it started with.\n  fix: restore the step files ` +
+          `as they were, or start a new run with them as they are: fleetmod run --new ${job.displayPath ?? job.file}`,
+      );
+    }
+    return { run, resumed: true };
+  }
+  if (options.selection.mode === 'auto') {
+    const latest = deps.store.latestRun({ jobName: job.name, manifestHash: job.hash });
+    if (latest && latest.dryRun === options.dryRun) {
+      const change = await howItDiffers(deps, job, latest, options.repos);
+      if (change === null) return { run: latest, resumed: true };
+      if (latest.status !== 'finished') {
+        const how =
+          change === 'step files'
+            ? `to continue it as it was, restore its step files and run: ${resume(latest.id)}`
+            : `to continue it with its own repositories: ${resume(latest.id)}`;
+        deps.progress.notice('warn', `run ${latest.id} of this job is unfinished, but its ${change} differ from now: starting a new run (${how})`);
+      }
+    }
+  }
+  const id = newRunId(deps.now());
+  const run = deps.store.createRun({
+    id,
+    jobName: job.name,
+    manifestPath: job.file,
+    manifestHash: job.hash,
+    jobJson: JSON.stringify(job),
+    provider: job.sandbox.provider,
+    dryRun: options.dryRun,
+    runDir: path.resolve(options.stateDir, 'runs', id),
+    transformKey: await transformKey(job, id),
+  });
+  return { run, resumed: false };
+}
+
+/** A run from before transformation keys were kept has none to compare: it is taken as it is. */
+async function sameTransformation(job: Job, run: RunRecord): Promise<boolean> {
+  return run.transformKey === null || (await transformKey(job, run.id)) === run.transformKey;
+}
+
+/** What keeps `latest` from being continued by this invocation, or null when nothing does. */
+async function howItDiffers(
+  deps: Pick<TaskDeps, 'store'>,
+  job: Job,
+  latest: RunRecord,
+  repos: readonly RepoRef[],
+): Promise<'step files' | 'repositories' | null> {
+  if (!(await sameTransformation(job, latest))) return 'step files';
+  const journaled = new Set(deps.store.listTasks(latest.id).map((t) => t.repo.key));
+  const wanted = new Set(repos.map((r) => r.key));
+  const same = journaled.size === wanted.size && [...wanted].every((key) => journaled.has(key));
+  return same ? null : 'repositories';
+}
+
+function stepFiles(job: Job): string {
+  const files = [...new Set(job.candidates.flatMap((c) => c.steps.flatMap((s) => s.files)))].sort();
+  return files.length > 0 ? files.join(', ') : 'none named';
+}
+
+export function newRunId(now: number): string {
+  const d = new Date(now);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}

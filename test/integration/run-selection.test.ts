@@ -1,0 +1,142 @@
+/**
+ * Which run `run` continues and `resume` picks. Continuing a run is only right when it is the same work: a step file
+ * edited since (the manifest text unchanged) or a repository removed from a `file:` list makes `run` start a new run
+ * and name the unfinished one; `resume` refuses a run whose step files changed, and without an id does not pick an
+ * unfinished run that a newer run of the same job superseded.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createHostGit } from '../../src/git/host-git.js';
+import { loadJobOrThrow } from '../../src/manifest/load.js';
+import { resolveRepos } from '../../src/manifest/repos.js';
+import { runJob, type RunSelection } from '../../src/orchestrator/run-job.js';
+import { noopProgress } from '../../src/progress/types.js';
+import { openDb } from '../../src/store/db.js';
+import { migrate } from '../../src/store/migrate.js';
+import { createSqliteRunStore } from '../../src/store/sqlite-run-store.js';
+import { createRedactor } from '../../src/util/redact.js';
+import { captureIo, cli, testEnv } from '../support/cli.js';
+import { plainGitRunDeps } from '../support/in-process-run.js';
+import { jobFixture, type JobFixture } from '../support/job-fixture.js';
+
+/** The fixture's job with its repositories in a `file:` list next to the manifest. */
+async function fileListJob(count: number): Promise<JobFixture> {
+  const fx = await jobFixture({ count, concurrency: 2 });
+  const manifest = path.join(fx.root, fx.job);
+  const text = await readFile(manifest, 'utf8');
+  const inline = fx.repos.map((r) => `  - ../repos/${r.name}.git\n`).join('');
+  await writeFile(manifest, text.replace(inline, '  - file: repos.txt\n'));
+  await writeFile(path.join(fx.root, 'jobs', 'repos.txt'), fx.repos.map((r) => `../repos/${r.name}.git\n`).join(''));
+  return fx;
+}
+
+/** Runs the fixture's job in-process on the journal the CLI uses (.fleetmod/fleetmod.db); `stopped` starts no repo. */
+async function runIt(fx: JobFixture, selection: RunSelection, options: { stopped?: boolean } = {}) {
+  const { job } = await loadJobOrThrow(path.join(fx.root, fx.job));
+  const env = testEnv();
+  const { repos } = await resolveRepos(job, { env });
+  const db = openDb(path.join(fx.root, '.fleetmod', 'fleetmod.db'));
+  migrate(db);
+  const store = createSqliteRunStore(db, { redactor: createRedactor([]), groupCommit: true });
+  onTestFinished(() => store.close());
+  const notices: string[] = [];
+  const stop = new AbortController();
+  if (options.stopped) stop.abort();
+  const result = await runJob(
+    { ...plainGitRunDeps({ git: createHostGit({ env }), store, env }), progress: { ...noopProgress, notice: (_level, text) => notices.push(text) } },
+    {
+      job,
+      repos,
+      selection,
+      dryRun: false,
+      stateDir: path.join(fx.root, '.fleetmod'),
+      secrets: {},
+      stopSignal: stop.signal,
+      abortSignal: new AbortController().signal,
+    },
+  );
+  store.close();
+  return { result, notices, listRuns: () => store.listRuns() };
+}
+
+describe('run continues the latest run of the manifest only when it is the same work', () => {
+  it('a step file edited since: a new run, the unfinished one named with how to continue it', async () => {
+    const fx = await jobFixture({ count: 2 });
+    const first = await runIt(fx, { mode: 'auto' }, { stopped: true });
+    expect(first.result.status).toBe('interrupted');
+    await fx.control('echo edited > /dev/null');
+
+    const second = await runIt(fx, { mode: 'auto' });
+
+    expect(second.result.resumed).toBe(false);
+    expect(second.result.run.id).not.toBe(first.result.run.id);
+    expect(second.result.run.transformKey).not.toBe(first.result.run.transformKey);
+    expect(second.result.counts).toEqual({ pushed: 2 });
+    expect(second.notices.join('\n')).toContain(`run ${first.result.run.id} of this job is unfinished, but its step files differ`);
+    expect(second.notices.join('\n')).toContain(`restore its step files and run: fleetmod resume ${first.result.run.id}`);
+  });
+
+  it('a repository removed from the file: list: a new run without it', async () => {
+    const fx = await fileListJob(3);
+    const first = await runIt(fx, { mode: 'auto' }, { stopped: true });
+    const list = path.join(fx.root, 'jobs', 'repos.txt');
+    await writeFile(list, (await readFile(list, 'utf8')).split('\n').slice(1).join('\n'));
+
+    const second = await runIt(fx, { mode: 'auto' });
+
+    expect(second.result.resumed).toBe(false);
+    expect(second.result.counts).toEqual({ pushed: 2 });
+    expect(second.notices.join('\n')).toContain(`run ${first.result.run.id} of this job is unfinished, but its repositories differ`);
+  });
+
+  it('the same manifest, step files and repositories: the unfinished run is continued', async () => {
+    const fx = await fileListJob(2);
+    const first = await runIt(fx, { mode: 'auto' }, { stopped: true });
+
+    const second = await runIt(fx, { mode: 'auto' });
+
+    expect(second.result).toMatchObject({ resumed: true, run: { id: first.result.run.id }, counts: { pushed: 2 } });
+    expect(second.notices).toEqual([]);
+  });
+});
+
+describe('fleetmod resume', () => {
+  it('refuses a run whose step files changed since it started, saying how to go on', async () => {
+    const fx = await jobFixture({ count: 2 });
+    const first = await runIt(fx, { mode: 'auto' }, { stopped: true });
+    await fx.control('echo edited > /dev/null');
+    const io = captureIo(fx.root);
+
+    const code = await cli(io, 'resume', first.result.run.id);
+
+    expect(code).toBe(2);
+    expect(io.err()).toContain(`run ${first.result.run.id} cannot be continued: its step files (control.sh) changed since it started`);
+    expect(io.err()).toMatch(/fix: restore the step files as they were, or .*: fleetmod run --new \S*job\.yaml/);
+  });
+
+  it('without an id, leaves an unfinished run that a newer run of the same job superseded, and says so', async () => {
+    const fx = await jobFixture({ count: 2 });
+    const old = await runIt(fx, { mode: 'auto' }, { stopped: true });
+    await runIt(fx, { mode: 'new' });
+    const io = captureIo(fx.root);
+
+    const code = await cli(io, 'resume');
+
+    expect(code).toBe(2);
+    expect(io.err()).toContain(`no unfinished run to resume: ${old.result.run.id} (job fixture-job, interrupted) has a newer run of the same job`);
+    expect(io.err()).toContain(`fleetmod resume ${old.result.run.id}`);
+  });
+
+  it('without an id, names the run it resumes', async () => {
+    const fx = await jobFixture({ count: 2 });
+    await runIt(fx, { mode: 'auto' }, { stopped: true });
+    const newest = await runIt(fx, { mode: 'new' }, { stopped: true });
+    const io = captureIo(fx.root);
+
+    const code = await cli(io, 'resume');
+
+    expect(code).toBe(0);
+    expect(io.out()).toContain(`Resuming run ${newest.result.run.id} of job fixture-job (interrupted, started `);
+  });
+});
