@@ -19,7 +19,8 @@ export type RunSelection =
   | { mode: 'new' }
   /**
    * `requireSameSteps`: refuse the run when its step files changed since it started (`resume`). `retry` does not
-   * ask for it: re-running failures with a fixed step file is what it is for.
+   * ask for it: re-running failures with a fixed step file is what it is for. Such a run then mixes two
+   * transformations, so it loses its transform key: no later run reuses its results, and it reuses none.
    */
   | { mode: 'resume'; runId: string; requireSameSteps?: boolean };
 
@@ -47,6 +48,14 @@ export async function selectRun(
           `results would be recorded as those of the transformation it started with.\n  fix: restore the step files ` +
           `as they were, or start a new run with them as they are: fleetmod run --new ${job.displayPath ?? job.file}`,
       );
+    }
+    if (!(await sameTransformation(job, run))) {
+      deps.store.forgetTransformKey(run.id);
+      deps.progress.notice(
+        'warn',
+        `the step files (${stepFiles(job)}) changed since run ${run.id} started: the repos run again use them as they are now, and this run's results will not be reused by later runs (they no longer come from one transformation)`,
+      );
+      return { run: { ...run, transformKey: null }, resumed: true };
     }
     return { run, resumed: true };
   }

@@ -54,6 +54,7 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     setRunStatus: db.prepare(`UPDATE runs SET status = ?, status_reason = ?, updated_at = ?,
       finished_at = CASE WHEN ? = 'finished' THEN ? ELSE NULL END WHERE id = ?`),
     heartbeat: db.prepare('UPDATE runs SET owner_pid = ?, owner_host = ?, heartbeat_at = ?, updated_at = ? WHERE id = ?'),
+    forgetTransformKey: db.prepare('UPDATE runs SET transform_key = NULL, updated_at = ? WHERE id = ?'),
     claimRun: db.prepare(`UPDATE runs SET status = 'running', status_reason = NULL, finished_at = NULL, owner_pid = ?,
       owner_host = ?, heartbeat_at = ?, updated_at = ? WHERE id = ?`),
     maxPosition: db.prepare('SELECT COALESCE(MAX(position), -1) AS max FROM tasks WHERE run_id = ?'),
@@ -154,6 +155,10 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     setRunStatus(id, status, reason = null) {
       const at = now();
       statements.setRunStatus.run(status, clean(reason), at, status, at, id);
+    },
+
+    forgetTransformKey(id) {
+      statements.forgetTransformKey.run(now(), id);
     },
 
     heartbeat(id, owner) {

@@ -229,6 +229,11 @@ export interface RunStore {
   latestRun(filter?: { jobName?: string; manifestHash?: string }): RunRecord | undefined;
   listRuns(limit?: number): RunRecord[];
   setRunStatus(id: string, status: RunStatus, reason?: string | null): void;
+  /**
+   * The run's results no longer come from one transformation (a retry ran changed step files): its transform key is
+   * dropped, so no later run reuses its results and it reuses none.
+   */
+  forgetTransformKey(id: string): void;
   /** Marks the run as owned by a live process; `report` uses it to tell a running run from a crashed one. */
   heartbeat(id: string, owner: { pid: number; host: string } | null): void;
   /**

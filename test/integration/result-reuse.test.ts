@@ -251,3 +251,25 @@ describe('a result journaled within a run', () => {
     expect((await git(bare, 'rev-parse', `${branch}^`)).trim()).toBe(moved);
   });
 });
+
+describe('a retry with changed step files', () => {
+  it('drops the run\'s transform key: its results are never reused as those of the steps it started with', async () => {
+    const fx = await jobFixture({ count: 1 });
+    await fx.control('exit 3');
+    expect(await cli(captureIo(fx.root), 'run', fx.job)).toBe(1);
+    const runId = latestRunId(fx.root);
+
+    // The step file is fixed and the failure retried: the change is made by the new step file.
+    await fx.control('true');
+    const retry = captureIo(fx.root);
+    expect(await cli(retry, 'retry', runId, '--failed')).toBe(0);
+    expect(retry.err() + retry.out()).toMatch(/step files \(control\.sh\) changed since run .* will not be reused/);
+    expect(query<{ transform_key: string | null }>(fx.root, 'SELECT transform_key FROM runs WHERE id = ?', runId)).toEqual([{ transform_key: null }]);
+
+    // Back to the step file the run started with: a new run must run it (and fail), not reuse the retry's result.
+    await fx.control('exit 3');
+    const again = captureIo(fx.root);
+    expect(await cli(again, 'run', '--new', fx.job), again.out()).toBe(1);
+    expect(again.out()).not.toMatch(/reused/i);
+  });
+});
