@@ -1,7 +1,12 @@
 /** The headline counts: every repo lands in exactly one bucket, so the buckets add up to the total. */
 import type { Headline, RepoEntry } from './model.js';
 
-export function countHeadline(repos: readonly RepoEntry[]): Headline {
+export interface HeadlineOptions {
+  /** The run crashed: repos it left mid-way are pending, nobody is running them now. @default false */
+  stalled?: boolean;
+}
+
+export function countHeadline(repos: readonly RepoEntry[], options: HeadlineOptions = {}): Headline {
   const h: Headline = {
     total: repos.length,
     changedWithPr: 0,
@@ -22,7 +27,7 @@ export function countHeadline(repos: readonly RepoEntry[]): Headline {
     running: 0,
   };
   for (const r of repos) {
-    if (r.status === 'running') h.running += 1;
+    if (r.status === 'running' && !options.stalled) h.running += 1;
     switch (r.outcome) {
       case null:
         h.pending += 1;

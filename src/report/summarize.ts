@@ -6,6 +6,7 @@ import type { Outcome } from '../domain/outcome.js';
 import { heartbeatStale } from '../orchestrator/run-liveness.js';
 import type { StageEvent, StepResultRecord, TaskRecord } from '../store/types.js';
 import { candidateEntries, candidateTotals, e2bPricingOf } from './candidates.js';
+import { openTimeEnd } from './clock.js';
 import { compareRuns } from './compare.js';
 import { countHeadline } from './headline.js';
 import { errorSignature, failureExcerpt, groupFailures, groupSkips } from './failures.js';
@@ -39,15 +40,18 @@ export function summarize(data: RunData, options: SummarizeOptions = {}): Report
   const resultsByTask = byTask(data.stepResults);
   const candidatesByTask = byTask(data.candidates);
   const pricing = e2bPricingOf(run);
+  const stalled = run.status === 'running' && (data.ownerGone || heartbeatStale(run, generatedAt));
+  // A crashed run's open stages ended with it: its report must not grow with the clock it is read at.
+  const now = openTimeEnd(run, stalled, generatedAt);
   const repos = tasks.map((t) =>
-    repoEntry(t, eventsByTask.get(t.id) ?? [], resultsByTask.get(t.id), generatedAt, candidateEntries(candidatesByTask.get(t.id), pricing)),
+    repoEntry(t, eventsByTask.get(t.id) ?? [], resultsByTask.get(t.id), now, candidateEntries(candidatesByTask.get(t.id), pricing)),
   );
 
-  const end = run.finishedAt ?? (run.status === 'running' ? generatedAt : run.updatedAt);
+  const end = run.finishedAt ?? (run.status === 'running' ? now : run.updatedAt);
   const durationMs = Math.max(0, end - run.createdAt);
   const running = new Set(tasks.filter((t) => t.status === 'running').map((t) => t.id));
-  const activeMs = activeTime(eventsByTask, running, generatedAt);
-  const headline = countHeadline(repos);
+  const activeMs = activeTime(eventsByTask, running, now);
+  const headline = countHeadline(repos, { stalled });
   const finished = headline.total - headline.pending;
 
   let sandboxSeconds = 0;
@@ -62,7 +66,7 @@ export function summarize(data: RunData, options: SummarizeOptions = {}): Report
     manifestPath: run.manifestPath,
     status: run.status,
     statusReason: run.statusReason,
-    stalled: run.status === 'running' && (data.ownerGone || heartbeatStale(run, generatedAt)),
+    stalled,
     dryRun: run.dryRun,
     provider: run.provider,
     isolated: run.provider !== 'host',

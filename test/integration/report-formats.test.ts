@@ -256,14 +256,15 @@ describe('every format', () => {
     expect(renderText(await reportOf({ provider: 'local' }))).not.toContain('WITHOUT ISOLATION');
   });
 
-  it('a crashed run: stalled, one repo running, the way to continue', async () => {
+  it('a crashed run: stalled, its repos left mid-way pending (nobody runs them now), the way to continue', async () => {
     const report = await reportOf({ crashed: true });
     const text = renderText(report);
 
     expect(report.run.stalled).toBe(true);
-    expect(report.headline).toMatchObject({ pending: 2, running: 1 });
+    expect(report.headline).toMatchObject({ pending: 2, running: 0 });
     expect(text).toContain('running? (the process running it seems to have died)');
-    expect(text).toMatch(/pending\s+2\s+\(1 running now\)/);
+    expect(text).toMatch(/pending\s+2\n/);
+    expect(text).not.toContain('running now');
     // `resume RUN` continues this run itself (a dry run stays one); a journal elsewhere is named in every command.
     expect(text).toContain(`2 repos not finished; continue with: fleetmod resume ${report.run.id}\n`);
     const elsewhere = renderText({ ...report, journalArgs: " --state-dir '/srv/fleet state'" });
@@ -271,9 +272,21 @@ describe('every format', () => {
     expect(elsewhere).toContain(`fleetmod show ${report.run.id} REPO [--diff] [--log] --state-dir '/srv/fleet state'\n`);
     const html = renderHtml({ ...report, journalArgs: " --state-dir '/srv/fleet state'" });
     expect(html).toContain(`<code>fleetmod show ${report.run.id} REPO --diff --log --state-dir &#39;/srv/fleet state&#39;</code>`);
-    // The open stage counts up to "now": steps started at 02:01:36.1 and the report is made at 02:20.
+    // The run ended at its last heartbeat (02:02), not at "now" (02:20): the open stage and the run stop there.
     const slow = report.repos.find((r) => r.key === 'acme/slow')!;
-    expect(slow.durationMs).toBe(200 + 1_500 + 400 + (report.generatedAt - slow.stages.at(-1)!.at));
+    expect(report.run.durationMs).toBe(120_000);
+    expect(slow.durationMs).toBe(200 + 1_500 + 400 + (T0 + 120_000 - slow.stages.at(-1)!.at));
+  });
+
+  it('a crashed run\'s report does not grow with the clock it is read at', async () => {
+    const at8am = await reportOf({ crashed: true }, CURRENT_RUN, T0 + 20 * 60_000);
+    const sixHoursLater = await reportOf({ crashed: true }, CURRENT_RUN, T0 + 6 * 3_600_000);
+    const slow = (r: typeof at8am) => r.repos.find((x) => x.key === 'acme/slow')!.durationMs;
+
+    expect(sixHoursLater.run).toMatchObject({ stalled: true, durationMs: at8am.run.durationMs, activeMs: at8am.run.activeMs });
+    expect(sixHoursLater.throughputPerMinute).toBe(at8am.throughputPerMinute);
+    expect(slow(sixHoursLater)).toBe(slow(at8am));
+    expect(sixHoursLater.slowest.map((s) => s.repo.key)).toEqual(at8am.slowest.map((s) => s.repo.key));
   });
 
   it('a run in progress (fresh heartbeat) is reported as running, its open stage counted up to now', async () => {

@@ -4,7 +4,9 @@ import { UsageError } from '../../domain/errors.js';
 import { candidateEntries, e2bPricingOf } from '../../report/candidates.js';
 import { stripControl } from '../../report/escape.js';
 import { renderShow } from '../../report/render-show.js';
+import { openTimeEnd } from '../../report/clock.js';
 import { repoEntry } from '../../report/summarize.js';
+import { runCrashed } from '../../orchestrator/run-liveness.js';
 import type { CandidateRecord } from '../../store/types.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { journalArgs } from '../global-options.js';
@@ -57,7 +59,9 @@ export async function showCommand(io: CliIo, runId: string, query: string, opts:
     }
     if (parts.length > 0) return EXIT.ok;
     const steps = store.listStepResults(task.id);
-    const entry = repoEntry(task, store.listStageEvents(task.id), steps, Date.now(), candidateEntries(candidates, e2bPricingOf(run)));
+    const now = Date.now();
+    const end = openTimeEnd(run, runCrashed(run, now), now);
+    const entry = repoEntry(task, store.listStageEvents(task.id), steps, end, candidateEntries(candidates, e2bPricingOf(run)));
     io.stdout(renderShow({ run, repo: entry, steps, events: store.listEvents(task.id), journalArgs: journalArgs(io, opts) }));
     return EXIT.ok;
   } finally {

@@ -1,0 +1,15 @@
+/**
+ * The report's "now" for time that is still running. A live run runs on until `generatedAt`; a crashed one stopped
+ * at its last sign of life, so reading its report six hours later must not add six hours to it.
+ */
+import type { RunRecord } from '../store/types.js';
+
+/** The last moment the run's process was known to be alive: its last heartbeat or journal write. */
+export function lastSignOfLife(run: Pick<RunRecord, 'heartbeatAt' | 'updatedAt' | 'createdAt'>): number {
+  return Math.max(run.createdAt, run.updatedAt, run.heartbeatAt ?? run.createdAt);
+}
+
+/** Where open stages and the run's duration end: now for a live run, the crash for a stalled one. */
+export function openTimeEnd(run: Pick<RunRecord, 'heartbeatAt' | 'updatedAt' | 'createdAt'>, stalled: boolean, generatedAt: number): number {
+  return stalled ? Math.min(generatedAt, lastSignOfLife(run)) : generatedAt;
+}
