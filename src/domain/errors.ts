@@ -67,6 +67,21 @@ export class VerifyFailed extends FleetmodError {
   }
 }
 
+/**
+ * Best of N: every candidate ran and none passed verify (or got a score); the repo's outcome becomes verify-failed.
+ * A result, not a command cut short: unlike a VerifyFailed without an exit code, a stop signal never explains it.
+ */
+export class NoCandidatePassed extends FleetmodError {
+  override readonly name = 'NoCandidatePassed';
+  readonly errorClass = 'permanent';
+  constructor(
+    /** Each candidate's name and why it did not pass. */
+    readonly candidates: readonly { name: string; detail: string }[],
+  ) {
+    super(`no candidate passed verify (${candidates.map((c) => `${c.name}: ${c.detail}`).join('; ')})`);
+  }
+}
+
 /** The change a sandbox made is larger than `sandbox.change-size`: the host does not take it in. */
 export class ChangeTooLarge extends FleetmodError {
   override readonly name = 'ChangeTooLarge';

@@ -4,7 +4,7 @@
  * candidates are journaled. With `first-passing`, candidates listed after a passing one are cancelled. The task's
  * steps stage covers the candidates' work (failed when none wins), and a verify stage after it says how many passed.
  */
-import { FleetmodError, Interrupted, VerifyFailed, errorMessage } from '../domain/errors.js';
+import { FleetmodError, Interrupted, NoCandidatePassed, errorMessage } from '../domain/errors.js';
 import type { Stage } from '../domain/stage.js';
 import type { TaskRecord } from '../store/types.js';
 import { removeTree } from '../util/remove-tree.js';
@@ -171,7 +171,7 @@ function noWinner(results: CandidateResult[], settled: readonly (CandidateResult
   const infra = settled.find((s): s is { error: unknown } => 'error' in s && classifyError(s.error).errorClass === 'transient');
   if (infra) return infra.error instanceof Error ? infra.error : new Error(String(infra.error));
   const verified = results.find((r) => r.status === 'verify-failed' || r.status === 'score-failed');
-  if (verified) return new VerifyFailed('candidates', null, `no candidate passed (${summary})`);
+  if (verified) return new NoCandidatePassed(results.map((r) => ({ name: r.name, detail: r.detail ?? r.status })));
   return new NoCandidateSucceeded(`no candidate succeeded (${summary})`);
 }
 

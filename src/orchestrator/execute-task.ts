@@ -3,7 +3,7 @@
  * (up to `limits.retries`), and always ends with a value from the closed outcome set — never an exception that
  * could stop the batch.
  */
-import { DiskFull, GitFailed, Interrupted, StepFailed, StoreFailed, VerifyFailed, errorMessage } from '../domain/errors.js';
+import { DiskFull, GitFailed, Interrupted, NoCandidatePassed, StepFailed, StoreFailed, VerifyFailed, errorMessage } from '../domain/errors.js';
 import { gitDiedBySignal } from '../git/classify-git-error.js';
 import type { PendingTask } from '../store/types.js';
 import { stoppableSleep } from '../util/sleep.js';
@@ -83,7 +83,8 @@ export async function executeTask(
         continue;
       }
       // A verify failure is its own outcome: the steps worked, the result did not pass the job's checks.
-      const outcome: TaskOutcome = { outcome: err instanceof VerifyFailed ? 'verify-failed' : 'failed', errorClass, errorMessage: message };
+      const verifyFailed = err instanceof VerifyFailed || err instanceof NoCandidatePassed;
+      const outcome: TaskOutcome = { outcome: verifyFailed ? 'verify-failed' : 'failed', errorClass, errorMessage: message };
       deps.store.finishTask(task.id, outcome);
       return { kind: 'finished', outcome, durationMs: deps.now() - started };
     }

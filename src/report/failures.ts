@@ -49,8 +49,11 @@ export function failureExcerpt(results: readonly StepResultRecord[] | undefined,
   return errorMessage ? tail(errorMessage.trim()) : null;
 }
 
-/** Best of N: the errors that say every candidate failed (their commands' names are in the results, not the error). */
-const EVERY_CANDIDATE_FAILED = /^(?:verify "candidates" |no candidate succeeded)/;
+/**
+ * Best of N: the errors that say every candidate failed (their commands' names are in the results, not the error);
+ * `verify "candidates"` is how journals before NoCandidatePassed worded it.
+ */
+const EVERY_CANDIDATE_FAILED = /^(?:no candidate passed|verify "candidates" |no candidate succeeded)/;
 
 function failingCommand(results: readonly StepResultRecord[], errorMessage: string | null, attempt: number): StepResultRecord | undefined {
   const named = errorMessage === null ? null : NAMED_COMMAND.exec(errorMessage);

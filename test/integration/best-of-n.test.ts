@@ -176,7 +176,7 @@ describe('best of N', () => {
     const outcomes = db.prepare('SELECT outcome, error_message FROM tasks').all() as { outcome: string; error_message: string }[];
     db.close();
     expect(outcomes.map((o) => o.outcome)).toEqual(['verify-failed', 'verify-failed']);
-    expect(outcomes[0]!.error_message).toMatch(/no candidate passed \(candidate-1: verify .*; candidate-2: .*; candidate-3: .*\)/);
+    expect(outcomes[0]!.error_message).toMatch(/^no candidate passed verify \(candidate-1: verify .*; candidate-2: .*; candidate-3: .*\)/);
     // The steps stage failed with that error, and the verify stage says what the candidates' verify decided.
     const stages = stagesOf(fx.root);
     expect(stages.map((e) => `${e.stage} ${e.state}`)).toEqual(['steps failed', 'verify failed', 'steps failed', 'verify failed']);

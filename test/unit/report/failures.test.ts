@@ -87,6 +87,7 @@ describe('failureExcerpt', () => {
 
     expect(failureExcerpt(results, 'no candidate succeeded (a: step "edit" exited with code 3)', 1)).toBe('verify test: exit 1\nb failed its tests');
     expect(failureExcerpt(results, 'verify "candidates" did not finish: no candidate passed (b: tests)', 1)).toBe('verify test: exit 1\nb failed its tests');
+    expect(failureExcerpt(results, 'no candidate passed verify (b: verify "test" exited with code 1)', 1)).toBe('verify test: exit 1\nb failed its tests');
   });
 });
 
