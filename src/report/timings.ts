@@ -47,8 +47,10 @@ export function stageStats(events: readonly StageEvent[]): StageStat[] {
 }
 
 /**
- * Time a repo spent in stages, plus the stage still open when it is running. Summing stages (instead of finish −
- * start) keeps a repo interrupted at night and resumed in the morning from looking nine hours slow.
+ * Time a repo spent in stages, plus the stage still open when it is running. Counting stage time (instead of finish
+ * − start) keeps a repo interrupted at night and resumed in the morning from looking nine hours slow. It is the
+ * union of the stages' intervals, not their sum: best of N journals a verify stage inside its steps stage (the
+ * candidates verify within it), and that time must count once.
  */
 export function repoDuration(
   events: readonly StageEvent[],
@@ -58,11 +60,7 @@ export function repoDuration(
   if (events.length === 0) {
     return task.startedAt !== null && task.finishedAt !== null ? Math.max(0, task.finishedAt - task.startedAt) : null;
   }
-  let total = 0;
-  for (const e of events) if (measured(e)) total += e.durationMs;
-  const open = task.status === 'running' ? openStageStart(events) : null;
-  if (open !== null) total += Math.max(0, now - open);
-  return total;
+  return unionMs(stageIntervals(events, task.status === 'running', now));
 }
 
 /** When the stage that has started but not ended began, or null. */
@@ -72,16 +70,24 @@ function openStageStart(events: readonly StageEvent[]): number | null {
   return open;
 }
 
+/** [start, end] of each ended stage, and of the open one up to `now` when the repo is running. */
+function stageIntervals(events: readonly StageEvent[], running: boolean, now: number): [number, number][] {
+  const intervals: [number, number][] = [];
+  for (const e of events) if (measured(e) && e.durationMs > 0) intervals.push([e.at - e.durationMs, e.at]);
+  const open = running ? openStageStart(events) : null;
+  if (open !== null && now > open) intervals.push([open, now]);
+  return intervals;
+}
+
 /** Time during which at least one stage of any repo was running: the union of all stage intervals. */
 export function activeTime(eventsByTask: ReadonlyMap<number, readonly StageEvent[]>, running: ReadonlySet<number>, now: number): number {
   const intervals: [number, number][] = [];
-  for (const [taskId, events] of eventsByTask) {
-    for (const e of events) if (measured(e) && e.durationMs > 0) intervals.push([e.at - e.durationMs, e.at]);
-    if (running.has(taskId)) {
-      const open = openStageStart(events);
-      if (open !== null && now > open) intervals.push([open, now]);
-    }
-  }
+  for (const [taskId, events] of eventsByTask) intervals.push(...stageIntervals(events, running.has(taskId), now));
+  return unionMs(intervals);
+}
+
+/** Total length of a set of intervals, overlaps counted once. */
+function unionMs(intervals: [number, number][]): number {
   intervals.sort((a, b) => a[0] - b[0]);
   let total = 0;
   let start = -Infinity;

@@ -331,3 +331,40 @@ describe('a commit made again from the journal (best of N)', () => {
     expect(await branchSha(fx.repo.path, 'fleetmod/pick')).toBe(made);
   });
 });
+
+describe("best of N: a repository's time in the report", () => {
+  it('adds up to the time it was worked on: the candidates\' verify inside the steps stage counts once', async () => {
+    const root = await tempDir('fleetmod-bestofn-time-');
+    const repos = await createSampleRepos({ dir: path.join(root, 'repos'), count: 1, unchangedEvery: 0 });
+    await mkdir(path.join(root, 'jobs'));
+    const manifest = [
+      'name: bon-time',
+      'repos:',
+      ...repos.map((r) => `  - ../repos/${r.name}.git`),
+      'candidates: 2',
+      'select: smallest-diff',
+      'steps:',
+      '  - name: rename',
+      "    run: sed -i 's/fetchData(/loadData(/g' src/*.js",
+      'verify:',
+      '  - name: slow-tests',
+      '    run: sleep 3',
+      'change:',
+      '  branch: fleetmod/bon',
+      '  commit:',
+      '    message: rename',
+      '',
+    ];
+    await writeFile(path.join(root, 'jobs', 'j.yaml'), manifest.join('\n'));
+    const env = testEnv({ FLEETMOD_CACHE_DIR: path.join(root, '.mirrors') });
+    const io = captureIo(root, env);
+    expect(await cli(io, 'run', 'jobs/j.yaml'), io.out() + io.err()).toBe(0);
+
+    const report = captureIo(root, env);
+    await cli(report, 'report', '--format', 'json');
+    const repo = (JSON.parse(report.out()) as { repos: { durationMs: number; startedAt: string; finishedAt: string }[] }).repos[0]!;
+
+    expect(repo.durationMs).toBeGreaterThanOrEqual(3_000);
+    expect(repo.durationMs).toBeLessThanOrEqual(Date.parse(repo.finishedAt) - Date.parse(repo.startedAt));
+  }, 120_000);
+});

@@ -50,6 +50,13 @@ describe('stage timings', () => {
     expect(repoDuration([], { status: 'pending', startedAt: null, finishedAt: null }, 0)).toBeNull();
   });
 
+  it("best of N: the verify stage inside the steps stage (the candidates' verify) counts once", () => {
+    // Steps from 1 000 to 11 000 cover every candidate's work; the slowest candidate's verify took 3 s of it.
+    const events = [ev(1, 'clone', 'succeeded', 1_000, 1_000), ev(1, 'steps', 'succeeded', 11_000, 10_000), ev(1, 'verify', 'succeeded', 11_000, 3_000), ev(1, 'diff', 'succeeded', 11_500, 500)];
+
+    expect(repoDuration(events, { status: 'done', startedAt: 0, finishedAt: 11_500 }, 0)).toBe(11_500);
+  });
+
   it('active time is the union of stage intervals across repos', () => {
     const byTask = new Map([
       [1, [ev(1, 'clone', 'succeeded', 100, 100), ev(1, 'steps', 'succeeded', 1_000, 500)]],
