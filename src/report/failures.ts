@@ -7,27 +7,54 @@ import type { StepResultRecord } from '../store/types.js';
 import type { FailureGroup, RepoEntry, SkipGroup } from './model.js';
 
 const SIGNATURE_MAX = 200;
+/** Each candidate's part of a best-of-N signature, so every candidate's cause is in it, not only the first's. */
+const CANDIDATE_PART_MAX = 120;
 
 /** A step or verify failure keeps the command's name: "step build failed" and "step lint failed" differ. */
 const NAMED_COMMAND = /^(step|verify) "([^"]*)" /;
+/** A command's name anywhere in a message (a best-of-N error quotes each candidate's failing command). */
+const COMMAND_NAMES = /((?:step|verify) "[^"\n]*")/;
+/**
+ * Best of N: "no candidate passed verify (NAME: why; NAME: why)". `verify "candidates" …` is how journals before
+ * NoCandidatePassed worded it. Candidate names are manifest names (lower-case letters, digits, ".", "_", "-").
+ */
+const CANDIDATE_LIST = /^(no candidate passed verify|no candidate succeeded|verify "candidates" did not finish: no candidate passed) \((.*)\)$/;
+const CANDIDATE_SEPARATOR = /; (?=[a-z0-9._-]+: )/;
 
 /** Strips what varies between repos so equal failures group together. */
 export function errorSignature(message: string): string {
   const firstLine = (message.split('\n').find((l) => l.trim() !== '') ?? '').trim();
-  const named = NAMED_COMMAND.exec(firstLine);
-  const rest = named ? firstLine.slice(named[0].length) : firstLine;
-  const normalized = rest
+  const list = CANDIDATE_LIST.exec(firstLine);
+  if (list) {
+    const parts = (list[2] as string).split(CANDIDATE_SEPARATOR).map((part) => cut(normalize(part), CANDIDATE_PART_MAX));
+    return `${list[1]} (${parts.join('; ')})`;
+  }
+  return cut(normalize(firstLine), SIGNATURE_MAX);
+}
+
+/** Normalizes the text around command names, which are kept as they are. */
+function normalize(text: string): string {
+  return text
+    .split(COMMAND_NAMES)
+    .map((part, i) => (i % 2 === 1 ? part : normalizeValues(part)))
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function normalizeValues(text: string): string {
+  return text
     .replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>')
     .replace(/\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b/g, '<email>')
     .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>')
     .replace(/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,64}\b/gi, '<hash>')
     .replace(/(?:[\w.@+~-]+)?(?:\/[\w.@+~-]+)+\/?/g, '<path>')
     .replace(/"[^"\n]*"|'[^'\n]*'|`[^`\n]*`/g, '<value>')
-    .replace(/\d+(?:[.:,]\d+)*/g, '<n>')
-    .replace(/\s+/g, ' ')
-    .trim();
-  const signature = named ? `${named[1]} "${named[2]}" ${normalized}` : normalized;
-  return signature.length > SIGNATURE_MAX ? `${signature.slice(0, SIGNATURE_MAX - 1)}…` : signature;
+    .replace(/\d+(?:[.:,]\d+)*/g, '<n>');
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 const EXCERPT_LINES = 12;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NoCandidatePassed, VerifyFailed } from '../../../src/domain/errors.js';
 import { errorSignature, failureExcerpt, groupFailures } from '../../../src/report/failures.js';
 import type { RepoEntry } from '../../../src/report/model.js';
 import type { StepResultRecord } from '../../../src/store/types.js';
@@ -33,6 +34,28 @@ describe('errorSignature', () => {
   it('uses the first non-empty line, and stays short', () => {
     expect(errorSignature('\n  first line 1\nsecond line')).toBe('first line <n>');
     expect(errorSignature(`boom ${'word '.repeat(100)}`).length).toBeLessThanOrEqual(200);
+  });
+
+  it('best of N keeps each candidate\'s failing command: "all timed out in verify tests" and "… in verify lint" differ', () => {
+    const noWinner = (causes: [string, string][]) =>
+      new NoCandidatePassed(causes.map(([check, detail], i) => ({ name: `candidate-${i + 1}`, detail: new VerifyFailed(check, null, detail).message }))).message;
+    const timedOut = (check: string) => noWinner([[check, 'timed out after 600s'], [check, 'timed out after 612s'], [check, 'timed out after 600s']]);
+
+    expect(errorSignature(timedOut('tests'))).toBe(errorSignature(noWinner([['tests', 'timed out after 9s'], ['tests', 'timed out after 1s'], ['tests', 'timed out after 3s']])));
+    expect(errorSignature(timedOut('tests'))).not.toBe(errorSignature(timedOut('lint')));
+    expect(errorSignature(timedOut('tests'))).toBe(
+      'no candidate passed verify (candidate-<n>: verify "tests" did not finish: timed out after <n>s; candidate-<n>: verify "tests" did not finish: timed out after <n>s; candidate-<n>: verify "tests" did not finish: timed out after <n>s)',
+    );
+    // Journals from before NoCandidatePassed: the outer `verify "candidates"` and the candidates' commands are kept.
+    const old = (check: string) => `verify "candidates" did not finish: no candidate passed (a: verify "${check}" exited with code 1: boom)`;
+    expect(errorSignature(old('tests'))).not.toBe(errorSignature(old('lint')));
+  });
+
+  it("best of N: a later candidate's cause is not cut off by a long first one", () => {
+    const long = `step "build" exited with code 2: ${'error TS2304: Cannot find name. '.repeat(10)}`;
+    const third = (check: string) => new NoCandidatePassed([{ name: 'a', detail: long }, { name: 'b', detail: long }, { name: 'c', detail: new VerifyFailed(check, 1, 'boom').message }]).message;
+
+    expect(errorSignature(third('tests'))).not.toBe(errorSignature(third('lint')));
   });
 
   it('leaves ordinary words made of hex letters alone', () => {
