@@ -47,9 +47,15 @@ function normalizeValues(text: string): string {
     .replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>')
     .replace(/\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b/g, '<email>')
     .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>')
+    // Addresses (a Go panic's pc=0x4a2b3c) and colon-joined hex ids (GitHub's request ids) differ in every repo.
+    .replace(/\b0x[0-9a-f]+\b/gi, '<hex>')
+    .replace(/\b(?=[0-9a-f:]*[a-f])[0-9a-f]+(?::[0-9a-f]+){2,}\b/gi, '<id>')
     .replace(/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,64}\b/gi, '<hash>')
     .replace(/(?:[\w.@+~-]+)?(?:\/[\w.@+~-]+)+\/?/g, '<path>')
     .replace(/"[^"\n]*"|'[^'\n]*'|`[^`\n]*`/g, '<value>')
+    // Long tokens mixing letters and digits (sandbox and request ids) differ in every repo; short ones (TS2304,
+    // utf8) are words.
+    .replace(/\b(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{8,}\b/gi, '<id>')
     .replace(/\d+(?:[.:,]\d+)*/g, '<n>');
 }
 

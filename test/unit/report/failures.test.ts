@@ -21,6 +21,21 @@ describe('errorSignature', () => {
       a: 'verify "tests" exited with code 1: 2 failed | Tests: 2 failed, 40 passed in 3.2s',
       b: 'verify "tests" exited with code 1: 17 failed | Tests: 17 failed, 3 passed in 12.75s',
     },
+    {
+      name: '0x addresses vary (a Go panic, a segfault)',
+      a: 'step "test" exited with code 2: panic: runtime error | [signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4a2b3c]',
+      b: 'step "test" exited with code 2: panic: runtime error | [signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x5d91fe]',
+    },
+    {
+      name: 'request ids vary (GitHub, colon-joined hex)',
+      a: 'GitHub: creating the pull request failed (HTTP 502): Server Error (request C0F2:3A4B:1E2F3A:2B3C4D:65F0A1B2)',
+      b: 'GitHub: creating the pull request failed (HTTP 502): Server Error (request D71A:0B9E:AF0C12:77E0B1:65F0A1C9)',
+    },
+    {
+      name: 'sandbox ids mixing letters and digits vary',
+      a: 'sandbox i8k2m4q9z1x7c3v5b6n0 disappeared',
+      b: 'sandbox ia1b2c3d4e5f6g7h8j9k disappeared',
+    },
   ])('equal failures get one signature: $name', ({ a, b }) => {
     expect(errorSignature(a)).toBe(errorSignature(b));
   });
@@ -60,6 +75,7 @@ describe('errorSignature', () => {
 
   it('leaves ordinary words made of hex letters alone', () => {
     expect(errorSignature('cannot deface a facade')).toBe('cannot deface a facade');
+    expect(errorSignature('error TS2304 in utf8 text')).toBe('error TS<n> in utf<n> text');
   });
 });
 
