@@ -1,6 +1,7 @@
 /**
  * GitHub-flavoured Markdown for an issue or a PR comment: tables, collapsible details, fenced excerpts. Lists are
- * capped so a 5,000-repo report stays under GitHub's 65,536-character comment limit.
+ * capped, and the whole document has one character budget, so a 5,000-repo report stays under GitHub's
+ * 65,536-character comment limit; what did not fit is in the HTML report, which the last line points to.
  */
 import { candidateCells, candidateColumns, candidateNote, candidateTotalsText, NUMERIC_CANDIDATE_COLUMNS, selectionText } from './candidates.js';
 import { markdownCode, markdownFence, markdownText, safeUrl } from './escape.js';
@@ -20,6 +21,7 @@ import {
   sandboxUsageText,
   statusLine,
 } from './format.js';
+import { markdownDocument, type MarkdownDocument } from './markdown-budget.js';
 import type { Report } from './model.js';
 
 export interface MarkdownOptions {
@@ -27,7 +29,7 @@ export interface MarkdownOptions {
   listLimit?: number;
 }
 
-/** Characters of failure groups before the rest are left to the HTML report (GitHub comments stop at 65,536). */
+/** Characters of failure groups before the rest are left to the HTML report, so other sections get room too. */
 const FAILURES_BUDGET = 30_000;
 /** The same for the best-of-N tables. */
 const CANDIDATES_BUDGET = 12_000;
@@ -35,10 +37,20 @@ const CANDIDATES_BUDGET = 12_000;
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const limit = options.listLimit ?? 50;
   const { run } = report;
-  const out: string[] = [];
+  const out = markdownDocument();
   const name = (r: { display: string }) => markdownText(r.display);
   const more = (total: number, shown: number) => {
     if (total > shown) out.push('', `_… and ${total - shown} more (see the HTML or JSON report)._`);
+  };
+  /** Rows of a table under its heading, while they fit; then how many were left out. */
+  const table = (heading: string[], rows: string[], total: number) => {
+    if (!out.fits(...heading)) return;
+    let shown = 0;
+    for (const row of rows) {
+      if (!out.fits(row)) break;
+      shown += 1;
+    }
+    more(total, shown);
   };
 
   out.push(`## fleetmod report: ${markdownText(run.jobName)}${run.dryRun ? ' (dry run)' : ''}`, '');
@@ -53,37 +65,35 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   for (const { label, count, detail } of headlineRows(report.headline)) out.push(`| ${label} | ${count} | ${detail ?? ''} |`);
   out.push(`| **total** | **${report.headline.total}** | |`);
 
-  if (report.failureGroups.length > 0) {
-    out.push('', `### Failures (${plural(report.failureGroups.length, 'group')})`);
+  if (report.failureGroups.length > 0 && out.fits('', `### Failures (${plural(report.failureGroups.length, 'group')})`)) {
     let shownGroups = 0;
     let size = 0;
     for (const g of report.failureGroups.slice(0, limit)) {
-      // Many distinct failures must not push the comment past GitHub's limit; the rest is in the HTML report.
+      // Many distinct failures must not crowd out the other sections; the rest is in the HTML report.
       if (size > FAILURES_BUDGET) break;
-      shownGroups += 1;
-      const before = out.length;
       const classes = g.outcome === 'failed' ? `, ${g.permanent} permanent, ${g.transient} transient` : '';
-      out.push('', `**${g.repos.length} × ${markdownText(g.example)}** (${g.outcome}${classes})`, '');
-      out.push(`<details><summary>${g.repos.length === 1 ? 'Repo' : 'Repos'}${extraExcerpt(g.excerpt, g.example) ? ' and log excerpt' : ''}</summary>`, '');
-      for (const r of g.repos.slice(0, limit)) out.push(`- ${name(r)}${r.logPath ? ` — log ${markdownCode(r.logPath)}` : ''}`);
-      if (g.repos.length > limit) out.push(`- … and ${g.repos.length - limit} more`);
+      const lines = ['', `**${g.repos.length} × ${markdownText(g.example)}** (${g.outcome}${classes})`, ''];
+      lines.push(`<details><summary>${g.repos.length === 1 ? 'Repo' : 'Repos'}${extraExcerpt(g.excerpt, g.example) ? ' and log excerpt' : ''}</summary>`, '');
+      for (const r of g.repos.slice(0, limit)) lines.push(`- ${name(r)}${r.logPath ? ` — log ${markdownCode(r.logPath)}` : ''}`);
+      if (g.repos.length > limit) lines.push(`- … and ${g.repos.length - limit} more`);
       const excerpt = extraExcerpt(g.excerpt, g.example);
-      if (excerpt) out.push('', markdownFence(excerpt, 'text'));
-      out.push('', '</details>');
-      for (let i = before; i < out.length; i += 1) size += (out[i] as string).length + 1;
+      if (excerpt) lines.push('', markdownFence(excerpt, 'text'));
+      lines.push('', '</details>');
+      if (!out.fits(...lines)) break;
+      shownGroups += 1;
+      for (const line of lines) size += line.length + 1;
     }
     more(report.failureGroups.length, shownGroups);
   }
 
   if (report.pullRequests.length > 0) {
-    out.push('', `### Pull requests (${report.pullRequests.length})`, '', '| Repo | PR | State | Checks | Review | Diff |', '|---|---|---|---|---|---|');
-    for (const r of report.pullRequests.slice(0, limit)) {
+    const rows = report.pullRequests.slice(0, limit).map((r) => {
       const pr = r.pr!;
       const url = safeUrl(pr.url);
       const link = url ? `[${prLabel(pr)}](${url})` : markdownCode(pr.url, true);
-      out.push(`| ${name(r)} | ${link} | ${pr.state} | ${checksText(pr)} | ${reviewText(pr)} | ${formatDiffstat(r.diffstat)} |`);
-    }
-    more(report.pullRequests.length, Math.min(limit, report.pullRequests.length));
+      return `| ${name(r)} | ${link} | ${pr.state} | ${checksText(pr)} | ${reviewText(pr)} | ${formatDiffstat(r.diffstat)} |`;
+    });
+    table(['', `### Pull requests (${report.pullRequests.length})`, '', '| Repo | PR | State | Checks | Review | Diff |', '|---|---|---|---|---|---|'], rows, report.pullRequests.length);
     if (report.pullRequests.some((r) => r.pr!.refreshedAt === null)) {
       out.push('', `_Checks and reviews are read by \`fleetmod status --refresh${report.journalArgs}\`._`);
     }
@@ -91,43 +101,44 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
 
   const unpublished = report.repos.filter((r) => r.category === 'changed');
   if (unpublished.length > 0) {
-    out.push('', `### Changed without a PR (${unpublished.length})`, '', '| Repo | Branch | Diff |', '|---|---|---|');
-    for (const r of unpublished.slice(0, limit)) {
+    const rows = unpublished.slice(0, limit).map((r) => {
       const branch = r.branch ? markdownCode(r.branch, true) : '-';
-      out.push(`| ${name(r)} | ${branch}${r.outcome === 'dry-run' ? ' (dry run)' : ''} | ${formatDiffstat(r.diffstat)} |`);
-    }
-    more(unpublished.length, Math.min(limit, unpublished.length));
+      return `| ${name(r)} | ${branch}${r.outcome === 'dry-run' ? ' (dry run)' : ''} | ${formatDiffstat(r.diffstat)} |`;
+    });
+    table(['', `### Changed without a PR (${unpublished.length})`, '', '| Repo | Branch | Diff |', '|---|---|---|'], rows, unpublished.length);
   }
 
   renderCandidates(report, out, limit);
 
   if (report.skipGroups.length > 0) {
-    out.push('', '### Skipped', '');
-    for (const g of report.skipGroups.slice(0, limit)) {
+    const rows = report.skipGroups.slice(0, limit).map((g) => {
       const names = g.repos.slice(0, limit).map(name).join(', ');
-      out.push(`- **${g.repos.length} × ${markdownText(g.reason)}**: ${names}${g.repos.length > limit ? `, … and ${g.repos.length - limit} more` : ''}`);
-    }
-    more(report.skipGroups.length, Math.min(limit, report.skipGroups.length));
+      return `- **${g.repos.length} × ${markdownText(g.reason)}**: ${names}${g.repos.length > limit ? `, … and ${g.repos.length - limit} more` : ''}`;
+    });
+    table(['', '### Skipped', ''], rows, report.skipGroups.length);
   }
 
-  renderTimings(report, out, limit);
+  renderTimings(report, table, limit);
   renderComparison(report, out, limit);
 
   const hint = resumeHint(report);
   if (hint) out.push('', markdownText(hint));
+  if (out.cut) {
+    out.push('', `_Cut to stay under GitHub's 65,536-character comment limit; the HTML report has everything: \`fleetmod report ${run.id} --format html${report.journalArgs}\`._`);
+  }
   out.push('', `<sub>Generated ${formatTime(report.generatedAt)} by fleetmod from the run journal.</sub>`);
-  return `${out.join('\n')}\n`;
+  return out.text();
 }
 
-function renderCandidates(report: Report, out: string[], limit: number): void {
+type Table = (heading: string[], rows: string[], total: number) => void;
+
+function renderCandidates(report: Report, out: MarkdownDocument, limit: number): void {
   const repos = report.repos.filter((r) => r.candidates.length > 0);
-  if (repos.length === 0) return;
-  out.push('', `### Best of N (${plural(repos.length, 'repo')})`);
+  if (repos.length === 0 || !out.fits('', `### Best of N (${plural(repos.length, 'repo')})`)) return;
   let shown = 0;
   let size = 0;
   for (const r of repos.slice(0, limit)) {
     if (size > CANDIDATES_BUDGET) break;
-    shown += 1;
     const columns = candidateColumns(r.candidates);
     const title = (c: string) => c[0]!.toUpperCase() + c.slice(1);
     const lines = [
@@ -143,39 +154,43 @@ function renderCandidates(report: Report, out: string[], limit: number): void {
       lines.push(`| ${row.join(' | ')} | ${markdownText(candidateNote(c))} |`);
     }
     if (r.candidates.length > limit) lines.push('', `_… and ${r.candidates.length - limit} more candidates._`);
-    out.push(...lines);
+    if (!out.fits(...lines)) break;
+    shown += 1;
     for (const line of lines) size += line.length + 1;
   }
   if (repos.length > shown) out.push('', `_… and ${repos.length - shown} more (see the HTML or JSON report)._`);
 }
 
-function renderTimings(report: Report, out: string[], limit: number): void {
+function renderTimings(report: Report, table: Table, limit: number): void {
   if (report.stageStats.length > 0) {
-    out.push('', '### Stage durations', '', '| Stage | Runs | p50 | p95 | max | failed |', '|---|---:|---:|---:|---:|---:|');
-    for (const s of report.stageStats) {
-      out.push(`| ${s.stage} | ${s.count} | ${formatDuration(s.p50Ms)} | ${formatDuration(s.p95Ms)} | ${formatDuration(s.maxMs)} | ${s.failed} |`);
-    }
+    const rows = report.stageStats.map(
+      (s) => `| ${s.stage} | ${s.count} | ${formatDuration(s.p50Ms)} | ${formatDuration(s.p95Ms)} | ${formatDuration(s.maxMs)} | ${s.failed} |`,
+    );
+    table(['', '### Stage durations', '', '| Stage | Runs | p50 | p95 | max | failed |', '|---|---:|---:|---:|---:|---:|'], rows, rows.length);
   }
   if (report.slowest.length > 0) {
-    out.push('', '### Slowest repos', '', '| Repo | Time | Longest stage |', '|---|---:|---|');
-    for (const s of report.slowest.slice(0, Math.min(limit, 10))) {
+    const rows = report.slowest.slice(0, Math.min(limit, 10)).map((s) => {
       const stage = s.slowestStage ? `${s.slowestStage.stage} ${formatDuration(s.slowestStage.durationMs)}` : '-';
-      out.push(`| ${markdownText(s.repo.display)} | ${formatDuration(s.durationMs)} | ${stage} |`);
-    }
+      return `| ${markdownText(s.repo.display)} | ${formatDuration(s.durationMs)} | ${stage} |`;
+    });
+    table(['', '### Slowest repos', '', '| Repo | Time | Longest stage |', '|---|---:|---|'], rows, rows.length);
   }
 }
 
-function renderComparison(report: Report, out: string[], limit: number): void {
+function renderComparison(report: Report, out: MarkdownDocument, limit: number): void {
   const c = report.comparison;
   if (!c) return;
-  out.push('', `### Since the previous run`, '', `Compared with run ${markdownCode(c.previousRunId)} (${formatTime(c.previousCreatedAt)}, ${c.previousStatus}).`, '');
+  if (!out.fits('', `### Since the previous run`, '', `Compared with run ${markdownCode(c.previousRunId)} (${formatTime(c.previousCreatedAt)}, ${c.previousStatus}).`, '')) return;
   const list = (label: string, items: { display: string; url?: string }[]) => {
     if (items.length === 0) return;
     const shown = items.slice(0, limit).map((i) => {
       const url = safeUrl(i.url ?? null);
       return url ? `[${markdownText(i.display)}](${url})` : markdownText(i.display);
     });
-    out.push(`- **${label} (${items.length})**: ${shown.join(', ')}${items.length > limit ? `, … and ${items.length - limit} more` : ''}`);
+    // Too long for what is left: the count, and the names in the HTML report.
+    if (!out.fits(`- **${label} (${items.length})**: ${shown.join(', ')}${items.length > limit ? `, … and ${items.length - limit} more` : ''}`)) {
+      out.push(`- **${label} (${items.length})**: see the HTML or JSON report`);
+    }
   };
   list('Newly failing', c.newlyFailing);
   list('Newly fixed', c.newlyFixed);

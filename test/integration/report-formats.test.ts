@@ -13,7 +13,9 @@ import { loadRunData } from '../../src/report/run-data.js';
 import { summarize } from '../../src/report/summarize.js';
 import { openRunStore } from '../../src/store/open-store.js';
 import { createRedactor } from '../../src/util/redact.js';
+import type { RunCandidateRecord, TaskRecord } from '../../src/store/types.js';
 import { buildReportFixture, CURRENT_RUN, PREVIOUS_RUN, T0, type FixtureOptions } from '../support/report-fixture.js';
+import { data, run, task } from '../support/report-records.js';
 import { tempDir } from '../support/temp.js';
 import { findAll, parseXml } from '../support/xml.js';
 
@@ -199,6 +201,52 @@ describe('Markdown for a comment', () => {
     expect(report.failureGroups).toHaveLength(300);
     expect(markdown.length).toBeLessThan(65_536);
     expect(markdown).toMatch(/_… and \d+ more \(see the HTML or JSON report\)\._/);
+  });
+});
+
+describe('Markdown for a comment: one budget for the whole document', () => {
+  it('every section shares it: 2,000 repos with PRs, pushes, best of N and a long comparison stay under 65,536, ending with a pointer to the HTML report', () => {
+    const cur = run('20240602-020000-bbbb');
+    const prev = run('20240601-020000-aaaa', { createdAt: T0 - 86_400_000, finishedAt: T0 - 86_000_000 });
+    const tasks: TaskRecord[] = [];
+    const prevTasks: TaskRecord[] = [];
+    const candidates: RunCandidateRecord[] = [];
+    const log = (n: string) => `/home/runner/.fleetmod/runs/${cur.id}/logs/acme-corp__${n}.log`;
+    for (let i = 0; i < 2000; i += 1) {
+      const name = `payments-service-${String(i).padStart(4, '0')}`;
+      const kind = i % 5;
+      if (kind === 0) tasks.push(task(i, cur.id, name, { outcome: 'failed', errorClass: 'permanent', errorMessage: `step "check-${i % 40}" exited with code 1: module not found`, logPath: log(name) }));
+      else if (kind === 1) tasks.push(task(i, cur.id, name, { outcome: 'pr-opened', prNumber: 1000 + i, prUrl: `https://github.com/acme-corp/${name}/pull/${1000 + i}`, prState: 'open', filesChanged: 3, insertions: 12, deletions: 4 }));
+      else if (kind === 2) tasks.push(task(i, cur.id, name, { outcome: 'pushed', filesChanged: 3, insertions: 12, deletions: 4 }));
+      else tasks.push(task(i, cur.id, name));
+      if (kind === 1) {
+        for (let p = 0; p < 3; p += 1) {
+          const detail = p === 0 ? 'candidate-1: the first candidate that passed; 2 of 3 passed' : p === 2 ? 'verify "tests" exited with code 1: 3 tests failed in src/payments/ledger.test.ts' : null;
+          candidates.push({ taskId: i, attempt: 1, position: p, name: `candidate-${p + 1}`, status: p === 2 ? 'verify-failed' : 'passed', score: null, diff: '', diffTruncated: false, filesChanged: 3, insertions: 12, deletions: 4, sandboxSeconds: 0, durationMs: 60_000, detail, chosen: p === 0, at: T0 } as RunCandidateRecord);
+        }
+      }
+      // Yesterday: today's failures passed, today's unchanged failed, and the rest had PRs merged or closed since.
+      const before =
+        kind === 0 ? task(10_000 + i, prev.id, name, { outcome: 'pr-opened' })
+        : kind === 3 ? task(10_000 + i, prev.id, name, { outcome: 'failed', errorClass: 'permanent', errorMessage: 'x' })
+        : kind === 4 ? task(10_000 + i, prev.id, name, { outcome: 'pr-opened', prNumber: 10 + i, prUrl: `https://github.com/acme-corp/${name}/pull/${10 + i}`, prState: i % 2 ? 'merged' : 'closed', prMergedAt: i % 2 ? T0 - 1000 : null })
+        : task(10_000 + i, prev.id, name);
+      prevTasks.push(before);
+    }
+
+    const markdown = renderMarkdown(summarize(data(cur, tasks, { candidates, previous: { run: prev, tasks: prevTasks } })));
+
+    expect(markdown.length).toBeLessThanOrEqual(65_536);
+    expect(markdown).toContain('### Since the previous run');
+    expect(markdown.trimEnd().split('\n').slice(-3)).toEqual([
+      "_Cut to stay under GitHub's 65,536-character comment limit; the HTML report has everything: `fleetmod report 20240602-020000-bbbb --format html`._",
+      '',
+      '<sub>Generated 2024-06-02 03:06 UTC by fleetmod from the run journal.</sub>',
+    ]);
+  });
+
+  it('a report that fits has no pointer', async () => {
+    expect(renderMarkdown(await reportOf())).not.toContain('Cut to stay under');
   });
 });
 
