@@ -16,6 +16,12 @@ function isFailure(result: Result | 'absent'): boolean {
   return result !== 'pending' && result !== 'absent' && FAILED_OUTCOMES.includes(result);
 }
 
+/**
+ * Outcomes that mean the transformation worked on the repo (changed, or nothing to change). A repo skipped now
+ * (archived, excluded) or still pending was not fixed: nobody knows whether it would still fail.
+ */
+const WORKED: readonly Outcome[] = ['pr-opened', 'pr-updated', 'pushed', 'dry-run', 'unchanged', 'pr-closed'];
+
 export function compareRuns(repos: readonly RepoEntry[], current: readonly TaskRecord[], previous: { run: RunRecord; tasks: readonly TaskRecord[] }): Comparison {
   const before = new Map<string, TaskRecord>();
   for (const t of previous.tasks) before.set(t.repo.key, t);
@@ -34,7 +40,7 @@ export function compareRuns(repos: readonly RepoEntry[], current: readonly TaskR
     const change = { key: repo.key, display: repo.display, before: was, after: is };
     if (isFailure(is) && isFailure(was)) stillFailing += 1;
     else if (isFailure(is)) newlyFailing.push(change);
-    else if (isFailure(was) && is !== 'pending') newlyFixed.push(change);
+    else if (isFailure(was) && is !== 'pending' && WORKED.includes(is)) newlyFixed.push(change);
   }
   let removed = 0;
   for (const key of before.keys()) if (!now.has(key)) removed += 1;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareRuns } from '../../../src/report/compare.js';
+import type { RepoEntry } from '../../../src/report/model.js';
 import type { RunRecord, TaskRecord } from '../../../src/store/types.js';
 
 const ENDED = Date.parse('2026-11-20T06:00:00Z');
@@ -31,5 +32,22 @@ describe('comparison with the previous run', () => {
 
     expect(result.prsMerged.map((p) => p.display)).toEqual(['acme/merged-since']);
     expect(result.prsClosed.map((p) => p.display)).toEqual(['acme/closed-since']);
+  });
+
+  it('a repo that failed before is newly fixed only when it changed or had nothing to change now; skipped or pending is not', () => {
+    const failed = (name: string) => task(name, { outcome: 'failed', errorClass: 'permanent', errorMessage: 'boom', prUrl: null });
+    const previous = ['archived', 'pending', 'changed', 'unchanged'].map(failed);
+    const current = [
+      task('archived', { outcome: 'skipped', skipReason: 'repository acme/archived is archived', prUrl: null }),
+      task('pending', { status: 'pending', outcome: null, prUrl: null }),
+      task('changed', {}),
+      task('unchanged', { outcome: 'unchanged', prUrl: null }),
+    ];
+    const entries = current.map((t) => ({ key: t.repo.key, display: t.repo.display, status: t.status, outcome: t.outcome }) as RepoEntry);
+
+    const result = compareRuns(entries, current, { run: previousRun, tasks: previous });
+
+    expect(result.newlyFixed.map((c) => c.display)).toEqual(['acme/changed', 'acme/unchanged']);
+    expect(result.newlyFailing).toEqual([]);
   });
 });
