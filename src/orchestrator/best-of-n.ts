@@ -51,15 +51,19 @@ export async function runBestOfN(deps: TaskDeps, config: TaskConfig, input: Best
   let results: CandidateResult[] | undefined;
 
   // The steps stage spans the candidates' whole work and, deciding inside it, fails when none wins.
-  const decide = (settled: readonly (CandidateResult | { position: number; name: string; error: unknown })[]): BestOfNResult => {
+  const decide = (settled: readonly (CandidateResult | Errored)[]): BestOfNResult => {
     if (input.signal.aborted) throw new Interrupted('stopped while candidates were running');
-    results = settled.map((s): CandidateResult => ('error' in s ? errored(s.position, s.name, s.error) : s));
+    results = settled.map((s): CandidateResult => ('error' in s ? errored(s) : s));
     return choose(deps, config, input, results, settled);
   };
   return input.stage('steps', () =>
     Promise.all(
-      job.candidates.map(async (candidate, position): Promise<CandidateResult | { position: number; name: string; error: unknown }> => {
+      job.candidates.map(async (candidate, position): Promise<CandidateResult | Errored> => {
         const signal = AbortSignal.any([input.signal, (controllers[position] as AbortController).signal]);
+        // What this candidate cost so far, for its row also when it ends in an error: the rows add up to the task.
+        let billed = 0;
+        let started: number | null = null;
+        const usage = (): Usage => ({ sandboxSeconds: billed, durationMs: started === null ? 0 : deps.now() - started });
         const workspace = `${input.workdir}-candidate-${position + 1}`;
         const log = prefixed(input.log, candidate.name);
         try {
@@ -67,8 +71,12 @@ export async function runBestOfN(deps: TaskDeps, config: TaskConfig, input: Best
             if (signal.aborted) return cancelled(position, candidate.name);
             await removeTree(workspace);
             await deps.git.clone(input.workdir, workspace, input.base);
-            const result = await runCandidate(deps, config, { task: input.task, base: input.base, workspace, candidate, position, log, signal, stage: timed(position) });
-            if ((controllers[position] as AbortController).signal.aborted && !input.signal.aborted) return cancelled(position, candidate.name, result.sandboxSeconds);
+            started = deps.now();
+            const onBilled = (seconds: number) => {
+              billed += seconds;
+            };
+            const result = await runCandidate(deps, config, { task: input.task, base: input.base, workspace, candidate, position, log, signal, stage: timed(position), onBilled });
+            if ((controllers[position] as AbortController).signal.aborted && !input.signal.aborted) return cancelled(position, candidate.name, usage());
             log.line(`${result.status}${result.detail ? `: ${result.detail}` : ''}`);
             if (job.select === 'first-passing' && result.status === 'passed' && result.diff.trim() !== '') {
               controllers.forEach((c, later) => later > position && c.abort());
@@ -76,9 +84,9 @@ export async function runBestOfN(deps: TaskDeps, config: TaskConfig, input: Best
             return result;
           });
         } catch (error) {
-          if ((controllers[position] as AbortController).signal.aborted && !input.signal.aborted) return cancelled(position, candidate.name);
+          if ((controllers[position] as AbortController).signal.aborted && !input.signal.aborted) return cancelled(position, candidate.name, usage());
           log.line(`error: ${errorMessage(error)}`);
-          return { position, name: candidate.name, error };
+          return { position, name: candidate.name, error, usage: usage() };
         } finally {
           if (!config.keepWorkdirs) await removeTree(workspace).catch(() => undefined);
         }
@@ -175,7 +183,21 @@ function noWinner(results: CandidateResult[], settled: readonly (CandidateResult
   return new NoCandidateSucceeded(`no candidate succeeded (${summary})`);
 }
 
-function cancelled(position: number, name: string, sandboxSeconds = 0): CandidateResult {
+/** A candidate's billed sandbox time and running time. */
+interface Usage {
+  sandboxSeconds: number;
+  durationMs: number;
+}
+
+/** A candidate that ended in an infrastructure error, with what it cost until then. */
+interface Errored {
+  position: number;
+  name: string;
+  error: unknown;
+  usage: Usage;
+}
+
+function cancelled(position: number, name: string, usage: Usage = { sandboxSeconds: 0, durationMs: 0 }): CandidateResult {
   return {
     position,
     name,
@@ -184,14 +206,13 @@ function cancelled(position: number, name: string, sandboxSeconds = 0): Candidat
     score: null,
     diff: '',
     counts: { files: 0, insertions: 0, deletions: 0 },
-    sandboxSeconds,
-    durationMs: 0,
+    ...usage,
     detail: 'not needed: an earlier candidate passed',
   };
 }
 
-function errored(position: number, name: string, error: unknown): CandidateResult {
-  return { ...cancelled(position, name), status: 'error', detail: errorMessage(error) };
+function errored(e: Errored): CandidateResult {
+  return { ...cancelled(e.position, e.name, e.usage), status: 'error', detail: errorMessage(e.error) };
 }
 
 function prefixed(log: TaskLog, name: string): TaskLog {

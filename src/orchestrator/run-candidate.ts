@@ -41,11 +41,22 @@ export interface CandidateInput {
   signal: AbortSignal;
   /** Journals a stage (single candidate) or just runs the work (one of several candidates). */
   stage: <T>(name: Stage, work: () => Promise<T>) => Promise<T>;
+  /**
+   * Told each sandbox's billed seconds as they are charged to the task — also when an infrastructure error follows,
+   * so best of N can show them in that candidate's row and the rows add up to the task.
+   */
+  onBilled?: (seconds: number) => void;
 }
 
 export async function runCandidate(deps: TaskDeps, config: TaskConfig, input: CandidateInput): Promise<CandidateResult> {
   const started = deps.now();
   const { candidate } = input;
+  let billed = 0;
+  const charge = (sandbox: Sandbox) => {
+    recordSandboxUsage(deps, config, input.task.id, sandbox);
+    billed += sandbox.billedSeconds();
+    input.onBilled?.(sandbox.billedSeconds());
+  };
   const result = (status: CandidateStatus, extra: Partial<CandidateResult> = {}): CandidateResult => ({
     position: input.position,
     name: candidate.name,
@@ -64,7 +75,7 @@ export async function runCandidate(deps: TaskDeps, config: TaskConfig, input: Ca
       sandboxRequest(config, input.task, candidate, input.workspace, input.signal, (line) => input.log.line(line), {
         creationSlot: deps.limiters.creationSlot,
         // A sandbox that failed while receiving the checkout never reaches the finally below, but was billed.
-        onDiscarded: (discarded) => recordSandboxUsage(deps, config, input.task.id, discarded),
+        onDiscarded: charge,
       }),
     ),
   );
@@ -74,9 +85,9 @@ export async function runCandidate(deps: TaskDeps, config: TaskConfig, input: Ca
   } finally {
     await sandbox.destroy();
     // Billed time (and E2B cost) counts whatever happened, also when an infrastructure error is on its way up.
-    recordSandboxUsage(deps, config, input.task.id, sandbox);
+    charge(sandbox);
   }
-  return { ...outcome, sandboxSeconds: sandbox.billedSeconds(), durationMs: deps.now() - started };
+  return { ...outcome, sandboxSeconds: billed, durationMs: deps.now() - started };
 }
 
 async function evaluate(
