@@ -13,3 +13,11 @@ export function lastSignOfLife(run: Pick<RunRecord, 'heartbeatAt' | 'updatedAt' 
 export function openTimeEnd(run: Pick<RunRecord, 'heartbeatAt' | 'updatedAt' | 'createdAt'>, stalled: boolean, generatedAt: number): number {
   return stalled ? Math.min(generatedAt, lastSignOfLife(run)) : generatedAt;
 }
+
+/**
+ * The moment a report describes: now for a run that is running (or says so and crashed: its stalled state depends
+ * on now), and its end for any other, so the same journal always gives the same report, byte for byte.
+ */
+export function reportTime(run: Pick<RunRecord, 'status' | 'finishedAt' | 'updatedAt'>, now: number): number {
+  return run.status === 'running' ? now : (run.finishedAt ?? run.updatedAt);
+}

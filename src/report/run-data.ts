@@ -5,6 +5,7 @@
 import type { RunCandidateRecord, RunRecord, RunStore, StageEvent, StepResultRecord, TaskRecord } from '../store/types.js';
 import { ownerProcessGone } from '../orchestrator/run-liveness.js';
 import { CANDIDATE_DIFF_SOURCE_CHARS } from './candidates.js';
+import { reportTime } from './clock.js';
 
 export interface RunData {
   run: RunRecord;
@@ -20,7 +21,10 @@ export interface RunData {
   candidates: RunCandidateRecord[];
   /** The previous run of the same job, for "newly failing / newly fixed / PRs merged since". */
   previous: { run: RunRecord; tasks: TaskRecord[] } | null;
-  /** When the report was made; the end of a run still in progress. Passed in, so rendering is deterministic. */
+  /**
+   * The moment the report describes: "now" (passed in) for a run in progress, the run's end for one that is not
+   * running (see reportTime), so rendering is deterministic.
+   */
   generatedAt: number;
   /** The run says it is running, but the process that owns it, on this machine, no longer exists (read at load). */
   ownerGone: boolean;
@@ -49,7 +53,7 @@ export function loadRunData(store: RunStore, runId: string, options: LoadOptions
     stepResults: store.listRunStepResults(runId, { outputChars: EXCERPT_SOURCE_CHARS, outputOnlyOfFailures: true }),
     candidates: store.listRunCandidates(runId, options.fullCandidateDiffs ? {} : { diffChars: CANDIDATE_DIFF_SOURCE_CHARS }),
     previous: previousRun ? { run: previousRun, tasks: store.listTasks(previousRun.id) } : null,
-    generatedAt: options.now,
+    generatedAt: reportTime(run, options.now),
     ownerGone: ownerProcessGone(run),
   };
 }

@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openRunStore } from '../../src/store/open-store.js';
 import { createRedactor } from '../../src/util/redact.js';
 import { captureIo, cli } from '../support/cli.js';
@@ -39,6 +39,30 @@ describe('fleetmod report', () => {
     expect(findAll(parseXml(junit.out()), 'testcase')).toHaveLength(15);
     expect(markdown.out()).toContain('### Failures (4 groups)');
     expect(text.err() + json.err() + junit.err() + markdown.err()).toBe('');
+  });
+
+  it('of a run that is not running is the same whenever it is made (the same journal gives the same report)', async () => {
+    const { dir, db, store } = await journal();
+    store.close();
+    const make = async (format: string) => {
+      const io = captureIo(dir);
+      expect(await cli(io, 'report', PREVIOUS_RUN, '--format', format, '--db', db), io.err()).toBe(0);
+      return io.out();
+    };
+    const all = async () => ({ json: await make('json'), markdown: await make('markdown'), html: await make('html') });
+
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.UTC(2026, 0, 1, 8, 0));
+      const morning = await all();
+      vi.setSystemTime(Date.UTC(2026, 5, 1, 17, 31));
+      const months = await all();
+
+      expect(months).toEqual(morning);
+      expect(JSON.parse(morning.json).generatedAt).toBe(JSON.parse(morning.json).run.finishedAt);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('the commands it suggests name the journal it was read from', async () => {
