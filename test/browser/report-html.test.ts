@@ -11,6 +11,7 @@ import { renderHtml } from '../../src/report/html/render-html.js';
 import { loadRunData } from '../../src/report/run-data.js';
 import { summarize } from '../../src/report/summarize.js';
 import { buildReportFixture, CURRENT_RUN } from '../support/report-fixture.js';
+import { data, run, task } from '../support/report-records.js';
 import { tempDir } from '../support/temp.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -170,4 +171,35 @@ describe.skipIf(!haveChromium)(`HTML report in headless Chromium (needs ${CHROMI
       await context.close();
     }
   });
+
+  it('sorts the pull request table by PR number as a number (#2, #9, #10, #100)', async () => {
+    const { context, page, errors } = await openHtml(renderHtml(summarize(data(run('r'), pullRequestTasks([9, 100, 10, 2])))));
+    try {
+      await page.click('#pull-requests + table thead th:nth-child(2) button');
+      const order = await page.$$eval('#pull-requests + table tbody td[data-label="PR"] a', (links) => links.map((a) => a.textContent));
+
+      expect(order).toEqual(['#2', '#9', '#10', '#100']);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });
+
+/** Tasks with open PRs numbered as given, in that order. */
+function pullRequestTasks(numbers: number[]) {
+  return numbers.map((n, i) => task(i, 'r', `svc-${n}`, { outcome: 'pr-opened', prNumber: n, prUrl: `https://github.com/acme-corp/svc-${n}/pull/${n}`, prState: 'open' }));
+}
+
+/** Opens a rendered report (file:// address, then `hash`) in a fresh browser profile, collecting script errors. */
+async function openHtml(html: string, hash = ''): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const dir = await tempDir('fleetmod-html-');
+  const file = path.join(dir, 'report.html');
+  await writeFile(file, html);
+  const context = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, headless: true, args: FLAGS });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  await page.goto(`file://${file}${hash}`);
+  return { context, page, errors };
+}

@@ -138,7 +138,7 @@ function renderPullRequests(report: Report, out: string[]): void {
   if (report.pullRequests.length === 0) return;
   const e = escapeHtml;
   out.push(`<h2 id="pull-requests">Pull requests <span class="muted">(${report.pullRequests.length})</span></h2>`);
-  out.push('<table class="data sortable"><thead><tr><th><button type="button">Repo</button></th><th><button type="button">PR</button></th><th><button type="button">State</button></th><th><button type="button">Checks</button></th><th><button type="button">Review</button></th><th class="num" data-type="num"><button type="button">Diff</button></th></tr></thead><tbody>');
+  out.push('<table class="data sortable"><thead><tr><th><button type="button">Repo</button></th><th data-type="num"><button type="button">PR</button></th><th><button type="button">State</button></th><th><button type="button">Checks</button></th><th><button type="button">Review</button></th><th class="num" data-type="num"><button type="button">Diff</button></th></tr></thead><tbody>');
   for (const r of report.pullRequests) {
     const pr = r.pr!;
     const url = safeUrl(pr.url);
