@@ -184,6 +184,18 @@ describe.skipIf(!haveChromium)(`HTML report in headless Chromium (needs ${CHROMI
       await context.close();
     }
   });
+
+  it('an address with a malformed #hash (report.html#100%) does not stop the script: the filter still works', async () => {
+    const { context, page, errors } = await openHtml(renderHtml(summarize(data(run('r'), pullRequestTasks([9, 100, 10, 2])))), '#100%');
+    try {
+      await page.fill('#filter', 'svc-9');
+
+      expect(await page.textContent('#shown')).toBe('1');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 /** Tasks with open PRs numbered as given, in that order. */

@@ -48,7 +48,13 @@ export const SCRIPT = `
     var link = event.target && event.target.closest ? event.target.closest('a[href^="#"]') : null;
     if (link) openDetails(link.getAttribute('href').slice(1));
   });
-  openDetails(decodeURIComponent(location.hash.slice(1)));
+  // A hand-typed address may hold a malformed escape (report.html#100%): decodeURIComponent would throw and stop
+  // the rest of this script (filter, sorting), so such a hash is taken as it is.
+  function hashId() {
+    var raw = location.hash.slice(1);
+    try { return decodeURIComponent(raw); } catch (e) { return raw; }
+  }
+  openDetails(hashId());
 
   var table = document.getElementById('repos');
   var text = document.getElementById('filter');
