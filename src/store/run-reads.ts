@@ -96,9 +96,10 @@ export function createRunReads(db: Db): RunReads {
 
     previousRun(run) {
       const row = db
-        .prepare(`SELECT * FROM runs WHERE job_name = ? AND id != ? AND (created_at < ? OR (created_at = ? AND id < ?))
+        // Of the same kind: a dry run previewing tonight's change is not the run to compare last night's with.
+        .prepare(`SELECT * FROM runs WHERE job_name = ? AND dry_run = ? AND id != ? AND (created_at < ? OR (created_at = ? AND id < ?))
           ORDER BY created_at DESC, id DESC LIMIT 1`)
-        .get(run.jobName, run.id, run.createdAt, run.createdAt, run.id) as RunRow | undefined;
+        .get(run.jobName, run.dryRun ? 1 : 0, run.id, run.createdAt, run.createdAt, run.id) as RunRow | undefined;
       return row ? toRun(row) : undefined;
     },
   };

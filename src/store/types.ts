@@ -315,8 +315,8 @@ export interface RunStore {
    * inside SQLite (0: no diffs), so a report over thousands of best-of-N repos does not read every candidate's diff.
    */
   listRunCandidates(runId: string, options?: { diffChars?: number }): RunCandidateRecord[];
-  /** The run of the same job created just before this one, if any (the report compares against it). */
-  previousRun(run: Pick<RunRecord, 'id' | 'jobName' | 'createdAt'>): RunRecord | undefined;
+  /** The run of the same job and kind (dry or not) created just before this one, if any (the report compares against it). */
+  previousRun(run: Pick<RunRecord, 'id' | 'jobName' | 'createdAt' | 'dryRun'>): RunRecord | undefined;
   logEvent(runId: string, taskId: number | null, level: EventLevel, message: string): void;
   listEvents(taskId: number): TaskEvent[];
 
