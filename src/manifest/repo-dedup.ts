@@ -17,8 +17,10 @@ interface Kept {
 
 export type AddRepo = (repo: RepoRef, origin: Origin) => void;
 
-/** Returns the function that adds one resolved repository to `out`, deduplicating against the earlier ones. */
-/** `identityOf` says which repositories are the same (repo-identity.ts). */
+/**
+ * Returns the function that adds one resolved repository to `out`, deduplicating against the earlier ones;
+ * `identityOf` says which repositories are the same (repo-identity.ts).
+ */
 export function createRepoAdder(out: ResolvedRepos, identityOf: (repo: RepoRef) => string): AddRepo {
   const byIdentity = new Map<string, Kept>();
   return (repo, origin) => {
