@@ -17,7 +17,7 @@ import { migrate } from '../../src/store/migrate.js';
 import { createSqliteRunStore } from '../../src/store/sqlite-run-store.js';
 import { createRedactor } from '../../src/util/redact.js';
 import { testEnv } from '../support/cli.js';
-import { plainGitRunDeps } from '../support/in-process-run.js';
+import { plainGitRunDeps, plainRunOptions } from '../support/in-process-run.js';
 import { jobFixture } from '../support/job-fixture.js';
 
 async function setup() {
@@ -31,17 +31,7 @@ async function setup() {
   onTestFinished(() => store.close());
   const git = createHostGit({ env });
   const run = (deps: { git?: HostGit; checkouts?: RepoCheckout }, selection: Parameters<typeof runJob>[1]['selection']) =>
-    runJob(plainGitRunDeps({ git: deps.git ?? git, store, env, ...(deps.checkouts && { checkouts: deps.checkouts }) }), {
-      job,
-      repos,
-      selection,
-      dryRun: false,
-      stateDir: path.join(fx.root, 'state'),
-      secrets: {},
-      stopSignal: new AbortController().signal,
-      abortSignal: new AbortController().signal,
-      retryBaseMs: 1,
-    });
+    runJob(plainGitRunDeps({ git: deps.git ?? git, store, env, ...(deps.checkouts && { checkouts: deps.checkouts }) }), plainRunOptions(job, repos, selection, path.join(fx.root, 'state'), { retryBaseMs: 1 }));
   return { store, git, run };
 }
 

@@ -15,7 +15,7 @@ import { runJob } from '../../src/orchestrator/run-job.js';
 import { openRunStore } from '../../src/store/open-store.js';
 import { createRedactor } from '../../src/util/redact.js';
 import { testEnv } from '../support/cli.js';
-import { plainGitRunDeps } from '../support/in-process-run.js';
+import { plainGitRunDeps, plainRunOptions } from '../support/in-process-run.js';
 import { branchSha, git } from '../support/git.js';
 import { jobFixture, type JobFixture } from '../support/job-fixture.js';
 
@@ -43,16 +43,7 @@ async function runOnce(fx: JobFixture, where: { state: string; cache: string }, 
   try {
     const result = await runJob(
       plainGitRunDeps({ git, store, env, checkouts, now }),
-      {
-        job,
-        repos,
-        selection: { mode: 'new' },
-        dryRun: false,
-        stateDir: path.join(fx.root, where.state),
-        secrets: {},
-        stopSignal: new AbortController().signal,
-        abortSignal: new AbortController().signal,
-      },
+      plainRunOptions(job, repos, { mode: 'new' }, path.join(fx.root, where.state)),
     );
     const tasks = store.listTasks(result.run.id);
     const outcomes = Object.fromEntries(tasks.map((t) => [path.basename(t.repo.url, '.git'), t.outcome]));

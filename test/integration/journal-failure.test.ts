@@ -16,7 +16,7 @@ import { migrate } from '../../src/store/migrate.js';
 import { createSqliteRunStore } from '../../src/store/sqlite-run-store.js';
 import { createRedactor } from '../../src/util/redact.js';
 import { testEnv } from '../support/cli.js';
-import { plainGitRunDeps } from '../support/in-process-run.js';
+import { plainGitRunDeps, plainRunOptions } from '../support/in-process-run.js';
 import { jobFixture } from '../support/job-fixture.js';
 
 describe('a journal commit that fails mid-run', () => {
@@ -48,16 +48,7 @@ describe('a journal commit that fails mid-run', () => {
     const run = (git: HostGit, selection: Parameters<typeof runJob>[1]['selection']) =>
       runJob(
         plainGitRunDeps({ git, store, env }),
-        {
-          job,
-          repos,
-          selection,
-          dryRun: false,
-          stateDir,
-          secrets: {},
-          stopSignal: new AbortController().signal,
-          abortSignal: new AbortController().signal,
-        },
+        plainRunOptions(job, repos, selection, stateDir),
       );
 
     await expect(run(failingGit, { mode: 'new' })).rejects.toThrow(StoreFailed);

@@ -15,7 +15,7 @@ import { openRunStore } from '../../src/store/open-store.js';
 import { createRedactor } from '../../src/util/redact.js';
 import { testEnv } from '../support/cli.js';
 import { git } from '../support/git.js';
-import { plainGitRunDeps } from '../support/in-process-run.js';
+import { plainGitRunDeps, plainRunOptions } from '../support/in-process-run.js';
 import { jobFixture, type JobFixture } from '../support/job-fixture.js';
 import { tempDir } from '../support/temp.js';
 
@@ -28,17 +28,9 @@ async function runWith(fx: JobFixture, selection: RunSelection, gitFor: (real: H
   try {
     const result = await runJob(
       plainGitRunDeps({ git, store, env }),
-      {
-        job,
-        repos,
-        selection,
-        dryRun: false,
-        stateDir: path.join(fx.root, 'state'),
-        secrets: {},
-        stopSignal: new AbortController().signal,
-        abortSignal: new AbortController().signal,
+      plainRunOptions(job, repos, selection, path.join(fx.root, 'state'), {
         ...(reopen && selection.mode === 'resume' && { beforeStart: () => void store.reopenTasks(selection.runId, {}) }),
-      },
+      }),
     );
     return { runId: result.run.id, task: store.listTasks(result.run.id)[0]! };
   } finally {

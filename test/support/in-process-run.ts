@@ -35,3 +35,26 @@ export function plainGitRunDeps(options: {
     now: options.now ?? Date.now,
   };
 }
+
+export type RunJobOptions = Parameters<typeof runJob>[1];
+
+/** runJob's options for a real (not dry) run of `job` on `repos` that nothing stops; `extra` adds or overrides. */
+export function plainRunOptions(
+  job: RunJobOptions['job'],
+  repos: RunJobOptions['repos'],
+  selection: RunJobOptions['selection'],
+  stateDir: string,
+  extra: Partial<RunJobOptions> = {},
+): RunJobOptions {
+  return {
+    job,
+    repos,
+    selection,
+    dryRun: false,
+    stateDir,
+    secrets: {},
+    stopSignal: new AbortController().signal,
+    abortSignal: new AbortController().signal,
+    ...extra,
+  };
+}
