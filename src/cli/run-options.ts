@@ -28,15 +28,21 @@ export function addExecutionOptions(command: Command): Command {
       '--no-reuse',
       'run every transformation again, even where an earlier run of the same steps produced a result on the same base commit',
     )
-    .option('--cache-dir <dir>', 'clone cache folder (default: $FLEETMOD_CACHE_DIR or ~/.cache/fleetmod/mirrors)')
+    .option('--cache-dir <dir>', 'clone cache folder (default: $FLEETMOD_CACHE_DIR, $XDG_CACHE_HOME/fleetmod/mirrors or ~/.cache/fleetmod/mirrors)')
     .option('--grace <duration>', 'after the first Ctrl-C, how long running repos may finish before they are aborted', '5m')
     .option('--wait', 'when outside the time window, wait for it to open instead of pausing the run');
 }
 
+/** The same ceiling as the manifest's limits.concurrency. */
+const MAX_CONCURRENCY = 1000;
+
 export function parseConcurrency(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency must be a whole number ≥ 1, got "${value}"`);
+  // Digits only: Number() would also take "1e3", "0x10" and " 4 ". The bound is limits.concurrency's.
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) {
+    throw new UsageError(`--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got "${value}"`);
+  }
   return n;
 }
 
