@@ -228,10 +228,10 @@ export const Limits = z
       .string()
       .regex(new RegExp(DEADLINE_PATTERN), {
         error: (issue) =>
-          `expected a time "HH:MM" (the next one after the run starts) or an ISO date-time such as "2030-05-01T07:00:00+02:00", got ${describeValue(issue.input)}`,
+          `expected a time "HH:MM" (the next one after fleetmod starts) or an ISO date-time such as "2030-05-01T07:00:00+02:00", got ${describeValue(issue.input)}`,
       })
       .optional()
-      .describe('Stop starting new repos after this time: "07:00" (the next 07:00) or an ISO date-time.'),
+      .describe('Stop starting new repos after this time: "07:00" (the next 07:00 after each run or resume starts) or an ISO date-time.'),
     window: Window.optional(),
   })
   .describe('Pace and parallelism.');
