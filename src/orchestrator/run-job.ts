@@ -75,6 +75,9 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   const owner: RunOwner = { pid: process.pid, host: os.hostname() };
   const run = claimRun(deps, selected.run, owner);
   const { resumed } = selected;
+  // Sandboxes an interrupted earlier process of this run left running (billed, on E2B) are killed even when no
+  // repository left for this process gets as far as a sandbox.
+  if (resumed) deps.sandboxes.resumingRun?.(run.id);
   options.beforeStart?.();
 
   deps.store.addTasks(run.id, options.repos);

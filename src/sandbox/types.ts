@@ -129,6 +129,12 @@ export interface SandboxProvider {
   /** Checks what this machine supports, and with `needs` whether it can enforce them all; throws nothing. */
   check(needs?: SandboxNeeds): Promise<ProviderCheck>;
   create(request: SandboxRequest): Promise<Sandbox>;
+  /**
+   * A run that an earlier process worked on is continued: whatever that process left running for it (a crash, a
+   * kill -9) is cleaned up now, whether or not a repository of this process gets to a sandbox. Optional: only a
+   * provider whose sandboxes outlive fleetmod's process needs it.
+   */
+  resumingRun?(runId: string): void;
   /** Destroys every sandbox this provider still holds (Ctrl-C, crash paths). */
   shutdown(): Promise<void>;
 }

@@ -90,8 +90,9 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
   };
 
   /**
-   * Once per run and process: kill what an interrupted earlier process of this run left running. It runs beside
-   * the creates, not before them (a create's timing is what the creation-rate limit paces).
+   * Once per run and process (at its first sandbox, or as a resumed run starts): kill what an interrupted earlier
+   * process of this run left running. It runs beside the creates, not before them (a create's timing is what the
+   * creation-rate limit paces).
    */
   const sweepLeftovers = (run: string | undefined): void => {
     if (!run || sweeps.has(run)) return;
@@ -213,6 +214,10 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
       } finally {
         await packed.dispose();
       }
+    },
+
+    resumingRun(runId: string): void {
+      sweepLeftovers(runId);
     },
 
     async shutdown(): Promise<void> {
