@@ -157,6 +157,15 @@ export class DiskFull extends FleetmodError {
   readonly errorClass = 'transient';
 }
 
+/**
+ * A step or check the sandbox stopped because the host's disk ran under its safety floor: the machine's problem,
+ * like DiskFull (a step filling the disk is stopped by `sandbox.disk` and fails on its own).
+ */
+export class HostDiskLow extends FleetmodError {
+  override readonly name = 'HostDiskLow';
+  readonly errorClass = 'transient';
+}
+
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);

@@ -2,7 +2,7 @@
  * Whether an error from a task means the machine ran out of disk (or quota) rather than that the repository is at
  * fault: every repository after it would fail the same way within milliseconds, so the run stops instead.
  */
-import { GitFailed, StepFailed, VerifyFailed } from '../domain/errors.js';
+import { GitFailed, HostDiskLow, StepFailed, VerifyFailed } from '../domain/errors.js';
 
 const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
 
@@ -10,6 +10,8 @@ const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
 const GIT_DISK_FULL = /no space left on device|disk quota exceeded/i;
 
 export function isDiskFull(err: unknown): boolean {
+  // The sandbox stopped a step or check because the host's disk ran under its safety floor.
+  if (err instanceof HostDiskLow) return true;
   // A step or a check runs inside the sandbox with a disk limit of its own: its running out is the repo's result.
   if (err instanceof StepFailed || err instanceof VerifyFailed) return false;
   const seen = new Set<unknown>();
@@ -17,7 +19,16 @@ export function isDiskFull(err: unknown): boolean {
     seen.add(e);
     const code = (e as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && DISK_FULL_CODES.has(code)) return true;
-    if (e instanceof GitFailed && GIT_DISK_FULL.test(e.message)) return true;
+    if (e instanceof GitFailed && GIT_DISK_FULL.test(ownLines(e.message))) return true;
   }
   return false;
+}
+
+/**
+ * Git's message without what the server said (its `remote: …` lines): a server whose own disk is full, or a hook that
+ * says so, refuses that one repository's push; it says nothing about this machine's disk.
+ */
+function ownLines(message: string): string {
+  // A `remote:` line may follow fleetmod's own prefix on the first line ("git push failed: …: remote: …").
+  return message.replace(/remote:[^\n]*/gi, '');
 }

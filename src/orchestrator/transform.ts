@@ -3,7 +3,7 @@
  * `continue-on-error`), run the verify commands, and take the diff. Every step's result is journaled.
  */
 import path from 'node:path';
-import { StepFailed, VerifyFailed } from '../domain/errors.js';
+import { HostDiskLow, StepFailed, VerifyFailed } from '../domain/errors.js';
 import type { RepoRef } from '../domain/repo.js';
 import { evaluateCondition, parseCondition } from '../manifest/condition.js';
 import type { CandidateSpec, StepSpec, VerifySpec } from '../manifest/job.js';
@@ -45,6 +45,7 @@ export async function runSteps(deps: TaskDeps, config: TaskConfig, input: Transf
     });
     const outcome = result.exitCode === 0 ? 'success' : result.timedOut ? 'timeout' : 'failure';
     record(deps, input, 'step', step.name, outcome, result.exitCode, result.durationMs, result.stdout, result.stderr, result.truncated);
+    if (result.hostDiskLow) throw new HostDiskLow(`step "${step.name}" was stopped: ${result.killedBy ?? 'the host disk is nearly full'}`);
     outputs.push({ name: step.name, outcome, stdout: result.stdout });
     if (outcome !== 'success') {
       if (step.continueOnError) {
@@ -72,6 +73,7 @@ export async function runVerify(
     });
     const outcome = result.exitCode === 0 ? 'success' : result.timedOut ? 'timeout' : 'failure';
     record(deps, input, 'verify', check.name, outcome, result.exitCode, result.durationMs, result.stdout, result.stderr, result.truncated);
+    if (result.hostDiskLow) throw new HostDiskLow(`verify "${check.name}" was stopped: ${result.killedBy ?? 'the host disk is nearly full'}`);
     if (outcome !== 'success') throw new VerifyFailed(check.name, result.exitCode, failureDetail(result));
   }
 }

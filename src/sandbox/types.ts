@@ -78,6 +78,11 @@ export interface ExecResult {
   durationMs: number;
   /** Why the command was stopped by the sandbox, when it was (e.g. "memory limit", "disk limit"). */
   killedBy?: string;
+  /**
+   * Stopped because the host's disk ran low (the safety floor), not for anything the command did wrong: the run
+   * stops rather than fail every repository after it the same way.
+   */
+  hostDiskLow?: boolean;
 }
 
 export interface Sandbox extends AsyncDisposable {

@@ -4,6 +4,7 @@
  * resumes once there is room. Injected at the checkout (an ENOSPC from the file system) and at host git (git's
  * own words on stderr); git, the sandbox and SQLite are real otherwise.
  */
+import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { DiskFull, GitFailed } from '../../src/domain/errors.js';
@@ -16,7 +17,7 @@ import { openDb } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createSqliteRunStore } from '../../src/store/sqlite-run-store.js';
 import { createRedactor } from '../../src/util/redact.js';
-import { testEnv } from '../support/cli.js';
+import { captureIo, cli, testEnv } from '../support/cli.js';
 import { plainGitRunDeps, plainRunOptions } from '../support/in-process-run.js';
 import { jobFixture } from '../support/job-fixture.js';
 
@@ -32,7 +33,7 @@ async function setup() {
   const git = createHostGit({ env });
   const run = (deps: { git?: HostGit; checkouts?: RepoCheckout }, selection: Parameters<typeof runJob>[1]['selection']) =>
     runJob(plainGitRunDeps({ git: deps.git ?? git, store, env, ...(deps.checkouts && { checkouts: deps.checkouts }) }), plainRunOptions(job, repos, selection, path.join(fx.root, 'state'), { retryBaseMs: 1 }));
-  return { store, git, run };
+  return { fx, store, git, run };
 }
 
 describe('a full disk', () => {
@@ -78,5 +79,29 @@ describe('a full disk', () => {
     const [runRecord] = store.listRuns();
     const tasks = store.listTasks(runRecord!.id);
     expect(tasks.filter((t) => t.outcome !== null)).toEqual([]);
+  });
+
+  it('when the sandbox stops a step because the host disk ran under its floor, stops the run the same way (exit 3)', async () => {
+    const fx = await jobFixture({ count: 3, concurrency: 1 });
+    // A floor no disk can meet: the sandbox stops the first step at once.
+    const io = captureIo(fx.root, testEnv({ FLEETMOD_CACHE_DIR: path.join(fx.root, '.mirrors'), FLEETMOD_MIN_FREE_DISK: '100000GiB' }));
+
+    expect(await cli(io, 'run', fx.job), io.err() + io.out()).toBe(3);
+
+    expect(io.err() + io.out()).toMatch(/host disk nearly full/);
+    expect(io.err() + io.out()).not.toMatch(/failed \(permanent\)/);
+    expect(await cli(captureIo(fx.root), 'run', fx.job)).toBe(0);
+  });
+
+  it("a server that says its own disk is full refuses that repository's push: the repository fails, the run goes on", async () => {
+    const { fx, run } = await setup();
+    const refusing = fx.repos[0]!.path;
+    const hook = path.join(refusing, 'hooks', 'pre-receive');
+    await writeFile(hook, '#!/bin/sh\necho "fatal: write error: No space left on device" >&2\nexit 1\n');
+    await chmod(hook, 0o755);
+
+    const result = await run({}, { mode: 'new' });
+
+    expect(result.counts).toEqual({ failed: 1, pushed: 4 });
   });
 });

@@ -70,6 +70,7 @@ export async function runInSandbox(ctx: ExecContext, command: string, options: E
   const signal = options.signal && request.signal ? AbortSignal.any([options.signal, request.signal]) : (options.signal ?? request.signal);
   const diskLimit = request.limits.diskBytes;
 
+  let hostDiskLow = false;
   return ctx.owner.forSandbox(async () => {
     const result = await spawnBwrap({
       binary: caps.bwrap.binary as string,
@@ -88,7 +89,10 @@ export async function runInSandbox(ctx: ExecContext, command: string, options: E
       track: (kill) => {
         const untrack = ctx.track(kill);
         const unwatch = diskLimit === undefined ? undefined : watchDiskUsage(request.workspace, diskLimit, (bytes) => kill(diskMessage(bytes, diskLimit)));
-        const unwatchFree = watchFreeSpace(request.workspace, ctx.minFreeBytes, kill);
+        const unwatchFree = watchFreeSpace(request.workspace, ctx.minFreeBytes, (reason) => {
+          hostDiskLow = true;
+          kill(reason);
+        });
         return () => {
           unwatch?.();
           unwatchFree();
@@ -104,9 +108,10 @@ export async function runInSandbox(ctx: ExecContext, command: string, options: E
     });
     // Counters are read only after a failure: a successful command costs no extra reads.
     if (ctx.cgroup && result.exitCode !== 0) ctx.cgroupSeen = await explainCgroupKill(ctx.cgroup, ctx.cgroupSeen, request, result);
+    if (hostDiskLow) return { ...result, hostDiskLow };
     if (!result.killedBy) {
       const low = await lowSpace(request.workspace, ctx.minFreeBytes);
-      if (low) return { ...result, exitCode: null, killedBy: low };
+      if (low) return { ...result, exitCode: null, killedBy: low, hostDiskLow: true };
     }
     if (diskLimit !== undefined && !result.killedBy) {
       const bytes = await diskUsageForLimit(request.workspace);
