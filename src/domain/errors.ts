@@ -163,7 +163,14 @@ export class DiskFull extends FleetmodError {
  */
 export class HostDiskLow extends FleetmodError {
   override readonly name = 'HostDiskLow';
-  readonly errorClass = 'transient';
+  readonly errorClass = 'permanent';
+  constructor(
+    message: string,
+    /** Whether the disk is still under the floor now (see ExecResult.hostDiskLow). */
+    readonly stillLow: () => Promise<boolean>,
+  ) {
+    super(message);
+  }
 }
 
 export function errorMessage(err: unknown): string {

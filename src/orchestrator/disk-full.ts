@@ -9,9 +9,10 @@ const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
 /** What host git prints when a write fails for lack of room (its stderr is all we have of the errno). */
 const GIT_DISK_FULL = /no space left on device|disk quota exceeded/i;
 
-export function isDiskFull(err: unknown): boolean {
-  // The sandbox stopped a step or check because the host's disk ran under its safety floor.
-  if (err instanceof HostDiskLow) return true;
+export async function isDiskFull(err: unknown): Promise<boolean> {
+  // The sandbox stopped a step or check because the host's disk ran under its safety floor. Looked at again now
+  // that the workspace is gone: if there is room, that step filled the disk, and its repository fails alone.
+  if (err instanceof HostDiskLow) return err.stillLow();
   // A step or a check runs inside the sandbox with a disk limit of its own: its running out is the repo's result.
   if (err instanceof StepFailed || err instanceof VerifyFailed) return false;
   const seen = new Set<unknown>();

@@ -52,7 +52,7 @@ export async function executeTask(
       // this repo — the run stops as if it had crashed there (run-job.ts), and a resume picks up from the journal.
       if (err instanceof StoreFailed) throw err;
       // A full disk is the machine's, not this repo's: it stays pending and the run stops taking repos (run-job.ts).
-      if (isDiskFull(err)) {
+      if (await isDiskFull(err)) {
         deps.store.releaseTask(task.id, `stopped: the disk is full (${errorMessage(err)})`);
         throw new DiskFull(`the disk is full: ${errorMessage(err)}`, { cause: err });
       }

@@ -45,7 +45,7 @@ export async function runSteps(deps: TaskDeps, config: TaskConfig, input: Transf
     });
     const outcome = result.exitCode === 0 ? 'success' : result.timedOut ? 'timeout' : 'failure';
     record(deps, input, 'step', step.name, outcome, result.exitCode, result.durationMs, result.stdout, result.stderr, result.truncated);
-    if (result.hostDiskLow) throw new HostDiskLow(`step "${step.name}" was stopped: ${result.killedBy ?? 'the host disk is nearly full'}`);
+    if (result.hostDiskLow) throw new HostDiskLow(`step "${step.name}" did not finish: ${result.killedBy ?? 'the host disk is nearly full'}`, result.hostDiskLow.stillLow);
     outputs.push({ name: step.name, outcome, stdout: result.stdout });
     if (outcome !== 'success') {
       if (step.continueOnError) {
@@ -73,7 +73,7 @@ export async function runVerify(
     });
     const outcome = result.exitCode === 0 ? 'success' : result.timedOut ? 'timeout' : 'failure';
     record(deps, input, 'verify', check.name, outcome, result.exitCode, result.durationMs, result.stdout, result.stderr, result.truncated);
-    if (result.hostDiskLow) throw new HostDiskLow(`verify "${check.name}" was stopped: ${result.killedBy ?? 'the host disk is nearly full'}`);
+    if (result.hostDiskLow) throw new HostDiskLow(`verify "${check.name}" did not finish: ${result.killedBy ?? 'the host disk is nearly full'}`, result.hostDiskLow.stillLow);
     if (outcome !== 'success') throw new VerifyFailed(check.name, result.exitCode, failureDetail(result));
   }
 }

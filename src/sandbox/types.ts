@@ -79,10 +79,11 @@ export interface ExecResult {
   /** Why the command was stopped by the sandbox, when it was (e.g. "memory limit", "disk limit"). */
   killedBy?: string;
   /**
-   * Stopped because the host's disk ran low (the safety floor), not for anything the command did wrong: the run
-   * stops rather than fail every repository after it the same way.
+   * Stopped because the host's disk ran under its safety floor. `stillLow` looks again (once the workspace is gone):
+   * still low, the machine's disk is full and the run stops rather than fail every repository after it the same way;
+   * room again, the command itself filled the disk and its repository fails.
    */
-  hostDiskLow?: boolean;
+  hostDiskLow?: { stillLow(): Promise<boolean> };
 }
 
 export interface Sandbox extends AsyncDisposable {

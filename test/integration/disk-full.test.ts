@@ -4,7 +4,7 @@
  * resumes once there is room. Injected at the checkout (an ENOSPC from the file system) and at host git (git's
  * own words on stderr); git, the sandbox and SQLite are real otherwise.
  */
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, statfs, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { DiskFull, GitFailed } from '../../src/domain/errors.js';
@@ -103,5 +103,19 @@ describe('a full disk', () => {
     const result = await run({}, { mode: 'new' });
 
     expect(result.counts).toEqual({ failed: 1, pushed: 4 });
+  });
+
+  it('a step that itself fills the disk under the floor fails its repositories; the run goes on (room again once it is gone)', async () => {
+    const fx = await jobFixture({ count: 2, concurrency: 1 });
+    // The floor sits 300 MiB under what is free now, and the step writes 600 MiB: the step, not the machine, is short.
+    const fs = await statfs(fx.root);
+    const floorMiB = Math.floor((fs.bavail * fs.bsize) / 2 ** 20) - 300;
+    await fx.control('head -c 600M /dev/zero > filler.bin; sleep 5');
+    const io = captureIo(fx.root, testEnv({ FLEETMOD_CACHE_DIR: path.join(fx.root, '.mirrors'), FLEETMOD_MIN_FREE_DISK: `${floorMiB}MiB` }));
+
+    expect(await cli(io, 'run', fx.job), io.err() + io.out()).toBe(1);
+
+    expect(io.out()).toMatch(/failed \(permanent\).*host disk nearly full/);
+    expect(io.out()).toMatch(/2 × step "control" did not finish: host disk nearly full.*\[failed, 2 permanent/);
   });
 });

@@ -108,10 +108,12 @@ export async function runInSandbox(ctx: ExecContext, command: string, options: E
     });
     // Counters are read only after a failure: a successful command costs no extra reads.
     if (ctx.cgroup && result.exitCode !== 0) ctx.cgroupSeen = await explainCgroupKill(ctx.cgroup, ctx.cgroupSeen, request, result);
-    if (hostDiskLow) return { ...result, hostDiskLow };
+    // Looked at again from the workspace's parent: the workspace itself is removed by then.
+    const stillLow = { stillLow: async () => (await lowSpace(path.dirname(request.workspace), ctx.minFreeBytes)) !== null };
+    if (hostDiskLow) return { ...result, hostDiskLow: stillLow };
     if (!result.killedBy) {
       const low = await lowSpace(request.workspace, ctx.minFreeBytes);
-      if (low) return { ...result, exitCode: null, killedBy: low, hostDiskLow: true };
+      if (low) return { ...result, exitCode: null, killedBy: low, hostDiskLow: stillLow };
     }
     if (diskLimit !== undefined && !result.killedBy) {
       const bytes = await diskUsageForLimit(request.workspace);
