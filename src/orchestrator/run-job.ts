@@ -73,7 +73,10 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   const { job } = options;
   const selected = await selectRun(deps, options);
   const owner: RunOwner = { pid: process.pid, host: os.hostname() };
-  const run = claimRun(deps, selected.run, owner);
+  const claimed = claimRun(deps, selected.run, owner);
+  // Only once the run is this process's: a retry refused because another process works on the run changes nothing.
+  const run = selected.mixesTransformations ? { ...claimed, transformKey: deps.store.markTransformMixed(claimed.id) } : claimed;
+  if (selected.mixesTransformations) deps.progress.notice('warn', selected.mixesTransformations);
   const { resumed } = selected;
   // Sandboxes an interrupted earlier process of this run left running (billed, on E2B) are killed even when no
   // repository left for this process gets as far as a sandbox.

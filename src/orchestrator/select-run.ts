@@ -10,7 +10,7 @@ import path from 'node:path';
 import { UsageError } from '../domain/errors.js';
 import type { RepoRef } from '../domain/repo.js';
 import type { Job } from '../manifest/job.js';
-import type { RunRecord } from '../store/types.js';
+import { MIXED_TRANSFORM_PREFIX, type RunRecord } from '../store/types.js';
 import type { TaskDeps } from './task-context.js';
 import { transformKey } from './transform-key.js';
 
@@ -33,44 +33,54 @@ export interface SelectRunOptions {
   resumeCommand?: (runId: string) => string;
 }
 
+export interface SelectedRun {
+  run: RunRecord;
+  resumed: boolean;
+  /**
+   * Set when a retry runs step files that differ from the run's: what to tell the user once the run is claimed, when
+   * the run is marked as mixing transformations (not before: a refused retry changes nothing).
+   */
+  mixesTransformations?: string;
+}
+
 export async function selectRun(
   deps: Pick<TaskDeps, 'store' | 'now' | 'progress'>,
   options: SelectRunOptions,
-): Promise<{ run: RunRecord; resumed: boolean }> {
+): Promise<SelectedRun> {
   const { job } = options;
   const resume = options.resumeCommand ?? ((id: string) => `fleetmod resume ${id}`);
   if (options.selection.mode === 'resume') {
     const run = deps.store.getRun(options.selection.runId);
     if (!run) throw new UsageError(`run ${options.selection.runId} is not in the journal`);
-    if (options.selection.requireSameSteps && !(await sameTransformation(job, run))) {
+    const same = await sameTransformation(job, run);
+    if (options.selection.requireSameSteps && !same) {
+      const why = isMixed(run)
+        ? `a retry ran it with changed step files (${stepFiles(job)}), so no step files are the ones it ran with`
+        : `its step files (${stepFiles(job)}) changed since it started, and its results would be recorded as those of the transformation it started with`;
       throw new UsageError(
-        `run ${run.id} cannot be continued: its step files (${stepFiles(job)}) changed since it started, and its ` +
-          `results would be recorded as those of the transformation it started with.\n  fix: restore the step files ` +
-          `as they were, or start a new run with them as they are: fleetmod run --new ${job.displayPath ?? job.file}`,
+        `run ${run.id} cannot be continued: ${why}.\n  fix: ${isMixed(run) ? '' : 'restore the step files as they were, or '}` +
+          `start a new run with them as they are: fleetmod run --new ${job.displayPath ?? job.file}`,
       );
     }
-    if (!(await sameTransformation(job, run))) {
-      deps.store.forgetTransformKey(run.id);
-      deps.progress.notice(
-        'warn',
-        `the step files (${stepFiles(job)}) changed since run ${run.id} started: the repos run again use them as they are now, and this run's results will not be reused by later runs (they no longer come from one transformation)`,
-      );
-      return { run: { ...run, transformKey: null }, resumed: true };
+    if (!same && !isMixed(run)) {
+      return {
+        run,
+        resumed: true,
+        mixesTransformations: `the step files (${stepFiles(job)}) changed since run ${run.id} started: the repos run again use them as they are now, and this run's results will not be reused by later runs (they no longer come from one transformation)`,
+      };
     }
     return { run, resumed: true };
   }
   if (options.selection.mode === 'auto') {
-    const latest = deps.store.latestRun({ jobName: job.name, manifestHash: job.hash });
-    if (latest && latest.dryRun === options.dryRun) {
-      const change = await howItDiffers(deps, job, latest, options.repos);
-      if (change === null) return { run: latest, resumed: true };
-      if (latest.status !== 'finished') {
-        const how =
-          change === 'step files'
-            ? `to continue it as it was, restore its step files and run: ${resume(latest.id)}`
-            : `to continue it with its own repositories: ${resume(latest.id)}`;
-        deps.progress.notice('warn', `run ${latest.id} of this job is unfinished, but its ${change} differ from now: starting a new run (${how})`);
-      }
+    const { latest, change } = await latestOfThisWork(deps.store, job, options.repos, options.dryRun);
+    if (latest && change === null) return { run: latest, resumed: true };
+    if (latest && latest.status !== 'finished') {
+      const how = isMixed(latest)
+        ? `a retry ran it with changed step files; to go on with it: fleetmod retry ${latest.id}`
+        : change === 'step files'
+          ? `to continue it as it was, restore its step files and run: ${resume(latest.id)}`
+          : `to continue it with its own repositories: ${resume(latest.id)}`;
+      deps.progress.notice('warn', `run ${latest.id} of this job is unfinished, but its ${change} differ from now: starting a new run (${how})`);
     }
   }
   const id = newRunId(deps.now());
@@ -88,9 +98,31 @@ export async function selectRun(
   return { run, resumed: false };
 }
 
-/** A run from before transformation keys were kept has none to compare: it is taken as it is. */
+/**
+ * A run from before transformation keys were kept has none to compare: it is taken as it is. A run that mixes
+ * transformations matches no step files.
+ */
 async function sameTransformation(job: Job, run: RunRecord): Promise<boolean> {
+  if (isMixed(run)) return false;
   return run.transformKey === null || (await transformKey(job, run.id)) === run.transformKey;
+}
+
+function isMixed(run: RunRecord): boolean {
+  return run.transformKey?.startsWith(MIXED_TRANSFORM_PREFIX) ?? false;
+}
+
+/**
+ * The latest run of this manifest of the same kind (a dry run, or not: a dry run previewing a change does not hide
+ * an unfinished real run), and what keeps it from being continued now (null: nothing). `plan` asks the same.
+ */
+export async function latestOfThisWork(
+  store: TaskDeps['store'],
+  job: Job,
+  repos: readonly RepoRef[],
+  dryRun: boolean,
+): Promise<{ latest: RunRecord | undefined; change: 'step files' | 'repositories' | null }> {
+  const latest = store.latestRun({ jobName: job.name, manifestHash: job.hash, dryRun });
+  return { latest, change: latest ? await howItDiffers({ store }, job, latest, repos) : null };
 }
 
 /** What keeps `latest` from being continued by this invocation, or null when nothing does. */

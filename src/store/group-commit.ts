@@ -80,7 +80,7 @@ const METHODS: Record<keyof RunStore, { kind: 'read' | 'write' | 'own' | 'close'
   latestRun: { kind: 'read' },
   listRuns: { kind: 'read' },
   setRunStatus: { kind: 'write' },
-  forgetTransformKey: { kind: 'write' },
+  markTransformMixed: { kind: 'write' },
   heartbeat: { kind: 'write' },
   claimRun: { kind: 'own' },
   addTasks: { kind: 'write' },

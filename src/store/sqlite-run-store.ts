@@ -30,6 +30,7 @@ import type {
   TaskRecord,
   TaskResult,
 } from './types.js';
+import { MIXED_TRANSFORM_PREFIX } from './types.js';
 
 export interface SqliteRunStoreOptions {
   redactor: Redactor;
@@ -54,7 +55,7 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     setRunStatus: db.prepare(`UPDATE runs SET status = ?, status_reason = ?, updated_at = ?,
       finished_at = CASE WHEN ? = 'finished' THEN ? ELSE NULL END WHERE id = ?`),
     heartbeat: db.prepare('UPDATE runs SET owner_pid = ?, owner_host = ?, heartbeat_at = ?, updated_at = ? WHERE id = ?'),
-    forgetTransformKey: db.prepare('UPDATE runs SET transform_key = NULL, updated_at = ? WHERE id = ?'),
+    markTransformMixed: db.prepare('UPDATE runs SET transform_key = ?, updated_at = ? WHERE id = ?'),
     claimRun: db.prepare(`UPDATE runs SET status = 'running', status_reason = NULL, finished_at = NULL, owner_pid = ?,
       owner_host = ?, heartbeat_at = ?, updated_at = ? WHERE id = ?`),
     maxPosition: db.prepare('SELECT COALESCE(MAX(position), -1) AS max FROM tasks WHERE run_id = ?'),
@@ -142,6 +143,7 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
         where.push('manifest_hash = ?');
         params.push(filter.manifestHash);
       }
+      if (filter.dryRun !== undefined) where.push(filter.dryRun ? 'dry_run = 1' : 'dry_run = 0');
       const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY created_at DESC, id DESC LIMIT 1`;
       const row = db.prepare(sql).get(...params) as RunRow | undefined;
@@ -157,8 +159,10 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
       statements.setRunStatus.run(status, clean(reason), at, status, at, id);
     },
 
-    forgetTransformKey(id) {
-      statements.forgetTransformKey.run(now(), id);
+    markTransformMixed(id) {
+      const key = `${MIXED_TRANSFORM_PREFIX}${id}`;
+      statements.markTransformMixed.run(key, now(), id);
+      return key;
     },
 
     heartbeat(id, owner) {

@@ -7,6 +7,9 @@ import type { Outcome, TaskStatus } from '../domain/outcome.js';
 import type { RepoRef } from '../domain/repo.js';
 import type { Stage } from '../domain/stage.js';
 
+/** The start of the transform key of a run whose results come from more than one version of its step files. */
+export const MIXED_TRANSFORM_PREFIX = 'mixed:';
+
 export type RunStatus = 'running' | 'interrupted' | 'paused' | 'finished';
 
 export interface RunRecord {
@@ -226,14 +229,15 @@ export interface RunStore {
   createRun(run: NewRun): RunRecord;
   getRun(id: string): RunRecord | undefined;
   /** The most recent run of a job, optionally only one made from the same manifest content. */
-  latestRun(filter?: { jobName?: string; manifestHash?: string }): RunRecord | undefined;
+  latestRun(filter?: { jobName?: string; manifestHash?: string; dryRun?: boolean }): RunRecord | undefined;
   listRuns(limit?: number): RunRecord[];
   setRunStatus(id: string, status: RunStatus, reason?: string | null): void;
   /**
-   * The run's results no longer come from one transformation (a retry ran changed step files): its transform key is
-   * dropped, so no later run reuses its results and it reuses none.
+   * The run's results no longer come from one transformation (a retry ran changed step files): its transform key
+   * becomes one of its own (MIXED_TRANSFORM_PREFIX + its id), which no other run and no step files have, so no later
+   * run reuses its results, it reuses none, and `run` never continues it for any step files.
    */
-  forgetTransformKey(id: string): void;
+  markTransformMixed(id: string): string;
   /** Marks the run as owned by a live process; `report` uses it to tell a running run from a crashed one. */
   heartbeat(id: string, owner: { pid: number; host: string } | null): void;
   /**

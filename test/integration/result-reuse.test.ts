@@ -253,7 +253,7 @@ describe('a result journaled within a run', () => {
 });
 
 describe('a retry with changed step files', () => {
-  it('drops the run\'s transform key: its results are never reused as those of the steps it started with', async () => {
+  it('marks the run as mixing transformations: its results are never reused as those of either version of the steps', async () => {
     const fx = await jobFixture({ count: 1 });
     await fx.control('exit 3');
     expect(await cli(captureIo(fx.root), 'run', fx.job)).toBe(1);
@@ -264,12 +264,47 @@ describe('a retry with changed step files', () => {
     const retry = captureIo(fx.root);
     expect(await cli(retry, 'retry', runId, '--failed')).toBe(0);
     expect(retry.err() + retry.out()).toMatch(/step files \(control\.sh\) changed since run .* will not be reused/);
-    expect(query<{ transform_key: string | null }>(fx.root, 'SELECT transform_key FROM runs WHERE id = ?', runId)).toEqual([{ transform_key: null }]);
+    expect(query<{ transform_key: string | null }>(fx.root, 'SELECT transform_key FROM runs WHERE id = ?', runId)).toEqual([{ transform_key: `mixed:${runId}` }]);
 
     // Back to the step file the run started with: a new run must run it (and fail), not reuse the retry's result.
     await fx.control('exit 3');
     const again = captureIo(fx.root);
     expect(await cli(again, 'run', '--new', fx.job), again.out()).toBe(1);
     expect(again.out()).not.toMatch(/reused/i);
+  });
+
+  it('a later run with step files changed again starts a new run instead of taking the mixed run as done', async () => {
+    const fx = await jobFixture({ count: 1 });
+    await fx.control('exit 3');
+    expect(await cli(captureIo(fx.root), 'run', fx.job)).toBe(1);
+    const runId = latestRunId(fx.root);
+    await fx.control('true');
+    expect(await cli(captureIo(fx.root), 'retry', runId, '--failed')).toBe(0);
+
+    await fx.control('echo third version');
+    const later = captureIo(fx.root);
+    expect(await cli(later, 'run', fx.job), later.out()).toBe(0);
+
+    expect(latestRunId(fx.root)).not.toBe(runId);
+    expect(later.out()).not.toMatch(/already done|resuming/i);
+  });
+
+  it('a retry refused because another process works on the run changes nothing', async () => {
+    const fx = await jobFixture({ count: 1 });
+    await fx.control('exit 3');
+    expect(await cli(captureIo(fx.root), 'run', fx.job)).toBe(1);
+    const runId = latestRunId(fx.root);
+    const [before] = query<{ transform_key: string }>(fx.root, 'SELECT transform_key FROM runs WHERE id = ?', runId);
+    const db = new Database(path.join(fx.root, '.fleetmod', 'fleetmod.db'));
+    db.prepare("UPDATE runs SET status = 'running', owner_pid = ?, owner_host = 'another-host', heartbeat_at = ? WHERE id = ?").run(process.pid, Date.now() + 60_000, runId);
+    db.close();
+
+    await fx.control('true');
+    const refused = captureIo(fx.root);
+    expect(await cli(refused, 'retry', runId, '--failed')).toBe(2);
+
+    expect(refused.err()).toMatch(/being worked on by process/);
+    expect(refused.err() + refused.out()).not.toMatch(/will not be reused/);
+    expect(query<{ transform_key: string }>(fx.root, 'SELECT transform_key FROM runs WHERE id = ?', runId)).toEqual([before]);
   });
 });

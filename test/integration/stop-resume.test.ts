@@ -216,4 +216,30 @@ describe('graceful stop, resume and retry', () => {
     const [run] = query<{ status: string }>(fx.root, 'SELECT status FROM runs');
     expect(run?.status).toBe('paused');
   });
+
+  it('a dry run between an interrupted real run and the next run does not hide it: the next run continues it', async () => {
+    const fx = await jobFixture({ count: 3, concurrency: 1, secrets: ['FIXTURE_SLEEP'] });
+    await fx.control('sleep "$FIXTURE_SLEEP"');
+    const env = (sleep: string) => testEnv({ FLEETMOD_CACHE_DIR: path.join(fx.root, '.mirrors'), FIXTURE_SLEEP: sleep });
+    const first = captureIo(fx.root, env('30'));
+    const write = first.stdout;
+    first.stdout = (text) => {
+      write(text);
+      if (text.includes('"stage":"steps"')) {
+        first.signal('SIGINT');
+        first.signal('SIGINT');
+      }
+    };
+    expect(await cli(first, 'run', '--json', fx.job)).toBe(130);
+    const [interrupted] = query<{ id: string }>(fx.root, 'SELECT id FROM runs');
+
+    expect(await cli(captureIo(fx.root, env('0')), 'run', '--dry-run', fx.job)).toBe(0);
+    const next = captureIo(fx.root, env('0'));
+    expect(await cli(next, 'run', fx.job), next.err()).toBe(0);
+
+    const runs = query<{ id: string; dry_run: number; status: string }>(fx.root, 'SELECT id, dry_run, status FROM runs ORDER BY created_at');
+    expect(runs.map((r) => [r.dry_run, r.status])).toEqual([[0, 'finished'], [1, 'finished']]);
+    expect(runs[0]!.id).toBe(interrupted!.id);
+    for (const repo of fx.repos) expect(await branchSha(repo.path, 'fleetmod/fixture')).not.toBeNull();
+  });
 });

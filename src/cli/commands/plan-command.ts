@@ -7,6 +7,7 @@ import type { Job } from '../../manifest/job.js';
 import { loadJobOrThrow } from '../../manifest/load.js';
 import { resolveRepos } from '../../manifest/repos.js';
 import { transformKey } from '../../orchestrator/transform-key.js';
+import { latestOfThisWork } from '../../orchestrator/select-run.js';
 import { planJob, type PlanHistory } from '../../plan/plan.js';
 import { renderPlan } from '../../plan/render-plan.js';
 import type { RunStore } from '../../store/types.js';
@@ -60,9 +61,9 @@ async function readHistory(
     try {
       // A transformation that reads {{ run.id }} gets a key of its own per run: nothing matches it, as in a run.
       const key = await transformKey(job, 'plan');
-      // The same choice run-job.ts makes for `fleetmod run` without --new or --dry-run.
-      const same = store.latestRun({ jobName: job.name, manifestHash: job.hash });
-      const resumes = same !== undefined && !same.dryRun;
+      // The same choice select-run.ts makes for `fleetmod run` without --new or --dry-run.
+      const { latest: same, change } = await latestOfThisWork(store, job, repos, false);
+      const resumes = same !== undefined && change === null;
       const run = resumes ? same : store.latestRun({ jobName: job.name });
       const reusable = reusableResults(store, key, repos, resumes && same ? same.id : '');
       if (!run) return { reusable };
