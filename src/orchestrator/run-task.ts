@@ -98,7 +98,8 @@ async function stages(
     if (info.skipReason) return { skip: info.skipReason } as const;
     if (info.note) log.line(info.note);
     const base = repo.base ?? info.defaultBranch;
-    if (!base) throw new RepoInvalid(`${repo.key} is empty (no branches)`);
+    // No HEAD to follow: an empty repository, or a HEAD that names a branch that does not exist (git then advertises none).
+    if (!base) throw new RepoInvalid(`${repo.key} has no default branch: it is empty, or its HEAD names a branch that does not exist; give the branch to change with base: in its repos entry`);
     const branch = renderTemplate(job.change.branch, templateValues({ job, runId: config.run.id, repo, base }));
     // validate checked the template; what a repository's name or base renders into it is known only here.
     const problem = branchNameProblem(branch);

@@ -19,13 +19,20 @@ export function openDb(file: string, options: OpenDbOptions = {}): Db {
   } catch (err) {
     throw new JournalUnavailable(`cannot open the journal ${file}: ${(err as Error).message}`, { cause: err });
   }
-  db.pragma('busy_timeout = 10000');
-  if (!options.readonly) {
-    db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode survives a crash of fleetmod (kill -9); only a power loss can drop the last commits.
-    db.pragma('synchronous = NORMAL');
+  try {
+    db.pragma('busy_timeout = 10000');
+    // Reads the file's header: a --db that names a report, or a damaged journal, is refused here, not mid-command.
+    db.pragma('schema_version');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      // NORMAL in WAL mode survives a crash of fleetmod (kill -9); only a power loss can drop the last commits.
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
+  } catch (err) {
+    db.close();
+    throw new JournalUnavailable(`cannot use ${file} as the journal: ${(err as Error).message}`, { cause: err });
   }
-  db.pragma('foreign_keys = ON');
   return db;
 }
 

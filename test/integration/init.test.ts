@@ -38,6 +38,15 @@ describe('fleetmod init', () => {
     expect(await cli(captureIo(dir), 'validate', 'jobs/node20.yaml')).toBe(0);
   });
 
+  it('names a path with a space quoted in the commands it suggests, so they work when pasted', async () => {
+    const dir = await tempDir();
+    const io = captureIo(dir);
+
+    expect(await cli(io, 'init', 'my jobs/rename.yaml')).toBe(0);
+
+    expect(io.out()).toBe("wrote my jobs/rename.yaml: edit repos and steps, then fleetmod validate 'my jobs/rename.yaml' and fleetmod plan 'my jobs/rename.yaml'\n");
+  });
+
   it('refuses to overwrite an existing file and leaves it as it was', async () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, 'my-job.yaml'), 'mine\n');

@@ -115,6 +115,38 @@ describe('fleetmod report', () => {
     expect(await readFile(file, 'utf8')).toMatch(/^<!doctype html>/);
   });
 
+  it('--out that cannot be written is a usage error naming why, also under a filesystem that refuses every folder', async () => {
+    const { dir, db, store } = await journal();
+    store.close();
+    await mkdir(path.join(dir, 'a-folder'));
+    const intoFolder = captureIo(dir);
+    const underProc = captureIo(dir);
+
+    expect(await cli(intoFolder, 'report', '--out', 'a-folder', '--db', db)).toBe(2);
+    // Node's recursive mkdir never returns for a path like this one.
+    expect(await cli(underProc, 'report', '--out', '/proc/fleetmod-nope/report.txt', '--db', db)).toBe(2);
+
+    expect(intoFolder.err()).toContain(`cannot write the report to ${path.join(dir, 'a-folder')}: it is a folder`);
+    expect(underProc.err()).toContain('cannot write the report to /proc/fleetmod-nope/report.txt');
+  });
+
+  it('a --db that is not a journal (a report, a damaged file) is a usage error, not a crash', async () => {
+    const dir = await tempDir();
+    const notJournal = path.join(dir, 'report.json');
+    await writeFile(notJournal, '{"this is": "a report, not a journal"}\n'.repeat(200));
+    const results = [] as { code: number; err: string }[];
+    for (const command of [['report'], ['runs'], ['status'], ['runs', '--json']]) {
+      const io = captureIo(dir);
+      results.push({ code: await cli(io, ...command, '--db', notJournal), err: io.err() });
+    }
+
+    for (const r of results) {
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`cannot use ${notJournal} as the journal: file is not a database`);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+  });
+
   it('an unknown format or run is a usage error that says what exists', async () => {
     const { dir, db, store } = await journal();
     store.close();

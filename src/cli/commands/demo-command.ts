@@ -18,16 +18,18 @@ export interface DemoOptions extends RunCommandOptions {
 
 export async function demoCommand(io: CliIo, opts: DemoOptions): Promise<ExitCode> {
   await ensureBubblewrap(io, opts.install !== false);
+  // With --json, stdout carries only the run's events: what the demo says about itself goes to stderr.
+  const say = opts.json ? io.stderr : io.stdout;
   const missing = !existsSync(path.join(DEMO_REPOS_DIR, `service-${String(DEMO_REPO_COUNT).padStart(2, '0')}.git`));
   if (opts.reset || missing) {
-    io.stdout(`creating ${DEMO_REPO_COUNT} sample repositories in ${path.relative(io.cwd, DEMO_REPOS_DIR) || DEMO_REPOS_DIR}\n`);
+    say(`creating ${DEMO_REPO_COUNT} sample repositories in ${path.relative(io.cwd, DEMO_REPOS_DIR) || DEMO_REPOS_DIR}\n`);
     await createSampleRepos({ dir: DEMO_REPOS_DIR, count: DEMO_REPO_COUNT });
   } else {
-    io.stdout(`sample repositories already in ${path.relative(io.cwd, DEMO_REPOS_DIR)} (--reset recreates them)\n`);
+    say(`sample repositories already in ${path.relative(io.cwd, DEMO_REPOS_DIR)} (--reset recreates them)\n`);
   }
   if (opts.run === false) return EXIT.ok;
   const shown = path.relative(io.cwd, DEMO_JOB) || DEMO_JOB;
-  io.stdout(`running ${shown}\n\n`);
+  say(`running ${shown}\n\n`);
   return runCommand(io, shown, opts);
 }
 
@@ -38,7 +40,7 @@ async function ensureBubblewrap(io: CliIo, mayInstall: boolean): Promise<void> {
   if (!command) {
     throw new SandboxUnavailable('bubblewrap (bwrap) is missing; the demo runs every repository in a bubblewrap sandbox', installCommand());
   }
-  io.stdout(`bubblewrap is missing; installing it: ${command.join(' ')}\n`);
+  io.stderr(`bubblewrap is missing; installing it: ${command.join(' ')}\n`);
   const code = await runInherited(command);
   const again = await detectBwrap(io.env);
   if (code !== 0 || !again.binary) {

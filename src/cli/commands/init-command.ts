@@ -7,6 +7,7 @@ import { starterManifest, starterNameProblem } from '../../manifest/starter.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { DEFAULT_NAME } from './init.js';
+import { shellWord } from '../../report/format.js';
 
 export async function initCommand(io: CliIo, nameOrFile = DEFAULT_NAME): Promise<ExitCode> {
   const fileName = /\.ya?ml$/i.test(nameOrFile) ? nameOrFile : `${nameOrFile}.yaml`;
@@ -24,7 +25,8 @@ export async function initCommand(io: CliIo, nameOrFile = DEFAULT_NAME): Promise
     }
     throw err;
   }
-  io.stdout(`wrote ${fileName}: edit repos and steps, then fleetmod validate ${fileName} and fleetmod plan ${fileName}\n`);
+  const arg = shellWord(fileName);
+  io.stdout(`wrote ${fileName}: edit repos and steps, then fleetmod validate ${arg} and fleetmod plan ${arg}\n`);
   return EXIT.ok;
 }
 

@@ -1,11 +1,12 @@
 /** What `fleetmod report` does (registered in report.ts, loaded only when it runs). */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { RunNotFound, UsageError } from '../../domain/errors.js';
+import { RunNotFound, UsageError, errorMessage } from '../../domain/errors.js';
 import { isReportFormat, REPORT_FORMATS } from '../../report/formats.js';
 import { renderReport } from '../../report/render.js';
 import { loadRunData } from '../../report/run-data.js';
 import { summarize } from '../../report/summarize.js';
+import { makeFolders } from '../../util/make-folders.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { journalArgs } from '../global-options.js';
 import type { CliIo } from '../io.js';
@@ -30,8 +31,14 @@ export async function reportCommand(io: CliIo, runId: string | undefined, opts: 
     const text = renderReport(summarize(data, { journalArgs: journalArgs(io, opts) }), format, { includeDiffs: Boolean(opts.diffs) });
     if (opts.out) {
       const file = path.resolve(io.cwd, opts.out);
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, text);
+      try {
+        await makeFolders(path.dirname(file));
+        await writeFile(file, text);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        const why = code === 'EISDIR' ? 'it is a folder' : code === 'ENOTDIR' || code === 'EEXIST' ? 'a folder above it is a file' : errorMessage(err);
+        throw new UsageError(`cannot write the report to ${file}: ${why}`);
+      }
       io.stdout(`Wrote the ${format} report of run ${run.id} to ${file}\n`);
     } else {
       io.stdout(text);

@@ -21,7 +21,8 @@ export async function runsCommand(io: CliIo, opts: RunsOptions): Promise<ExitCod
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`-n must be a whole number of runs, 1 or more; got "${opts.limit}"`);
   const { dbPath } = stateLocation(io, opts);
   if (!existsSync(dbPath)) {
-    io.stdout(`no runs yet (no journal at ${dbPath})\n`);
+    // --json prints one line per run: none. The note goes where it cannot be taken for one.
+    (opts.json ? io.stderr : io.stdout)(`no runs yet (no journal at ${dbPath})\n`);
     return EXIT.ok;
   }
   const store = openStore(dbPath, createRedactorFor(io));

@@ -11,7 +11,7 @@ import { killSandboxes, listFleetmodSandboxes } from '../../sandbox/e2b/leftover
 import type { RunStore } from '../../store/types.js';
 import { createRedactorFor, openStore } from '../compose.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { stateLocation } from '../global-options.js';
+import { journalArgs, stateLocation } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import { processAlive } from '../../util/process-alive.js';
 import { findRun, openJournal } from './journal-access.js';
@@ -43,7 +43,7 @@ export async function sandboxesCommand(io: CliIo, named: string | undefined, opt
     if (opts.json) {
       io.stdout(`${JSON.stringify({ sandboxes, ...(opts.kill && { killed: outcome.killed, gone: outcome.gone, failed: outcome.failed }) }, null, 2)}\n`);
     } else {
-      io.stdout(summaryText(sandboxes, run, now, opts, outcome));
+      io.stdout(summaryText(sandboxes, run, now, opts, outcome, journalArgs(io, opts)));
     }
     return outcome.failed.length > 0 ? EXIT.repoFailures : EXIT.ok;
   } finally {
@@ -57,6 +57,8 @@ function summaryText(
   now: number,
   opts: SandboxesOptions,
   outcome: Awaited<ReturnType<typeof killSandboxes>>,
+  /** The --state-dir/--db this command was given, for the command it suggests. */
+  journal: string,
 ): string {
   const scope = run ? ` of run ${run}` : '';
   if (sandboxes.length === 0) return `No fleetmod sandboxes${scope} are running on E2B.\n`;
@@ -68,7 +70,7 @@ function summaryText(
     const spared = sandboxes.length - outcome.killed.length - outcome.gone.length - outcome.failed.length;
     if (spared > 0) out.push(`left ${spared} alone: in use by a live run, or of a run not in this journal (name the run, or add --force)`);
   } else if (count('leftover') + (run ? count('unknown') : 0) > 0) {
-    out.push('', `${count('leftover') + (run ? count('unknown') : 0)} can be stopped: fleetmod sandboxes${run ? ` ${run}` : ''} --kill`);
+    out.push('', `${count('leftover') + (run ? count('unknown') : 0)} can be stopped: fleetmod sandboxes${run ? ` ${run}` : ''} --kill${journal}`);
   }
   return `${out.join('\n')}\n`;
 }

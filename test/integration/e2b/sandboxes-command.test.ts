@@ -35,6 +35,11 @@ describe('fleetmod sandboxes', () => {
 
     const listing = io();
     expect(await cli(listing, 'sandboxes')).toBe(0);
+    // The journal named on the command line is named in the command it suggests, or that command would look elsewhere.
+    const dbFile = path.join(root, '.fleetmod', 'fleetmod.db');
+    const withDb = io();
+    expect(await cli(withDb, 'sandboxes', '--db', dbFile)).toBe(0);
+    expect(withDb.out()).toContain(`1 can be stopped: fleetmod sandboxes --kill --db ${dbFile}`);
     const latest = io();
     expect(await cli(latest, 'sandboxes', 'latest')).toBe(0);
     const killing = io();
