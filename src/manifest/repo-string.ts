@@ -114,18 +114,28 @@ export function localOwnerAndName(absolute: string): { owner: string; name: stri
 }
 
 function ownerAndName(repoPath: string): { owner: string; name: string } {
-  const parts = repoPath.split('/').filter(Boolean);
+  // A URL's path comes percent-encoded (`gr%C3%B6%C3%9Fe`): the names are the decoded ones.
+  const parts = repoPath.split('/').filter(Boolean).map(decodeSegment);
   const name = stripGit(parts[parts.length - 1] ?? 'repo');
   const owner = parts.length >= 2 ? (parts[parts.length - 2] as string) : 'git';
   return { owner: cleanName(owner) || 'git', name: cleanName(name) || 'repo' };
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 function stripGit(name: string): string {
   return name.replace(/\.git$/, '');
 }
 
+/** Letters and digits of any script stay (`café-ünïcode` is not `caf-ncode`); file names are made safe by repoSlug. */
 function cleanName(name: string): string {
-  return name.replace(/[^A-Za-z0-9_.-]/g, '');
+  return name.normalize('NFC').replace(/[^\p{L}\p{M}\p{N}_.-]/gu, '');
 }
 
 function describeChar(ch: string): string {

@@ -16,3 +16,18 @@ describe('a local repository', () => {
     expect(ref(value)).toMatchObject({ kind: 'local', owner, name, display: `${owner}/${name}` });
   });
 });
+
+describe('names in other scripts than ASCII', () => {
+  it.each([
+    ['./repos/café-ünïcode.git', 'repos', 'café-ünïcode'],
+    ['./équipe/дом.git', 'équipe', 'дом'],
+    ['https://git.example.com/größe/ä.git', 'größe', 'ä'],
+    ['https://git.example.com/größe/ö.git', 'größe', 'ö'],
+  ])('%s keeps its letters: owner %s, name %s', (value, owner, name) => {
+    expect(ref(value)).toMatchObject({ owner, name });
+  });
+
+  it('a name written with a combining accent is the same as the composed one', () => {
+    expect(ref('./repos/cafe\u0301.git')).toMatchObject({ name: 'caf\u00e9' });
+  });
+});
