@@ -112,7 +112,8 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     secrets: options.secrets,
     keepWorkdirs: options.keepWorkdirs ?? false,
     // Looked up once: a job run for the first time (or with changed steps) has no earlier result to look for.
-    reuse: (options.reuse ?? true) && run.transformKey !== null && deps.store.hasOtherRunOfTransform(run.transformKey, run.id),
+    // A run started with --no-reuse keeps that choice when resumed.
+    reuse: (options.reuse ?? true) && !run.noReuse && run.transformKey !== null && deps.store.hasOtherRunOfTransform(run.transformKey, run.id),
   };
 
   // Each repository's checkout is made and removed in here: spread over the disk, new ones do not land among the

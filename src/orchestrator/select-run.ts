@@ -30,6 +30,8 @@ export interface SelectRunOptions {
   selection: RunSelection;
   dryRun: boolean;
   stateDir: string;
+  /** false: --no-reuse, kept with a new run so that resuming it reuses nothing either. */
+  reuse?: boolean;
   resumeCommand?: (runId: string) => string;
 }
 
@@ -94,6 +96,7 @@ export async function selectRun(
     dryRun: options.dryRun,
     runDir: path.resolve(options.stateDir, 'runs', id),
     transformKey: await transformKey(job, id),
+    noReuse: options.reuse === false,
   });
   return { run, resumed: false };
 }

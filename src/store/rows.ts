@@ -23,6 +23,7 @@ export interface RunRow {
   owner_host: string | null;
   heartbeat_at: number | null;
   transform_key: string | null;
+  no_reuse: number;
 }
 
 export interface TaskRow {
@@ -87,6 +88,7 @@ export function toRun(row: RunRow): RunRecord {
     ownerHost: row.owner_host,
     heartbeatAt: row.heartbeat_at,
     transformKey: row.transform_key,
+    noReuse: row.no_reuse === 1,
   };
 }
 

@@ -48,8 +48,8 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
   const taskRows = createTaskRowWriter(db, { hold: options.groupCommit ?? false });
   const statements = {
     insertRun: db.prepare(`INSERT INTO runs (id, job_name, manifest_path, manifest_hash, job_json, provider, dry_run,
-      status, run_dir, created_at, updated_at, transform_key) VALUES (@id, @jobName, @manifestPath, @manifestHash,
-      @jobJson, @provider, @dryRun, 'running', @runDir, @now, @now, @transformKey)`),
+      status, run_dir, created_at, updated_at, transform_key, no_reuse) VALUES (@id, @jobName, @manifestPath, @manifestHash,
+      @jobJson, @provider, @dryRun, 'running', @runDir, @now, @now, @transformKey, @noReuse)`),
     getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
     listRuns: db.prepare('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?'),
     setRunStatus: db.prepare(`UPDATE runs SET status = ?, status_reason = ?, updated_at = ?,
@@ -123,7 +123,7 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
 
   const store: RunStore = {
     createRun(run: NewRun): RunRecord {
-      statements.insertRun.run({ ...run, dryRun: run.dryRun ? 1 : 0, transformKey: run.transformKey ?? null, now: now() });
+      statements.insertRun.run({ ...run, dryRun: run.dryRun ? 1 : 0, transformKey: run.transformKey ?? null, noReuse: run.noReuse ? 1 : 0, now: now() });
       return store.getRun(run.id) as RunRecord;
     },
 

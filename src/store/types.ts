@@ -33,6 +33,8 @@ export interface RunRecord {
   heartbeatAt: number | null;
   /** Hash of what the transformation is made of (transform-key.ts); null for runs that do not share results. */
   transformKey: string | null;
+  /** Started with --no-reuse: no result of another run is taken, also when the run is resumed. */
+  noReuse: boolean;
 }
 
 export interface TaskRecord {
@@ -202,6 +204,7 @@ export interface NewRun {
   dryRun: boolean;
   runDir: string;
   transformKey?: string | null;
+  noReuse?: boolean;
 }
 
 /** Where a reusable result is looked for: the same transformation, repository (with its manifest entry's env and base) and base commit. */

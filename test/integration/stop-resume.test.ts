@@ -242,4 +242,30 @@ describe('graceful stop, resume and retry', () => {
     expect(runs[0]!.id).toBe(interrupted!.id);
     for (const repo of fx.repos) expect(await branchSha(repo.path, 'fleetmod/fixture')).not.toBeNull();
   });
+
+  it('a run started with --no-reuse reuses nothing when it is resumed either', async () => {
+    const fx = await jobFixture({ count: 2, concurrency: 1, secrets: ['FIXTURE_SLEEP'] });
+    await fx.control('sleep "$FIXTURE_SLEEP"');
+    const env = (sleep: string) => testEnv({ FLEETMOD_CACHE_DIR: path.join(fx.root, '.mirrors'), FIXTURE_SLEEP: sleep });
+    expect(await cli(captureIo(fx.root, env('0')), 'run', fx.job)).toBe(0);
+
+    const again = captureIo(fx.root, env('30'));
+    const write = again.stdout;
+    again.stdout = (text) => {
+      write(text);
+      if (text.includes('"stage":"steps"')) {
+        again.signal('SIGINT');
+        again.signal('SIGINT');
+      }
+    };
+    expect(await cli(again, 'run', '--new', '--no-reuse', '--json', fx.job)).toBe(130);
+
+    const resumed = captureIo(fx.root, env('0'));
+    expect(await cli(resumed, 'resume'), resumed.err()).toBe(0);
+    expect(resumed.out()).not.toMatch(/reused/i);
+    const [noReuseRun] = query<{ id: string; no_reuse: number }>(fx.root, 'SELECT id, no_reuse FROM runs ORDER BY created_at DESC LIMIT 1');
+    expect(noReuseRun!.no_reuse).toBe(1);
+    const reusedTasks = query<{ n: number }>(fx.root, `SELECT COUNT(*) AS n FROM tasks WHERE run_id = '${noReuseRun!.id}' AND reused_from_run IS NOT NULL`);
+    expect(reusedTasks).toEqual([{ n: 0 }]);
+  });
 });

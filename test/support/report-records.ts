@@ -11,7 +11,7 @@ export function run(id: string, patch: Partial<RunRecord> = {}): RunRecord {
   return {
     id, jobName: 'migrate-logging', manifestPath: '/jobs/m.yaml', manifestHash: 'h', jobJson: '{}', provider: 'local', dryRun: false,
     status: 'finished', statusReason: null, runDir: `/home/runner/.fleetmod/runs/${id}`, createdAt: T0, updatedAt: T0 + 3_600_000,
-    finishedAt: T0 + 3_600_000, ownerPid: null, ownerHost: null, heartbeatAt: null, transformKey: null, ...patch,
+    finishedAt: T0 + 3_600_000, ownerPid: null, ownerHost: null, heartbeatAt: null, transformKey: null, noReuse: false, ...patch,
   };
 }
 

@@ -24,6 +24,7 @@ function run(overrides: Partial<RunRecord>): RunRecord {
     ownerHost: 'here',
     heartbeatAt: NOW - 1_000,
     transformKey: null,
+    noReuse: false,
     ...overrides,
   };
 }
