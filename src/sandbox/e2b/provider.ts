@@ -8,10 +8,12 @@
  * a fresh sandbox); a second loss of the same repo is final.
  */
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import type { Sandbox as SdkSandbox } from 'e2b';
 import { AuthenticationError } from 'e2b';
 import { Interrupted, SandboxLost, SandboxUnavailable, type FleetmodError } from '../../domain/errors.js';
 import { abortableSleep } from '../../orchestrator/execute-task.js';
+import { removeLeftoverTempDirs } from '../../util/owned-temp.js';
 import { waitForCreationSlot } from '../shared/creation-slot.js';
 import type { ProviderCheck, Sandbox, SandboxProvider, SandboxRequest } from '../types.js';
 import { createE2bClient, describeEndpoint, type E2bConnection } from './connection.js';
@@ -23,7 +25,7 @@ import { createOrphanWatch, type OrphanWatchOptions } from './orphans.js';
 import { networkOptions } from './policy.js';
 import { E2bSandbox } from './sandbox.js';
 import { uploadCheckout } from './upload.js';
-import { packWorkspace, unpackCommand, type PackedWorkspace } from './workspace.js';
+import { PACK_PREFIX, packWorkspace, unpackCommand, type PackedWorkspace } from './workspace.js';
 
 export interface E2bProviderOptions {
   connection: E2bConnection;
@@ -53,6 +55,8 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
   const inflight = new Set<Promise<unknown>>();
   let stopping = new AbortController();
   const orphans = createOrphanWatch(client, notice, options.orphanWatch);
+  /** Pack folders a killed fleetmod left in the temporary folder, removed once, before this process packs any. */
+  let oldPacksRemoved: Promise<unknown> | undefined;
 
   const kill = async (sandbox: SdkSandbox): Promise<void> => {
     const attempts = options.killAttempts ?? 4;
@@ -205,6 +209,7 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
       const stopped = request.signal ? AbortSignal.any([request.signal, stopping.signal]) : stopping.signal;
       // Packed before the creation slot and the create: E2B bills (and counts the lifetime) from the create, and tar
       // on a big checkout on a busy host can take a while. A checkout that cannot be packed costs no sandbox.
+      await (oldPacksRemoved ??= removeLeftoverTempDirs(os.tmpdir(), [PACK_PREFIX]));
       const packed = await packWorkspace(request.workspace);
       try {
         const creating = createSdkSandbox(request, stopped);

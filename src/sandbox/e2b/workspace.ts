@@ -5,13 +5,14 @@
  */
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { errorMessage } from '../../domain/errors.js';
 import { CheckoutNotPacked } from './errors.js';
 import { E2B_FILES_DIR, E2B_STATE_DIR, E2B_WORKSPACE } from './layout.js';
+import { makeOwnedTempDir } from '../../util/owned-temp.js';
 
 export interface PackedWorkspace {
   tarball: string;
@@ -29,11 +30,17 @@ export interface UploadEntry {
 const TARBALL = `${E2B_STATE_DIR}/workspace.tar.gz`;
 const GIT_CONFIG = `${E2B_STATE_DIR}/git-config`;
 
+/**
+ * The packs' temporary folders: named after the process (owned-temp.ts), so the next fleetmod removes those a killed
+ * one left (a pack waits for its creation slot, so one may sit there for a while).
+ */
+export const PACK_PREFIX = 'fleetmod-e2b-pack-';
+
 /** Packs the checkout on the host; any failure of that (tar, the temporary folder) is a CheckoutNotPacked. */
 export async function packWorkspace(workspace: string): Promise<PackedWorkspace> {
   let dir: string | undefined;
   try {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'fleetmod-e2b-pack-'));
+    dir = await makeOwnedTempDir(os.tmpdir(), PACK_PREFIX);
     const tarball = path.join(dir, 'workspace.tar.gz');
     await runTar(['--create', '--gzip', '--file', tarball, '--exclude=./.git/config', '-C', workspace, '.']);
     const gitConfig = await readFile(path.join(workspace, '.git', 'config'), 'utf8').catch(() => null);

@@ -1,4 +1,6 @@
-import { appendFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SandboxLost, SandboxUnavailable } from '../../../src/domain/errors.js';
@@ -218,6 +220,21 @@ describe('E2B provider: sandbox lifecycle', () => {
     expect(alive).toHaveLength(5);
     expect(notices).toEqual(['killed 2 E2B sandbox(es) of run run-1 left running by an interrupted earlier process']);
     expect(fake.stats().killed).toBe(2 + 3);
+  });
+
+  it('removes the pack folders a killed fleetmod left in the temporary folder before it packs its first checkout', async () => {
+    const fake = await startFakeE2b();
+    // A pid far above any this machine hands out: its process is gone.
+    const left = path.join(os.tmpdir(), 'fleetmod-e2b-pack-4194000-Abc123');
+    await mkdir(left, { recursive: true });
+    const provider = e2bProvider(fake);
+    const workspace = await sampleCheckout();
+
+    const sandbox = await provider.create(sandboxRequest(workspace));
+    await sandbox.destroy();
+    await provider.shutdown();
+
+    expect(existsSync(left)).toBe(false);
   });
 
   it('checks the key before a run', async () => {
