@@ -23,6 +23,8 @@ export interface PlanHistory {
   tasks: readonly TaskRecord[];
   /** True when `fleetmod run` resumes this run (same manifest content, not a dry run). */
   resumes: boolean;
+  /** The run says running but its process is gone (run-liveness.ts `runCrashed`, read by the command). */
+  crashed: boolean;
 }
 
 export interface PlanInput {
@@ -74,6 +76,10 @@ export interface PlanHistorySummary {
   dryRun: boolean;
   sameManifest: boolean;
   resumes: boolean;
+  /** Marked running, but its process is gone: `fleetmod run` takes it over. */
+  crashed: boolean;
+  /** The live process working on it now, when it is running and has not crashed: `fleetmod run` refuses it. */
+  owner: { pid: number | null; host: string | null } | null;
   /** Results of repositories in this plan, by outcome. */
   outcomes: Partial<Record<Outcome, number>>;
   /** Repositories of this plan with a result in that run. */
@@ -170,6 +176,8 @@ function summarizeHistory(history: PlanHistory, job: Job, repos: readonly RepoRe
     dryRun: history.run.dryRun,
     sameManifest: history.run.manifestHash === job.hash,
     resumes: history.resumes,
+    crashed: history.crashed,
+    owner: history.run.status === 'running' && !history.crashed ? { pid: history.run.ownerPid, host: history.run.ownerHost } : null,
     outcomes,
     withResult,
   };

@@ -60,12 +60,17 @@ function renderExcluded(plan: Plan): string[] {
 function renderHistory(plan: Plan): string[] {
   const h = plan.history;
   if (!h) return plan.journalProblem ? [`Earlier runs: ${plan.journalProblem}`] : ['Earlier runs: none of this job in the journal'];
-  const kind = h.resumes
-    ? 'same manifest; fleetmod run resumes it'
-    : h.sameManifest
-      ? 'same manifest, but a dry run; fleetmod run starts a new run'
-      : 'an earlier version of the manifest; fleetmod run starts a new run';
-  const lines = [`Earlier run: ${h.runId} (${h.status}${h.dryRun ? ', dry run' : ''}, ${new Date(h.createdAt).toISOString()}; ${kind})`];
+  // A run another live process works on is refused by `fleetmod run` (run-claim.ts), so the plan must not promise
+  // a resume; a crashed one is taken over, and saying "running" would hide that it died.
+  const kind = h.resumes && h.owner
+    ? `being worked on by process ${h.owner.pid ?? '?'} on ${h.owner.host ?? '?'}; fleetmod run refuses it until that process ends`
+    : h.resumes
+      ? 'same manifest; fleetmod run resumes it'
+      : h.sameManifest
+        ? 'same manifest, but a dry run; fleetmod run starts a new run'
+        : 'an earlier version of the manifest; fleetmod run starts a new run';
+  const status = h.crashed ? 'crashed' : h.status;
+  const lines = [`Earlier run: ${h.runId} (${status}${h.dryRun ? ', dry run' : ''}, ${new Date(h.createdAt).toISOString()}; ${kind})`];
   if (h.withResult === 0) {
     lines.push('  none of these repositories has a result in it yet');
     return lines;

@@ -55,7 +55,12 @@ function testCase(repo: RepoEntry, jobName: string, seconds: (ms: number | null)
   } else if (repo.outcome === 'skipped') {
     lines.push(`      <skipped message="${escapeXml(repo.skipReason ?? 'skipped')}"/>`);
   } else if (repo.outcome === null) {
-    const why = repo.status === 'running' ? `still running${repo.stage ? ` (${repo.stage})` : ''}` : 'not run yet (pending)';
+    const why =
+      repo.status === 'running'
+        ? `still running${repo.stage ? ` (${repo.stage})` : ''}`
+        : repo.stage
+          ? `left mid-way in ${repo.stage} (pending)`
+          : 'not run yet (pending)';
     lines.push(`      <skipped message="${escapeXml(`${why} when the report was made`)}"/>`);
   }
   const detail = [`outcome: ${outcomeText(repo)}`];

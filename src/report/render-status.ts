@@ -1,15 +1,17 @@
 /** The per-repository table `fleetmod status` prints: outcome, pull request and its last known state. */
 import type { RunRecord, TaskRecord } from '../store/types.js';
+import { visibleTaskStatus } from './task-status.js';
 
 export function prStateLabel(task: Pick<TaskRecord, 'prState' | 'prDraft'>): string {
   if (!task.prState) return '-';
   return task.prState === 'open' && task.prDraft ? 'draft' : task.prState;
 }
 
-export function renderStatus(run: RunRecord, tasks: readonly TaskRecord[], now: number): string {
+/** `runCrashed`: the run says running but its process is gone (run-liveness.ts); its running repos are pending. */
+export function renderStatus(run: RunRecord, tasks: readonly TaskRecord[], now: number, runCrashed: boolean): string {
   const rows = tasks.map((t) => [
     t.repo.display ?? t.repo.key,
-    t.status === 'done' ? (t.outcome ?? '-') : t.status,
+    t.status === 'done' ? (t.outcome ?? '-') : visibleTaskStatus(t.status, runCrashed),
     t.prUrl ?? (t.branch && t.pushed ? `branch ${t.branch}` : '-'),
     prStateLabel(t),
     t.prReview ?? '-',

@@ -12,6 +12,7 @@ import { countHeadline } from './headline.js';
 import { errorSignature, failureExcerpt, groupFailures, groupSkips } from './failures.js';
 import type { CandidateEntry, Category, PrState, PullRequestInfo, RepoEntry, Report, ReuseSummary, RunInfo } from './model.js';
 import { byTask, type RunData } from './run-data.js';
+import { visibleTaskStatus } from './task-status.js';
 import { activeTime, repoDuration, slowestRepos, stageStats } from './timings.js';
 
 const CATEGORY_OF: Record<Outcome, Category> = {
@@ -44,7 +45,7 @@ export function summarize(data: RunData, options: SummarizeOptions = {}): Report
   // A crashed run's open stages ended with it: its report must not grow with the clock it is read at.
   const now = openTimeEnd(run, stalled, generatedAt);
   const repos = tasks.map((t) =>
-    repoEntry(t, eventsByTask.get(t.id) ?? [], resultsByTask.get(t.id), now, candidateEntries(candidatesByTask.get(t.id), pricing)),
+    repoEntry(t, eventsByTask.get(t.id) ?? [], resultsByTask.get(t.id), now, candidateEntries(candidatesByTask.get(t.id), pricing), stalled),
   );
 
   const end = run.finishedAt ?? (run.status === 'running' ? now : run.updatedAt);
@@ -102,6 +103,8 @@ export function repoEntry(
   stepResults: readonly StepResultRecord[] | undefined,
   now: number,
   candidates: CandidateEntry[] = [],
+  /** The run crashed: a task it left running is pending (task-status.ts). @default false */
+  runCrashed = false,
 ): RepoEntry {
   const done = t.status === 'done' && t.outcome !== null;
   const failing = done && NEEDS_EXCERPT.includes(t.outcome as Outcome);
@@ -111,7 +114,7 @@ export function repoEntry(
     key: t.repo.key,
     display: t.repo.display || t.repo.key,
     url: t.repo.url,
-    status: t.status,
+    status: visibleTaskStatus(t.status, runCrashed),
     outcome: done ? t.outcome : null,
     category: done ? CATEGORY_OF[t.outcome as Outcome] : 'pending',
     errorClass: t.errorClass,

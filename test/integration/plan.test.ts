@@ -270,6 +270,32 @@ describe('fleetmod plan', () => {
     if (after['fleetmod.db-wal']) expect(after['fleetmod.db-wal']).toBe(EMPTY_SHA256);
   });
 
+  it('says who works on a run another process is running (run refuses it), and calls a dead one crashed', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'job.yaml'), JOB);
+    const job = (await loadManifest(path.join(dir, 'job.yaml'), 'job.yaml')).job!;
+    const db = openDb(path.join(dir, '.fleetmod', 'fleetmod.db'));
+    migrate(db);
+    const store = createSqliteRunStore(db, { redactor: createRedactor(), now: () => Date.now() });
+    store.createRun({ id: 'run-1', jobName: 'lint', manifestPath: job.file, manifestHash: job.hash, jobJson: '{}', provider: 'local', dryRun: false, runDir: dir });
+    store.addTasks('run-1', (await resolveRepos(job, { env: {} })).repos);
+    store.heartbeat('run-1', { pid: 4242, host: 'build-box-2' });
+    const live = captureIo(dir);
+    await cli(live, 'plan', 'job.yaml');
+    const json = captureIo(dir);
+    await cli(json, 'plan', '--json', 'job.yaml');
+    db.prepare('UPDATE runs SET heartbeat_at = ?').run(Date.now() - 3_600_000);
+    store.close();
+    const crashed = captureIo(dir);
+
+    await cli(crashed, 'plan', 'job.yaml');
+
+    expect(live.out()).toMatch(/^Earlier run: run-1 \(running, [^;]+; being worked on by process 4242 on build-box-2; fleetmod run refuses it until that process ends\)$/m);
+    expect(live.out()).not.toContain('resumes it');
+    expect((JSON.parse(json.out()) as ReturnType<typeof planJob>).history).toMatchObject({ crashed: false, owner: { pid: 4242, host: 'build-box-2' } });
+    expect(crashed.out()).toMatch(/^Earlier run: run-1 \(crashed, [^;]+; same manifest; fleetmod run resumes it\)$/m);
+  });
+
   it('lists earlier results when the manifest changed (a new run would start), and prints JSON', async () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, 'job.yaml'), JOB);
@@ -290,7 +316,8 @@ describe('fleetmod plan', () => {
 
     expect(text.out()).toContain(
       lines(
-        'Earlier run: run-0 (running, 2030-01-02T03:04:05.000Z; an earlier version of the manifest; fleetmod run starts a new run)',
+        // Marked running without a heartbeat: its process is gone, as `runs` and `report` say.
+        'Earlier run: run-0 (crashed, 2030-01-02T03:04:05.000Z; an earlier version of the manifest; fleetmod run starts a new run)',
         '  1 of these repositories has a result there: 1 pr-opened',
         '  acme/api  pr-opened https://github.com/acme/api/pull/7',
         '',

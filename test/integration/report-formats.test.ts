@@ -164,11 +164,13 @@ describe('JUnit XML', () => {
     expect(findAll(byName.get('acme/web')!, 'system-out')[0]!.text).not.toContain('best of');
   });
 
-  it('a repo still running when a crashed run is reported is skipped with a message saying so', async () => {
-    const root = parseXml(renderJunit(await reportOf({ crashed: true })));
+  it('a repo a crashed run left mid-way is skipped as pending (nobody runs it), a live run\'s as still running', async () => {
+    const crashed = parseXml(renderJunit(await reportOf({ crashed: true })));
+    const live = parseXml(renderJunit(await reportOf({ crashed: true }, CURRENT_RUN, T0 + 125_000)));
 
-    const slow = findAll(root, 'testcase').find((c) => c.attrs.name === 'acme/slow')!;
-    expect(findAll(slow, 'skipped')[0]!.attrs.message).toBe('still running (steps) when the report was made');
+    const slow = (root: ReturnType<typeof parseXml>) => findAll(root, 'testcase').find((c) => c.attrs.name === 'acme/slow')!;
+    expect(findAll(slow(crashed), 'skipped')[0]!.attrs.message).toBe('left mid-way in steps (pending) when the report was made');
+    expect(findAll(slow(live), 'skipped')[0]!.attrs.message).toBe('still running (steps) when the report was made');
   });
 
   it('the checker rejects what is not well-formed', () => {

@@ -6,6 +6,7 @@ import { formatDiagnostic } from '../../manifest/diagnostics.js';
 import type { Job } from '../../manifest/job.js';
 import { loadJobOrThrow } from '../../manifest/load.js';
 import { resolveRepos } from '../../manifest/repos.js';
+import { runCrashed } from '../../orchestrator/run-liveness.js';
 import { transformKey } from '../../orchestrator/transform-key.js';
 import { latestOfThisWork } from '../../orchestrator/select-run.js';
 import { planJob, type PlanHistory } from '../../plan/plan.js';
@@ -67,7 +68,7 @@ async function readHistory(
       const run = resumes ? same : store.latestRun({ jobName: job.name });
       const reusable = reusableResults(store, key, repos, resumes && same ? same.id : '');
       if (!run) return { reusable };
-      return { history: { run, tasks: store.listTasks(run.id), resumes }, reusable };
+      return { history: { run, tasks: store.listTasks(run.id), resumes, crashed: runCrashed(run, Date.now()) }, reusable };
     } finally {
       store.close();
     }

@@ -60,8 +60,9 @@ export async function showCommand(io: CliIo, runId: string, query: string, opts:
     if (parts.length > 0) return EXIT.ok;
     const steps = store.listStepResults(task.id);
     const now = Date.now();
-    const end = openTimeEnd(run, runCrashed(run, now), now);
-    const entry = repoEntry(task, store.listStageEvents(task.id), steps, end, candidateEntries(candidates, e2bPricingOf(run)));
+    const crashed = runCrashed(run, now);
+    const end = openTimeEnd(run, crashed, now);
+    const entry = repoEntry(task, store.listStageEvents(task.id), steps, end, candidateEntries(candidates, e2bPricingOf(run)), crashed);
     io.stdout(renderShow({ run, repo: entry, steps, events: store.listEvents(task.id), journalArgs: journalArgs(io, opts) }));
     return EXIT.ok;
   } finally {

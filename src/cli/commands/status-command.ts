@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { RunNotFound } from '../../domain/errors.js';
 import type { Job } from '../../manifest/job.js';
 import type { TaskRecord } from '../../store/types.js';
+import { runCrashed } from '../../orchestrator/run-liveness.js';
 import { refreshPrStatus } from '../../orchestrator/refresh-pr-status.js';
 import { renderStatus, prStateLabel } from '../../report/render-status.js';
 import { createCodeHosts, createGit, createRedactorFor, openStore } from '../compose.js';
@@ -34,10 +35,12 @@ export async function statusCommand(io: CliIo, runId: string | undefined, opts: 
       if (result.failures.length > 0) code = EXIT.repoFailures;
     }
     const tasks = store.listTasks(run.id);
+    const now = Date.now();
+    const crashed = runCrashed(run, now);
     if (opts.json) {
       for (const t of tasks) io.stdout(`${JSON.stringify(statusJson(t))}\n`);
     } else {
-      io.stdout(renderStatus(run, tasks, Date.now()));
+      io.stdout(renderStatus(run, tasks, now, crashed));
     }
     return code;
   } finally {
