@@ -52,7 +52,8 @@ export function renderShow({ run, repo, steps, events, journalArgs = '' }: ShowI
       out.push(`  ${formatClock(st.at - (st.durationMs ?? 0))}  ${st.stage.padEnd(8)} ${st.state.padEnd(10)} ${took.padStart(7)}${st.detail ? `  ${s(firstLine(st.detail))}` : ''}`);
     }
     const open = openStage(repo);
-    if (open) out.push(`  ${formatClock(open.at)}  ${open.stage.padEnd(8)} running`);
+    // Open in a run that crashed: nobody runs it now, so it is not "running" (task-status.ts).
+    if (open) out.push(`  ${formatClock(open.at)}  ${open.stage.padEnd(8)} ${repo.status === 'running' ? 'running' : 'not finished (the run stopped)'}`);
   }
   if (steps.length > 0) {
     out.push('', 'Commands:');
@@ -86,7 +87,7 @@ function firstLine(text: string): string {
 }
 
 function openStage(repo: RepoEntry): { stage: string; at: number } | null {
-  if (repo.status !== 'running') return null;
+  if (repo.status === 'done') return null;
   const last = repo.stages[repo.stages.length - 1];
   return last && last.state === 'started' ? { stage: last.stage, at: last.at } : null;
 }

@@ -36,6 +36,7 @@ describe('a crashed run, read after its process died', () => {
 
     expect(show.out()).toContain('result:   pending; last stage steps');
     expect(show.out()).not.toContain('running');
+    expect(show.out()).toMatch(/^  \d\d:\d\d:\d\d  steps    not finished \(the run stopped\)$/m);
     const repos = (JSON.parse(json.out()) as { repos: { key: string; status: string }[] }).repos;
     expect(repos.find((r) => r.key === 'acme/slow')!.status).toBe('pending');
     expect(repos.filter((r) => r.status === 'running')).toEqual([]);
