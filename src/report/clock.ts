@@ -4,14 +4,20 @@
  */
 import type { RunRecord } from '../store/types.js';
 
-/** The last moment the run's process was known to be alive: its last heartbeat or journal write. */
-export function lastSignOfLife(run: Pick<RunRecord, 'heartbeatAt' | 'updatedAt' | 'createdAt'>): number {
-  return Math.max(run.createdAt, run.updatedAt, run.heartbeatAt ?? run.createdAt);
+type RunTimes = Pick<RunRecord, 'heartbeatAt' | 'updatedAt' | 'createdAt'>;
+
+/**
+ * The last moment the run's process was known to be alive: its last heartbeat or journal write. `lastTaskWriteAt`
+ * (store) counts too: stage and task writes do not touch the run row, and a run killed before its first heartbeat
+ * has nothing else to show for the seconds it worked.
+ */
+export function lastSignOfLife(run: RunTimes, lastTaskWriteAt: number | null = null): number {
+  return Math.max(run.createdAt, run.updatedAt, run.heartbeatAt ?? run.createdAt, lastTaskWriteAt ?? run.createdAt);
 }
 
 /** Where open stages and the run's duration end: now for a live run, the crash for a stalled one. */
-export function openTimeEnd(run: Pick<RunRecord, 'heartbeatAt' | 'updatedAt' | 'createdAt'>, stalled: boolean, generatedAt: number): number {
-  return stalled ? Math.min(generatedAt, lastSignOfLife(run)) : generatedAt;
+export function openTimeEnd(run: RunTimes, stalled: boolean, generatedAt: number, lastTaskWriteAt: number | null = null): number {
+  return stalled ? Math.min(generatedAt, lastSignOfLife(run, lastTaskWriteAt)) : generatedAt;
 }
 
 /**

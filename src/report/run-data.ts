@@ -28,6 +28,8 @@ export interface RunData {
   generatedAt: number;
   /** The run says it is running, but the process that owns it, on this machine, no longer exists (read at load). */
   ownerGone: boolean;
+  /** Newest journal write of the run's repos (store lastTaskWriteAt), read for a run marked running; else null. */
+  lastTaskWriteAt: number | null;
 }
 
 /** How much of each command's output tail the report reads; excerpts are cut further when rendered. */
@@ -55,6 +57,7 @@ export function loadRunData(store: RunStore, runId: string, options: LoadOptions
     previous: previousRun ? { run: previousRun, tasks: store.listTasks(previousRun.id) } : null,
     generatedAt: reportTime(run, options.now),
     ownerGone: ownerProcessGone(run),
+    lastTaskWriteAt: run.status === 'running' ? store.lastTaskWriteAt(runId) : null,
   };
 }
 

@@ -43,7 +43,7 @@ export function summarize(data: RunData, options: SummarizeOptions = {}): Report
   const pricing = e2bPricingOf(run);
   const stalled = run.status === 'running' && (data.ownerGone || heartbeatStale(run, generatedAt));
   // A crashed run's open stages ended with it: its report must not grow with the clock it is read at.
-  const now = openTimeEnd(run, stalled, generatedAt);
+  const now = openTimeEnd(run, stalled, generatedAt, data.lastTaskWriteAt);
   const repos = tasks.map((t) =>
     repoEntry(t, eventsByTask.get(t.id) ?? [], resultsByTask.get(t.id), now, candidateEntries(candidatesByTask.get(t.id), pricing), stalled),
   );

@@ -114,6 +114,7 @@ const METHODS: Record<keyof RunStore, { kind: 'read' | 'write' | 'own' | 'close'
   listRunStepResults: { kind: 'read' },
   listRunCandidates: { kind: 'read' },
   previousRun: { kind: 'read' },
+  lastTaskWriteAt: { kind: 'read', sees: 'all' },
   logEvent: { kind: 'write' },
   listEvents: { kind: 'read' },
   close: { kind: 'close' },

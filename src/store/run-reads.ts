@@ -7,7 +7,7 @@ import { OPEN_STAGE_SQL, openStageEvent, toStageEvent, withOpenStages, type Open
 import { toRun, type CandidateRow, type RunRow, type StepResultRow } from './rows.js';
 import type { RunCandidateRecord, RunStore } from './types.js';
 
-export type RunReads = Pick<RunStore, 'listRunStageEvents' | 'listRunStepResults' | 'listRunCandidates' | 'previousRun'>;
+export type RunReads = Pick<RunStore, 'listRunStageEvents' | 'listRunStepResults' | 'listRunCandidates' | 'previousRun' | 'lastTaskWriteAt'>;
 
 export function createRunReads(db: Db): RunReads {
   return {
@@ -92,6 +92,18 @@ export function createRunReads(db: Db): RunReads {
           at,
         }),
       );
+    },
+
+    lastTaskWriteAt(runId) {
+      // Each part reads one index range (tasks and events by run, stage events by task): cheap even for 5,000 repos.
+      const at = db
+        .prepare(`SELECT MAX(
+            (SELECT MAX(updated_at) FROM tasks WHERE run_id = @runId),
+            COALESCE((SELECT MAX(e.at) FROM stage_events e JOIN tasks t ON t.id = e.task_id WHERE t.run_id = @runId), 0),
+            COALESCE((SELECT MAX(at) FROM task_events WHERE run_id = @runId), 0))`)
+        .pluck()
+        .get({ runId }) as number | null;
+      return at;
     },
 
     previousRun(run) {

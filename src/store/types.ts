@@ -322,6 +322,12 @@ export interface RunStore {
    * inside SQLite (0: no diffs), so a report over thousands of best-of-N repos does not read every candidate's diff.
    */
   listRunCandidates(runId: string, options?: { diffChars?: number }): RunCandidateRecord[];
+  /**
+   * The newest time anything of the run's repos was journaled: a task row, a stage's end, an event. Stage and task
+   * writes leave the run row alone, so a run that died before its first heartbeat has no other trace of how long
+   * it ran (report/clock.ts). Null for a run without tasks.
+   */
+  lastTaskWriteAt(runId: string): number | null;
   /** The run of the same job and kind (dry or not) created just before this one, if any (the report compares against it). */
   previousRun(run: Pick<RunRecord, 'id' | 'jobName' | 'createdAt' | 'dryRun'>): RunRecord | undefined;
   logEvent(runId: string, taskId: number | null, level: EventLevel, message: string): void;

@@ -28,5 +28,5 @@ export function task(id: number, runId: string, name: string, patch: Partial<Tas
 }
 
 export function data(r: RunRecord, tasks: TaskRecord[], extra: Partial<RunData> = {}): RunData {
-  return { run: r, tasks, stageEvents: [], stepResults: [], candidates: [], previous: null, generatedAt: T0 + 4_000_000, ownerGone: false, ...extra };
+  return { run: r, tasks, stageEvents: [], stepResults: [], candidates: [], previous: null, generatedAt: T0 + 4_000_000, ownerGone: false, lastTaskWriteAt: null, ...extra };
 }

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { UsageError } from '../../domain/errors.js';
 import { runCrashed } from '../../orchestrator/run-liveness.js';
+import { lastSignOfLife } from '../../report/clock.js';
 import type { RunRecord } from '../../store/types.js';
 import { formatDuration } from '../../util/units.js';
 import { createRedactorFor, openStore } from '../compose.js';
@@ -33,7 +34,10 @@ export async function runsCommand(io: CliIo, opts: RunsOptions): Promise<ExitCod
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
       const open = (counts.pending ?? 0) + (counts.running ?? 0);
       const failed = (counts.failed ?? 0) + (counts['verify-failed'] ?? 0) + (counts['edited-by-human'] ?? 0);
-      return { run, state: effectiveState(run, now), total, done: total - open, failed, counts };
+      const state = effectiveState(run, now);
+      // A crashed run ended at its last sign of life, which may be a stage written after its last run-row write.
+      const end = state === 'crashed' ? lastSignOfLife(run, store.lastTaskWriteAt(run.id)) : run.updatedAt;
+      return { run, state, end, total, done: total - open, failed, counts };
     });
     if (opts.json) {
       for (const r of rows) {
@@ -47,7 +51,7 @@ export async function runsCommand(io: CliIo, opts: RunsOptions): Promise<ExitCod
     }
     io.stdout(`${'RUN'.padEnd(22)} ${'JOB'.padEnd(28)} ${'STATE'.padEnd(12)} ${'DONE'.padStart(11)} ${'FAILED'.padStart(6)}  STARTED            TOOK\n`);
     for (const r of rows) {
-      const took = formatDuration((r.run.finishedAt ?? (r.state === 'running' ? now : r.run.updatedAt)) - r.run.createdAt);
+      const took = formatDuration((r.run.finishedAt ?? (r.state === 'running' ? now : r.end)) - r.run.createdAt);
       const started = new Date(r.run.createdAt).toISOString().slice(0, 16).replace('T', ' ');
       const job = `${r.run.jobName}${r.run.dryRun ? ' (dry run)' : ''}`;
       io.stdout(`${r.run.id.padEnd(22)} ${job.slice(0, 28).padEnd(28)} ${r.state.padEnd(12)} ${`${r.done}/${r.total}`.padStart(11)} ${String(r.failed).padStart(6)}  ${started}   ${took}\n`);

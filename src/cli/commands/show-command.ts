@@ -61,7 +61,7 @@ export async function showCommand(io: CliIo, runId: string, query: string, opts:
     const steps = store.listStepResults(task.id);
     const now = Date.now();
     const crashed = runCrashed(run, now);
-    const end = openTimeEnd(run, crashed, now);
+    const end = openTimeEnd(run, crashed, now, crashed ? store.lastTaskWriteAt(run.id) : null);
     const entry = repoEntry(task, store.listStageEvents(task.id), steps, end, candidateEntries(candidates, e2bPricingOf(run)), crashed);
     io.stdout(renderShow({ run, repo: entry, steps, events: store.listEvents(task.id), journalArgs: journalArgs(io, opts) }));
     return EXIT.ok;
