@@ -6,6 +6,7 @@ import type { TaskRecord } from '../../store/types.js';
 import { runCrashed } from '../../orchestrator/run-liveness.js';
 import { refreshPrStatus } from '../../orchestrator/refresh-pr-status.js';
 import { renderStatus, prStateLabel } from '../../report/render-status.js';
+import { visibleTaskStatus } from '../../report/task-status.js';
 import { createCodeHosts, createGit, createRedactorFor, openStore } from '../compose.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { stateLocation } from '../global-options.js';
@@ -38,7 +39,7 @@ export async function statusCommand(io: CliIo, runId: string | undefined, opts: 
     const now = Date.now();
     const crashed = runCrashed(run, now);
     if (opts.json) {
-      for (const t of tasks) io.stdout(`${JSON.stringify(statusJson(t))}\n`);
+      for (const t of tasks) io.stdout(`${JSON.stringify(statusJson(t, crashed))}\n`);
     } else {
       io.stdout(renderStatus(run, tasks, now, crashed));
     }
@@ -48,12 +49,20 @@ export async function statusCommand(io: CliIo, runId: string | undefined, opts: 
   }
 }
 
-function statusJson(t: TaskRecord): Record<string, unknown> {
+/**
+ * One repository as JSON. `status` tells a repo being worked on from one not started (both have no outcome);
+ * `branch` is the branch only once it was pushed: a repo that failed before pushing has its name planned, not a
+ * branch anyone can fetch.
+ */
+function statusJson(t: TaskRecord, runCrashed: boolean): Record<string, unknown> {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return {
     repo: t.repo.key,
+    status: visibleTaskStatus(t.status, runCrashed),
     outcome: t.outcome,
-    branch: t.branch,
+    errorClass: t.errorClass,
+    error: t.errorMessage,
+    branch: t.pushed ? t.branch : null,
     pr:
       t.prNumber === null
         ? null
