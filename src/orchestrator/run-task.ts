@@ -6,7 +6,7 @@
  * transformation takes an earlier run's result the same way (reuse-result.ts); with the base and the branch where
  * that result left them, not even a checkout is needed.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Interrupted, RepoInvalid, errorMessage } from '../domain/errors.js';
 import { repoSlug } from '../domain/repo.js';
@@ -47,8 +47,20 @@ export async function runTask(deps: TaskDeps, config: TaskConfig, task: TaskReco
     // A checkout the clone cache made with this repository's new mirror and no stage took (a skip, a failure).
     await deps.checkouts.release?.(repo).catch(() => undefined);
     log.close();
-    if (!succeeded) await writeLogFile(deps, config, task).catch(() => undefined);
+    if (succeeded) await dropLogFile(deps, task).catch(() => undefined);
+    else await writeLogFile(deps, config, task).catch(() => undefined);
   }
+}
+
+/**
+ * An attempt that succeeds after a failed one: the file an earlier attempt wrote shows only that failure, and
+ * show and the report would point at it. Its log is in the journal like any other success's, so the file goes and
+ * the task names none; the record is cleared first so nothing points at a file that may be half removed.
+ */
+async function dropLogFile(deps: TaskDeps, task: TaskRecord): Promise<void> {
+  if (!task.logPath) return;
+  deps.store.updateTask(task.id, { logPath: null });
+  await rm(task.logPath, { force: true });
 }
 
 /**

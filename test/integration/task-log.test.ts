@@ -72,4 +72,30 @@ describe('the per-repo log', () => {
     expect(text).toMatch(/error: step "control" exited with code 3/);
     expect(io.out()).toContain(`log: ${files[0]}`);
   });
+
+  it('a repository that fails, then succeeds on retry, keeps no file of the old failure and names none', async () => {
+    const fx = await jobFixture({ count: 1, concurrency: 1 });
+    await fx.control('echo "cannot build" >&2; exit 3');
+    expect(await cli(captureIo(fx.root), 'run', fx.job)).toBe(1);
+    expect(await logFiles(fx.root)).toHaveLength(1);
+    const runs = captureIo(fx.root);
+    expect(await cli(runs, 'runs', '--json')).toBe(0);
+    const runId = (JSON.parse(runs.out().trim().split('\n')[0]!) as { id: string }).id;
+    await fx.control('true');
+    const retry = captureIo(fx.root);
+
+    expect(await cli(retry, 'retry', runId, '--failed'), retry.err()).toBe(0);
+
+    expect(await logFiles(fx.root)).toEqual([]);
+    const json = captureIo(fx.root);
+    const show = captureIo(fx.root);
+    expect(await cli(json, 'report', runId, '--format', 'json')).toBe(0);
+    expect(await cli(show, 'show', runId, fx.repos[0]!.name)).toBe(0);
+    const [repo] = (JSON.parse(json.out()) as { repos: { outcome: string; logPath: string | null }[] }).repos;
+    expect(repo).toMatchObject({ logPath: null });
+    expect(repo!.outcome).not.toBe('failed');
+    // Its whole log, both attempts, is in the journal, where show points.
+    expect(show.out()).toMatch(/^log:  fleetmod show /m);
+    expect(await shownLog(fx)).toMatch(/attempt 1 of [\s\S]*cannot build[\s\S]*attempt 2 of /);
+  });
 });
