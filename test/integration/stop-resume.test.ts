@@ -3,11 +3,24 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { captureIo, cli, testEnv } from '../support/cli.js';
+import { captureIo, cli, testEnv, type CapturedIo } from '../support/cli.js';
 import { branchSha } from '../support/git.js';
 import { jobFixture } from '../support/job-fixture.js';
 import { ancestorNamed, processesNamed, settledProcessesNamed } from '../support/processes.js';
 
+
+/** Ctrl-C twice (a hard stop) as soon as a repository's steps start; `--json` output is what it watches. */
+function hardStopAtFirstStep(io: CapturedIo): CapturedIo {
+  const write = io.stdout;
+  io.stdout = (text) => {
+    write(text);
+    if (text.includes('"stage":"steps"')) {
+      io.signal('SIGINT');
+      io.signal('SIGINT');
+    }
+  };
+  return io;
+}
 
 function query<T>(root: string, sql: string): T[] {
   const db = new Database(path.join(root, '.fleetmod', 'fleetmod.db'), { readonly: true });
@@ -221,16 +234,7 @@ describe('graceful stop, resume and retry', () => {
     const fx = await jobFixture({ count: 3, concurrency: 1, secrets: ['FIXTURE_SLEEP'] });
     await fx.control('sleep "$FIXTURE_SLEEP"');
     const env = (sleep: string) => testEnv({ FLEETMOD_CACHE_DIR: path.join(fx.root, '.mirrors'), FIXTURE_SLEEP: sleep });
-    const first = captureIo(fx.root, env('30'));
-    const write = first.stdout;
-    first.stdout = (text) => {
-      write(text);
-      if (text.includes('"stage":"steps"')) {
-        first.signal('SIGINT');
-        first.signal('SIGINT');
-      }
-    };
-    expect(await cli(first, 'run', '--json', fx.job)).toBe(130);
+    expect(await cli(hardStopAtFirstStep(captureIo(fx.root, env('30'))), 'run', '--json', fx.job)).toBe(130);
     const [interrupted] = query<{ id: string }>(fx.root, 'SELECT id FROM runs');
 
     expect(await cli(captureIo(fx.root, env('0')), 'run', '--dry-run', fx.job)).toBe(0);
@@ -249,16 +253,7 @@ describe('graceful stop, resume and retry', () => {
     const env = (sleep: string) => testEnv({ FLEETMOD_CACHE_DIR: path.join(fx.root, '.mirrors'), FIXTURE_SLEEP: sleep });
     expect(await cli(captureIo(fx.root, env('0')), 'run', fx.job)).toBe(0);
 
-    const again = captureIo(fx.root, env('30'));
-    const write = again.stdout;
-    again.stdout = (text) => {
-      write(text);
-      if (text.includes('"stage":"steps"')) {
-        again.signal('SIGINT');
-        again.signal('SIGINT');
-      }
-    };
-    expect(await cli(again, 'run', '--new', '--no-reuse', '--json', fx.job)).toBe(130);
+    expect(await cli(hardStopAtFirstStep(captureIo(fx.root, env('30'))), 'run', '--new', '--no-reuse', '--json', fx.job)).toBe(130);
 
     const resumed = captureIo(fx.root, env('0'));
     expect(await cli(resumed, 'resume'), resumed.err()).toBe(0);
