@@ -1,7 +1,8 @@
 /**
  * Whether two entries name the same repository. The entry's own text is kept for cloning; this identity only
  * decides duplicates, so spellings that reach the same repository must agree: a trailing `.git` or `/`, the case
- * of scheme and host, a default port, `file:///p` and `/p`, and `git@host:path` and `ssh://git@host/path`.
+ * of scheme and host, a default port, `file:///p` and `/p`, and `git@host:/path` and `ssh://git@host/path`
+ * (`git@host:path`, without the slash, is relative to the user's home and is `ssh://git@host/~/path`).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,12 +23,16 @@ function gitUrlIdentity(url: string): string {
       return `url:${url}`;
     }
   }
-  const scp = /^([^@/:]+)@([^/:]+):(?!\/)(.*)$/.exec(url);
-  const asUrl = scp ? `ssh://${scp[1]}@${scp[2]}/${scp[3]}` : url;
+  // git@host:path is relative to the user's home on the server (git@host:/path is absolute), while
+  // ssh://git@host/path is absolute: the same text after the colon names different repositories.
+  const scp = /^([^@/:]+)@([^/:]+):(.*)$/.exec(url);
+  const asUrl = scp ? `ssh://${scp[1]}@${scp[2]}/${scp[3]!.startsWith('/') ? scp[3]!.slice(1) : `~/${scp[3]!.replace(/^~\/?/, '')}`}` : url;
   if (!URL.canParse(asUrl)) return `url:${url}`;
   const parsed = new URL(asUrl);
   // The user stays: on a shared SSH host, git@host and deploy@host may see different repositories.
   const user = parsed.username ? `${parsed.username}@` : '';
   const repoPath = parsed.pathname.replace(/\/+$/, '').replace(/\.git$/i, '');
-  return `url:${parsed.protocol}//${user}${parsed.host}${repoPath}`;
+  // ssh's default port written out is the same server.
+  const host = parsed.protocol === 'ssh:' && parsed.port === '22' ? parsed.hostname : parsed.host;
+  return `url:${parsed.protocol}//${user}${host}${repoPath}`;
 }

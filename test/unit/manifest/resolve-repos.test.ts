@@ -68,7 +68,7 @@ describe('a repository listed twice', () => {
 });
 
 describe('spellings of one repository', () => {
-  it('count as duplicates: trailing .git or /, host case, file:///p and /p, git@host:path and ssh://', async () => {
+  it('count as duplicates: trailing .git or /, host case, file:///p and /p, git@host:/path and ssh://, ssh port 22', async () => {
     const dir = await tempDir();
     const entries = [
       './a.git',
@@ -78,8 +78,9 @@ describe('spellings of one repository', () => {
       'https://git.example.com/team/svc.git',
       'https://git.example.com/team/svc',
       'https://GIT.example.com:443/team/svc/',
-      'git@git.example.com:team/svc.git',
+      'git@git.example.com:/team/svc.git',
       'ssh://git@git.example.com/team/svc',
+      'ssh://git@git.example.com:22/team/svc',
     ];
     const loaded = await parseManifest(['name: dupes', 'repos:', ...entries.map((e) => `  - ${e}`), ...TAIL].join('\n'), {
       file: path.join(dir, 'job.yaml'),
@@ -88,7 +89,7 @@ describe('spellings of one repository', () => {
 
     const r = await resolveRepos(loaded.job!, { env: {}, displayPath: 'job.yaml' });
 
-    expect(r.repos.map((repo) => repo.url)).toEqual([path.join(dir, 'a.git'), 'https://git.example.com/team/svc.git', 'git@git.example.com:team/svc.git']);
+    expect(r.repos.map((repo) => repo.url)).toEqual([path.join(dir, 'a.git'), 'https://git.example.com/team/svc.git', 'git@git.example.com:/team/svc.git']);
     expect(r.warnings.map((w) => `${w.line}: ${w.message.replace(/ \(.*/, '')}`)).toEqual([
       `4: duplicate repository ${path.basename(dir)}/a`,
       `5: duplicate repository ${path.basename(dir)}/a`,
@@ -96,17 +97,19 @@ describe('spellings of one repository', () => {
       '8: duplicate repository git.example.com/team/svc',
       '9: duplicate repository GIT.example.com/team/svc',
       '11: duplicate repository git.example.com/team/svc',
+      '12: duplicate repository git.example.com/team/svc',
     ]);
   });
 
   it('stay apart when they differ in scheme, user or path', async () => {
     const dir = await tempDir();
-    const entries = ['./a.git', './a', 'https://git.example.com/team/svc', 'http://git.example.com/team/svc', 'ssh://deploy@git.example.com/team/svc', 'ssh://git@git.example.com/team/svc'];
+    // git@host:team/svc is team/svc under the user's home on the server; ssh://git@host/team/svc is /team/svc.
+    const entries = ['./a.git', './a', 'https://git.example.com/team/svc', 'http://git.example.com/team/svc', 'ssh://deploy@git.example.com/team/svc', 'ssh://git@git.example.com/team/svc', 'git@git.example.com:team/svc'];
     const loaded = await parseManifest(['name: apart', 'repos:', ...entries.map((e) => `  - ${e}`), ...TAIL].join('\n'), { file: path.join(dir, 'job.yaml') });
 
     const r = await resolveRepos(loaded.job!, { env: {} });
 
-    expect(r.repos).toHaveLength(6);
+    expect(r.repos).toHaveLength(7);
     expect(r.warnings).toEqual([]);
   });
 });
