@@ -55,6 +55,8 @@ export interface SessionRequest {
    * repositories are checked like pending ones); they are reopened only once nothing refused the command.
    */
   reopen?: (store: RunStore) => Reopening;
+  /** Called once the run is this process's, after every check: what to say only when the run really goes ahead. */
+  onClaimed?: () => void;
 }
 
 /** Finished tasks a `retry` puts back to pending. */
@@ -173,7 +175,12 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
         stopSignal: stop.signal,
         abortSignal: abort.signal,
         ...(admission && { admission }),
-        ...(reopening && { beforeStart: reopening.apply }),
+        ...((reopening || request.onClaimed) && {
+          beforeStart: () => {
+            request.onClaimed?.();
+            reopening?.apply();
+          },
+        }),
         resumeCommand: (runId) => `fleetmod resume ${runId}${journal}`,
       },
     );

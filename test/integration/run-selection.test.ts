@@ -139,4 +139,19 @@ describe('fleetmod resume', () => {
     expect(code).toBe(0);
     expect(io.out()).toContain(`Resuming run ${newest.result.run.id} of job fixture-job (interrupted, started `);
   });
+
+  it('says nothing about resuming a run that another live process works on: it is refused', async () => {
+    const fx = await jobFixture({ count: 2 });
+    const stopped = await runIt(fx, { mode: 'auto' }, { stopped: true });
+    const db = openDb(path.join(fx.root, '.fleetmod', 'fleetmod.db'));
+    db.prepare("UPDATE runs SET status = 'running', owner_pid = 1, owner_host = 'another-host', heartbeat_at = ? WHERE id = ?").run(Date.now() + 60_000, stopped.result.run.id);
+    db.close();
+    const io = captureIo(fx.root);
+
+    const code = await cli(io, 'resume');
+
+    expect(code).toBe(2);
+    expect(io.err()).toContain('is being worked on by process 1 on another-host');
+    expect(io.out()).not.toContain('Resuming run');
+  });
 });

@@ -15,11 +15,13 @@ import { existsSync } from 'node:fs';
 export async function resumeCommand(io: CliIo, runId: string | undefined, opts: ExecutionOptions): Promise<ExitCode> {
   const journal = journalArgs(io, opts);
   const { run } = readRun(io, opts, (store) => (runId ? runNamed(store, runId) : newestUnsupersededRun(store, journal)), runId);
-  if (!runId && !opts.json) {
-    io.stdout(`Resuming run ${run.id} of job ${run.jobName} (${run.status}, started ${new Date(run.createdAt).toISOString()}): the newest unfinished run.\n`);
-  }
+  // Said once the run is claimed: a run another process works on is refused, and then nothing is being resumed.
+  const announce =
+    !runId && !opts.json
+      ? () => io.stdout(`Resuming run ${run.id} of job ${run.jobName} (${run.status}, started ${new Date(run.createdAt).toISOString()}): the newest unfinished run.\n`)
+      : undefined;
   const session = sessionFor(run);
-  return runSession(io, { ...session, selection: { ...session.selection, requireSameSteps: true } }, opts);
+  return runSession(io, { ...session, selection: { ...session.selection, requireSameSteps: true }, ...(announce && { onClaimed: announce }) }, opts);
 }
 
 /**
