@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { addLoaderLimits } from './json-schema-limits.js';
 import { JobManifest } from './schema.js';
 
 /** Where the generated file lives in the package, relative to its root. */
@@ -14,7 +15,7 @@ export const JOB_SCHEMA_PATH = 'schema/job.schema.json';
 export const JOB_SCHEMA_FILE = fileURLToPath(new URL(`../../${JOB_SCHEMA_PATH}`, import.meta.url));
 
 export function jobJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(JobManifest, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
+  const generated = addLoaderLimits(z.toJSONSchema(JobManifest, { io: 'input', target: 'draft-7' }) as Record<string, unknown>);
   const { $schema, ...rest } = generated;
   return {
     $schema,

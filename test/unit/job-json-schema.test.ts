@@ -48,6 +48,26 @@ describe('schema/job.schema.json', () => {
     expect(validate({ name: 'x', repos: ['a/b'], steps: [{ run: 'true', tiemout: '5m' }], change: { branch: 'b', commit: { message: 'm' } } })).toBe(false);
   });
 
+  it('refuses, as the loader does, zero durations, sizes and rates, reserved env names and URLs in the network list', () => {
+    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+    const validate = ajv.compile(jobJsonSchema());
+    const job = (sandbox: Record<string, unknown>, limits: Record<string, unknown> = {}) => ({
+      name: 'x', repos: ['a/b'], steps: [{ run: 'true' }], change: { branch: 'b', commit: { message: 'm' } }, sandbox, limits,
+    });
+
+    expect(validate(job({ timeout: '10s', memory: '0.5GiB', network: ['registry.npmjs.org:443'], env: { NODE_ENV: 'ci' } }, { 'pr-rate': '10/hour' }))).toBe(true);
+    for (const bad of [
+      job({ timeout: '0s' }),
+      job({ timeout: '0m0s' }),
+      job({ memory: '0MiB' }),
+      job({ network: ['https://registry.npmjs.org'] }),
+      job({ env: { FLEETMOD_REPO: '/etc' } }),
+      job({}, { 'pr-rate': '0/hour' }),
+    ]) {
+      expect(validate(bad), JSON.stringify(bad)).toBe(false);
+    }
+  });
+
   it('lists the key paths the examples are checked against', () => {
     const paths = schemaKeyPaths(jobJsonSchema());
 
