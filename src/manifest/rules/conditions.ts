@@ -34,7 +34,8 @@ function checkStepList(steps: Steps, base: PathPart[], report: Reporter): void {
     for (const { name: variable, offset } of variables) {
       if (allowed.includes(variable) || reported.has(variable)) continue;
       reported.add(variable);
-      const step = /^steps\.([^.]+)\.(stdout|outcome)$/.exec(variable);
+      // Step names may contain dots (`build.js`): the name is what lies between `steps.` and the last part.
+      const step = /^steps\.(.+)\.(stdout|outcome)$/.exec(variable);
       const later = step ? stepNames.indexOf(step[1] as string) : -1;
       const reason =
         later === i

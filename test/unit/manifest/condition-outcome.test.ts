@@ -26,3 +26,26 @@ describe('an outcome comparison in a condition', () => {
     ]);
   });
 });
+
+describe('a condition on a later step named with a dot', () => {
+  it('says that step runs after this one', async () => {
+    const text = [
+      'name: dotstep',
+      'repos: [acme/api]',
+      'steps:',
+      '  - name: fix',
+      "    if: steps.build.js.outcome == 'success'",
+      '    run: echo',
+      '  - name: build.js',
+      '    run: echo',
+      'change:',
+      '  branch: b',
+      '  commit: {message: m}',
+      '',
+    ].join('\n');
+
+    const loaded = await parseManifest(text, { file: '/jobs/job.yaml' });
+
+    expect(loaded.errors.map((d) => d.message)).toEqual(['steps[0].if: unknown variable "steps.build.js.outcome": step "build.js" runs after this one']);
+  });
+});
