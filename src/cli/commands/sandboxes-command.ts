@@ -2,10 +2,10 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { AuthenticationError } from 'e2b';
-import { UsageError } from '../../domain/errors.js';
+import { SandboxUnavailable, UsageError } from '../../domain/errors.js';
 import { STALE_HEARTBEAT_MS } from '../../orchestrator/run-liveness.js';
 import { createE2bClient, describeEndpoint, e2bConnectionFromEnv } from '../../sandbox/e2b/connection.js';
-import { E2bFailed, describeSdkError } from '../../sandbox/e2b/errors.js';
+import { describeSdkError } from '../../sandbox/e2b/errors.js';
 import { classifySandbox, killTargets, renderSandboxTable, type ClassifiedSandbox } from '../../sandbox/e2b/leftover-status.js';
 import { killSandboxes, listFleetmodSandboxes } from '../../sandbox/e2b/leftovers.js';
 import type { RunStore } from '../../store/types.js';
@@ -80,6 +80,7 @@ async function listOrExplain<T>(list: () => Promise<T>, endpoint: string): Promi
     return await list();
   } catch (err) {
     if (err instanceof AuthenticationError) throw new UsageError(`the E2B API at ${endpoint} rejected E2B_API_KEY`);
-    throw new E2bFailed(`cannot list sandboxes at ${endpoint}: ${describeSdkError(err)}`, { cause: err });
+    // Nothing was listed or killed: like a missing key, the command could not start (exit 2), not a failed repository.
+    throw new SandboxUnavailable(`cannot list sandboxes at ${endpoint}: ${describeSdkError(err)}`, 'check the network and E2B_API_URL / E2B_DOMAIN, then run it again');
   }
 }

@@ -76,6 +76,16 @@ describe('fleetmod sandboxes', () => {
     expect(wrong.err()).toContain('rejected E2B_API_KEY');
   });
 
+  it('says so when the E2B API cannot be reached, and exits 2 (nothing listed or killed), not 1 (failed repositories)', async () => {
+    const root = await tempDir();
+    // A port nothing listens on: the connection is refused at once.
+    const io = captureIo(root, testEnv({ E2B_API_KEY: 'e2b_test', E2B_API_URL: 'http://127.0.0.1:9', E2B_SANDBOX_URL: 'http://127.0.0.1:9' }));
+
+    expect(await cli(io, 'sandboxes')).toBe(2);
+    expect(io.err()).toContain('cannot list sandboxes at http://127.0.0.1:9');
+    expect(io.err()).toContain('fix: check the network');
+  });
+
   it('after a crash (SIGKILL) lists the leftovers; resuming the run kills them and finishes', async () => {
     expect(existsSync(MAIN), 'dist/cli/main.js is missing: npm test builds it (npx tsc -p tsconfig.build.json)').toBe(true);
     const fake = await startFakeE2b();
