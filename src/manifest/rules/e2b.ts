@@ -3,17 +3,17 @@
  * says (a limit nobody enforces) or fail at every create (a lifetime past the plan's, which E2B refuses with a 400).
  */
 import { sandboxLifetimeMs } from '../../sandbox/e2b/layout.js';
+import { splitPort } from '../../sandbox/shared/network/allow-list.js';
 import { formatDuration, parseDuration } from '../../util/units.js';
 import type { RuleInput } from './report.js';
 
-const DEFAULT_SANDBOX_TIMEOUT_MS = 30 * 60_000;
 /** E2B's longest continuous sandbox runtime on the Hobby plan, the plan fleetmod's E2B defaults assume (1 creation/s). */
 const DEFAULT_MAX_LIFETIME_MS = 60 * 60_000;
 
 /** Limits the local sandbox enforces with cgroups and mounts; an E2B sandbox's size is fixed by its template. */
 const LOCAL_ONLY_LIMITS = ['memory', 'cpus', 'pids', 'disk', 'tmp'] as const;
 
-export function checkE2b({ manifest: m, report }: RuleInput): void {
+export function checkE2b({ job, manifest: m, report }: RuleInput): void {
   const s = m.sandbox;
   if (s?.provider !== 'e2b') return;
 
@@ -27,19 +27,19 @@ export function checkE2b({ manifest: m, report }: RuleInput): void {
 
   if (Array.isArray(s.network)) {
     s.network.forEach((entry, i) => {
-      const port = /^\[[^\]]+\](?:\/\d+)?:(\*|\d+)$/.exec(entry) ?? (/^[^:]+:(\*|\d+)$/.exec(entry) as RegExpExecArray | null);
-      if (port) {
+      const { host, port, bracketed } = splitPort(entry.trim());
+      if (port !== undefined) {
         report.error(
           ['sandbox', 'network', i],
-          `provider: e2b allows hosts, not ports: E2B's allow-list takes host names, addresses and ranges, each reachable on every port; write "${entry.slice(0, entry.length - port[1]!.length - 1)}"`,
+          `provider: e2b allows hosts, not ports: E2B's allow-list takes host names, addresses and ranges, each reachable on every port; write "${bracketed ? `[${host}]` : host}"`,
         );
-      } else if (entry.startsWith('[')) {
-        report.error(['sandbox', 'network', i], `provider: e2b takes an IPv6 address without brackets: write "${entry.replace(/^\[([^\]]+)\]/, '$1')}"`);
+      } else if (bracketed) {
+        report.error(['sandbox', 'network', i], `provider: e2b takes an IPv6 address without brackets: write "${host}"`);
       }
     });
   }
 
-  const timeoutMs = (s.timeout && parseDuration(s.timeout)) || DEFAULT_SANDBOX_TIMEOUT_MS;
+  const timeoutMs = job.sandbox.timeoutMs;
   const maxMs = (s.e2b?.['max-lifetime'] && parseDuration(s.e2b['max-lifetime'])) || DEFAULT_MAX_LIFETIME_MS;
   const lifetimeMs = sandboxLifetimeMs(timeoutMs);
   if (lifetimeMs > maxMs) {

@@ -2,10 +2,8 @@
 import { formatDuration, parseDuration } from '../../util/units.js';
 import type { RuleInput } from './report.js';
 
-const DEFAULT_SANDBOX_TIMEOUT_MS = 30 * 60_000;
-
-export function checkLimits({ manifest: m, report }: RuleInput): void {
-  const total = m.sandbox?.timeout ? (parseDuration(m.sandbox.timeout) ?? DEFAULT_SANDBOX_TIMEOUT_MS) : DEFAULT_SANDBOX_TIMEOUT_MS;
+export function checkLimits({ job, manifest: m, report }: RuleInput): void {
+  const total = job.sandbox.timeoutMs;
   const totalText = m.sandbox?.timeout ? `sandbox.timeout ${m.sandbox.timeout}` : `the default sandbox.timeout ${formatDuration(total)}`;
   const timed = [
     ...m.steps.map((s, i) => ({ timeout: s.timeout, path: ['steps', i, 'timeout'] })),

@@ -39,20 +39,26 @@ export function parseAllowList(network: boolean | readonly string[]): NetworkAll
   return { anyPublic: false, entries: network.map(parseEntry) };
 }
 
+/**
+ * An entry's host part (without brackets) and its `:port` as written: `[v6]:443`, `host:443`; a bare IPv6 address
+ * (more than one colon, no brackets) has no port.
+ */
+export function splitPort(text: string): { host: string; port: string | undefined; bracketed: boolean } {
+  const bracketed = /^\[([^\]]+)\](\/\d+)?(?::(\*|\d+))?$/.exec(text);
+  if (bracketed) return { host: `${bracketed[1]}${bracketed[2] ?? ''}`, port: bracketed[3], bracketed: true };
+  if ((text.match(/:/g) ?? []).length === 1) {
+    const [host, port] = text.split(':') as [string, string];
+    return { host, port, bracketed: false };
+  }
+  return { host: text, port: undefined, bracketed: false };
+}
+
 export function parseEntry(raw: string): AllowEntry {
   const text = raw.trim();
   const fail = (why: string): never => {
     throw new InvalidNetworkEntry(`sandbox.network entry "${raw}": ${why}`);
   };
-  let hostPart = text;
-  let portPart: string | undefined;
-  const bracketed = /^\[([^\]]+)\](\/\d+)?(?::(\*|\d+))?$/.exec(text);
-  if (bracketed) {
-    hostPart = `${bracketed[1]}${bracketed[2] ?? ''}`;
-    portPart = bracketed[3];
-  } else if ((text.match(/:/g) ?? []).length === 1) {
-    [hostPart, portPart] = text.split(':') as [string, string];
-  }
+  const { host: hostPart, port: portPart } = splitPort(text);
   let ports: PortRule = 'web';
   if (portPart !== undefined) {
     if (portPart === '*') ports = 'any';
