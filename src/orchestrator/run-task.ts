@@ -6,7 +6,6 @@
  * transformation takes an earlier run's result the same way (reuse-result.ts); with the base and the branch where
  * that result left them, not even a checkout is needed.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Interrupted, RepoInvalid, errorMessage } from '../domain/errors.js';
 import { repoSlug } from '../domain/repo.js';
@@ -26,6 +25,7 @@ import { adoptEarlierResult, hasEarlierResult } from './reuse-result.js';
 import { runCandidate } from './run-candidate.js';
 import { assertNoSecrets } from './secret-guard.js';
 import type { StageRunner, TaskConfig, TaskDeps, TaskOutcome } from './task-context.js';
+import { settleLogFile } from './task-log-file.js';
 import { openTaskLog, type TaskLog } from './task-log.js';
 import { templateValues, type StepOutput } from './variables.js';
 
@@ -47,31 +47,8 @@ export async function runTask(deps: TaskDeps, config: TaskConfig, task: TaskReco
     // A checkout the clone cache made with this repository's new mirror and no stage took (a skip, a failure).
     await deps.checkouts.release?.(repo).catch(() => undefined);
     log.close();
-    if (succeeded) await dropLogFile(deps, task).catch(() => undefined);
-    else await writeLogFile(deps, config, task).catch(() => undefined);
+    await settleLogFile(deps, config, task, succeeded).catch(() => undefined);
   }
-}
-
-/**
- * An attempt that succeeds after a failed one: the file an earlier attempt wrote shows only that failure, and
- * show and the report would point at it. Its log is in the journal like any other success's, so the file goes and
- * the task names none; the record is cleared first so nothing points at a file that may be half removed.
- */
-async function dropLogFile(deps: TaskDeps, task: TaskRecord): Promise<void> {
-  if (!task.logPath) return;
-  deps.store.updateTask(task.id, { logPath: null });
-  await rm(task.logPath, { force: true });
-}
-
-/**
- * The log of a repository that did not succeed, also as a file under the run's folder (every attempt so far), for
- * people and the report to open; the others' logs are in the journal only (`fleetmod show RUN REPO --log`).
- */
-async function writeLogFile(deps: TaskDeps, config: TaskConfig, task: TaskRecord): Promise<void> {
-  const file = task.logPath ?? path.join(config.logDir, `${repoSlug(task.repo)}.log`);
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, deps.store.readTaskLog(task.id));
-  if (!task.logPath) deps.store.updateTask(task.id, { logPath: file });
 }
 
 async function stages(

@@ -108,12 +108,10 @@ export async function runInSandbox(ctx: ExecContext, command: string, options: E
     });
     // Counters are read only after a failure: a successful command costs no extra reads.
     if (ctx.cgroup && result.exitCode !== 0) ctx.cgroupSeen = await explainCgroupKill(ctx.cgroup, ctx.cgroupSeen, request, result);
-    // Looked at again from the workspace's parent: the workspace itself is removed by then.
-    const stillLow = { stillLow: async () => (await lowSpace(path.dirname(request.workspace), ctx.minFreeBytes)) !== null };
-    if (hostDiskLow) return { ...result, hostDiskLow: stillLow };
+    if (hostDiskLow) return { ...result, hostDiskLow: lookAgain(request.workspace, ctx.minFreeBytes) };
     if (!result.killedBy) {
       const low = await lowSpace(request.workspace, ctx.minFreeBytes);
-      if (low) return { ...result, exitCode: null, killedBy: low, hostDiskLow: stillLow };
+      if (low) return { ...result, exitCode: null, killedBy: low, hostDiskLow: lookAgain(request.workspace, ctx.minFreeBytes) };
     }
     if (diskLimit !== undefined && !result.killedBy) {
       const bytes = await diskUsageForLimit(request.workspace);
@@ -121,6 +119,11 @@ export async function runInSandbox(ctx: ExecContext, command: string, options: E
     }
     return result;
   });
+}
+
+/** Whether the disk is still under the floor, looked at from the workspace's parent (the workspace is removed by then). */
+function lookAgain(workspace: string, floorBytes: number | undefined): NonNullable<ExecResult['hostDiskLow']> {
+  return { stillLow: async () => (await lowSpace(path.dirname(workspace), floorBytes)) !== null };
 }
 
 function diskMessage(bytes: number, limit: number): string {
