@@ -136,7 +136,7 @@ async function howItDiffers(
   repos: readonly RepoRef[],
 ): Promise<'step files' | 'repositories' | null> {
   if (!(await sameTransformation(job, latest))) return 'step files';
-  const journaled = new Set(deps.store.listTasks(latest.id).map((t) => t.repo.key));
+  const journaled = new Set(deps.store.listTaskRepoKeys(latest.id));
   const wanted = new Set(repos.map((r) => r.key));
   const same = journaled.size === wanted.size && [...wanted].every((key) => journaled.has(key));
   return same ? null : 'repositories';

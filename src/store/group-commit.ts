@@ -85,6 +85,7 @@ const METHODS: Record<keyof RunStore, { kind: 'read' | 'write' | 'own' | 'close'
   claimRun: { kind: 'own' },
   addTasks: { kind: 'write' },
   listTasks: { kind: 'read', sees: 'all' },
+  listTaskRepoKeys: { kind: 'read', sees: 'all' },
   listPendingTasks: { kind: 'read', sees: 'all' },
   countTasks: { kind: 'read', sees: 'all' },
   getTask: { kind: 'read', sees: 'task' },

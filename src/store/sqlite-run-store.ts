@@ -62,6 +62,7 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     insertTask: db.prepare(`INSERT OR IGNORE INTO tasks (run_id, position, repo_key, repo_json, status, updated_at)
       VALUES (?, ?, ?, ?, 'pending', ?)`),
     listTasks: db.prepare('SELECT * FROM tasks WHERE run_id = ? ORDER BY position'),
+    listTaskRepoKeys: db.prepare('SELECT repo_key FROM tasks WHERE run_id = ? ORDER BY position').pluck(),
     listPending: db.prepare(`SELECT id, repo_json, retries FROM tasks WHERE run_id = ? AND status != 'done' ORDER BY position`).raw(),
     countAll: db.prepare('SELECT COUNT(*) FROM tasks WHERE run_id = ?').pluck(),
     countTasks: db.prepare(`SELECT CASE WHEN status = 'done' THEN outcome ELSE status END AS key, COUNT(*) AS n
@@ -175,6 +176,10 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     },
 
     addTasks,
+
+    listTaskRepoKeys(runId) {
+      return statements.listTaskRepoKeys.all(runId) as string[];
+    },
 
     listTasks(runId) {
       return (statements.listTasks.all(runId) as TaskRow[]).map(toTask);

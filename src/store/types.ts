@@ -252,6 +252,8 @@ export interface RunStore {
 
   addTasks(runId: string, repos: readonly RepoRef[]): void;
   listTasks(runId: string): TaskRecord[];
+  /** The repository keys of a run's tasks: which repositories it covers, without loading their diffs and logs. */
+  listTaskRepoKeys(runId: string): string[];
   /** What a run needs to queue its unfinished tasks, in order — only that, for runs of thousands — and how many it has. */
   listPendingTasks(runId: string): { pending: PendingTask[]; total: number };
   /** Tasks of a run counted by outcome ('pending' and 'running' for unfinished ones). */
