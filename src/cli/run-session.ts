@@ -24,6 +24,7 @@ import { writeRunReports } from '../report/write-reports.js';
 import { UNISOLATED_BANNER } from '../sandbox/host/warning.js';
 import { sandboxNeeds } from '../sandbox/shared/needs.js';
 import { removeLeftoverTempDirs } from '../util/owned-temp.js';
+import type { Redactor } from '../util/redact.js';
 import type { RunStore } from '../store/types.js';
 import {
   checkGithubAccess,
@@ -192,6 +193,10 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
     if (interrupts > 0 && result.status !== 'finished') return EXIT.interrupted;
     const failed = store.listTasks(result.run.id).some((t) => t.outcome && FAILED_OUTCOMES.includes(t.outcome));
     return failed ? EXIT.repoFailures : EXIT.ok;
+  } catch (err) {
+    // What stops a run (a full disk, a journal that cannot commit) is printed by the CLI entry, which has no
+    // redactor: a git error quoted in it must not carry a secret value to the terminal.
+    throw withRedactedMessage(err, redactor);
   } finally {
     if (graceTimer) clearTimeout(graceTimer);
     io.signals.off('SIGINT', onSignal);
@@ -228,4 +233,10 @@ async function writeReports(io: CliIo, report: Report, json: boolean): Promise<v
   } catch (err) {
     io.stderr(`fleetmod: could not write the reports into ${report.run.runDir}: ${errorMessage(err)}\n`);
   }
+}
+
+/** The error with secret values removed from its message (the same error object, so its class still decides the exit code). */
+export function withRedactedMessage(err: unknown, redactor: Redactor): unknown {
+  if (err instanceof Error) err.message = redactor.redact(err.message);
+  return err;
 }

@@ -2,6 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRedactorFor } from '../../../src/cli/compose.js';
+import { EXIT } from '../../../src/cli/exit-codes.js';
+import { exitCodeFor } from '../../../src/cli/program.js';
+import { withRedactedMessage } from '../../../src/cli/run-session.js';
+import { DiskFull } from '../../../src/domain/errors.js';
+import { createRedactor } from '../../../src/util/redact.js';
 import { captureIo, testEnv } from '../../support/cli.js';
 import { tempDir } from '../../support/temp.js';
 
@@ -24,5 +29,20 @@ describe('the run redactor', () => {
     const redactor = createRedactorFor(captureIo(dir, env));
 
     expect(redactor.redact(`${BODY[0]} and ghp_abcdefgh12345678`)).toBe('*** and ***');
+  });
+});
+
+describe('an error that stops a run', () => {
+  it('reaches the terminal without secret values, still of its class (which decides the exit code)', () => {
+    const secret = 'ghp_madeUpTokenValue0123456789';
+    const stopped = withRedactedMessage(new DiskFull(`the disk is full: git push failed: fatal: unable to write ${secret}`), createRedactor([secret]));
+    const io = captureIo('/');
+
+    const code = exitCodeFor(stopped, io);
+
+    expect(stopped).toBeInstanceOf(DiskFull);
+    expect(code).toBe(EXIT.stopped);
+    expect(io.err()).toContain('the disk is full: git push failed');
+    expect(io.err()).not.toContain(secret);
   });
 });
