@@ -11,6 +11,7 @@ import type { RepoRef } from '../domain/repo.js';
 import type { Diagnostic } from './diagnostics.js';
 import { selectGithubRepos, type GithubRepoListing } from './github-filter.js';
 import type { GithubSelector, Job } from './job.js';
+import { missingLocalRepo } from './local-repo-check.js';
 import { createRepoAdder } from './repo-dedup.js';
 import { repoIdentity } from './repo-identity.js';
 import { localOwnerAndName, parseRepoString, quotedUrl } from './repo-string.js';
@@ -64,7 +65,12 @@ export async function resolveRepos(job: Job, options: ResolveReposOptions): Prom
   const out: ResolvedRepos = { repos: [], errors: [], warnings: [], excluded: [], deferredSelectors: 0 };
   // The same rule as the GitHub code host: the manifest's api-url/server-url pair wins over the environment's.
   const serverUrl = githubEndpoint(job, options.env).serverUrl;
-  const add = createRepoAdder(out, repoIdentity);
+  const addOnce = createRepoAdder(out, repoIdentity);
+  const add: Collector['add'] = (repo, origin) => {
+    const missing = repo.skip === undefined ? missingLocalRepo(repo) : undefined;
+    if (missing) out.warnings.push({ ...origin, severity: 'warning', message: missing });
+    addOnce(repo, origin);
+  };
   const error: Collector['error'] = (origin, message) => out.errors.push({ ...origin, severity: 'error', message });
   const collector: Collector = { add, error, warnings: out.warnings, serverUrl, env: options.env };
 

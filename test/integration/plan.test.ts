@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GithubSelector } from '../../src/manifest/job.js';
@@ -401,6 +401,7 @@ describe('fleetmod plan', () => {
         'change: {branch: b, commit: {message: m}}',
         'limits: {concurrency: 3, sandboxes: 4}',
       );
+    for (const name of ['a', 'b', 'c', 'd', 'e']) await mkdir(path.join(dir, `${name}.git`));
     await writeFile(path.join(dir, 'timed.yaml'), job(['sandbox: {e2b: {expected-duration: 4m}}']));
     await writeFile(path.join(dir, 'untimed.yaml'), job([]));
     const timed = captureIo(dir);

@@ -2,7 +2,7 @@
  * resolveRepos on manifests with a `file:` list next to the job: which listing of a repository named twice is kept,
  * and which spellings of one repository count as the same.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../../../src/manifest/load.js';
@@ -10,10 +10,16 @@ import { parseRepoString } from '../../../src/manifest/repo-string.js';
 import { resolveRepos } from '../../../src/manifest/repos.js';
 import { tempDir } from '../../support/temp.js';
 
+/** The local repositories the manifests name, as empty folders: a missing one is a warning of its own. */
+async function makeRepoFolders(dir: string, names: string[]): Promise<void> {
+  for (const name of names) await mkdir(path.join(dir, name));
+}
+
 const TAIL = ['steps:', '  - run: echo fixed', 'change:', '  branch: fleetmod/x', '  commit: {message: Fix}', ''];
 
 async function resolve(repoLines: string[], list = './a.git\n') {
   const dir = await tempDir();
+  await makeRepoFolders(dir, ['a.git', 'b.git']);
   await writeFile(path.join(dir, 'list.txt'), list);
   const file = path.join(dir, 'job.yaml');
   const loaded = await parseManifest(['name: dupes', 'repos:', ...repoLines, ...TAIL].join('\n'), { file, displayPath: 'job.yaml' });
@@ -70,6 +76,7 @@ describe('a repository listed twice', () => {
 describe('spellings of one repository', () => {
   it('count as duplicates: trailing .git or /, host case, file:///p and /p, git@host:/path and ssh://, ssh port 22', async () => {
     const dir = await tempDir();
+    await makeRepoFolders(dir, ['a.git']);
     const entries = [
       './a.git',
       `${dir}/a.git`,
@@ -103,6 +110,7 @@ describe('spellings of one repository', () => {
 
   it('stay apart when they differ in scheme, user or path', async () => {
     const dir = await tempDir();
+    await makeRepoFolders(dir, ['a.git', 'a']);
     // git@host:team/svc is team/svc under the user's home on the server; ssh://git@host/team/svc is /team/svc.
     const entries = ['./a.git', './a', 'https://git.example.com/team/svc', 'http://git.example.com/team/svc', 'ssh://deploy@git.example.com/team/svc', 'ssh://git@git.example.com/team/svc', 'git@git.example.com:team/svc'];
     const loaded = await parseManifest(['name: apart', 'repos:', ...entries.map((e) => `  - ${e}`), ...TAIL].join('\n'), { file: path.join(dir, 'job.yaml') });
@@ -136,5 +144,37 @@ describe('a URL that is not a repository', () => {
 
   it.each(['https://github.com', 'https://git.example.com/', 'git@git.example.com:/'])('%s, without a path, names no repository', (value) => {
     expect(parseRepoString(value)).toEqual({ ok: false, error: `"${value}" names no repository: add the repository's path to it` });
+  });
+});
+
+describe('a local repository', () => {
+  it('that is missing or not a folder is a warning at its entry, and still a repository of the run', async () => {
+    const dir = await tempDir();
+    await makeRepoFolders(dir, ['here.git']);
+    await writeFile(path.join(dir, 'file.git'), 'not a repository');
+    await writeFile(path.join(dir, 'list.txt'), './listed-missing.git\n');
+    const job = ['name: local', 'repos:', '  - ./here.git', '  - ./gone.git', '  - ./file.git', '  - file: list.txt', ...TAIL].join('\n');
+    const loaded = await parseManifest(job, { file: path.join(dir, 'job.yaml'), displayPath: 'job.yaml' });
+
+    const r = await resolveRepos(loaded.job!, { env: {}, displayPath: 'job.yaml' });
+
+    expect(r.errors).toEqual([]);
+    expect(r.repos.map((repo) => path.basename(repo.url))).toEqual(['here.git', 'gone.git', 'file.git', 'listed-missing.git']);
+    expect(r.warnings.map((w) => `${w.file}:${w.line}:${w.col}: ${w.message}`)).toEqual([
+      `job.yaml:4:5: local repository ${path.join(dir, 'gone.git')} does not exist; the run will fail it`,
+      `job.yaml:5:5: local repository ${path.join(dir, 'file.git')} is not a folder; the run will fail it`,
+      `list.txt:1:1: local repository ${path.join(dir, 'listed-missing.git')} does not exist; the run will fail it`,
+    ]);
+  });
+
+  it('that is skipped is not checked: it will not be cloned', async () => {
+    const dir = await tempDir();
+    const job = ['name: local', 'repos:', '  - repo: ./gone.git', '    skip: true', ...TAIL].join('\n');
+    const loaded = await parseManifest(job, { file: path.join(dir, 'job.yaml') });
+
+    const r = await resolveRepos(loaded.job!, { env: {} });
+
+    expect(r.repos).toHaveLength(1);
+    expect(r.warnings).toEqual([]);
   });
 });
