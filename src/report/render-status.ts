@@ -7,20 +7,30 @@ export function prStateLabel(task: Pick<TaskRecord, 'prState' | 'prDraft'>): str
   return task.prState === 'open' && task.prDraft ? 'draft' : task.prState;
 }
 
+/**
+ * A repository name longer than this gets a line of its own above its row, so one long name (a deep GitLab group,
+ * a long service name) does not push every other row's columns past the terminal's edge. Names are never cut: a
+ * cut name could be two repositories.
+ */
+const REPO_COLUMN_MAX = 40;
+
 /** `runCrashed`: the run says running but its process is gone (run-liveness.ts); its running repos are pending. */
 export function renderStatus(run: RunRecord, tasks: readonly TaskRecord[], now: number, runCrashed: boolean): string {
+  // The link comes last: a URL is long, and in the last column it widens nothing.
   const rows = tasks.map((t) => [
     t.repo.display ?? t.repo.key,
     t.status === 'done' ? (t.outcome ?? '-') : visibleTaskStatus(t.status, runCrashed),
-    t.prUrl ?? (t.branch && t.pushed ? `branch ${t.branch}` : '-'),
     prStateLabel(t),
     t.prReview ?? '-',
     t.prChecks ?? '-',
     t.prRefreshedAt ? ago(now - t.prRefreshedAt) : t.prNumber !== null ? 'at run time' : '-',
+    t.prUrl ?? (t.branch && t.pushed ? `branch ${t.branch}` : '-'),
   ]);
-  const header = ['REPO', 'OUTCOME', 'PULL REQUEST', 'STATE', 'REVIEW', 'CHECKS', 'READ'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const header = ['REPO', 'OUTCOME', 'STATE', 'REVIEW', 'CHECKS', 'READ', 'PULL REQUEST'];
+  const fitting = (cell: string, i: number) => i > 0 || cell.length <= REPO_COLUMN_MAX;
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i] as string).filter((cell) => fitting(cell, i)).map((c) => c.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] as number))).join('  ').trimEnd();
+  const rowLines = (cells: string[]) => (fitting(cells[0] as string, 0) ? [line(cells)] : [cells[0] as string, line(['', ...cells.slice(1)])]);
   const withPr = tasks.filter((t) => t.prNumber !== null);
   const counts = new Map<string, number>();
   for (const t of withPr) counts.set(prStateLabel(t), (counts.get(prStateLabel(t)) ?? 0) + 1);
@@ -29,7 +39,7 @@ export function renderStatus(run: RunRecord, tasks: readonly TaskRecord[], now: 
     `fleetmod run ${run.id} — job ${run.jobName}: ${tasks.length} repos, ${withPr.length} pull requests${summary ? ` (${summary})` : ''}`,
     '',
     line(header),
-    ...rows.map(line),
+    ...rows.flatMap(rowLines),
     '',
   ].join('\n');
 }

@@ -171,11 +171,11 @@ describe('fleetmod status --refresh', () => {
     const report = captureIo(dir, testEnv());
     expect(await cli(report, 'report')).toBe(0);
 
-    expect(before.out()).toMatch(/acme\/svc-1\s+pr-opened\s+http\S+\/acme\/svc-1\/pull\/1\s+open\s+-\s+-\s+at run time/);
+    expect(before.out()).toMatch(/acme\/svc-1\s+pr-opened\s+open\s+-\s+-\s+at run time\s+http\S+\/acme\/svc-1\/pull\/1\n/);
     expect(refresh.out()).toContain('3 pull requests (1 merged, 1 open, 1 draft)');
-    expect(refresh.out()).toMatch(/acme\/svc-1\s+pr-opened\s+\S+\s+merged\s+approved\s+-\s+just now/);
-    expect(refresh.out()).toMatch(/acme\/svc-2\s+pr-opened\s+\S+\s+open\s+changes-requested\s+failure/);
-    expect(refresh.out()).toMatch(/acme\/svc-3\s+pr-opened\s+\S+\s+draft\s+review-required\s+pending/);
+    expect(refresh.out()).toMatch(/acme\/svc-1\s+pr-opened\s+merged\s+approved\s+-\s+just now\s+http\S+\/acme\/svc-1\/pull\/1\n/);
+    expect(refresh.out()).toMatch(/acme\/svc-2\s+pr-opened\s+open\s+changes-requested\s+failure\s/);
+    expect(refresh.out()).toMatch(/acme\/svc-3\s+pr-opened\s+draft\s+review-required\s+pending\s/);
     const stored = offline.out().trim().split('\n').map((l) => JSON.parse(l) as { repo: string; pr: Record<string, unknown> });
     expect(stored.map((s) => [s.repo, s.pr.state, s.pr.review, s.pr.checks, s.pr.mergedAt])).toEqual([
       ['acme/svc-1', 'merged', 'approved', null, '2025-03-04T05:06:07.000Z'],
