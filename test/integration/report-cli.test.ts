@@ -230,6 +230,18 @@ describe('fleetmod show', () => {
     expect(none.err()).toContain('acme/new-thing has no diff in run');
   });
 
+  it('--log --diff on a repo without a diff prints the log and says under the diff\'s header that there is none', async () => {
+    const { dir, db } = await journal();
+    const io = captureIo(dir);
+
+    const code = await cli(io, 'show', CURRENT_RUN, 'new-thing', '--log', '--diff', '--db', db);
+
+    expect(io.err()).toBe('');
+    expect(code).toBe(0);
+    expect(io.out()).toMatch(/^==> log of acme\/new-thing\n/);
+    expect(io.out()).toMatch(/\n\n==> diff of acme\/new-thing\n\(acme\/new-thing has no diff in run \S+ \(\S+\)\)\n$/);
+  });
+
   it('best of N: the candidates table with the chosen one and why; --candidate NAME prints that candidate\'s diff', async () => {
     const { dir, db, store } = await journal();
     const api = store.listTasks(CURRENT_RUN).find((t) => t.repo.key === 'acme/api')!;

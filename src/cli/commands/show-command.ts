@@ -31,8 +31,11 @@ export async function showCommand(io: CliIo, runId: string, query: string, opts:
     // On a terminal, output that came from the sandbox cannot move the cursor or retitle the window.
     const raw = (text: string) => (io.isTTY ? stripControl(text) : text);
     const candidates = latestCandidates(store.listCandidates(task.id));
-    // Each part asked for is printed as stored; with more than one, a header says which is which.
-    const parts: { header: string; text: () => Promise<string> }[] = [];
+    // Each part asked for is printed as stored; with more than one, a header says which is which. A part that is
+    // not there (no diff: the repo failed or was unchanged) is an error when it is all that was asked for, so a
+    // script piping `--diff` into `git apply` stops; beside other parts it is said under its header instead, so
+    // `--log --diff` on a failed repo shows the log and succeeds.
+    const parts: { header: string; text: () => Promise<string | { absent: string }> }[] = [];
     if (opts.log) {
       parts.push({
         header: `log of ${task.repo.display}`,
@@ -43,19 +46,21 @@ export async function showCommand(io: CliIo, runId: string, query: string, opts:
       parts.push({
         header: `diff of ${task.repo.display}`,
         text: async () => {
-          if (task.diff === null) throw new UsageError(`${task.repo.display} has no diff in run ${run.id} (${task.outcome ?? task.status})`);
+          if (task.diff === null) return { absent: `${task.repo.display} has no diff in run ${run.id} (${task.outcome ?? task.status})` };
           return task.diff;
         },
       });
     }
     if (opts.candidate !== undefined) {
       const candidate = findCandidate(candidates, opts.candidate, `${task.repo.display} in run ${run.id}`);
-      if (candidate.diff === '') throw new UsageError(`candidate ${candidate.name} of ${task.repo.display} made no change (${candidate.status})`);
-      parts.push({ header: `diff of candidate ${candidate.name} of ${task.repo.display}`, text: async () => candidate.diff });
+      const text = async () => (candidate.diff === '' ? { absent: `candidate ${candidate.name} of ${task.repo.display} made no change (${candidate.status})` } : candidate.diff);
+      parts.push({ header: `diff of candidate ${candidate.name} of ${task.repo.display}`, text });
     }
     for (const [i, part] of parts.entries()) {
+      const text = await part.text();
+      if (parts.length === 1 && typeof text !== 'string') throw new UsageError(text.absent);
       if (parts.length > 1) io.stdout(`${i > 0 ? '\n' : ''}==> ${part.header}\n`);
-      io.stdout(raw(await part.text()));
+      io.stdout(typeof text === 'string' ? raw(text) : `(${text.absent})\n`);
     }
     if (parts.length > 0) return EXIT.ok;
     const steps = store.listStepResults(task.id);
