@@ -97,6 +97,10 @@ export interface LimitsSpec {
   githubWritesPerHour: number;
   retries: number;
   prRate?: Rate;
+  /** Repositories a new run runs alone first (failure-brake.ts). */
+  canary?: number;
+  /** Failed repositories that pause the run (failure-brake.ts). */
+  maxFailures?: number;
   deadline?: string;
   window?: WindowSpec;
 }

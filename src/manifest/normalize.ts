@@ -121,6 +121,8 @@ export function normalizeJob(m: JobManifest, ctx: NormalizeContext): Job {
       githubWritesPerHour: m.limits?.['github-writes-per-hour'] ?? 400,
       retries: m.limits?.retries ?? 2,
       ...(m.limits?.['pr-rate'] && { prRate: parseRate(m.limits['pr-rate']) }),
+      ...(m.limits?.canary !== undefined && { canary: m.limits.canary }),
+      ...(m.limits?.['max-failures'] !== undefined && { maxFailures: m.limits['max-failures'] }),
       ...(m.limits?.deadline && { deadline: m.limits.deadline }),
       ...(m.limits?.window && {
         window:

@@ -224,6 +224,18 @@ export const Limits = z
     'github-writes-per-hour': z.number().int().positive().optional().describe('Content-creating GitHub requests per hour (default 400).'),
     retries: z.number().int().min(0).max(10).optional().describe('Retries for transient failures per repo (default 2).'),
     'pr-rate': rate().optional().describe('Pull requests opened per time unit, e.g. "60/hour".'),
+    canary: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('The first N repositories of a new run go alone; the rest start only if none of them failed (else the run pauses).'),
+    'max-failures': z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Pause the run (running repositories finish, the rest stay pending) once this many repositories have failed.'),
     deadline: z
       .string()
       .regex(new RegExp(DEADLINE_PATTERN), {

@@ -15,6 +15,7 @@ import type { Job } from '../manifest/job.js';
 import type { RunOwner, RunRecord, RunStatus } from '../store/types.js';
 import { spreadSubdirectories } from '../util/spread-subdirectories.js';
 import { executeTask } from './execute-task.js';
+import { createFailureBrake } from './failure-brake.js';
 import { selectRun, type RunSelection } from './select-run.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
 import { claimRun } from './run-claim.js';
@@ -134,6 +135,14 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   if (options.stopSignal.aborted) onStop();
 
   let processed = 0;
+  const brake = createFailureBrake({ ...job.limits, resumed: alreadyDone > 0 }, pending.length);
+  const pause = (why: string) => {
+    if (stopReason) return;
+    stopReason = why;
+    paused = true;
+    queue.clear();
+    deps.progress.notice('warn', `pausing: ${why}; the remaining repos stay pending (${options.resumeCommand?.(run.id) ?? `fleetmod resume ${run.id}`})`);
+  };
   // Anything thrown out of a task here is fleetmod's own failure (the journal cannot be written, a bug), never a
   // repo's result: stop taking repos, let the running ones end, clean up, and report it once.
   let fatal: unknown;
@@ -156,12 +165,7 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     if (stopReason) return;
     const refusal = options.admission?.() ?? null;
     if (refusal) {
-      if (!stopReason) {
-        stopReason = refusal;
-        paused = true;
-        queue.clear();
-        deps.progress.notice('warn', `pausing: ${refusal}; the remaining repos stay pending (${options.resumeCommand?.(run.id) ?? `fleetmod resume ${run.id}`})`);
-      }
+      pause(refusal);
       return;
     }
     const result = await executeTask(deps, config, task, {
@@ -184,18 +188,30 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
         ...(result.outcome.prUrl && { prUrl: result.outcome.prUrl }),
         durationMs: result.durationMs,
       });
+      const brakeReason = brake.record(result.outcome.outcome);
+      if (brakeReason) pause(brakeReason);
     }
   };
-  for (const task of pending) {
-    void queue.add(async () => {
-      try {
-        await runQueued(task);
-      } catch (err) {
-        stopOnFatal(err);
-      }
-    });
-  }
+  const enqueue = (tasks: readonly (typeof pending)[number][]) => {
+    for (const task of tasks) {
+      void queue.add(async () => {
+        try {
+          await runQueued(task);
+        } catch (err) {
+          stopOnFatal(err);
+        }
+      });
+    }
+  };
   try {
+    // The canary's repositories first, alone; the others only once they all finished without pausing the run.
+    if (brake.canarySize > 0) {
+      const rest = pending.length - brake.canarySize;
+      if (rest > 0) deps.progress.notice('info', `canary: the first ${brake.canarySize} repos run before the other ${rest} start`);
+      enqueue(pending.slice(0, brake.canarySize));
+      await queue.onIdle();
+    }
+    if (!stopReason) enqueue(pending.slice(brake.canarySize));
     await queue.onIdle();
   } finally {
     options.stopSignal.removeEventListener('abort', onStop);

@@ -93,6 +93,9 @@ export type PlanPullRequests =
 export interface PlanSchedule {
   window?: { start: string; end: string; days?: string[]; timezone?: string; lengthMs: number };
   deadline?: string;
+  /** limits.canary and limits.max-failures (orchestrator/failure-brake.ts). */
+  canary?: number;
+  maxFailures?: number;
 }
 
 /** E2B sandbox time and cost for the repositories that run (sandbox/e2b/cost.ts). */
@@ -223,6 +226,8 @@ function planSchedule(job: Job): PlanSchedule {
       },
     }),
     ...(job.limits.deadline && { deadline: job.limits.deadline }),
+    ...(job.limits.canary !== undefined && { canary: job.limits.canary }),
+    ...(job.limits.maxFailures !== undefined && { maxFailures: job.limits.maxFailures }),
   };
 }
 

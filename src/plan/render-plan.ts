@@ -152,7 +152,7 @@ function renderPullRequests(plan: Plan): string[] {
 }
 
 function renderSchedule(plan: Plan): string[] {
-  const { window, deadline } = plan.schedule;
+  const { window, deadline, canary, maxFailures } = plan.schedule;
   const lines: string[] = [];
   if (window) {
     const days = window.days ? ` on ${window.days.join(', ')}` : '';
@@ -164,6 +164,11 @@ function renderSchedule(plan: Plan): string[] {
     }
   }
   if (deadline) lines.push(`Deadline: no repository starts after ${deadline}`);
+  if (canary !== undefined) {
+    const first = canary === 1 ? 'the first repository goes' : `the first ${canary} repositories go`;
+    lines.push(`Canary: ${first} alone; if one fails, the run pauses before the others start (a resumed run has no canary)`);
+  }
+  if (maxFailures !== undefined) lines.push(`Brake: the run pauses once ${plural(maxFailures, 'repository has', 'repositories have')} failed`);
   return lines;
 }
 

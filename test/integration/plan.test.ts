@@ -223,6 +223,28 @@ describe('fleetmod plan', () => {
     expect(existsSync(path.join(dir, '.fleetmod'))).toBe(false);
   });
 
+  it('says what limits.canary and limits.max-failures will do', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'a.git'));
+    const job = (limits: string) => lines('name: careful', 'repos: [./a.git]', 'steps: [{run: "true"}]', 'change: {branch: b, commit: {message: m}}', `limits: ${limits}`);
+    await writeFile(path.join(dir, 'one.yaml'), job('{canary: 1}'));
+    await writeFile(path.join(dir, 'both.yaml'), job('{canary: 10, max-failures: 25}'));
+    const one = captureIo(dir);
+    const both = captureIo(dir);
+
+    expect(await cli(one, 'plan', 'one.yaml')).toBe(0);
+    expect(await cli(both, 'plan', 'both.yaml')).toBe(0);
+
+    expect(one.out()).toContain('\nCanary: the first repository goes alone; if one fails, the run pauses before the others start (a resumed run has no canary)\n');
+    expect(one.out()).not.toContain('Brake:');
+    expect(both.out()).toContain(
+      lines(
+        'Canary: the first 10 repositories go alone; if one fails, the run pauses before the others start (a resumed run has no canary)',
+        'Brake: the run pauses once 25 repositories have failed',
+      ),
+    );
+  });
+
   it('shows which repositories are done in the run that would be resumed, reading the journal without changing it', async () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, 'job.yaml'), JOB);

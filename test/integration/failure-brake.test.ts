@@ -1,0 +1,101 @@
+/**
+ * limits.canary and limits.max-failures through the CLI on real repositories: the run pauses (running repositories
+ * finish, the rest stay pending), says why, and `resume` goes on without another canary.
+ */
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { captureIo, cli, testEnv } from '../support/cli.js';
+import { jobFixture, type JobFixture } from '../support/job-fixture.js';
+
+interface TaskRow {
+  name: string;
+  status: string;
+  outcome: string | null;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+function tasks(root: string): TaskRow[] {
+  const db = new Database(path.join(root, '.fleetmod', 'fleetmod.db'), { readonly: true });
+  try {
+    return db
+      .prepare("SELECT json_extract(repo_json, '$.name') AS name, status, outcome, started_at, finished_at FROM tasks ORDER BY position")
+      .all() as TaskRow[];
+  } finally {
+    db.close();
+  }
+}
+
+function runRow(root: string): { status: string; status_reason: string | null } {
+  const db = new Database(path.join(root, '.fleetmod', 'fleetmod.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT status, status_reason FROM runs ORDER BY created_at DESC LIMIT 1').get() as { status: string; status_reason: string | null };
+  } finally {
+    db.close();
+  }
+}
+
+/** A fixture whose steps fail in the repositories named in $FAIL_REPOS (a secret: changing it changes no step file). */
+async function failingFixture(limits: string[]): Promise<JobFixture> {
+  const fx = await jobFixture({ count: 8, concurrency: 2, limits, secrets: ['FAIL_REPOS'] });
+  await fx.control('case " $FAIL_REPOS " in *" $FLEETMOD_REPO_NAME "*) echo "broken here" >&2; exit 1;; esac');
+  return fx;
+}
+
+function env(fx: JobFixture, failing: string) {
+  return testEnv({ FLEETMOD_CACHE_DIR: path.join(fx.root, '.mirrors'), FAIL_REPOS: failing });
+}
+
+describe('limits.canary', () => {
+  it('runs the first repositories alone, and the others only after all of them finished', async () => {
+    const fx = await failingFixture(['canary: 3']);
+    const io = captureIo(fx.root, env(fx, 'none'));
+
+    expect(await cli(io, 'run', fx.job), io.err()).toBe(0);
+
+    expect(io.out() + io.err()).toContain('canary: the first 3 repos run before the other 5 start');
+    const rows = tasks(fx.root);
+    expect(rows.map((r) => r.outcome)).toEqual(Array(8).fill('pushed'));
+    const canaryEnd = Math.max(...rows.slice(0, 3).map((r) => r.finished_at as number));
+    expect(Math.min(...rows.slice(3).map((r) => r.started_at as number))).toBeGreaterThanOrEqual(canaryEnd);
+  });
+
+  it('pauses the run at a failure in the canary, leaving the rest pending; resume goes on without a canary', async () => {
+    const fx = await failingFixture(['canary: 3']);
+    const io = captureIo(fx.root, env(fx, 'service-02'));
+
+    const code = await cli(io, 'run', fx.job);
+
+    expect(code, io.err()).toBe(1);
+    expect(io.out() + io.err()).toContain('pausing: the canary failed: a repository of the first 3 failed; the remaining repos stay pending');
+    expect(io.out()).toMatch(/The run is paused \(the canary failed: a repository of the first 3 failed\); \d repos left/);
+    expect(runRow(fx.root)).toEqual({ status: 'paused', status_reason: 'the canary failed: a repository of the first 3 failed' });
+    const paused = tasks(fx.root);
+    expect(paused.find((r) => r.name === 'service-02')).toMatchObject({ status: 'done', outcome: 'failed' });
+    expect(paused.slice(3).every((r) => r.status === 'pending')).toBe(true);
+
+    const resume = captureIo(fx.root, env(fx, 'none'));
+    expect(await cli(resume, 'resume'), resume.err()).toBe(1);
+
+    expect(resume.out() + resume.err()).not.toContain('canary');
+    expect(runRow(fx.root).status).toBe('finished');
+    expect(tasks(fx.root).map((r) => r.outcome)).toEqual(['pushed', 'failed', 'pushed', 'pushed', 'pushed', 'pushed', 'pushed', 'pushed']);
+  });
+});
+
+describe('limits.max-failures', () => {
+  it('pauses the run once that many repositories failed; what was running finishes, nothing new starts', async () => {
+    const fx = await failingFixture(['max-failures: 2']);
+    const io = captureIo(fx.root, env(fx, 'service-01 service-02 service-03 service-04 service-05'));
+
+    expect(await cli(io, 'run', fx.job)).toBe(1);
+
+    expect(io.out() + io.err()).toContain('pausing: 2 repositories failed (limits.max-failures: 2)');
+    expect(runRow(fx.root)).toEqual({ status: 'paused', status_reason: '2 repositories failed (limits.max-failures: 2)' });
+    const rows = tasks(fx.root);
+    // Two at a time: the second failure comes with at most one more repository under way.
+    expect(rows.filter((r) => r.status === 'done').length).toBeLessThanOrEqual(3);
+    expect(rows.slice(4).every((r) => r.status === 'pending')).toBe(true);
+  });
+});
