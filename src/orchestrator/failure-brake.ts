@@ -1,10 +1,10 @@
 /**
  * Stops a run from spreading a broken transformation over the whole fleet: `limits.canary` runs the first N
  * repositories of a new run before any other starts, and the rest start only if none of them failed;
- * `limits.max-failures` pauses the run once that many repositories have failed, canary included. A pause is the time window's
- * pause: running repositories finish, the rest stay pending, and `fleetmod resume` continues once someone has
- * looked. What counts is the transformation failing — `failed` and `verify-failed` —, not a human's commits on the
- * branch (`edited-by-human`) or a skip.
+ * `limits.max-failures` pauses the run once that many repositories have failed, canary included. A pause is the
+ * time window's pause: running repositories finish, the rest stay pending, and `fleetmod resume` continues once
+ * someone has looked. What counts is the transformation failing — `failed` and `verify-failed` —, not a human's
+ * commits on the branch (`edited-by-human`) or a skip.
  *
  * Counted per invocation: a `resume` after a pause starts from zero (someone decided to go on), and runs no canary
  * when the run has finished repositories already (the canary was judged by then).
