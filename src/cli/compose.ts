@@ -8,13 +8,13 @@ import { githubCredentials } from '../codehost/github/credentials.js';
 import { githubEndpoint } from '../codehost/github/endpoint.js';
 import { createGithubHost } from '../codehost/github/github-host.js';
 import { pacingFor } from '../codehost/github/pacing.js';
-import { createPauseGate } from '../codehost/github/pause-gate.js';
+import { createPauseGate, monotonicNow } from '../codehost/github/pause-gate.js';
 import { createSelectorResolver } from '../codehost/github/selector-resolver.js';
 import { assertCanWrite, createGithubSessions, type GithubSessions } from '../codehost/github/sessions.js';
-import { createWriteBudget } from '../codehost/github/write-budget.js';
+import { createWriteBudget, type WriteBudgetOptions } from '../codehost/github/write-budget.js';
 import { createPlainGitHost } from '../codehost/plain/plain-git-host.js';
 import type { CodeHost, CodeHostRouter } from '../codehost/types.js';
-import { UsageError } from '../domain/errors.js';
+import { UsageError, errorMessage } from '../domain/errors.js';
 import { createHostGit, type HostGit } from '../git/host-git.js';
 import { createHostGitThread, hostGitThreadAvailable } from '../git/thread/host-git-thread.js';
 import { createDirectCheckout, createMirrorCache, defaultCacheDir, type RepoCheckout } from '../git/mirror-cache.js';
@@ -133,6 +133,8 @@ export interface CodeHostExtras {
   checkouts?: RepoCheckout;
   /** A dry run: nothing is written to GitHub, a fork included. */
   dryRun?: boolean;
+  /** The journal: the write budgets start from the GitHub writes of the past hour (of any process) and add this run's. */
+  writeLog?: Pick<RunStore, 'githubWrites' | 'recordGithubWrite'>;
 }
 
 /**
@@ -156,6 +158,22 @@ function createGithubSessionsFor(job: Job, io: CliIo, extras: CodeHostExtras): G
   const endpoint = githubEndpoint(job, io.env);
   const pacing = pacingFor(job.limits, io.env);
   const notice = extras.notice ?? (() => undefined);
+  // GitHub counts its limits over the past, whichever process wrote: a resumed or new run starts from the writes
+  // journaled within its windows, not from an empty budget.
+  const journaled = (budget: string, windowMs: number): Pick<WriteBudgetOptions, 'earlier' | 'onDone'> => {
+    const log = extras.writeLog;
+    if (!log) return {};
+    return {
+      earlier: log.githubWrites(budget, monotonicNow() - windowMs),
+      onDone: (at) => {
+        try {
+          log.recordGithubWrite(budget, at);
+        } catch (err) {
+          notice('warn', `a GitHub write could not be journaled (${errorMessage(err)}); a run started within the hour will not count it`);
+        }
+      },
+    };
+  };
   return createGithubSessions({
     endpoint,
     credentials: githubCredentials(io.env),
@@ -163,7 +181,13 @@ function createGithubSessionsFor(job: Job, io: CliIo, extras: CodeHostExtras): G
     gate: createPauseGate({
       onPause: ({ waitMs, reason }) => notice('warn', `GitHub ${endpoint.host}: ${reason}; pausing every request to it for ${Math.ceil(waitMs / 1000)}s`),
     }),
-    budget: createWriteBudget({ perMinute: pacing.perMinute, perHour: pacing.perHour, minuteMs: pacing.minuteMs, hourMs: pacing.hourMs }),
+    budget: createWriteBudget({
+      perMinute: pacing.perMinute,
+      perHour: pacing.perHour,
+      minuteMs: pacing.minuteMs,
+      hourMs: pacing.hourMs,
+      ...journaled(`writes ${endpoint.host}`, Math.max(pacing.minuteMs, pacing.hourMs)),
+    }),
     ...(job.limits.prRate && {
       // One window of the configured length holding `count` PR creations (both windows of the budget are it).
       prBudget: createWriteBudget({
@@ -171,6 +195,8 @@ function createGithubSessionsFor(job: Job, io: CliIo, extras: CodeHostExtras): G
         perHour: job.limits.prRate.count,
         minuteMs: job.limits.prRate.perMs,
         hourMs: job.limits.prRate.perMs,
+        // The job's pace of new PRs, across its runs too.
+        ...journaled(`pull requests ${endpoint.host} ${job.name}`, job.limits.prRate.perMs),
       }),
     }),
     ...(extras.redactor && { redactor: extras.redactor }),

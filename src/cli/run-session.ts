@@ -153,7 +153,14 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
         git,
         checkouts,
         sandboxes,
-        codeHosts: createCodeHosts(job, io, git, { redactor, notice: (level, text) => progress.notice(level, text), signal: abort.signal, checkouts, dryRun: request.dryRun }),
+        codeHosts: createCodeHosts(job, io, git, {
+          redactor,
+          notice: (level, text) => progress.notice(level, text),
+          signal: abort.signal,
+          checkouts,
+          dryRun: request.dryRun,
+          writeLog: store,
+        }),
         limiters: createStageLimiters({
           gitPerHost: job.limits.clone,
           sandboxes: job.limits.sandboxes ?? concurrency,

@@ -23,6 +23,8 @@ export interface GroupCommit {
   beforeWrite(): void;
   /** Commits the open transaction now (before close, and before anything that must see it on disk). */
   flush(): void;
+  /** Whether a failed commit is waiting to be reported by the next write. */
+  failed(): boolean;
 }
 
 /** `beforeCommit` writes what the store holds back for the commit (task-row-writer.ts), inside the transaction. */
@@ -58,6 +60,9 @@ export function createGroupCommit(db: Db, beforeCommit: () => void): GroupCommit
       db.exec('BEGIN IMMEDIATE');
       scheduled = setImmediate(flush);
     },
+    failed() {
+      return failure !== undefined;
+    },
     flush() {
       flush();
       if (failure !== undefined) {
@@ -70,11 +75,11 @@ export function createGroupCommit(db: Db, beforeCommit: () => void): GroupCommit
 }
 
 /**
- * What each method does — reads, writes, commits a transaction of its own, closes — and which task rows held back for the commit
+ * What each method does — reads, writes, writes aside, commits a transaction of its own, closes — and which task rows held back for the commit
  * (task-row-writer.ts) it must see written first: none, its own task's (the first argument) or every task's.
  * TypeScript makes this list name every method of RunStore, so a new one cannot be forgotten.
  */
-const METHODS: Record<keyof RunStore, { kind: 'read' | 'write' | 'own' | 'close'; sees?: 'task' | 'all' }> = {
+const METHODS: Record<keyof RunStore, { kind: 'read' | 'write' | 'aside' | 'own' | 'close'; sees?: 'task' | 'all' }> = {
   createRun: { kind: 'write' },
   getRun: { kind: 'read' },
   latestRun: { kind: 'read' },
@@ -118,6 +123,11 @@ const METHODS: Record<keyof RunStore, { kind: 'read' | 'write' | 'own' | 'close'
   lastTaskWriteAt: { kind: 'read', sees: 'all' },
   logEvent: { kind: 'write' },
   listEvents: { kind: 'read' },
+  // Drops the rows that left every window.
+  githubWrites: { kind: 'write' },
+  // Called from inside a GitHub request (write-budget.ts), where a journal failure would pass for a failed request:
+  // it is skipped while a failed commit waits, and the run's next write reports that.
+  recordGithubWrite: { kind: 'aside' },
   close: { kind: 'close' },
 };
 
@@ -140,7 +150,8 @@ export function withGroupCommit(db: Db, store: RunStore, rows: TaskRowWriter): R
             }
           }
         : (...args: unknown[]) => {
-            if (kind === 'write') group.beforeWrite();
+            if (kind === 'aside' && group.failed()) return undefined;
+            if (kind === 'write' || kind === 'aside') group.beforeWrite();
             // A method with a transaction of its own, committed when it returns: what the turn wrote goes first.
             if (kind === 'own') group.flush();
             if (sees) rows.flush(sees === 'task' ? (args[0] as number) : undefined);

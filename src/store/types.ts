@@ -335,5 +335,13 @@ export interface RunStore {
   logEvent(runId: string, taskId: number | null, level: EventLevel, message: string): void;
   listEvents(taskId: number): TaskEvent[];
 
+  /**
+   * When the GitHub writes counted by `budget` got their answers, those after `since`, oldest first (ms since the
+   * epoch); the older ones are dropped. A write budget starts from them (codehost/github/write-budget.ts).
+   */
+  githubWrites(budget: string, since: number): number[];
+  /** Journals a GitHub write counted by `budget`, answered at `at`. */
+  recordGithubWrite(budget: string, at: number): void;
+
   close(): void;
 }

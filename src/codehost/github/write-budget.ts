@@ -7,6 +7,10 @@
  * A request counts from the moment it is sent until its answer arrived: a request still in flight is counted as
  * happening "now", and a finished one at the time its answer came back. That is stricter than counting send times,
  * and it is what makes the limit hold as GitHub sees it, whatever the network delay.
+ *
+ * GitHub counts the past hour whichever process sent the writes: a run resumed after a stop or a crash (or a new
+ * run) starts from the writes journaled before it (`earlier`) and journals its own (`onDone`), or it would start
+ * with a full budget while GitHub still counts the stopped process's writes.
  */
 export interface BudgetSlot {
   /** The request's answer arrived (or it failed) at `at`. */
@@ -32,6 +36,10 @@ export interface WriteBudgetOptions {
   minuteMs?: number;
   /** @default 3600000 */
   hourMs?: number;
+  /** When the answers of writes made before this budget (an earlier process's) arrived; they count as usual. */
+  earlier?: readonly number[];
+  /** Told when a counted request's answer arrived, to journal it for the next process. */
+  onDone?: (at: number) => void;
 }
 
 export function createWriteBudget(options: WriteBudgetOptions): WriteBudget {
@@ -42,7 +50,7 @@ export function createWriteBudget(options: WriteBudgetOptions): WriteBudget {
   const minuteMs = options.minuteMs ?? 60_000;
   const hourMs = options.hourMs ?? 3_600_000;
   /** `end` is null while the request is in flight. */
-  const slots: { end: number | null }[] = [];
+  const slots: { end: number | null }[] = (options.earlier ?? []).map((end) => ({ end }));
 
   /** Times of the counted requests in the window ending at `at`, newest first. */
   const timesWithin = (at: number, windowMs: number): number[] =>
@@ -73,7 +81,9 @@ export function createWriteBudget(options: WriteBudgetOptions): WriteBudget {
       return {
         slot: {
           done(end) {
+            if (entry.end !== null) return;
             entry.end = end;
+            options.onDone?.(end);
           },
         },
       };
