@@ -64,9 +64,12 @@ export function createPacedFetch(options: PacedFetchOptions): typeof globalThis.
       const retryAfter = Number(headers.get('retry-after'));
       const remaining = headers.get('x-ratelimit-remaining');
       if (/secondary rate|abuse detection/i.test(text) || (response.status === 429 && remaining !== '0')) {
-        const seconds = retryAfter > 0 ? retryAfter : pacing.secondaryFallbackSeconds;
-        const why = retryAfter > 0 ? `retry-after ${retryAfter}s` : 'no retry-after';
-        gate.pause({ waitMs: seconds * 1000, sentAt, grow: true, write, reason: `secondary rate limit (HTTP ${response.status}, ${why})` });
+        // GitHub's order: retry-after when given; else, with the primary window used up too, until its reset (and
+        // never less than the minute a secondary limit asks for); else that minute.
+        const fallbackMs = pacing.secondaryFallbackSeconds * 1000;
+        const waitMs = retryAfter > 0 ? retryAfter * 1000 : remaining === '0' ? Math.max(untilReset(headers), fallbackMs) : fallbackMs;
+        const why = retryAfter > 0 ? `retry-after ${retryAfter}s` : remaining === '0' ? 'no retry-after, primary window used up' : 'no retry-after';
+        gate.pause({ waitMs, sentAt, grow: true, write, reason: `secondary rate limit (HTTP ${response.status}, ${why})` });
       } else if (remaining === '0') {
         gate.pause({ waitMs: untilReset(headers), sentAt, grow: false, write, reason: `primary rate limit used up (HTTP ${response.status})` });
       }

@@ -237,6 +237,24 @@ describe('pause gate (virtual time)', () => {
     expect(pauses).toHaveLength(3);
   });
 
+  it('waits until the reset after a secondary limit without retry-after that also used up the primary window', async () => {
+    // GitHub's order: retry-after when given; else, with x-ratelimit-remaining 0, until the reset; else a minute.
+    const inSeconds = (s: number) => String(Math.floor(Date.now() / 1000) + s);
+    const answers = [
+      json(403, { message: 'You have exceeded a secondary rate limit.' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': inSeconds(600) }),
+      json(200, {}),
+      // A reset sooner than the minute GitHub asks for at least.
+      json(403, { message: 'You have exceeded a secondary rate limit.' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': inSeconds(5) }),
+    ];
+    const { clock, pauses, call } = setup({ pacing: { secondaryFallbackSeconds: 60 }, answer: (_s, i) => answers[i] ?? json(200, {}) });
+
+    for (const path of ['/a', '/b', '/c']) await clock.drive(call('GET', `/repos/acme${path}`));
+
+    expect(pauses[0]).toBeGreaterThan(599_000);
+    expect(pauses[0]).toBeLessThanOrEqual(601_000);
+    expect(pauses[1]).toBe(60_000);
+  });
+
   it('waits for a primary reset half an hour away in full, and caps only the doubling of secondary pauses', async () => {
     const inSeconds = (s: number) => String(Math.floor(Date.now() / 1000) + s);
     const secondary = (retryAfter: string) => json(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': retryAfter });
