@@ -88,7 +88,11 @@ export interface CodeHost {
   findPullRequest?(repo: RepoRef, headOwner: string, branch: string, base: string): Promise<PullRequestRef | null>;
   /** `onPullRequest` is told the PR as soon as it is open (created, adopted or found), before its metadata is written. */
   ensurePullRequest?(request: PullRequestRequest, existing: PullRequestRef | null, onPullRequest?: (pr: PullRequestRef) => void): Promise<EnsuredPullRequest>;
-  closePullRequest?(repo: RepoRef, pr: PullRequestRef, comment: string): Promise<void>;
+  /**
+   * Closes the PR with the comment when it is still open. Says whether this call closed it, and the state it is in:
+   * someone may have merged or closed it since it was found open.
+   */
+  closePullRequest?(repo: RepoRef, pr: PullRequestRef, comment: string): Promise<{ closedNow: boolean; state: PullRequestState }>;
   /** One PR by number, whatever its state; null when it is gone. */
   getPullRequest?(repo: RepoRef, number: number): Promise<PullRequestRef | null>;
   pullRequestStatus?(repo: RepoRef, number: number): Promise<PullRequestStatus>;

@@ -46,16 +46,23 @@ export async function finishUnchanged(
     const pr = change.existingPr;
     const { checkout } = change;
     if (!checkout) throw new Error(`closing ${pr.url} needs a checkout of the base to look at its branch first`);
-    const human = await stage('pr', async () => {
+    const { human, closed } = await stage('pr', async () => {
       const { workdir, baseSha, pushUrl } = checkout;
       const owner = { jobName: job.name, identity: job.change.commit.author };
       const { foreign } = await branchCommits(deps, { repo: task.repo, workdir, baseSha, pushUrl, branch, auth: await codeHost.gitAuth(task.repo), owner });
-      if (foreign.length > 0) return foreign;
+      if (foreign.length > 0) return { human: foreign, closed: null };
       // Committed with this turn, so before the close can have reached the code host.
       deps.store.updateTask(task.id, { prNumber: pr.number, prUrl: pr.url, prCloseRequestedAt: deps.now() });
-      await codeHost.closePullRequest!(task.repo, pr, `fleetmod run ${config.run.id} of job ${job.name} no longer produces a change for this repository; closing.`);
-      return [];
+      const text = `fleetmod run ${config.run.id} of job ${job.name} no longer produces a change for this repository; closing.`;
+      return { human: [], closed: await codeHost.closePullRequest!(task.repo, pr, text) };
     });
+    if (closed && !closed.closedNow) {
+      // Merged or closed by someone since it was found open: not this run's doing, and not to be counted as such
+      // (neither now nor, through prCloseRequestedAt, by a resumed attempt).
+      log.line(`${pr.url} is ${closed.state} already (by someone else since it was found open); nothing to close`);
+      deps.store.updateTask(task.id, { prState: closed.state, prCloseRequestedAt: null });
+      return { outcome: 'unchanged', branch, prUrl: pr.url };
+    }
     if (human.length > 0) {
       log.line(`branch ${branch} has ${foreignSummary(human)}; leaving ${pr.url} open`);
       deps.store.updateTask(task.id, { prNumber: pr.number, prUrl: pr.url, prState: pr.state });

@@ -3,7 +3,7 @@
  * of the task may have been closed or edited since), or open one, then bring labels, assignees and reviewers up
  * to date as a diff. A run that finds everything as wanted writes nothing.
  */
-import type { EnsuredPullRequest, PullRequestRef, PullRequestRequest } from '../types.js';
+import type { EnsuredPullRequest, PullRequestRef, PullRequestRequest, PullRequestState } from '../types.js';
 import type { GithubApi } from './client.js';
 import { commentOnce } from './comment-once.js';
 import { ensureAssignees, ensureLabels, ensureReviewers, reviewersWhoReviewed } from './pr-metadata.js';
@@ -56,13 +56,20 @@ export async function ensurePullRequest(
 }
 
 
-/** Closes the PR with a comment saying why (once, however often the close is tried). */
-export async function closePullRequest(api: GithubApi, want: { repo: PullRequestRequest['repo']; number: number; comment: string }): Promise<void> {
+/**
+ * Closes the PR with a comment saying why (once, however often the close is tried). One that is no longer open was
+ * merged or closed by someone else meanwhile (or is gone: closed as far as anyone can see): it is left as it is.
+ */
+export async function closePullRequest(
+  api: GithubApi,
+  want: { repo: PullRequestRequest['repo']; number: number; comment: string },
+): Promise<{ closedNow: boolean; state: PullRequestState }> {
   const { repo, number } = want;
   const current = await getPull(api, repo, number);
-  if (!current || current.state !== 'open') return;
+  if (!current || current.state !== 'open') return { closedNow: false, state: current?.state ?? 'closed' };
   await commentOnce(api, repo, number, want.comment);
-  await updatePull(api, repo, number, { state: 'closed' });
+  const closed = await updatePull(api, repo, number, { state: 'closed' });
+  return { closedNow: true, state: closed.state };
 }
 
 function union(a: readonly string[], b: readonly string[]): string[] {

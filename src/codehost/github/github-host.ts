@@ -66,7 +66,7 @@ export function createGithubHost(options: GithubHostOptions): CodeHost {
       return ensurePullRequest((await session(request.repo)).api, request, existing, onPullRequest);
     },
     async closePullRequest(repo, pr, comment) {
-      await closePullRequest((await session(repo)).api, { repo, number: pr.number, comment });
+      return closePullRequest((await session(repo)).api, { repo, number: pr.number, comment });
     },
     async pullRequestStatus(repo, number) {
       return pullRequestStatus((await session(repo)).api, repo, number);

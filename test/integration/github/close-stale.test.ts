@@ -69,6 +69,28 @@ describe('close-stale', () => {
     expect(forge.pulls('acme/a')).toMatchObject([{ state: 'open', comments: [] }]);
   });
 
+  it('does not count a PR merged before it could close it as closed by it', { timeout: 120_000 }, async () => {
+    const { forge, run, outcome } = await withOpenPr();
+    // Someone merges the PR while the re-run works on the repository: it is merged when fleetmod goes to close it.
+    forge.faults.add({
+      method: 'GET',
+      path: /^\/repos\/acme\/a\/pulls\/1$/,
+      answer: { kind: 'served' },
+      onFire: () => {
+        const pull = forge.pulls('acme/a')[0]!;
+        pull.state = 'closed';
+        pull.mergedAt = pull.closedAt = new Date().toISOString();
+      },
+    });
+
+    const rerun = await run({ step: NO_CHANGE });
+
+    expect(rerun.code, rerun.out).toBe(0);
+    expect(forge.pulls('acme/a')).toMatchObject([{ state: 'closed', comments: [] }]);
+    expect(outcome()).toEqual({ outcome: 'unchanged', pr_number: 1, pr_state: 'merged' });
+    expect(forge.monitor.violations).toEqual([]);
+  });
+
   it('leaves the PR open when a human pushed a commit to its branch, and says edited-by-human', { timeout: 120_000 }, async () => {
     const { forge, run, outcome } = await withOpenPr();
     const alice = await humanClone(forge, 'acme/a', ALICE_TOKEN, BRANCH);
