@@ -234,8 +234,9 @@ export function createHostGit(options: HostGitOptions): HostGit {
 
     async clone(url, dest, branch, cloneOptions = {}) {
       // fleetmod's template (clone-template.ts): no filter runs on the host, and no sample hooks are copied into every
-      // checkout (they never run, but cost a dozen files each).
-      const args = ['clone', `--template=${await template()}`, '--no-tags', '--single-branch', ...(branch === null ? [] : ['--branch', branch])];
+      // checkout (they never run, but cost a dozen files each). --quiet: without it a failed clone's message starts
+      // with git's "Cloning into '<temporary folder>'..." and the cause is on a line the progress and report never show.
+      const args = ['clone', '--quiet', `--template=${await template()}`, '--no-tags', '--single-branch', ...(branch === null ? [] : ['--branch', branch])];
       if (cloneOptions.bare) args.push('--bare');
       if (cloneOptions.depth) args.push('--depth', String(cloneOptions.depth));
       if (cloneOptions.reference) args.push('--reference-if-able', cloneOptions.reference, '--dissociate');

@@ -1,4 +1,6 @@
 import { chmod, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GitFailed } from '../../../src/domain/errors.js';
@@ -51,5 +53,25 @@ describe('host git failures are never read as empty success', () => {
     });
 
     expect(await git.remoteDefaultBranch('/nowhere')).toBe('trunk');
+  });
+});
+
+describe('a failed clone says why on its first line', () => {
+  it('names the cause, not the temporary folder git was cloning into', async () => {
+    // A port nothing listens on: the clone fails the way an unreachable host does.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const dest = path.join(await tempDir('fleetmod-clone-'), 'checkout');
+    const git = createHostGit({ env: { PATH: process.env.PATH, HOME: process.env.HOME, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+
+    const result = await git.clone(`http://127.0.0.1:${port}/team/x.git`, dest, null).catch((err: unknown) => err);
+
+    expect(result).toBeInstanceOf(GitFailed);
+    const firstLine = (result as GitFailed).message.split('\n')[0];
+    expect(firstLine).not.toContain('Cloning into');
+    expect(firstLine).toMatch(/^git clone failed: git exited with code 128: fatal: unable to access/);
+    expect((result as GitFailed).errorClass).toBe('transient');
   });
 });
