@@ -229,7 +229,10 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   const left = counts.pending ?? 0;
   const status: RunStatus = left === 0 ? 'finished' : paused ? 'paused' : 'interrupted';
   const reason = left === 0 ? null : (stopReason ?? (options.abortSignal.aborted ? 'aborted' : 'interrupted'));
-  deps.store.setRunStatus(run.id, status, reason);
+  // A finished run that had nothing left to do keeps its end: running it again only to be told so (the README's
+  // second `npm run demo`) must not stretch its wall time in `runs` and the report to this moment.
+  const keptEnd = selected.run.status === 'finished' && pending.length === 0 && processed === 0 ? selected.run.finishedAt : null;
+  deps.store.setRunStatus(run.id, status, reason, keptEnd ?? undefined);
   deps.store.heartbeat(run.id, null);
   const durationMs = deps.now() - started;
   deps.progress.runFinished({ runId: run.id, counts, durationMs, status });

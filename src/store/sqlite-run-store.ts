@@ -164,9 +164,9 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
       return (statements.listRuns.all(limit) as RunRow[]).map(toRun);
     },
 
-    setRunStatus(id, status, reason = null) {
+    setRunStatus(id, status, reason = null, finishedAt) {
       const at = now();
-      statements.setRunStatus.run(status, clean(reason), at, status, at, id);
+      statements.setRunStatus.run(status, clean(reason), at, status, finishedAt ?? at, id);
     },
 
     markTransformMixed(id) {

@@ -234,7 +234,8 @@ export interface RunStore {
   /** The most recent run of a job, optionally only one made from the same manifest content. */
   latestRun(filter?: { jobName?: string; manifestHash?: string; dryRun?: boolean }): RunRecord | undefined;
   listRuns(limit?: number): RunRecord[];
-  setRunStatus(id: string, status: RunStatus, reason?: string | null): void;
+  /** `finishedAt` (with 'finished'): when the run ended, if not now. */
+  setRunStatus(id: string, status: RunStatus, reason?: string | null, finishedAt?: number): void;
   /**
    * The run's results no longer come from one transformation (a retry ran changed step files): its transform key
    * becomes one of its own (MIXED_TRANSFORM_PREFIX + its id), which no other run and no step files have, so no later

@@ -155,3 +155,18 @@ describe('fleetmod resume', () => {
     expect(io.out()).not.toContain('Resuming run');
   });
 });
+
+describe('a finished run started again with nothing left to do', () => {
+  it('keeps its end: its wall time does not grow to the moment it was started again', async () => {
+    const fx = await jobFixture({ count: 1 });
+    const first = await runIt(fx, { mode: 'auto' });
+    expect(first.result.run).toMatchObject({ status: 'finished', finishedAt: expect.any(Number) });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const again = await runIt(fx, { mode: 'auto' });
+    const resumed = await runIt(fx, { mode: 'resume', runId: first.result.run.id });
+
+    expect(again.result).toMatchObject({ resumed: true, processed: 0, run: { id: first.result.run.id, status: 'finished', finishedAt: first.result.run.finishedAt } });
+    expect(resumed.result).toMatchObject({ processed: 0, run: { status: 'finished', finishedAt: first.result.run.finishedAt } });
+  });
+});
