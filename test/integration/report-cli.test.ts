@@ -308,6 +308,38 @@ describe('fleetmod show', () => {
   });
 });
 
+describe('fleetmod runs', () => {
+  it('fits an 80-column terminal, its columns as wide as what is in them', async () => {
+    const { dir, db, store } = await journal();
+    store.close();
+    const io = captureIo(dir);
+
+    expect(await cli(io, 'runs', '--db', db), io.err()).toBe(0);
+
+    const lines = io.out().trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines.filter((l) => l.length > 80)).toEqual([]);
+    expect(lines[0]).toBe(`RUN${' '.repeat(19)}JOB${' '.repeat(15)}STATE${' '.repeat(9)}DONE  FAILED  TOOK`);
+    expect(lines[1]).toMatch(new RegExp(`^${CURRENT_RUN}  rename-fetchdata  interrupted  14/15       5  \\S+$`));
+    expect(lines[2]).toMatch(new RegExp(`^${PREVIOUS_RUN}  rename-fetchdata  finished       7/7       2  \\S+$`));
+  });
+
+  it('cuts a long job name, never the mark of a dry run', async () => {
+    const dir = await tempDir();
+    const db = path.join(dir, 'fleetmod.db');
+    const store = openRunStore(db, createRedactor());
+    const name = 'upgrade-every-service-to-node-20-and-pnpm-9';
+    store.createRun({ id: 'run-1', jobName: name, manifestPath: 'job.yaml', manifestHash: 'x', jobJson: '{}', provider: 'local', dryRun: true, runDir: dir });
+    store.setRunStatus('run-1', 'finished');
+    store.close();
+    const io = captureIo(dir);
+
+    expect(await cli(io, 'runs', '--db', db), io.err()).toBe(0);
+
+    expect(io.out().split('\n')[1]).toMatch(/^run-1  upgrade-every-ser… \(dry run\)  finished   0\/0       0  /);
+  });
+});
+
 describe('a run whose process is gone', () => {
   it('is crashed at once when its owner was on this machine, not only once its heartbeat is 30 s old', async () => {
     const dir = await tempDir();

@@ -49,17 +49,35 @@ export async function runsCommand(io: CliIo, opts: RunsOptions): Promise<ExitCod
       io.stdout('no runs yet\n');
       return EXIT.ok;
     }
-    io.stdout(`${'RUN'.padEnd(22)} ${'JOB'.padEnd(28)} ${'STATE'.padEnd(12)} ${'DONE'.padStart(11)} ${'FAILED'.padStart(6)}  STARTED            TOOK\n`);
-    for (const r of rows) {
-      const took = formatDuration((r.run.finishedAt ?? (r.state === 'running' ? now : r.end)) - r.run.createdAt);
-      const started = new Date(r.run.createdAt).toISOString().slice(0, 16).replace('T', ' ');
-      const job = `${r.run.jobName}${r.run.dryRun ? ' (dry run)' : ''}`;
-      io.stdout(`${r.run.id.padEnd(22)} ${job.slice(0, 28).padEnd(28)} ${r.state.padEnd(12)} ${`${r.done}/${r.total}`.padStart(11)} ${String(r.failed).padStart(6)}  ${started}   ${took}\n`);
-    }
+    // Columns as wide as what is in them, and no start column: a run id is its start (UTC, to the second). Fixed
+    // widths and a start column made every line 108 characters, which an 80-column terminal wraps.
+    const table = rows.map((r) => ({
+      id: r.run.id,
+      job: jobCell(r.run.jobName, r.run.dryRun),
+      state: r.state,
+      done: `${r.done}/${r.total}`,
+      failed: String(r.failed),
+      took: formatDuration((r.run.finishedAt ?? (r.state === 'running' ? now : r.end)) - r.run.createdAt),
+    }));
+    const width = (key: keyof (typeof table)[number], title: string) => Math.max(title.length, ...table.map((t) => t[key].length));
+    const w = { id: width('id', 'RUN'), job: width('job', 'JOB'), state: width('state', 'STATE'), done: width('done', 'DONE'), failed: width('failed', 'FAILED') };
+    const line = (id: string, job: string, state: string, done: string, failed: string, took: string) =>
+      `${id.padEnd(w.id)}  ${job.padEnd(w.job)}  ${state.padEnd(w.state)}  ${done.padStart(w.done)}  ${failed.padStart(w.failed)}  ${took}`.trimEnd();
+    io.stdout(`${line('RUN', 'JOB', 'STATE', 'DONE', 'FAILED', 'TOOK')}\n`);
+    for (const t of table) io.stdout(`${line(t.id, t.job, t.state, t.done, t.failed, t.took)}\n`);
     return EXIT.ok;
   } finally {
     store.close();
   }
+}
+
+const JOB_WIDTH = 28;
+
+/** The job's name, cut with an ellipsis where it is long, and whether the run was a dry run, which is never cut off. */
+function jobCell(name: string, dryRun: boolean): string {
+  const suffix = dryRun ? ' (dry run)' : '';
+  const room = JOB_WIDTH - suffix.length;
+  return `${name.length > room ? `${name.slice(0, room - 1)}…` : name}${suffix}`;
 }
 
 /** A run marked running that nobody runs any more (run-liveness.ts) has crashed: show it as such. */
