@@ -19,6 +19,7 @@ import { createRedactor } from '../../src/util/redact.js';
 import { captureIo, cli, testEnv } from '../support/cli.js';
 import { plainGitRunDeps } from '../support/in-process-run.js';
 import { jobFixture, type JobFixture } from '../support/job-fixture.js';
+import { tempDir } from '../support/temp.js';
 
 /** The fixture's job with its repositories in a `file:` list next to the manifest. */
 async function fileListJob(count: number): Promise<JobFixture> {
@@ -153,6 +154,26 @@ describe('fleetmod resume', () => {
     expect(code).toBe(2);
     expect(io.err()).toContain('is being worked on by process 1 on another-host');
     expect(io.out()).not.toContain('Resuming run');
+  });
+});
+
+describe('resume and retry of a run that is not there', () => {
+  it('name the runs the journal has, as report does; without a journal, retry says there is nothing to retry', async () => {
+    const fx = await jobFixture({ count: 1 });
+    const first = await runIt(fx, { mode: 'auto' });
+    const resume = captureIo(fx.root);
+    const retry = captureIo(fx.root);
+    const empty = await tempDir();
+    const noJournal = captureIo(empty);
+
+    expect(await cli(resume, 'resume', 'nope')).toBe(2);
+    expect(await cli(retry, 'retry', 'nope', '--failed')).toBe(2);
+    expect(await cli(noJournal, 'retry', 'latest', '--failed')).toBe(2);
+
+    const known = `run nope is not in the journal; recent runs: ${first.result.run.id} (fixture-job)`;
+    expect(resume.err()).toContain(known);
+    expect(retry.err()).toContain(known);
+    expect(noJournal.err()).toBe(`fleetmod: no journal at ${path.join(empty, '.fleetmod', 'fleetmod.db')}: nothing to retry\n`);
   });
 });
 

@@ -8,13 +8,13 @@ import { journalArgs, stateLocation } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import type { ExecutionOptions } from '../run-options.js';
 import { runSession } from '../run-session.js';
-import { runNamed } from './journal-access.js';
+import { findRun } from './journal-access.js';
 import { newestUnsupersededRun } from './unfinished-run.js';
 import { existsSync } from 'node:fs';
 
 export async function resumeCommand(io: CliIo, runId: string | undefined, opts: ExecutionOptions): Promise<ExitCode> {
   const journal = journalArgs(io, opts);
-  const { run } = readRun(io, opts, (store) => (runId ? runNamed(store, runId) : newestUnsupersededRun(store, journal)), runId);
+  const { run } = readRun(io, opts, 'resume', (store) => (runId ? findRun(store, runId) : newestUnsupersededRun(store, journal)));
   // Said once the run is claimed: a run another process works on is refused, and then nothing is being resumed.
   const announce =
     !runId && !opts.json
@@ -25,22 +25,21 @@ export async function resumeCommand(io: CliIo, runId: string | undefined, opts: 
 }
 
 /**
- * Reads the run `pick` chooses from the journal and whatever else `read` needs of it, in one opening (closed
- * again before the run session opens it for itself), or explains what is missing.
+ * Reads the run `pick` chooses from the journal (throwing RunNotFound with what there is when it finds none) and
+ * whatever else `read` needs of it, in one opening (closed again before the run session opens it for itself).
  */
 export function readRun<T = undefined>(
   io: CliIo,
   opts: { stateDir?: string; db?: string },
-  pick: (store: RunStore) => RunRecord | undefined,
-  runId: string | undefined,
+  command: 'resume' | 'retry',
+  pick: (store: RunStore) => RunRecord,
   read: (store: RunStore, run: RunRecord) => T = () => undefined as T,
 ): { run: RunRecord; read: T } {
   const { dbPath } = stateLocation(io, opts);
-  if (!existsSync(dbPath)) throw new RunNotFound(`no journal at ${dbPath}: nothing to resume`);
+  if (!existsSync(dbPath)) throw new RunNotFound(`no journal at ${dbPath}: nothing to ${command}`);
   const store = openStore(dbPath, createRedactorFor(io));
   try {
     const run = pick(store);
-    if (!run) throw new RunNotFound(runId ? `run ${runId} is not in ${dbPath}` : `no unfinished run in ${dbPath}`);
     return { run, read: read(store, run) };
   } finally {
     store.close();

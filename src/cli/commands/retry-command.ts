@@ -8,7 +8,7 @@ import type { CliIo } from '../io.js';
 import type { ExecutionOptions } from '../run-options.js';
 import { runSession } from '../run-session.js';
 import { pickRepo } from './pick-repo.js';
-import { runNamed } from './journal-access.js';
+import { findRun } from './journal-access.js';
 import { readRun, sessionFor } from './resume-command.js';
 
 export interface RetryOptions extends ExecutionOptions {
@@ -23,7 +23,7 @@ export async function retryCommand(io: CliIo, runId: string, opts: RetryOptions)
   if (opts.class !== undefined && opts.class !== 'transient' && opts.class !== 'permanent') {
     throw new UsageError(`--class must be transient or permanent, got "${opts.class}"`);
   }
-  const { run, read: filter } = readRun(io, opts, (store) => runNamed(store, runId), runId, (store, found) => selection(store, opts, found.id, outcomes));
+  const { run, read: filter } = readRun(io, opts, 'retry', (store) => findRun(store, runId), (store, found) => selection(store, opts, found.id, outcomes));
   if (filter === null) {
     io.stdout(`nothing to retry: no finished repo of run ${run.id} matches the selection; the run is left as it is\n`);
     return EXIT.ok;
