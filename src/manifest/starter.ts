@@ -52,12 +52,13 @@ sandbox:
   network: false                           # or true, or a list of hosts: [registry.npmjs.org]
   # secrets: [NPM_TOKEN]                   # host variables passed in; values are never stored or logged
 
-# The transformation, in order, with bash in the repository checkout. A step that changes nothing is fine.
+# The transformation, in order, with bash -eo pipefail in the repository checkout: a failing command fails the
+# repository (grep that finds nothing too, hence || true below). A step that changes nothing is fine.
 steps:
   - name: change
     run: |
       echo "edit the steps of ${name}: nothing is changed yet"
-      # e.g. grep -rl oldName src | xargs -r sed -i 's/oldName/newName/g'
+      # e.g. (grep -rl oldName src || true) | xargs -r sed -i 's/oldName/newName/g'
 
 # Commands that must succeed after the steps for the change to count, e.g. the repository's tests.
 verify:
