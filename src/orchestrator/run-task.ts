@@ -6,6 +6,7 @@
  * transformation takes an earlier run's result the same way (reuse-result.ts); with the base and the branch where
  * that result left them, not even a checkout is needed.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Interrupted, RepoInvalid, errorMessage } from '../domain/errors.js';
 import { repoSlug } from '../domain/repo.js';
@@ -44,6 +45,8 @@ export async function runTask(deps: TaskDeps, config: TaskConfig, task: TaskReco
     throw err;
   } finally {
     if (!config.keepWorkdirs) await removeTree(workdir).catch(() => undefined);
+    // Its folder's name carries a hash of the repository's key: where it is kept is said, not left to a search.
+    else if (existsSync(workdir)) log.line(`checkout kept at ${workdir} (--keep-workdirs)`);
     // A checkout the clone cache made with this repository's new mirror and no stage took (a skip, a failure).
     await deps.checkouts.release?.(repo).catch(() => undefined);
     log.close();

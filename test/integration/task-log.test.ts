@@ -99,3 +99,26 @@ describe('the per-repo log', () => {
     expect(await shownLog(fx)).toMatch(/attempt 1 of [\s\S]*cannot build[\s\S]*attempt 2 of /);
   });
 });
+
+describe('--keep-workdirs', () => {
+  it('names the kept checkout in the repo’s log', async () => {
+    const fx = await jobFixture({ count: 1, concurrency: 1 });
+    const io = captureIo(fx.root);
+
+    expect(await cli(io, 'run', '--keep-workdirs', fx.job), io.err()).toBe(0);
+
+    const runs = await readdir(path.join(fx.root, '.fleetmod', 'runs'));
+    const work = path.join(fx.root, '.fleetmod', 'runs', runs[0]!, 'work');
+    const kept = path.join(work, (await readdir(work))[0]!);
+    expect(await shownLog(fx)).toContain(`checkout kept at ${kept} (--keep-workdirs)`);
+  });
+
+  it('says nothing of a checkout without it (it is removed)', async () => {
+    const fx = await jobFixture({ count: 1, concurrency: 1 });
+    const io = captureIo(fx.root);
+
+    expect(await cli(io, 'run', fx.job), io.err()).toBe(0);
+
+    expect(await shownLog(fx)).not.toContain('checkout kept');
+  });
+});
