@@ -10,6 +10,7 @@ import { addStateOptions } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import { addExecutionOptions } from '../run-options.js';
 import type { RetryOptions } from './retry-command.js';
+import { REPO_NAMED_BY } from './show.js';
 
 export function registerRetry(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   const command = program
@@ -19,7 +20,7 @@ export function registerRetry(program: Command, io: CliIo, setExit: (code: ExitC
     .option('--failed', `repos that ended ${FAILED_OUTCOMES.join(', ')}`)
     .option('--outcome <outcome...>', `repos with these outcomes (${OUTCOMES.join(', ')})`)
     .option('--class <class>', 'only failures of this class: transient or permanent')
-    .option('--repo <repo...>', 'only these repos (key or display name)');
+    .option('--repo <repo...>', `only these repos, each named as show names one: ${REPO_NAMED_BY}`);
   addStateOptions(addExecutionOptions(command)).action(async (runId: string, opts: RetryOptions) => {
     const { retryCommand } = await import('./retry-command.js');
     setExit(await retryCommand(io, runId, opts));
