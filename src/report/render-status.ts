@@ -16,22 +16,21 @@ const REPO_COLUMN_MAX = 40;
 
 /** `runCrashed`: the run says running but its process is gone (run-liveness.ts); its running repos are pending. */
 export function renderStatus(run: RunRecord, tasks: readonly TaskRecord[], now: number, runCrashed: boolean): string {
-  // The link comes last: a URL is long, and in the last column it widens nothing.
+  const withPr = tasks.filter((t) => t.prNumber !== null);
+  // The link comes last: a URL is long, and in the last column it widens nothing. A run without pull requests
+  // (branches only, a dry run) has no PR state, review, checks or time read to show: those columns are left out.
+  const prColumns = withPr.length > 0;
   const rows = tasks.map((t) => [
     t.repo.display ?? t.repo.key,
     t.status === 'done' ? (t.outcome ?? '-') : visibleTaskStatus(t.status, runCrashed),
-    prStateLabel(t),
-    t.prReview ?? '-',
-    t.prChecks ?? '-',
-    t.prRefreshedAt ? ago(now - t.prRefreshedAt) : t.prNumber !== null ? 'at run time' : '-',
-    t.prUrl ?? (t.branch && t.pushed ? `branch ${t.branch}` : '-'),
+    ...(prColumns ? [prStateLabel(t), t.prReview ?? '-', t.prChecks ?? '-', t.prRefreshedAt ? ago(now - t.prRefreshedAt) : t.prNumber !== null ? 'at run time' : '-'] : []),
+    t.prUrl ?? (t.branch && t.pushed ? (prColumns ? `branch ${t.branch}` : t.branch) : '-'),
   ]);
-  const header = ['REPO', 'OUTCOME', 'STATE', 'REVIEW', 'CHECKS', 'READ', 'PULL REQUEST'];
+  const header = ['REPO', 'OUTCOME', ...(prColumns ? ['STATE', 'REVIEW', 'CHECKS', 'READ'] : []), prColumns ? 'PULL REQUEST' : 'BRANCH'];
   const fitting = (cell: string, i: number) => i > 0 || cell.length <= REPO_COLUMN_MAX;
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i] as string).filter((cell) => fitting(cell, i)).map((c) => c.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] as number))).join('  ').trimEnd();
   const rowLines = (cells: string[]) => (fitting(cells[0] as string, 0) ? [line(cells)] : [cells[0] as string, line(['', ...cells.slice(1)])]);
-  const withPr = tasks.filter((t) => t.prNumber !== null);
   const counts = new Map<string, number>();
   for (const t of withPr) counts.set(prStateLabel(t), (counts.get(prStateLabel(t)) ?? 0) + 1);
   const summary = [...counts].map(([state, n]) => `${n} ${state}`).join(', ');

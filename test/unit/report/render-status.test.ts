@@ -32,3 +32,21 @@ describe('the status table', () => {
     expect(lines[3]).toBe(`acme-corp/${name}  pr-opened  draft  -       -       at run time  https://github.example.com/acme-corp/${name}/pull/1`);
   });
 });
+
+describe('the status table of a run without pull requests', () => {
+  it('leaves out the pull request columns and names the branch column for what it shows', () => {
+    const tasks = [
+      task(1, 'r1', 'api', { outcome: 'pushed', pushed: true, branch: 'fleetmod/rename' }),
+      task(2, 'r1', 'web', { outcome: 'unchanged' }),
+    ];
+
+    const lines = renderStatus(run('r1'), tasks, T0, false).split('\n');
+
+    expect(lines.slice(2)).toEqual([
+      'REPO           OUTCOME    BRANCH',
+      'acme-corp/api  pushed     fleetmod/rename',
+      'acme-corp/web  unchanged  -',
+      '',
+    ]);
+  });
+});
