@@ -29,12 +29,17 @@ export const GIT_SCRATCH_PREFIXES = ['fleetmod-index-', 'fleetmod-commit-'] as c
 
 type ScriptContext = Pick<GitScriptOptions, 'env' | 'timeoutMs' | 'signal'>;
 
+/**
+ * The diff shows a gitlink as one line, whatever the user's config says: `--submodule=short` overrides a user's
+ * `diff.submodule = diff`, with which git runs a second git inside the nested repository — under its own config,
+ * whose diff drivers and filters would then run on the host.
+ */
 const DIFF_SCRIPT = `set -e
 export GIT_INDEX_FILE="$1"
 git read-tree HEAD
 git add --all --force -- .
 git write-tree
-exec git diff --cached --binary --full-index --no-color --no-ext-diff --no-textconv --no-renames HEAD`;
+exec git diff --cached --binary --full-index --no-color --no-ext-diff --no-textconv --no-renames --submodule=short HEAD`;
 
 /** The tree of the base with the diff applied (to a throw-away index only). */
 const APPLY_SCRIPT = `set -e
