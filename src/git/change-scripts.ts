@@ -30,16 +30,18 @@ export const GIT_SCRATCH_PREFIXES = ['fleetmod-index-', 'fleetmod-commit-'] as c
 type ScriptContext = Pick<GitScriptOptions, 'env' | 'timeoutMs' | 'signal'>;
 
 /**
- * The diff shows a gitlink as one line, whatever the user's config says: `--submodule=short` overrides a user's
- * `diff.submodule = diff`, with which git runs a second git inside the nested repository — under its own config,
- * whose diff drivers and filters would then run on the host.
+ * The diff shows every gitlink the tree has, as one line, whatever the user's config or the sandbox's `.gitmodules`
+ * say: `--ignore-submodules=dirty` overrides an `ignore = all` there (which would leave a nested repository out of
+ * the diff that diff-safety.ts checks, but in the tree the commit is made of), and `--submodule=short` overrides a
+ * user's `diff.submodule = diff`, with which git runs a second git inside the nested repository — under its own
+ * config, whose diff drivers and filters would then run on the host.
  */
 const DIFF_SCRIPT = `set -e
 export GIT_INDEX_FILE="$1"
 git read-tree HEAD
 git add --all --force -- .
 git write-tree
-exec git diff --cached --binary --full-index --no-color --no-ext-diff --no-textconv --no-renames --submodule=short HEAD`;
+exec git diff --cached --binary --full-index --no-color --no-ext-diff --no-textconv --no-renames --ignore-submodules=dirty --submodule=short HEAD`;
 
 /** The tree of the base with the diff applied (to a throw-away index only). */
 const APPLY_SCRIPT = `set -e

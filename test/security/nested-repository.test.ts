@@ -1,8 +1,8 @@
 /**
  * A nested repository in a checkout is the sandbox's: its own config (core.sshCommand, remote.*.receivepack, diff
- * drivers) is code the host must never run. Changes that contain one are refused (diff-safety.ts); and host git
- * never enters one either, even when the user's own git config says to recurse into submodules or to show their
- * diffs.
+ * drivers) is code the host must never run. Changes that contain one are refused (diff-safety.ts), whatever a
+ * `.gitmodules` says; and host git never enters one either, even when the user's own git config says to recurse
+ * into submodules or to show their diffs.
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -64,6 +64,22 @@ describe('a nested repository with hostile config', () => {
     expect(existsSync(`${canary}-command`)).toBe(false);
     expect(existsSync(`${canary}-textconv`)).toBe(false);
     expect(() => assertSafeDiff(diff)).toThrow(UnsafeResult);
+  });
+
+  it('is in the diff (and refused) even when the .gitmodules the sandbox wrote tells git to ignore it', async () => {
+    const root = await tempDir();
+    const hostGit = createHostGit({ env: { PATH: process.env.PATH, HOME: root, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+    const work = await checkoutOf(root, hostGit);
+    const nested = path.join(work, 'leak');
+    await git(root, 'init', '-q', '-b', 'main', nested);
+    await commit(nested, 'base', '--allow-empty');
+    await writeFile(path.join(work, '.gitmodules'), '[submodule "leak"]\n\tpath = leak\n\tignore = all\n');
+
+    const diff = await hostGit.worktreeDiff(work);
+
+    // The diff is what is checked and journaled; the commit is made from the tree taken with it, which has the gitlink.
+    expect(diff).toContain('Subproject commit');
+    expect(() => assertSafeDiff(diff)).toThrow(/nested git repository \(leak/);
   });
 });
 
