@@ -74,7 +74,7 @@ export interface BwrapArgsInput {
   etcDir: string;
   /** Host directory with the step files, bound read-only at /fleetmod/files. */
   filesDir?: string;
-  /** Host directory holding the egress proxy socket, bound at /fleetmod/net. */
+  /** Host directory holding the egress proxy socket, bound read-only at /fleetmod/net. */
   netDir?: string;
   identity: IdentityMode;
   tmpBytes: number;
@@ -136,7 +136,9 @@ export function buildBwrapArgs(input: BwrapArgsInput): string[] {
   // The sandbox may read history but never write hooks, config or objects that the host's git would act on.
   if (input.hasGitDir) args.push('--ro-bind', `${input.workspace}/.git`, `${SANDBOX_WORKSPACE}/.git`);
   if (input.filesDir) args.push('--ro-bind', input.filesDir, SANDBOX_FILES);
-  if (input.netDir) args.push('--bind', input.netDir, SANDBOX_NET);
+  // Read-only: connecting to the proxy's socket needs no write access, and the folder is on the host's disk, where
+  // anything written would count against neither sandbox.disk nor /tmp's size (and could replace the socket).
+  if (input.netDir) args.push('--ro-bind', input.netDir, SANDBOX_NET);
 
   args.push('--remount-ro', '/', '--chdir', input.cwd, '--clearenv');
   for (const [key, value] of Object.entries(input.env)) args.push('--setenv', key, value);

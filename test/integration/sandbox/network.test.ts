@@ -59,3 +59,23 @@ describe.skipIf(!hasCurl)('network opt-in through the egress proxy (real bubblew
     expect(server.connections()).toBe(0);
   });
 });
+
+describe('the egress proxy socket folder (real bubblewrap and socat)', () => {
+  // The folder is on the host's disk, outside the checkout: nothing written there counts against sandbox.disk or
+  // /tmp's size, and it is not the sandbox's to change.
+  it.each(['auto', 'userns'] as const)('takes no file from the sandbox, which still reaches the proxy (%s identity)', async (identity) => {
+    const { sandbox } = await openSandbox(localProvider({ identity }), { network: ['example.invalid'] });
+
+    const result = await sandbox.exec(
+      [
+        'dd if=/dev/zero of=/fleetmod/net/fill bs=1M count=8 2>&1 | head -1 || true',
+        'rm -f /fleetmod/net/proxy.sock 2>&1 || true',
+        'exec 3<>/dev/tcp/127.0.0.1/3128 && printf "CONNECT example.invalid:443 HTTP/1.1\\r\\n\\r\\n" >&3 && head -1 <&3',
+      ].join('\n'),
+    );
+
+    expect(result.stdout).toMatch(/^dd: failed to open '\/fleetmod\/net\/fill': (Read-only file system|Permission denied)\n/);
+    expect(result.stdout).toMatch(/rm: cannot remove '\/fleetmod\/net\/proxy.sock': (Read-only file system|Permission denied)\n/);
+    expect(result.stdout).toMatch(/HTTP\/1.1 403 Forbidden/);
+  });
+});

@@ -43,7 +43,9 @@ describe('bubblewrap options', () => {
     const args = buildBwrapArgs({ ...base, filesDir: '/tmp/sbx/files', netDir: '/tmp/sbx/net' });
     const at = (flag: string, src: string) => args.findIndex((a, i) => a === flag && args[i + 1] === src);
 
-    expect(pairs(args, '--bind')).toEqual([['/host/run/work/repo', '/workspace'], ['/tmp/sbx/net', '/fleetmod/net']]);
+    // The checkout is the only writable bind: the proxy's socket folder is read-only too.
+    expect(pairs(args, '--bind')).toEqual([['/host/run/work/repo', '/workspace']]);
+    expect(pairs(args, '--ro-bind')).toContainEqual(['/tmp/sbx/net', '/fleetmod/net']);
     expect(at('--ro-bind', '/host/run/work/repo/.git')).toBeGreaterThan(at('--bind', '/host/run/work/repo'));
     expect(pairs(args, '--ro-bind')).toContainEqual(['/tmp/sbx/files', '/fleetmod/files']);
     const lastMount = Math.max(...['--bind', '--ro-bind', '--ro-bind-try', '--tmpfs', '--proc', '--dev'].map((f) => args.lastIndexOf(f)));
