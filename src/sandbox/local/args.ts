@@ -127,6 +127,9 @@ export function buildBwrapArgs(input: BwrapArgsInput): string[] {
   // Parents bwrap creates implicitly are mode 0700, which the sandbox's uid could not enter in drop mode.
   args.push('--dir', '/home', '--dir', '/fleetmod');
   tmpfs('/tmp', '1777');
+  // bwrap's /dev is a tmpfs without a size cap (in a user namespace the sandbox owns it): only its /dev/shm takes
+  // files (POSIX shared memory), capped like /tmp; /dev itself is made read-only below.
+  tmpfs('/dev/shm', '1777');
   args.push('--dir', '/var', '--symlink', '../tmp', '/var/tmp');
   // In drop mode the tmpfs belongs to root and the code's uid is only known to setpriv, so home is world-writable;
   // nothing else lives in this sandbox to abuse that.
@@ -140,7 +143,7 @@ export function buildBwrapArgs(input: BwrapArgsInput): string[] {
   // anything written would count against neither sandbox.disk nor /tmp's size (and could replace the socket).
   if (input.netDir) args.push('--ro-bind', input.netDir, SANDBOX_NET);
 
-  args.push('--remount-ro', '/', '--chdir', input.cwd, '--clearenv');
+  args.push('--remount-ro', '/dev', '--remount-ro', '/', '--chdir', input.cwd, '--clearenv');
   for (const [key, value] of Object.entries(input.env)) args.push('--setenv', key, value);
   if (input.seccompFd !== undefined) args.push('--seccomp', String(input.seccompFd));
   if (input.infoFd !== undefined) args.push('--info-fd', String(input.infoFd));

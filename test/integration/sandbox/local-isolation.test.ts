@@ -279,6 +279,23 @@ describe('local sandbox isolation (real bubblewrap)', () => {
     expect(result.stdout).toBe('');
   });
 
+  // /dev is a tmpfs of bwrap's own, with no size cap: writable (in a user namespace, the sandbox owns it), it would
+  // hold up to half the host's memory outside /tmp's limit.
+  it.each(['auto', 'userns'] as const)('/dev takes no file; /dev/shm is writable (shm_open) but size-capped too (%s identity)', async (identity) => {
+    const { sandbox } = await openSandbox(localProvider({ identity }), { limits: { tmpBytes: 4 * 2 ** 20 } });
+
+    const result = await sandbox.exec(
+      [
+        '{ head -c 8M /dev/zero > /dev/fill || echo "dev refused"; } 2>&1',
+        'head -c 1M /dev/zero > /dev/shm/small && echo "shm ok"',
+        '{ head -c 8M /dev/zero > /dev/shm/fill || echo "shm full"; } 2>&1',
+        'echo quiet > /dev/null && echo "null ok"',
+      ].join('\n'),
+    );
+
+    expect(result.stdout).toMatch(/^[^\n]*(Read-only file system|Permission denied)\ndev refused\nshm ok\n[^\n]*No space left on device\nshm full\nnull ok\n$/);
+  });
+
   it('step files are readable at $FLEETMOD_FILES (even from a private source file) and read-only', async () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, 'codemod.sh'), 'echo codemod ran\n', { mode: 0o600 });

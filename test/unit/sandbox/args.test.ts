@@ -61,14 +61,17 @@ describe('bubblewrap options', () => {
     expect(args).not.toContain('--ro-bind-try');
   });
 
-  it('caps /tmp and home: --perms and --size come right before each --tmpfs', () => {
+  it('caps /tmp, /dev/shm and home: --perms and --size come right before each --tmpfs; /dev is read-only', () => {
     const args = buildBwrapArgs({ ...base, identity: 'drop', tmpBytes: 4096 });
     const tmpfs = args.flatMap((a, i) => (a === '--tmpfs' ? [args.slice(i - 4, i + 2)] : []));
 
     expect(tmpfs).toEqual([
       ['--perms', '1777', '--size', '4096', '--tmpfs', '/tmp'],
+      ['--perms', '1777', '--size', '4096', '--tmpfs', '/dev/shm'],
       ['--perms', '0777', '--size', '4096', '--tmpfs', '/home/sandbox'],
     ]);
+    expect(args.indexOf('--dev')).toBeLessThan(args.indexOf('/dev/shm'));
+    expect(args.flatMap((a, i) => (a === '--remount-ro' ? [args[i + 1]] : []))).toEqual(['/dev', '/']);
   });
 
   it('passes the environment only as --setenv pairs after --clearenv, and names the seccomp and info descriptors', () => {
