@@ -1,9 +1,9 @@
 /**
  * The `local` provider: every command runs in a fresh bubblewrap sandbox over the repository checkout. Nothing of
  * the host is visible but a read-only /usr and an allow-listed /etc; no host network (an allow-list proxy when the
- * job opts in); no host environment; a seccomp filter; cgroup (or rlimit) limits; the checkout's `.git`
- * read-only; and, when fleetmod is root, an unprivileged uid per sandbox. `check(needs)` refuses a job whose
- * limits this machine cannot enforce, before anything runs.
+ * job opts in); no host environment and no descriptor fleetmod inherited (inherited-fds.ts); a seccomp filter;
+ * cgroup (or rlimit) limits; the checkout's `.git` read-only; and, when fleetmod is root, an unprivileged uid per
+ * sandbox. `check(needs)` refuses a job whose limits this machine cannot enforce, before anything runs.
  */
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,6 +14,7 @@ import type { HostGit } from '../../git/host-git.js';
 import type { ProviderCheck, Sandbox, SandboxNeeds, SandboxProvider, SandboxRequest } from '../types.js';
 import { detectLocalCapabilities, type CapabilityOptions, type LocalCapabilities } from './capabilities.js';
 import { SandboxIdentities } from './identities.js';
+import { closeInheritedDescriptors } from './inherited-fds.js';
 import { checkNeeds, describeCapabilities } from './limits-plan.js';
 import { createLocalSandbox } from './local-sandbox.js';
 import { prepareSandboxEtc } from './sandbox-etc.js';
@@ -36,12 +37,12 @@ export interface LocalSandboxProvider extends SandboxProvider {
 export function createLocalProvider(options: LocalProviderOptions): LocalSandboxProvider {
   let detection: Promise<LocalCapabilities> | undefined;
   const detect = () =>
-    (detection ??= detectLocalCapabilities({
+    (detection ??= (closeInheritedDescriptors(), detectLocalCapabilities({
       ...(options.env && { env: options.env }),
       ...(options.identity && { identity: options.identity }),
       ...(options.cgroups && { cgroups: options.cgroups }),
       ...(options.tmpRoot && { tmpRoot: options.tmpRoot }),
-    }));
+    })));
   const live = new Set<(reason: string) => void>();
   const sandboxes = new Set<Sandbox>();
   // The uids of this provider's sandboxes and their passwd and group, written once per uid.
