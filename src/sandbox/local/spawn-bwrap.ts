@@ -5,6 +5,7 @@
  * kernel then kills everything in the pid namespace).
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { CommandOutput, type OutputRedactor } from '../shared/output-buffer.js';
 import type { ExecResult } from '../types.js';
@@ -40,6 +41,12 @@ export interface SpawnBwrapOptions {
 
 /** Grace between killing the sandbox's init and killing bwrap itself (local-sandbox.md §5.3). */
 const FALLBACK_KILL_MS = 500;
+
+/**
+ * How long fleetmod waits, once bwrap has exited, for the sandbox's init to end: it kills what the command left
+ * running as it exits, which takes a moment (longer under load), and a kernel that takes this long is stuck.
+ */
+const INIT_END_WAIT_MS = 10_000;
 
 /** Launches of one command that a signal meant for fleetmod's process group may cut short before it runs. */
 const MAX_LAUNCHES = 3;
@@ -89,6 +96,8 @@ function launchOnce(options: SpawnBwrapOptions, started: number): Promise<Launch
 
   let info = '';
   let initPid: number | undefined;
+  /** The init's start time, which tells it from a later process given the same pid. */
+  let initStart: string | undefined;
   const infoPipe = stdio[4] as Readable;
   infoPipe.setEncoding('utf8');
   infoPipe.on('data', (chunk: string) => {
@@ -100,6 +109,7 @@ function launchOnce(options: SpawnBwrapOptions, started: number): Promise<Launch
     const match = /"child-pid"\s*:\s*(\d+)/.exec(info);
     if (match && initPid === undefined) {
       initPid = Number(match[1]);
+      initStart = processState(initPid)?.start;
       // A kill requested before the pid was known is carried out now.
       if (killedBy) killInit();
     }
@@ -166,17 +176,55 @@ function launchOnce(options: SpawnBwrapOptions, started: number): Promise<Launch
         resolve({ notStarted: SandboxNotStarted.fromExit(code, signal, stderr.trim(), spawnError) });
         return;
       }
-      resolve({
-        result: {
-          exitCode: killedBy || signal ? null : (code ?? null),
-          stdout,
-          stderr: spawnError ? `${stderr}${spawnError.message}` : stderr,
-          truncated,
-          timedOut: killedBy === 'timeout',
-          durationMs: performance.now() - started,
-          ...(killedBy && { killedBy }),
-        },
+      // bwrap exits as soon as the command's first process has (its init says so on a descriptor of theirs), while
+      // the init is still killing what that process left running in the background: until the init has ended,
+      // sandboxed code may still write to the checkout the host is about to take back (chown, chmod, git).
+      void initEnded(initPid, initStart).then(async (ended) => {
+        if (!ended) {
+          await options.killRemaining?.().catch(() => undefined);
+          killedBy ??= `the sandbox's processes had not ended ${INIT_END_WAIT_MS / 1000} s after its command`;
+        }
+        resolve({
+          result: {
+            exitCode: killedBy || signal ? null : (code ?? null),
+            stdout,
+            stderr: spawnError ? `${stderr}${spawnError.message}` : stderr,
+            truncated,
+            timedOut: killedBy === 'timeout',
+            durationMs: performance.now() - started,
+            ...(killedBy && { killedBy }),
+          },
+        });
       });
     });
   });
+}
+
+/**
+ * Whether the sandbox's init (pid `pid`, started at `start`) has ended, waiting for it up to INIT_END_WAIT_MS. It
+ * kills everything else in its pid namespace before it becomes a zombie, so a zombie counts as ended: the host's
+ * init may be slow to reap it (a container without --init).
+ */
+async function initEnded(pid: number | undefined, start: string | undefined): Promise<boolean> {
+  if (pid === undefined || start === undefined) return true;
+  const deadline = performance.now() + INIT_END_WAIT_MS;
+  for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+    const state = processState(pid);
+    if (state === null || state.start !== start || !state.running) return true;
+    if (performance.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
+
+/** Process `pid`'s start time and whether it still runs (is not a zombie); null when there is none. */
+function processState(pid: number): { start: string; running: boolean } | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // After the name (which may hold spaces and parentheses): state is field 3, starttime field 22.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { start: fields[19] ?? '', running: fields[0] !== 'Z' && fields[0] !== 'X' };
 }

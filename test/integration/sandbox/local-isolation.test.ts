@@ -166,6 +166,24 @@ describe('local sandbox isolation (real bubblewrap)', () => {
     expect(await processesMatching(marker)).toEqual([]);
   });
 
+  // bwrap exits as soon as the step's shell has, while its init is still to kill what the step left running: the
+  // host must not take the checkout back (chown, chmod, git) while any of that can still write there.
+  it.each(['auto', 'userns'] as const)('a command is over only when nothing it started is left: no write lands after it returned (%s identity)', async (identity) => {
+    const { sandbox, workspace } = await openSandbox(localProvider({ identity }));
+    const late: string[] = [];
+
+    for (let i = 0; i < 20; i += 1) {
+      // Writers that hold no output pipe, so nothing of the command's output waits for them.
+      await sandbox.exec('rm -f alive; for k in 1 2 3 4; do (exec </dev/null >/dev/null 2>&1; while :; do echo $EPOCHREALTIME >> alive; done) & done; sleep 0.05');
+      const returned = Date.now() / 1000;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const last = Math.max(...(await readFile(path.join(workspace, 'alive'), 'utf8')).trim().split('\n').map(Number));
+      if (last > returned) late.push(`run ${i}: a write ${((last - returned) * 1000).toFixed(2)} ms after exec returned`);
+    }
+
+    expect(late).toEqual([]);
+  });
+
   it('a memory hog is stopped at sandbox.memory and the reason says so', async () => {
     const { sandbox } = await openSandbox(localProvider(), { limits: { memoryBytes: 48 * 2 ** 20 } });
 
