@@ -1,6 +1,8 @@
 /**
  * Disk use of a checkout as `du` counts it (allocated blocks, each hard-linked inode once), without `.git`:
- * sandboxed code cannot write there, and a big history must not count against the job's `sandbox.disk`.
+ * sandboxed code cannot write there, and a big history must not count against the job's `sandbox.disk`. A file
+ * counts at least at its length, though: a sparse one (`truncate -s 16G`) takes no blocks, but host git reads
+ * every byte of it to take the diff — and holds the whole file in memory to write its binary patch.
  */
 import { walkTree } from '../../util/tree-walk.js';
 
@@ -15,7 +17,7 @@ export async function diskUsage(root: string): Promise<number> {
         if (seen.has(key)) return;
         seen.add(key);
       }
-      bytes += stats.blocks * 512;
+      bytes += stats.isFile() ? Math.max(stats.blocks * 512, stats.size) : stats.blocks * 512;
     },
     { skip: new Set(['.git']) },
   );

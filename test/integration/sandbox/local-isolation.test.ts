@@ -288,6 +288,14 @@ describe('local sandbox isolation (real bubblewrap)', () => {
     expect(after).toMatchObject({ exitCode: null, killedBy: expect.stringMatching(/^disk limit/) });
   });
 
+  it('a sparse file counts at its full length against sandbox.disk: host git reads every byte of it, and holds them in memory for the diff', async () => {
+    const { sandbox } = await openSandbox(localProvider(), { limits: { diskBytes: 8 * 2 ** 20 } });
+
+    const result = await sandbox.exec('truncate -s 4G hole && du -k hole');
+
+    expect(result).toMatchObject({ exitCode: null, killedBy: expect.stringMatching(/^disk limit: the workspace uses 4(\.0)?GiB, more than sandbox.disk 8\.0MiB$/) });
+  });
+
   it('/tmp and home are size-capped tmpfs', async () => {
     const { sandbox } = await openSandbox(localProvider(), { limits: { tmpBytes: 4 * 2 ** 20 } });
 
