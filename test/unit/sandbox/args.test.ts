@@ -61,7 +61,7 @@ describe('bubblewrap options', () => {
     expect(args).not.toContain('--ro-bind-try');
   });
 
-  it('caps /tmp, /dev/shm and home: --perms and --size come right before each --tmpfs; /dev is read-only', () => {
+  it('caps /tmp, /dev/shm and home: --perms and --size come right before each --tmpfs; /dev is read-only in a user namespace', () => {
     const args = buildBwrapArgs({ ...base, identity: 'drop', tmpBytes: 4096 });
     const tmpfs = args.flatMap((a, i) => (a === '--tmpfs' ? [args.slice(i - 4, i + 2)] : []));
 
@@ -71,7 +71,10 @@ describe('bubblewrap options', () => {
       ['--perms', '0777', '--size', '4096', '--tmpfs', '/home/sandbox'],
     ]);
     expect(args.indexOf('--dev')).toBeLessThan(args.indexOf('/dev/shm'));
-    expect(args.flatMap((a, i) => (a === '--remount-ro' ? [args[i + 1]] : []))).toEqual(['/dev', '/']);
+    // In drop mode /dev belongs to root, which the code's uid is not; in a user namespace the code owns it.
+    const remounted = (a: string[]) => a.flatMap((arg, i) => (arg === '--remount-ro' ? [a[i + 1]] : []));
+    expect(remounted(args)).toEqual(['/']);
+    expect(remounted(buildBwrapArgs({ ...base, identity: 'userns', tmpBytes: 4096 }))).toEqual(['/dev', '/']);
   });
 
   it('passes the environment only as --setenv pairs after --clearenv, and names the seccomp and info descriptors', () => {
