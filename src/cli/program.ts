@@ -88,6 +88,7 @@ export function exitCodeFor(err: unknown, io: CliIo): ExitCode {
     io.stderr(`fleetmod: ${err.message}\n`);
     return EXIT.repoFailures;
   }
+  // fleetmod's own failure, not a repository's: 1 would send a cron job's owner to a report that may not exist.
   io.stderr(`fleetmod: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  return EXIT.repoFailures;
+  return EXIT.stopped;
 }

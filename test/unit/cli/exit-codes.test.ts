@@ -18,6 +18,15 @@ describe('exit codes of errors that stop a run', () => {
     expect(io.err()).toContain(err.message);
   });
 
+  it('an unexpected error (fleetmod\'s own failure) exits 3 with its stack, not 1 (some repositories failed)', () => {
+    const io = captureIo('/nowhere');
+
+    const code = exitCodeFor(new TypeError('Cannot read properties of undefined'), io);
+
+    expect(code).toBe(EXIT.stopped);
+    expect(io.err()).toMatch(/^fleetmod: unexpected error: TypeError: Cannot read properties of undefined\n\s+at /);
+  });
+
   it('invalid usage, or a journal the options put where none can be, still exits 2', () => {
     expect(exitCodeFor(new UsageError('no such run'), captureIo('/nowhere'))).toBe(EXIT.usage);
     expect(exitCodeFor(new JournalUnavailable('cannot create the folder of the journal'), captureIo('/nowhere'))).toBe(EXIT.usage);
