@@ -102,6 +102,20 @@ describe('fleetmod report', () => {
     expect(html.out()).toContain(`Only the start of this diff is in the report. fleetmod show ${CURRENT_RUN} acme/cli --candidate two --db ${db} prints all of it.`);
   });
 
+  it('--diffs with a format other than json is refused (exit 2) instead of silently leaving the diffs out', async () => {
+    const { dir, db, store } = await journal();
+    store.close();
+    const markdown = captureIo(dir);
+    const html = captureIo(dir);
+
+    expect(await cli(markdown, 'report', '--format', 'markdown', '--diffs', '--db', db)).toBe(2);
+    expect(await cli(html, 'report', '--format', 'html', '--diffs', '--db', db)).toBe(2);
+
+    expect(markdown.out()).toBe('');
+    expect(markdown.err()).toBe('fleetmod: --diffs works with --format json only; fleetmod show RUN REPO --diff prints one\n');
+    expect(html.err()).toContain('--diffs works with --format json only; the HTML report shows each diff already');
+  });
+
   it('--out writes the file (folders made as needed) and says where', async () => {
     const { dir, db, store } = await journal();
     store.close();

@@ -23,6 +23,11 @@ export interface ReportCommandOptions {
 export async function reportCommand(io: CliIo, runId: string | undefined, opts: ReportCommandOptions): Promise<ExitCode> {
   const format = opts.format ?? 'text';
   if (!isReportFormat(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}, got "${format}"`);
+  // Silently leaving the diffs out would look like a run without changes to whoever reads the file.
+  if (opts.diffs && format !== 'json') {
+    const instead = format === 'html' ? 'the HTML report shows each diff already (long ones cut; fleetmod show RUN REPO --diff prints one whole)' : 'fleetmod show RUN REPO --diff prints one';
+    throw new UsageError(`--diffs works with --format json only; ${instead}`);
+  }
   const store = openJournal(io, opts);
   try {
     const run = findRun(store, runId);

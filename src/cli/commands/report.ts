@@ -17,7 +17,7 @@ export function registerReport(program: Command, io: CliIo, setExit: (code: Exit
       .argument('[run]', 'run id (default: the latest run)')
       .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('text'))
       .option('-o, --out <file>', 'write the report to a file instead of printing it')
-      .option('--diffs', 'json: include every repo\'s (and every candidate\'s) full diff'),
+      .option('--diffs', 'with --format json only: include every repo\'s (and every candidate\'s) full diff'),
   ).action(async (runId: string | undefined, opts: ReportCommandOptions) => {
     const { reportCommand } = await import('./report-command.js');
     setExit(await reportCommand(io, runId, opts));
