@@ -51,6 +51,8 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   registerRuns(program, io, setExit);
   registerDoctor(program, io, setExit);
   registerSandboxes(program, io, setExit);
+  // A mistake in a command's options is answered with where that command's options are listed.
+  for (const command of program.commands) command.showHelpAfterError(`(fleetmod ${command.name()} --help lists its options)`);
   return program;
 }
 

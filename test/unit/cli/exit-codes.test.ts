@@ -32,3 +32,17 @@ describe('exit codes of errors that stop a run', () => {
     expect(exitCodeFor(new JournalUnavailable('cannot create the folder of the journal'), captureIo('/nowhere'))).toBe(EXIT.usage);
   });
 });
+
+describe('mistakes on the command line', () => {
+  it('an unknown option of a command points at that command\'s help; an unknown command at the list of commands', async () => {
+    const { runCli } = await import('../../../src/cli/program.js');
+    const option = captureIo('/nowhere');
+    const command = captureIo('/nowhere');
+
+    expect(await runCli(['validate', '--state-dir', 'x', 'job.yaml'], option)).toBe(EXIT.usage);
+    expect(await runCli(['frob'], command)).toBe(EXIT.usage);
+
+    expect(option.err()).toBe("error: unknown option '--state-dir'\n(fleetmod validate --help lists its options)\n");
+    expect(command.err()).toBe("error: unknown command 'frob'\n(fleetmod --help lists the commands)\n");
+  });
+});
