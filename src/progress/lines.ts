@@ -4,6 +4,7 @@
  */
 import type { Outcome } from '../domain/outcome.js';
 import { formatDuration } from '../util/units.js';
+import { finishedDetail } from './finished-detail.js';
 import { runStartedLine } from './run-started-line.js';
 import type { ProgressSink, RunStartedEvent, TaskFinishedEvent } from './types.js';
 
@@ -45,8 +46,7 @@ export function createLinesProgress(options: LinesProgressOptions): ProgressSink
     taskFinished(e: TaskFinishedEvent) {
       done += 1;
       counts.set(e.outcome, (counts.get(e.outcome) ?? 0) + 1);
-      const failed = e.outcome === 'failed' || e.outcome === 'verify-failed' || e.outcome === 'edited-by-human' || e.outcome === 'skipped';
-      const detail = (failed ? e.message : (e.prUrl ?? e.branch)) ?? '';
+      const detail = finishedDetail(e);
       const cls = e.errorClass ? ` (${e.errorClass})` : '';
       options.write(`[${done}/${total}] ${e.outcome}${cls} ${e.repo.display}${detail ? ` — ${firstLine(detail)}` : ''} (${formatDuration(e.durationMs)})\n`);
     },

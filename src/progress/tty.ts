@@ -6,6 +6,7 @@ import type { Outcome } from '../domain/outcome.js';
 import type { RepoRef } from '../domain/repo.js';
 import type { Stage } from '../domain/stage.js';
 import { formatDuration } from '../util/units.js';
+import { finishedDetail } from './finished-detail.js';
 import { runStartedLine } from './run-started-line.js';
 import type { ProgressSink, RunStartedEvent, TaskFinishedEvent } from './types.js';
 
@@ -99,8 +100,7 @@ export function createTtyProgress(options: TtyProgressOptions): ProgressSink {
       doneThisInvocation += 1;
       counts.set(e.outcome, (counts.get(e.outcome) ?? 0) + 1);
       const mark = BAD.has(e.outcome) ? '✗' : e.outcome === 'skipped' || e.outcome === 'unchanged' ? '·' : '✓';
-      const detail = BAD.has(e.outcome) || e.outcome === 'skipped' ? e.message : (e.prUrl ?? e.branch);
-      const first = (detail ?? '').split('\n')[0] ?? '';
+      const first = finishedDetail(e).split('\n')[0] ?? '';
       printLine(`${mark} ${SHORT[e.outcome]}${e.errorClass ? ` (${e.errorClass})` : ''} ${e.repo.display}${first ? ` — ${first.slice(0, 160)}` : ''}`);
     },
     notice(level, text) {

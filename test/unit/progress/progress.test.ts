@@ -39,12 +39,15 @@ describe('progress renderers', () => {
 
     lines.runStarted({ ...started, resumed: false, alreadyDone: 0 });
     lines.taskFinished({ repo: repo('a'), outcome: 'unchanged', branch: 'b', durationMs: 1500 });
+    lines.taskFinished({ repo: repo('b'), outcome: 'pushed', branch: 'fleetmod/x', durationMs: 1500 });
     vi.advanceTimersByTime(1000);
     lines.close();
     vi.useRealTimers();
 
-    expect(out).toContain('[1/4] unchanged acme/a — b (1.5s)\n');
-    expect(out).toContain('… 1/4 done (1 unchanged) in 0ms\n');
+    // Nothing was pushed for an unchanged repository: no branch to name.
+    expect(out).toContain('[1/4] unchanged acme/a (1.5s)\n');
+    expect(out).toContain('[2/4] pushed acme/b — fleetmod/x (1.5s)\n');
+    expect(out).toContain('… 2/4 done (1 unchanged, 1 pushed) in 0ms\n');
   });
 
   it('--json: one parseable event per line', () => {
