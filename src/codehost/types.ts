@@ -47,6 +47,21 @@ export interface PullRequestRef {
   headSha?: string;
 }
 
+/** A PR that is closed or merged, as a listing shows it. */
+export interface ClosedPullRequest {
+  number: number;
+  url: string;
+  state: 'closed' | 'merged';
+  /** ISO time; null when the code host does not say. */
+  closedAt: string | null;
+}
+
+export interface BranchPullRequests {
+  open: PullRequestRef | null;
+  /** The newest PR from the branch into the base that is closed or merged, whether or not one is open. */
+  lastClosed: ClosedPullRequest | null;
+}
+
 export interface PullRequestRequest {
   repo: RepoRef;
   base: string;
@@ -84,8 +99,11 @@ export interface CodeHost {
   inspect(repo: RepoRef, signal?: AbortSignal, lookAt?: { branch: string }): Promise<RemoteRepoInfo>;
   /** Credentials for host git on this repo, or undefined for none. */
   gitAuth(repo: RepoRef): Promise<GitAuth | undefined>;
-  /** The open PR from the branch, whatever its base (ensurePullRequest retargets it); the one into `base` of several. */
-  findPullRequest?(repo: RepoRef, headOwner: string, branch: string, base: string): Promise<PullRequestRef | null>;
+  /**
+   * The PRs from the branch, in one look: the open one, whatever its base (ensurePullRequest retargets it; the one
+   * into `base` of several), and the newest into `base` that is no longer open.
+   */
+  findPullRequests?(repo: RepoRef, headOwner: string, branch: string, base: string): Promise<BranchPullRequests>;
   /** `onPullRequest` is told the PR as soon as it is open (created, adopted or found), before its metadata is written. */
   ensurePullRequest?(request: PullRequestRequest, existing: PullRequestRef | null, onPullRequest?: (pr: PullRequestRef) => void): Promise<EnsuredPullRequest>;
   /**

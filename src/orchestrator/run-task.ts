@@ -98,15 +98,15 @@ async function stages(
     if (problem) throw new RepoInvalid(`change.branch renders "${branch}" for ${repo.key}: ${problem}`);
     if (branch === base) throw new RepoInvalid(`change.branch "${branch}" is the base branch of ${repo.key}`);
     const auth = await codeHost.gitAuth(repo);
-    let existingPr = codeHost.findPullRequest ? await codeHost.findPullRequest(repo, info.headOwner, branch, base) : null;
+    let existingPr = codeHost.findPullRequests ? (await codeHost.findPullRequests(repo, info.headOwner, branch, base)).open : null;
     // An open PR from the fork an earlier run pushed to (it could not push here then): the change stays there, in
     // that PR, instead of a second PR from here.
-    if (!existingPr && info.forkHead && codeHost.findPullRequest) {
-      const fromFork = await codeHost.findPullRequest(repo, info.forkHead.headOwner, branch, base);
-      if (fromFork) {
+    if (!existingPr && info.forkHead && codeHost.findPullRequests) {
+      const fromFork = await codeHost.findPullRequests(repo, info.forkHead.headOwner, branch, base);
+      if (fromFork.open) {
         info = { ...info, ...info.forkHead };
-        existingPr = fromFork;
-        log.line(`the open PR #${fromFork.number} is from the fork ${info.headOwner} (an earlier run could not push here): the branch stays there`);
+        existingPr = fromFork.open;
+        log.line(`the open PR #${existingPr.number} is from the fork ${info.headOwner} (an earlier run could not push here): the branch stays there`);
       }
     }
     const pushUrl = info.pushUrl;

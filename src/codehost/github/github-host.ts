@@ -5,11 +5,11 @@
  */
 import type { RepoRef } from '../../domain/repo.js';
 import type { GitAuth, HostGit } from '../../git/host-git.js';
-import type { CodeHost } from '../types.js';
+import type { ClosedPullRequest, CodeHost } from '../types.js';
 import { closePullRequest, ensurePullRequest } from './ensure-pull-request.js';
 import { inspectRepo, type ForkMode } from './inspect.js';
 import { pullRequestStatus } from './pr-status.js';
-import { findOpenPull, getPull, toRef } from './pulls.js';
+import { findBranchPulls, getPull, toRef, type GithubPull } from './pulls.js';
 import type { GithubSessions } from './sessions.js';
 
 export interface GithubHostOptions {
@@ -54,9 +54,9 @@ export function createGithubHost(options: GithubHostOptions): CodeHost {
       );
     },
     gitAuth,
-    async findPullRequest(repo, headOwner, branch, base) {
-      const found = await findOpenPull((await session(repo)).api, repo, headOwner, branch, base);
-      return found && toRef(found);
+    async findPullRequests(repo, headOwner, branch, base) {
+      const found = await findBranchPulls((await session(repo)).api, repo, headOwner, branch, base);
+      return { open: found.open && toRef(found.open), lastClosed: found.lastClosed && closedRef(found.lastClosed) };
     },
     async getPullRequest(repo, number) {
       const found = await getPull((await session(repo)).api, repo, number);
@@ -72,4 +72,8 @@ export function createGithubHost(options: GithubHostOptions): CodeHost {
       return pullRequestStatus((await session(repo)).api, repo, number);
     },
   };
+}
+
+function closedRef(pull: GithubPull): ClosedPullRequest {
+  return { number: pull.number, url: pull.url, state: pull.state === 'merged' ? 'merged' : 'closed', closedAt: pull.closedAt };
 }

@@ -13,6 +13,7 @@ export interface GithubPull extends PullRequestRef {
   author: string | null;
   base: string;
   mergedAt: string | null;
+  closedAt: string | null;
 }
 
 interface PullData {
@@ -21,6 +22,7 @@ interface PullData {
   state: string;
   draft?: boolean;
   merged_at?: string | null;
+  closed_at?: string | null;
   title: string;
   body?: string | null;
   user?: { login: string } | null;
@@ -51,12 +53,13 @@ export function toPull(data: PullData): GithubPull {
     author: data.user?.login ?? null,
     base: data.base.ref,
     mergedAt: data.merged_at ?? null,
+    closedAt: data.closed_at ?? null,
   };
 }
 
 /** The PR as the code-host port knows it (without what only GitHub's own code reads). */
 export function toRef(pull: GithubPull): PullRequestRef {
-  const { author: _author, base: _base, mergedAt: _mergedAt, ...ref } = pull;
+  const { author: _author, base: _base, mergedAt: _mergedAt, closedAt: _closedAt, ...ref } = pull;
   return ref;
 }
 
@@ -64,6 +67,27 @@ export function fitBody(body: string): string {
   if (body.length <= MAX_BODY) return body;
   const note = '\n\n…(truncated by fleetmod: GitHub allows 65536 characters)';
   return body.slice(0, MAX_BODY - note.length) + note;
+}
+
+/**
+ * The PRs from `headOwner:branch` in one listing (open, closed and merged: the closed one is what says whether the
+ * change was declined): the open one, as findOpenPull chooses it, and the newest into `base` that is no longer open.
+ * GitHub lists the newest first, so the first page has both unless a hundred newer PRs from the branch were closed.
+ */
+export async function findBranchPulls(
+  api: GithubApi,
+  repo: RepoRef,
+  headOwner: string,
+  branch: string,
+  base: string,
+): Promise<{ open: GithubPull | null; lastClosed: GithubPull | null }> {
+  const { data } = await call(`listing pull requests of ${repo.key}`, () =>
+    api.rest.pulls.list({ owner: repo.owner, repo: repo.name, head: `${headOwner}:${branch}`, state: 'all', per_page: 100 }),
+  );
+  const pulls = (data as PullData[]).map(toPull);
+  const open = pulls.filter((p) => p.state === 'open');
+  const closed = pulls.filter((p) => p.state !== 'open' && p.base === base).sort((a, b) => b.number - a.number);
+  return { open: open.find((p) => p.base === base) ?? open[0] ?? null, lastClosed: closed[0] ?? null };
 }
 
 /**

@@ -124,7 +124,7 @@ describe('refusals and server errors', () => {
     let reading = true;
     // Another repository's task keeps reading, as in any fleet run.
     const reader = (async () => {
-      while (reading) await host.findPullRequest!(ref(forge, 'acme', 'other'), 'acme', BRANCH, 'main');
+      while (reading) await host.findPullRequests!(ref(forge, 'acme', 'other'), 'acme', BRANCH, 'main');
     })();
 
     const pr = await host.ensurePullRequest!(request(forge, 'acme', 'svc', { labels: [], reviewers: [], teamReviewers: [], assignees: [] }), null);

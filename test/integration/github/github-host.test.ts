@@ -43,7 +43,7 @@ describe('preflight (inspect)', () => {
     const ensured = await host.ensurePullRequest!(request(forge, 'acme', 'locked', { headOwner: 'fleetmod-bot' }), null);
     expect(ensured.action).toBe('opened');
     expect(forge.pulls('acme/locked')).toMatchObject([{ headOwner: 'fleetmod-bot', headRef: BRANCH, base: 'main' }]);
-    expect(await host.findPullRequest!(ref(forge, 'acme', 'locked'), 'fleetmod-bot', BRANCH, 'main')).toMatchObject({ number: ensured.pr.number });
+    expect((await host.findPullRequests!(ref(forge, 'acme', 'locked'), 'fleetmod-bot', BRANCH, 'main')).open).toMatchObject({ number: ensured.pr.number });
     expect(forge.monitor.violations).toEqual([]);
   });
 });
@@ -86,7 +86,7 @@ describe('pull requests as a diff', () => {
 
     const opened = await host.ensurePullRequest!(request(forge, 'acme', 'svc'), null);
     const afterOpen = writes();
-    const found = await host.findPullRequest!(ref(forge, 'acme', 'svc'), 'acme', BRANCH, 'main');
+    const found = (await host.findPullRequests!(ref(forge, 'acme', 'svc'), 'acme', BRANCH, 'main')).open;
     const unchanged = await host.ensurePullRequest!(request(forge, 'acme', 'svc'), found);
     const afterUnchanged = writes();
     forge.state.pulls[0]!.reviews.push({ user: 'alice', state: 'APPROVED' });
