@@ -104,6 +104,8 @@ export interface CodeHost {
    * into `base` of several), and the newest into `base` that is no longer open.
    */
   findPullRequests?(repo: RepoRef, headOwner: string, branch: string, base: string): Promise<BranchPullRequests>;
+  /** Whether fleetmod closed this PR (close-stale, on-existing: recreate), as the PR itself shows it, from any machine. */
+  closedByFleetmod?(repo: RepoRef, number: number): Promise<boolean>;
   /** `onPullRequest` is told the PR as soon as it is open (created, adopted or found), before its metadata is written. */
   ensurePullRequest?(request: PullRequestRequest, existing: PullRequestRef | null, onPullRequest?: (pr: PullRequestRef) => void): Promise<EnsuredPullRequest>;
   /**

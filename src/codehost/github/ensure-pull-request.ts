@@ -5,6 +5,7 @@
  */
 import type { EnsuredPullRequest, PullRequestRef, PullRequestRequest, PullRequestState } from '../types.js';
 import type { GithubApi } from './client.js';
+import { withCloseMarker } from './close-marker.js';
 import { commentOnce } from './comment-once.js';
 import { ensureAssignees, ensureLabels, ensureReviewers, reviewersWhoReviewed } from './pr-metadata.js';
 import { createPull, fitBody, getPull, toRef, updatePull, type GithubPull } from './pulls.js';
@@ -57,7 +58,8 @@ export async function ensurePullRequest(
 
 
 /**
- * Closes the PR with a comment saying why (once, however often the close is tried). One that is no longer open was
+ * Closes the PR with a comment saying why (once, however often the close is tried), marked as fleetmod's: a later
+ * run must not take the PR for one a person declined. One that is no longer open was
  * merged or closed by someone else meanwhile (or is gone: closed as far as anyone can see): it is left as it is.
  */
 export async function closePullRequest(
@@ -67,7 +69,7 @@ export async function closePullRequest(
   const { repo, number } = want;
   const current = await getPull(api, repo, number);
   if (!current || current.state !== 'open') return { closedNow: false, state: current?.state ?? 'closed' };
-  await commentOnce(api, repo, number, want.comment);
+  await commentOnce(api, repo, number, withCloseMarker(want.comment));
   const closed = await updatePull(api, repo, number, { state: 'closed' });
   return { closedNow: true, state: closed.state };
 }

@@ -6,6 +6,7 @@
 import type { RepoRef } from '../../domain/repo.js';
 import type { GitAuth, HostGit } from '../../git/host-git.js';
 import type { ClosedPullRequest, CodeHost } from '../types.js';
+import { closedByFleetmod } from './close-marker.js';
 import { closePullRequest, ensurePullRequest } from './ensure-pull-request.js';
 import { inspectRepo, type ForkMode } from './inspect.js';
 import { pullRequestStatus } from './pr-status.js';
@@ -57,6 +58,9 @@ export function createGithubHost(options: GithubHostOptions): CodeHost {
     async findPullRequests(repo, headOwner, branch, base) {
       const found = await findBranchPulls((await session(repo)).api, repo, headOwner, branch, base);
       return { open: found.open && toRef(found.open), lastClosed: found.lastClosed && closedRef(found.lastClosed) };
+    },
+    async closedByFleetmod(repo, number) {
+      return closedByFleetmod((await session(repo)).api, repo, number);
     },
     async getPullRequest(repo, number) {
       const found = await getPull((await session(repo)).api, repo, number);

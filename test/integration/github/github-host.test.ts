@@ -3,6 +3,7 @@
  * a diff (create, adopt, update, unchanged), GitHub's 422 answers, close and status.
  */
 import { describe, expect, it } from 'vitest';
+import { withCloseMarker } from '../../../src/codehost/github/close-marker.js';
 import { CodeHostFailed, RepoInvalid } from '../../../src/domain/errors.js';
 import { BRANCH, TOKEN, forgeWithBot, pushBranch, ref, request } from '../../support/forge/fixtures.js';
 import { forgeHost } from '../../support/forge/host.js';
@@ -203,7 +204,10 @@ describe('close and status', () => {
     await pushBranch(forge, 'acme', 'other');
     const open = await host.ensurePullRequest!(request(forge, 'acme', other.name), null);
     await host.closePullRequest!(ref(forge, 'acme', 'other'), open.pr, 'no longer needed');
-    expect(forge.pulls('acme/other')[0]).toMatchObject({ state: 'closed', comments: [{ user: 'fleetmod-bot', body: 'no longer needed' }] });
+    // Marked as fleetmod's close, which a later look at the PR tells from one closed by a person (declined).
+    expect(forge.pulls('acme/other')[0]).toMatchObject({ state: 'closed', comments: [{ user: 'fleetmod-bot', body: withCloseMarker('no longer needed') }] });
+    expect(await host.closedByFleetmod!(ref(forge, 'acme', 'other'), open.pr.number)).toBe(true);
+    expect(await host.closedByFleetmod!(repo, pr.number)).toBe(false);
     expect(forge.monitor.violations).toEqual([]);
   });
 });
@@ -255,7 +259,7 @@ describe('a comment whose answer is lost', () => {
     await host.closePullRequest!(repo, pr, 'no longer needed');
 
     expect(posts()).toHaveLength(1);
-    expect(forge.pulls('acme/svc')[0]).toMatchObject({ state: 'closed', comments: [{ body: 'no longer needed' }] });
+    expect(forge.pulls('acme/svc')[0]).toMatchObject({ state: 'closed', comments: [{ body: withCloseMarker('no longer needed') }] });
 
     // A comment GitHub refused (a 502 before anything was made) is a failure, and nothing was posted twice.
     const other = await forge.createRepo({ owner: 'acme', name: 'other' });
