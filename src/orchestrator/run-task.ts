@@ -19,6 +19,7 @@ import { removeTree } from '../util/remove-tree.js';
 import { runBestOfN } from './best-of-n.js';
 import { countDiff } from './diff-stat.js';
 import { finishUnchanged } from './close-stale.js';
+import { declinedReason, newerClosed, NO_PULL_REQUESTS } from './declined.js';
 import { candidateValues, ensurePr } from './pull-request-stage.js';
 import { FLEETMOD_TRAILER } from './own-commits.js';
 import { pushBranch } from './push-branch.js';
@@ -98,11 +99,14 @@ async function stages(
     if (problem) throw new RepoInvalid(`change.branch renders "${branch}" for ${repo.key}: ${problem}`);
     if (branch === base) throw new RepoInvalid(`change.branch "${branch}" is the base branch of ${repo.key}`);
     const auth = await codeHost.gitAuth(repo);
-    let existingPr = codeHost.findPullRequests ? (await codeHost.findPullRequests(repo, info.headOwner, branch, base)).open : null;
+    const here = codeHost.findPullRequests ? await codeHost.findPullRequests(repo, info.headOwner, branch, base) : NO_PULL_REQUESTS;
+    let existingPr = here.open;
+    let lastClosed = here.lastClosed;
     // An open PR from the fork an earlier run pushed to (it could not push here then): the change stays there, in
     // that PR, instead of a second PR from here.
     if (!existingPr && info.forkHead && codeHost.findPullRequests) {
       const fromFork = await codeHost.findPullRequests(repo, info.forkHead.headOwner, branch, base);
+      lastClosed = newerClosed(lastClosed, fromFork.lastClosed);
       if (fromFork.open) {
         info = { ...info, ...info.forkHead };
         existingPr = fromFork.open;
@@ -119,9 +123,19 @@ async function stages(
     deps.store.updateTask(task.id, { baseBranch: base, branch });
     const seen = !branchMatters ? ' (looked at when pushing)' : remoteSha ? ` (exists at ${remoteSha.slice(0, 12)})` : '';
     log.line(`base ${base}, branch ${branch}${seen}${existingPr ? `, open PR #${existingPr.number}` : ''}`);
+    // Before anything is pushed: a declined repository is left exactly as it is. (on-existing: skip leaves a
+    // repository with the branch alone anyway, for the reason it always gave.)
+    const skippedAnyway = job.change.onExisting === 'skip' && remoteSha !== null && remoteSha !== task.headSha;
+    if (!existingPr && job.change.onExisting !== 'recreate' && !skippedAnyway) {
+      const declined = await declinedReason(codeHost, repo, lastClosed);
+      if (declined) {
+        log.line(`${lastClosed?.url} was closed without merging, not by fleetmod: the change was declined`);
+        return { skip: declined, branch } as const;
+      }
+    }
     return { info, base, branch, auth, remoteSha, existingPr } as const;
   });
-  if ('skip' in resolved) return { outcome: 'skipped', skipReason: resolved.skip };
+  if ('skip' in resolved) return { outcome: 'skipped', skipReason: resolved.skip, ...('branch' in resolved && { branch: resolved.branch }) };
   const { info, base, branch, auth, existingPr } = resolved;
 
   const ours = resolved.remoteSha !== null && resolved.remoteSha === task.headSha;

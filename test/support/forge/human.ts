@@ -1,6 +1,7 @@
 /**
  * A person (Alice, with her own token and git identity) working on a forge repository through real git: the edits
- * fleetmod must notice and leave alone — her own commit on its branch, an amended fleetmod commit, a new branch.
+ * fleetmod must notice and leave alone — her own commit on its branch, an amended fleetmod commit, a new branch —
+ * and what she does with its pull requests: close one (declining the change), merge one.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,6 +18,10 @@ export interface HumanClone {
   push(options?: { force?: boolean }): Promise<void>;
   /** Starts a new branch at the current commit. */
   branch(name: string): Promise<void>;
+  /** Merges the forge's `branch` into the checked-out one with a merge commit (push to publish it). */
+  merge(branch: string): Promise<void>;
+  /** Deletes `branch` on the forge. */
+  deleteRemote(branch: string): Promise<void>;
 }
 
 /** Clones `owner/name` at `branch` (default: the default branch) as Alice, who must be a forge user with `token`. */
@@ -37,7 +42,38 @@ export async function humanClone(forge: Forge, fullName: string, token: string, 
     async branch(name) {
       await git(dir, 'checkout', '--quiet', '-b', name);
     },
+    async merge(branch) {
+      await git(dir, ...auth, 'fetch', '--quiet', 'origin', branch);
+      await git(dir, ...identity, 'merge', '--quiet', '--no-ff', '-m', `Merge branch '${branch}'`, 'FETCH_HEAD');
+    },
+    async deleteRemote(branch) {
+      await git(dir, ...auth, 'push', '--quiet', 'origin', '--delete', branch);
+    },
   };
+}
+
+/** Alice closes the PR without merging it, as the website's "Close pull request" does: a PATCH with her token, no comment. */
+export async function closePullAsHuman(forge: Forge, fullName: string, number: number, token: string): Promise<void> {
+  const response = await fetch(`${forge.apiUrl}/repos/${fullName}/pulls/${number}`, {
+    method: 'PATCH',
+    headers: { authorization: `token ${token}`, 'content-type': 'application/json', accept: 'application/vnd.github+json' },
+    body: JSON.stringify({ state: 'closed' }),
+  });
+  if (response.status !== 200) throw new Error(`closing ${fullName}#${number} as Alice: ${response.status} ${await response.text()}`);
+}
+
+/**
+ * Alice merges the PR: its branch is merged into the base with a merge commit, pushed as her, and the PR is then
+ * closed and merged, as GitHub records a merge (the forge has no merge endpoint).
+ */
+export async function mergePullAsHuman(forge: Forge, fullName: string, number: number, token: string): Promise<void> {
+  const pull = forge.pulls(fullName).find((p) => p.number === number);
+  if (!pull) throw new Error(`${fullName} has no pull request #${number}`);
+  const clone = await humanClone(forge, fullName, token, pull.base);
+  await clone.merge(pull.headRef);
+  await clone.push();
+  pull.state = 'closed';
+  pull.mergedAt = pull.closedAt = new Date().toISOString();
 }
 
 /** The SHA of a branch in the forge's bare repository of `owner/name`. */
