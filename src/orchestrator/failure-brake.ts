@@ -6,20 +6,25 @@
  * someone has looked. What counts is the transformation failing — `failed` and `verify-failed` —, not a human's
  * commits on the branch (`edited-by-human`) or a skip.
  *
- * Counted per invocation: a `resume` after a pause starts from zero (someone decided to go on), and runs no canary
- * when the run has finished repositories already (the canary was judged by then).
+ * Counted per invocation: a `resume` after a pause starts from zero (someone decided to go on). The canary is over
+ * once the run has finished N repositories or one of them failed (it was judged then); a run stopped before that —
+ * Ctrl-C, a closing window, a deadline, a crash — runs the rest of its canary first when it goes on, or the fleet
+ * would get a transformation nobody has seen work.
  */
 import type { Outcome } from '../domain/outcome.js';
 
-const TRANSFORMATION_FAILURES: readonly Outcome[] = ['failed', 'verify-failed'];
+export const TRANSFORMATION_FAILURES: readonly Outcome[] = ['failed', 'verify-failed'];
 
 export interface FailureBrakeRules {
   /** Repositories that run before any other (limits.canary). */
   canary?: number;
   /** Failures that pause the run (limits.max-failures). */
   maxFailures?: number;
-  /** Whether the run has finished repositories already (a resumed or retried run): then no canary. */
-  resumed: boolean;
+  /**
+   * What the run finished before this invocation (a resumed or retried run): how many repositories, and whether one
+   * of them failed the transformation (the canary was judged then: no canary).
+   */
+  earlier: { done: number; failed: boolean };
 }
 
 export interface FailureBrake {
@@ -30,7 +35,8 @@ export interface FailureBrake {
 }
 
 export function createFailureBrake(rules: FailureBrakeRules, pending: number): FailureBrake {
-  const canarySize = rules.resumed || rules.canary === undefined ? 0 : Math.min(rules.canary, pending);
+  const canarySize =
+    rules.canary === undefined || rules.earlier.failed ? 0 : Math.max(0, Math.min(rules.canary - rules.earlier.done, pending));
   let finished = 0;
   let failures = 0;
   return {
@@ -45,7 +51,7 @@ export function createFailureBrake(rules: FailureBrakeRules, pending: number): F
       // Any failure in the canary stops the run: it is there to catch a transformation that is wrong before it
       // reaches the fleet. Its repositories are the first to finish: no other starts before they all have.
       if (finished <= canarySize && failures === 1) {
-        return `the canary failed: a repository of the first ${canarySize} failed`;
+        return `the canary failed: a repository of the first ${rules.canary} failed`;
       }
       return null;
     },

@@ -15,7 +15,7 @@ import type { Job } from '../manifest/job.js';
 import type { RunOwner, RunRecord, RunStatus } from '../store/types.js';
 import { spreadSubdirectories } from '../util/spread-subdirectories.js';
 import { executeTask } from './execute-task.js';
-import { createFailureBrake } from './failure-brake.js';
+import { createFailureBrake, TRANSFORMATION_FAILURES } from './failure-brake.js';
 import { selectRun, type RunSelection } from './select-run.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
 import { claimRun } from './run-claim.js';
@@ -135,7 +135,9 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   if (options.stopSignal.aborted) onStop();
 
   let processed = 0;
-  const brake = createFailureBrake({ ...job.limits, resumed: alreadyDone > 0 }, pending.length);
+  const earlierCounts = alreadyDone > 0 ? deps.store.countTasks(run.id) : {};
+  const earlierFailed = TRANSFORMATION_FAILURES.some((outcome) => (earlierCounts[outcome] ?? 0) > 0);
+  const brake = createFailureBrake({ ...job.limits, earlier: { done: alreadyDone, failed: earlierFailed } }, pending.length);
   const pause = (why: string) => {
     if (stopReason) return;
     stopReason = why;
@@ -207,7 +209,8 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     // The canary's repositories first, alone; the others only once they all finished without pausing the run.
     if (brake.canarySize > 0) {
       const rest = pending.length - brake.canarySize;
-      if (rest > 0) deps.progress.notice('info', `canary: the first ${brake.canarySize} repos run before the other ${rest} start`);
+      const which = alreadyDone > 0 ? `the ${brake.canarySize} left of the first ${job.limits.canary}` : `the first ${brake.canarySize}`;
+      if (rest > 0) deps.progress.notice('info', `canary: ${which} repos run before the other ${rest} start`);
       enqueue(pending.slice(0, brake.canarySize));
       await queue.onIdle();
     }

@@ -166,7 +166,7 @@ function renderSchedule(plan: Plan): string[] {
   if (deadline) lines.push(`Deadline: no repository starts after ${deadline}`);
   if (canary !== undefined) {
     const first = canary === 1 ? 'the first repository goes' : `the first ${canary} repositories go`;
-    lines.push(`Canary: ${first} alone; if one fails, the run pauses before the others start (a resumed run has no canary)`);
+    lines.push(`Canary: ${first} alone; if one fails, the run pauses before the others start (a run resumed after the canary was over has none; one stopped before that runs the rest of it first)`);
   }
   if (maxFailures !== undefined) lines.push(`Brake: the run pauses once ${plural(maxFailures, 'repository has', 'repositories have')} failed`);
   return lines;

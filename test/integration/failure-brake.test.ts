@@ -82,6 +82,35 @@ describe('limits.canary', () => {
     expect(runRow(fx.root).status).toBe('finished');
     expect(tasks(fx.root).map((r) => r.outcome)).toEqual(['pushed', 'failed', 'pushed', 'pushed', 'pushed', 'pushed', 'pushed', 'pushed']);
   });
+
+  it('a run stopped before its canary was over runs the rest of the canary first when resumed, and pauses if it fails', async () => {
+    const fx = await failingFixture(['canary: 3']);
+    const io = captureIo(fx.root, env(fx, 'none'));
+    // Ctrl-C once the first repository finished: the one running finishes, the canary's third never starts.
+    const write = io.stdout;
+    let stopped = false;
+    io.stdout = (text) => {
+      write(text);
+      if (!stopped && text.includes('"event":"task-finished"')) {
+        stopped = true;
+        io.signal('SIGINT');
+      }
+    };
+    expect(await cli(io, 'run', '--json', fx.job), io.err()).toBe(130);
+    const stoppedRows = tasks(fx.root);
+    expect(stoppedRows.filter((r) => r.status === 'done')).toHaveLength(2);
+    expect(stoppedRows[2]?.status).toBe('pending');
+
+    // The canary's last repository fails now: the run must pause before the fleet gets the broken change.
+    const resume = captureIo(fx.root, env(fx, 'service-03'));
+    expect(await cli(resume, 'resume'), resume.err()).toBe(1);
+
+    expect(resume.out() + resume.err()).toContain('canary: the 1 left of the first 3 repos run before the other 5 start');
+    expect(runRow(fx.root)).toEqual({ status: 'paused', status_reason: 'the canary failed: a repository of the first 3 failed' });
+    const rows = tasks(fx.root);
+    expect(rows[2]).toMatchObject({ status: 'done', outcome: 'failed' });
+    expect(rows.slice(3).every((r) => r.status === 'pending')).toBe(true);
+  });
 });
 
 describe('limits.max-failures', () => {

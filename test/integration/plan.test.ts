@@ -235,11 +235,11 @@ describe('fleetmod plan', () => {
     expect(await cli(one, 'plan', 'one.yaml')).toBe(0);
     expect(await cli(both, 'plan', 'both.yaml')).toBe(0);
 
-    expect(one.out()).toContain('\nCanary: the first repository goes alone; if one fails, the run pauses before the others start (a resumed run has no canary)\n');
+    expect(one.out()).toContain('\nCanary: the first repository goes alone; if one fails, the run pauses before the others start (a run resumed after the canary was over has none; one stopped before that runs the rest of it first)\n');
     expect(one.out()).not.toContain('Brake:');
     expect(both.out()).toContain(
       lines(
-        'Canary: the first 10 repositories go alone; if one fails, the run pauses before the others start (a resumed run has no canary)',
+        'Canary: the first 10 repositories go alone; if one fails, the run pauses before the others start (a run resumed after the canary was over has none; one stopped before that runs the rest of it first)',
         'Brake: the run pauses once 25 repositories have failed',
       ),
     );

@@ -10,14 +10,14 @@ function feed(rules: FailureBrakeRules, pending: number, outcomes: Outcome[]): (
 
 describe('the failure brake', () => {
   it('pauses at the canary\'s first failure, and never for a failure after the canary without max-failures', () => {
-    expect(createFailureBrake({ canary: 3, resumed: false }, 10).canarySize).toBe(3);
-    expect(feed({ canary: 3, resumed: false }, 10, ['pr-opened', 'failed'])).toEqual([null, 'the canary failed: a repository of the first 3 failed']);
-    expect(feed({ canary: 3, resumed: false }, 10, ['pr-opened', 'unchanged', 'skipped', 'failed', 'verify-failed'])).toEqual([null, null, null, null, null]);
+    expect(createFailureBrake({ canary: 3, earlier: { done: 0, failed: false } }, 10).canarySize).toBe(3);
+    expect(feed({ canary: 3, earlier: { done: 0, failed: false } }, 10, ['pr-opened', 'failed'])).toEqual([null, 'the canary failed: a repository of the first 3 failed']);
+    expect(feed({ canary: 3, earlier: { done: 0, failed: false } }, 10, ['pr-opened', 'unchanged', 'skipped', 'failed', 'verify-failed'])).toEqual([null, null, null, null, null]);
   });
 
   it('counts the transformation\'s failures only: failed and verify-failed, not a human\'s commits or a skip', () => {
-    expect(feed({ canary: 2, resumed: false }, 5, ['edited-by-human', 'skipped'])).toEqual([null, null]);
-    expect(feed({ maxFailures: 2, resumed: false }, 9, ['failed', 'edited-by-human', 'pr-opened', 'verify-failed', 'failed'])).toEqual([
+    expect(feed({ canary: 2, earlier: { done: 0, failed: false } }, 5, ['edited-by-human', 'skipped'])).toEqual([null, null]);
+    expect(feed({ maxFailures: 2, earlier: { done: 0, failed: false } }, 9, ['failed', 'edited-by-human', 'pr-opened', 'verify-failed', 'failed'])).toEqual([
       null,
       null,
       null,
@@ -27,10 +27,10 @@ describe('the failure brake', () => {
   });
 
   it('with both: the canary still pauses at its first failure, and max-failures counts the canary\'s failures too', () => {
-    expect(feed({ canary: 4, maxFailures: 5, resumed: false }, 10, ['pr-opened', 'verify-failed'])).toEqual([null, 'the canary failed: a repository of the first 4 failed']);
-    expect(feed({ canary: 2, maxFailures: 1, resumed: false }, 10, ['failed'])).toEqual(['1 repository failed (limits.max-failures: 1)']);
+    expect(feed({ canary: 4, maxFailures: 5, earlier: { done: 0, failed: false } }, 10, ['pr-opened', 'verify-failed'])).toEqual([null, 'the canary failed: a repository of the first 4 failed']);
+    expect(feed({ canary: 2, maxFailures: 1, earlier: { done: 0, failed: false } }, 10, ['failed'])).toEqual(['1 repository failed (limits.max-failures: 1)']);
     // A canary that passed (a resume after a look goes on without one): max-failures alone.
-    expect(feed({ canary: 2, maxFailures: 2, resumed: false }, 10, ['pr-opened', 'pr-opened', 'failed', 'pr-opened', 'failed'])).toEqual([
+    expect(feed({ canary: 2, maxFailures: 2, earlier: { done: 0, failed: false } }, 10, ['pr-opened', 'pr-opened', 'failed', 'pr-opened', 'failed'])).toEqual([
       null,
       null,
       null,
@@ -40,9 +40,16 @@ describe('the failure brake', () => {
   });
 
   it('runs no canary for a run with finished repositories (resumed or retried), and none larger than what is pending', () => {
-    expect(createFailureBrake({ canary: 3, resumed: true }, 10).canarySize).toBe(0);
-    expect(feed({ canary: 3, resumed: true }, 10, ['failed', 'failed'])).toEqual([null, null]);
-    expect(createFailureBrake({ canary: 30, resumed: false }, 10).canarySize).toBe(10);
-    expect(createFailureBrake({ resumed: false }, 10).canarySize).toBe(0);
+    expect(createFailureBrake({ canary: 3, earlier: { done: 3, failed: false } }, 10).canarySize).toBe(0);
+    expect(feed({ canary: 3, earlier: { done: 3, failed: false } }, 10, ['failed', 'failed'])).toEqual([null, null]);
+    // Paused by its canary: judged, resume goes on without one.
+    expect(createFailureBrake({ canary: 3, earlier: { done: 2, failed: true } }, 10).canarySize).toBe(0);
+    expect(createFailureBrake({ canary: 30, earlier: { done: 0, failed: false } }, 10).canarySize).toBe(10);
+    expect(createFailureBrake({ earlier: { done: 0, failed: false } }, 10).canarySize).toBe(0);
+  });
+
+  it('runs the rest of a canary that a stop cut short (none of it failed), pausing at its first failure', () => {
+    expect(createFailureBrake({ canary: 3, earlier: { done: 1, failed: false } }, 10).canarySize).toBe(2);
+    expect(feed({ canary: 3, earlier: { done: 2, failed: false } }, 10, ['failed'])).toEqual(['the canary failed: a repository of the first 3 failed']);
   });
 });
