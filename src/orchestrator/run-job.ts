@@ -138,6 +138,7 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   const earlierCounts = alreadyDone > 0 ? deps.store.countTasks(run.id) : {};
   const earlierFailed = TRANSFORMATION_FAILURES.some((outcome) => (earlierCounts[outcome] ?? 0) > 0);
   const brake = createFailureBrake({ ...job.limits, earlier: { done: alreadyDone, failed: earlierFailed } }, pending.length);
+  let braked = false;
   const pause = (why: string) => {
     if (stopReason) return;
     stopReason = why;
@@ -191,7 +192,13 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
         durationMs: result.durationMs,
       });
       const brakeReason = brake.record(result.outcome.outcome);
-      if (brakeReason) pause(brakeReason);
+      if (brakeReason && !braked && fatal === undefined) {
+        // Also when a Ctrl-C or the window stopped the run first: the failure is why it must not go on as before
+        // (a resume goes on without the canary only because someone was told it failed), and what the run says.
+        braked = true;
+        stopReason = null;
+        pause(brakeReason);
+      }
     }
   };
   const enqueue = (tasks: readonly (typeof pending)[number][]) => {

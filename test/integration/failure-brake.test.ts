@@ -113,6 +113,29 @@ describe('limits.canary', () => {
   });
 });
 
+describe('limits.canary and a stop', () => {
+  it('a canary repository that fails while a Ctrl-C lets it finish still pauses the run for the canary, and says so', async () => {
+    const fx = await failingFixture(['canary: 3']);
+    const io = captureIo(fx.root, env(fx, 'service-02'));
+    // Ctrl-C once both of the canary's first repositories are in their steps: they finish, one of them failing.
+    const write = io.stdout;
+    let steps = 0;
+    io.stdout = (text) => {
+      write(text);
+      steps += (text.match(/"stage":"steps"/g) ?? []).length;
+      if (steps === 2) {
+        steps += 1;
+        io.signal('SIGINT');
+      }
+    };
+    expect(await cli(io, 'run', '--json', fx.job), io.err()).toBe(130);
+
+    expect(tasks(fx.root).find((r) => r.name === 'service-02')).toMatchObject({ status: 'done', outcome: 'failed' });
+    // The canary failed: that is why the run stopped taking the fleet, and what a resume goes on from.
+    expect(runRow(fx.root)).toEqual({ status: 'paused', status_reason: 'the canary failed: a repository of the first 3 failed' });
+  });
+});
+
 describe('limits.max-failures', () => {
   it('pauses the run once that many repositories failed; what was running finishes, nothing new starts', async () => {
     const fx = await failingFixture(['max-failures: 2']);
