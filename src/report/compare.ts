@@ -39,7 +39,9 @@ export function compareRuns(repos: readonly RepoEntry[], current: readonly TaskR
     const is: Result = repo.status === 'done' && repo.outcome ? repo.outcome : 'pending';
     const change = { key: repo.key, display: repo.display, before: was, after: is };
     if (isFailure(is) && isFailure(was)) stillFailing += 1;
-    else if (isFailure(is)) newlyFailing.push(change);
+    // A repo the previous run never finished (it paused at the canary or the failure brake, or stopped) had no
+    // result there: failing now is nothing new about it, and it may have failed in every run before that one.
+    else if (isFailure(is) && was !== 'pending') newlyFailing.push(change);
     else if (isFailure(was) && is !== 'pending' && WORKED.includes(is)) newlyFixed.push(change);
   }
   let removed = 0;

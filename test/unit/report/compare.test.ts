@@ -50,4 +50,20 @@ describe('comparison with the previous run', () => {
     expect(result.newlyFixed.map((c) => c.display)).toEqual(['acme/changed', 'acme/unchanged']);
     expect(result.newlyFailing).toEqual([]);
   });
+
+  it('a repo the previous run left pending (it paused at the canary) is not newly failing when it fails now', () => {
+    const previous = [
+      task('canary-failed', { outcome: 'failed', errorClass: 'permanent', errorMessage: 'boom', prUrl: null }),
+      task('never-ran', { status: 'pending', outcome: null, prUrl: null }),
+      task('worked', {}),
+    ];
+    const current = ['canary-failed', 'never-ran', 'worked'].map((name) => task(name, { outcome: 'failed', errorClass: 'permanent', errorMessage: 'boom', prUrl: null }));
+    const entries = current.map((t) => ({ key: t.repo.key, display: t.repo.display, status: t.status, outcome: t.outcome }) as RepoEntry);
+
+    const result = compareRuns(entries, current, { run: { ...previousRun, status: 'paused', finishedAt: null }, tasks: previous });
+
+    expect(result.newlyFailing.map((c) => c.display)).toEqual(['acme/worked']);
+    expect(result.stillFailing).toBe(1);
+    expect(result.newlyFixed).toEqual([]);
+  });
 });
