@@ -128,18 +128,74 @@ export function groupFailures(repos: readonly RepoEntry[]): FailureGroup[] {
   );
 }
 
-/** Skipped repos grouped by their (normalized) reason; largest group first. */
+/**
+ * Skipped repos grouped by their (normalized) reason; largest group first. A group's reasons can differ in what the
+ * normalization strips (a declined PR's number and day, a repository's name): the group's reason keeps what they
+ * share and each repo gets what is its own, instead of the first repo's reason standing for all.
+ */
 export function groupSkips(repos: readonly RepoEntry[]): SkipGroup[] {
-  const groups = new Map<string, SkipGroup>();
+  const groups = new Map<string, { reasons: string[]; repos: RepoEntry[] }>();
   for (const repo of repos) {
     if (repo.outcome !== 'skipped') continue;
     const reason = repo.skipReason?.trim() || 'no reason recorded';
     const key = errorSignature(reason);
-    const group = groups.get(key) ?? { reason, repos: [] };
+    const group = groups.get(key) ?? { reasons: [], repos: [] };
+    group.reasons.push(reason);
     group.repos.push(repo);
     groups.set(key, group);
   }
-  return [...groups.values()].sort((a, b) => b.repos.length - a.repos.length || compareText(a.reason, b.reason));
+  return [...groups.entries()]
+    .map(([signature, g]) => ({ ...sharedReason(g.reasons, signature, g.repos), repos: g.repos }))
+    .sort((a, b) => b.repos.length - a.repos.length || compareText(a.reason, b.reason));
+}
+
+const DETAIL_PUNCTUATION = /^[([{"'`]+|[)\]}"'`;:,.]+$/g;
+
+/** What a group's reasons share word by word ("…" where they differ), and each one's differing words. */
+function sharedReason(reasons: readonly string[], signature: string, repos: readonly RepoEntry[]): Omit<SkipGroup, 'repos'> {
+  const first = reasons[0] as string;
+  if (reasons.every((r) => r === first)) return { reason: first, details: reasons.map(() => null) };
+  const words = reasons.map((r) => r.split(/\s+/));
+  const length = (words[0] as string[]).length;
+  // Words shift when a stripped value had spaces in it: the signature is what they share then.
+  if (words.some((w) => w.length !== length)) return { reason: signature, details: reasons.map(() => null) };
+  const same = Array.from({ length }, (_, i) => words.every((w) => w[i] === (words[0] as string[])[i]));
+  const shared: string[] = [];
+  for (let i = 0; i < length; i += 1) {
+    const column = words.map((w) => w[i] as string);
+    if (same[i]) shared.push(column[0] as string);
+    else {
+      // The punctuation around the differing part stays: "(…);", "#…".
+      const open = commonAffix(column.map((w) => /^[^\p{L}\p{N}]*/u.exec(w)?.[0] ?? ''), false);
+      const close = commonAffix(column.map((w) => /[^\p{L}\p{N}]*$/u.exec(w)?.[0] ?? ''), true);
+      const part = `${open}…${close}`;
+      if (part !== '…' || shared.at(-1) !== '…') shared.push(part);
+    }
+  }
+  const details = words.map((w, n) => {
+    const own = w
+      .filter((_, i) => !same[i])
+      .map((word) => word.replace(DETAIL_PUNCTUATION, ''))
+      .filter((word) => word !== '');
+    const repo = repos[n] as RepoEntry;
+    // "repository acme/x is archived": the differing word is the repo's own name, which the list shows already.
+    const mentioned = own.filter((word) => word !== repo.display && word !== repo.key);
+    return mentioned.length > 0 ? mentioned.join(', ') : null;
+  });
+  return { reason: shared.join(' '), details };
+}
+
+/** A skip group's repo with what its own reason says where the group's says "…": "acme/x (#12, 2026-11-20)". */
+export function withDetail(name: string, detail: string | null | undefined, escape: (text: string) => string): string {
+  return detail ? `${name} (${escape(detail)})` : name;
+}
+
+function commonAffix(texts: readonly string[], suffix: boolean): string {
+  let common = texts[0] as string;
+  for (const text of texts) {
+    while (!(suffix ? text.endsWith(common) : text.startsWith(common))) common = suffix ? common.slice(1) : common.slice(0, -1);
+  }
+  return common;
 }
 
 /** Locale-independent ordering, so the report is byte-for-byte the same on every machine. */

@@ -196,8 +196,14 @@ export interface FailureGroup {
 }
 
 export interface SkipGroup {
+  /**
+   * Every repo's reason when they are the same; otherwise what the reasons share, with "…" where they differ (a
+   * declined PR's number and day), so the group never states one repo's PR as every repo's.
+   */
   reason: string;
   repos: RepoEntry[];
+  /** Per repo (in the order of `repos`): what its reason has where `reason` says "…"; null when nothing differs. */
+  details: (string | null)[];
 }
 
 export interface StageStat {

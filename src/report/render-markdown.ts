@@ -5,6 +5,7 @@
  */
 import { candidateCells, candidateColumns, candidateNote, candidateTotalsText, NUMERIC_CANDIDATE_COLUMNS, selectionText } from './candidates.js';
 import { markdownCode, markdownFence, markdownText, safeUrl } from './escape.js';
+import { withDetail } from './failures.js';
 import {
   checksText,
   extraExcerpt,
@@ -112,7 +113,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
 
   if (report.skipGroups.length > 0) {
     const rows = report.skipGroups.slice(0, limit).map((g) => {
-      const names = g.repos.slice(0, limit).map(name).join(', ');
+      const names = g.repos.slice(0, limit).map((r, i) => withDetail(name(r), g.details[i], markdownText)).join(', ');
       return `- **${g.repos.length} × ${markdownText(g.reason)}**: ${names}${g.repos.length > limit ? `, … and ${g.repos.length - limit} more` : ''}`;
     });
     table(['', '### Skipped', ''], rows, report.skipGroups.length);

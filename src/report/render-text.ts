@@ -1,6 +1,7 @@
 /** The plain-text report printed at the end of `run` and by `report` (terminal-safe: control sequences stripped). */
 import { candidateTextTable, candidateTotalsText, selectionText } from './candidates.js';
 import { stripControl } from './escape.js';
+import { withDetail } from './failures.js';
 import {
   checksText,
   extraExcerpt,
@@ -88,7 +89,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   if (report.skipGroups.length > 0) {
     out.push('', 'Skipped:');
     for (const g of report.skipGroups.slice(0, limit)) {
-      const names = g.repos.slice(0, limit).map(name).join(', ');
+      const names = g.repos.slice(0, limit).map((r, i) => withDetail(name(r), g.details[i], stripControl)).join(', ');
       out.push(`  ${g.repos.length} × ${stripControl(g.reason)}: ${names}${g.repos.length > limit ? `, … and ${g.repos.length - limit} more` : ''}`);
     }
     if (report.skipGroups.length > limit) out.push(`  … and ${report.skipGroups.length - limit} more reasons`);

@@ -297,6 +297,27 @@ describe('every format', () => {
     for (const r of report.repos) expect(html).toContain(`data-category="${r.category}"`);
   });
 
+  it('skipped repos whose reasons differ in a number (declined PRs): the group says what they share, each repo its own PR', () => {
+    const declined = (n: number, day: string) =>
+      `pull request #${n} was closed without merging (${day}); not opened again — set change.on-existing: recreate to open a new one`;
+    const report = summarize(
+      data(run('r1'), [
+        task(1, 'r1', 'billing', { outcome: 'skipped', skipReason: declined(12, '2026-11-20') }),
+        task(2, 'r1', 'payments', { outcome: 'skipped', skipReason: declined(345, '2026-10-02') }),
+        task(3, 'r1', 'old-a', { outcome: 'skipped', skipReason: 'repository acme-corp/old-a is archived' }),
+        task(4, 'r1', 'old-b', { outcome: 'skipped', skipReason: 'repository acme-corp/old-b is archived' }),
+      ]),
+    );
+
+    const shared = 'was closed without merging (…); not opened again — set change.on-existing: recreate to open a new one';
+    expect(renderText(report)).toContain(`  2 × pull request #… ${shared}: acme-corp/billing (#12, 2026-11-20), acme-corp/payments (#345, 2026-10-02)\n`);
+    expect(renderText(report)).toContain('  2 × repository … is archived: acme-corp/old-a, acme-corp/old-b\n');
+    expect(renderMarkdown(report)).toContain(`- **2 × pull request \\#… ${shared}**: acme-corp/billing (\\#\u200b12, 2026-11-20), acme-corp/payments (\\#\u200b345, 2026-10-02)`);
+    expect(renderHtml(report)).toContain(`<li><strong>2 × pull request #… ${shared}</strong>: acme-corp/billing (#12, 2026-11-20), acme-corp/payments (#345, 2026-10-02)</li>`);
+    const json = JSON.parse(renderJson(report)) as { skipGroups: { reason: string; count: number }[] };
+    expect(json.skipGroups.map((g) => g.reason)).toEqual([`pull request #… ${shared}`, 'repository … is archived']);
+  });
+
   it('says loudly when steps ran without isolation (provider host)', async () => {
     const report = await reportOf({ provider: 'host' });
 

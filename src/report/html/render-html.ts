@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { candidateTotalsText, selectionText } from '../candidates.js';
 import { escapeHtml, safeUrl } from '../escape.js';
+import { withDetail } from '../failures.js';
 import {
   checksText,
   extraExcerpt,
@@ -200,6 +201,6 @@ function renderSkips(report: Report, out: string[]): void {
   if (report.skipGroups.length === 0) return;
   const e = escapeHtml;
   out.push('<h2 id="skipped">Skipped</h2><ul>');
-  for (const g of report.skipGroups) out.push(`<li><strong>${g.repos.length} × ${e(g.reason)}</strong>: ${g.repos.map((r) => e(r.display)).join(', ')}</li>`);
+  for (const g of report.skipGroups) out.push(`<li><strong>${g.repos.length} × ${e(g.reason)}</strong>: ${g.repos.map((r, i) => withDetail(e(r.display), g.details[i], e)).join(', ')}</li>`);
   out.push('</ul>');
 }
