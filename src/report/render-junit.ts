@@ -1,7 +1,7 @@
 /**
  * JUnit XML for CI systems: one test case per repo. failed, verify-failed and edited-by-human are failures (with
  * the error and the output excerpt), skipped is skipped, a repo not finished yet is skipped with a message saying
- * so; everything else passes. With best of N, system-out names the chosen candidate and why. Every value is
+ * so (and, in a paused run, why it paused); everything else passes. With best of N, system-out names the chosen candidate and why. Every value is
  * XML-escaped and stripped of characters XML forbids.
  */
 import { CANDIDATE_STATUS_TEXT, selectionText } from './candidates.js';
@@ -33,19 +33,23 @@ export function renderJunit(report: Report): string {
     ['run', run.id],
     ['job', run.jobName],
     ['status', run.status],
+    // Why a paused run paused (the canary failed, limits.max-failures, the time window): the other formats say it.
+    ...(run.statusReason ? [['status-reason', run.statusReason] as [string, string]] : []),
     ['provider', run.provider],
     ['isolated', String(run.isolated)],
     ['dry-run', String(run.dryRun)],
   ];
   for (const [name, value] of properties) out.push(`      <property name="${attr(name)}" value="${attr(value)}"/>`);
   out.push('    </properties>');
-  for (const repo of report.repos) out.push(testCase(repo, run.jobName, seconds));
+  const paused = run.status === 'paused' ? `the run paused${run.statusReason ? ` (${run.statusReason})` : ''}` : null;
+  for (const repo of report.repos) out.push(testCase(repo, run.jobName, seconds, paused));
   out.push('  </testsuite>');
   out.push('</testsuites>');
   return `${out.join('\n')}\n`;
 }
 
-function testCase(repo: RepoEntry, jobName: string, seconds: (ms: number | null) => string): string {
+/** `paused`: why the run paused, for the repos it left pending (nothing runs them until `fleetmod resume`). */
+function testCase(repo: RepoEntry, jobName: string, seconds: (ms: number | null) => string, paused: string | null): string {
   const open = `    <testcase classname="${escapeXml(`fleetmod.${jobName}`)}" name="${escapeXml(repo.display)}" time="${seconds(repo.durationMs)}"`;
   const lines: string[] = [];
   if (repo.outcome !== null && FAILURE_OUTCOMES.has(repo.outcome)) {
@@ -61,7 +65,8 @@ function testCase(repo: RepoEntry, jobName: string, seconds: (ms: number | null)
         : repo.stage
           ? `left mid-way in ${repo.stage} (pending)`
           : 'not run yet (pending)';
-    lines.push(`      <skipped message="${escapeXml(`${why} when the report was made`)}"/>`);
+    const when = paused && repo.status !== 'running' ? `: ${paused}` : ' when the report was made';
+    lines.push(`      <skipped message="${escapeXml(`${why}${when}`)}"/>`);
   }
   const detail = [`outcome: ${outcomeText(repo)}`];
   if (repo.pr) detail.push(`pull request: ${repo.pr.url} (${repo.pr.state})`);

@@ -173,6 +173,24 @@ describe('JUnit XML', () => {
     expect(findAll(slow(live), 'skipped')[0]!.attrs.message).toBe('still running (steps) when the report was made');
   });
 
+  it('a paused run says why (the canary failed) in its properties and in every test case it left pending', () => {
+    const reason = 'the canary failed: a repository of the first 3 failed';
+    const report = summarize(
+      data(run('r1', { status: 'paused', statusReason: reason, finishedAt: null }), [
+        task(1, 'r1', 'canary', { outcome: 'failed', errorClass: 'permanent', errorMessage: 'step "x" exited with code 1' }),
+        task(2, 'r1', 'waiting', { status: 'pending', outcome: null, stage: null, startedAt: null, finishedAt: null }),
+      ]),
+    );
+
+    const root = parseXml(renderJunit(report));
+
+    const properties = new Map(findAll(root, 'property').map((p) => [p.attrs.name, p.attrs.value]));
+    expect(properties.get('status')).toBe('paused');
+    expect(properties.get('status-reason')).toBe(reason);
+    const waiting = findAll(root, 'testcase').find((c) => c.attrs.name === 'acme-corp/waiting')!;
+    expect(findAll(waiting, 'skipped')[0]!.attrs.message).toBe(`not run yet (pending): the run paused (${reason})`);
+  });
+
   it('the checker rejects what is not well-formed', () => {
     expect(() => parseXml('<a><b></a></b>')).toThrow(/closes/);
     expect(() => parseXml('<a x="1 < 2"/>')).toThrow(/raw "<"/);
