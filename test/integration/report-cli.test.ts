@@ -331,11 +331,12 @@ describe('fleetmod runs', () => {
     expect(await cli(io, 'runs', '--db', db), io.err()).toBe(0);
 
     const lines = io.out().trimEnd().split('\n');
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
     expect(lines.filter((l) => l.length > 80)).toEqual([]);
     expect(lines[0]).toBe(`RUN${' '.repeat(19)}JOB${' '.repeat(15)}STATE${' '.repeat(9)}DONE  FAILED  TOOK`);
     expect(lines[1]).toMatch(new RegExp(`^${CURRENT_RUN}  rename-fetchdata  interrupted  14/15       5  \\S+$`));
-    expect(lines[2]).toMatch(new RegExp(`^${PREVIOUS_RUN}  rename-fetchdata  finished       7/7       2  \\S+$`));
+    expect(lines[2]).toBe('  interrupted: stopped by user');
+    expect(lines[3]).toMatch(new RegExp(`^${PREVIOUS_RUN}  rename-fetchdata  finished       7/7       2  \\S+$`));
   });
 
   it('cuts a long job name, never the mark of a dry run', async () => {
@@ -351,6 +352,29 @@ describe('fleetmod runs', () => {
     expect(await cli(io, 'runs', '--db', db), io.err()).toBe(0);
 
     expect(io.out().split('\n')[1]).toMatch(/^run-1  upgrade-every-ser… \(dry run\)  finished   0\/0       0  /);
+  });
+
+  it('says under a paused run\'s row why it paused (the canary, limits.max-failures), which decides whether to resume', async () => {
+    const dir = await tempDir();
+    const db = path.join(dir, 'fleetmod.db');
+    const store = openRunStore(db, createRedactor());
+    for (const id of ['run-1', 'run-2']) {
+      store.createRun({ id, jobName: 'rename', manifestPath: 'job.yaml', manifestHash: 'x', jobJson: '{}', provider: 'local', dryRun: false, runDir: dir });
+    }
+    store.setRunStatus('run-1', 'paused', 'the canary failed: a repository of the first 10 failed');
+    store.setRunStatus('run-2', 'interrupted', 'interrupted');
+    store.close();
+    const io = captureIo(dir);
+
+    expect(await cli(io, 'runs', '--db', db), io.err()).toBe(0);
+
+    const lines = io.out().trimEnd().split('\n');
+    const paused = lines.findIndex((l) => l.startsWith('run-1 '));
+    expect(lines[paused]).toMatch(/^run-1  rename  paused +0\/0 +0  /);
+    expect(lines[paused + 1]).toBe('  paused: the canary failed: a repository of the first 10 failed');
+    // A reason that only repeats the state adds no line.
+    expect(lines.filter((l) => l.startsWith('  '))).toHaveLength(1);
+    expect(lines.filter((l) => l.length > 80)).toEqual([]);
   });
 });
 

@@ -64,7 +64,13 @@ export async function runsCommand(io: CliIo, opts: RunsOptions): Promise<ExitCod
     const line = (id: string, job: string, state: string, done: string, failed: string, took: string) =>
       `${id.padEnd(w.id)}  ${job.padEnd(w.job)}  ${state.padEnd(w.state)}  ${done.padStart(w.done)}  ${failed.padStart(w.failed)}  ${took}`.trimEnd();
     io.stdout(`${line('RUN', 'JOB', 'STATE', 'DONE', 'FAILED', 'TOOK')}\n`);
-    for (const t of table) io.stdout(`${line(t.id, t.job, t.state, t.done, t.failed, t.took)}\n`);
+    for (const [i, t] of table.entries()) {
+      io.stdout(`${line(t.id, t.job, t.state, t.done, t.failed, t.took)}\n`);
+      // Why a run paused (the canary failed, limits.max-failures, the time window) or stopped decides whether to
+      // resume it: a line of its own under its row, so the table keeps its width.
+      const reason = reasonShown(rows[i]!.run, t.state);
+      if (reason) io.stdout(`  ${t.state}: ${reason}\n`);
+    }
     return EXIT.ok;
   } finally {
     store.close();
@@ -78,6 +84,12 @@ function jobCell(name: string, dryRun: boolean): string {
   const suffix = dryRun ? ' (dry run)' : '';
   const room = JOB_WIDTH - suffix.length;
   return `${name.length > room ? `${name.slice(0, room - 1)}…` : name}${suffix}`;
+}
+
+/** The journaled reason of a paused or stopped run, unless it only repeats the state ("interrupted"). */
+function reasonShown(run: RunRecord, state: string): string | null {
+  if (state !== run.status || !run.statusReason || run.statusReason === state) return null;
+  return run.statusReason.replace(/[\u0000-\u001f\u007f]+/g, ' ');
 }
 
 /** A run marked running that nobody runs any more (run-liveness.ts) has crashed: show it as such. */
