@@ -16,6 +16,7 @@ import { createStageLimiters } from '../orchestrator/limiters.js';
 import { runJob, type RunJobResult, type RunSelection } from '../orchestrator/run-job.js';
 import { createAdmission, nextWindowOpening } from '../orchestrator/time-window.js';
 import { abortableSleep } from '../orchestrator/execute-task.js';
+import { plural } from '../report/format.js';
 import { loadRunData } from '../report/run-data.js';
 import { renderText } from '../report/render-text.js';
 import { summarize } from '../report/summarize.js';
@@ -227,7 +228,7 @@ function printSummary(io: CliIo, report: Report, result: RunJobResult, manifestL
   }
   io.stdout(renderText(report));
   if (result.status === 'paused') {
-    io.stdout(`\nThe run is paused (${result.statusReason}); ${result.counts.pending ?? 0} repos left. Continue with: fleetmod resume ${result.run.id}${report.journalArgs}\n`);
+    io.stdout(`\nThe run is paused (${result.statusReason}); ${plural(result.counts.pending ?? 0, 'repo')} left. Continue with: fleetmod resume ${result.run.id}${report.journalArgs}\n`);
   }
 }
 

@@ -150,4 +150,14 @@ describe('limits.max-failures', () => {
     expect(rows.filter((r) => r.status === 'done').length).toBeLessThanOrEqual(3);
     expect(rows.slice(4).every((r) => r.status === 'pending')).toBe(true);
   });
+
+  it('says how many repositories are left in words that fit the count: 1 repo', async () => {
+    const fx = await jobFixture({ count: 2, concurrency: 1, limits: ['max-failures: 1'], secrets: ['FAIL_REPOS'] });
+    await fx.control('case " $FAIL_REPOS " in *" $FLEETMOD_REPO_NAME "*) echo "broken here" >&2; exit 1;; esac');
+    const io = captureIo(fx.root, env(fx, 'service-01'));
+
+    expect(await cli(io, 'run', fx.job)).toBe(1);
+
+    expect(io.out()).toContain('The run is paused (1 repository failed (limits.max-failures: 1)); 1 repo left. Continue with: fleetmod resume ');
+  });
 });
