@@ -14,6 +14,7 @@ import { estimateE2bCost, type CostEstimate, type E2bPricing } from '../sandbox/
 import type { RunRecord, RunStatus, TaskRecord } from '../store/types.js';
 import { planCandidates, type PlanCandidates } from './candidate-estimate.js';
 import { estimatePrCreation, prWrites, type PrEstimate } from './pr-estimate.js';
+import { TRANSFORMATION_FAILURES } from '../orchestrator/failure-brake.js';
 
 export type { PlanCandidates };
 
@@ -72,6 +73,8 @@ export interface PlanRepos {
 export interface PlanHistorySummary {
   runId: string;
   status: RunStatus;
+  /** Why it paused or stopped (the canary failed, limits.max-failures, the time window), when it did. */
+  statusReason: string | null;
   createdAt: number;
   dryRun: boolean;
   sameManifest: boolean;
@@ -96,6 +99,11 @@ export interface PlanSchedule {
   /** limits.canary and limits.max-failures (orchestrator/failure-brake.ts). */
   canary?: number;
   maxFailures?: number;
+  /**
+   * `fleetmod run` resumes a run that has finished repositories: failures count from zero, and only what is left of
+   * the canary runs first — none once the run finished `canary` repositories or one failed (failure-brake.ts).
+   */
+  resumesStarted?: { canaryLeft: number };
 }
 
 /** E2B sandbox time and cost for the repositories that run (sandbox/e2b/cost.ts). */
@@ -143,7 +151,7 @@ export function planJob(input: PlanInput): Plan {
     history: history ? summarizeHistory(history, job, resolved.repos, results) : null,
     reuse: input.reusable ? { repos: repos.run.filter((r) => input.reusable?.has(r.key)).length } : null,
     pullRequests: planPullRequests(job, repos.run),
-    schedule: planSchedule(job),
+    schedule: planSchedule(job, repos.done),
     warnings: resolved.warnings,
     ...(input.journalProblem && { journalProblem: input.journalProblem }),
   };
@@ -175,6 +183,7 @@ function summarizeHistory(history: PlanHistory, job: Job, repos: readonly RepoRe
   return {
     runId: history.run.id,
     status: history.run.status,
+    statusReason: history.run.statusReason,
     createdAt: history.run.createdAt,
     dryRun: history.run.dryRun,
     sameManifest: history.run.manifestHash === job.hash,
@@ -213,7 +222,10 @@ function planE2b(job: Job, repos: number): PlanE2b {
   };
 }
 
-function planSchedule(job: Job): PlanSchedule {
+function planSchedule(job: Job, done: readonly PlannedRepo[]): PlanSchedule {
+  // The rule of failure-brake.ts, from the results of the run that would be resumed.
+  const judged = done.some((r) => r.previous !== undefined && TRANSFORMATION_FAILURES.includes(r.previous.outcome));
+  const resumesStarted = done.length > 0 ? { canaryLeft: judged ? 0 : Math.max(0, (job.limits.canary ?? 0) - done.length) } : undefined;
   const w = job.limits.window;
   return {
     ...(w && {
@@ -228,6 +240,7 @@ function planSchedule(job: Job): PlanSchedule {
     ...(job.limits.deadline && { deadline: job.limits.deadline }),
     ...(job.limits.canary !== undefined && { canary: job.limits.canary }),
     ...(job.limits.maxFailures !== undefined && { maxFailures: job.limits.maxFailures }),
+    ...(resumesStarted && (job.limits.canary !== undefined || job.limits.maxFailures !== undefined) && { resumesStarted }),
   };
 }
 

@@ -71,6 +71,8 @@ function renderHistory(plan: Plan): string[] {
         : 'an earlier version of the manifest; fleetmod run starts a new run';
   const status = h.crashed ? 'crashed' : h.status;
   const lines = [`Earlier run: ${h.runId} (${status}${h.dryRun ? ', dry run' : ''}, ${new Date(h.createdAt).toISOString()}; ${kind})`];
+  // Why it paused is what to look at before it goes on (fleetmod report, fleetmod show RUN REPO --log).
+  if (h.status === 'paused' && h.statusReason) lines.push(`  it paused: ${h.statusReason}`);
   if (h.withResult === 0) {
     lines.push('  none of these repositories has a result in it yet');
     return lines;
@@ -152,7 +154,7 @@ function renderPullRequests(plan: Plan): string[] {
 }
 
 function renderSchedule(plan: Plan): string[] {
-  const { window, deadline, canary, maxFailures } = plan.schedule;
+  const { window, deadline, canary, maxFailures, resumesStarted } = plan.schedule;
   const lines: string[] = [];
   if (window) {
     const days = window.days ? ` on ${window.days.join(', ')}` : '';
@@ -164,11 +166,22 @@ function renderSchedule(plan: Plan): string[] {
     }
   }
   if (deadline) lines.push(`Deadline: no repository starts after ${deadline}`);
-  if (canary !== undefined) {
+  if (canary !== undefined && resumesStarted && resumesStarted.canaryLeft === 0) {
+    lines.push(`Canary: none — fleetmod run resumes run ${plan.history?.runId}, whose canary is over (it finished ${canary} repositories, or one of them failed)`);
+  } else if (canary !== undefined && resumesStarted) {
+    const left = resumesStarted.canaryLeft;
+    lines.push(
+      `Canary: fleetmod run resumes run ${plan.history?.runId}, stopped before its canary was over: the ${left === 1 ? 'repository' : `${left} repositories`} left of the first ${canary} go alone first; if one fails, the run pauses`,
+    );
+  } else if (canary !== undefined) {
     const first = canary === 1 ? 'the first repository goes' : `the first ${canary} repositories go`;
     lines.push(`Canary: ${first} alone; if one fails, the run pauses before the others start (a run resumed after the canary was over has none; one stopped before that runs the rest of it first)`);
   }
-  if (maxFailures !== undefined) lines.push(`Brake: the run pauses once ${plural(maxFailures, 'repository has', 'repositories have')} failed`);
+  if (maxFailures !== undefined) {
+    const subject = maxFailures === 1 ? 'repository has' : 'repositories have';
+    const resumed = resumesStarted ? ' (a resumed run counts from zero)' : '';
+    lines.push(`Brake: the run pauses once ${maxFailures} ${resumesStarted ? 'more ' : ''}${subject} failed${resumed}`);
+  }
   return lines;
 }
 

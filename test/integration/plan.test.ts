@@ -245,6 +245,58 @@ describe('fleetmod plan', () => {
     );
   });
 
+  it('for a run the canary paused: says why it paused, that resuming it runs no canary, and that the brake counts anew', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'job.yaml'), `${JOB}  canary: 2\n  max-failures: 3\n`);
+    const job = (await loadManifest(path.join(dir, 'job.yaml'), 'job.yaml')).job!;
+    const store = await journal(dir);
+    store.createRun({ id: 'run-1', jobName: 'lint', manifestPath: job.file, manifestHash: job.hash, jobJson: '{}', provider: 'local', dryRun: false, runDir: dir });
+    store.addTasks('run-1', (await resolveRepos(job, { env: {} })).repos);
+    const [api] = store.listTasks('run-1');
+    store.startTask(api!.id);
+    store.finishTask(api!.id, { outcome: 'failed', errorClass: 'permanent', errorMessage: 'step "step-1" exited with code 1' });
+    store.setRunStatus('run-1', 'paused', 'the canary failed: a repository of the first 2 failed');
+    store.close();
+    const io = captureIo(dir);
+
+    expect(await cli(io, 'plan', 'job.yaml'), io.err()).toBe(0);
+
+    expect(io.out()).toContain(
+      lines(
+        'Earlier run: run-1 (paused, 2030-01-02T03:04:05.000Z; same manifest; fleetmod run resumes it)',
+        '  it paused: the canary failed: a repository of the first 2 failed',
+        '  1 of these repositories has a result there: 1 failed',
+      ),
+    );
+    expect(io.out()).toContain(
+      lines(
+        'Canary: none — fleetmod run resumes run run-1, whose canary is over (it finished 2 repositories, or one of them failed)',
+        'Brake: the run pauses once 3 more repositories have failed (a resumed run counts from zero)',
+      ),
+    );
+  });
+
+  it('for a run stopped before its canary was over: says how much of the canary is left to go first', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'job.yaml'), `${JOB}  canary: 3\n`);
+    const job = (await loadManifest(path.join(dir, 'job.yaml'), 'job.yaml')).job!;
+    const store = await journal(dir);
+    store.createRun({ id: 'run-1', jobName: 'lint', manifestPath: job.file, manifestHash: job.hash, jobJson: '{}', provider: 'local', dryRun: false, runDir: dir });
+    store.addTasks('run-1', (await resolveRepos(job, { env: {} })).repos);
+    const [api] = store.listTasks('run-1');
+    store.startTask(api!.id);
+    store.finishTask(api!.id, { outcome: 'pushed' });
+    store.setRunStatus('run-1', 'interrupted', 'stopped by user');
+    store.close();
+    const io = captureIo(dir);
+
+    expect(await cli(io, 'plan', 'job.yaml'), io.err()).toBe(0);
+
+    expect(io.out()).toContain(
+      'Canary: fleetmod run resumes run run-1, stopped before its canary was over: the 2 repositories left of the first 3 go alone first; if one fails, the run pauses\n',
+    );
+  });
+
   it('shows which repositories are done in the run that would be resumed, reading the journal without changing it', async () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, 'job.yaml'), JOB);
