@@ -14,8 +14,11 @@ export function prStateLabel(task: Pick<TaskRecord, 'prState' | 'prDraft'>): str
  */
 const REPO_COLUMN_MAX = 40;
 
-/** `runCrashed`: the run says running but its process is gone (run-liveness.ts); its running repos are pending. */
-export function renderStatus(run: RunRecord, tasks: readonly TaskRecord[], now: number, runCrashed: boolean): string {
+/**
+ * `runCrashed`: the run says running but its process is gone (run-liveness.ts); its running repos are pending.
+ * `journalArgs`: the options naming the journal, for the command that continues an unfinished run.
+ */
+export function renderStatus(run: RunRecord, tasks: readonly TaskRecord[], now: number, runCrashed: boolean, journalArgs = ''): string {
   const withPr = tasks.filter((t) => t.prNumber !== null);
   // The link comes last: a URL is long, and in the last column it widens nothing. A run without pull requests
   // (branches only, a dry run) has no PR state, review, checks or time read to show: those columns are left out.
@@ -36,11 +39,23 @@ export function renderStatus(run: RunRecord, tasks: readonly TaskRecord[], now: 
   const summary = [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
   return [
     `fleetmod run ${run.id} — job ${run.jobName}: ${tasks.length} repos, ${withPr.length} pull requests${summary ? ` (${summary})` : ''}`,
+    ...runStateLines(run, runCrashed, journalArgs),
     '',
     line(header),
     ...rows.flatMap(rowLines),
     '',
   ].join('\n');
+}
+
+/**
+ * Why a run that is not finished has pending repositories, and how it goes on: a table of `pending` rows alone does
+ * not say whether the run waits for a window, was paused by its canary, was stopped, or died.
+ */
+function runStateLines(run: RunRecord, runCrashed: boolean, journalArgs: string): string[] {
+  if (run.status === 'finished') return [];
+  if (run.status === 'running' && !runCrashed) return ['running'];
+  const state = runCrashed ? 'crashed (its process is gone)' : `${run.status}${run.statusReason && run.statusReason !== run.status ? `: ${run.statusReason}` : ''}`;
+  return [`${state}; fleetmod resume ${run.id}${journalArgs} continues it`];
 }
 
 function ago(ms: number): string {

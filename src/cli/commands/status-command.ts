@@ -9,7 +9,7 @@ import { renderStatus, prStateLabel } from '../../report/render-status.js';
 import { visibleTaskStatus } from '../../report/task-status.js';
 import { createCodeHosts, createGit, createRedactorFor, openStore } from '../compose.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { stateLocation } from '../global-options.js';
+import { journalArgs, stateLocation } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import { findRun } from './journal-access.js';
 
@@ -41,7 +41,7 @@ export async function statusCommand(io: CliIo, runId: string | undefined, opts: 
     if (opts.json) {
       for (const t of tasks) io.stdout(`${JSON.stringify(statusJson(t, crashed))}\n`);
     } else {
-      io.stdout(renderStatus(run, tasks, now, crashed));
+      io.stdout(renderStatus(run, tasks, now, crashed, journalArgs(io, opts)));
     }
     return code;
   } finally {

@@ -50,3 +50,18 @@ describe('the status table of a run without pull requests', () => {
     ]);
   });
 });
+
+describe('the status of a run that is not finished', () => {
+  it('says why its repositories are pending and how it goes on; a finished run says nothing more', () => {
+    const tasks = [task(1, 'r1', 'api', { outcome: 'failed' }), task(2, 'r1', 'web', { status: 'pending', outcome: null })];
+    const second = (r: ReturnType<typeof run>, crashed = false) => renderStatus(r, tasks, T0, crashed, ' --db j.db').split('\n')[1];
+
+    expect(second(run('r1', { status: 'paused', statusReason: 'the canary failed: a repository of the first 3 failed' }))).toBe(
+      'paused: the canary failed: a repository of the first 3 failed; fleetmod resume r1 --db j.db continues it',
+    );
+    expect(second(run('r1', { status: 'interrupted', statusReason: 'interrupted' }))).toBe('interrupted; fleetmod resume r1 --db j.db continues it');
+    expect(second(run('r1', { status: 'running' }), true)).toBe('crashed (its process is gone); fleetmod resume r1 --db j.db continues it');
+    expect(second(run('r1', { status: 'running' }))).toBe('running');
+    expect(second(run('r1'))).toBe('');
+  });
+});
