@@ -46,7 +46,9 @@ export function createFailureBrake(rules: FailureBrakeRules, pending: number): F
       if (!TRANSFORMATION_FAILURES.includes(outcome)) return null;
       failures += 1;
       if (failures === rules.maxFailures) {
-        return `${failures} ${failures === 1 ? 'repository' : 'repositories'} failed (limits.max-failures: ${rules.maxFailures})`;
+        // Counted since this invocation began: after a resume the run's report counts more failures than this.
+        const since = rules.earlier.done > 0 ? ' since the run went on' : '';
+        return `limits.max-failures reached: ${failures} ${failures === 1 ? 'repository' : 'repositories'} failed${since}`;
       }
       // Any failure in the canary stops the run: it is there to catch a transformation that is wrong before it
       // reaches the fleet. Its repositories are the first to finish: no other starts before they all have.

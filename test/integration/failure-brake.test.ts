@@ -143,8 +143,8 @@ describe('limits.max-failures', () => {
 
     expect(await cli(io, 'run', fx.job)).toBe(1);
 
-    expect(io.out() + io.err()).toContain('pausing: 2 repositories failed (limits.max-failures: 2)');
-    expect(runRow(fx.root)).toEqual({ status: 'paused', status_reason: '2 repositories failed (limits.max-failures: 2)' });
+    expect(io.out() + io.err()).toContain('pausing: limits.max-failures reached: 2 repositories failed');
+    expect(runRow(fx.root)).toEqual({ status: 'paused', status_reason: 'limits.max-failures reached: 2 repositories failed' });
     const rows = tasks(fx.root);
     // Two at a time: the second failure comes with at most one more repository under way.
     expect(rows.filter((r) => r.status === 'done').length).toBeLessThanOrEqual(3);
@@ -158,6 +158,6 @@ describe('limits.max-failures', () => {
 
     expect(await cli(io, 'run', fx.job)).toBe(1);
 
-    expect(io.out()).toContain('The run is paused (1 repository failed (limits.max-failures: 1)); 1 repo left. Continue with: fleetmod resume ');
+    expect(io.out()).toContain('The run is paused (limits.max-failures reached: 1 repository failed); 1 repo left. Continue with: fleetmod resume ');
   });
 });

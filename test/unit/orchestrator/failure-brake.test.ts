@@ -21,21 +21,21 @@ describe('the failure brake', () => {
       null,
       null,
       null,
-      '2 repositories failed (limits.max-failures: 2)',
+      'limits.max-failures reached: 2 repositories failed',
       null,
     ]);
   });
 
   it('with both: the canary still pauses at its first failure, and max-failures counts the canary\'s failures too', () => {
     expect(feed({ canary: 4, maxFailures: 5, earlier: { done: 0, failed: false } }, 10, ['pr-opened', 'verify-failed'])).toEqual([null, 'the canary failed: a repository of the first 4 failed']);
-    expect(feed({ canary: 2, maxFailures: 1, earlier: { done: 0, failed: false } }, 10, ['failed'])).toEqual(['1 repository failed (limits.max-failures: 1)']);
+    expect(feed({ canary: 2, maxFailures: 1, earlier: { done: 0, failed: false } }, 10, ['failed'])).toEqual(['limits.max-failures reached: 1 repository failed']);
     // A canary that passed (a resume after a look goes on without one): max-failures alone.
     expect(feed({ canary: 2, maxFailures: 2, earlier: { done: 0, failed: false } }, 10, ['pr-opened', 'pr-opened', 'failed', 'pr-opened', 'failed'])).toEqual([
       null,
       null,
       null,
       null,
-      '2 repositories failed (limits.max-failures: 2)',
+      'limits.max-failures reached: 2 repositories failed',
     ]);
   });
 
@@ -46,6 +46,13 @@ describe('the failure brake', () => {
     expect(createFailureBrake({ canary: 3, earlier: { done: 2, failed: true } }, 10).canarySize).toBe(0);
     expect(createFailureBrake({ canary: 30, earlier: { done: 0, failed: false } }, 10).canarySize).toBe(10);
     expect(createFailureBrake({ earlier: { done: 0, failed: false } }, 10).canarySize).toBe(0);
+  });
+
+  it('counts failures anew in a run that goes on, and says so: its report counts the earlier ones too', () => {
+    expect(feed({ maxFailures: 2, earlier: { done: 5, failed: true } }, 10, ['failed', 'failed'])).toEqual([
+      null,
+      'limits.max-failures reached: 2 repositories failed since the run went on',
+    ]);
   });
 
   it('runs the rest of a canary that a stop cut short (none of it failed), pausing at its first failure', () => {
