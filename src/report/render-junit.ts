@@ -35,6 +35,8 @@ export function renderJunit(report: Report): string {
     ['status', run.status],
     // Why a paused run paused (the canary failed, limits.max-failures, the time window): the other formats say it.
     ...(run.statusReason ? [['status-reason', run.statusReason] as [string, string]] : []),
+    // A run whose process died still says running in the journal; the JSON report says so the same way.
+    ...(run.stalled ? [['stalled', 'true'] as [string, string]] : []),
     ['provider', run.provider],
     ['isolated', String(run.isolated)],
     ['dry-run', String(run.dryRun)],

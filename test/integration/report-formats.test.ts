@@ -171,6 +171,10 @@ describe('JUnit XML', () => {
     const slow = (root: ReturnType<typeof parseXml>) => findAll(root, 'testcase').find((c) => c.attrs.name === 'acme/slow')!;
     expect(findAll(slow(crashed), 'skipped')[0]!.attrs.message).toBe('left mid-way in steps (pending) when the report was made');
     expect(findAll(slow(live), 'skipped')[0]!.attrs.message).toBe('still running (steps) when the report was made');
+    // The journal still says running for both; the crashed one says its process died, as the JSON report does.
+    const stalled = (root: ReturnType<typeof parseXml>) => findAll(root, 'property').find((p) => p.attrs.name === 'stalled')?.attrs.value;
+    expect(stalled(crashed)).toBe('true');
+    expect(stalled(live)).toBeUndefined();
   });
 
   it('a paused run says why (the canary failed) in its properties and in every test case it left pending', () => {
