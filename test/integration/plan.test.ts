@@ -15,7 +15,7 @@ import { planJob } from '../../src/plan/plan.js';
 import { openDb } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createSqliteRunStore } from '../../src/store/sqlite-run-store.js';
-import type { RunStore } from '../../src/store/types.js';
+import type { RunStatus, RunStore } from '../../src/store/types.js';
 import { createRedactor } from '../../src/util/redact.js';
 import { captureIo, cli, testEnv } from '../support/cli.js';
 import { forgeWithBot, TOKEN } from '../support/forge/fixtures.js';
@@ -173,6 +173,29 @@ describe('fleetmod plan against the local forge (fake GitHub)', () => {
   });
 });
 
+/**
+ * A folder with `manifest` as job.yaml and a journal holding run-1 of it: its first repository finished with
+ * `result`, the others pending, the run left with `status`.
+ */
+async function runWithOneResult(
+  manifest: string,
+  result: Parameters<RunStore['finishTask']>[1],
+  status: [RunStatus, string],
+): Promise<string> {
+  const dir = await tempDir();
+  await writeFile(path.join(dir, 'job.yaml'), manifest);
+  const job = (await loadManifest(path.join(dir, 'job.yaml'), 'job.yaml')).job!;
+  const store = await journal(dir);
+  store.createRun({ id: 'run-1', jobName: 'lint', manifestPath: job.file, manifestHash: job.hash, jobJson: '{}', provider: 'local', dryRun: false, runDir: dir });
+  store.addTasks('run-1', (await resolveRepos(job, { env: {} })).repos);
+  const [first] = store.listTasks('run-1');
+  store.startTask(first!.id);
+  store.finishTask(first!.id, result);
+  store.setRunStatus('run-1', ...status);
+  store.close();
+  return dir;
+}
+
 describe('fleetmod plan', () => {
   const JOB = lines(
     'name: lint',
@@ -246,17 +269,11 @@ describe('fleetmod plan', () => {
   });
 
   it('for a run the canary paused: says why it paused, that resuming it runs no canary, and that the brake counts anew', async () => {
-    const dir = await tempDir();
-    await writeFile(path.join(dir, 'job.yaml'), `${JOB}  canary: 2\n  max-failures: 3\n`);
-    const job = (await loadManifest(path.join(dir, 'job.yaml'), 'job.yaml')).job!;
-    const store = await journal(dir);
-    store.createRun({ id: 'run-1', jobName: 'lint', manifestPath: job.file, manifestHash: job.hash, jobJson: '{}', provider: 'local', dryRun: false, runDir: dir });
-    store.addTasks('run-1', (await resolveRepos(job, { env: {} })).repos);
-    const [api] = store.listTasks('run-1');
-    store.startTask(api!.id);
-    store.finishTask(api!.id, { outcome: 'failed', errorClass: 'permanent', errorMessage: 'step "step-1" exited with code 1' });
-    store.setRunStatus('run-1', 'paused', 'the canary failed: a repository of the first 2 failed');
-    store.close();
+    const dir = await runWithOneResult(
+      `${JOB}  canary: 2\n  max-failures: 3\n`,
+      { outcome: 'failed', errorClass: 'permanent', errorMessage: 'step "step-1" exited with code 1' },
+      ['paused', 'the canary failed: a repository of the first 2 failed'],
+    );
     const io = captureIo(dir);
 
     expect(await cli(io, 'plan', 'job.yaml'), io.err()).toBe(0);
@@ -277,17 +294,7 @@ describe('fleetmod plan', () => {
   });
 
   it('for a run stopped before its canary was over: says how much of the canary is left to go first', async () => {
-    const dir = await tempDir();
-    await writeFile(path.join(dir, 'job.yaml'), `${JOB}  canary: 3\n`);
-    const job = (await loadManifest(path.join(dir, 'job.yaml'), 'job.yaml')).job!;
-    const store = await journal(dir);
-    store.createRun({ id: 'run-1', jobName: 'lint', manifestPath: job.file, manifestHash: job.hash, jobJson: '{}', provider: 'local', dryRun: false, runDir: dir });
-    store.addTasks('run-1', (await resolveRepos(job, { env: {} })).repos);
-    const [api] = store.listTasks('run-1');
-    store.startTask(api!.id);
-    store.finishTask(api!.id, { outcome: 'pushed' });
-    store.setRunStatus('run-1', 'interrupted', 'stopped by user');
-    store.close();
+    const dir = await runWithOneResult(`${JOB}  canary: 3\n`, { outcome: 'pushed' }, ['interrupted', 'stopped by user']);
     const io = captureIo(dir);
 
     expect(await cli(io, 'plan', 'job.yaml'), io.err()).toBe(0);
