@@ -4,7 +4,7 @@
  */
 import type { Outcome } from '../domain/outcome.js';
 import { renderCostEstimate } from '../sandbox/e2b/cost.js';
-import { plural } from '../report/format.js';
+import { formatTime, plural } from '../report/format.js';
 import { formatDuration } from '../util/units.js';
 import type { Plan, PlannedRepo } from './plan.js';
 import type { PrBound } from './pr-estimate.js';
@@ -70,7 +70,7 @@ function renderHistory(plan: Plan): string[] {
         ? 'same manifest, but a dry run; fleetmod run starts a new run'
         : 'an earlier version of the manifest; fleetmod run starts a new run';
   const status = h.crashed ? 'crashed' : h.status;
-  const lines = [`Earlier run: ${h.runId} (${status}${h.dryRun ? ', dry run' : ''}, ${new Date(h.createdAt).toISOString()}; ${kind})`];
+  const lines = [`Earlier run: ${h.runId} (${status}${h.dryRun ? ', dry run' : ''}, ${formatTime(h.createdAt)}; ${kind})`];
   // Why it paused is what to look at before it goes on (fleetmod report, fleetmod show RUN REPO --log).
   if (h.status === 'paused' && h.statusReason) lines.push(`  it paused: ${h.statusReason}`);
   if (h.withResult === 0) {

@@ -280,7 +280,7 @@ describe('fleetmod plan', () => {
 
     expect(io.out()).toContain(
       lines(
-        'Earlier run: run-1 (paused, 2030-01-02T03:04:05.000Z; same manifest; fleetmod run resumes it)',
+        'Earlier run: run-1 (paused, 2030-01-02 03:04 UTC; same manifest; fleetmod run resumes it)',
         '  it paused: the canary failed: a repository of the first 2 failed',
         '  1 of these repositories has a result there: 1 failed',
       ),
@@ -336,7 +336,7 @@ describe('fleetmod plan', () => {
         '  acme/api  done in run run-1 (pr-opened)',
         '  acme/web  done in run run-1 (failed)',
         '',
-        'Earlier run: run-1 (interrupted, 2030-01-02T03:04:05.000Z; same manifest; fleetmod run resumes it)',
+        'Earlier run: run-1 (interrupted, 2030-01-02 03:04 UTC; same manifest; fleetmod run resumes it)',
         '  2 of these repositories have a result there: 1 pr-opened, 1 failed',
         '',
         'Pull requests: up to 0 new pull requests (repositories with a change), 0 content-creating GitHub writes (create per PR)',
@@ -398,7 +398,7 @@ describe('fleetmod plan', () => {
     expect(text.out()).toContain(
       lines(
         // Marked running without a heartbeat: its process is gone, as `runs` and `report` say.
-        'Earlier run: run-0 (crashed, 2030-01-02T03:04:05.000Z; an earlier version of the manifest; fleetmod run starts a new run)',
+        'Earlier run: run-0 (crashed, 2030-01-02 03:04 UTC; an earlier version of the manifest; fleetmod run starts a new run)',
         '  1 of these repositories has a result there: 1 pr-opened',
         '  acme/api  pr-opened https://github.com/acme/api/pull/7',
         '',

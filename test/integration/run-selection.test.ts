@@ -139,6 +139,8 @@ describe('fleetmod resume', () => {
 
     expect(code).toBe(0);
     expect(io.out()).toContain(`Resuming run ${newest.result.run.id} of job fixture-job (interrupted, started `);
+    // The time as every other view writes it, to the minute in UTC.
+    expect(io.out()).toMatch(/ \(interrupted, started \d{4}-\d\d-\d\d \d\d:\d\d UTC\): the newest unfinished run\.\n/);
   });
 
   it('says nothing about resuming a run that another live process works on: it is refused', async () => {

@@ -2,6 +2,7 @@
 import { RunNotFound } from '../../domain/errors.js';
 import type { Job } from '../../manifest/job.js';
 import type { RunRecord, RunStore } from '../../store/types.js';
+import { formatTime } from '../../report/format.js';
 import { createRedactorFor, openStore } from '../compose.js';
 import type { ExitCode } from '../exit-codes.js';
 import { journalArgs, stateLocation } from '../global-options.js';
@@ -18,7 +19,7 @@ export async function resumeCommand(io: CliIo, runId: string | undefined, opts: 
   // Said once the run is claimed: a run another process works on is refused, and then nothing is being resumed.
   const announce =
     !runId && !opts.json
-      ? () => io.stdout(`Resuming run ${run.id} of job ${run.jobName} (${run.status}, started ${new Date(run.createdAt).toISOString()}): the newest unfinished run.\n`)
+      ? () => io.stdout(`Resuming run ${run.id} of job ${run.jobName} (${run.status}, started ${formatTime(run.createdAt)}): the newest unfinished run.\n`)
       : undefined;
   const session = sessionFor(run);
   return runSession(io, { ...session, selection: { ...session.selection, requireSameSteps: true }, ...(announce && { onClaimed: announce }) }, opts);
