@@ -179,10 +179,10 @@ function launchOnce(options: SpawnBwrapOptions, started: number): Promise<Launch
       // bwrap exits as soon as the command's first process has (its init says so on a descriptor of theirs), while
       // the init is still killing what that process left running in the background: until the init has ended,
       // sandboxed code may still write to the checkout the host is about to take back (chown, chmod, git).
-      void initEnded(initPid, initStart).then(async (ended) => {
+      void initEnded(initPid, initStart, options.signal).then(async (ended) => {
         if (!ended) {
           await options.killRemaining?.().catch(() => undefined);
-          killedBy ??= `the sandbox's processes had not ended ${INIT_END_WAIT_MS / 1000} s after its command`;
+          killedBy ??= options.signal?.aborted ? 'aborted' : `the sandbox's processes had not ended ${INIT_END_WAIT_MS / 1000} s after its command`;
         }
         resolve({
           result: {
@@ -205,13 +205,14 @@ function launchOnce(options: SpawnBwrapOptions, started: number): Promise<Launch
  * kills everything else in its pid namespace before it becomes a zombie, so a zombie counts as ended: the host's
  * init may be slow to reap it (a container without --init).
  */
-async function initEnded(pid: number | undefined, start: string | undefined): Promise<boolean> {
+export async function initEnded(pid: number | undefined, start: string | undefined, signal?: AbortSignal): Promise<boolean> {
   if (pid === undefined || start === undefined) return true;
   const deadline = performance.now() + INIT_END_WAIT_MS;
   for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
     const state = processState(pid);
     if (state === null || state.start !== start || !state.running) return true;
-    if (performance.now() >= deadline) return false;
+    // A hard stop does not wait out a stuck init: what is left in the sandbox's cgroup is killed instead.
+    if (performance.now() >= deadline || signal?.aborted) return false;
     await new Promise((resolve) => setTimeout(resolve, pause));
   }
 }
