@@ -14,7 +14,7 @@ import { estimateE2bCost, type CostEstimate, type E2bPricing } from '../sandbox/
 import type { RunRecord, RunStatus, TaskRecord } from '../store/types.js';
 import { planCandidates, type PlanCandidates } from './candidate-estimate.js';
 import { estimatePrCreation, prWrites, type PrEstimate } from './pr-estimate.js';
-import { TRANSFORMATION_FAILURES } from '../orchestrator/failure-brake.js';
+import { createFailureBrake, TRANSFORMATION_FAILURES } from '../orchestrator/failure-brake.js';
 
 export type { PlanCandidates };
 
@@ -151,7 +151,7 @@ export function planJob(input: PlanInput): Plan {
     history: history ? summarizeHistory(history, job, resolved.repos, results) : null,
     reuse: input.reusable ? { repos: repos.run.filter((r) => input.reusable?.has(r.key)).length } : null,
     pullRequests: planPullRequests(job, repos.run),
-    schedule: planSchedule(job, repos.done),
+    schedule: planSchedule(job, repos.done, repos.run.length),
     warnings: resolved.warnings,
     ...(input.journalProblem && { journalProblem: input.journalProblem }),
   };
@@ -222,10 +222,11 @@ function planE2b(job: Job, repos: number): PlanE2b {
   };
 }
 
-function planSchedule(job: Job, done: readonly PlannedRepo[]): PlanSchedule {
-  // The rule of failure-brake.ts, from the results of the run that would be resumed.
-  const judged = done.some((r) => r.previous !== undefined && TRANSFORMATION_FAILURES.includes(r.previous.outcome));
-  const resumesStarted = done.length > 0 ? { canaryLeft: judged ? 0 : Math.max(0, (job.limits.canary ?? 0) - done.length) } : undefined;
+function planSchedule(job: Job, done: readonly PlannedRepo[], pending: number): PlanSchedule {
+  // The run's own brake, told what the run that would be resumed has finished.
+  const failed = done.some((r) => r.previous !== undefined && TRANSFORMATION_FAILURES.includes(r.previous.outcome));
+  const resumesStarted =
+    done.length > 0 ? { canaryLeft: createFailureBrake({ ...job.limits, earlier: { done: done.length, failed } }, pending).canarySize } : undefined;
   const w = job.limits.window;
   return {
     ...(w && {
