@@ -8,8 +8,8 @@
 import type { RepoRef } from '../domain/repo.js';
 import type { Redactor } from '../util/redact.js';
 import { atomically } from './atomically.js';
-import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
+import { createGithubWriteLog } from './github-writes.js';
 import { withGroupCommit } from './group-commit.js';
 import { createResultReuse } from './result-reuse.js';
 import { createRunReads } from './run-reads.js';
@@ -47,14 +47,6 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
 
   // Task rows are set through one writer; under group commit it holds a task's sets until something reads them.
   const taskRows = createTaskRowWriter(db, { hold: options.groupCommit ?? false });
-  // Prepared on first use: only a run with GitHub repositories writes them, and a read-only journal never does.
-  let githubWriteStatements: { drop: Statement; list: Statement; insert: Statement } | undefined;
-  const githubWriteSql = () =>
-    (githubWriteStatements ??= {
-      drop: db.prepare('DELETE FROM github_writes WHERE budget = ? AND at <= ?'),
-      list: db.prepare('SELECT at FROM github_writes WHERE budget = ? AND at > ? ORDER BY at').pluck(),
-      insert: db.prepare('INSERT INTO github_writes (budget, at) VALUES (?, ?)'),
-    });
   const statements = {
     insertRun: db.prepare(`INSERT INTO runs (id, job_name, manifest_path, manifest_hash, job_json, provider, dry_run,
       status, run_dir, created_at, updated_at, transform_key, no_reuse) VALUES (@id, @jobName, @manifestPath, @manifestHash,
@@ -313,15 +305,7 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
       }));
     },
 
-    githubWrites(budget, since) {
-      githubWriteSql().drop.run(budget, since);
-      return githubWriteSql().list.all(budget, since) as number[];
-    },
-
-    recordGithubWrite(budget, at) {
-      githubWriteSql().insert.run(budget, Math.round(at));
-    },
-
+    ...createGithubWriteLog(db),
     ...createResultReuse(db, now),
     ...createRunReads(db),
 
