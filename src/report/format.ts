@@ -56,12 +56,17 @@ export function reviewText(pr: PullRequestInfo): string {
   return pr.review ?? 'none';
 }
 
+/** Why a run is paused or stopped, unless the journal's reason only repeats its state ("interrupted"). */
+export function statusReasonOf(run: { status: string; statusReason: string | null }): string | null {
+  return run.statusReason && run.statusReason !== run.status ? run.statusReason : null;
+}
+
 /** One line on what the run is: state, size, time, throughput. */
 export function statusLine(report: Report): string {
   const { run, headline } = report;
   let state: string = run.status;
   if (run.stalled) state = 'running? (the process running it seems to have died)';
-  else if (run.statusReason) state = `${run.status} (${run.statusReason})`;
+  else if (statusReasonOf(run)) state = `${run.status} (${statusReasonOf(run)})`;
   const busy = run.activeMs > 0 && run.activeMs < run.durationMs * 0.9 ? ` (busy ${formatDuration(run.activeMs)})` : '';
   const rate = report.throughputPerMinute > 0 ? `, ${formatRate(report.throughputPerMinute)}` : '';
   return `${state}; ${plural(headline.total, 'repo')} in ${formatDuration(run.durationMs)}${busy}${rate}`;

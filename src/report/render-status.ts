@@ -1,5 +1,6 @@
 /** The per-repository table `fleetmod status` prints: outcome, pull request and its last known state. */
 import type { RunRecord, TaskRecord } from '../store/types.js';
+import { statusReasonOf } from './format.js';
 import { visibleTaskStatus } from './task-status.js';
 
 export function prStateLabel(task: Pick<TaskRecord, 'prState' | 'prDraft'>): string {
@@ -54,7 +55,8 @@ export function renderStatus(run: RunRecord, tasks: readonly TaskRecord[], now: 
 function runStateLines(run: RunRecord, runCrashed: boolean, journalArgs: string): string[] {
   if (run.status === 'finished') return [];
   if (run.status === 'running' && !runCrashed) return ['running'];
-  const state = runCrashed ? 'crashed (its process is gone)' : `${run.status}${run.statusReason && run.statusReason !== run.status ? `: ${run.statusReason}` : ''}`;
+  const reason = statusReasonOf(run);
+  const state = runCrashed ? 'crashed (its process is gone)' : `${run.status}${reason ? `: ${reason}` : ''}`;
   return [`${state}; fleetmod resume ${run.id}${journalArgs} continues it`];
 }
 

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { UsageError } from '../../domain/errors.js';
 import { runCrashed } from '../../orchestrator/run-liveness.js';
 import { lastSignOfLife } from '../../report/clock.js';
+import { statusReasonOf } from '../../report/format.js';
 import type { RunRecord } from '../../store/types.js';
 import { formatDuration } from '../../util/units.js';
 import { createRedactorFor, openStore } from '../compose.js';
@@ -88,8 +89,8 @@ function jobCell(name: string, dryRun: boolean): string {
 
 /** The journaled reason of a paused or stopped run, unless it only repeats the state ("interrupted"). */
 function reasonShown(run: RunRecord, state: string): string | null {
-  if (state !== run.status || !run.statusReason || run.statusReason === state) return null;
-  return run.statusReason.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  const reason = state === run.status ? statusReasonOf(run) : null;
+  return reason && reason.replace(/[\u0000-\u001f\u007f]+/g, ' ');
 }
 
 /** A run marked running that nobody runs any more (run-liveness.ts) has crashed: show it as such. */
