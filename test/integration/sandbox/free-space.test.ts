@@ -34,7 +34,7 @@ describe('the host inode safety floor', () => {
   // Empty files take no blocks, only inodes: a step could use up the filesystem's inodes — and with them every
   // file creation on the host — while the byte floor and sandbox.disk saw almost nothing used. A filesystem of a
   // few hundred inodes stands for the host's, in a mount namespace of its own (root only: mounting needs it).
-  it.skipIf(process.getuid?.() !== 0 || !existsSync('/usr/bin/unshare'))('reports a filesystem nearly out of inodes, with bytes to spare', async () => {
+  it.skipIf(process.getuid?.() !== 0 || !existsSync('/usr/bin/unshare'))('reports a filesystem nearly out of inodes, with bytes to spare (root with /usr/bin/unshare only: it mounts a 400-inode tmpfs in a mount namespace of its own; CI runs as root)', async () => {
     await ensureBuilt();
     const dir = await tempDir();
     const script = [
