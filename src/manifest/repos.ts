@@ -11,7 +11,7 @@ import type { RepoRef } from '../domain/repo.js';
 import type { Diagnostic } from './diagnostics.js';
 import { selectGithubRepos, type GithubRepoListing } from './github-filter.js';
 import type { GithubSelector, Job } from './job.js';
-import { missingLocalRepo } from './local-repo-check.js';
+import { createMissingLocalWarnings } from './local-repo-check.js';
 import { createRepoAdder } from './repo-dedup.js';
 import { repoIdentity } from './repo-identity.js';
 import { localOwnerAndName, parseRepoString, quotedUrl } from './repo-string.js';
@@ -66,9 +66,9 @@ export async function resolveRepos(job: Job, options: ResolveReposOptions): Prom
   // The same rule as the GitHub code host: the manifest's api-url/server-url pair wins over the environment's.
   const serverUrl = githubEndpoint(job, options.env).serverUrl;
   const addOnce = createRepoAdder(out, repoIdentity);
+  const missingLocal = createMissingLocalWarnings(out.warnings);
   const add: Collector['add'] = (repo, origin) => {
-    const missing = repo.skip === undefined ? missingLocalRepo(repo) : undefined;
-    if (missing) out.warnings.push({ ...origin, severity: 'warning', message: missing });
+    if (repo.skip === undefined) missingLocal.check(repo, origin);
     addOnce(repo, origin);
   };
   const error: Collector['error'] = (origin, message) => out.errors.push({ ...origin, severity: 'error', message });
@@ -104,6 +104,7 @@ export async function resolveRepos(job: Job, options: ResolveReposOptions): Prom
       error(origin, 'a github: selector needs GitHub access: set GITHUB_TOKEN (or GH_TOKEN) so repositories can be listed');
     }
   }
+  missingLocal.finish();
   return out;
 }
 

@@ -2,10 +2,12 @@
  * The example jobs in jobs/examples are valid (`fleetmod validate`, no warnings) and together use every key of
  * the manifest language, so each feature has a realistic, checked example.
  */
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { jobJsonSchema } from '../../src/manifest/json-schema.js';
 import { captureIo, cli, testEnv } from '../support/cli.js';
+import { demoFixture } from '../support/demo-fixture.js';
 import { EXAMPLES_DIR, exampleJobs, schemaKeyPaths, valueKeyPaths } from '../support/examples.js';
 
 const examples = await exampleJobs();
@@ -22,7 +24,9 @@ describe('example jobs', () => {
     // Secrets are read from the environment at validate time: give each one the example names a made-up value.
     const example = examples.find((e) => e.file === file)!;
     const secrets = ((parse(example.text) as { sandbox?: { secrets?: string[] } }).sandbox?.secrets ?? []).map((name) => [name, `made-up-${name}`]);
-    const io = captureIo(EXAMPLES_DIR, testEnv(Object.fromEntries(secrets)));
+    // The demo's list names sample repositories that exist once `fleetmod demo` made them: validate a copy that has them.
+    const dir = file === 'demo.yaml' ? path.join((await demoFixture()).root, 'jobs', 'examples') : EXAMPLES_DIR;
+    const io = captureIo(dir, testEnv(Object.fromEntries(secrets)));
 
     const code = await cli(io, 'validate', file);
 

@@ -2,10 +2,11 @@
  * `fleetmod validate` beyond the invalid corpus (manifest-corpus.test.ts): warnings that keep a job valid,
  * duplicates across literal entries and `file:` lists, secrets, selectors, symbolic links out of the job folder.
  */
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureIo, cli, testEnv } from '../support/cli.js';
+import { demoFixture } from '../support/demo-fixture.js';
 import { tempDir } from '../support/temp.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -17,14 +18,38 @@ function manifest(lines: string[]): string {
 const STEPS_AND_CHANGE = ['steps:', '  - name: fix', '    run: echo fixed', 'change:', '  branch: fleetmod/{{ job.name }}', '  commit:', '    message: Fix'];
 
 describe('fleetmod validate', () => {
-  it('says the bundled demo job is valid', async () => {
-    const io = captureIo(ROOT);
+  it('says the bundled demo job is valid once its sample repositories are made', async () => {
+    const demo = await demoFixture();
+    const io = captureIo(demo.root);
 
-    const code = await cli(io, 'validate', 'jobs/examples/demo.yaml');
+    const code = await cli(io, 'validate', demo.job);
 
     expect(code).toBe(0);
     expect(io.out()).toBe('jobs/examples/demo.yaml: valid — job "demo-rename-fetchdata", 1 repo entry, 1 step, sandbox local\n');
     expect(io.err()).toBe('');
+  });
+
+  it('says the bundled demo job is valid before its sample repositories are made, naming three missing and counting the rest', async () => {
+    // A fresh clone: the job and its list, but no .fleetmod/demo/repos until `fleetmod demo` makes them.
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'jobs', 'examples'), { recursive: true });
+    for (const file of ['demo.yaml', 'demo-repos.txt']) await copyFile(path.join(ROOT, 'jobs/examples', file), path.join(dir, 'jobs/examples', file));
+    const io = captureIo(dir);
+
+    const code = await cli(io, 'validate', 'jobs/examples/demo.yaml');
+
+    expect(code).toBe(0);
+    expect(io.out()).toMatch(/^jobs\/examples\/demo.yaml: valid — /);
+    const repos = path.join(dir, '.fleetmod', 'demo', 'repos');
+    expect(io.err()).toBe(
+      [
+        `jobs/examples/demo-repos.txt:2:1: warning: local repository ${repos}/service-01.git does not exist; the run will fail it`,
+        `jobs/examples/demo-repos.txt:3:1: warning: local repository ${repos}/service-02.git does not exist; the run will fail it`,
+        `jobs/examples/demo-repos.txt:4:1: warning: local repository ${repos}/service-03.git does not exist; the run will fail it`,
+        'jobs/examples/demo-repos.txt:5:1: warning: 22 more local repositories are missing or not a folder, the first of them here; the run will fail them',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('warns about duplicates among literal entries and file: lists, pointing into the list file, and stays valid', async () => {

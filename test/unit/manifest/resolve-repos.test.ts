@@ -167,6 +167,24 @@ describe('a local repository', () => {
     ]);
   });
 
+  it('that is missing with many others is named among the first three, and the rest are counted in one warning', async () => {
+    const dir = await tempDir();
+    await makeRepoFolders(dir, ['here.git']);
+    await writeFile(path.join(dir, 'list.txt'), ['./here.git', ...Array.from({ length: 6 }, (_, i) => `./gone-${i + 1}.git`)].join('\n'));
+    const job = ['name: local', 'repos:', '  - file: list.txt', ...TAIL].join('\n');
+    const loaded = await parseManifest(job, { file: path.join(dir, 'job.yaml'), displayPath: 'job.yaml' });
+
+    const r = await resolveRepos(loaded.job!, { env: {}, displayPath: 'job.yaml' });
+
+    expect(r.repos).toHaveLength(7);
+    expect(r.warnings.map((w) => `${w.file}:${w.line}:${w.col}: ${w.message}`)).toEqual([
+      `list.txt:2:1: local repository ${path.join(dir, 'gone-1.git')} does not exist; the run will fail it`,
+      `list.txt:3:1: local repository ${path.join(dir, 'gone-2.git')} does not exist; the run will fail it`,
+      `list.txt:4:1: local repository ${path.join(dir, 'gone-3.git')} does not exist; the run will fail it`,
+      'list.txt:5:1: 3 more local repositories are missing or not a folder, the first of them here; the run will fail them',
+    ]);
+  });
+
   it('that is skipped is not checked: it will not be cloned', async () => {
     const dir = await tempDir();
     const job = ['name: local', 'repos:', '  - repo: ./gone.git', '    skip: true', ...TAIL].join('\n');
