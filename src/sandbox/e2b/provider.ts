@@ -165,7 +165,13 @@ export function createE2bProvider(options: E2bProviderOptions): SandboxProvider 
 
   /** Puts the checkout into a new sandbox and starts the job's budget; the sandbox is destroyed if that fails. */
   const prepare = async (sdk: SdkSandbox, packed: PackedWorkspace, request: SandboxRequest, stopped: AbortSignal): Promise<E2bSandbox> => {
-    const sandbox = new E2bSandbox(sdk, request, { lost: (reason) => lost(request, reason), kill: () => kill(sdk), now, transferTimeoutMs: transferMs(request) });
+    const sandbox = new E2bSandbox(sdk, request, {
+      lost: (reason) => lost(request, reason),
+      kill: () => kill(sdk),
+      now,
+      transferTimeoutMs: transferMs(request),
+      ...(packed.head !== null && { base: packed.head }),
+    });
     try {
       // A stop that came while the create was on its way: the sandbox exists (and is billed) but is not used.
       if (stopped.aborted) throw new Interrupted('stopped while creating an E2B sandbox');

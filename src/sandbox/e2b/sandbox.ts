@@ -25,6 +25,8 @@ export interface E2bSandboxHooks {
   now(): number;
   /** Deadline for reading a file back (the diff): transferTimeoutMs. */
   transferTimeoutMs: number;
+  /** The commit the checkout was uploaded at, which the change is taken against (PackedWorkspace.head). */
+  base?: string;
 }
 
 export class E2bSandbox implements Sandbox {
@@ -102,7 +104,7 @@ export class E2bSandbox implements Sandbox {
     const maxBytes = this.request.limits.changeBytes;
     const take = async (everyDiffBinary: boolean) => {
       // The check inside the sandbox only saves the download; the one that holds is the host's, as the bytes arrive.
-      const exit = await this.housekeeping('taking the diff', exportDiffCommand({ everyDiffBinary, ...(maxBytes !== undefined && { maxBytes }) }), E2B_WORKSPACE, CHANGE_TOO_LARGE_EXIT);
+      const exit = await this.housekeeping('taking the diff', exportDiffCommand({ everyDiffBinary, ...(this.hooks.base !== undefined && { base: this.hooks.base }), ...(maxBytes !== undefined && { maxBytes }) }), E2B_WORKSPACE, CHANGE_TOO_LARGE_EXIT);
       const diff = exit === CHANGE_TOO_LARGE_EXIT ? undefined : await this.readAbsolute(DIFF_FILE, 'the diff', maxBytes);
       if (diff === undefined) throw ChangeTooLarge.over(maxBytes ?? 0);
       return strictUtf8(diff);

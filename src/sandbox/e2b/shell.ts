@@ -23,12 +23,15 @@ export const DIFF_FILE = `${E2B_STATE_DIR}/change.diff`;
 export const CHANGE_TOO_LARGE_EXIT = 75;
 
 /**
- * The change as `git diff --binary` against HEAD, written to DIFF_FILE: the same commands and pinned settings as
- * the host's worktreeDiff (throw-away index, `add --all --force`, same diff flags), with the user's and the
- * system's git config ignored, so both providers produce the same bytes and the host can apply them.
+ * The change as `git diff --binary` against `base` (the commit the checkout was uploaded at; HEAD when unknown),
+ * written to DIFF_FILE: the same commands and pinned settings as the host's worktreeDiff (throw-away index,
+ * `add --all --force`, same diff flags), with the user's and the system's git config ignored, so both providers
+ * produce the same bytes and the host can apply them. Not HEAD: a step that commits or resets moves it, and its
+ * change would be lost (or the diff taken against a commit the host does not apply it to).
  */
-export function exportDiffCommand(options: { everyDiffBinary?: boolean; maxBytes?: number } = {}): string {
+export function exportDiffCommand(options: { base?: string; everyDiffBinary?: boolean; maxBytes?: number } = {}): string {
   const git = `git ${SAFE_GIT_CONFIG.map((c) => `-c ${shellQuote(c)}`).join(' ')}`;
+  const base = shellQuote(options.base ?? 'HEAD');
   return [
     'set -eu',
     // A diff that is not UTF-8 (a Latin-1 file) is taken again with every file's diff binary, as on the host
@@ -43,9 +46,9 @@ export function exportDiffCommand(options: { everyDiffBinary?: boolean; maxBytes
       : []),
     `export GIT_INDEX_FILE=${E2B_STATE_DIR}/diff-index GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 LC_ALL=C GIT_TERMINAL_PROMPT=0`,
     `rm -f "$GIT_INDEX_FILE"`,
-    `${git} read-tree HEAD`,
+    `${git} read-tree ${base}`,
     `${git} add --all --force -- .`,
-    `${git} diff --cached --binary --full-index --no-color --no-ext-diff --no-textconv --no-renames HEAD > ${DIFF_FILE}`,
+    `${git} diff --cached --binary --full-index --no-color --no-ext-diff --no-textconv --no-renames ${base} > ${DIFF_FILE}`,
     `rm -f "$GIT_INDEX_FILE"`,
     ...(options.maxBytes !== undefined
       ? [`if [ "$(stat -c %s ${DIFF_FILE})" -gt ${options.maxBytes} ]; then rm -f ${DIFF_FILE}; exit ${CHANGE_TOO_LARGE_EXIT}; fi`]

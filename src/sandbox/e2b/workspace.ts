@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { errorMessage } from '../../domain/errors.js';
+import { readHead } from '../../git/read-ref.js';
 import { CheckoutNotPacked } from './errors.js';
 import { E2B_FILES_DIR, E2B_STATE_DIR, E2B_WORKSPACE } from './layout.js';
 import { makeOwnedTempDir } from '../../util/owned-temp.js';
@@ -19,6 +20,11 @@ export interface PackedWorkspace {
   bytes: number;
   /** The checkout's .git/config without credentials-bearing entries, or null when there is none. */
   gitConfig: string | null;
+  /**
+   * The commit the checkout is at, read on the host (null when its files do not say plainly). The change is taken
+   * against it: inside the sandbox `.git` is writable, and a step that commits (as some coding agents do) moves HEAD.
+   */
+  head: string | null;
   dispose(): Promise<void>;
 }
 
@@ -44,9 +50,10 @@ export async function packWorkspace(workspace: string): Promise<PackedWorkspace>
     const tarball = path.join(dir, 'workspace.tar.gz');
     await runTar(['--create', '--gzip', '--file', tarball, '--exclude=./.git/config', '-C', workspace, '.']);
     const gitConfig = await readFile(path.join(workspace, '.git', 'config'), 'utf8').catch(() => null);
+    const head = await readHead(path.join(workspace, '.git'));
     const bytes = (await stat(tarball)).size;
     const made = dir;
-    return { tarball, bytes, gitConfig: gitConfig === null ? null : sanitizeGitConfig(gitConfig), dispose: () => rm(made, { recursive: true, force: true }) };
+    return { tarball, bytes, gitConfig: gitConfig === null ? null : sanitizeGitConfig(gitConfig), head, dispose: () => rm(made, { recursive: true, force: true }) };
   } catch (err) {
     if (dir) await rm(dir, { recursive: true, force: true });
     throw err instanceof CheckoutNotPacked ? err : new CheckoutNotPacked(`cannot pack the checkout on this machine: ${errorMessage(err)}`, { cause: err });

@@ -97,6 +97,24 @@ describe('E2B provider: commands, files and the diff', () => {
     expect(await sandbox.exportDiff().catch((err: unknown) => err)).toBeInstanceOf(Error);
   });
 
+  it.each([
+    ['commits it (as some coding agents do)', 'git -c user.name=agent -c user.email=agent@example.com commit -qam "agent: rename"'],
+    ['moves HEAD below it', 'git reset -q --soft HEAD~1'],
+  ])('takes the change against the checkout it was given when a step %s', async (_what, moveHead) => {
+    const fake = await startFakeE2b();
+    const workspace = await sampleCheckout();
+    const sandbox = await e2bProvider(fake).create(sandboxRequest(workspace));
+
+    expect((await sandbox.exec(`sed -i 's/fetchData/loadData/g' src/client.js && ${moveHead}`)).exitCode).toBe(0);
+    const remote = await sandbox.exportDiff();
+    await sandbox.destroy();
+    const file = path.join(workspace, 'src/client.js');
+    await writeFile(file, (await readFile(file, 'utf8')).replaceAll('fetchData', 'loadData'));
+
+    expect(remote).toContain('+++ b/src/client.js');
+    expect(remote).toBe(await hostGit().worktreeDiff(workspace));
+  });
+
   it('reads and writes workspace files, refusing paths outside it', async () => {
     const fake = await startFakeE2b();
     const sandbox = await e2bProvider(fake).create(sandboxRequest(await sampleCheckout()));
