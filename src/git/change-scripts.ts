@@ -3,8 +3,9 @@
  * index and worktree are never touched:
  *
  * - the diff, one git script (git-script.ts): read HEAD's tree into the throw-away index, add everything in the
- *   worktree (`add -A` records symlinks as links and never follows them), write that index's tree, diff the index
- *   against HEAD;
+ *   worktree but what the repository's .gitignore leaves out (node_modules after an install; a tracked file counts
+ *   whatever it matches), as `git add -A` does for a person (`add -A` records symlinks as links and never follows
+ *   them), write that index's tree, diff the index against HEAD;
  * - the commit: the tree of the journaled diff — when the diff is the one just taken in the same checkout on the
  *   same base (diff-trees.ts), the tree that taking it wrote; otherwise a script reads the base tree, applies the
  *   diff to the index only and writes the tree — then the commit object with the given identity and time, written
@@ -39,7 +40,7 @@ type ScriptContext = Pick<GitScriptOptions, 'env' | 'timeoutMs' | 'signal'>;
 const DIFF_SCRIPT = `set -e
 export GIT_INDEX_FILE="$1"
 git read-tree HEAD
-git add --all --force -- .
+git add --all -- .
 git write-tree
 exec git diff --cached --binary --full-index --no-color --no-ext-diff --no-textconv --no-renames --ignore-submodules=dirty --submodule=short HEAD`;
 

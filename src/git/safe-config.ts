@@ -21,6 +21,9 @@ export const SAFE_GIT_CONFIG: readonly string[] = [
   'maintenance.auto=false',
   'advice.detachedHead=false',
   'init.defaultBranch=main',
+  // What a change contains follows the repository's own .gitignore, never the machine's: no user's or sandbox
+  // home's excludes file (git reads ~/.config/git/ignore even when no global config is set).
+  'core.excludesFile=/dev/null',
   // A nested repository the sandbox made is never entered: recursing into it (a user's submodule.recurse = true)
   // would run git there with that repository's own config — core.sshCommand, remote.*.receivepack — on the host.
   'submodule.recurse=false',

@@ -25,7 +25,7 @@ export const CHANGE_TOO_LARGE_EXIT = 75;
 /**
  * The change as `git diff --binary` against `base` (the commit the checkout was uploaded at; HEAD when unknown),
  * written to DIFF_FILE: the same commands and pinned settings as the host's worktreeDiff (throw-away index,
- * `add --all --force`, same diff flags), with the user's and the system's git config ignored, so both providers
+ * `add --all`, same diff flags), with the user's and the system's git config ignored, so both providers
  * produce the same bytes and the host can apply them. Not HEAD: a step that commits or resets moves it, and its
  * change would be lost (or the diff taken against a commit the host does not apply it to).
  */
@@ -47,7 +47,7 @@ export function exportDiffCommand(options: { base?: string; everyDiffBinary?: bo
     `export GIT_INDEX_FILE=${E2B_STATE_DIR}/diff-index GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 LC_ALL=C GIT_TERMINAL_PROMPT=0`,
     `rm -f "$GIT_INDEX_FILE"`,
     `${git} read-tree ${base}`,
-    `${git} add --all --force -- .`,
+    `${git} add --all -- .`,
     `${git} diff --cached --binary --full-index --no-color --no-ext-diff --no-textconv --no-renames ${base} > ${DIFF_FILE}`,
     `rm -f "$GIT_INDEX_FILE"`,
     ...(options.maxBytes !== undefined

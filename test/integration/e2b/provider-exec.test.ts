@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startFakeE2b } from '../../support/fake-e2b/index.js';
 import { e2bProvider, hostGit, sampleCheckout, sandboxRequest } from '../../support/e2b-provider.js';
+import { git } from '../../support/git.js';
 import { tempDir } from '../../support/temp.js';
 
 describe('E2B provider: commands, files and the diff', () => {
@@ -113,6 +114,36 @@ describe('E2B provider: commands, files and the diff', () => {
 
     expect(remote).toContain('+++ b/src/client.js');
     expect(remote).toBe(await hostGit().worktreeDiff(workspace));
+  });
+
+  it('leaves out what the repository ignores (node_modules after an install), as host git does; an ignored file it tracks still counts', async () => {
+    const fake = await startFakeE2b();
+    const workspace = await sampleCheckout();
+    await writeFile(path.join(workspace, '.gitignore'), 'node_modules/\n*.log\n');
+    await writeFile(path.join(workspace, 'build.log'), 'tracked anyway\n');
+    await git(workspace, 'add', '--force', '.gitignore', 'build.log');
+    await git(workspace, '-c', 'user.name=dev', '-c', 'user.email=dev@example.com', 'commit', '-qm', 'ignore dependencies and logs');
+    const sandbox = await e2bProvider(fake).create(sandboxRequest(workspace));
+    const change = [
+      'mkdir -p node_modules/dep && echo "module.exports = 1" > node_modules/dep/index.js',
+      'echo debug > npm-debug.log',
+      'echo updated >> build.log',
+      "sed -i 's/fetchData/loadData/g' src/client.js",
+    ].join(' && ');
+
+    expect((await sandbox.exec(change)).exitCode).toBe(0);
+    const remote = await sandbox.exportDiff();
+    await sandbox.destroy();
+    await mkdir(path.join(workspace, 'node_modules/dep'), { recursive: true });
+    await writeFile(path.join(workspace, 'node_modules/dep/index.js'), 'module.exports = 1\n');
+    await writeFile(path.join(workspace, 'npm-debug.log'), 'debug\n');
+    await writeFile(path.join(workspace, 'build.log'), 'tracked anyway\nupdated\n');
+    const file = path.join(workspace, 'src/client.js');
+    await writeFile(file, (await readFile(file, 'utf8')).replaceAll('fetchData', 'loadData'));
+    const local = await hostGit().worktreeDiff(workspace);
+
+    expect(remote.match(/^diff --git .*$/gm)).toEqual(['diff --git a/build.log b/build.log', 'diff --git a/src/client.js b/src/client.js']);
+    expect(remote).toBe(local);
   });
 
   it('reads and writes workspace files, refusing paths outside it', async () => {
