@@ -15,6 +15,7 @@ import { createWriteBudget, type WriteBudgetOptions } from '../codehost/github/w
 import { createPlainGitHost } from '../codehost/plain/plain-git-host.js';
 import type { CodeHost, CodeHostRouter } from '../codehost/types.js';
 import { UsageError, errorMessage } from '../domain/errors.js';
+import { OWN_CREDENTIAL_NAMES } from '../domain/own-credentials.js';
 import { createHostGit, type HostGit } from '../git/host-git.js';
 import { createHostGitThread, hostGitThreadAvailable } from '../git/thread/host-git-thread.js';
 import { createDirectCheckout, createMirrorCache, defaultCacheDir, type RepoCheckout } from '../git/mirror-cache.js';
@@ -37,11 +38,10 @@ import { parseSize } from '../util/units.js';
 import type { CliIo } from './io.js';
 
 /** Host environment variables whose values are secrets wherever they appear. */
-export const SECRET_ENV_NAMES = ['GITHUB_TOKEN', 'GH_TOKEN', 'E2B_API_KEY', 'GITHUB_APP_PRIVATE_KEY'];
 
 export function createRedactorFor(io: CliIo, job?: Job): Redactor {
   const values: string[] = [];
-  for (const name of [...SECRET_ENV_NAMES, ...(job?.sandbox.secrets ?? [])]) {
+  for (const name of [...OWN_CREDENTIAL_NAMES, ...(job?.sandbox.secrets ?? [])]) {
     const value = io.env[name];
     if (value) values.push(value);
   }

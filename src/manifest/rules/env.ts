@@ -1,8 +1,9 @@
 /**
  * Environment given to the sandbox: names fleetmod sets itself cannot be overridden, a name is either a literal
- * or a secret, and every secret must be set on the host before a run starts (its value is read at run time and
- * never stored).
+ * or a secret, fleetmod's own credentials are never a secret of the sandbox, and every secret must be set on the host
+ * before a run starts (its value is read at run time and never stored).
  */
+import { OWN_CREDENTIAL_NAMES } from '../../domain/own-credentials.js';
 import type { PathPart } from '../positions.js';
 import type { JobManifest } from '../schema.js';
 import type { RuleInput } from './report.js';
@@ -42,6 +43,13 @@ export function checkEnvironment({ manifest: m, ctx, report }: RuleInput): void 
     seen.add(name);
     if (name.startsWith(RESERVED_PREFIX)) {
       report.error(path, `names starting with ${RESERVED_PREFIX} are set by fleetmod; choose another name`);
+    } else if (OWN_CREDENTIAL_NAMES.includes(name)) {
+      // The transformation is untrusted code: with the push token or the E2B key it could push anywhere the identity
+      // can, or start and kill sandboxes on the account.
+      report.error(
+        path,
+        `${name} is fleetmod's own credential (it pushes, opens pull requests or creates sandboxes on the host) and never goes into a sandbox; give the steps a token of their own under another name`,
+      );
     } else if (ctx.env && !ctx.env[name]) {
       report.report(
         ctx.missingSecrets ?? 'error',

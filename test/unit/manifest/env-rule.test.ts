@@ -32,3 +32,31 @@ describe('env in a candidate step', () => {
     ]);
   });
 });
+
+describe("fleetmod's own credentials in sandbox.secrets", () => {
+  it('are refused: the push token, the GitHub App key and the E2B key never go into a sandbox', async () => {
+    const text = [
+      'name: owncreds',
+      'repos: [acme/api]',
+      'sandbox:',
+      '  provider: e2b',
+      '  secrets: [GITHUB_TOKEN, GH_TOKEN, GITHUB_APP_PRIVATE_KEY, E2B_API_KEY, NPM_TOKEN]',
+      'steps:',
+      '  - run: echo',
+      'change:',
+      '  branch: fleetmod/x',
+      '  commit: {message: Fix}',
+      '',
+    ].join('\n');
+    const env = { GITHUB_TOKEN: 'ghp_madeUp', GH_TOKEN: 'ghp_madeUp', GITHUB_APP_PRIVATE_KEY: 'made-up', E2B_API_KEY: 'e2b_madeUp', NPM_TOKEN: 'npm_madeUp' };
+
+    const loaded = await parseManifest(text, { file: '/jobs/job.yaml', displayPath: 'job.yaml', env });
+
+    expect(loaded.errors.map((d) => `${d.line}:${d.col}: ${d.message.split(' (')[0]}`)).toEqual([
+      "5:13: sandbox.secrets[0]: GITHUB_TOKEN is fleetmod's own credential",
+      "5:27: sandbox.secrets[1]: GH_TOKEN is fleetmod's own credential",
+      "5:37: sandbox.secrets[2]: GITHUB_APP_PRIVATE_KEY is fleetmod's own credential",
+      "5:61: sandbox.secrets[3]: E2B_API_KEY is fleetmod's own credential",
+    ]);
+  });
+});
