@@ -62,10 +62,14 @@ export async function ensurePr(
   return { action: openedByEarlierAttempt ? 'opened' : ensured.action, url: ensured.pr.url };
 }
 
-/** {{ candidates.table }} and {{ candidate.name }} from the candidates journaled for the latest attempt. */
-export function candidateValues(all: readonly CandidateRecord[], attempt: number): Record<string, string> {
+/**
+ * {{ candidates.table }} and {{ candidate.name }} from the candidates journaled for the latest attempt. A job with a
+ * single candidate (`candidates: 1`, or a list of one) journals none, as there is nothing to choose: its name is
+ * `onlyCandidate`, the name the manifest gave it.
+ */
+export function candidateValues(all: readonly CandidateRecord[], attempt: number, onlyCandidate: string): Record<string, string> {
   const latestAttempt = Math.max(0, ...all.map((c) => c.attempt));
   const latest = all.filter((c) => c.attempt === (latestAttempt || attempt));
   const chosen = latest.find((c) => c.chosen);
-  return { 'candidates.table': candidatesTable(latest), 'candidate.name': chosen?.name ?? 'default' };
+  return { 'candidates.table': candidatesTable(latest), 'candidate.name': chosen?.name ?? onlyCandidate };
 }

@@ -165,7 +165,7 @@ async function stages(
       branch,
       steps,
       diff: countDiff(diff),
-      extra: candidateValues(deps.store.listCandidates(task.id), task.attempts),
+      extra: candidateValues(deps.store.listCandidates(task.id), task.attempts, (job.candidates[0] as (typeof job.candidates)[number]).name),
     });
 
   // With a journaled result on the base the remote is still at, a checkout is needed only to make a commit: no
