@@ -23,7 +23,9 @@ const NUMBER_AND_UNIT = /^(\d+(?:\.\d+)?)\s*([A-Za-z]+)$/;
 /** Why `input` is not a duration. */
 export function durationProblem(input: unknown): string {
   const example = 'expected a duration such as "90s", "5m" or "1h30m"';
-  if (typeof input === 'number') return `a duration needs a unit: write "${input}s" or "${input}m", not a bare number`;
+  const bare = bareNumber(input);
+  if (bare !== undefined && Number(bare) <= 0) return `must be longer than 0: write a duration with a unit, such as "90s" or "5m"`;
+  if (bare !== undefined) return `a duration needs a unit: write "${bare}s" or "${bare}m", not a bare number`;
   if (typeof input !== 'string') return `${example}, got ${describeValue(input)}`;
   const text = input.trim();
   const match = NUMBER_AND_UNIT.exec(text);
@@ -33,7 +35,6 @@ export function durationProblem(input: unknown): string {
     if (alias) return `"${text}" is not a duration; write "${amount}${alias}"`;
     if (parseSize(text) !== null) return `"${text}" is a size, not a duration; write e.g. "90s", "5m" or "1h30m"`;
   }
-  if (/^\d+(\.\d+)?$/.test(text)) return `a duration needs a unit: write "${text}s" or "${text}m", not a bare number`;
   if (/\s/.test(text) && parseDuration(text.replace(/\s+/g, '')) !== null) {
     return `write the duration without spaces: "${text.replace(/\s+/g, '')}"`;
   }
@@ -43,7 +44,9 @@ export function durationProblem(input: unknown): string {
 /** Why `input` is not a size. */
 export function sizeProblem(input: unknown): string {
   const example = 'expected a size such as "512MiB" or "2GiB"';
-  if (typeof input === 'number') return `a size needs a unit: write "${input}MiB" (or KiB, GiB, MB…), not a bare number`;
+  const bare = bareNumber(input);
+  if (bare !== undefined && Number(bare) <= 0) return `must be larger than 0: write a size with a unit, such as "512MiB" or "2GiB"`;
+  if (bare !== undefined) return `a size needs a unit: write "${bare}MiB" (or KiB, GiB, MB…), not a bare number`;
   if (typeof input !== 'string') return `${example}, got ${describeValue(input)}`;
   const text = input.trim();
   const match = NUMBER_AND_UNIT.exec(text);
@@ -57,14 +60,16 @@ export function sizeProblem(input: unknown): string {
     if (caseFixed) return `size units are case-sensitive: write "${amount}${caseFixed}"`;
     if (parseDuration(text) !== null) return `"${text}" is a duration, not a size; write e.g. "${amount}MiB"`;
   }
-  if (/^\d+(\.\d+)?$/.test(text)) return `a size needs a unit: write "${text}MiB" (or KiB, GiB, MB…), not a bare number`;
   return `${example} (units B, KB, MB, GB, KiB, MiB, GiB), got "${text}"`;
 }
 
 /** Why `input` is not a rate such as "60/hour". */
 export function rateProblem(input: unknown): string {
   const example = 'expected a rate such as "60/hour", "5/min" or "1/s"';
-  if (typeof input === 'number') return `a rate needs a time unit: write "${input}/hour" or "${input}/min"`;
+  const bare = bareNumber(input);
+  // The count of a rate is a whole number of at least 1: "0.5/hour" or "0/hour" would be refused in turn.
+  if (bare !== undefined && !/^[1-9]\d*$/.test(bare)) return `a rate is a whole number of at least 1 per time unit, such as "60/hour" or "1/min", got ${bare}`;
+  if (bare !== undefined) return `a rate needs a time unit: write "${bare}/hour" or "${bare}/min"`;
   if (typeof input !== 'string') return `${example}, got ${describeValue(input)}`;
   const words = /^(\d+)\s*(?:per|an?|every|\/)\s*(\w+)$/i.exec(input.trim());
   if (words) {
@@ -86,6 +91,16 @@ export function windowProblem(input: unknown): string {
   if (bad) return `${String(bad[0]).padStart(2, '0')}:${String(bad[1]).padStart(2, '0')} is not a time of day (00:00 to 23:59)`;
   const pad = (n: number) => String(n).padStart(2, '0');
   return `write the window as "${pad(h1)}:${pad(m1)}-${pad(h2)}:${pad(m2)}" (two-digit hours, a plain "-")`;
+}
+
+/**
+ * A number written without a unit (YAML's number, or the same as quoted text), as it reads, or undefined. A hint that
+ * adds a unit must not offer zero or a negative amount, which the field refuses next.
+ */
+function bareNumber(input: unknown): string | undefined {
+  if (typeof input === 'number') return String(input);
+  if (typeof input === 'string' && /^-?\d+(\.\d+)?$/.test(input.trim())) return input.trim();
+  return undefined;
 }
 
 /** A short description of a value for messages: `the number 3`, `a list`, `"text"`. */
