@@ -13,6 +13,7 @@ import type { Diagnostic } from './diagnostics.js';
 import { keepEnvValuesAsWritten } from './env-source.js';
 import type { Job } from './job.js';
 import { normalizeJob } from './normalize.js';
+import { overIndentedKeys } from './over-indented-key.js';
 import { positionOf } from './positions.js';
 import { checkRules } from './rules.js';
 import { pruneInvalid } from './prune-invalid.js';
@@ -59,7 +60,13 @@ export async function parseManifest(text: string, options: ParseOptions): Promis
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
 
   if (doc.errors.length > 0) {
+    const deeperKeys = overIndentedKeys(doc.errors, text);
     const errors = doc.errors.map((e): Diagnostic => {
+      const deeperKey = e.code === 'BLOCK_AS_IMPLICIT_KEY' || e.code === 'MULTILINE_IMPLICIT_KEY' ? deeperKeys.get(e.pos[0]) : undefined;
+      if (deeperKey) {
+        const pos = lines.linePos(deeperKey.offset);
+        return { file: display, line: pos.line, col: pos.col, severity: 'error', message: deeperKey.message };
+      }
       const unclosedQuote = e.code === 'MISSING_CHAR' && e.message.includes('quote') ? quoteStart(doc, e.pos[0]) : undefined;
       const pos = lines.linePos(unclosedQuote ?? e.pos[0]);
       const message = unclosedQuote === undefined ? yamlMessage(e.code, e.message, text, e.pos[0]) : `YAML syntax: the quoted text that starts here is not closed (${text[unclosedQuote]} missing)`;
