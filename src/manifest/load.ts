@@ -8,6 +8,7 @@ import path from 'node:path';
 import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ManifestInvalid } from '../domain/errors.js';
+import { withoutByteOrderMark } from '../util/byte-order-mark.js';
 import { toPlainData } from './aliases.js';
 import type { Diagnostic } from './diagnostics.js';
 import { keepEnvValuesAsWritten } from './env-source.js';
@@ -54,7 +55,8 @@ export interface ParseOptions extends EnvironmentChecks {
   displayPath?: string;
 }
 
-export async function parseManifest(text: string, options: ParseOptions): Promise<LoadResult> {
+export async function parseManifest(written: string, options: ParseOptions): Promise<LoadResult> {
+  const text = withoutByteOrderMark(written);
   const display = options.displayPath ?? options.file;
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { githubEndpoint } from '../codehost/github/endpoint.js';
 import type { RepoRef } from '../domain/repo.js';
+import { withoutByteOrderMark } from '../util/byte-order-mark.js';
 import type { Diagnostic } from './diagnostics.js';
 import { selectGithubRepos, type GithubRepoListing } from './github-filter.js';
 import type { GithubSelector, Job } from './job.js';
@@ -121,7 +122,7 @@ async function readRepoList(job: Job, file: string, display: string, origin: Ori
   const listFile = path.resolve(job.dir, file);
   let text: string;
   try {
-    text = await readFile(listFile, 'utf8');
+    text = withoutByteOrderMark(await readFile(listFile, 'utf8'));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     out.error(origin, `repos file "${file}" ${code === 'ENOENT' ? 'does not exist next to the manifest' : code === 'EISDIR' ? 'is a folder' : 'cannot be read'}`);
