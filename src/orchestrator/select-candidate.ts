@@ -25,6 +25,9 @@ export function selectCandidate(candidates: readonly CandidateSummary[], rule: S
   let eligible = candidates.filter((c) => c.status === 'passed' && (rule !== 'score' || c.score !== null));
   if (eligible.length === 0) return { chosen: null, reason: 'no candidate passed' };
   const withChange = eligible.filter((c) => !c.empty);
+  // Passing candidates left out for an empty diff: the reason must say the pick is among the others, or "the first
+  // that passed" (or the smallest diff, the highest score) would be untrue of the candidates passed over.
+  const passedOverEmpty = withChange.length > 0 ? eligible.length - withChange.length : 0;
   if (withChange.length > 0) eligible = withChange;
   const byPosition = [...eligible].sort((a, b) => a.position - b.position);
   let pick = byPosition[0] as CandidateSummary;
@@ -34,11 +37,13 @@ export function selectCandidate(candidates: readonly CandidateSummary[], rule: S
     for (const c of byPosition) if ((c.score as number) > (pick.score as number)) pick = c;
   }
   const passed = candidates.filter((c) => c.status === 'passed').length;
+  const withAChange = passedOverEmpty > 0 ? ' with a change' : '';
   const why =
     rule === 'first-passing'
-      ? 'the first candidate that passed'
+      ? `the first candidate that passed${withAChange}`
       : rule === 'smallest-diff'
-        ? `the smallest diff (${pick.changedLines} changed lines)`
-        : `the highest score (${pick.score})`;
-  return { chosen: pick.position, reason: `${pick.name}: ${why}; ${passed} of ${candidates.length} passed` };
+        ? `the smallest diff${passedOverEmpty > 0 ? ' that is not empty' : ''} (${pick.changedLines} changed lines)`
+        : `the highest score${withAChange} (${pick.score})`;
+  const empties = passedOverEmpty > 0 ? `, ${passedOverEmpty} of them without a change` : '';
+  return { chosen: pick.position, reason: `${pick.name}: ${why}; ${passed} of ${candidates.length} passed${empties}` };
 }

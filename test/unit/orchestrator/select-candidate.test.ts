@@ -36,6 +36,14 @@ describe('selecting a candidate', () => {
     expect(selectCandidate([c(0, 'passed', 0), c(1, 'passed', 0)], 'smallest-diff').chosen).toBe(0);
   });
 
+  it('says the pick is among the candidates with a change when a passing one was passed over for an empty diff', () => {
+    const field = [c(0, 'passed', 0, 9), c(1, 'verify-failed', 3), c(2, 'passed', 8, 5)];
+
+    expect(selectCandidate(field, 'first-passing').reason).toBe('c3: the first candidate that passed with a change; 2 of 3 passed, 1 of them without a change');
+    expect(selectCandidate(field, 'smallest-diff').reason).toBe('c3: the smallest diff that is not empty (8 changed lines); 2 of 3 passed, 1 of them without a change');
+    expect(selectCandidate(field, 'score').reason).toBe('c3: the highest score with a change (5); 2 of 3 passed, 1 of them without a change');
+  });
+
   it('nothing passes: no choice', () => {
     expect(selectCandidate([c(0, 'step-failed', 0), c(1, 'verify-failed', 3), c(2, 'error', 0)], 'first-passing')).toEqual({
       chosen: null,
