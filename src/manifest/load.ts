@@ -59,7 +59,9 @@ export async function parseManifest(written: string, options: ParseOptions): Pro
   const text = withoutByteOrderMark(written);
   const display = options.displayPath ?? options.file;
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // Merge keys (`<<: *defaults`) are YAML 1.1, but editors apply them before checking against the JSON Schema and
+  // people reuse steps with them: without `merge`, validate would refuse `<<` as an unknown key the editor accepted.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
 
   if (doc.errors.length > 0) {
     const deeperKeys = overIndentedKeys(doc.errors, text);
