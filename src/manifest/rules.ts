@@ -12,6 +12,7 @@ import { checkE2b } from './rules/e2b.js';
 import { checkEnvironment } from './rules/env.js';
 import { checkStepFiles } from './rules/files.js';
 import { checkLimits } from './rules/limits.js';
+import { checkLiteralFields } from './rules/literal-fields.js';
 import { checkUniqueNames } from './rules/names.js';
 import { createReporter, type RuleContext, type RuleInput } from './rules/report.js';
 import { checkRepoEntries } from './rules/repos.js';
@@ -25,6 +26,7 @@ export async function checkRules(job: Job, manifest: JobManifest, ctx: RuleConte
   checkUniqueNames(input);
   checkRepoEntries(input);
   checkTemplates(input);
+  checkLiteralFields(input);
   checkConditions(input);
   checkEnvironment(input);
   checkConflicts(input);
