@@ -37,8 +37,7 @@ import { createRedactor, type Redactor } from '../util/redact.js';
 import { parseSize } from '../util/units.js';
 import type { CliIo } from './io.js';
 
-/** Host environment variables whose values are secrets wherever they appear. */
-
+/** A redactor of fleetmod's own credentials and the job's sandbox secrets: their values are secrets wherever they appear. */
 export function createRedactorFor(io: CliIo, job?: Job): Redactor {
   const values: string[] = [];
   for (const name of [...OWN_CREDENTIAL_NAMES, ...(job?.sandbox.secrets ?? [])]) {
