@@ -11,6 +11,7 @@ import { ManifestInvalid } from '../domain/errors.js';
 import { withoutByteOrderMark } from '../util/byte-order-mark.js';
 import { toPlainData } from './aliases.js';
 import type { Diagnostic } from './diagnostics.js';
+import { isEmptyTrailingDocument } from './empty-trailing-document.js';
 import { keepEnvValuesAsWritten } from './env-source.js';
 import type { Job } from './job.js';
 import { normalizeJob } from './normalize.js';
@@ -62,6 +63,7 @@ export async function parseManifest(written: string, options: ParseOptions): Pro
   // Merge keys (`<<: *defaults`) are YAML 1.1, but editors apply them before checking against the JSON Schema and
   // people reuse steps with them: without `merge`, validate would refuse `<<` as an unknown key the editor accepted.
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
+  doc.errors = doc.errors.filter((e) => !(e.code === 'MULTIPLE_DOCS' && isEmptyTrailingDocument(text, e.pos[0])));
 
   if (doc.errors.length > 0) {
     const deeperKeys = overIndentedKeys(doc.errors, text);
