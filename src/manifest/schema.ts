@@ -278,7 +278,7 @@ export const JobManifest = z
     change: Change,
     limits: Limits.optional(),
     candidates: z
-      .union([z.number().int().min(1).max(20), z.array(Candidate).min(1)])
+      .union([z.number().int().min(1).max(20), z.array(Candidate).min(1).max(20, { message: 'at most 20 candidates, as for the number form: each one is a sandbox per repository' })])
       .optional()
       .describe('Try N solutions per repo in parallel sandboxes (1–20), or a list of named variants, and ship the best.'),
     select: z
