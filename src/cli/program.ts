@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { DiskFull, FleetmodError, JournalUnavailable, ManifestInvalid, SandboxUnavailable, UsageError, RunNotFound, StoreFailed } from '../domain/errors.js';
+import { DiskFull, FleetmodError, JournalUnavailable, ManifestInvalid, SandboxUnavailable, UsageError, RunNotFound, RunTakenOver, StoreFailed } from '../domain/errors.js';
 import { registerDemo, PACKAGE_ROOT } from './commands/demo.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerInit } from './commands/init.js';
@@ -78,7 +78,7 @@ export function exitCodeFor(err: unknown, io: CliIo): ExitCode {
     io.stderr(`${err.message}\n`);
     return EXIT.usage;
   }
-  if (err instanceof StoreFailed || err instanceof DiskFull) {
+  if (err instanceof StoreFailed || err instanceof DiskFull || err instanceof RunTakenOver) {
     io.stderr(`fleetmod: ${err.message}\n`);
     return EXIT.stopped;
   }

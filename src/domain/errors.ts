@@ -148,6 +148,16 @@ export class StoreFailed extends FleetmodError {
 }
 
 /**
+ * Thrown when another process took the run over while this one was working on it (its heartbeat had gone stale: it
+ * was suspended, frozen, or its clock jumped). The run is the other process's now: this one stops at once and
+ * leaves the run's state to it.
+ */
+export class RunTakenOver extends FleetmodError {
+  override readonly name = 'RunTakenOver';
+  readonly errorClass = 'transient';
+}
+
+/**
  * Thrown when the machine's disk or disk quota is full (ENOSPC, EDQUOT, or git saying so). Not a result of the
  * repository that met it: the run stops taking repositories, that one stays pending, and the run resumes once there
  * is room.

@@ -17,6 +17,11 @@ export interface ExecuteOptions {
   signal: AbortSignal;
   /** Aborted once a graceful stop was asked for (the first Ctrl-C). */
   stopSignal?: AbortSignal;
+  /**
+   * Asked right before the result is journaled: false when another process has taken the run over meanwhile (this
+   * one was suspended past its stale heartbeat). The result is then not journaled: the task is the other's now.
+   */
+  ownsRun?: () => boolean;
   retryBaseMs?: number;
   retryCapMs?: number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -41,10 +46,12 @@ export async function executeTask(
   const sleep = options.sleep ?? abortableSleep;
   let retriesLeft = Math.max(0, config.job.limits.retries - initial.retries);
   let rerunAfterStopSignal = true;
+  const owned = options.ownsRun ?? (() => true);
   for (;;) {
     const task = deps.store.startTask(initial.id);
     try {
       const outcome = await runTask(deps, config, task, options.signal);
+      if (!owned()) return { kind: 'interrupted' };
       deps.store.finishTask(task.id, outcome);
       return { kind: 'finished', outcome, durationMs: deps.now() - started };
     } catch (err) {
@@ -85,6 +92,8 @@ export async function executeTask(
       // A verify failure is its own outcome: the steps worked, the result did not pass the job's checks.
       const verifyFailed = err instanceof VerifyFailed || err instanceof NoCandidatePassed;
       const outcome: TaskOutcome = { outcome: verifyFailed ? 'verify-failed' : 'failed', errorClass, errorMessage: message };
+      // A failure met after another process took the run over may be of its making (it removed this checkout).
+      if (!owned()) return { kind: 'interrupted' };
       deps.store.finishTask(task.id, outcome);
       return { kind: 'finished', outcome, durationMs: deps.now() - started };
     }

@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import PQueue from 'p-queue';
-import { DiskFull } from '../domain/errors.js';
+import { DiskFull, RunTakenOver } from '../domain/errors.js';
 import type { Outcome } from '../domain/outcome.js';
 import type { RepoRef } from '../domain/repo.js';
 import type { Job } from '../manifest/job.js';
@@ -155,10 +155,22 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     stopReason ??= err instanceof DiskFull ? 'the disk is full' : 'internal error';
     queue.clear();
   };
+  // Aborted when the run turns out to be another process's: its repos are stopped where they are, as by a hard stop.
+  const takenOver = new AbortController();
+  const taskSignal = AbortSignal.any([options.abortSignal, takenOver.signal]);
+  const ownsRun = () => {
+    if (deps.store.heartbeat(run.id, owner)) return true;
+    stopOnFatal(takeoverOf(deps, run.id));
+    takenOver.abort();
+    return false;
+  };
   // A heartbeat the journal cannot commit ends the run like any other journal failure, not as an uncaught throw.
+  // One that finds the run claimed by another process (this one was suspended past its stale heartbeat) stops this
+  // one before it repeats the other's work or writes its own outcomes over the other's; so does the same look
+  // before each repo starts and before its result is journaled (a heartbeat overdue on waking may come later).
   const heartbeat = setInterval(() => {
     try {
-      deps.store.heartbeat(run.id, owner);
+      ownsRun();
     } catch (err) {
       stopOnFatal(err);
     }
@@ -171,9 +183,11 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
       pause(refusal);
       return;
     }
+    if (!ownsRun()) return;
     const result = await executeTask(deps, config, task, {
-      signal: options.abortSignal,
+      signal: taskSignal,
       stopSignal: options.stopSignal,
+      ownsRun,
       ...(options.retryBaseMs !== undefined && { retryBaseMs: options.retryBaseMs }),
     });
     if (result.kind === 'finished') {
@@ -229,6 +243,8 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     await deps.sandboxes.shutdown();
   }
   if (fatal instanceof DiskFull) throw stoppedForDiskFull(deps, run, fatal, options);
+  // The run's state is written by its owner only: one that took it over since the last heartbeat has it now.
+  if (fatal === undefined) ownsRun();
   if (fatal !== undefined) throw fatal;
 
   const counts: Partial<Record<Outcome | 'pending', number>> = {};
@@ -256,6 +272,17 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     statusReason: reason,
     durationMs,
   };
+}
+
+/** Why this process stops: the process that claimed the run since, as the journal names it. */
+function takeoverOf(deps: Pick<TaskDeps, 'store'>, runId: string): RunTakenOver {
+  const current = deps.store.getRun(runId);
+  const by = current?.ownerPid != null ? `process ${current.ownerPid} on ${current.ownerHost}` : 'another process';
+  const since = current && current.status !== 'running' ? ` (the run is ${current.status} now)` : '';
+  return new RunTakenOver(
+    `run ${runId} was taken over by ${by}${since} while this process was not heard from (suspended, or its clock ` +
+      'jumped): this one stops and leaves the run to it',
+  );
 }
 
 /**

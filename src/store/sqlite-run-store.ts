@@ -55,7 +55,10 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     listRuns: db.prepare('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?'),
     setRunStatus: db.prepare(`UPDATE runs SET status = ?, status_reason = ?, updated_at = ?,
       finished_at = CASE WHEN ? = 'finished' THEN ? ELSE NULL END WHERE id = ?`),
-    heartbeat: db.prepare('UPDATE runs SET owner_pid = ?, owner_host = ?, heartbeat_at = ?, updated_at = ? WHERE id = ?'),
+    // Never over another owner's claim: a process that was suspended past its stale heartbeat is not the owner any more.
+    heartbeat: db.prepare(`UPDATE runs SET owner_pid = @pid, owner_host = @host, heartbeat_at = @at, updated_at = @at WHERE id = @id
+      AND status = 'running' AND (owner_pid IS NULL OR (owner_pid = @pid AND owner_host = @host))`),
+    releaseRun: db.prepare('UPDATE runs SET owner_pid = NULL, owner_host = NULL, heartbeat_at = NULL, updated_at = ? WHERE id = ?'),
     markTransformMixed: db.prepare('UPDATE runs SET transform_key = ?, updated_at = ? WHERE id = ?'),
     claimRun: db.prepare(`UPDATE runs SET status = 'running', status_reason = NULL, finished_at = NULL, owner_pid = ?,
       owner_host = ?, heartbeat_at = ?, updated_at = ? WHERE id = ?`),
@@ -169,7 +172,8 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
 
     heartbeat(id, owner) {
       const at = now();
-      statements.heartbeat.run(owner?.pid ?? null, owner?.host ?? null, owner ? at : null, at, id);
+      if (!owner) return statements.releaseRun.run(at, id).changes > 0;
+      return statements.heartbeat.run({ id, pid: owner.pid, host: owner.host, at }).changes > 0;
     },
 
     claimRun(id, owner, mayTake) {

@@ -242,8 +242,13 @@ export interface RunStore {
    * run reuses its results, it reuses none, and `run` never continues it for any step files.
    */
   markTransformMixed(id: string): string;
-  /** Marks the run as owned by a live process; `report` uses it to tell a running run from a crashed one. */
-  heartbeat(id: string, owner: { pid: number; host: string } | null): void;
+  /**
+   * Marks the run as owned by a live process; `report` uses it to tell a running run from a crashed one. With an
+   * owner, it is only a heartbeat of the run's own process (or of a run nobody owns yet): false when the run is no
+   * longer running for `owner` — another process took it over while this one's heartbeat was stale, and this one
+   * must stop working on it. Null releases the run.
+   */
+  heartbeat(id: string, owner: { pid: number; host: string } | null): boolean;
   /**
    * Makes `owner` the run's owner (status running, fresh heartbeat) if `mayTake` agrees with the run as it is now:
    * the read and the write are one BEGIN IMMEDIATE transaction, committed before this returns, so of two processes

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../../src/cli/exit-codes.js';
 import { exitCodeFor } from '../../../src/cli/program.js';
-import { DiskFull, JournalUnavailable, StoreFailed, UsageError } from '../../../src/domain/errors.js';
+import { DiskFull, JournalUnavailable, RunTakenOver, StoreFailed, UsageError } from '../../../src/domain/errors.js';
 import { captureIo } from '../../support/cli.js';
 
 describe('exit codes of errors that stop a run', () => {
   it.each([
     { name: 'a journal that cannot be written', err: new StoreFailed('the journal could not be committed: database or disk is full') },
     { name: 'a full disk', err: new DiskFull('the disk is full: ENOSPC') },
+    { name: 'a run another process took over', err: new RunTakenOver('run r1 was taken over by process 42 on build-box') },
   ])('$name exits 3 with the reason, not 2 (usage: nothing ran)', ({ err }) => {
     const io = captureIo('/nowhere');
 

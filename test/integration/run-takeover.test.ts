@@ -1,0 +1,51 @@
+/**
+ * A run is taken over when its heartbeat is stale (run-claim.ts). A process whose heartbeat went stale is not
+ * always dead: suspended with Ctrl-Z, frozen, or behind a clock that jumped. When it comes back it must not go on
+ * with the run the other process now owns — running its repositories a second time, and writing its own outcomes
+ * (a failure, when the new owner removed its checkout) over the new owner's.
+ */
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { ensureBuilt, startCli } from '../support/built-cli.js';
+import { captureIo, cli, testEnv } from '../support/cli.js';
+import { jobFixture } from '../support/job-fixture.js';
+
+function journal(root: string): Database.Database {
+  return new Database(path.join(root, '.fleetmod', 'fleetmod.db'));
+}
+
+describe('a run taken over from a process that was only suspended', () => {
+  it('the suspended process stops once it runs again: it neither repeats nor overwrites what the new owner did', { timeout: 120_000 }, async () => {
+    await ensureBuilt();
+    const fx = await jobFixture({ count: 3, concurrency: 1, secrets: ['FIXTURE_SLEEP'] });
+    await fx.control('sleep "$FIXTURE_SLEEP"');
+    const env = (sleep: string) => testEnv({ FLEETMOD_CACHE_DIR: path.join(fx.root, '.mirrors'), FIXTURE_SLEEP: sleep });
+
+    const first = startCli(fx.root, env('3'), 'run', '--json', fx.job);
+    onTestFinished(() => void first.child.kill('SIGKILL'));
+    for (let waited = 0; !first.output().includes('"stage":"steps"'); waited += 20) {
+      if (waited > 60_000) throw new Error(`the first run never reached its steps:\n${first.output()}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // Ctrl-Z while its step runs (not in the middle of a journal commit), and long enough for its heartbeat to go
+    // stale (aged here instead of waited for).
+    await new Promise((r) => setTimeout(r, 500));
+    first.child.kill('SIGSTOP');
+    const db = journal(fx.root);
+    db.prepare('UPDATE runs SET heartbeat_at = heartbeat_at - 60000').run();
+
+    const second = captureIo(fx.root, env('0'));
+    expect(await cli(second, 'resume'), second.err()).toBe(0);
+    first.child.kill('SIGCONT');
+    const ended = await first.exited;
+
+    const tasks = db.prepare('SELECT status, outcome, COUNT(*) AS n FROM tasks GROUP BY status, outcome').all();
+    const [run] = db.prepare('SELECT status, owner_pid FROM runs').all();
+    db.close();
+    expect(tasks).toEqual([{ status: 'done', outcome: 'pushed', n: 3 }]);
+    expect(run).toEqual({ status: 'finished', owner_pid: null });
+    expect(ended.code, first.output()).toBe(3);
+    expect(first.output()).toContain('was taken over by another process (the run is finished now)');
+  });
+});
