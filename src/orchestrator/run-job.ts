@@ -4,7 +4,6 @@
  * Ctrl-C, a closing window) stops taking new repos and lets running ones finish; a hard stop aborts them. Either
  * way every sandbox is destroyed and the run is left resumable.
  */
-import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import PQueue from 'p-queue';
@@ -13,12 +12,13 @@ import type { Outcome } from '../domain/outcome.js';
 import type { RepoRef } from '../domain/repo.js';
 import type { Job } from '../manifest/job.js';
 import type { RunOwner, RunRecord, RunStatus } from '../store/types.js';
-import { spreadSubdirectories } from '../util/spread-subdirectories.js';
+import { removeTree } from '../util/remove-tree.js';
 import { executeTask } from './execute-task.js';
 import { createFailureBrake, TRANSFORMATION_FAILURES } from './failure-brake.js';
 import { selectRun, type RunSelection } from './select-run.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
 import { claimRun } from './run-claim.js';
+import { makeWorkFolder } from './work-folder.js';
 
 export type { RunSelection } from './select-run.js';
 
@@ -108,7 +108,7 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     job,
     run,
     dryRun: options.dryRun,
-    workRoot: path.join(run.runDir, 'work'),
+    workRoot: await makeWorkFolder(run.runDir),
     logDir: path.join(run.runDir, 'logs'),
     secrets: options.secrets,
     keepWorkdirs: options.keepWorkdirs ?? false,
@@ -116,11 +116,6 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     // A run started with --no-reuse keeps that choice when resumed.
     reuse: (options.reuse ?? true) && !run.noReuse && run.transformKey !== null && deps.store.hasOtherRunOfTransform(run.transformKey, run.id),
   };
-
-  // Each repository's checkout is made and removed in here: spread over the disk, new ones do not land among the
-  // inodes of the ones just removed (spread-subdirectories.ts says why that matters).
-  await mkdir(config.workRoot, { recursive: true });
-  await spreadSubdirectories(config.workRoot);
 
   const queue = new PQueue({ concurrency: options.concurrency ?? job.limits.concurrency });
   let stopReason: string | null = null;
@@ -241,6 +236,8 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     options.stopSignal.removeEventListener('abort', onStop);
     clearInterval(heartbeat);
     await deps.sandboxes.shutdown();
+    // Empty by now, unless the checkouts are kept.
+    if (!config.keepWorkdirs) await removeTree(config.workRoot).catch(() => undefined);
   }
   if (fatal instanceof DiskFull) throw stoppedForDiskFull(deps, run, fatal, options);
   // The run's state is written by its owner only: one that took it over since the last heartbeat has it now.

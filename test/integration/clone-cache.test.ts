@@ -103,7 +103,9 @@ describe('clone cache', () => {
 
     const mirror = mirrorPath(cacheDir, { key: demo.repos[0]!.path, name: demo.repos[0]!.name });
     const runs = await readdir(path.join(demo.root, '.fleetmod', 'runs'));
-    const work = path.join(demo.root, '.fleetmod', 'runs', runs[0]!, 'work');
+    // The checkouts of the run's process are in a folder of its own (work-folder.ts).
+    const runWork = path.join(demo.root, '.fleetmod', 'runs', runs[0]!, 'work');
+    const work = path.join(runWork, (await readdir(runWork))[0]!);
     const checkout = path.join(work, (await readdir(work))[0]!);
     const mirrorObjects = await filesUnder(path.join(mirror, 'objects'));
     const checkoutObjects = await filesUnder(path.join(checkout, '.git', 'objects'));

@@ -108,7 +108,9 @@ describe('--keep-workdirs', () => {
     expect(await cli(io, 'run', '--keep-workdirs', fx.job), io.err()).toBe(0);
 
     const runs = await readdir(path.join(fx.root, '.fleetmod', 'runs'));
-    const work = path.join(fx.root, '.fleetmod', 'runs', runs[0]!, 'work');
+    // The checkouts of the run's process are in a folder of its own (work-folder.ts).
+    const runWork = path.join(fx.root, '.fleetmod', 'runs', runs[0]!, 'work');
+    const work = path.join(runWork, (await readdir(runWork))[0]!);
     const kept = path.join(work, (await readdir(work))[0]!);
     expect(await shownLog(fx)).toContain(`checkout kept at ${kept} (--keep-workdirs)`);
   });
