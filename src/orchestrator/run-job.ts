@@ -72,8 +72,8 @@ const HEARTBEAT_MS = 5_000;
 export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, 'limiters'>, options: RunJobOptions): Promise<RunJobResult> {
   const started = deps.now();
   const { job } = options;
-  const selected = await selectRun(deps, options);
   const owner: RunOwner = { pid: process.pid, host: os.hostname() };
+  const selected = await selectRun(deps, { ...options, owner });
   const claimed = claimRun(deps, selected.run, owner);
   // Only once the run is this process's: a retry refused because another process works on the run changes nothing.
   const run = selected.mixesTransformations ? { ...claimed, transformKey: deps.store.markTransformMixed(claimed.id) } : claimed;

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { UsageError } from '../domain/errors.js';
 import type { RepoRef } from '../domain/repo.js';
 import type { Job } from '../manifest/job.js';
-import { MIXED_TRANSFORM_PREFIX, type RunRecord } from '../store/types.js';
+import { MIXED_TRANSFORM_PREFIX, type RunOwner, type RunRecord } from '../store/types.js';
+import { refuseWhileJobRuns } from './live-run-of-job.js';
 import type { TaskDeps } from './task-context.js';
 import { transformKey } from './transform-key.js';
 
@@ -33,6 +34,8 @@ export interface SelectRunOptions {
   /** false: --no-reuse, kept with a new run so that resuming it reuses nothing either. */
   reuse?: boolean;
   resumeCommand?: (runId: string) => string;
+  /** This process: a run it works on itself is no other live run of the job. */
+  owner: RunOwner;
 }
 
 export interface SelectedRun {
@@ -85,6 +88,7 @@ export async function selectRun(
       deps.progress.notice('warn', `run ${latest.id} of this job is unfinished, but its ${change} differ from now: starting a new run (${how})`);
     }
   }
+  if (!options.dryRun) refuseWhileJobRuns(deps, job.name, options.owner);
   const id = newRunId(deps.now());
   const run = deps.store.createRun({
     id,

@@ -84,6 +84,7 @@ const METHODS: Record<keyof RunStore, { kind: 'read' | 'write' | 'aside' | 'own'
   getRun: { kind: 'read' },
   latestRun: { kind: 'read' },
   listRuns: { kind: 'read' },
+  runningRunsOfJob: { kind: 'read' },
   setRunStatus: { kind: 'write' },
   markTransformMixed: { kind: 'write' },
   heartbeat: { kind: 'write' },

@@ -53,6 +53,7 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
       @jobJson, @provider, @dryRun, 'running', @runDir, @now, @now, @transformKey, @noReuse)`),
     getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
     listRuns: db.prepare('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?'),
+    runningRunsOfJob: db.prepare("SELECT * FROM runs WHERE job_name = ? AND status = 'running' AND dry_run = 0 ORDER BY created_at"),
     setRunStatus: db.prepare(`UPDATE runs SET status = ?, status_reason = ?, updated_at = ?,
       finished_at = CASE WHEN ? = 'finished' THEN ? ELSE NULL END WHERE id = ?`),
     // Never over another owner's claim: a process that was suspended past its stale heartbeat is not the owner any more.
@@ -157,6 +158,10 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
 
     listRuns(limit = 50) {
       return (statements.listRuns.all(limit) as RunRow[]).map(toRun);
+    },
+
+    runningRunsOfJob(jobName) {
+      return (statements.runningRunsOfJob.all(jobName) as RunRow[]).map(toRun);
     },
 
     setRunStatus(id, status, reason = null, finishedAt) {

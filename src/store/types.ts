@@ -234,6 +234,8 @@ export interface RunStore {
   /** The most recent run of a job, optionally only one made from the same manifest content. */
   latestRun(filter?: { jobName?: string; manifestHash?: string; dryRun?: boolean }): RunRecord | undefined;
   listRuns(limit?: number): RunRecord[];
+  /** The runs of this job (not dry runs) marked running, live or crashed: run-liveness.ts tells them apart. */
+  runningRunsOfJob(jobName: string): RunRecord[];
   /** `finishedAt` (with 'finished'): when the run ended, if not now. */
   setRunStatus(id: string, status: RunStatus, reason?: string | null, finishedAt?: number): void;
   /**

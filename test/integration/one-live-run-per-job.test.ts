@@ -1,0 +1,50 @@
+/**
+ * While a process runs a job, a second run of that job is refused: started from an edited manifest or with --new, it
+ * would push to the same branches and pull requests as the live one, and whichever finished last would win. A dry
+ * run pushes nothing and may preview alongside.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { ensureBuilt, startCli } from '../support/built-cli.js';
+import { captureIo, cli, testEnv } from '../support/cli.js';
+import { jobFixture } from '../support/job-fixture.js';
+
+describe('one live run per job', () => {
+  it('refuses a second run of a job another process is running, and takes it once that one ended', { timeout: 120_000 }, async () => {
+    await ensureBuilt();
+    const fx = await jobFixture({ count: 2, concurrency: 1, secrets: ['FIXTURE_SLEEP'] });
+    await fx.control('sleep "$FIXTURE_SLEEP"');
+    const env = (sleep: string) => testEnv({ FLEETMOD_CACHE_DIR: path.join(fx.root, '.mirrors'), FIXTURE_SLEEP: sleep });
+    const first = startCli(fx.root, env('2'), 'run', '--json', fx.job);
+    onTestFinished(() => void first.child.kill('SIGKILL'));
+    for (let waited = 0; !first.output().includes('"stage":"steps"'); waited += 20) {
+      if (waited > 60_000) throw new Error(`the first run never reached its steps:\n${first.output()}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const manifest = path.join(fx.root, fx.job);
+    await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('Rename in', 'Rename fetchData in'));
+
+    const edited = captureIo(fx.root, env('0'));
+    const editedCode = await cli(edited, 'run', fx.job);
+    const fresh = captureIo(fx.root, env('0'));
+    const freshCode = await cli(fresh, 'run', '--new', fx.job);
+    const preview = captureIo(fx.root, env('0'));
+    const previewCode = await cli(preview, 'run', '--dry-run', fx.job);
+
+    expect(editedCode).toBe(2);
+    expect(edited.err()).toMatch(/^fleetmod: job "fixture-job" is being run by process \d+ on .+ \(run [\w-]+\): a second run of it now would push to the same branches and pull requests\.\n {2}fix: wait for that run to end, or stop it \(Ctrl-C there\), then run again\n$/);
+    expect(freshCode).toBe(2);
+    expect(fresh.err()).toContain('is being run by process');
+    expect(previewCode, preview.err()).toBe(0);
+    const db = new Database(path.join(fx.root, '.fleetmod', 'fleetmod.db'), { readonly: true });
+    onTestFinished(() => void db.close());
+    expect(db.prepare('SELECT COUNT(*) AS n FROM runs WHERE dry_run = 0').get()).toEqual({ n: 1 });
+
+    expect((await first.exited).code, first.output()).toBe(0);
+    const after = captureIo(fx.root, env('0'));
+    expect(await cli(after, 'run', fx.job), after.err()).toBe(0);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM runs WHERE dry_run = 0').get()).toEqual({ n: 2 });
+  });
+});
