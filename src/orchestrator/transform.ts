@@ -113,12 +113,12 @@ async function execLogged(
 ): Promise<ExecResult> {
   input.log.line(`$ ${step.name}: ${command.split('\n')[0]}${command.includes('\n') ? ' …' : ''}`);
   // Output reaches the log line by line while the command runs (a long agent step is not silent for 20 minutes),
-  // up to the head the journal keeps too; the tail is added when the command ends, so endless output cannot fill
-  // the disk through the log.
-  const headBytes = Math.floor(config.job.sandbox.outputBytes / 2);
+  // up to the head the journal keeps too; the rest of what the journal keeps is added when the command ends, so
+  // endless output cannot fill the disk through the log.
+  const headLength = Math.max(1, Math.floor(config.job.sandbox.outputBytes / 2));
   const streams = {
-    stdout: lineSplitter((line) => input.log.output(`  ${step.name} |`, line), headBytes),
-    stderr: lineSplitter((line) => input.log.output(`  ${step.name} !`, line), headBytes),
+    stdout: lineSplitter((line) => input.log.output(`  ${step.name} |`, line), headLength),
+    stderr: lineSplitter((line) => input.log.output(`  ${step.name} !`, line), headLength),
   };
   const result = await input.sandbox.exec(command, {
     env: {
@@ -136,51 +136,60 @@ async function execLogged(
   streams.stderr.end();
   for (const [stream, text, prefix] of [['stdout', result.stdout, '|'], ['stderr', result.stderr, '!']] as const) {
     if (!streams[stream].cut()) continue;
+    // What the log has not had yet of what the journal kept: the rest of the head (all of the output when nothing
+    // was cut), then the cut and the tail.
     const tail = TAIL_AFTER_CUT.exec(text);
-    const cutBytes = tail ? `${tail[1]} bytes` : 'the rest';
-    input.log.line(`${step.name} ${stream}: … [${cutBytes} of output cut by fleetmod] …${tail ? ' (its tail follows)' : ''}`);
-    if (tail?.[2]) input.log.output(`  ${step.name} ${prefix}`, tail[2]);
+    const head = tail ? text.slice(0, tail.index) : text;
+    input.log.output(`  ${step.name} ${prefix}`, head.slice(streams[stream].handed()));
+    if (!tail) continue;
+    input.log.line(`${step.name} ${stream}: … [${tail[1]} bytes of output cut by fleetmod] …${tail[2] ? ' (its tail follows)' : ''}`);
+    if (tail[2]) input.log.output(`  ${step.name} ${prefix}`, tail[2]);
   }
   input.log.line(`${step.name}: ${describe(result)} in ${Math.round(result.durationMs)}ms`);
   return result;
 }
 
-/**
- * Cuts a stream of chunks into whole lines (a chunk may end mid-line) and hands each line on; `end` flushes the
- * rest. A runaway line is handed on in pieces so memory stays bounded; after `limitBytes` nothing more is passed.
- */
 /** The marker CappedOutput puts between the head and the tail it kept; group 2 is the tail. */
 const TAIL_AFTER_CUT = /\n… \[(\d+) bytes of output cut by fleetmod\] …\n([\s\S]*)$/;
 
-function lineSplitter(emit: (line: string) => void, limitBytes: number): { push(chunk: string): void; end(): void; cut(): boolean } {
+/**
+ * Cuts a stream of chunks into whole lines (a chunk may end mid-line) and hands each line on, up to the first
+ * `limit` characters of the stream: the head the journal keeps too (CappedOutput keeps as many). A runaway line is
+ * handed on in pieces so memory stays bounded. `handed()` is how much of the stream was handed on (whole lines and
+ * pieces), so what follows can be taken from the command's kept output once it ends.
+ */
+function lineSplitter(emit: (line: string) => void, limit: number): { push(chunk: string): void; end(): void; cut(): boolean; handed(): number } {
   const MAX_LINE = 64 * 1024;
   let pending = '';
-  let passed = 0;
+  let handed = 0;
   let cut = false;
+  const hand = (text: string, length: number) => {
+    emit(text);
+    handed += length;
+  };
   return {
     cut: () => cut,
+    handed: () => handed,
     push(chunk) {
       if (cut) return;
-      passed += chunk.length;
-      if (passed > limitBytes) {
-        cut = true;
-        pending = '';
-        return;
-      }
-      pending += chunk;
+      const room = limit - handed - pending.length;
+      if (chunk.length > room) cut = true;
+      pending += cut ? chunk.slice(0, Math.max(0, room)) : chunk;
       let newline = pending.indexOf('\n');
       while (newline >= 0) {
-        emit(pending.slice(0, newline));
+        hand(pending.slice(0, newline), newline + 1);
         pending = pending.slice(newline + 1);
         newline = pending.indexOf('\n');
       }
       while (pending.length > MAX_LINE) {
-        emit(pending.slice(0, MAX_LINE));
+        hand(pending.slice(0, MAX_LINE), MAX_LINE);
         pending = pending.slice(MAX_LINE);
       }
+      // A line the limit cut in two is handed on whole by the caller, from the output kept.
+      if (cut) pending = '';
     },
     end() {
-      if (pending && !cut) emit(pending);
+      if (pending && !cut) hand(pending, pending.length);
       pending = '';
     },
   };

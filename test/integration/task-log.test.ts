@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -97,6 +97,63 @@ describe('the per-repo log', () => {
     // Its whole log, both attempts, is in the journal, where show points.
     expect(show.out()).toMatch(/^log:  fleetmod show /m);
     expect(await shownLog(fx)).toMatch(/attempt 1 of [\s\S]*cannot build[\s\S]*attempt 2 of /);
+  });
+});
+
+/** The fixture's manifest with a smaller `sandbox.output` cap (64 KiB: 32 KiB of head and of tail per stream). */
+async function withOutputCap(fx: JobFixture): Promise<void> {
+  const manifest = path.join(fx.root, fx.job);
+  await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('steps:\n', 'sandbox:\n  output: 64KiB\nsteps:\n'));
+}
+
+/** The journaled stdout of the fixture's `control` step in its latest run. */
+function journaledStdout(fx: JobFixture): string {
+  const db = new Database(path.join(fx.root, '.fleetmod', 'fleetmod.db'), { readonly: true });
+  try {
+    return (db.prepare("SELECT stdout FROM step_results WHERE name = 'control' ORDER BY id DESC LIMIT 1").get() as { stdout: string }).stdout;
+  } finally {
+    db.close();
+  }
+}
+
+/** The `control` step's stdout as the log shows it: its lines without their prefix, and fleetmod's notes between them. */
+function loggedStdout(log: string): string {
+  return log
+    .split('\n')
+    .filter((line) => line.startsWith('  control | ') || / control stdout: /.test(line))
+    .map((line) => (line.startsWith('  control | ') ? line.slice('  control | '.length) : line.replace(/^\S+ /, '')))
+    .join('\n');
+}
+
+describe('a step’s long output in the log', () => {
+  // 40 KB: over the half of sandbox.output the log streams while the step runs, under the cap the journal keeps.
+  it('ends with the end of the output when the journal kept all of it (nothing was cut)', async () => {
+    const fx = await jobFixture({ count: 1, concurrency: 1 });
+    await withOutputCap(fx);
+    await fx.control('for i in $(seq 1 4000); do echo "line $i"; done; echo "the summary at the very end"');
+
+    expect(await cli(captureIo(fx.root), 'run', fx.job)).toBe(0);
+
+    const journaled = journaledStdout(fx);
+    expect(journaled).toMatch(/^line 1\n[\s\S]*line 4000\nthe summary at the very end\n$/);
+    const log = await shownLog(fx);
+    expect(log).not.toContain('cut by fleetmod');
+    expect(loggedStdout(log)).toBe(journaled.slice(0, -1));
+  });
+
+  // 110 KB: the head and the tail are kept, the middle is cut; the log has what the journal has, with no gap.
+  it('has the head, the cut and the tail the journal kept, with nothing else missing', async () => {
+    const fx = await jobFixture({ count: 1, concurrency: 1 });
+    await withOutputCap(fx);
+    await fx.control('for i in $(seq 10001 20000); do echo "line $i"; done');
+
+    expect(await cli(captureIo(fx.root), 'run', fx.job)).toBe(0);
+
+    const journaled = journaledStdout(fx);
+    const [, head, cutBytes, tail] = /^([\s\S]*)\n… \[(\d+) bytes of output cut by fleetmod\] …\n([\s\S]*)$/.exec(journaled) ?? [];
+    expect(head).toHaveLength(32 * 1024);
+    const log = await shownLog(fx);
+    expect(loggedStdout(log)).toBe(`${head}\ncontrol stdout: … [${cutBytes} bytes of output cut by fleetmod] … (its tail follows)\n${tail!.slice(0, -1)}`);
   });
 });
 
