@@ -23,8 +23,18 @@ export const SANDBOX_NSSWITCH = 'passwd: files\ngroup: files\nshadow: files\nhos
 /** Files of /etc each sandbox gets its own of (see identityFiles), bound over the shared copy. */
 export const PER_SANDBOX_ETC_FILES = ['passwd', 'group'] as const;
 
+/** The sandbox's host name (`hostname`, `os.hostname()`), which its /etc/hosts names as loopback. */
+export const SANDBOX_HOSTNAME = 'sandbox';
+
 /** The sandbox's /etc/hosts, the same in every sandbox (written once into the shared /etc copy). */
-export const SANDBOX_HOSTS = '127.0.0.1\tlocalhost sandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n';
+export const SANDBOX_HOSTS = `127.0.0.1\tlocalhost ${SANDBOX_HOSTNAME}\n::1\tlocalhost ip6-localhost ip6-loopback\n`;
+
+/**
+ * Destinations that are the sandbox itself, which tools reach directly rather than through the egress proxy (the
+ * network opt-in's NO_PROXY): a test suite's own servers, also by the sandbox's host name or by 0.0.0.0, the address
+ * a server listening everywhere prints. The proxy would refuse them, or resolve the host name on the host.
+ */
+export const SANDBOX_OWN_DESTINATIONS = ['localhost', SANDBOX_HOSTNAME, '127.0.0.1', '::1', '0.0.0.0'] as const;
 
 /**
  * The sandbox's /etc/gitconfig, git's system-level configuration there (GIT_CONFIG_SYSTEM): an identity for commits
@@ -99,7 +109,7 @@ export function buildBwrapArgs(input: BwrapArgsInput): string[] {
     '--unshare-cgroup-try',
     // Always: the network opt-in goes through the proxy socket, never through the host's network namespace.
     '--unshare-net',
-    '--hostname', 'sandbox',
+    '--hostname', SANDBOX_HOSTNAME,
   );
   if (input.identity === 'userns' && input.features.disableUserns) args.push('--disable-userns');
   args.push('--cap-drop', 'ALL');

@@ -15,7 +15,7 @@ import { startEgressProxy, type EgressProxy } from '../shared/network/egress-pro
 import type { Owner, ReclaimReport } from '../shared/reclaim.js';
 import { resolveInWorkspace } from '../shared/workspace-path.js';
 import type { Sandbox, SandboxRequest } from '../types.js';
-import { SANDBOX_GID, SANDBOX_UID } from './args.js';
+import { SANDBOX_GID, SANDBOX_OWN_DESTINATIONS, SANDBOX_UID } from './args.js';
 import type { LocalCapabilities } from './capabilities.js';
 import { SandboxCgroup } from './cgroups/sandbox-cgroup.js';
 import { cgroupName } from './cgroups/stale.js';
@@ -93,7 +93,7 @@ export async function createLocalSandbox(deps: LocalSandboxDeps, request: Sandbo
       });
       const url = `http://127.0.0.1:${PROXY_PORT}`;
       for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy']) networkEnv[name] = url;
-      networkEnv.NO_PROXY = networkEnv.no_proxy = 'localhost,127.0.0.1,::1';
+      networkEnv.NO_PROXY = networkEnv.no_proxy = SANDBOX_OWN_DESTINATIONS.join(',');
     }
 
     log(

@@ -49,6 +49,24 @@ describe.skipIf(!hasCurl)('network opt-in through the egress proxy (real bubblew
     expect(byName.log.join('\n')).toContain(`deny GET http://localhost:${server.port}: localhost resolves only to special addresses: 127.0.0.1 (loopback)`);
   });
 
+  // /etc/hosts names the sandbox's own hostname as loopback, and tools print or use 0.0.0.0 for a server that listens
+  // everywhere: both are the sandbox itself, which the proxy (resolving names on the host) would refuse or misdirect.
+  it('reaches a server the step started inside by the sandbox’s hostname and by 0.0.0.0, not through the proxy', async () => {
+    const { sandbox, log } = await openSandbox(localProvider(), { network: ['example.invalid'] });
+
+    const result = await sandbox.exec(
+      [
+        "node -e \"require('http').createServer((q, s) => s.end('served inside\\n')).listen(8000)\" &",
+        'for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/8000) 2>/dev/null && break; sleep 0.05; done',
+        'curl -sS --max-time 10 "http://$(hostname):8000/"',
+        'curl -sS --max-time 10 http://0.0.0.0:8000/',
+      ].join('\n'),
+    );
+
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'served inside\nserved inside\n' });
+    expect(log.filter((line) => line.startsWith('network: deny'))).toEqual([]);
+  });
+
   it('without network: no proxy variables, no relay, and the host is unreachable', async () => {
     const server = await countingServer();
     const { sandbox } = await openSandbox(localProvider());
