@@ -22,6 +22,8 @@ export interface EgressProxyOptions {
   resolve?: Resolver;
   /** Decisions logged before the proxy only counts them. @default 200 */
   maxLogLines?: number;
+  /** How long reaching an allowed destination may take. @default 15 s */
+  connectTimeoutMs?: number;
 }
 
 export interface EgressProxy {
@@ -36,6 +38,7 @@ const HOP_HEADERS = new Set(['proxy-authorization', 'proxy-connection', 'connect
 export async function startEgressProxy(options: EgressProxyOptions): Promise<EgressProxy> {
   const resolve = options.resolve ?? systemResolver;
   const maxLog = options.maxLogLines ?? 200;
+  const connectTimeoutMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
   const sockets = new Set<Duplex>();
   let allowed = 0;
   let denied = 0;
@@ -71,7 +74,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       }
       allowed += 1;
       note(`allow CONNECT ${target.host}:${target.port} → ${decision.address} (${decision.rule})`);
-      const upstream = net.connect({ host: decision.address, port: target.port, family: decision.family, timeout: CONNECT_TIMEOUT_MS });
+      const upstream = net.connect({ host: decision.address, port: target.port, family: decision.family, timeout: connectTimeoutMs });
       track(upstream);
       upstream.once('connect', () => {
         upstream.setTimeout(0);
@@ -126,13 +129,21 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
         method: req.method,
         path: `${url.pathname}${url.search}`,
         headers,
-        timeout: CONNECT_TIMEOUT_MS,
+        timeout: connectTimeoutMs,
       });
       upstream.on('response', (response) => {
         res.writeHead(response.statusCode ?? 502, response.statusMessage, response.headers);
         response.pipe(res);
       });
+      // The timeout bounds reaching the server, as for a tunnel: once connected, a response may pause as long as
+      // the server takes (a slow download, an answer computed for minutes); the step's own timeout bounds that.
+      upstream.once('socket', (socket) => {
+        if (socket.connecting) socket.once('connect', () => upstream.setTimeout(0));
+        else upstream.setTimeout(0);
+      });
       upstream.on('timeout', () => upstream.destroy(new Error('timeout')));
+      // Without a timeout, only this ends a download the sandbox gave up on (or that ended with the sandbox).
+      res.once('close', () => upstream.destroy());
       upstream.on('error', (err) => {
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end(`${err.message}\n`);
         else res.destroy();
