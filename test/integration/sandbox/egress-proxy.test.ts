@@ -78,3 +78,63 @@ describe('the egress proxy (real sockets, a server on 127.0.0.1)', () => {
     expect(serverSideClosed).toBe(true);
   });
 });
+
+describe('the egress proxy and a name with several addresses', () => {
+  /** A name that resolves first to an address where nothing listens (a broken route, a server down), then to the server. */
+  async function proxyForName(port: number, log: string[]) {
+    const socketPath = path.join(await tempDir('fleetmod-proxy-'), 'proxy.sock');
+    const proxy = await startEgressProxy({
+      socketPath,
+      allowList: parseAllowList([`mirror.example:${port}`, `127.0.0.2:${port}`, `127.0.0.1:${port}`]),
+      resolve: async () => [
+        { address: '127.0.0.2', family: 4 },
+        { address: '127.0.0.1', family: 4 },
+      ],
+      log: (line) => log.push(line),
+      connectTimeoutMs: 2_000,
+    });
+    onTestFinished(() => proxy.close());
+    return socketPath;
+  }
+
+  async function answeringServer(): Promise<number> {
+    const server = http.createServer((_req, res) => res.end('from the second address\n'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    return (server.address() as AddressInfo).port;
+  }
+
+  it('goes on to the next allowed address for plain HTTP when the first cannot be reached', async () => {
+    const port = await answeringServer();
+    const log: string[] = [];
+    const socketPath = await proxyForName(port, log);
+
+    const answer = await getThroughProxy(socketPath, `http://mirror.example:${port}/`);
+
+    expect(answer).toEqual({ status: 200, body: 'from the second address\n' });
+    expect(log.join('\n')).toMatch(/could not reach 127\.0\.0\.2 \(connect ECONNREFUSED 127\.0\.0\.2:\d+\); trying the next address/);
+  });
+
+  it('goes on to the next allowed address for a CONNECT tunnel when the first cannot be reached', async () => {
+    const port = await answeringServer();
+    const socketPath = await proxyForName(port, []);
+
+    const tunnel = await new Promise<{ status: number; socket: import('node:net').Socket }>((resolve, reject) => {
+      const req = http.request({ socketPath, method: 'CONNECT', path: `mirror.example:${port}` });
+      req.once('connect', (res, socket) => resolve({ status: res.statusCode ?? 0, socket }));
+      req.once('error', reject);
+      req.end();
+    });
+    onTestFinished(() => void tunnel.socket.destroy());
+    const body = await new Promise<string>((resolve) => {
+      let text = '';
+      tunnel.socket.setEncoding('utf8');
+      tunnel.socket.on('data', (chunk: string) => (text += chunk));
+      tunnel.socket.once('end', () => resolve(text));
+      tunnel.socket.write(`GET / HTTP/1.1\r\nHost: mirror.example:${port}\r\nConnection: close\r\n\r\n`);
+    });
+
+    expect(tunnel.status).toBe(200);
+    expect(body).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*from the second address\n$/);
+  });
+});

@@ -58,12 +58,30 @@ describe('egress decisions', () => {
     'rebind.example.com': ['10.0.0.5', '93.184.216.34'],
     'internal.example.com': ['10.20.0.7'],
     'metadata.google.internal': ['169.254.169.254'],
+    'dual.example.com': ['2606:4700::6810:84e5', '10.0.0.5', '104.16.1.35'],
+  });
+
+  it("hands on every allowed address of a name in the resolver's order, leaving out the special ones", async () => {
+    expect(await decide(parseAllowList(['dual.example.com']), 'dual.example.com', 443, resolver)).toMatchObject({
+      allow: true,
+      address: '2606:4700::6810:84e5',
+      addresses: [
+        { address: '2606:4700::6810:84e5', family: 6 },
+        { address: '104.16.1.35', family: 4 },
+      ],
+    });
   });
 
   it('allows a listed name on web ports and connects to the checked address', async () => {
     const list = parseAllowList(['registry.npmjs.org']);
 
-    expect(await decide(list, 'registry.npmjs.org', 443, resolver)).toEqual({ allow: true, address: '104.16.1.34', family: 4, rule: 'registry.npmjs.org' });
+    expect(await decide(list, 'registry.npmjs.org', 443, resolver)).toEqual({
+      allow: true,
+      address: '104.16.1.34',
+      family: 4,
+      addresses: [{ address: '104.16.1.34', family: 4 }],
+      rule: 'registry.npmjs.org',
+    });
     expect(await decide(list, 'registry.npmjs.org', 22, resolver)).toMatchObject({ allow: false });
     expect(await decide(list, 'evil.example.com', 443, resolver)).toEqual({ allow: false, reason: 'evil.example.com:443 is not in sandbox.network' });
   });

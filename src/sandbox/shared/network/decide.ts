@@ -8,8 +8,18 @@ import { isIP } from 'node:net';
 import { matchAddress, matchName, type NetworkAllowList } from './allow-list.js';
 import { SpecialAddresses } from './special-addresses.js';
 
+export interface AllowedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+/**
+ * An allowed connection: `address` is the first address to try, `addresses` every allowed one in the resolver's
+ * order, so the proxy can go on to the next when one cannot be reached (a broken IPv6 route, one server down), as
+ * curl and npm do with a direct connection.
+ */
 export type Decision =
-  | { allow: true; address: string; family: 4 | 6; rule: string }
+  | ({ allow: true; addresses: AllowedAddress[]; rule: string } & AllowedAddress)
   | { allow: false; reason: string };
 
 export type Resolver = (host: string) => Promise<{ address: string; family: number }[]>;
@@ -23,11 +33,12 @@ export async function decide(list: NetworkAllowList, host: string, port: number,
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 
   if (isIP(bare) !== 0) {
+    const only: AllowedAddress = { address: bare, family: isIP(bare) as 4 | 6 };
     const explicit = matchAddress(list, bare, port);
-    if (explicit) return { allow: true, address: bare, family: isIP(bare) as 4 | 6, rule: explicit.text };
+    if (explicit) return { allow: true, ...only, addresses: [only], rule: explicit.text };
     const why = special.classify(bare);
     if (why) return { allow: false, reason: `${bare} is a ${why} address; only an entry naming it (e.g. "${entryFor(bare, port)}") allows it` };
-    if (list.anyPublic) return { allow: true, address: bare, family: isIP(bare) as 4 | 6, rule: 'network: true' };
+    if (list.anyPublic) return { allow: true, ...only, addresses: [only], rule: 'network: true' };
     return { allow: false, reason: `${bare}:${port} is not in sandbox.network` };
   }
 
@@ -40,16 +51,15 @@ export async function decide(list: NetworkAllowList, host: string, port: number,
     return { allow: false, reason: `cannot resolve ${bare}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
   }
   const refused: string[] = [];
+  const addresses: AllowedAddress[] = [];
   for (const answer of answers) {
     const explicit = matchAddress(list, answer.address, port);
     const why = special.classify(answer.address);
-    if (why && !explicit) {
-      refused.push(`${answer.address} (${why})`);
-      continue;
-    }
-    const rule = byName === 'any-public' ? 'network: true' : byName.text;
-    return { allow: true, address: answer.address, family: answer.family === 6 ? 6 : 4, rule };
+    if (why && !explicit) refused.push(`${answer.address} (${why})`);
+    else addresses.push({ address: answer.address, family: answer.family === 6 ? 6 : 4 });
   }
+  const [first] = addresses;
+  if (first) return { allow: true, ...first, addresses, rule: byName === 'any-public' ? 'network: true' : byName.text };
   if (refused.length === 0) return { allow: false, reason: `${bare} has no addresses` };
   return { allow: false, reason: `${bare} resolves only to special addresses: ${refused.join(', ')}; name the address explicitly to allow it` };
 }

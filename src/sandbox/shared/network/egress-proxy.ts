@@ -10,6 +10,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { NetworkAllowList } from './allow-list.js';
+import { connectFirst } from './connect-first.js';
 import { decide, systemResolver, type Resolver } from './decide.js';
 
 export interface EgressProxyOptions {
@@ -54,6 +55,8 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     socket.on('error', () => socket.destroy());
   };
 
+  const unreachable = (address: string, reason: string) => note(`could not reach ${address} (${reason}); trying the next address if there is one`);
+
   const server = http.createServer({ requestTimeout: 0, headersTimeout: 30_000 });
   server.on('connection', track);
 
@@ -74,21 +77,20 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       }
       allowed += 1;
       note(`allow CONNECT ${target.host}:${target.port} → ${decision.address} (${decision.rule})`);
-      const upstream = net.connect({ host: decision.address, port: target.port, family: decision.family, timeout: connectTimeoutMs });
-      track(upstream);
-      upstream.once('connect', () => {
-        upstream.setTimeout(0);
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        if (head.length > 0) upstream.write(head);
-        upstream.pipe(client);
-        client.pipe(upstream);
-      });
-      upstream.once('timeout', () => upstream.destroy(new Error('connect timeout')));
-      upstream.once('error', (err) => {
-        if (!client.destroyed && client.writable) client.end(`HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\n\r\n${err.message}\n`);
-        else client.destroy();
-      });
-      client.once('close', () => upstream.destroy());
+      connectFirst({ addresses: decision.addresses, port: target.port, timeoutMs: connectTimeoutMs, track, abandoned: () => client.destroyed, unreachable }).then(
+        (upstream) => {
+          if (client.destroyed) return void upstream.destroy();
+          client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+          if (head.length > 0) upstream.write(head);
+          upstream.pipe(client);
+          client.pipe(upstream);
+          client.once('close', () => upstream.destroy());
+        },
+        (err: Error) => {
+          if (!client.destroyed && client.writable) client.end(`HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\n\r\n${err.message}\n`);
+          else client.destroy();
+        },
+      );
     });
   });
 
@@ -122,33 +124,29 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       const headers: http.OutgoingHttpHeaders = {};
       for (const [key, value] of Object.entries(req.headers)) if (!HOP_HEADERS.has(key) && value !== undefined) headers[key] = value;
       headers.connection = 'close';
-      const upstream = http.request({
-        host: decision.address,
-        family: decision.family,
-        port,
-        method: req.method,
-        path: `${url.pathname}${url.search}`,
-        headers,
-        timeout: connectTimeoutMs,
-      });
-      upstream.on('response', (response) => {
-        res.writeHead(response.statusCode ?? 502, response.statusMessage, response.headers);
-        response.pipe(res);
-      });
-      // The timeout bounds reaching the server, as for a tunnel: once connected, a response may pause as long as
-      // the server takes (a slow download, an answer computed for minutes); the step's own timeout bounds that.
-      upstream.once('socket', (socket) => {
-        if (socket.connecting) socket.once('connect', () => upstream.setTimeout(0));
-        else upstream.setTimeout(0);
-      });
-      upstream.on('timeout', () => upstream.destroy(new Error('timeout')));
-      // Without a timeout, only this ends a download the sandbox gave up on (or that ended with the sandbox).
-      res.once('close', () => upstream.destroy());
-      upstream.on('error', (err) => {
-        if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end(`${err.message}\n`);
-        else res.destroy();
-      });
-      req.pipe(upstream);
+      connectFirst({ addresses: decision.addresses, port, timeoutMs: connectTimeoutMs, track, abandoned: () => res.destroyed, unreachable }).then(
+        (socket) => {
+          if (res.destroyed) return void socket.destroy();
+          // Connected: from here a response may pause as long as the server takes (a slow download, an answer computed
+          // for minutes), as through a CONNECT tunnel; the step's own timeout bounds that.
+          const upstream = http.request({ createConnection: () => socket, method: req.method, path: `${url.pathname}${url.search}`, headers });
+          upstream.on('response', (response) => {
+            res.writeHead(response.statusCode ?? 502, response.statusMessage, response.headers);
+            response.pipe(res);
+          });
+          // Without a timeout, only this ends a download the sandbox gave up on (or that ended with the sandbox).
+          res.once('close', () => upstream.destroy());
+          upstream.on('error', (err) => {
+            if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end(`${err.message}\n`);
+            else res.destroy();
+          });
+          req.pipe(upstream);
+        },
+        (err: Error) => {
+          if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end(`${err.message}\n`);
+          else res.destroy();
+        },
+      );
     });
   });
 
