@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ensureBuilt, startCli } from '../support/built-cli.js';
+import { ensureBuilt, startCli, waitForOutput } from '../support/built-cli.js';
 import { captureIo, cli, testEnv } from '../support/cli.js';
 import { jobFixture } from '../support/job-fixture.js';
 
@@ -19,10 +19,7 @@ describe('one live run per job', () => {
     const env = (sleep: string) => testEnv({ FLEETMOD_CACHE_DIR: path.join(fx.root, '.mirrors'), FIXTURE_SLEEP: sleep });
     const first = startCli(fx.root, env('2'), 'run', '--json', fx.job);
     onTestFinished(() => void first.child.kill('SIGKILL'));
-    for (let waited = 0; !first.output().includes('"stage":"steps"'); waited += 20) {
-      if (waited > 60_000) throw new Error(`the first run never reached its steps:\n${first.output()}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitForOutput(first, '"stage":"steps"');
     const manifest = path.join(fx.root, fx.job);
     await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('Rename in', 'Rename fetchData in'));
 

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ensureBuilt, startCli } from '../support/built-cli.js';
+import { ensureBuilt, startCli, waitForOutput } from '../support/built-cli.js';
 import { captureIo, cli, testEnv } from '../support/cli.js';
 import { jobFixture } from '../support/job-fixture.js';
 
@@ -24,10 +24,7 @@ describe('a run taken over from a process that was only suspended', () => {
 
     const first = startCli(fx.root, env('3'), 'run', '--json', fx.job);
     onTestFinished(() => void first.child.kill('SIGKILL'));
-    for (let waited = 0; !first.output().includes('"stage":"steps"'); waited += 20) {
-      if (waited > 60_000) throw new Error(`the first run never reached its steps:\n${first.output()}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitForOutput(first, '"stage":"steps"');
     // Ctrl-Z while its step runs (not in the middle of a journal commit), and long enough for its heartbeat to go
     // stale (aged here instead of waited for).
     await new Promise((r) => setTimeout(r, 500));

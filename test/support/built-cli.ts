@@ -40,3 +40,11 @@ export function startCli(cwd: string, env: NodeJS.ProcessEnv, ...args: string[])
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   return { child, output: () => output, exited };
 }
+
+/** Waits until `cli` has printed `text` (e.g. a --json progress event), failing with its output after `timeoutMs`. */
+export async function waitForOutput(cli: CliProcess, text: string, timeoutMs = 60_000): Promise<void> {
+  for (let waited = 0; !cli.output().includes(text); waited += 20) {
+    if (waited > timeoutMs) throw new Error(`the CLI never printed ${text}:\n${cli.output()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
