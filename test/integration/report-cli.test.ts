@@ -233,15 +233,20 @@ describe('fleetmod show', () => {
       ttyOut += t;
     };
     const none = captureIo(dir);
+    const unchanged = captureIo(dir);
 
     expect(await cli(piped, 'show', CURRENT_RUN, 'acme/api', '--diff', '--db', db)).toBe(0);
     expect(await cli(tty, 'show', CURRENT_RUN, 'acme/api', '--diff', '--db', db)).toBe(0);
     expect(await cli(none, 'show', CURRENT_RUN, 'new-thing', '--diff', '--db', db)).toBe(2);
+    // An unchanged repo's journaled diff is empty: no patch either, so `--diff | git apply` stops there too.
+    expect(await cli(unchanged, 'show', CURRENT_RUN, 'acme/web', '--diff', '--db', db)).toBe(2);
 
     expect(piped.out()).toBe(stored);
     expect(stored).toContain('\u001b[31m');
     expect(ttyOut).toBe(stored.replace(/\u001b\[\d+m/g, ''));
     expect(none.err()).toContain('acme/new-thing has no diff in run');
+    expect(unchanged.out()).toBe('');
+    expect(unchanged.err()).toContain(`acme/web has no diff in run ${CURRENT_RUN} (unchanged)`);
   });
 
   it('--log --diff on a repo without a diff prints the log and says under the diff\'s header that there is none', async () => {

@@ -46,7 +46,8 @@ export async function showCommand(io: CliIo, runId: string, query: string, opts:
       parts.push({
         header: `diff of ${task.repo.display}`,
         text: async () => {
-          if (task.diff === null) return { absent: `${task.repo.display} has no diff in run ${run.id} (${task.outcome ?? task.status})` };
+          // An unchanged repo's diff is journaled as '' (a result to reuse), which is no patch either.
+          if (!task.diff) return { absent: `${task.repo.display} has no diff in run ${run.id} (${task.outcome ?? task.status})` };
           return task.diff;
         },
       });
