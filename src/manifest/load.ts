@@ -23,7 +23,13 @@ import { JobManifest } from './schema.js';
 import { issuesToDiagnostics } from './zod-issues.js';
 
 export interface LoadResult {
+  /** The job, when the manifest is valid. */
   job?: Job;
+  /**
+   * With errors, the job as far as it could be read (what the schema accepted), when it could be: `validate`
+   * resolves its repository list too, so problems found there are reported with the others.
+   */
+  partial?: Job;
   errors: Diagnostic[];
   warnings: Diagnostic[];
 }
@@ -101,7 +107,8 @@ export async function parseManifest(written: string, options: ParseOptions): Pro
     const rest = pruned === undefined ? undefined : JobManifest.safeParse(pruned);
     if (!rest?.success) return { errors, warnings: [] };
     const more = await check(rest.data);
-    return { errors: byPosition([...errors, ...more.errors]), warnings: more.warnings };
+    const partial = more.job ?? more.partial;
+    return { errors: byPosition([...errors, ...more.errors]), warnings: more.warnings, ...(partial && { partial }) };
   }
   return check(parsed.data);
 }
@@ -132,7 +139,7 @@ async function checkParsed(
   });
   const errors = found.filter((d) => d.severity === 'error');
   const warnings = found.filter((d) => d.severity === 'warning');
-  return errors.length > 0 ? { errors, warnings } : { job, errors, warnings };
+  return errors.length > 0 ? { partial: job, errors, warnings } : { job, errors, warnings };
 }
 
 function byPosition(diagnostics: Diagnostic[]): Diagnostic[] {

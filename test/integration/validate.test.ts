@@ -76,6 +76,42 @@ describe('fleetmod validate', () => {
     expect(io.out()).toBe('jobs/job.yaml: valid — job "dupes", 4 repo entries, 1 step, sandbox local\n');
   });
 
+  it('reports the repository list\'s problems (file: lists, pages, missing paths) alongside the job\'s other errors', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'jobs'));
+    await writeFile(path.join(dir, 'jobs', 'repos.txt'), 'acme/api\nbad entry\n');
+    const lines = [
+      'name: all-at-once',
+      'repos:',
+      '  - file: repos.txt',
+      '  - https://github.com/acme/widget/tree/main',
+      '  - ./not-here.git',
+      '  - acme/api',
+      '  - foo;rm',
+      'sandbox:',
+      '  timeout: 10min',
+      ...STEPS_AND_CHANGE,
+      '  pr:',
+      '    title: "{{ repo.nmae }}"',
+    ];
+    await writeFile(path.join(dir, 'jobs', 'job.yaml'), manifest(lines));
+    const io = captureIo(dir);
+
+    const code = await cli(io, 'validate', 'jobs/job.yaml');
+
+    expect(code).toBe(2);
+    const err = io.err().split('\n');
+    // The job's own errors (the schema's, the rules')…
+    expect(err.filter((l) => /^jobs\/job\.yaml:(9:12|18:13): /.test(l))).toHaveLength(2);
+    expect(err.filter((l) => l.startsWith('jobs/job.yaml:7:5: ') && l.includes('";"'))).toHaveLength(1);
+    // …and, at once, those found resolving the repository list, each said once.
+    expect(err).toContain('jobs/job.yaml:4:5: "https://github.com/acme/widget/tree/main" is a page on https://github.com, not a repository; write acme/widget');
+    expect(err).toContain(`jobs/job.yaml:5:5: warning: local repository ${path.join(dir, 'jobs', 'not-here.git')} does not exist; the run will fail it`);
+    expect(err).toContain('jobs/job.yaml:6:5: warning: duplicate repository acme/api (also listed at jobs/repos.txt:1:1); it runs once');
+    expect(err.filter((l) => l.startsWith('jobs/repos.txt:2:1: ') && l.includes('whitespace'))).toHaveLength(1);
+    expect(err.at(-2)).toBe('jobs/job.yaml: invalid (5 errors)');
+  });
+
   it('takes the SSH forms of a GitHub URL for the same repository as owner/name (a duplicate)', async () => {
     const dir = await tempDir();
     await writeFile(

@@ -19,9 +19,14 @@ export async function validateCommand(io: CliIo, file: string, opts: ValidateOpt
   const errors: Diagnostic[] = [...result.errors];
   const warnings: Diagnostic[] = [...result.warnings];
   let deferred = 0;
-  if (result.job) {
-    const repos = await resolveRepos(result.job, { env: io.env, deferSelectors: true, displayPath: file });
-    errors.push(...repos.errors);
+  // Also for a job with errors, so the repository list's problems (file: lists, pages, missing paths) come with
+  // the others; an entry the rules already refused is refused here again, and said once (where it was first).
+  const readable = result.job ?? result.partial;
+  if (readable) {
+    const repos = await resolveRepos(readable, { env: io.env, deferSelectors: true, displayPath: file });
+    const at = (d: Diagnostic) => `${d.file}:${d.line}:${d.col}`;
+    const said = new Set(errors.map(at));
+    errors.push(...repos.errors.filter((d) => !said.has(at(d))));
     warnings.push(...repos.warnings);
     deferred = repos.deferredSelectors;
   }
