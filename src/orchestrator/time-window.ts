@@ -13,16 +13,24 @@ interface LocalTime {
 
 /** Weekday and minutes since midnight of an instant in a time zone (the machine's when none is given). */
 export function localTime(at: number, timeZone?: string): LocalTime {
-  const parts = new Intl.DateTimeFormat('en-US', {
+  return localClock(timeZone)(at);
+}
+
+/** `localTime` for many instants in one zone: the formatter is made once (making one costs more than using it). */
+function localClock(timeZone?: string): (at: number) => LocalTime {
+  const format = new Intl.DateTimeFormat('en-US', {
     timeZone,
     weekday: 'short',
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
-  }).formatToParts(new Date(at));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '0';
-  const day = get('weekday').slice(0, 3).toLowerCase() as LocalTime['day'];
-  return { day, minutes: Number(get('hour')) * 60 + Number(get('minute')) };
+  });
+  return (at) => {
+    const parts = format.formatToParts(new Date(at));
+    const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '0';
+    const day = get('weekday').slice(0, 3).toLowerCase() as LocalTime['day'];
+    return { day, minutes: Number(get('hour')) * 60 + Number(get('minute')) };
+  };
 }
 
 function toMinutes(hhmm: string): number {
@@ -68,11 +76,33 @@ export function deadlineInstant(deadline: string, startedAt: number, timeZone?: 
     if (Number.isNaN(parsed)) throw new RangeError(`deadline "${deadline}" is neither HH:MM nor an ISO timestamp`);
     return parsed;
   }
-  const target = toMinutes(deadline);
-  const { minutes } = localTime(startedAt, timeZone);
-  const wait = (target - minutes + 24 * 60) % (24 * 60) || 24 * 60;
-  const startOfMinute = Math.floor(startedAt / 60_000) * 60_000;
-  return startOfMinute + wait * 60_000;
+  return nextTimeOfDay(toMinutes(deadline), startedAt, timeZone);
+}
+
+/**
+ * The first minute after `from` at which the clock in the time zone shows `target` (minutes since midnight). Found
+ * by walking the clock, not by adding the difference of the two times: on a night that changes to or from daylight
+ * saving time the clock gains or loses an hour. A time the clock skips (02:30 when it jumps from 02:00 to 03:00)
+ * is passed the moment it jumps; a time it shows twice (02:30 when it falls back from 03:00 to 02:00) counts once it
+ * first comes after `from`.
+ */
+function nextTimeOfDay(target: number, from: number, timeZone?: string): number {
+  const day = 24 * 60;
+  const minute = 60_000;
+  const clock = localClock(timeZone);
+  let at = Math.floor(from / minute) * minute;
+  let shown = clock(at).minutes;
+  // A day and the largest daylight-saving shift in use (two hours) always reach it.
+  for (let i = 0; i < day + 120; i += 1) {
+    at += minute;
+    const next = clock(at).minutes;
+    // How far the clock moved in this minute: 1, more when it jumps forward; it falling back reads as nearly a day.
+    const moved = (next - shown + day) % day;
+    const ahead = (target - shown + day) % day;
+    if (moved < day / 2 && ahead > 0 && ahead <= moved) return at;
+    shown = next;
+  }
+  throw new RangeError(`the clock in ${timeZone ?? 'this machine\'s time zone'} never showed ${target} minutes after midnight within a day`);
 }
 
 export interface AdmissionRules {

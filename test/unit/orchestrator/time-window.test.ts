@@ -44,6 +44,20 @@ describe('time windows', () => {
     expect(() => deadlineInstant('tomorrow', 0)).toThrow(/neither HH:MM nor an ISO timestamp/);
   });
 
+  it('an HH:MM deadline is that wall-clock time when the night changes to or from daylight saving time', () => {
+    // Europe/Berlin: 2026-10-25 03:00 CEST (UTC+2) becomes 02:00 CET (UTC+1); 2026-03-29 02:00 CET becomes 03:00 CEST.
+    const fallBackEvening = utc('2026-10-24T20:00:00'); // 22:00 CEST
+    const springForwardEvening = utc('2026-03-28T21:00:00'); // 22:00 CET
+
+    expect(deadlineInstant('07:00', fallBackEvening, 'Europe/Berlin')).toBe(utc('2026-10-25T06:00:00')); // 07:00 CET
+    expect(deadlineInstant('07:00', springForwardEvening, 'Europe/Berlin')).toBe(utc('2026-03-29T05:00:00')); // 07:00 CEST
+    // 02:30 happens twice on the fall-back night: the first one after the start counts.
+    expect(deadlineInstant('02:30', fallBackEvening, 'Europe/Berlin')).toBe(utc('2026-10-25T00:30:00'));
+    expect(deadlineInstant('02:30', utc('2026-10-25T00:45:00'), 'Europe/Berlin')).toBe(utc('2026-10-25T01:30:00'));
+    // 02:30 does not happen on the spring-forward night: the deadline is when the clock jumps past it (03:00 CEST).
+    expect(deadlineInstant('02:30', springForwardEvening, 'Europe/Berlin')).toBe(utc('2026-03-29T01:00:00'));
+  });
+
   it('admission says why a repo may not start', () => {
     let now = utc('2026-11-26T22:30:00');
     const admit = createAdmission(
