@@ -14,13 +14,14 @@ import { CLONE_TEMPLATE_PREFIX } from '../git/clone-template.js';
 import type { Job } from '../manifest/job.js';
 import { createStageLimiters } from '../orchestrator/limiters.js';
 import { runJob, type RunJobResult, type RunSelection } from '../orchestrator/run-job.js';
-import { createAdmission, nextWindowOpening } from '../orchestrator/time-window.js';
+import { createAdmission, windowWaitEnd, type AdmissionRules } from '../orchestrator/time-window.js';
 import { abortableSleep } from '../orchestrator/execute-task.js';
 import { plural } from '../report/format.js';
 import { loadRunData } from '../report/run-data.js';
 import { renderText } from '../report/render-text.js';
 import { summarize } from '../report/summarize.js';
 import type { Report } from '../report/model.js';
+import type { ProgressSink } from '../progress/types.js';
 import { writeRunReports } from '../report/write-reports.js';
 import { UNISOLATED_BANNER } from '../sandbox/host/warning.js';
 import { sandboxNeeds } from '../sandbox/shared/needs.js';
@@ -131,21 +132,11 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
   io.signals.on('SIGTERM', onSignal);
   io.signals.on('SIGHUP', onSignal);
   try {
+    const timeLimits = { ...(job.limits.window && { window: job.limits.window }), ...(job.limits.deadline && { deadline: job.limits.deadline }) };
+    if (opts.wait) await waitForWindow(timeLimits, progress, stop.signal);
+    // After the wait: an HH:MM deadline is the first one after the run starts work, not after the command was typed.
     const startedAt = Date.now();
-    const admission =
-      job.limits.window || job.limits.deadline
-        ? createAdmission(
-            { ...(job.limits.window && { window: job.limits.window }), ...(job.limits.deadline && { deadline: job.limits.deadline }), startedAt },
-            Date.now,
-          )
-        : undefined;
-    if (opts.wait && job.limits.window && admission?.()) {
-      const opens = nextWindowOpening(job.limits.window, Date.now());
-      if (opens !== null) {
-        progress.notice('info', `waiting for the time window to open at ${new Date(opens).toISOString()} (Ctrl-C to stop)`);
-        await abortableSleep(opens - Date.now(), stop.signal).catch(() => undefined);
-      }
-    }
+    const admission = job.limits.window || job.limits.deadline ? createAdmission({ ...timeLimits, startedAt }, Date.now) : undefined;
     preferSmallHeap();
     const checkouts = createRepoCheckout(io, git, opts);
     const result = await runJob(
@@ -212,6 +203,20 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
     io.signals.off('SIGHUP', onSignal);
     progress.close();
     store.close();
+  }
+}
+
+/**
+ * `--wait`: sleeps until the time window opens, unless waiting is for nothing (windowWaitEnd). Looks again on waking:
+ * a timer may fire a millisecond before the wall clock reaches the opening, and the clock may have been set since.
+ * A Ctrl-C ends the wait (the run then stops as it would at once).
+ */
+async function waitForWindow(limits: Omit<AdmissionRules, 'startedAt'>, progress: ProgressSink, signal: AbortSignal): Promise<void> {
+  let told = false;
+  for (let until = windowWaitEnd(limits, Date.now()); until !== null && !signal.aborted; until = windowWaitEnd(limits, Date.now())) {
+    if (!told) progress.notice('info', `waiting for the time window to open at ${new Date(until).toISOString()} (Ctrl-C to stop)`);
+    told = true;
+    await abortableSleep(until - Date.now(), signal).catch(() => undefined);
   }
 }
 

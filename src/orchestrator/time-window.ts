@@ -71,7 +71,7 @@ export function nextWindowOpening(window: WindowSpec, from: number): number | nu
  * (this invocation) started, in the window's time zone or the machine's.
  */
 export function deadlineInstant(deadline: string, startedAt: number, timeZone?: string): number {
-  if (!/^\d{2}:\d{2}$/.test(deadline)) {
+  if (!isTimeOfDay(deadline)) {
     const parsed = Date.parse(deadline);
     if (Number.isNaN(parsed)) throw new RangeError(`deadline "${deadline}" is neither HH:MM nor an ISO timestamp`);
     return parsed;
@@ -110,6 +110,23 @@ export interface AdmissionRules {
   deadline?: string;
   /** When this invocation started (anchors an HH:MM deadline). */
   startedAt: number;
+}
+
+/**
+ * With --wait: until when to wait before any repository starts, or null to start now — the window is open, or
+ * waiting would be for nothing: an ISO deadline comes before the window opens, or it does not open within 8 days.
+ * An HH:MM deadline never ends the wait: it counts from when the wait ends (its day may be long gone by then).
+ */
+export function windowWaitEnd(rules: Omit<AdmissionRules, 'startedAt'>, at: number): number | null {
+  if (!rules.window || insideWindow(rules.window, at)) return null;
+  const opens = nextWindowOpening(rules.window, at);
+  if (opens === null) return null;
+  if (rules.deadline && !isTimeOfDay(rules.deadline) && deadlineInstant(rules.deadline, at) <= opens) return null;
+  return opens;
+}
+
+function isTimeOfDay(deadline: string): boolean {
+  return /^\d{2}:\d{2}$/.test(deadline);
 }
 
 /** A function the scheduler asks before each repo starts: null means go, a string says why not. */

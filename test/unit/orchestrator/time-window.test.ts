@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAdmission, deadlineInstant, insideWindow, nextWindowOpening } from '../../../src/orchestrator/time-window.js';
+import { createAdmission, deadlineInstant, insideWindow, nextWindowOpening, windowWaitEnd } from '../../../src/orchestrator/time-window.js';
 
 const utc = (iso: string) => Date.parse(`${iso}Z`);
 
@@ -56,6 +56,19 @@ describe('time windows', () => {
     expect(deadlineInstant('02:30', utc('2026-10-25T00:45:00'), 'Europe/Berlin')).toBe(utc('2026-10-25T01:30:00'));
     // 02:30 does not happen on the spring-forward night: the deadline is when the clock jumps past it (03:00 CEST).
     expect(deadlineInstant('02:30', springForwardEvening, 'Europe/Berlin')).toBe(utc('2026-03-29T01:00:00'));
+  });
+
+  it('--wait waits for the opening unless an ISO deadline comes first; an HH:MM deadline counts from the opening', () => {
+    // Wednesday noon; the window opens on Saturday at 22:00.
+    const weekend = { start: '22:00', end: '06:00', days: ['sat'], timezone: 'UTC' };
+    const wednesday = utc('2026-11-25T12:00:00');
+
+    expect(windowWaitEnd({ window: weekend }, wednesday)).toBe(utc('2026-11-28T22:00:00'));
+    expect(windowWaitEnd({ window: weekend, deadline: '05:00' }, wednesday)).toBe(utc('2026-11-28T22:00:00'));
+    expect(windowWaitEnd({ window: weekend, deadline: '2026-11-29T05:00:00Z' }, wednesday)).toBe(utc('2026-11-28T22:00:00'));
+    expect(windowWaitEnd({ window: weekend, deadline: '2026-11-28T05:00:00Z' }, wednesday)).toBeNull();
+    expect(windowWaitEnd({ window: weekend }, utc('2026-11-28T23:00:00'))).toBeNull();
+    expect(windowWaitEnd({ deadline: '05:00' }, wednesday)).toBeNull();
   });
 
   it('admission says why a repo may not start', () => {
