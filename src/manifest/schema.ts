@@ -208,7 +208,12 @@ export const Window = z
     z.strictObject({
       start: timeOfDay('start').describe('Start of the window, "HH:MM".'),
       end: timeOfDay('end').describe('End of the window, "HH:MM" (may be earlier than start: the window crosses midnight).'),
-      days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).optional().describe('Days on which the window opens (default every day).'),
+      days: z
+        .array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']))
+        // An empty list reads as "never" as much as "every day": which one was meant is not a guess to make overnight.
+        .min(1, { message: 'a window that opens on no day never starts a repository: name at least one day, or leave days out for every day' })
+        .optional()
+        .describe('Days on which the window opens (default every day).'),
       timezone: TimeZone.optional().describe('IANA time zone, e.g. "Europe/Berlin" (default: this machine\'s).'),
     }),
   ])
