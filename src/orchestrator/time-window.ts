@@ -3,6 +3,7 @@
  * time zone) and before the deadline. Pure functions of a clock, so they are tested without waiting.
  */
 import type { WindowSpec } from '../manifest/job.js';
+import { parseDateTimeIn } from '../util/zoned-date-time.js';
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
@@ -67,12 +68,12 @@ export function nextWindowOpening(window: WindowSpec, from: number): number | nu
 }
 
 /**
- * The deadline as an instant: an ISO timestamp as written, or "HH:MM" meaning the first such time after the run
- * (this invocation) started, in the window's time zone or the machine's.
+ * The deadline as an instant: an ISO timestamp (without an offset: on the clock of the window's time zone or the
+ * machine's), or "HH:MM" meaning the first such time after the run (this invocation) started, in that zone.
  */
 export function deadlineInstant(deadline: string, startedAt: number, timeZone?: string): number {
   if (!isTimeOfDay(deadline)) {
-    const parsed = Date.parse(deadline);
+    const parsed = parseDateTimeIn(deadline, timeZone);
     if (Number.isNaN(parsed)) throw new RangeError(`deadline "${deadline}" is neither HH:MM nor an ISO timestamp`);
     return parsed;
   }

@@ -165,7 +165,11 @@ function renderSchedule(plan: Plan): string[] {
       lines.push(`  the pull requests alone need more than one window (about ${Math.ceil(pr.durationMs / window.lengthMs)}); the run pauses and resumes`);
     }
   }
-  if (deadline) lines.push(`Deadline: no repository starts after ${deadline}`);
+  if (deadline) {
+    // Without an offset it is on the clock of the window's time zone (or this machine's), as the run reads it.
+    const zone = window?.timezone && !/(Z|[+-]\d{2}:?\d{2})$/.test(deadline) ? ` ${window.timezone}` : '';
+    lines.push(`Deadline: no repository starts after ${deadline}${zone}`);
+  }
   if (canary !== undefined && resumesStarted && resumesStarted.canaryLeft === 0) {
     lines.push(`Canary: none — fleetmod run resumes run ${plan.history?.runId}, whose canary is over (it finished ${canary} repositories, or one of them failed)`);
   } else if (canary !== undefined && resumesStarted) {

@@ -1,5 +1,6 @@
 /** Time limits that cannot take effect as written: a step allowed longer than its repo, a deadline already past. */
 import { formatDuration, parseDuration } from '../../util/units.js';
+import { parseDateTimeIn } from '../../util/zoned-date-time.js';
 import type { RuleInput } from './report.js';
 
 export function checkLimits({ job, manifest: m, report }: RuleInput): void {
@@ -18,7 +19,8 @@ export function checkLimits({ job, manifest: m, report }: RuleInput): void {
 
   const deadline = m.limits?.deadline;
   if (deadline && deadline.includes('-')) {
-    const at = Date.parse(deadline);
+    // As the run reads it: without an offset, on the clock of the window's time zone.
+    const at = parseDateTimeIn(deadline, job.limits.window?.timezone);
     if (Number.isNaN(at) || !dateExists(deadline)) report.error(['limits', 'deadline'], `"${deadline}" is not a date-time that exists`);
     else if (at < Date.now()) report.warning(['limits', 'deadline'], `${deadline} has passed; a run would start no repository`);
   }

@@ -71,6 +71,15 @@ describe('time windows', () => {
     expect(windowWaitEnd({ deadline: '05:00' }, wednesday)).toBeNull();
   });
 
+  it('an ISO deadline without an offset is on the clock of the window\'s time zone, like an HH:MM one', () => {
+    expect(deadlineInstant('2026-11-29T07:00', 0, 'Europe/Berlin')).toBe(utc('2026-11-29T06:00:00')); // CET
+    expect(deadlineInstant('2026-07-01 07:00:30', 0, 'Europe/Berlin')).toBe(utc('2026-07-01T05:00:30')); // CEST
+    expect(deadlineInstant('2026-11-29T07:00:00+03:00', 0, 'Europe/Berlin')).toBe(utc('2026-11-29T04:00:00'));
+    expect(deadlineInstant('2026-11-29T07:00:00Z', 0, 'Europe/Berlin')).toBe(utc('2026-11-29T07:00:00'));
+    // 02:30 does not happen on the spring-forward night: read with the offset from before the jump (03:30 CEST).
+    expect(deadlineInstant('2026-03-29T02:30', 0, 'Europe/Berlin')).toBe(utc('2026-03-29T01:30:00'));
+  });
+
   it('admission says why a repo may not start', () => {
     let now = utc('2026-11-26T22:30:00');
     const admit = createAdmission(
