@@ -41,7 +41,11 @@ function toMinutes(hhmm: string): number {
 
 /** Whether `at` is inside the window. A window that crosses midnight belongs to the day it started on. */
 export function insideWindow(window: WindowSpec, at: number): boolean {
-  const { day, minutes } = localTime(at, window.timezone);
+  return insideWindowAt(window, localTime(at, window.timezone));
+}
+
+/** `insideWindow` for an instant already read on the window's clock. */
+function insideWindowAt(window: WindowSpec, { day, minutes }: LocalTime): boolean {
   const start = toMinutes(window.start);
   const end = toMinutes(window.end);
   const crosses = end <= start;
@@ -60,9 +64,11 @@ export function insideWindow(window: WindowSpec, at: number): boolean {
 /** The next instant (minute resolution, within 8 days) at which the window is open, or null. */
 export function nextWindowOpening(window: WindowSpec, from: number): number | null {
   const minute = 60_000;
+  // One clock for the whole walk: making a formatter per minute made this take most of a second.
+  const clock = localClock(window.timezone);
   let at = Math.ceil(from / minute) * minute;
   for (let i = 0; i < 8 * 24 * 60; i += 1, at += minute) {
-    if (insideWindow(window, at)) return at;
+    if (insideWindowAt(window, clock(at))) return at;
   }
   return null;
 }
