@@ -171,6 +171,29 @@ describe('fleetmod plan against the local forge (fake GitHub)', () => {
     expect(forge.monitor.writes()).toEqual([]);
     expect(forge.monitor.violations).toEqual([]);
   });
+
+  it('includes forks with forks: true also when the selector is a search (GitHub search leaves forks out unless asked)', async () => {
+    const forge = await forgeWithBot();
+    await forge.createRepo({ owner: 'acme', name: 'api', topics: ['node'] });
+    const fork = await forge.createRepo({ owner: 'acme', name: 'patched-lib', topics: ['node'] });
+    fork.parent = 'upstream/lib';
+    const dir = await tempDir();
+    await writeForgeJob(dir, 'job.yaml', forge, { repos: [], pr: { title: 'Rename' } });
+    const job = (await readFile(path.join(dir, 'job.yaml'), 'utf8')).replace(
+      '"repos": []',
+      '"repos": [{"github": {"topics": ["node"], "forks": true}}, {"github": {"search": "lib org:acme", "forks": true}}]',
+    );
+    await writeFile(path.join(dir, 'job.yaml'), job);
+    const io = captureIo(dir, testEnv({ GITHUB_TOKEN: TOKEN }));
+
+    const code = await cli(io, 'plan', '--json', 'job.yaml');
+
+    expect(code).toBe(0);
+    const plan = JSON.parse(io.out()) as ReturnType<typeof planJob>;
+    expect(plan.repos.run.map((r) => r.display)).toEqual(['acme/api', 'acme/patched-lib']);
+    expect(plan.repos.excluded.map((e) => [e.display, e.reason])).toEqual([['acme/patched-lib', 'duplicate of job.yaml:3:13']]);
+    expect(forge.monitor.violations).toEqual([]);
+  });
 });
 
 /**

@@ -46,6 +46,8 @@ export function createSelectorResolver(sessions: GithubSessions, warn: (message:
           selector.org ? `org:${selector.org}` : '',
           selector.user ? `user:${selector.user}` : '',
           ...selector.topics.map((t) => `topic:${t}`),
+          // GitHub's search leaves forks out unless the query asks for them; `forks: true` must see them to keep them.
+          selector.forks && !/\bfork:/i.test(selector.search ?? '') ? 'fork:true' : '',
         ].filter(Boolean).join(' ');
         items = (await call(`searching repositories (${q})`, () => api.paginate(api.rest.search.repos, { q, per_page: 100 }))) as RepoItem[];
         filterTopics = false;
