@@ -1,8 +1,8 @@
 /**
  * Applies a GitHub selector's filters to the repositories the GitHub code host listed for it. The code host only
- * lists (org, user or search); which of those repositories the job takes — topics, include/exclude globs,
- * archived, forks, limit — is decided here, purely, so it is the same for every code host and testable without
- * a server. Every repository left out is returned with the reason.
+ * lists (org, user or search); which of those repositories the job takes — never a disabled one; topics,
+ * include/exclude globs, archived, forks, limit — is decided here, purely, so it is the same for every code host
+ * and testable without a server. Every repository left out is returned with the reason.
  */
 import type { GithubSelector } from './job.js';
 import { matchesAny } from './glob.js';
@@ -13,6 +13,8 @@ export interface GithubRepoListing {
   name: string;
   /** Archived (read-only) on GitHub. Treated as false when absent. */
   archived?: boolean;
+  /** Disabled by GitHub (e.g. for billing or a terms violation): it cannot be cloned or pushed. False when absent. */
+  disabled?: boolean;
   /** A fork of another repository. Treated as false when absent. */
   fork?: boolean;
   /** The repository's topics; needed when the selector filters on topics (absent means none). */
@@ -38,6 +40,8 @@ export function selectGithubRepos(selector: GithubSelector, listed: readonly Git
 }
 
 function dropReason(selector: GithubSelector, wantedTopics: readonly string[], repo: GithubRepoListing): string | undefined {
+  // The run would only skip it (inspect.ts), so it is no repository of the job: plan must not count it to run.
+  if (repo.disabled) return 'disabled on GitHub';
   if (repo.archived && !selector.archived) return 'archived (archived: false)';
   if (repo.fork && !selector.forks) return 'a fork (forks: false)';
   const topics = (repo.topics ?? []).map((t) => t.toLowerCase());

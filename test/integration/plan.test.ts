@@ -172,6 +172,25 @@ describe('fleetmod plan against the local forge (fake GitHub)', () => {
     expect(forge.monitor.violations).toEqual([]);
   });
 
+  it('leaves out a disabled repository an org lists: nothing can be done to it, so it is neither run nor counted as a PR', async () => {
+    const forge = await forgeWithBot();
+    await forge.createRepo({ owner: 'acme', name: 'api' });
+    await forge.createRepo({ owner: 'acme', name: 'frozen', disabled: true });
+    const dir = await tempDir();
+    await writeForgeJob(dir, 'job.yaml', forge, { repos: [], pr: { title: 'Rename' } });
+    const job = (await readFile(path.join(dir, 'job.yaml'), 'utf8')).replace('"repos": []', '"repos": [{"github": {"org": "acme"}}]');
+    await writeFile(path.join(dir, 'job.yaml'), job);
+    const io = captureIo(dir, testEnv({ GITHUB_TOKEN: TOKEN }));
+
+    const code = await cli(io, 'plan', '--json', 'job.yaml');
+
+    expect(code).toBe(0);
+    const plan = JSON.parse(io.out()) as ReturnType<typeof planJob>;
+    expect(plan.repos.run.map((r) => r.display)).toEqual(['acme/api']);
+    expect(plan.repos.excluded.map((e) => [e.display, e.reason])).toEqual([['acme/frozen', 'disabled on GitHub']]);
+    expect(plan.pullRequests).toMatchObject({ opens: true, pullRequests: 1 });
+  });
+
   it('includes forks with forks: true also when the selector is a search (GitHub search leaves forks out unless asked)', async () => {
     const forge = await forgeWithBot();
     await forge.createRepo({ owner: 'acme', name: 'api', topics: ['node'] });

@@ -1,7 +1,8 @@
 /**
  * Lists the repositories a manifest's `github:` selector names: every repository of an organisation or a user,
- * those with given topics, or the result of a repository search. Each comes with `archived`, `fork` and `topics`
- * so the manifest's own filters (include/exclude globs, archived, forks, limit) can be applied by the caller.
+ * those with given topics, or the result of a repository search. Each comes with `archived`, `disabled`, `fork`
+ * and `topics` so the manifest's own filters (include/exclude globs, archived, forks, limit) can be applied by
+ * the caller.
  */
 import { UsageError } from '../../domain/errors.js';
 import type { GithubSelector } from '../../manifest/job.js';
@@ -13,6 +14,7 @@ export interface ListedRepo {
   owner: string;
   name: string;
   archived: boolean;
+  disabled: boolean;
   fork: boolean;
   topics: string[];
 }
@@ -21,6 +23,7 @@ interface RepoItem {
   name: string;
   owner: { login: string } | null;
   archived?: boolean;
+  disabled?: boolean;
   fork?: boolean;
   topics?: string[];
 }
@@ -68,7 +71,7 @@ export function createSelectorResolver(sessions: GithubSessions, warn: (message:
       const wanted = selector.topics.map((t) => t.toLowerCase());
       return items
         .filter((r) => !filterTopics || wanted.every((t) => (r.topics ?? []).map((x) => x.toLowerCase()).includes(t)))
-        .map((r) => ({ owner: r.owner?.login ?? owner ?? '', name: r.name, archived: Boolean(r.archived), fork: Boolean(r.fork), topics: r.topics ?? [] }));
+        .map((r) => ({ owner: r.owner?.login ?? owner ?? '', name: r.name, archived: Boolean(r.archived), disabled: Boolean(r.disabled), fork: Boolean(r.fork), topics: r.topics ?? [] }));
     },
   };
 }
