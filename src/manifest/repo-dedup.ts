@@ -6,6 +6,7 @@
  * listings that say different things are an error at the second, since neither can be picked safely.
  */
 import type { RepoRef } from '../domain/repo.js';
+import { createDuplicateWarnings } from './duplicate-warnings.js';
 import type { Origin, ResolvedRepos } from './repos.js';
 
 interface Kept {
@@ -15,15 +16,20 @@ interface Kept {
   index: number;
 }
 
-export type AddRepo = (repo: RepoRef, origin: Origin) => void;
+export interface RepoAdder {
+  add(repo: RepoRef, origin: Origin): void;
+  /** Adds the warning that counts the duplicates not named one by one (duplicate-warnings.ts). */
+  finish(): void;
+}
 
 /**
- * Returns the function that adds one resolved repository to `out`, deduplicating against the earlier ones;
- * `identityOf` says which repositories are the same (repo-identity.ts).
+ * Returns what adds one resolved repository to `out`, deduplicating against the earlier ones; `identityOf` says
+ * which repositories are the same (repo-identity.ts).
  */
-export function createRepoAdder(out: ResolvedRepos, identityOf: (repo: RepoRef) => string): AddRepo {
+export function createRepoAdder(out: ResolvedRepos, identityOf: (repo: RepoRef) => string): RepoAdder {
   const byIdentity = new Map<string, Kept>();
-  return (repo, origin) => {
+  const plainDuplicates = createDuplicateWarnings(out.warnings);
+  const add = (repo: RepoRef, origin: Origin): void => {
     const identity = identityOf(repo);
     const first = byIdentity.get(identity);
     if (!first) {
@@ -47,9 +53,12 @@ export function createRepoAdder(out: ResolvedRepos, identityOf: (repo: RepoRef) 
       return;
     }
     const keptAt = hasSettings(first.repo) ? `the entry at ${where(first.origin)}` : '';
-    out.warnings.push({ ...origin, severity: 'warning', message: `duplicate repository ${repo.display} (also listed at ${where(first.origin)}); ${outcome(first.repo, keptAt)}` });
+    const message = `duplicate repository ${repo.display} (also listed at ${where(first.origin)}); ${outcome(first.repo, keptAt)}`;
+    if (hasSettings(first.repo)) out.warnings.push({ ...origin, severity: 'warning', message });
+    else plainDuplicates.warn(origin, message);
     out.excluded.push({ display: repo.display, reason: `duplicate of ${where(first.origin)}`, origin });
   };
+  return { add, finish: plainDuplicates.finish };
 }
 
 function hasSettings(repo: RepoRef): boolean {

@@ -66,11 +66,11 @@ export async function resolveRepos(job: Job, options: ResolveReposOptions): Prom
   const out: ResolvedRepos = { repos: [], errors: [], warnings: [], excluded: [], deferredSelectors: 0 };
   // The same rule as the GitHub code host: the manifest's api-url/server-url pair wins over the environment's.
   const serverUrl = githubEndpoint(job, options.env).serverUrl;
-  const addOnce = createRepoAdder(out, repoIdentity);
+  const once = createRepoAdder(out, repoIdentity);
   const missingLocal = createMissingLocalWarnings(out.warnings);
   const add: Collector['add'] = (repo, origin) => {
     if (repo.skip === undefined) missingLocal.check(repo, origin);
-    addOnce(repo, origin);
+    once.add(repo, origin);
   };
   const error: Collector['error'] = (origin, message) => out.errors.push({ ...origin, severity: 'error', message });
   const collector: Collector = { add, error, warnings: out.warnings, serverUrl, env: options.env };
@@ -106,6 +106,7 @@ export async function resolveRepos(job: Job, options: ResolveReposOptions): Prom
     }
   }
   missingLocal.finish();
+  once.finish();
   return out;
 }
 

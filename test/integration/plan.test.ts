@@ -120,6 +120,28 @@ describe('planJob with GitHub selectors', () => {
     expect(plan.pullRequests).toMatchObject({ opens: true, pullRequests: 4, writes: 4, bottleneck: 'pr-rate', durationMs: 3_603_000 });
   });
 
+  it('names the first three repositories two overlapping selectors both list and counts the rest in one warning', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      path.join(dir, 'job.yaml'),
+      SELECTOR_JOB.replace(/  - acme\/api\n[\s\S]*  - file: more.txt\n/, '  - github: {org: acme}\n  - github: {org: acme, topics: [backend]}\n'),
+    );
+    const job = (await loadManifest(path.join(dir, 'job.yaml'), 'job.yaml')).job!;
+    const names = Array.from({ length: 300 }, (_, i) => `svc-${String(i).padStart(3, '0')}`);
+    const github = listingResolver({ acme: names.map((name) => ({ owner: 'acme', name, topics: ['backend'] })) });
+
+    const resolved = await resolveRepos(job, { env: {}, github });
+
+    expect(resolved.repos).toHaveLength(300);
+    expect(resolved.excluded).toHaveLength(300);
+    expect(resolved.warnings.map((w) => `${w.file}:${w.line}:${w.col}: ${w.message}`)).toEqual([
+      'job.yaml:4:5: duplicate repository acme/svc-000 (also listed at job.yaml:3:5); it runs once',
+      'job.yaml:4:5: duplicate repository acme/svc-001 (also listed at job.yaml:3:5); it runs once',
+      'job.yaml:4:5: duplicate repository acme/svc-002 (also listed at job.yaml:3:5); it runs once',
+      'job.yaml:4:5: 297 more repositories listed here are also listed earlier; each runs once (fleetmod plan lists them)',
+    ]);
+  });
+
   it('warns when a selector keeps nothing and fails with the resolver error', async () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, 'job.yaml'), SELECTOR_JOB.replace('  - file: more.txt\n', ''));
