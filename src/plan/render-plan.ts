@@ -1,6 +1,7 @@
 /**
  * The plan as text for people. Each section is a function of the Plan returning lines (none when it has nothing
- * to say); a new estimate adds its section to PLAN_SECTIONS. Long lists are cut; `plan --json` has everything.
+ * to say); a new estimate adds its section to PLAN_SECTIONS. Long lists are cut (what was left out is then counted
+ * by reason); `plan --json` has everything.
  */
 import type { Outcome } from '../domain/outcome.js';
 import { renderCostEstimate } from '../sandbox/e2b/cost.js';
@@ -54,7 +55,21 @@ function renderSkipped(plan: Plan): string[] {
 function renderExcluded(plan: Plan): string[] {
   const { excluded } = plan.repos;
   if (excluded.length === 0) return [];
-  return [`Left out (${excluded.length}):`, ...list(excluded, (r) => r.reason)];
+  if (excluded.length <= LIST_LIMIT) return [`Left out (${excluded.length}):`, ...list(excluded, (r) => r.reason)];
+  // A selector over a large org leaves hundreds out: twenty of them, in listing order, would not say how many
+  // were archived, forks or beyond the limit; the counts by reason do.
+  return [`Left out (${excluded.length}):`, ...countsByReason(excluded.map((r) => r.reason)), '  (fleetmod plan --json lists each)'];
+}
+
+function countsByReason(reasons: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const reason of reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  const width = String(sorted[0]?.[1] ?? 0).length;
+  const lines = sorted.slice(0, LIST_LIMIT).map(([reason, n]) => `  ${String(n).padStart(width)}  ${reason}`);
+  const rest = sorted.slice(LIST_LIMIT).reduce((sum, [, n]) => sum + n, 0);
+  if (rest > 0) lines.push(`  ${String(rest).padStart(width)}  for ${sorted.length - LIST_LIMIT} other reasons`);
+  return lines;
 }
 
 function renderHistory(plan: Plan): string[] {

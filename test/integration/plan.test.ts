@@ -12,6 +12,7 @@ import type { GithubSelector } from '../../src/manifest/job.js';
 import { loadManifest } from '../../src/manifest/load.js';
 import { resolveRepos, type GithubRepoListing, type GithubSelectorResolver } from '../../src/manifest/repos.js';
 import { planJob } from '../../src/plan/plan.js';
+import { renderPlan } from '../../src/plan/render-plan.js';
 import { openDb } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createSqliteRunStore } from '../../src/store/sqlite-run-store.js';
@@ -140,6 +141,32 @@ describe('planJob with GitHub selectors', () => {
       'job.yaml:4:5: duplicate repository acme/svc-002 (also listed at job.yaml:3:5); it runs once',
       'job.yaml:4:5: 297 more repositories listed here are also listed earlier; each runs once (fleetmod plan lists them)',
     ]);
+  });
+
+  it('counts what it left out by reason when there is more than it lists one by one', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'job.yaml'), SELECTOR_JOB.replace(/  - acme\/api\n[\s\S]*  - file: more.txt\n/, '  - github: {org: acme, limit: 100}\n'));
+    const job = (await loadManifest(path.join(dir, 'job.yaml'), 'job.yaml')).job!;
+    const listed: GithubRepoListing[] = Array.from({ length: 300 }, (_, i) => ({
+      owner: 'acme',
+      name: `svc-${String(i).padStart(3, '0')}`,
+      archived: i % 10 === 0,
+      fork: i % 10 === 1,
+    }));
+
+    const plan = planJob({ job, resolved: await resolveRepos(job, { env: {}, github: listingResolver({ acme: listed }) }) });
+    const text = renderPlan(plan);
+
+    expect(plan.repos.excluded).toHaveLength(200);
+    expect(text).toContain(
+      lines(
+        'Left out (200):',
+        '  140  beyond limit 100',
+        '   30  archived (archived: false)',
+        '   30  a fork (forks: false)',
+        '  (fleetmod plan --json lists each)',
+      ),
+    );
   });
 
   it('warns when a selector keeps nothing and fails with the resolver error', async () => {
