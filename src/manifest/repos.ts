@@ -93,7 +93,8 @@ export async function resolveRepos(job: Job, options: ResolveReposOptions): Prom
         const selected = selectGithubRepos(entry.selector, listed);
         for (const r of selected.dropped) out.excluded.push({ display: `${r.repo.owner}/${r.repo.name}`, reason: r.reason, origin });
         if (selected.kept.length === 0) {
-          out.warnings.push({ ...origin, severity: 'warning', message: `this github selector matches no repository (${listed.length} listed, all filtered out)` });
+          const why = listed.length === 0 ? 'GitHub listed none for it' : `${listed.length} listed, all filtered out`;
+          out.warnings.push({ ...origin, severity: 'warning', message: `this github selector matches no repository (${why})` });
         }
         for (const r of selected.kept) add(githubRepo(r.owner, r.name, serverUrl, { env: {} }), origin);
       } catch (err) {

@@ -180,9 +180,11 @@ describe('planJob with GitHub selectors', () => {
     };
 
     const empty = await resolveRepos(job, { env: {}, github: listingResolver({ acme: [{ owner: 'acme', name: 'web' }] }) });
+    const nothingListed = await resolveRepos(job, { env: {}, github: listingResolver({}) });
     const failed = await resolveRepos(job, { env: {}, github: failing });
 
     expect(empty.warnings.map((w) => w.message)).toEqual(['this github selector matches no repository (1 listed, all filtered out)']);
+    expect(nothingListed.warnings.map((w) => w.message)).toEqual(['this github selector matches no repository (GitHub listed none for it)']);
     expect(failed.errors.map((e) => `${e.line}:${e.col}: ${e.message}`)).toEqual(['4:5: github selector failed: GitHub answered 404 for org acme']);
   });
 });
