@@ -59,6 +59,20 @@ describe('fleetmod init', () => {
     expect(await readFile(path.join(dir, 'my-job.yaml'), 'utf8')).toBe('mine\n');
   });
 
+  it('a path that cannot be written is a usage error naming why, also under a filesystem that refuses every folder', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'notes'), 'a file\n');
+    const underFile = captureIo(dir);
+    const underProc = captureIo(dir);
+
+    expect(await cli(underFile, 'init', 'notes/job.yaml')).toBe(2);
+    // Node's recursive mkdir never returns for a path like this one.
+    expect(await cli(underProc, 'init', '/proc/fleetmod-nope/job.yaml')).toBe(2);
+
+    expect(underFile.err()).toBe('fleetmod: cannot write notes/job.yaml: a folder above it is a file\n');
+    expect(underProc.err()).toMatch(/^fleetmod: cannot write \/proc\/fleetmod-nope\/job\.yaml: /);
+  });
+
   it('refuses a name that cannot be a job name', async () => {
     const dir = await tempDir();
     const io = captureIo(dir);
