@@ -6,40 +6,24 @@
  * entry names one repository, so each of those is still named. A duplicate whose settings (skip, base, env)
  * decide what happens is not one of these: it is always named.
  */
+import { createCountedWarnings, type Position } from './counted-warnings.js';
 import type { Diagnostic } from './diagnostics.js';
-
-/** How many plain duplicates are named one by one at one position before the rest there are counted. */
-const NAMED_PER_POSITION = 3;
-
-type Position = Pick<Diagnostic, 'file' | 'line' | 'col'>;
 
 export interface DuplicateWarnings {
   /** Warns about one duplicate that runs once; `at` is where the manifest names it again. */
   warn(at: Position, message: string): void;
-  /** Adds, per position, the one warning that counts the duplicates past the first few. */
+  /** Adds, per position, the one warning that counts the duplicates past the first three. */
   finish(): void;
 }
 
 export function createDuplicateWarnings(warnings: Diagnostic[]): DuplicateWarnings {
-  const byPosition = new Map<string, { at: Position; named: number; counted: number }>();
+  const counted = createCountedWarnings(warnings, {
+    named: 3,
+    rest: (count) =>
+      `${count === 1 ? '1 more repository listed here is' : `${count} more repositories listed here are`} also listed earlier; each runs once (fleetmod plan lists them)`,
+  });
   return {
-    warn(at, message) {
-      const key = `${at.file}:${at.line}:${at.col}`;
-      const seen = byPosition.get(key) ?? { at, named: 0, counted: 0 };
-      byPosition.set(key, seen);
-      if (seen.named < NAMED_PER_POSITION) {
-        seen.named += 1;
-        warnings.push({ file: at.file, line: at.line, col: at.col, severity: 'warning', message });
-      } else {
-        seen.counted += 1;
-      }
-    },
-    finish() {
-      for (const { at, counted } of byPosition.values()) {
-        if (counted === 0) continue;
-        const what = counted === 1 ? '1 more repository listed here is' : `${counted} more repositories listed here are`;
-        warnings.push({ file: at.file, line: at.line, col: at.col, severity: 'warning', message: `${what} also listed earlier; each runs once (fleetmod plan lists them)` });
-      }
-    },
+    warn: (at, message) => counted.warn(`${at.file}:${at.line}:${at.col}`, at, message),
+    finish: () => counted.finish(),
   };
 }

@@ -7,6 +7,7 @@
  */
 import { statSync } from 'node:fs';
 import type { RepoRef } from '../domain/repo.js';
+import { createCountedWarnings, type Position } from './counted-warnings.js';
 import type { Diagnostic } from './diagnostics.js';
 
 /** Why `repo` (a local one) cannot be cloned as it stands, or undefined when its folder is there. */
@@ -18,43 +19,28 @@ export function missingLocalRepo(repo: RepoRef): string | undefined {
   return undefined;
 }
 
-/** How many missing local repositories are named one by one before the rest are counted in one warning. */
-const MISSING_NAMED = 3;
-
-type Position = Pick<Diagnostic, 'file' | 'line' | 'col'>;
-
 export interface MissingLocalWarnings {
   /** Warns when `repo` is a local repository that is not there; `at` is where the manifest names it. */
   check(repo: RepoRef, at: Position): void;
-  /** Adds the one warning that counts the missing repositories past the first few. */
+  /** Adds the one warning that counts the missing repositories past the first three. */
   finish(): void;
 }
 
 /**
- * Warnings for missing local repositories, the first few one by one and the rest counted: a list written on another
- * machine (or the demo's, before `fleetmod demo` made its repositories) misses every path, and hundreds of alike
- * lines would bury any other warning.
+ * Warnings for missing local repositories, the first three named and the rest counted (counted-warnings.ts): a list
+ * written on another machine (or the demo's, before `fleetmod demo` made its repositories) misses every path.
  */
 export function createMissingLocalWarnings(warnings: Diagnostic[]): MissingLocalWarnings {
-  let named = 0;
-  let counted = 0;
-  let firstCounted: Position | undefined;
+  const counted = createCountedWarnings(warnings, {
+    named: 3,
+    rest: (count) =>
+      `${count === 1 ? '1 more local repository is' : `${count} more local repositories are`} missing or not a folder, the first of them here; the run will fail them`,
+  });
   return {
     check(repo, at) {
       const message = missingLocalRepo(repo);
-      if (message === undefined) return;
-      if (named < MISSING_NAMED) {
-        named += 1;
-        warnings.push({ file: at.file, line: at.line, col: at.col, severity: 'warning', message });
-        return;
-      }
-      counted += 1;
-      firstCounted ??= { file: at.file, line: at.line, col: at.col };
+      if (message !== undefined) counted.warn('', at, message);
     },
-    finish() {
-      if (firstCounted === undefined) return;
-      const what = counted === 1 ? '1 more local repository is' : `${counted} more local repositories are`;
-      warnings.push({ ...firstCounted, severity: 'warning', message: `${what} missing or not a folder, the first of them here; the run will fail them` });
-    },
+    finish: () => counted.finish(),
   };
 }
