@@ -14,9 +14,9 @@ import { CLONE_TEMPLATE_PREFIX } from '../git/clone-template.js';
 import type { Job } from '../manifest/job.js';
 import { createStageLimiters } from '../orchestrator/limiters.js';
 import { runJob, type RunJobResult, type RunSelection } from '../orchestrator/run-job.js';
-import { createAdmission, windowWaitEnd, type AdmissionRules } from '../orchestrator/time-window.js';
+import { createAdmission, passedFixedDeadline, windowWaitEnd, type AdmissionRules } from '../orchestrator/time-window.js';
 import { abortableSleep } from '../orchestrator/execute-task.js';
-import { plural } from '../report/format.js';
+import { plural, shellWord } from '../report/format.js';
 import { loadRunData } from '../report/run-data.js';
 import { renderText } from '../report/render-text.js';
 import { summarize } from '../report/summarize.js';
@@ -187,7 +187,7 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
     progress.close();
     const data = loadRunData(store, result.run.id, { now: Date.now() });
     const report = data ? summarize(data, { journalArgs: journal }) : undefined;
-    if (!opts.json && report) printSummary(io, report, result, request.manifestLabel);
+    if (!opts.json && report) printSummary(io, report, result, request.manifestLabel, job);
     if (report) await writeReports(io, report, Boolean(opts.json));
     if (interrupts > 0 && result.status !== 'finished') return EXIT.interrupted;
     const failed = store.listTasks(result.run.id).some((t) => t.outcome && FAILED_OUTCOMES.includes(t.outcome));
@@ -220,7 +220,7 @@ async function waitForWindow(limits: Omit<AdmissionRules, 'startedAt'>, progress
   }
 }
 
-function printSummary(io: CliIo, report: Report, result: RunJobResult, manifestLabel: string): void {
+function printSummary(io: CliIo, report: Report, result: RunJobResult, manifestLabel: string, job: Job): void {
   io.stdout('\n');
   if (result.resumed && result.processed === 0 && result.alreadyDone > 0 && result.status === 'finished') {
     io.stdout(`All ${result.alreadyDone} repos were already done in run ${result.run.id}; nothing was run again.\n`);
@@ -233,8 +233,19 @@ function printSummary(io: CliIo, report: Report, result: RunJobResult, manifestL
   }
   io.stdout(renderText(report));
   if (result.status === 'paused') {
-    io.stdout(`\nThe run is paused (${result.statusReason}); ${plural(result.counts.pending ?? 0, 'repo')} left. Continue with: fleetmod resume ${result.run.id}${report.journalArgs}\n`);
+    const left = `${plural(result.counts.pending ?? 0, 'repo')} left`;
+    const deadline = passedFixedDeadline(job.limits, Date.now());
+    if (deadline) io.stdout(`\nThe run is paused (${result.statusReason}); ${left}. To go on: ${deadlineAdvice(deadline, manifestLabel)}\n`);
+    else io.stdout(`\nThe run is paused (${result.statusReason}); ${left}. Continue with: fleetmod resume ${result.run.id}${report.journalArgs}\n`);
   }
+}
+
+/** What to do about a fixed deadline that has passed (passedFixedDeadline): resuming would pause again at once. */
+export function deadlineAdvice(deadline: string, manifestLabel: string): string {
+  return (
+    `its limits.deadline ${deadline} has passed, and a run keeps its manifest's limits when it goes on. Change ` +
+    `limits.deadline in ${manifestLabel} and run fleetmod run ${shellWord(manifestLabel)}: a new run, which reuses the results of the repositories already done`
+  );
 }
 
 /** report.html and report.json in the run's folder; failing to write them is a warning, never a failed run. */

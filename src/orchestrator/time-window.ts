@@ -132,6 +132,17 @@ export function windowWaitEnd(rules: Omit<AdmissionRules, 'startedAt'>, at: numb
   return opens;
 }
 
+/**
+ * The job's deadline when it is a fixed date-time that has passed at `at`, else undefined. A run keeps its manifest's
+ * limits when it is resumed, so such a run would pause again at once: going on takes an edited deadline, which makes
+ * a new run (one that reuses what this one finished).
+ */
+export function passedFixedDeadline(limits: { deadline?: string; window?: WindowSpec }, at: number): string | undefined {
+  const { deadline } = limits;
+  if (!deadline || isTimeOfDay(deadline)) return undefined;
+  return deadlineInstant(deadline, at, limits.window?.timezone) <= at ? deadline : undefined;
+}
+
 function isTimeOfDay(deadline: string): boolean {
   return /^\d{2}:\d{2}$/.test(deadline);
 }

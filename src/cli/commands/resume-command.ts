@@ -1,6 +1,7 @@
 /** What `fleetmod resume` does (registered in resume.ts, loaded only when it runs). */
-import { RunNotFound } from '../../domain/errors.js';
+import { RunNotFound, UsageError } from '../../domain/errors.js';
 import type { Job } from '../../manifest/job.js';
+import { passedFixedDeadline } from '../../orchestrator/time-window.js';
 import type { RunRecord, RunStore } from '../../store/types.js';
 import { formatTime } from '../../report/format.js';
 import { createRedactorFor, openStore } from '../compose.js';
@@ -8,7 +9,7 @@ import type { ExitCode } from '../exit-codes.js';
 import { journalArgs, stateLocation } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import type { ExecutionOptions } from '../run-options.js';
-import { runSession } from '../run-session.js';
+import { deadlineAdvice, runSession } from '../run-session.js';
 import { findRun } from './journal-access.js';
 import { newestUnsupersededRun } from './unfinished-run.js';
 import { existsSync } from 'node:fs';
@@ -22,6 +23,8 @@ export async function resumeCommand(io: CliIo, runId: string | undefined, opts: 
       ? () => io.stdout(`Resuming run ${run.id} of job ${run.jobName} (${run.status}, started ${formatTime(run.createdAt)}): the newest unfinished run.\n`)
       : undefined;
   const session = sessionFor(run);
+  const deadline = passedFixedDeadline(session.job.limits, Date.now());
+  if (deadline) throw new UsageError(`run ${run.id} cannot go on: ${deadlineAdvice(deadline, session.manifestLabel)}`);
   return runSession(io, { ...session, selection: { ...session.selection, requireSameSteps: true }, ...(announce && { onClaimed: announce }) }, opts);
 }
 
