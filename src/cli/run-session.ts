@@ -14,6 +14,7 @@ import { CLONE_TEMPLATE_PREFIX } from '../git/clone-template.js';
 import type { Job } from '../manifest/job.js';
 import { createStageLimiters } from '../orchestrator/limiters.js';
 import { runJob, type RunJobResult, type RunSelection } from '../orchestrator/run-job.js';
+import { fixedDeadlineAdvice } from '../orchestrator/fixed-deadline.js';
 import { createAdmission, passedFixedDeadline, windowWaitEnd, type AdmissionRules } from '../orchestrator/time-window.js';
 import { abortableSleep } from '../orchestrator/execute-task.js';
 import { plural, shellWord } from '../report/format.js';
@@ -235,18 +236,11 @@ function printSummary(io: CliIo, report: Report, result: RunJobResult, manifestL
   if (result.status === 'paused') {
     const left = `${plural(result.counts.pending ?? 0, 'repo')} left`;
     const deadline = passedFixedDeadline(job.limits, Date.now());
-    if (deadline) io.stdout(`\nThe run is paused (${result.statusReason}); ${left}. To go on: ${deadlineAdvice(deadline, manifestLabel)}\n`);
+    if (deadline) io.stdout(`\nThe run is paused (${result.statusReason}); ${left}. To go on: ${fixedDeadlineAdvice(deadline, shellWord(manifestLabel))}\n`);
     else io.stdout(`\nThe run is paused (${result.statusReason}); ${left}. Continue with: fleetmod resume ${result.run.id}${report.journalArgs}\n`);
   }
 }
 
-/** What to do about a fixed deadline that has passed (passedFixedDeadline): resuming would pause again at once. */
-export function deadlineAdvice(deadline: string, manifestLabel: string): string {
-  return (
-    `its limits.deadline ${deadline} has passed, and a run keeps its manifest's limits when it goes on. Change ` +
-    `limits.deadline in ${manifestLabel} and run fleetmod run ${shellWord(manifestLabel)}: a new run, which reuses the results of the repositories already done`
-  );
-}
 
 /** report.html and report.json in the run's folder; failing to write them is a warning, never a failed run. */
 async function writeReports(io: CliIo, report: Report, json: boolean): Promise<void> {

@@ -15,6 +15,7 @@ import type { RunOwner, RunRecord, RunStatus } from '../store/types.js';
 import { removeTree } from '../util/remove-tree.js';
 import { executeTask } from './execute-task.js';
 import { createFailureBrake, TRANSFORMATION_FAILURES } from './failure-brake.js';
+import { fixedDeadlineAdvice, fixedDeadlineOfReason } from './fixed-deadline.js';
 import { selectRun, type RunSelection } from './select-run.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
 import { claimRun } from './run-claim.js';
@@ -139,7 +140,9 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     stopReason = why;
     paused = true;
     queue.clear();
-    deps.progress.notice('warn', `pausing: ${why}; the remaining repos stay pending (${options.resumeCommand?.(run.id) ?? `fleetmod resume ${run.id}`})`);
+    const deadline = fixedDeadlineOfReason(why);
+    const goOn = deadline ? `to go on: ${fixedDeadlineAdvice(deadline)}` : (options.resumeCommand?.(run.id) ?? `fleetmod resume ${run.id}`);
+    deps.progress.notice('warn', `pausing: ${why}; the remaining repos stay pending (${goOn})`);
   };
   // Anything thrown out of a task here is fleetmod's own failure (the journal cannot be written, a bug), never a
   // repo's result: stop taking repos, let the running ones end, clean up, and report it once.

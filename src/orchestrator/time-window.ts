@@ -4,6 +4,7 @@
  */
 import type { WindowSpec } from '../manifest/job.js';
 import { parseDateTimeIn } from '../util/zoned-date-time.js';
+import { deadlinePassedReason } from './fixed-deadline.js';
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
@@ -152,7 +153,7 @@ export function createAdmission(rules: AdmissionRules, now: () => number): () =>
   const deadlineAt = rules.deadline ? deadlineInstant(rules.deadline, rules.startedAt, rules.window?.timezone) : null;
   return () => {
     const at = now();
-    if (deadlineAt !== null && at >= deadlineAt) return `the deadline ${rules.deadline} has passed`;
+    if (deadlineAt !== null && at >= deadlineAt) return deadlinePassedReason(rules.deadline as string);
     if (rules.window && !insideWindow(rules.window, at)) {
       const w = rules.window;
       const next = nextWindowOpening(w, at);

@@ -1,4 +1,5 @@
 /** Wording and number formats shared by the report's renderers (locale- and time-zone-independent). */
+import { fixedDeadlineAdvice, fixedDeadlineOfReason } from '../orchestrator/fixed-deadline.js';
 import { formatDuration } from '../util/units.js';
 import { stripControl } from './escape.js';
 import { CATEGORY_LABELS, type Category, type Diffstat, type Headline, type PullRequestInfo, type RepoEntry, type Report, type ReuseSummary } from './model.js';
@@ -93,6 +94,8 @@ export function headlineRows(h: Headline): { category: Category; label: string; 
 export function resumeHint(report: Report): string | null {
   const { run, headline } = report;
   if (headline.pending === 0 || (run.status === 'running' && !run.stalled)) return null;
+  const deadline = run.status === 'paused' ? fixedDeadlineOfReason(run.statusReason) : undefined;
+  if (deadline) return `${plural(headline.pending, 'repo')} not finished; to go on: ${fixedDeadlineAdvice(deadline)}`;
   // `resume RUN` continues this very run — a dry run stays dry, an edited manifest does not start another run.
   return `${plural(headline.pending, 'repo')} not finished; continue with: fleetmod resume ${run.id}${report.journalArgs}`;
 }

@@ -1,4 +1,5 @@
 /** The per-repository table `fleetmod status` prints: outcome, pull request and its last known state. */
+import { fixedDeadlineAdvice, fixedDeadlineOfReason } from '../orchestrator/fixed-deadline.js';
 import type { RunRecord, TaskRecord } from '../store/types.js';
 import { statusReasonOf } from './format.js';
 import { visibleTaskStatus } from './task-status.js';
@@ -57,6 +58,8 @@ function runStateLines(run: RunRecord, runCrashed: boolean, journalArgs: string)
   if (run.status === 'running' && !runCrashed) return ['running'];
   const reason = statusReasonOf(run);
   const state = runCrashed ? 'crashed (its process is gone)' : `${run.status}${reason ? `: ${reason}` : ''}`;
+  const deadline = run.status === 'paused' ? fixedDeadlineOfReason(run.statusReason) : undefined;
+  if (deadline) return [`${state}; to go on: ${fixedDeadlineAdvice(deadline)}`];
   return [`${state}; fleetmod resume ${run.id}${journalArgs} continues it`];
 }
 

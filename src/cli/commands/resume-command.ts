@@ -1,15 +1,16 @@
 /** What `fleetmod resume` does (registered in resume.ts, loaded only when it runs). */
 import { RunNotFound, UsageError } from '../../domain/errors.js';
 import type { Job } from '../../manifest/job.js';
+import { fixedDeadlineAdvice } from '../../orchestrator/fixed-deadline.js';
 import { passedFixedDeadline } from '../../orchestrator/time-window.js';
 import type { RunRecord, RunStore } from '../../store/types.js';
-import { formatTime } from '../../report/format.js';
+import { formatTime, shellWord } from '../../report/format.js';
 import { createRedactorFor, openStore } from '../compose.js';
 import type { ExitCode } from '../exit-codes.js';
 import { journalArgs, stateLocation } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import type { ExecutionOptions } from '../run-options.js';
-import { deadlineAdvice, runSession } from '../run-session.js';
+import { runSession } from '../run-session.js';
 import { findRun } from './journal-access.js';
 import { newestUnsupersededRun } from './unfinished-run.js';
 import { existsSync } from 'node:fs';
@@ -24,7 +25,7 @@ export async function resumeCommand(io: CliIo, runId: string | undefined, opts: 
       : undefined;
   const session = sessionFor(run);
   const deadline = passedFixedDeadline(session.job.limits, Date.now());
-  if (deadline) throw new UsageError(`run ${run.id} cannot go on: ${deadlineAdvice(deadline, session.manifestLabel)}`);
+  if (deadline) throw new UsageError(`run ${run.id} cannot go on: ${fixedDeadlineAdvice(deadline, shellWord(session.manifestLabel))}`);
   return runSession(io, { ...session, selection: { ...session.selection, requireSameSteps: true }, ...(announce && { onClaimed: announce }) }, opts);
 }
 
