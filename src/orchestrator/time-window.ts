@@ -129,7 +129,7 @@ export function windowWaitEnd(rules: Omit<AdmissionRules, 'startedAt'>, at: numb
   if (!rules.window || insideWindow(rules.window, at)) return null;
   const opens = nextWindowOpening(rules.window, at);
   if (opens === null) return null;
-  if (rules.deadline && !isTimeOfDay(rules.deadline) && deadlineInstant(rules.deadline, at) <= opens) return null;
+  if (rules.deadline && !isTimeOfDay(rules.deadline) && deadlineInstant(rules.deadline, at, rules.window.timezone) <= opens) return null;
   return opens;
 }
 

@@ -71,6 +71,15 @@ describe('time windows', () => {
     expect(windowWaitEnd({ deadline: '05:00' }, wednesday)).toBeNull();
   });
 
+  it('--wait reads an ISO deadline without an offset on the window\'s clock, as the run does', () => {
+    // The window opens on Saturday at 22:00 in Tokyo (13:00 UTC); the deadline, 21:00 in Tokyo, comes an hour before.
+    const tokyo = { start: '22:00', end: '06:00', days: ['sat'], timezone: 'Asia/Tokyo' };
+    const wednesday = utc('2026-11-25T12:00:00');
+
+    expect(windowWaitEnd({ window: tokyo, deadline: '2026-11-28T21:00' }, wednesday)).toBeNull();
+    expect(windowWaitEnd({ window: tokyo, deadline: '2026-11-28T23:00' }, wednesday)).toBe(utc('2026-11-28T13:00:00'));
+  });
+
   it('an ISO deadline without an offset is on the clock of the window\'s time zone, like an HH:MM one', () => {
     expect(deadlineInstant('2026-11-29T07:00', 0, 'Europe/Berlin')).toBe(utc('2026-11-29T06:00:00')); // CET
     expect(deadlineInstant('2026-07-01 07:00:30', 0, 'Europe/Berlin')).toBe(utc('2026-07-01T05:00:30')); // CEST
