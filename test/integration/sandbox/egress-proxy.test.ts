@@ -138,3 +138,41 @@ describe('the egress proxy and a name with several addresses', () => {
     expect(body).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*from the second address\n$/);
   });
 });
+
+describe('the egress proxy and a CONNECT tunnel whose server breaks the connection', () => {
+  // A reset is no end of stream: without passing it on, the sandbox's side of the tunnel stays open, and a tool
+  // waiting for the rest of a download waits for the step's timeout.
+  it('ends the sandbox\'s side of the tunnel when the server resets the connection', async () => {
+    const net = await import('node:net');
+    const server = net.createServer((socket) => {
+      socket.once('data', () => {
+        socket.write('partial answer');
+        setTimeout(() => socket.resetAndDestroy(), 50);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { port } = server.address() as AddressInfo;
+    const socketPath = path.join(await tempDir('fleetmod-proxy-'), 'proxy.sock');
+    const proxy = await startEgressProxy({ socketPath, allowList: parseAllowList([`127.0.0.1:${port}`]), log: () => undefined, connectTimeoutMs: 2_000 });
+    onTestFinished(() => proxy.close());
+
+    const tunnel = await new Promise<import('node:net').Socket>((resolve, reject) => {
+      const req = http.request({ socketPath, method: 'CONNECT', path: `127.0.0.1:${port}` });
+      req.once('connect', (_res, socket) => resolve(socket));
+      req.once('error', reject);
+      req.end();
+    });
+    onTestFinished(() => void tunnel.destroy());
+    tunnel.on('error', () => undefined);
+    const closed = new Promise<boolean>((resolve) => {
+      tunnel.once('end', () => resolve(true));
+      tunnel.once('close', () => resolve(true));
+      tunnel.resume();
+      setTimeout(() => resolve(false), 3_000);
+    });
+    tunnel.write('GET / HTTP/1.1\r\n\r\n');
+
+    expect(await closed).toBe(true);
+  });
+});

@@ -85,6 +85,9 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
           upstream.pipe(client);
           client.pipe(upstream);
           client.once('close', () => upstream.destroy());
+          // A reset by the server is no end of stream, which pipe would pass on: without this the sandbox's side stays
+          // open and a tool waits for the rest of its download until the step's timeout.
+          upstream.once('error', () => client.destroy());
         },
         (err: Error) => {
           if (!client.destroyed && client.writable) client.end(`HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\n\r\n${err.message}\n`);
