@@ -109,7 +109,7 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     job,
     run,
     dryRun: options.dryRun,
-    workRoot: await makeWorkFolder(run.runDir),
+    workRoot: await makeWorkFolder(run.runDir, { keep: options.keepWorkdirs ?? false }),
     logDir: path.join(run.runDir, 'logs'),
     secrets: options.secrets,
     keepWorkdirs: options.keepWorkdirs ?? false,

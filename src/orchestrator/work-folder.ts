@@ -12,13 +12,18 @@ import { makeOwnedTempDir, removeLeftoverTempDirs } from '../util/owned-temp.js'
 import { spreadSubdirectories } from '../util/spread-subdirectories.js';
 
 export const CHECKOUTS_PREFIX = 'process-';
+/**
+ * The folder of a process run with --keep-workdirs: its checkouts were asked for, and the log names where they are,
+ * so no later fleetmod on the run removes it (the prefix is not CHECKOUTS_PREFIX).
+ */
+export const KEPT_CHECKOUTS_PREFIX = 'kept-process-';
 
 /** Makes this process's checkout folder for the run in `runDir` (and removes those of dead processes). */
-export async function makeWorkFolder(runDir: string): Promise<string> {
+export async function makeWorkFolder(runDir: string, options: { keep: boolean }): Promise<string> {
   const work = path.join(runDir, 'work');
   await mkdir(work, { recursive: true });
   await removeLeftoverTempDirs(work, [CHECKOUTS_PREFIX]);
-  const own = await makeOwnedTempDir(work, CHECKOUTS_PREFIX);
+  const own = await makeOwnedTempDir(work, options.keep ? KEPT_CHECKOUTS_PREFIX : CHECKOUTS_PREFIX);
   // Each repository's checkout is made and removed in here: spread over the disk, new ones do not land among the
   // inodes of the ones just removed (spread-subdirectories.ts says why that matters). The flag is not inherited.
   await spreadSubdirectories(work);

@@ -2,7 +2,8 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { captureIo, cli } from '../support/cli.js';
+import { ensureBuilt, startCli } from '../support/built-cli.js';
+import { captureIo, cli, testEnv } from '../support/cli.js';
 import { jobFixture, type JobFixture } from '../support/job-fixture.js';
 
 /** `fleetmod show RUN REPO --log` of the fixture's first repo in its latest run ('' before the run is journaled). */
@@ -170,6 +171,23 @@ describe('--keep-workdirs', () => {
     const work = path.join(runWork, (await readdir(runWork))[0]!);
     const kept = path.join(work, (await readdir(work))[0]!);
     expect(await shownLog(fx)).toContain(`checkout kept at ${kept} (--keep-workdirs)`);
+  });
+
+  it('keeps the checkouts when a later process goes on with the run (a retry of the failed)', { timeout: 120_000 }, async () => {
+    await ensureBuilt();
+    const fx = await jobFixture({ count: 2, concurrency: 1, secrets: ['FIXTURE_FAIL'] });
+    await fx.control('[ "$FLEETMOD_REPO_NAME" != "$FIXTURE_FAIL" ]');
+    const env = (fail: string) => testEnv({ FLEETMOD_CACHE_DIR: path.join(fx.root, '.mirrors'), FIXTURE_FAIL: fail });
+    // Another process than the test's: the next one on the run removes what dead processes left in its work folder.
+    const first = startCli(fx.root, env(fx.repos[1]!.name), 'run', '--keep-workdirs', fx.job);
+    expect((await first.exited).code, first.output()).toBe(1);
+    const kept = /checkout kept at (\S+) \(--keep-workdirs\)/.exec(await shownLog(fx))?.[1];
+    expect(kept).toBeDefined();
+
+    const retry = captureIo(fx.root, env('none'));
+    expect(await cli(retry, 'retry', 'latest', '--failed'), retry.err()).toBe(0);
+
+    expect(await readdir(kept!)).toContain('src');
   });
 
   it('says nothing of a checkout without it (it is removed)', async () => {
