@@ -67,6 +67,7 @@ export async function selectRun(
           `start a new run with them as they are: fleetmod run --new ${job.displayPath ?? job.file}`,
       );
     }
+    if (!run.dryRun) refuseWhileJobRuns(deps, run.jobName, options.owner, run.id);
     if (!same && !isMixed(run)) {
       return {
         run,
@@ -78,7 +79,10 @@ export async function selectRun(
   }
   if (options.selection.mode === 'auto') {
     const { latest, change } = await latestOfThisWork(deps.store, job, options.repos, options.dryRun);
-    if (latest && change === null) return { run: latest, resumed: true };
+    if (latest && change === null) {
+      if (!latest.dryRun) refuseWhileJobRuns(deps, latest.jobName, options.owner, latest.id);
+      return { run: latest, resumed: true };
+    }
     if (latest && latest.status !== 'finished') {
       const how = isMixed(latest)
         ? `a retry ran it with changed step files; to go on with it: fleetmod retry ${latest.id}`
