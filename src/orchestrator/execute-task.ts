@@ -48,6 +48,8 @@ export async function executeTask(
   let rerunAfterStopSignal = true;
   const owned = options.ownsRun ?? (() => true);
   for (;;) {
+    // Also before a retry: the run may have been taken over during its back-off.
+    if (!owned()) return { kind: 'interrupted' };
     const task = deps.store.startTask(initial.id);
     try {
       const outcome = await runTask(deps, config, task, options.signal);
@@ -58,6 +60,10 @@ export async function executeTask(
       // The journal could not commit: the writes of that moment are gone, this repo's and others'. Not a result of
       // this repo — the run stops as if it had crashed there (run-job.ts), and a resume picks up from the journal.
       if (err instanceof StoreFailed) throw err;
+      // Met after another process took the run over (which aborts this one's repos; a failure may be of its making,
+      // as it removed this checkout): nothing is journaled — no release, retry or outcome — the task is the other's
+      // now, and it may be running it.
+      if (!owned()) return { kind: 'interrupted' };
       // A full disk is the machine's, not this repo's: it stays pending and the run stops taking repos (run-job.ts).
       if (await isDiskFull(err)) {
         deps.store.releaseTask(task.id, `stopped: the disk is full (${errorMessage(err)})`);
@@ -92,8 +98,6 @@ export async function executeTask(
       // A verify failure is its own outcome: the steps worked, the result did not pass the job's checks.
       const verifyFailed = err instanceof VerifyFailed || err instanceof NoCandidatePassed;
       const outcome: TaskOutcome = { outcome: verifyFailed ? 'verify-failed' : 'failed', errorClass, errorMessage: message };
-      // A failure met after another process took the run over may be of its making (it removed this checkout).
-      if (!owned()) return { kind: 'interrupted' };
       deps.store.finishTask(task.id, outcome);
       return { kind: 'finished', outcome, durationMs: deps.now() - started };
     }
