@@ -1,11 +1,12 @@
 /**
  * A fixed limits.deadline (a date-time) that has passed pauses the run before any repository starts, and resuming
- * cannot help: a run keeps its manifest's limits. The summary and `resume` say what does: an edited deadline, which
- * makes a new run.
+ * cannot help: a run keeps its manifest's limits. The summary, `status`, the report, `resume` and `retry` say what
+ * does: an edited deadline, which makes a new run.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { captureIo, cli, testEnv } from '../support/cli.js';
 import { jobFixture } from '../support/job-fixture.js';
 
@@ -40,5 +41,26 @@ describe('a fixed deadline that has passed', () => {
     const edited = captureIo(fx.root, env);
     expect(await cli(edited, 'run', fx.job), edited.err()).toBe(0);
     expect(edited.out()).not.toContain('The run is paused');
+  });
+
+  it('refuses a retry of a run whose deadline has passed since, before putting anything back to pending', { timeout: 120_000 }, async () => {
+    const fx = await jobFixture({ count: 2, limits: ['deadline: "2099-01-01T07:00Z"'] });
+    const failing = fx.repos[0]?.name as string;
+    await fx.control(`[ "$FLEETMOD_REPO_NAME" != ${failing} ] || exit 1`);
+    const env = testEnv({ FLEETMOD_CACHE_DIR: path.join(fx.root, '.mirrors') });
+    const first = captureIo(fx.root, env);
+    expect(await cli(first, 'run', fx.job), first.err()).toBe(1);
+    // The deadline has come since: as the journal has it, the run's job now names one in the past.
+    const db = new Database(path.join(fx.root, '.fleetmod', 'fleetmod.db'));
+    onTestFinished(() => void db.close());
+    db.prepare("UPDATE runs SET job_json = replace(job_json, '2099-01-01T07:00Z', '2020-01-01T07:00Z')").run();
+    const runId = (db.prepare('SELECT id FROM runs').get() as { id: string }).id;
+
+    const retry = captureIo(fx.root, env);
+    const code = await cli(retry, 'retry', runId, '--failed');
+
+    expect(code).toBe(2);
+    expect(retry.err()).toContain(`run ${runId} cannot go on: its limits.deadline 2020-01-01T07:00Z has passed`);
+    expect(db.prepare("SELECT COUNT(*) AS n FROM tasks WHERE outcome = 'failed'").get()).toEqual({ n: 1 });
   });
 });

@@ -24,8 +24,7 @@ export async function resumeCommand(io: CliIo, runId: string | undefined, opts: 
       ? () => io.stdout(`Resuming run ${run.id} of job ${run.jobName} (${run.status}, started ${formatTime(run.createdAt)}): the newest unfinished run.\n`)
       : undefined;
   const session = sessionFor(run);
-  const deadline = passedFixedDeadline(session.job.limits, Date.now());
-  if (deadline) throw new UsageError(`run ${run.id} cannot go on: ${fixedDeadlineAdvice(deadline, shellWord(session.manifestLabel))}`);
+  refuseAfterFixedDeadline(run, session);
   return runSession(io, { ...session, selection: { ...session.selection, requireSameSteps: true }, ...(announce && { onClaimed: announce }) }, opts);
 }
 
@@ -49,6 +48,15 @@ export function readRun<T = undefined>(
   } finally {
     store.close();
   }
+}
+
+/**
+ * A run whose fixed deadline has passed would pause again at once, as it keeps its manifest's limits: `resume` and
+ * `retry` refuse it with what does help, before anything in the journal changes.
+ */
+export function refuseAfterFixedDeadline(run: RunRecord, session: ReturnType<typeof sessionFor>): void {
+  const deadline = passedFixedDeadline(session.job.limits, Date.now());
+  if (deadline) throw new UsageError(`run ${run.id} cannot go on: ${fixedDeadlineAdvice(deadline, shellWord(session.manifestLabel))}`);
 }
 
 export function sessionFor(run: RunRecord) {

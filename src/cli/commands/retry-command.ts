@@ -9,7 +9,7 @@ import type { ExecutionOptions } from '../run-options.js';
 import { runSession } from '../run-session.js';
 import { pickRepo } from './pick-repo.js';
 import { findRun } from './journal-access.js';
-import { readRun, sessionFor } from './resume-command.js';
+import { readRun, refuseAfterFixedDeadline, sessionFor } from './resume-command.js';
 
 export interface RetryOptions extends ExecutionOptions {
   failed?: boolean;
@@ -28,10 +28,12 @@ export async function retryCommand(io: CliIo, runId: string, opts: RetryOptions)
     io.stdout(`nothing to retry: no finished repo of run ${run.id} matches the selection; the run is left as it is\n`);
     return EXIT.ok;
   }
+  const session = sessionFor(run);
+  refuseAfterFixedDeadline(run, session);
   return runSession(
     io,
     {
-      ...sessionFor(run),
+      ...session,
       reopen(store) {
         return {
           repos: store.listReopenable(run.id, filter).map((t) => t.repo),
