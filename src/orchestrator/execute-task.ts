@@ -37,6 +37,9 @@ export async function executeTask(
 ): Promise<ExecuteResult> {
   const started = deps.now();
   const { repo } = initial;
+  const owned = options.ownsRun ?? (() => true);
+  // Before anything is journaled or shown, a skip included: the run may be another process's by now.
+  if (!owned()) return { kind: 'interrupted' };
   deps.progress.taskStarted(repo);
   if (repo.skip) {
     const outcome: TaskOutcome = { outcome: 'skipped', skipReason: repo.skip };
@@ -46,10 +49,9 @@ export async function executeTask(
   const sleep = options.sleep ?? abortableSleep;
   let retriesLeft = Math.max(0, config.job.limits.retries - initial.retries);
   let rerunAfterStopSignal = true;
-  const owned = options.ownsRun ?? (() => true);
-  for (;;) {
-    // Also before a retry: the run may have been taken over during its back-off.
-    if (!owned()) return { kind: 'interrupted' };
+  for (let pass = 0; ; pass += 1) {
+    // Again before a retry: the run may have been taken over during its back-off.
+    if (pass > 0 && !owned()) return { kind: 'interrupted' };
     const task = deps.store.startTask(initial.id);
     try {
       const outcome = await runTask(deps, config, task, options.signal);
