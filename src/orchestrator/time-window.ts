@@ -151,10 +151,12 @@ function isTimeOfDay(deadline: string): boolean {
 /** A function the scheduler asks before each repo starts: null means go, a string says why not. */
 export function createAdmission(rules: AdmissionRules, now: () => number): () => string | null {
   const deadlineAt = rules.deadline ? deadlineInstant(rules.deadline, rules.startedAt, rules.window?.timezone) : null;
+  // Asked before every repository: the window's clock (an Intl formatter) is made once, not per question.
+  const clock = rules.window ? localClock(rules.window.timezone) : undefined;
   return () => {
     const at = now();
     if (deadlineAt !== null && at >= deadlineAt) return deadlinePassedReason(rules.deadline as string);
-    if (rules.window && !insideWindow(rules.window, at)) {
+    if (rules.window && clock && !insideWindowAt(rules.window, clock(at))) {
       const w = rules.window;
       const next = nextWindowOpening(w, at);
       const opens = next === null ? '' : `; it opens again at ${new Date(next).toISOString()}`;
