@@ -6,6 +6,9 @@ import type { ErrorClass } from '../domain/errors.js';
 import type { Outcome, TaskStatus } from '../domain/outcome.js';
 import type { RepoRef } from '../domain/repo.js';
 import type { Stage } from '../domain/stage.js';
+import type { CandidateRecord, EventLevel, RunCandidateRecord, StageEvent, StageState, StepResultRecord, TaskEvent } from './task-history-types.js';
+
+export type * from './task-history-types.js';
 
 /** The start of the transform key of a run whose results come from more than one version of its step files. */
 export const MIXED_TRANSFORM_PREFIX = 'mixed:';
@@ -128,70 +131,6 @@ export interface TaskResult {
   errorClass?: ErrorClass;
   errorMessage?: string;
   skipReason?: string;
-}
-
-export type StageState = 'started' | 'succeeded' | 'failed' | 'skipped';
-
-export interface StageEvent {
-  taskId: number;
-  stage: Stage;
-  state: StageState;
-  at: number;
-  durationMs: number | null;
-  detail: string | null;
-}
-
-export interface StepResultRecord {
-  taskId: number;
-  attempt: number;
-  candidate: string;
-  kind: 'step' | 'verify' | 'score';
-  name: string;
-  outcome: 'success' | 'failure' | 'skipped' | 'timeout';
-  exitCode: number | null;
-  durationMs: number;
-  stdout: string;
-  stderr: string;
-  truncated: boolean;
-  at: number;
-}
-
-export type CandidateStatus = 'passed' | 'step-failed' | 'verify-failed' | 'score-failed' | 'error' | 'cancelled';
-
-/** One candidate solution tried for a repository (best of N). */
-export interface CandidateRecord {
-  taskId: number;
-  attempt: number;
-  position: number;
-  name: string;
-  status: CandidateStatus;
-  score: number | null;
-  diff: string;
-  filesChanged: number;
-  insertions: number;
-  deletions: number;
-  sandboxSeconds: number;
-  durationMs: number;
-  /** Why it failed, or what the selection said about it. */
-  detail: string | null;
-  chosen: boolean;
-  at: number;
-}
-
-/** A candidate as the report reads it: its diff may be cut (`listRunCandidates`' `diffChars`). */
-export interface RunCandidateRecord extends CandidateRecord {
-  /** The stored diff is longer than the `diff` returned. */
-  diffTruncated: boolean;
-}
-
-export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
-
-export interface TaskEvent {
-  runId: string;
-  taskId: number | null;
-  at: number;
-  level: EventLevel;
-  message: string;
 }
 
 export interface NewRun {
