@@ -127,6 +127,11 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       const headers: http.OutgoingHttpHeaders = {};
       for (const [key, value] of Object.entries(req.headers)) if (!HOP_HEADERS.has(key) && value !== undefined) headers[key] = value;
       headers.connection = 'close';
+      // Reaching the server failed, or the exchange with it did: a 502 while nothing was answered yet, else cut.
+      const badGateway = (err: Error) => {
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end(`${err.message}\n`);
+        else res.destroy();
+      };
       connectFirst({ addresses: decision.addresses, port, timeoutMs: connectTimeoutMs, track, abandoned: () => res.destroyed, unreachable }).then(
         (socket) => {
           if (res.destroyed) return void socket.destroy();
@@ -139,16 +144,10 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
           });
           // Without a timeout, only this ends a download the sandbox gave up on (or that ended with the sandbox).
           res.once('close', () => upstream.destroy());
-          upstream.on('error', (err) => {
-            if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end(`${err.message}\n`);
-            else res.destroy();
-          });
+          upstream.on('error', badGateway);
           req.pipe(upstream);
         },
-        (err: Error) => {
-          if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end(`${err.message}\n`);
-          else res.destroy();
-        },
+        badGateway,
       );
     });
   });
