@@ -7,19 +7,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ensureBuilt, startCli, waitForOutput } from '../support/built-cli.js';
-import { captureIo, cli, testEnv } from '../support/cli.js';
-import { jobFixture } from '../support/job-fixture.js';
+import { captureIo, cli } from '../support/cli.js';
+import { startSleepingRun } from '../support/sleeping-run.js';
 
 describe('one live run per job', () => {
   it('refuses a second run of a job another process is running, and takes it once that one ended', { timeout: 120_000 }, async () => {
-    await ensureBuilt();
-    const fx = await jobFixture({ count: 2, concurrency: 1, secrets: ['FIXTURE_SLEEP'] });
-    await fx.control('sleep "$FIXTURE_SLEEP"');
-    const env = (sleep: string) => testEnv({ FLEETMOD_CACHE_DIR: path.join(fx.root, '.mirrors'), FIXTURE_SLEEP: sleep });
-    const first = startCli(fx.root, env('2'), 'run', '--json', fx.job);
-    onTestFinished(() => void first.child.kill('SIGKILL'));
-    await waitForOutput(first, '"stage":"steps"');
+    const { fx, first, env } = await startSleepingRun({ count: 2, sleepSeconds: '2' });
     const manifest = path.join(fx.root, fx.job);
     await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('Rename in', 'Rename fetchData in'));
 

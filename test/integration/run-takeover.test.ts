@@ -6,10 +6,9 @@
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { ensureBuilt, startCli, waitForOutput } from '../support/built-cli.js';
-import { captureIo, cli, testEnv } from '../support/cli.js';
-import { jobFixture } from '../support/job-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { captureIo, cli } from '../support/cli.js';
+import { startSleepingRun } from '../support/sleeping-run.js';
 
 function journal(root: string): Database.Database {
   return new Database(path.join(root, '.fleetmod', 'fleetmod.db'));
@@ -17,14 +16,7 @@ function journal(root: string): Database.Database {
 
 describe('a run taken over from a process that was only suspended', () => {
   it('the suspended process stops once it runs again: it neither repeats nor overwrites what the new owner did', { timeout: 120_000 }, async () => {
-    await ensureBuilt();
-    const fx = await jobFixture({ count: 3, concurrency: 1, secrets: ['FIXTURE_SLEEP'] });
-    await fx.control('sleep "$FIXTURE_SLEEP"');
-    const env = (sleep: string) => testEnv({ FLEETMOD_CACHE_DIR: path.join(fx.root, '.mirrors'), FIXTURE_SLEEP: sleep });
-
-    const first = startCli(fx.root, env('3'), 'run', '--json', fx.job);
-    onTestFinished(() => void first.child.kill('SIGKILL'));
-    await waitForOutput(first, '"stage":"steps"');
+    const { fx, first, env } = await startSleepingRun({ count: 3, sleepSeconds: '3' });
     // Ctrl-Z while its step runs (not in the middle of a journal commit), and long enough for its heartbeat to go
     // stale (aged here instead of waited for).
     await new Promise((r) => setTimeout(r, 500));
