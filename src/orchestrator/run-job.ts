@@ -75,7 +75,7 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   const { job } = options;
   const owner: RunOwner = { pid: process.pid, host: os.hostname() };
   const selected = await selectRun(deps, { ...options, owner });
-  const claimed = claimRun(deps, selected.run, owner);
+  const claimed = claimRun(deps, selected.run, owner, { fresh: !selected.resumed });
   // Only once the run is this process's: a retry refused because another process works on the run changes nothing.
   const run = selected.mixesTransformations ? { ...claimed, transformKey: deps.store.markTransformMixed(claimed.id) } : claimed;
   if (selected.mixesTransformations) deps.progress.notice('warn', selected.mixesTransformations);

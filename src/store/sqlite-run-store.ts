@@ -19,6 +19,7 @@ import { createTaskRowWriter } from './task-row-writer.js';
 import { patchColumns } from './task-patch.js';
 import type {
   CandidateRecord,
+  ClaimDecision,
   EventLevel,
   NewRun,
   RunOwner,
@@ -63,6 +64,9 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     markTransformMixed: db.prepare('UPDATE runs SET transform_key = ?, updated_at = ? WHERE id = ?'),
     claimRun: db.prepare(`UPDATE runs SET status = 'running', status_reason = NULL, finished_at = NULL, owner_pid = ?,
       owner_host = ?, heartbeat_at = ?, updated_at = ? WHERE id = ?`),
+    // Only a run nobody ever owned and without tasks: what selectRun has just created, and nothing else.
+    discardUnstartedRun: db.prepare(`DELETE FROM runs WHERE id = ? AND owner_pid IS NULL AND heartbeat_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM tasks WHERE tasks.run_id = runs.id)`),
     maxPosition: db.prepare('SELECT COALESCE(MAX(position), -1) AS max FROM tasks WHERE run_id = ?'),
     insertTask: db.prepare(`INSERT OR IGNORE INTO tasks (run_id, position, repo_key, repo_json, status, updated_at)
       VALUES (?, ?, ?, ?, 'pending', ?)`),
@@ -113,10 +117,15 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
   });
 
   // Its own transaction, never joined to an open one: the claim must be on disk before the claimer does anything.
-  const claimRun = db.transaction((id: string, owner: RunOwner, mayTake: (run: RunRecord) => boolean) => {
+  const claimRun = db.transaction((id: string, owner: RunOwner, mayTake: ClaimDecision, discardIfRefused: boolean) => {
     const row = statements.getRun.get(id) as RunRow | undefined;
     if (!row) return { claimed: false, run: undefined };
-    if (!mayTake(toRun(row))) return { claimed: false, run: toRun(row) };
+    const run = toRun(row);
+    const runningOfJob = (statements.runningRunsOfJob.all(run.jobName) as RunRow[]).map(toRun);
+    if (!mayTake(run, runningOfJob)) {
+      if (discardIfRefused) statements.discardUnstartedRun.run(id);
+      return { claimed: false, run };
+    }
     const at = now();
     statements.claimRun.run(owner.pid, owner.host, at, at, id);
     return { claimed: true, run: toRun(statements.getRun.get(id) as RunRow) };
@@ -181,8 +190,8 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
       return statements.heartbeat.run({ id, pid: owner.pid, host: owner.host, at }).changes > 0;
     },
 
-    claimRun(id, owner, mayTake) {
-      return claimRun.immediate(id, owner, mayTake);
+    claimRun(id, owner, mayTake, options = {}) {
+      return claimRun.immediate(id, owner, mayTake, options.discardIfRefused ?? false);
     },
 
     addTasks,

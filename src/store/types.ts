@@ -167,6 +167,9 @@ export interface RunOwner {
   host: string;
 }
 
+/** Whether a run may be claimed, given it as it is now and the runs of its job marked running (live or crashed). */
+export type ClaimDecision = (run: RunRecord, runningOfJob: readonly RunRecord[]) => boolean;
+
 export interface RunStore {
   createRun(run: NewRun): RunRecord;
   getRun(id: string): RunRecord | undefined;
@@ -191,11 +194,19 @@ export interface RunStore {
    */
   heartbeat(id: string, owner: { pid: number; host: string } | null): boolean;
   /**
-   * Makes `owner` the run's owner (status running, fresh heartbeat) if `mayTake` agrees with the run as it is now:
-   * the read and the write are one BEGIN IMMEDIATE transaction, committed before this returns, so of two processes
-   * claiming the same run at once only one can get it. Undefined run: not in the journal.
+   * Makes `owner` the run's owner (status running, fresh heartbeat) if `mayTake` agrees with the run as it is now and
+   * the runs of its job marked running (dry runs not included; the run itself may be among them): the reads and the
+   * write are one BEGIN IMMEDIATE transaction, committed before this returns, so of two processes claiming the same
+   * run, or two runs of one job, at once only one can get it. `discardIfRefused`: a refused run that nobody ever
+   * owned and that has no tasks (one just created for this claim) is deleted in the same transaction. Undefined run:
+   * not in the journal.
    */
-  claimRun(id: string, owner: RunOwner, mayTake: (run: RunRecord) => boolean): { claimed: boolean; run: RunRecord | undefined };
+  claimRun(
+    id: string,
+    owner: RunOwner,
+    mayTake: ClaimDecision,
+    options?: { discardIfRefused?: boolean },
+  ): { claimed: boolean; run: RunRecord | undefined };
 
   addTasks(runId: string, repos: readonly RepoRef[]): void;
   listTasks(runId: string): TaskRecord[];
