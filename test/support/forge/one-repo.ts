@@ -1,6 +1,8 @@
 /** A forge with one repository (acme/a), fleetmod's bot and Alice as users, and runs of jobs for it through the CLI. */
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { onTestFinished } from 'vitest';
+import { ensureBuilt, startCli, type CliProcess } from '../built-cli.js';
 import { captureIo, cli, testEnv } from '../cli.js';
 import { tempDir } from '../temp.js';
 import { startForge } from './forge.js';
@@ -14,7 +16,10 @@ export const NO_BUDGET = { 'github-writes': 100_000, 'github-writes-per-hour': 1
 
 export type OneRepoRun = Partial<ForgeJobOptions> & { repo?: unknown };
 
-/** `run` writes the job (`defaults`, then its own options) and runs it; `lastTask` reads columns of the newest task. */
+/**
+ * `run` writes the job (`defaults`, then its own options) and runs it; `start` does the same in a process of its own
+ * (the built CLI, killed when the test ends); `lastTask` reads columns of the newest task.
+ */
 export async function oneRepoForge(defaults: Partial<ForgeJobOptions> = {}) {
   const forge = await startForge();
   forge.state.addUser('fleetmod-bot', BOT_TOKEN);
@@ -22,11 +27,21 @@ export async function oneRepoForge(defaults: Partial<ForgeJobOptions> = {}) {
   await forge.createRepo({ owner: 'acme', name: 'a' });
   const dir = await tempDir();
   const env = testEnv({ GITHUB_TOKEN: BOT_TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING });
-  const run = async (options: OneRepoRun = {}, ...flags: string[]) => {
+  const writeJob = (options: OneRepoRun) => {
     const { repo = 'acme/a', ...rest } = { ...defaults, ...options };
-    await writeForgeJob(dir, 'job.yaml', forge, { ...rest, repos: [repo as string], limits: { ...NO_BUDGET, ...defaults.limits, ...options.limits } });
+    return writeForgeJob(dir, 'job.yaml', forge, { ...rest, repos: [repo as string], limits: { ...NO_BUDGET, ...defaults.limits, ...options.limits } });
+  };
+  const run = async (options: OneRepoRun = {}, ...flags: string[]) => {
+    await writeJob(options);
     const io = captureIo(dir, env);
     return { code: await cli(io, 'run', ...flags, 'job.yaml'), out: io.out() + io.err() };
+  };
+  const start = async (options: OneRepoRun = {}, ...flags: string[]): Promise<CliProcess> => {
+    await ensureBuilt();
+    await writeJob(options);
+    const started = startCli(dir, env, 'run', ...flags, 'job.yaml');
+    onTestFinished(() => void started.child.kill('SIGKILL'));
+    return started;
   };
   const lastTask = (columns: string): unknown => {
     const db = new Database(path.join(dir, '.fleetmod', 'fleetmod.db'), { readonly: true });
@@ -36,5 +51,5 @@ export async function oneRepoForge(defaults: Partial<ForgeJobOptions> = {}) {
       db.close();
     }
   };
-  return { forge, dir, run, lastTask };
+  return { forge, dir, run, start, lastTask };
 }
