@@ -7,6 +7,7 @@
 import type { CodeHost, PullRequestRef } from '../codehost/types.js';
 import type { TaskRecord } from '../store/types.js';
 import { branchCommits, foreignSummary } from './branch-commits.js';
+import type { BeforeRemoteWrite } from './remote-write-check.js';
 import type { TaskLog } from './task-log.js';
 import type { StageRunner, TaskConfig, TaskDeps, TaskOutcome } from './task-context.js';
 
@@ -32,6 +33,7 @@ export async function finishUnchanged(
   log: TaskLog,
   stage: StageRunner,
   change: UnchangedBranch,
+  beforeWrite: BeforeRemoteWrite,
 ): Promise<TaskOutcome> {
   const { job } = config;
   const { branch } = change;
@@ -51,6 +53,7 @@ export async function finishUnchanged(
       const owner = { jobName: job.name, identity: job.change.commit.author };
       const { foreign } = await branchCommits(deps, { repo: task.repo, workdir, baseSha, pushUrl, branch, auth: await codeHost.gitAuth(task.repo), owner });
       if (foreign.length > 0) return { human: foreign, closed: null };
+      beforeWrite(`closing ${pr.url}`);
       // Committed with this turn, so before the close can have reached the code host.
       deps.store.updateTask(task.id, { prNumber: pr.number, prUrl: pr.url, prCloseRequestedAt: deps.now() });
       const text = `fleetmod run ${config.run.id} of job ${job.name} no longer produces a change for this repository; closing.`;

@@ -18,8 +18,9 @@ export interface ExecuteOptions {
   /** Aborted once a graceful stop was asked for (the first Ctrl-C). */
   stopSignal?: AbortSignal;
   /**
-   * Asked right before the result is journaled: false when another process has taken the run over meanwhile (this
-   * one was suspended past its stale heartbeat). The result is then not journaled: the task is the other's now.
+   * Asked right before the result is journaled, and by runTask right before each push and pull request write: false
+   * when another process has taken the run over meanwhile (this one was suspended past its stale heartbeat). Then
+   * nothing more is journaled, pushed or written to the code host: the task is the other's now.
    */
   ownsRun?: () => boolean;
   retryBaseMs?: number;
@@ -54,7 +55,9 @@ export async function executeTask(
     if (pass > 0 && !owned()) return { kind: 'interrupted' };
     const task = deps.store.startTask(initial.id);
     try {
-      const outcome = await runTask(deps, config, task, options.signal);
+      // Also asked before each push and pull request write: a process suspended in the middle of the repository
+      // wakes there, before its heartbeat timer has fired.
+      const outcome = await runTask(deps, config, task, options.signal, owned);
       if (!owned()) return { kind: 'interrupted' };
       deps.store.finishTask(task.id, outcome);
       return { kind: 'finished', outcome, durationMs: deps.now() - started };

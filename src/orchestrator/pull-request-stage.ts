@@ -7,6 +7,7 @@ import type { CodeHost, PullRequestRef, RemoteRepoInfo } from '../codehost/types
 import { renderTemplate } from '../manifest/template.js';
 import type { CandidateRecord, TaskRecord } from '../store/types.js';
 import { candidatesTable } from './candidates-table.js';
+import type { BeforeRemoteWrite } from './remote-write-check.js';
 import { assertNoSecrets } from './secret-guard.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
 
@@ -20,6 +21,7 @@ export async function ensurePr(
   branch: string,
   existingAtStart: PullRequestRef | null,
   values: Record<string, string>,
+  beforeWrite: BeforeRemoteWrite,
 ): Promise<{ action: 'opened' | 'updated' | 'unchanged'; url: string }> {
   const { job } = config;
   const pr = job.change.pr as NonNullable<typeof job.change.pr>;
@@ -28,12 +30,15 @@ export async function ensurePr(
   // answer, labels or journal entry was lost to a failure or a crash — never one to supersede.
   const supersede = job.change.onExisting === 'recreate' && existing !== null && task.prRequestedAt === null && existing.number !== task.prNumber;
   if (existing && supersede && codeHost.closePullRequest) {
+    beforeWrite(`closing ${existing.url} to supersede it`);
     await codeHost.closePullRequest(task.repo, existing, `Superseded by a new pull request from fleetmod run ${config.run.id} (on-existing: recreate).`);
     existing = null;
   }
   const title = renderTemplate(pr.title, values);
   const body = renderTemplate(pr.body, values);
   assertNoSecrets(`${title}\n${body}`, 'the pull request text', deps.redactor);
+  // Asked before prRequestedAt is journaled, too: once the run is taken over, its task rows are the new owner's.
+  beforeWrite(existing ? `updating ${existing.url}` : `opening a pull request for ${branch}`);
   // Journaled with this turn, so before the request can have opened anything: a PR this attempt opens but does not
   // live to journal is found open by the next attempt, and is still this run's PR.
   if (!existing && task.prRequestedAt === null) deps.store.updateTask(task.id, { prRequestedAt: deps.now() });

@@ -10,6 +10,7 @@ import { BranchMoved, type GitAuth } from '../git/host-git.js';
 import type { TaskRecord } from '../store/types.js';
 import { branchCommits, foreignSummary } from './branch-commits.js';
 import type { CommitOwner } from './own-commits.js';
+import type { BeforeRemoteWrite } from './remote-write-check.js';
 import type { TaskLog } from './task-log.js';
 import type { TaskDeps } from './task-context.js';
 
@@ -26,6 +27,8 @@ export interface PushInput {
   seenSha: string | null;
   /** Whose commits are fleetmod's own (the job's trailer and commit identity). */
   owner: CommitOwner;
+  /** Asked right before each push, once a git slot is free: the run may be another process's by then. */
+  beforeWrite: BeforeRemoteWrite;
 }
 
 export type PushResult = 'pushed' | 'already' | 'edited-by-human';
@@ -48,7 +51,14 @@ async function pushOver(deps: PushDeps, input: PushInput, remoteSha: string | nu
   const { task, log, workdir, info, branch, baseSha, headSha, auth } = input;
   const { repo } = task;
   const push = (expectedRemoteSha: string | null) =>
-    deps.limiters.git(repo, () => deps.git.push(workdir, info.pushUrl, branch, headSha, { ...(auth && { auth }), expectedRemoteSha }), 'publish');
+    deps.limiters.git(
+      repo,
+      async () => {
+        input.beforeWrite(`pushing ${branch}`);
+        return deps.git.push(workdir, info.pushUrl, branch, headSha, { ...(auth && { auth }), expectedRemoteSha });
+      },
+      'publish',
+    );
   if (remoteSha === headSha) {
     log.line(`branch ${branch} already at ${headSha.slice(0, 12)}; nothing to push`);
     return 'already';

@@ -165,8 +165,8 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   // A heartbeat the journal cannot commit ends the run like any other journal failure, not as an uncaught throw.
   // One that finds the run claimed by another process (this one was suspended past its stale heartbeat) stops this
   // one before it repeats the other's work or writes its own outcomes over the other's; so does the same look
-  // executeTask takes before each repo starts and before its result is journaled (a heartbeat overdue on waking
-  // may come later).
+  // executeTask takes before each repo starts and before its result is journaled, and runTask before each push and
+  // pull request write (a heartbeat overdue on waking may come later).
   const heartbeat = setInterval(() => {
     try {
       ownsRun();

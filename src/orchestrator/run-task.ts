@@ -23,6 +23,7 @@ import { declinedReason, newerClosed, NO_PULL_REQUESTS } from './declined.js';
 import { candidateValues, ensurePr } from './pull-request-stage.js';
 import { FLEETMOD_TRAILER } from './own-commits.js';
 import { pushBranch } from './push-branch.js';
+import { remoteWriteCheck, type BeforeRemoteWrite } from './remote-write-check.js';
 import { adoptEarlierResult, hasEarlierResult } from './reuse-result.js';
 import { runCandidate } from './run-candidate.js';
 import { assertNoSecrets } from './secret-guard.js';
@@ -31,14 +32,15 @@ import { settleLogFile } from './task-log-file.js';
 import { openTaskLog, type TaskLog } from './task-log.js';
 import { templateValues, type StepOutput } from './variables.js';
 
-export async function runTask(deps: TaskDeps, config: TaskConfig, task: TaskRecord, signal: AbortSignal): Promise<TaskOutcome> {
+/** `ownsRun` is asked right before each push and each pull request written (remote-write-check.ts). */
+export async function runTask(deps: TaskDeps, config: TaskConfig, task: TaskRecord, signal: AbortSignal, ownsRun: () => boolean): Promise<TaskOutcome> {
   const { repo } = task;
   const log = openTaskLog((text) => deps.store.appendTaskLog(task.id, text), deps.now);
   log.line(`attempt ${task.attempts} of ${repo.key} in run ${config.run.id}`);
   const workdir = path.join(config.workRoot, repoSlug(repo));
   let succeeded = false;
   try {
-    const outcome = await stages(deps, config, task, signal, log, workdir);
+    const outcome = await stages(deps, config, task, signal, log, workdir, remoteWriteCheck(config.run.id, ownsRun));
     succeeded = outcome.outcome !== 'edited-by-human';
     return outcome;
   } catch (err) {
@@ -62,6 +64,7 @@ async function stages(
   signal: AbortSignal,
   log: TaskLog,
   workdir: string,
+  beforeWrite: BeforeRemoteWrite,
 ): Promise<TaskOutcome> {
   const { repo } = task;
   const { job } = config;
@@ -182,7 +185,7 @@ async function stages(
     const prToClose = existingPr !== null && job.change.closeStale;
     if (journaled.diff.trim() === '' && (!prToClose || config.dryRun)) {
       recordSkipped(deps, task.id, ['clone', 'sandbox', 'steps', 'verify', 'diff'], reuseDetail);
-      return finishUnchanged(deps, config, task, codeHost, log, stage, prToClose ? { branch, existingPr, checkout: null } : { branch, existingPr: null });
+      return finishUnchanged(deps, config, task, codeHost, log, stage, prToClose ? { branch, existingPr, checkout: null } : { branch, existingPr: null }, beforeWrite);
     }
     const made = (adopted?.source ?? current).headSha;
     if (made !== null && journaled.diff.trim() !== '' && (config.dryRun || resolved.remoteSha === made)) {
@@ -234,7 +237,7 @@ async function stages(
 
     if (diff.trim() === '') {
       const checkout = { workdir, baseSha, pushUrl: info.pushUrl };
-      return finishUnchanged(deps, config, task, codeHost, log, stage, existingPr ? { branch, existingPr, checkout } : { branch, existingPr: null });
+      return finishUnchanged(deps, config, task, codeHost, log, stage, existingPr ? { branch, existingPr, checkout } : { branch, existingPr: null }, beforeWrite);
     }
 
     const stepValues = values(diff, steps);
@@ -262,6 +265,7 @@ async function stages(
         auth: await codeHost.gitAuth(repo),
         seenSha: resolved.remoteSha,
         owner: { jobName: job.name, identity: job.change.commit.author },
+        beforeWrite,
       }),
     );
     if (pushed === 'edited-by-human') {
@@ -283,7 +287,7 @@ async function stages(
   if (!codeHost.supportsPullRequests || job.change.publish === false || !job.change.pr || !codeHost.ensurePullRequest) {
     return { outcome: 'pushed', branch };
   }
-  const pr = await stage('pr', () => ensurePr(deps, config, task, codeHost, info, base, branch, existingPr, stepValues));
+  const pr = await stage('pr', () => ensurePr(deps, config, task, codeHost, info, base, branch, existingPr, stepValues, beforeWrite));
   return { outcome: pr.action === 'opened' ? 'pr-opened' : 'pr-updated', branch, prUrl: pr.url };
 }
 

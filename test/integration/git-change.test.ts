@@ -239,6 +239,7 @@ describe('the push lease from the resolve stage', () => {
       auth: undefined,
       seenSha: null,
       owner: { jobName: 'demo', identity: author },
+      beforeWrite: () => undefined,
     };
     return { ...change, headSha, input, lines };
   }
