@@ -19,6 +19,11 @@ export interface GithubRepoListing {
   fork?: boolean;
   /** The repository's topics; needed when the selector filters on topics (absent means none). */
   topics?: string[];
+  /**
+   * GitHub's size in KB: 0 for an empty repository, but also for one pushed to since GitHub last measured it (it
+   * does so hourly). Absent when not known.
+   */
+  size?: number;
 }
 
 export interface SelectedGithubRepos {

@@ -53,6 +53,11 @@ export interface ResolvedRepos {
   excluded: ExcludedRepo[];
   /** `github:` selectors left out because `deferSelectors` was set. */
   deferredSelectors: number;
+  /**
+   * What GitHub listed of each repository a `github:` selector brought in, by key: `plan` tells from it which of
+   * them the run will skip when it reads them (archived, empty).
+   */
+  githubListings: Map<string, GithubRepoListing>;
 }
 
 export interface Origin {
@@ -63,7 +68,7 @@ export interface Origin {
 
 export async function resolveRepos(job: Job, options: ResolveReposOptions): Promise<ResolvedRepos> {
   const display = options.displayPath ?? job.displayPath;
-  const out: ResolvedRepos = { repos: [], errors: [], warnings: [], excluded: [], deferredSelectors: 0 };
+  const out: ResolvedRepos = { repos: [], errors: [], warnings: [], excluded: [], deferredSelectors: 0, githubListings: new Map() };
   // The same rule as the GitHub code host: the manifest's api-url/server-url pair wins over the environment's.
   const serverUrl = githubEndpoint(job, options.env).serverUrl;
   const once = createRepoAdder(out, repoIdentity);
@@ -96,7 +101,11 @@ export async function resolveRepos(job: Job, options: ResolveReposOptions): Prom
           const why = listed.length === 0 ? 'GitHub listed none for it' : `${listed.length} listed, all filtered out`;
           out.warnings.push({ ...origin, severity: 'warning', message: `this github selector matches no repository (${why})` });
         }
-        for (const r of selected.kept) add(githubRepo(r.owner, r.name, serverUrl, { env: {} }), origin);
+        for (const r of selected.kept) {
+          const repo = githubRepo(r.owner, r.name, serverUrl, { env: {} });
+          out.githubListings.set(repo.key, r);
+          add(repo, origin);
+        }
       } catch (err) {
         error(origin, `github selector failed: ${(err as Error).message}`);
       }

@@ -37,6 +37,8 @@ export interface PlanInput {
   journalProblem?: string;
   /** Keys of the repositories with a result of the same transformation in an earlier run (result reuse). */
   reusable?: ReadonlySet<string>;
+  /** Repositories the run will skip once it reads them on GitHub (archived, empty), with the reason (host-skips.ts). */
+  hostSkips?: ReadonlyMap<string, string>;
 }
 
 export interface PreviousResult {
@@ -61,6 +63,7 @@ export interface PlanRepos {
   /** Repositories after file lists, selectors and duplicate removal (skipped ones included). */
   total: number;
   run: PlannedRepo[];
+  /** Skipped by the manifest (`skip:`), or by the run once it reads them on GitHub (archived, empty). */
   skipped: PlannedRepo[];
   /** Done in the run that `fleetmod run` resumes: not run again. */
   done: PlannedRepo[];
@@ -139,8 +142,10 @@ export function planJob(input: PlanInput): Plan {
       ...(repo.base && { base: repo.base }),
       ...(previous && { previous }),
     };
+    const hostSkip = input.hostSkips?.get(repo.key);
     if (repo.skip) repos.skipped.push({ ...planned, reason: repo.skip });
     else if (previous && history?.resumes) repos.done.push({ ...planned, reason: `done in run ${previous.runId} (${previous.outcome})` });
+    else if (hostSkip) repos.skipped.push({ ...planned, reason: hostSkip });
     else repos.run.push(planned);
   }
   return {

@@ -47,7 +47,9 @@ function renderRepos(plan: Plan): string[] {
 function renderSkipped(plan: Plan): string[] {
   const { skipped, done } = plan.repos;
   const lines: string[] = [];
-  if (skipped.length) lines.push(`Skipped (${skipped.length}):`, ...list(skipped, (r) => r.reason ?? ''));
+  // An org selector with archived: true can bring hundreds the run skips: counted by reason, as those left out are.
+  if (skipped.length > LIST_LIMIT) lines.push(`Skipped (${skipped.length}):`, ...countsByReason(skipped.map((r) => r.reason ?? '')), '  (fleetmod plan --json lists each)');
+  else if (skipped.length) lines.push(`Skipped (${skipped.length}):`, ...list(skipped, (r) => r.reason ?? ''));
   if (done.length) lines.push(`Not run again (${done.length}):`, ...list(done, (r) => r.reason ?? ''));
   return lines;
 }

@@ -1,5 +1,6 @@
 /** What `fleetmod plan` does (registered in plan.ts, loaded only when it runs). */
 import path from 'node:path';
+import type { CodeHostRouter } from '../../codehost/types.js';
 import { errorMessage, ManifestInvalid } from '../../domain/errors.js';
 import type { RepoRef } from '../../domain/repo.js';
 import { formatDiagnostic } from '../../manifest/diagnostics.js';
@@ -9,11 +10,12 @@ import { resolveRepos } from '../../manifest/repos.js';
 import { runCrashed } from '../../orchestrator/run-liveness.js';
 import { transformKey } from '../../orchestrator/transform-key.js';
 import { latestOfThisWork } from '../../orchestrator/select-run.js';
+import { hostSkips } from '../../plan/host-skips.js';
 import { planJob, type PlanHistory } from '../../plan/plan.js';
 import { renderPlan } from '../../plan/render-plan.js';
 import type { RunStore } from '../../store/types.js';
 import type { Redactor } from '../../util/redact.js';
-import { createGithubSelectorResolver, createRedactorFor, openStoreReadOnly } from '../compose.js';
+import { createCodeHosts, createGit, createGithubSelectorResolver, createRedactorFor, openStoreReadOnly } from '../compose.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { stateLocation } from '../global-options.js';
 import type { CliIo } from '../io.js';
@@ -34,16 +36,31 @@ export async function planCommand(io: CliIo, file: string, opts: PlanCommandOpti
   for (const w of resolved.warnings) io.stderr(`${formatDiagnostic(w)}\n`);
   if (resolved.errors.length > 0) throw new ManifestInvalid(resolved.errors);
 
+  const codeHosts = lazyCodeHosts(job, io);
+  const warn = (message: string) => io.stderr(`fleetmod: ${message}\n`);
+  // Only selectors bring listings; of their repositories, those the run skips as soon as it reads them are not to run.
+  const skips = resolved.githubListings.size === 0 ? undefined : await hostSkips(resolved, { inspect: (repo) => codeHosts().forRepo(repo).inspect(repo), warn });
+
   const journal = await readHistory(dbPath, job, createRedactorFor(io, job), resolved.repos);
   const plan = planJob({
     job,
     resolved,
+    ...(skips && { hostSkips: skips }),
     ...(journal.history && { history: journal.history }),
     ...(journal.problem && { journalProblem: journal.problem }),
     ...(journal.reusable && { reusable: journal.reusable }),
   });
   io.stdout(opts.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan));
   return EXIT.ok;
+}
+
+/**
+ * The code hosts as a dry run has them (the GitHub one reads, and makes no fork), built on first use: a plan that
+ * reads nothing on GitHub starts no host git.
+ */
+function lazyCodeHosts(job: Job, io: CliIo): () => CodeHostRouter {
+  let hosts: CodeHostRouter | undefined;
+  return () => (hosts ??= createCodeHosts(job, io, createGit(io), { dryRun: true }));
 }
 
 /**

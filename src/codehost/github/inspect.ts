@@ -12,6 +12,9 @@ import { CodeHostFailed } from '../../domain/errors.js';
 
 export type ForkMode = 'auto' | 'always' | 'never';
 
+/** The skip reason of an archived repository; `plan` gives it too, from a selector's listing. */
+export const ARCHIVED_ON_GITHUB = 'archived on GitHub (read-only)';
+
 export interface InspectContext {
   session: GithubSession;
   serverUrl: string;
@@ -45,7 +48,7 @@ export async function inspectRepo(ctx: InspectContext, repo: RepoRef): Promise<R
   const pushUrl = `${ctx.serverUrl}/${data.full_name}.git`;
   const defaultBranch = data.default_branch ?? null;
   const same: RemoteRepoInfo = { defaultBranch, pushUrl, headOwner: data.owner.login };
-  if (data.archived) return { ...same, skipReason: 'archived on GitHub (read-only)' };
+  if (data.archived) return { ...same, skipReason: ARCHIVED_ON_GITHUB };
   if (data.disabled) return { ...same, skipReason: 'disabled on GitHub' };
   // GitHub reports a default branch even for an empty repository; size 0 is the hint, git has the answer.
   if (!defaultBranch || (data.size === 0 && (await ctx.git.remoteDefaultBranch(pushUrl, ctx.gitAuth)) === null)) {

@@ -2,7 +2,7 @@
  * Lists the repositories a manifest's `github:` selector names: every repository of an organisation or a user,
  * those with given topics, or the result of a repository search. Each comes with `archived`, `disabled`, `fork`
  * and `topics` so the manifest's own filters (include/exclude globs, archived, forks, limit) can be applied by
- * the caller.
+ * the caller, and with `size`, from which `plan` tells a repository that may be empty.
  */
 import { UsageError } from '../../domain/errors.js';
 import type { GithubSelector } from '../../manifest/job.js';
@@ -17,6 +17,7 @@ export interface ListedRepo {
   disabled: boolean;
   fork: boolean;
   topics: string[];
+  size?: number;
 }
 
 interface RepoItem {
@@ -26,6 +27,7 @@ interface RepoItem {
   disabled?: boolean;
   fork?: boolean;
   topics?: string[];
+  size?: number;
 }
 
 /** GitHub's search returns at most this many results. */
@@ -71,7 +73,15 @@ export function createSelectorResolver(sessions: GithubSessions, warn: (message:
       const wanted = selector.topics.map((t) => t.toLowerCase());
       return items
         .filter((r) => !filterTopics || wanted.every((t) => (r.topics ?? []).map((x) => x.toLowerCase()).includes(t)))
-        .map((r) => ({ owner: r.owner?.login ?? owner ?? '', name: r.name, archived: Boolean(r.archived), disabled: Boolean(r.disabled), fork: Boolean(r.fork), topics: r.topics ?? [] }));
+        .map((r) => ({
+          owner: r.owner?.login ?? owner ?? '',
+          name: r.name,
+          archived: Boolean(r.archived),
+          disabled: Boolean(r.disabled),
+          fork: Boolean(r.fork),
+          topics: r.topics ?? [],
+          ...(r.size !== undefined && { size: r.size }),
+        }));
     },
   };
 }

@@ -38,28 +38,34 @@ export function repoJson(ctx: ApiContext, repo: ForgeRepo, extra: { size?: numbe
 
 const visible = (state: ForgeState, login: string | undefined) => (r: ForgeRepo) => state.canRead(r, login);
 
+/** GitHub's size (in KB) is 0 for a repository without commits, as it is in every answer that carries a repository. */
+async function sizeOf(ctx: ApiContext, repo: ForgeRepo): Promise<number> {
+  const heads = [...(await refsOf(ctx.state.barePath(repo))).keys()].filter((r) => r.startsWith('refs/heads/'));
+  return heads.length === 0 ? 0 : 42;
+}
+
 async function getRepo(ctx: ApiContext): Promise<Reply> {
   const repo = ctx.state.repo(ctx.params.owner as string, ctx.params.repo as string);
   if (!repo || !ctx.state.canRead(repo, ctx.login)) return notFound();
-  const heads = [...(await refsOf(ctx.state.barePath(repo))).keys()].filter((r) => r.startsWith('refs/heads/'));
-  return { status: 200, body: repoJson(ctx, repo, { size: heads.length === 0 ? 0 : 42, withParent: true }) };
+  return { status: 200, body: repoJson(ctx, repo, { size: await sizeOf(ctx, repo), withParent: true }) };
 }
 
 function listFor(owner: (ctx: ApiContext) => string | undefined) {
-  return (ctx: ApiContext): Reply => {
+  return async (ctx: ApiContext): Promise<Reply> => {
     const who = owner(ctx);
     if (!who) return { status: 401, body: { message: 'Requires authentication' } };
     const repos = [...ctx.state.repos.values()]
       .filter((r) => r.owner.toLowerCase() === who.toLowerCase())
       .filter(visible(ctx.state, ctx.login))
       .sort((a, b) => a.name.localeCompare(b.name));
-    const { body, headers } = page(repos.map((r) => repoJson(ctx, r)), ctx);
+    const items = await Promise.all(repos.map(async (r) => repoJson(ctx, r, { size: await sizeOf(ctx, r) })));
+    const { body, headers } = page(items, ctx);
     return { status: 200, body, headers };
   };
 }
 
 /** GitHub's repository search, for the qualifiers fleetmod uses: org:, user:, topic:, archived:, fork:, and words in the name. */
-function search(ctx: ApiContext): Reply {
+async function search(ctx: ApiContext): Promise<Reply> {
   const terms = (ctx.query.get('q') ?? '').split(/\s+/).filter(Boolean);
   let repos = [...ctx.state.repos.values()].filter(visible(ctx.state, ctx.login));
   let forks: 'true' | 'only' | 'false' = 'false';
@@ -72,7 +78,7 @@ function search(ctx: ApiContext): Reply {
     else repos = repos.filter((r) => r.name.toLowerCase().includes(term.toLowerCase()));
   }
   repos = repos.filter((r) => (forks === 'only' ? Boolean(r.parent) : forks === 'true' ? true : !r.parent));
-  const items = repos.sort((a, b) => a.name.localeCompare(b.name)).map((r) => repoJson(ctx, r));
+  const items = await Promise.all(repos.sort((a, b) => a.name.localeCompare(b.name)).map(async (r) => repoJson(ctx, r, { size: await sizeOf(ctx, r) })));
   const { body, headers } = page(items, ctx);
   return { status: 200, body: { total_count: items.length, incomplete_results: false, items: body }, headers };
 }
