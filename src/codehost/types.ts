@@ -45,6 +45,8 @@ export interface PullRequestRef {
   teamReviewers: string[];
   assignees: string[];
   headSha?: string;
+  /** When it was closed or merged (ISO); set by getPullRequest, null while it is open or when the host does not say. */
+  closedAt?: string | null;
 }
 
 /** A PR that is closed or merged, as a listing shows it. */

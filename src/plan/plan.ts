@@ -1,8 +1,8 @@
 /**
  * `planJob`: what `fleetmod run FILE` would do, as data — which repositories run, which are skipped or left out and
  * why, which already have a result from an earlier run of the job, and how long opening the pull requests takes
- * under the configured pace. Pure: the command reads the manifest, resolves the repos and reads the journal, then
- * calls this. New estimates (sandbox time and cost, candidates) are added as fields of `Plan` computed here and
+ * under the configured pace. Pure: the command reads the manifest, resolves the repos, reads the journal and, with
+ * GitHub access, what GitHub says of them now (host-skips.ts, earlier-pull-requests.ts), then calls this. New estimates (sandbox time and cost, candidates) are added as fields of `Plan` computed here and
  * a section in render-plan.ts.
  */
 import type { Outcome } from '../domain/outcome.js';
@@ -13,10 +13,11 @@ import type { ExcludedRepo, ResolvedRepos } from '../manifest/repos.js';
 import { estimateE2bCost, type CostEstimate, type E2bPricing } from '../sandbox/e2b/cost.js';
 import type { RunRecord, RunStatus, TaskRecord } from '../store/types.js';
 import { planCandidates, type PlanCandidates } from './candidate-estimate.js';
-import { estimatePrCreation, prWrites, type PrEstimate } from './pr-estimate.js';
+import type { EarlierPr, EarlierPrNow } from './earlier-pull-requests.js';
+import { hadOpenPr, planPullRequests, type PlanPullRequests } from './plan-pull-requests.js';
 import { createFailureBrake, TRANSFORMATION_FAILURES } from '../orchestrator/failure-brake.js';
 
-export type { PlanCandidates };
+export type { PlanCandidates, PlanPullRequests };
 
 /** The journal as far as planning needs it. */
 export interface PlanHistory {
@@ -39,12 +40,18 @@ export interface PlanInput {
   reusable?: ReadonlySet<string>;
   /** Repositories the run will skip once it reads them on GitHub (archived, empty), with the reason (host-skips.ts). */
   hostSkips?: ReadonlyMap<string, string>;
+  /**
+   * The earlier PRs of `earlierPrsToRead` as GitHub has them now, by repository key (earlier-pull-requests.ts);
+   * absent when plan has no GitHub access, and the journal's view (open) stands.
+   */
+  earlierPrsNow?: ReadonlyMap<string, EarlierPrNow>;
 }
 
 export interface PreviousResult {
   runId: string;
   outcome: Outcome;
   prUrl?: string;
+  prNumber?: number;
   message?: string;
 }
 
@@ -57,6 +64,8 @@ export interface PlannedRepo {
   reason?: string;
   /** Its result in the earlier run, when it has one. */
   previous?: PreviousResult;
+  /** The PR that result left open, as GitHub has it now (when plan could read it). */
+  prNow?: EarlierPrNow;
 }
 
 export interface PlanRepos {
@@ -91,10 +100,6 @@ export interface PlanHistorySummary {
   /** Repositories of this plan with a result in that run. */
   withResult: number;
 }
-
-export type PlanPullRequests =
-  | { opens: false; reason: string }
-  | ({ opens: true; draft: boolean; notOnGithub: number; withOpenPr: number; onExisting: Job['change']['onExisting'] } & PrEstimate);
 
 export interface PlanSchedule {
   window?: { start: string; end: string; days?: string[]; timezone?: string; lengthMs: number };
@@ -135,17 +140,21 @@ export function planJob(input: PlanInput): Plan {
   const repos: PlanRepos = { total: resolved.repos.length, run: [], skipped: [], done: [], excluded: resolved.excluded, deferredSelectors: resolved.deferredSelectors };
   for (const repo of resolved.repos) {
     const previous = results.get(repo.key);
+    const prNow = hadOpenPr(previous) ? input.earlierPrsNow?.get(repo.key) : undefined;
     const planned: PlannedRepo = {
       key: repo.key,
       display: repo.display,
       kind: repo.kind,
       ...(repo.base && { base: repo.base }),
       ...(previous && { previous }),
+      ...(prNow && { prNow }),
     };
     const hostSkip = input.hostSkips?.get(repo.key);
     if (repo.skip) repos.skipped.push({ ...planned, reason: repo.skip });
     else if (previous && history?.resumes) repos.done.push({ ...planned, reason: `done in run ${previous.runId} (${previous.outcome})` });
     else if (hostSkip) repos.skipped.push({ ...planned, reason: hostSkip });
+    // A person closed its PR without merging: the run leaves the repository alone before anything is pushed (declined.ts).
+    else if (prNow?.state === 'declined' && job.change.onExisting !== 'recreate') repos.skipped.push({ ...planned, reason: prNow.reason });
     else repos.run.push(planned);
   }
   return {
@@ -155,11 +164,24 @@ export function planJob(input: PlanInput): Plan {
     ...(job.sandbox.provider === 'e2b' && { e2b: planE2b(job, repos.run.length) }),
     history: history ? summarizeHistory(history, job, resolved.repos, results) : null,
     reuse: input.reusable ? { repos: repos.run.filter((r) => input.reusable?.has(r.key)).length } : null,
-    pullRequests: planPullRequests(job, repos.run),
+    pullRequests: planPullRequests(job, repos.run, repos.skipped, input.earlierPrsNow ? 'github' : 'journal'),
     schedule: planSchedule(job, repos.done, repos.run.length),
     warnings: resolved.warnings,
     ...(input.journalProblem && { journalProblem: input.journalProblem }),
   };
+}
+
+/**
+ * The PRs `fleetmod run` meets again: those the earlier result of a repository it runs left open, as the journal
+ * says. (A repository the manifest or GitHub skips, or one the resumed run has done, is not run.)
+ */
+export function earlierPrsToRead(input: Pick<PlanInput, 'resolved' | 'history' | 'hostSkips'>): EarlierPr[] {
+  const results = latestResults(input.history);
+  return input.resolved.repos.flatMap((repo) => {
+    const previous = results.get(repo.key);
+    const runs = !repo.skip && !(previous && input.history?.resumes) && !input.hostSkips?.has(repo.key);
+    return runs && previous?.prNumber !== undefined && hadOpenPr(previous) ? [{ repo, number: previous.prNumber }] : [];
+  });
 }
 
 function latestResults(history: PlanHistory | undefined): Map<string, PreviousResult> {
@@ -170,6 +192,7 @@ function latestResults(history: PlanHistory | undefined): Map<string, PreviousRe
       runId: task.runId,
       outcome: task.outcome,
       ...(task.prUrl && { prUrl: task.prUrl }),
+      ...(task.prNumber !== null && { prNumber: task.prNumber }),
       ...((task.errorMessage ?? task.skipReason) && { message: (task.errorMessage ?? task.skipReason) as string }),
     });
   }
@@ -197,25 +220,6 @@ function summarizeHistory(history: PlanHistory, job: Job, repos: readonly RepoRe
     owner: history.run.status === 'running' && !history.crashed ? { pid: history.run.ownerPid, host: history.run.ownerHost } : null,
     outcomes,
     withResult,
-  };
-}
-
-function planPullRequests(job: Job, toRun: readonly PlannedRepo[]): PlanPullRequests {
-  if (!job.change.pr) return { opens: false, reason: 'the job has no change.pr section: branches are pushed, no pull requests' };
-  if (job.change.publish === false) return { opens: false, reason: 'publish: false: branches are pushed, no pull requests' };
-  const onGithub = toRun.filter((r) => r.kind === 'github');
-  const withOpenPr = onGithub.filter((r) => r.previous?.prUrl && (r.previous.outcome === 'pr-opened' || r.previous.outcome === 'pr-updated')).length;
-  // on-existing: recreate closes an open PR and opens a new one; update and skip open none for it.
-  const recreated = job.change.onExisting === 'recreate' ? withOpenPr : 0;
-  return {
-    opens: true,
-    draft: job.change.publish === 'draft' || job.change.pr.draft,
-    notOnGithub: toRun.length - onGithub.length,
-    withOpenPr,
-    onExisting: job.change.onExisting,
-    // A repository whose PR is still open gets that PR updated (or is left alone): it takes none of the creation
-    // writes or time — unless it is recreated.
-    ...estimatePrCreation(onGithub.length - withOpenPr + recreated, job.limits, prWrites(job.change.pr)),
   };
 }
 

@@ -7,6 +7,7 @@ import type { Outcome } from '../domain/outcome.js';
 import { renderCostEstimate } from '../sandbox/e2b/cost.js';
 import { formatTime, plural } from '../report/format.js';
 import { formatDuration } from '../util/units.js';
+import type { EarlierPrNow } from './earlier-pull-requests.js';
 import type { Plan, PlannedRepo } from './plan.js';
 import type { PrBound } from './pr-estimate.js';
 
@@ -113,10 +114,18 @@ function renderReuse(plan: Plan): string[] {
   ];
 }
 
+const PR_NOW_TEXT: Record<Exclude<EarlierPrNow['state'], 'open'>, string> = {
+  merged: 'merged since',
+  'closed-by-fleetmod': 'closed by fleetmod since',
+  declined: 'closed by a person since',
+  gone: 'gone from GitHub',
+};
+
 function describePrevious(repo: PlannedRepo): string {
   const p = repo.previous;
   if (!p) return '';
-  return `${p.outcome as Outcome}${p.prUrl ? ` ${p.prUrl}` : ''}${p.message ? ` (${p.message})` : ''}`;
+  const now = repo.prNow && repo.prNow.state !== 'open' ? ` (${PR_NOW_TEXT[repo.prNow.state]})` : '';
+  return `${p.outcome as Outcome}${p.prUrl ? ` ${p.prUrl}` : ''}${now}${p.message ? ` (${p.message})` : ''}`;
 }
 
 function renderCandidates(plan: Plan): string[] {
@@ -156,16 +165,32 @@ function renderPullRequests(plan: Plan): string[] {
   const lines = [
     `Pull requests: up to ${plural(pr.pullRequests, kind)} (repositories with a change), ${plural(pr.writes, 'content-creating GitHub write')} (${pr.writesPerPr.join(', ')} per PR)`,
   ];
-  if (pr.withOpenPr) {
-    const what = { update: 'updated, not opened again', skip: 'left alone (on-existing: skip)', recreate: 'closed and opened again (on-existing: recreate), counted above' }[pr.onExisting];
-    lines.push(`  ${plural(pr.withOpenPr, 'repository has', 'repositories have')} an open PR from the earlier run: ${what}`);
-  }
+  lines.push(...earlierPrLines(pr));
   if (pr.notOnGithub) {
     lines.push(`  ${plural(pr.notOnGithub, 'repository is', 'repositories are')} not on GitHub: pushed as branches, without a PR`);
   }
   if (pr.pullRequests > 0) {
     const rate = Math.floor(pr.perHour[pr.bottleneck] ?? 0);
     lines.push(`  estimated PR-creation time: ${formatDuration(pr.durationMs)} (at most ${rate} PRs/hour, set by ${BOUND_TEXT[pr.bottleneck]})`);
+  }
+  return lines;
+}
+
+/** What the run does with the PRs an earlier run opened, by their state — on GitHub now, or as the journal has it. */
+function earlierPrLines(pr: Extract<Plan['pullRequests'], { opens: true }>): string[] {
+  const lines: string[] = [];
+  const e = pr.earlierPrs;
+  if (pr.withOpenPr) {
+    const what = { update: 'updated, not opened again', skip: 'left alone (on-existing: skip)', recreate: 'closed and opened again (on-existing: recreate), counted above' }[pr.onExisting];
+    const source = e.from === 'github' ? 'on GitHub now' : 'as the journal has it: without GitHub access plan cannot see a PR closed or merged since';
+    lines.push(`  ${plural(pr.withOpenPr, 'repository has', 'repositories have')} an open PR from the earlier run (${source}): ${what}`);
+  }
+  const its = (n: number) => `${plural(n, 'repository has its PR', 'repositories have their PRs')} from the earlier run`;
+  if (e.merged) lines.push(`  ${its(e.merged)} merged since: a new one is opened where the run still changes the repository, counted above`);
+  if (e.closed) lines.push(`  ${its(e.closed)} closed by fleetmod (or gone from GitHub): a new one is opened where the run changes the repository, counted above`);
+  if (e.declined) {
+    const what = pr.onExisting === 'recreate' ? 'opened again (on-existing: recreate), counted above' : 'skipped, the change was declined (see Skipped; on-existing: recreate opens a new one)';
+    lines.push(`  ${its(e.declined)} closed by a person without merging: ${what}`);
   }
   return lines;
 }

@@ -496,7 +496,8 @@ describe('fleetmod plan', () => {
         '  acme/api  pr-opened https://github.com/acme/api/pull/7',
         '',
         'Pull requests: up to 1 new pull request (repositories with a change), 1 content-creating GitHub write (create per PR)',
-        '  1 repository has an open PR from the earlier run: updated, not opened again',
+        // Without a token plan cannot read the PR: it says the state is the journal's.
+        '  1 repository has an open PR from the earlier run (as the journal has it: without GitHub access plan cannot see a PR closed or merged since): updated, not opened again',
       ),
     );
     // on-existing: recreate closes that PR and opens another: it counts as a new one.
@@ -506,7 +507,7 @@ describe('fleetmod plan', () => {
     expect(recreate.out()).toContain(
       lines(
         'Pull requests: up to 2 new pull requests (repositories with a change), 2 content-creating GitHub writes (create per PR)',
-        '  1 repository has an open PR from the earlier run: closed and opened again (on-existing: recreate), counted above',
+        '  1 repository has an open PR from the earlier run (as the journal has it: without GitHub access plan cannot see a PR closed or merged since): closed and opened again (on-existing: recreate), counted above',
       ),
     );
     const plan = JSON.parse(json.out()) as ReturnType<typeof planJob>;

@@ -1,5 +1,6 @@
 /** What `fleetmod plan` does (registered in plan.ts, loaded only when it runs). */
 import path from 'node:path';
+import { githubCredentials } from '../../codehost/github/credentials.js';
 import type { CodeHostRouter } from '../../codehost/types.js';
 import { errorMessage, ManifestInvalid } from '../../domain/errors.js';
 import type { RepoRef } from '../../domain/repo.js';
@@ -11,7 +12,8 @@ import { runCrashed } from '../../orchestrator/run-liveness.js';
 import { transformKey } from '../../orchestrator/transform-key.js';
 import { latestOfThisWork } from '../../orchestrator/select-run.js';
 import { hostSkips } from '../../plan/host-skips.js';
-import { planJob, type PlanHistory } from '../../plan/plan.js';
+import { readEarlierPrs } from '../../plan/earlier-pull-requests.js';
+import { earlierPrsToRead, planJob, type PlanHistory } from '../../plan/plan.js';
 import { renderPlan } from '../../plan/render-plan.js';
 import type { RunStore } from '../../store/types.js';
 import type { Redactor } from '../../util/redact.js';
@@ -42,10 +44,16 @@ export async function planCommand(io: CliIo, file: string, opts: PlanCommandOpti
   const skips = resolved.githubListings.size === 0 ? undefined : await hostSkips(resolved, { inspect: (repo) => codeHosts().forRepo(repo).inspect(repo), warn });
 
   const journal = await readHistory(dbPath, job, createRedactorFor(io, job), resolved.repos);
+  // With the access the run would have, the PRs it meets again are read as they are now (reads only); without it
+  // the plan says it shows the journal's view.
+  const githubAccess = githubCredentials(io.env).kind !== 'none';
+  const toRead = earlierPrsToRead({ resolved, ...(journal.history && { history: journal.history }), ...(skips && { hostSkips: skips }) });
+  const prsNow = githubAccess ? await readEarlierPrs((repo) => codeHosts().forRepo(repo), toRead, warn) : undefined;
   const plan = planJob({
     job,
     resolved,
     ...(skips && { hostSkips: skips }),
+    ...(prsNow && { earlierPrsNow: prsNow }),
     ...(journal.history && { history: journal.history }),
     ...(journal.problem && { journalProblem: journal.problem }),
     ...(journal.reusable && { reusable: journal.reusable }),

@@ -1,8 +1,9 @@
 /**
  * `fleetmod plan JOB.yaml`: what `fleetmod run JOB.yaml` would do, without doing any of it — the repositories
  * (file lists and GitHub selectors resolved), which are skipped or left out and why, which already have a result
- * in an earlier run of the job, and how long opening the pull requests takes at the configured pace. Reads the
- * journal read-only (never creates or migrates it); exit 2 for an invalid manifest.
+ * in an earlier run of the job (and what became of their pull requests since), and how long opening the pull
+ * requests takes at the configured pace. Reads the journal read-only (never creates or migrates it) and GitHub
+ * with reads only; exit 2 for an invalid manifest.
  */
 import type { Command } from 'commander';
 import type { ExitCode } from '../exit-codes.js';

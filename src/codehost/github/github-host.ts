@@ -64,7 +64,7 @@ export function createGithubHost(options: GithubHostOptions): CodeHost {
     },
     async getPullRequest(repo, number) {
       const found = await getPull((await session(repo)).api, repo, number);
-      return found && toRef(found);
+      return found && { ...toRef(found), closedAt: found.closedAt };
     },
     async ensurePullRequest(request, existing, onPullRequest) {
       return ensurePullRequest((await session(request.repo)).api, request, existing, onPullRequest);
