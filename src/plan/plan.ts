@@ -134,6 +134,9 @@ export interface Plan {
   journalProblem?: string;
 }
 
+/** The outcomes after which the repository's branch is on its remote. */
+const PUSHED_OUTCOMES: readonly Outcome[] = ['pr-opened', 'pr-updated', 'pushed'];
+
 export function planJob(input: PlanInput): Plan {
   const { job, resolved, history } = input;
   const results = latestResults(history);
@@ -153,6 +156,11 @@ export function planJob(input: PlanInput): Plan {
     if (repo.skip) repos.skipped.push({ ...planned, reason: repo.skip });
     else if (previous && history?.resumes) repos.done.push({ ...planned, reason: `done in run ${previous.runId} (${previous.outcome})` });
     else if (hostSkip) repos.skipped.push({ ...planned, reason: hostSkip });
+    // on-existing: skip leaves alone a repository whose branch exists, and a new run's is not its own (run-task.ts);
+    // that reason comes first there, before a declined PR's.
+    else if (job.change.onExisting === 'skip' && previous && PUSHED_OUTCOMES.includes(previous.outcome)) {
+      repos.skipped.push({ ...planned, reason: `on-existing: skip, and run ${previous.runId} pushed its branch (left alone unless that branch was deleted since)` });
+    }
     // A person closed its PR without merging: the run leaves the repository alone before anything is pushed (declined.ts).
     else if (prNow?.state === 'declined' && job.change.onExisting !== 'recreate') repos.skipped.push({ ...planned, reason: prNow.reason });
     else repos.run.push(planned);

@@ -131,4 +131,25 @@ describe('fleetmod plan: pull requests of an earlier run', () => {
     expect(unreadable.err).toMatch(/^fleetmod: pull request #1 of acme\/merged could not be read from GitHub \(.+\); it is shown as the journal has it \(open\)$/m);
     expect((JSON.parse(unreadable.out) as Plan).pullRequests).toMatchObject({ withOpenPr: 2, earlierPrs: { merged: 0, closed: 1, declined: 1 } });
   });
+
+  it('with on-existing: skip, skips every repository whose branch the earlier run pushed, as the run then does', { timeout: 120_000 }, async () => {
+    const { forge, cliIn, withToken, job } = await afterFirstRun();
+    await job({ step: RENAME_AGAIN, change: { 'on-existing': 'skip' } });
+
+    const json = await cliIn(withToken, 'plan', '--json', 'job.yaml');
+    const rerun = await cliIn(withToken, 'run', '--new', 'job.yaml');
+
+    const plan = JSON.parse(json.out) as Plan;
+    expect(plan.repos.run).toEqual([]);
+    expect(plan.repos.skipped.map((r) => [r.display, r.reason])).toEqual([
+      ['acme/open', expect.stringMatching(/^on-existing: skip, and run \S+ pushed its branch \(left alone unless that branch was deleted since\)$/)],
+      ['acme/merged', expect.stringContaining('on-existing: skip')],
+      ['acme/declined', expect.stringContaining('on-existing: skip')],
+      ['acme/closed', expect.stringContaining('on-existing: skip')],
+    ]);
+    expect(plan.pullRequests).toMatchObject({ pullRequests: 0, withOpenPr: 0 });
+    expect(rerun.code, rerun.out + rerun.err).toBe(0);
+    expect(rerun.out).toMatch(/^ {2}4 × branch \S+ already exists \(on-existing: skip\): /m);
+    expect(forge.pulls().filter((p) => p.number > 1)).toEqual([]);
+  });
 });
