@@ -5,6 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseAllowList } from '../../../src/sandbox/shared/network/allow-list.js';
 import { startEgressProxy } from '../../../src/sandbox/shared/network/egress-proxy.js';
 import { tempDir } from '../../support/temp.js';
+import { unansweredAddresses } from '../../support/unanswered-addresses.js';
 
 /** A host server that answers the headers at once and the rest of the body only after `pauseMs` of silence. */
 async function pausingServer(pauseMs: number): Promise<number> {
@@ -174,5 +175,64 @@ describe('the egress proxy and a CONNECT tunnel whose server breaks the connecti
     tunnel.write('GET / HTTP/1.1\r\n\r\n');
 
     expect(await closed).toBe(true);
+  });
+});
+
+describe('the egress proxy and a name whose addresses do not answer', () => {
+  /** A proxy for `slow.example`, which resolves to `addresses` in that order, with a short connect budget. */
+  async function proxyForSlowName(addresses: readonly string[], port: number, log: string[], budget: { connectTimeoutMs: number; minConnectAttemptMs: number }) {
+    const socketPath = path.join(await tempDir('fleetmod-proxy-'), 'proxy.sock');
+    const proxy = await startEgressProxy({
+      socketPath,
+      allowList: parseAllowList([`slow.example:${port}`, ...addresses.map((address) => `${address}:${port}`)]),
+      resolve: async () => addresses.map((address) => ({ address, family: 4 as const })),
+      log: (line) => log.push(line),
+      ...budget,
+    });
+    onTestFinished(() => proxy.close());
+    return socketPath;
+  }
+
+  // Each address with its own timeout made a name with eight silent addresses wait two minutes for its 502.
+  it('answers 502 once the connect budget is spent, however many addresses are left, and logs those not tried', async () => {
+    const silent = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6'];
+    const { port } = await unansweredAddresses(silent);
+    const log: string[] = [];
+    const socketPath = await proxyForSlowName(silent, port, log, { connectTimeoutMs: 600, minConnectAttemptMs: 200 });
+    const started = Date.now();
+
+    const answer = await getThroughProxy(socketPath, `http://slow.example:${port}/`);
+
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(answer.status).toBe(502);
+    expect(answer.body).toMatch(/^127\.0\.0\.2: connect timeout after 200 ms; .*not tried, the 600 ms connect budget being spent: [\d., ]*127\.0\.0\.6\n$/);
+    expect(log.join('\n')).toMatch(/could not reach 127\.0\.0\.2 \(connect timeout after 200 ms\)/);
+    expect(log.join('\n')).toMatch(new RegExp(`not trying [\\d., ]*127\\.0\\.0\\.6 for slow\\.example:${port}: its 600 ms connect budget is spent$`, 'm'));
+  });
+
+  it('leaves the later addresses their share of the budget: the third answers after two silent ones', async () => {
+    const server = http.createServer((_req, res) => res.end('from the third address\n'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { port } = server.address() as AddressInfo;
+    await unansweredAddresses(['127.0.0.2', '127.0.0.3'], port);
+    const log: string[] = [];
+    const socketPath = await proxyForSlowName(['127.0.0.2', '127.0.0.3', '127.0.0.1'], port, log, { connectTimeoutMs: 900, minConnectAttemptMs: 100 });
+    const started = Date.now();
+
+    const tunnel = await new Promise<{ status: number; socket: import('node:net').Socket }>((resolve, reject) => {
+      const req = http.request({ socketPath, method: 'CONNECT', path: `slow.example:${port}` });
+      req.once('connect', (res, socket) => resolve({ status: res.statusCode ?? 0, socket }));
+      req.once('error', reject);
+      req.end();
+    });
+    onTestFinished(() => void tunnel.socket.destroy());
+
+    expect(tunnel.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(log.filter((line) => line.includes('could not reach'))).toEqual([
+      'network: could not reach 127.0.0.2 (connect timeout after 300 ms); trying the next address if there is one',
+      expect.stringMatching(/^network: could not reach 127\.0\.0\.3 \(connect timeout after \d{3} ms\); trying the next address if there is one$/),
+    ]);
   });
 });

@@ -11,7 +11,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { NetworkAllowList } from './allow-list.js';
 import { connectFirst } from './connect-first.js';
-import { decide, systemResolver, type Resolver } from './decide.js';
+import { decide, systemResolver, type AllowedAddress, type Resolver } from './decide.js';
 
 export interface EgressProxyOptions {
   socketPath: string;
@@ -23,8 +23,10 @@ export interface EgressProxyOptions {
   resolve?: Resolver;
   /** Decisions logged before the proxy only counts them. @default 200 */
   maxLogLines?: number;
-  /** How long reaching an allowed destination may take. @default 15 s */
+  /** How long reaching an allowed destination may take, over all of its name's addresses. @default 15 s */
   connectTimeoutMs?: number;
+  /** The shortest try at one of those addresses (see connect-first.ts). @default 1 s */
+  minConnectAttemptMs?: number;
 }
 
 export interface EgressProxy {
@@ -34,12 +36,14 @@ export interface EgressProxy {
 }
 
 const CONNECT_TIMEOUT_MS = 15_000;
+const MIN_CONNECT_ATTEMPT_MS = 1_000;
 const HOP_HEADERS = new Set(['proxy-authorization', 'proxy-connection', 'connection', 'keep-alive', 'te', 'trailer', 'upgrade']);
 
 export async function startEgressProxy(options: EgressProxyOptions): Promise<EgressProxy> {
   const resolve = options.resolve ?? systemResolver;
   const maxLog = options.maxLogLines ?? 200;
   const connectTimeoutMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+  const minConnectAttemptMs = options.minConnectAttemptMs ?? MIN_CONNECT_ATTEMPT_MS;
   const sockets = new Set<Duplex>();
   let allowed = 0;
   let denied = 0;
@@ -56,6 +60,18 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   };
 
   const unreachable = (address: string, reason: string) => note(`could not reach ${address} (${reason}); trying the next address if there is one`);
+  /** The first allowed address of `host` that answers, within the connect budget; the log hears of the rest. */
+  const reach = (host: string, addresses: readonly AllowedAddress[], port: number, abandoned: () => boolean) =>
+    connectFirst({
+      addresses,
+      port,
+      budgetMs: connectTimeoutMs,
+      minAttemptMs: minConnectAttemptMs,
+      track,
+      abandoned,
+      unreachable,
+      skipped: (untried) => note(`not trying ${untried.join(', ')} for ${host}:${port}: its ${connectTimeoutMs} ms connect budget is spent`),
+    });
 
   const server = http.createServer({ requestTimeout: 0, headersTimeout: 30_000 });
   server.on('connection', track);
@@ -77,7 +93,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       }
       allowed += 1;
       note(`allow CONNECT ${target.host}:${target.port} → ${decision.address} (${decision.rule})`);
-      connectFirst({ addresses: decision.addresses, port: target.port, timeoutMs: connectTimeoutMs, track, abandoned: () => client.destroyed, unreachable }).then(
+      reach(target.host, decision.addresses, target.port, () => client.destroyed).then(
         (upstream) => {
           if (client.destroyed) return void upstream.destroy();
           client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -132,7 +148,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end(`${err.message}\n`);
         else res.destroy();
       };
-      connectFirst({ addresses: decision.addresses, port, timeoutMs: connectTimeoutMs, track, abandoned: () => res.destroyed, unreachable }).then(
+      reach(host, decision.addresses, port, () => res.destroyed).then(
         (socket) => {
           if (res.destroyed) return void socket.destroy();
           // Connected: from here a response may pause as long as the server takes (a slow download, an answer computed
