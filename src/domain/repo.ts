@@ -8,11 +8,11 @@ export interface RepoRef {
   readonly url: string;
   /** How the repo is reached: a GitHub repository, any other git remote, or a path on this machine. */
   readonly kind: 'github' | 'git' | 'local';
-  /** Owner or group (for local paths, the parent directory's name). */
+  /** Owner or group (for local paths, the parent directory's name; for a git URL with one path segment, its host). */
   readonly owner: string;
   /** Repository name without `.git`. */
   readonly name: string;
-  /** Short name for people: `owner/name`, or `host/owner/name` for other git hosts. */
+  /** Short name for people: `owner/name`, or `host/owner/name` for other git hosts (`host/name` at the top of one). */
   readonly display: string;
   /** Base branch from the manifest; the default branch is used when absent. */
   readonly base?: string;

@@ -4,7 +4,7 @@
  */
 export type ParsedRepoString =
   | { ok: true; kind: 'github'; owner: string; name: string }
-  | { ok: true; kind: 'url'; url: string; owner: string; name: string }
+  | { ok: true; kind: 'url'; url: string; owner: string; name: string; display: string }
   | { ok: true; kind: 'path'; path: string; owner: string; name: string }
   | { ok: false; error: string };
 
@@ -42,7 +42,7 @@ export function parseRepoString(raw: string): ParsedRepoString {
     const repoPath = scp[3] as string;
     if (repoPath.split('/').includes('..')) return { ok: false, error: `${quotedUrl(value)} contains a ".." path segment` };
     if (!repoPath.split('/').some(Boolean)) return { ok: false, error: `${quotedUrl(value)} names no repository: add the repository's path to it` };
-    return { ok: true, kind: 'url', url: value, ...ownerAndName(repoPath) };
+    return { ok: true, kind: 'url', url: value, ...hostedNames(scp[2] as string, repoPath) };
   }
 
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) {
@@ -62,7 +62,7 @@ export function parseRepoString(raw: string): ParsedRepoString {
     if (segments.includes('..')) return { ok: false, error: `${quotedUrl(value)} contains a ".." path segment` };
     // Without a path there is nothing to name the repository after, and nothing a host would clone.
     if (!url.pathname.split('/').some(Boolean)) return { ok: false, error: `${quotedUrl(value)} names no repository: add the repository's path to it` };
-    return { ok: true, kind: 'url', url: value, ...ownerAndName(url.pathname) };
+    return { ok: true, kind: 'url', url: value, ...(url.protocol === 'file:' ? fileNames(url.pathname) : hostedNames(hostAsWritten(value), url.pathname)) };
   }
 
   const shorthand = SHORTHAND.exec(value);
@@ -113,12 +113,35 @@ export function localOwnerAndName(absolute: string): { owner: string; name: stri
   return { owner: cleanName(parts[parts.length - 2] ?? '') || 'local', name };
 }
 
-function ownerAndName(repoPath: string): { owner: string; name: string } {
-  // A URL's path comes percent-encoded (`gr%C3%B6%C3%9Fe`): the names are the decoded ones.
-  const parts = repoPath.split('/').filter(Boolean).map(decodeSegment);
-  const name = stripGit(parts[parts.length - 1] ?? 'repo');
-  const owner = parts.length >= 2 ? (parts[parts.length - 2] as string) : 'git';
-  return { owner: cleanName(owner) || 'git', name: cleanName(name) || 'repo' };
+/**
+ * A repository on a git host is named by the last two segments of its path and shown after the host
+ * (`git.example.com/team/svc`). One at the top of its host (`https://git.example.com/tools.git`) has no owner in its
+ * path: the host holds it, so the host is its owner and it is shown as `git.example.com/tools` — not under a made-up
+ * owner that every such repository on every host would share in branch names, templates and the report.
+ */
+function hostedNames(host: string, repoPath: string): { owner: string; name: string; display: string } {
+  const parts = pathSegments(repoPath);
+  const name = cleanName(stripGit(parts[parts.length - 1] ?? '')) || 'repo';
+  const owner = parts.length >= 2 ? cleanName(parts[parts.length - 2] as string) : '';
+  if (owner) return { owner, name, display: `${host}/${owner}/${name}` };
+  return { owner: cleanName(host) || 'host', name, display: `${host}/${name}` };
+}
+
+/** The host of a URL as the manifest spells it (its case, its Unicode), without user and port. */
+function hostAsWritten(url: string): string {
+  const authority = url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0] ?? '';
+  return authority.replace(/^.*@/, '').replace(/:\d*$/, '');
+}
+
+/** A `file:` URL names a path on this machine: named as that path would be (its folder and the folder above). */
+function fileNames(repoPath: string): { owner: string; name: string; display: string } {
+  const { owner, name } = localOwnerAndName(pathSegments(repoPath).join('/'));
+  return { owner, name, display: `${owner}/${name}` };
+}
+
+/** A URL's path comes percent-encoded (`gr%C3%B6%C3%9Fe`): the names are the decoded ones. */
+function pathSegments(repoPath: string): string[] {
+  return repoPath.split('/').filter(Boolean).map(decodeSegment);
 }
 
 function decodeSegment(segment: string): string {

@@ -175,9 +175,7 @@ export function toRepoRef(
     const github = githubFromUrl(parsed.url, serverUrl);
     if (github && 'page' in github) return { error: `${quotedUrl(parsed.url)} is a page on ${serverUrl}, not a repository; ${github.page}` };
     if (github) return githubRepo(github.owner, github.name, serverUrl, overrides);
-    const host = /^[a-z+]+:\/\/([^/@]*@)?([^/:]+)/i.exec(parsed.url)?.[2] ?? /@([^:]+):/.exec(parsed.url)?.[1] ?? 'git';
-    const display = parsed.url.startsWith('file:') ? `${parsed.owner}/${parsed.name}` : `${host}/${parsed.owner}/${parsed.name}`;
-    return { key: parsed.url, url: parsed.url, kind: 'git', owner: parsed.owner, name: parsed.name, display, ...overrides };
+    return { key: parsed.url, url: parsed.url, kind: 'git', owner: parsed.owner, name: parsed.name, display: parsed.display, ...overrides };
   }
   const home = env.HOME ?? os.homedir();
   const expanded = parsed.path.startsWith('~/') ? path.join(home, parsed.path.slice(2)) : parsed.path;

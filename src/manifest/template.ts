@@ -99,7 +99,7 @@ const AFTER_COMMIT: readonly TemplateField[] = ['commit', 'pr'];
 
 /** Every variable except the per-step ones (`steps.<name>.stdout`, `steps.<name>.outcome`), documented in README. */
 export const TEMPLATE_VARIABLES: readonly TemplateVariable[] = [
-  { name: 'repo.owner', description: 'Owner or organisation (for local paths, the parent folder).', fields: EVERYWHERE },
+  { name: 'repo.owner', description: 'Owner or organisation (for local paths, the parent folder; for a git URL with one path segment, the host).', fields: EVERYWHERE },
   { name: 'repo.name', description: 'Repository name without .git.', fields: EVERYWHERE },
   { name: 'repo.url', description: 'What is cloned: the URL or absolute path (never with credentials).', fields: NOT_IN_BRANCH },
   { name: 'repo.key', description: 'The repository identity: owner/name for GitHub, else URL or path.', fields: NOT_IN_BRANCH },

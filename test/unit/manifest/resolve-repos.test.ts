@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoSlug } from '../../../src/domain/repo.js';
 import { parseManifest } from '../../../src/manifest/load.js';
 import { parseRepoString } from '../../../src/manifest/repo-string.js';
 import { resolveRepos } from '../../../src/manifest/repos.js';
@@ -119,6 +120,48 @@ describe('spellings of one repository', () => {
 
     expect(r.repos).toHaveLength(7);
     expect(r.warnings).toEqual([]);
+  });
+});
+
+describe('a repository at the top of its host (one path segment)', () => {
+  // Its owner was a made-up "git", shared by every such repository on every host: in {{ repo.owner }} (branch names),
+  // its state folder's name and the report's `git.example.com/git/tools`.
+  it('is owned by its host and shown as host/name', async () => {
+    const dir = await tempDir();
+    const entries = ['https://git.example.com/tools.git', 'https://git.other.example/tools.git', 'ssh://git@ssh.example:2222/tools.git', 'git@scp.example:tools.git', 'file:///tools.git'];
+    const loaded = await parseManifest(['name: top', 'repos:', ...entries.map((e) => `  - ${e}`), ...TAIL].join('\n'), { file: path.join(dir, 'job.yaml') });
+
+    const r = await resolveRepos(loaded.job!, { env: {} });
+
+    expect(r.errors).toEqual([]);
+    expect(r.repos.map(({ owner, name, display }) => ({ owner, name, display }))).toEqual([
+      { owner: 'git.example.com', name: 'tools', display: 'git.example.com/tools' },
+      { owner: 'git.other.example', name: 'tools', display: 'git.other.example/tools' },
+      { owner: 'ssh.example', name: 'tools', display: 'ssh.example/tools' },
+      { owner: 'scp.example', name: 'tools', display: 'scp.example/tools' },
+      // A file: URL is a path on this machine, named as that path is: no folder above it, so "local".
+      { owner: 'local', name: 'tools', display: 'local/tools' },
+    ]);
+    expect(r.repos.map((repo) => repoSlug(repo).replace(/-[0-9a-f]{6}$/, ''))).toEqual([
+      'git.example.com__tools',
+      'git.other.example__tools',
+      'ssh.example__tools',
+      'scp.example__tools',
+      'local__tools',
+    ]);
+  });
+
+  it('keeps its owner from the path when it has one, and the host as written', async () => {
+    const dir = await tempDir();
+    const entries = ['https://Git.Example.com:8443/team/svc.git', 'ssh://git@git.example.com/srv/git/svc.git'];
+    const loaded = await parseManifest(['name: owned', 'repos:', ...entries.map((e) => `  - ${e}`), ...TAIL].join('\n'), { file: path.join(dir, 'job.yaml') });
+
+    const r = await resolveRepos(loaded.job!, { env: {} });
+
+    expect(r.repos.map(({ owner, display }) => ({ owner, display }))).toEqual([
+      { owner: 'team', display: 'Git.Example.com/team/svc' },
+      { owner: 'git', display: 'git.example.com/git/svc' },
+    ]);
   });
 });
 
