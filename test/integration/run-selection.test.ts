@@ -12,6 +12,7 @@ import { loadJobOrThrow } from '../../src/manifest/load.js';
 import { resolveRepos } from '../../src/manifest/repos.js';
 import { runJob, type RunSelection } from '../../src/orchestrator/run-job.js';
 import { noopProgress } from '../../src/progress/types.js';
+import { formatTime } from '../../src/report/format.js';
 import { openDb } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createSqliteRunStore } from '../../src/store/sqlite-run-store.js';
@@ -158,6 +159,51 @@ describe('fleetmod resume', () => {
     expect(io.out()).not.toContain('Resuming run');
   });
 });
+
+describe('fleetmod resume with nothing left to resume', () => {
+  // It exited 2, as for a usage error, where a cron line resuming whatever was left has done its job.
+  it('without an id, when every run is finished, says so with how to retry the newest run\'s failures, and exits 0', async () => {
+    const fx = await jobFixture({ count: 2 });
+    await fx.control('case "$FLEETMOD_REPO_NAME" in *1) exit 1;; esac');
+    const { run } = (await runIt(fx, { mode: 'auto' })).result;
+    const io = captureIo(fx.root);
+
+    const code = await cli(io, 'resume');
+
+    expect(code).toBe(0);
+    expect(io.out()).toBe(
+      `nothing to resume: no run is unfinished; the newest, ${run.id} of job fixture-job, finished at ${formatTime(run.finishedAt)}. ` +
+        `1 repo failed in it; to run them again: fleetmod retry ${run.id} --failed\n`,
+    );
+    expect(io.err()).toBe('');
+  });
+
+  // It went through a whole session (sandbox check, claiming the run, the reports written again) and exited 1 for the
+  // failures the run had already reported.
+  it('with the id of a finished run, says it is finished and leaves the run as it was; with --json, on stderr', async () => {
+    const fx = await jobFixture({ count: 1 });
+    const { run } = (await runIt(fx, { mode: 'auto' })).result;
+    const before = runRow(fx, run.id);
+    const io = captureIo(fx.root);
+
+    const code = await cli(io, 'resume', run.id, '--json');
+
+    expect(code).toBe(0);
+    expect(io.out()).toBe('');
+    expect(io.err()).toBe(`nothing to resume: run ${run.id} of job fixture-job finished at ${formatTime(run.finishedAt)}.\n`);
+    expect(runRow(fx, run.id)).toEqual(before);
+  });
+});
+
+/** The run's row in the journal, as it is now. */
+function runRow(fx: JobFixture, runId: string): unknown {
+  const db = openDb(path.join(fx.root, '.fleetmod', 'fleetmod.db'));
+  try {
+    return db.prepare('SELECT * FROM runs WHERE id = ?').get(runId);
+  } finally {
+    db.close();
+  }
+}
 
 describe('resume and retry of a run that is not there', () => {
   it('name the runs the journal has, as report does; without a journal, retry says there is nothing to retry', async () => {

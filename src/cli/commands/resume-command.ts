@@ -1,23 +1,35 @@
 /** What `fleetmod resume` does (registered in resume.ts, loaded only when it runs). */
 import { RunNotFound, UsageError } from '../../domain/errors.js';
+import { FAILED_OUTCOMES, type Outcome } from '../../domain/outcome.js';
 import type { Job } from '../../manifest/job.js';
 import { fixedDeadlineAdvice } from '../../orchestrator/fixed-deadline.js';
 import { passedFixedDeadline } from '../../orchestrator/time-window.js';
 import type { RunRecord, RunStore } from '../../store/types.js';
-import { formatTime, shellWord } from '../../report/format.js';
+import { formatTime, plural, shellWord } from '../../report/format.js';
 import { createRedactorFor, openStore } from '../compose.js';
-import type { ExitCode } from '../exit-codes.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
 import { journalArgs, stateLocation } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import type { ExecutionOptions } from '../run-options.js';
 import { runSession } from '../run-session.js';
 import { findRun } from './journal-access.js';
-import { newestUnsupersededRun } from './unfinished-run.js';
+import { runToResume } from './unfinished-run.js';
 import { existsSync } from 'node:fs';
 
 export async function resumeCommand(io: CliIo, runId: string | undefined, opts: ExecutionOptions): Promise<ExitCode> {
   const journal = journalArgs(io, opts);
-  const { run } = readRun(io, opts, 'resume', (store) => (runId ? findRun(store, runId) : newestUnsupersededRun(store, journal)));
+  const { run, read: failed } = readRun(
+    io,
+    opts,
+    'resume',
+    (store) => (runId ? findRun(store, runId) : runToResume(store, journal)),
+    (store, found) => failedRepos(store, found.id),
+  );
+  if (run.status === 'finished') {
+    // Said on stderr with --json, which keeps stdout to JSON events; there are none, since nothing runs.
+    (opts.json ? io.stderr : io.stdout)(`${nothingToResume(run, failed, runId !== undefined, journal)}\n`);
+    return EXIT.ok;
+  }
   // Said once the run is claimed: a run another process works on is refused, and then nothing is being resumed.
   const announce =
     !runId && !opts.json
@@ -26,6 +38,22 @@ export async function resumeCommand(io: CliIo, runId: string | undefined, opts: 
   const session = sessionFor(run);
   refuseAfterFixedDeadline(run, session);
   return runSession(io, { ...session, selection: { ...session.selection, requireSameSteps: true }, ...(announce && { onClaimed: announce }) }, opts);
+}
+
+/**
+ * A finished run has nothing to resume, and saying so is no usage error (exit 0): a cron line resuming whatever was
+ * left, a person checking. Nothing is claimed, checked or rewritten — no sandbox check, no refusal for a deadline
+ * that has passed since — and its failures were counted when it finished, so they are pointed at, not counted again.
+ */
+function nothingToResume(run: RunRecord, failed: number, named: boolean, journal: string): string {
+  const which = named ? `run ${run.id} of job ${run.jobName} finished` : `no run is unfinished; the newest, ${run.id} of job ${run.jobName}, finished`;
+  const failures = failed > 0 ? ` ${plural(failed, 'repo')} failed in it; to run them again: fleetmod retry ${run.id} --failed${journal}` : '';
+  return `nothing to resume: ${which} at ${formatTime(run.finishedAt)}.${failures}`;
+}
+
+function failedRepos(store: RunStore, runId: string): number {
+  const counts = store.countTasks(runId);
+  return FAILED_OUTCOMES.reduce((sum, outcome: Outcome) => sum + (counts[outcome] ?? 0), 0);
 }
 
 /**
