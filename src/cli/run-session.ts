@@ -12,6 +12,7 @@ import type { RepoRef } from '../domain/repo.js';
 import { GIT_SCRATCH_PREFIXES } from '../git/change-scripts.js';
 import { CLONE_TEMPLATE_PREFIX } from '../git/clone-template.js';
 import type { Job } from '../manifest/job.js';
+import { missingLocalRepoMessages } from '../manifest/local-repo-check.js';
 import { createStageLimiters } from '../orchestrator/limiters.js';
 import { runJob, type RunJobResult, type RunSelection } from '../orchestrator/run-job.js';
 import { fixedDeadlineAdvice } from '../orchestrator/fixed-deadline.js';
@@ -106,6 +107,8 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
         ? [...store.listTasks(request.selection.runId).filter((t) => t.status !== 'done').map((t) => t.repo), ...(reopening?.repos ?? [])]
         : request.repos;
     checkGithubAccess(job, io, pendingRepos, request.dryRun);
+    // `run` warned from the manifest; a run gone on with from the journal has its repositories from there.
+    if (request.selection.mode === 'resume') for (const message of missingLocalRepoMessages(pendingRepos)) io.stderr(`warning: ${message}\n`);
   } catch (err) {
     store.close();
     throw err;

@@ -1,9 +1,9 @@
 /**
  * A local repository the manifest names but that is not there: a typo in a path, or a manifest written on another
- * machine. The run would still try it and fail that repository, after the night started; `validate`,
- * `plan` and `run` say so first. A warning, not an error: the folder may be made between validating and running,
- * and the other repositories should run either way. Whether the folder is a repository git can clone is left to
- * the clone, which says it in its own words.
+ * machine. The run would still try it and fail that repository, after the night started; `validate`, `plan` and
+ * `run` say so first, and `resume` and `retry` of the repositories they go on with. A warning, not an error: the
+ * folder may be made between validating and running, and the other repositories should run either way. Whether the
+ * folder is a repository git can clone is left to the clone, which says it in its own words.
  */
 import { statSync } from 'node:fs';
 import type { RepoRef } from '../domain/repo.js';
@@ -31,10 +31,27 @@ export interface MissingLocalWarnings {
  * written on another machine (or the demo's, before `fleetmod demo` made its repositories) misses every path.
  */
 export function createMissingLocalWarnings(warnings: Diagnostic[]): MissingLocalWarnings {
+  return missingLocalWarnings(warnings, ', the first of them here');
+}
+
+/**
+ * The same warnings for the repositories a run goes on with from its journal (`resume`, `retry`): the folder may
+ * have gone since the run started, and the run would fail it as `run` would. They have no place in a manifest to
+ * point at, so the messages come alone.
+ */
+export function missingLocalRepoMessages(repos: readonly RepoRef[]): string[] {
+  const warnings: Diagnostic[] = [];
+  const missing = missingLocalWarnings(warnings, '');
+  for (const repo of repos) missing.check(repo, { file: '', line: 0, col: 0 });
+  missing.finish();
+  return warnings.map((warning) => warning.message);
+}
+
+function missingLocalWarnings(warnings: Diagnostic[], whereTheFirstIs: string): MissingLocalWarnings {
   const counted = createCountedWarnings(warnings, {
     named: 3,
     rest: (count) =>
-      `${count === 1 ? '1 more local repository is' : `${count} more local repositories are`} missing or not a folder, the first of them here; the run will fail them`,
+      `${count === 1 ? '1 more local repository is' : `${count} more local repositories are`} missing or not a folder${whereTheFirstIs}; the run will fail them`,
   });
   return {
     check(repo, at) {

@@ -4,7 +4,7 @@
  * and name the unfinished one; `resume` refuses a run whose step files changed, and without an id does not pick an
  * unfinished run that a newer run of the same job superseded.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createHostGit } from '../../src/git/host-git.js';
@@ -192,6 +192,37 @@ describe('fleetmod resume with nothing left to resume', () => {
     expect(io.out()).toBe('');
     expect(io.err()).toBe(`nothing to resume: run ${run.id} of job fixture-job finished at ${formatTime(run.finishedAt)}.\n`);
     expect(runRow(fx, run.id)).toEqual(before);
+  });
+});
+
+describe('resume and retry of a run with a local repository gone since it started', () => {
+  // run warns of the manifest's missing local paths; resume and retry take the repositories from the journal, and
+  // warned of none.
+  it('resume warns of it as run does, and the run fails it', async () => {
+    const fx = await jobFixture({ count: 2 });
+    const { run } = (await runIt(fx, { mode: 'auto' }, { stopped: true })).result;
+    const gone = fx.repos[0]!.path;
+    await rm(gone, { recursive: true });
+    const io = captureIo(fx.root);
+
+    const code = await cli(io, 'resume', run.id);
+
+    expect(io.err()).toContain(`warning: local repository ${gone} does not exist; the run will fail it\n`);
+    expect(code).toBe(1);
+  });
+
+  it('retry warns of a repository it puts back that is gone', async () => {
+    const fx = await jobFixture({ count: 2 });
+    await fx.control('case "$FLEETMOD_REPO_NAME" in *1) exit 1;; esac');
+    const { run } = (await runIt(fx, { mode: 'auto' })).result;
+    const gone = fx.repos[0]!.path;
+    await rm(gone, { recursive: true });
+    const io = captureIo(fx.root);
+
+    const code = await cli(io, 'retry', run.id, '--failed');
+
+    expect(io.err()).toContain(`warning: local repository ${gone} does not exist; the run will fail it\n`);
+    expect(code).toBe(1);
   });
 });
 
