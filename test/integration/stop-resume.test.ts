@@ -141,6 +141,9 @@ describe('graceful stop, resume and retry', () => {
     expect(await cli(transientOnly, 'retry', 'latest', '--failed', '--class', 'transient')).toBe(0);
     expect(transientOnly.out()).toBe(`nothing to retry: no finished repo of run ${id} matches the selection; the run is left as it is\n`);
     expect(query<{ updated_at: number }>(fx.root, 'SELECT updated_at FROM runs')).toEqual(before);
+    const transientOnlyJson = captureIo(fx.root);
+    expect(await cli(transientOnlyJson, 'retry', 'latest', '--failed', '--class', 'transient', '--json')).toBe(0);
+    expect([transientOnlyJson.out(), transientOnlyJson.err()]).toEqual(['', transientOnly.out()]);
     const unknown = captureIo(fx.root);
     expect(await cli(unknown, 'retry', id, '--repo', 'service-09')).toBe(2);
     expect(unknown.err()).toContain(`no repo of run ${id} matches "service-09"`);
@@ -148,8 +151,10 @@ describe('graceful stop, resume and retry', () => {
     await fx.control('true');
     const one = captureIo(fx.root);
     // A repo is named as `show` names it: here by its name alone.
-    expect(await cli(one, 'retry', id, '--failed', '--repo', 'service-02'), one.err()).toBe(1);
-    expect(one.out()).toContain(`retrying 1 repo of run ${id}`);
+    expect(await cli(one, 'retry', id, '--failed', '--repo', 'service-02', '--json'), one.err()).toBe(1);
+    // --json: stdout is JSON events only; what retry says of itself is on stderr.
+    expect(one.err()).toContain(`retrying 1 repo of run ${id}`);
+    for (const line of one.out().trim().split('\n')) expect(() => JSON.parse(line), line).not.toThrow();
     const retry = captureIo(fx.root);
     expect(await cli(retry, 'retry', id, '--failed'), retry.err()).toBe(0);
     expect(retry.out()).toContain(`retrying 1 repo of run ${id}`);

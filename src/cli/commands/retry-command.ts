@@ -24,8 +24,10 @@ export async function retryCommand(io: CliIo, runId: string, opts: RetryOptions)
     throw new UsageError(`--class must be transient or permanent, got "${opts.class}"`);
   }
   const { run, read: filter } = readRun(io, opts, 'retry', (store) => findRun(store, runId), (store, found) => selection(store, opts, found.id, outcomes));
+  // With --json, stdout carries JSON events only: what retry says of itself goes to stderr.
+  const say = opts.json ? io.stderr : io.stdout;
   if (filter === null) {
-    io.stdout(`nothing to retry: no finished repo of run ${run.id} matches the selection; the run is left as it is\n`);
+    say(`nothing to retry: no finished repo of run ${run.id} matches the selection; the run is left as it is\n`);
     return EXIT.ok;
   }
   const session = sessionFor(run);
@@ -39,7 +41,7 @@ export async function retryCommand(io: CliIo, runId: string, opts: RetryOptions)
           repos: store.listReopenable(run.id, filter).map((t) => t.repo),
           apply() {
             const reopened = store.reopenTasks(run.id, filter);
-            io.stdout(`retrying ${reopened} repo${reopened === 1 ? '' : 's'} of run ${run.id}\n`);
+            say(`retrying ${reopened} repo${reopened === 1 ? '' : 's'} of run ${run.id}\n`);
           },
         };
       },
