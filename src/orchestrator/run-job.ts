@@ -15,6 +15,7 @@ import type { RunOwner, RunRecord, RunStatus } from '../store/types.js';
 import { removeTree } from '../util/remove-tree.js';
 import { executeTask } from './execute-task.js';
 import { createFailureBrake, TRANSFORMATION_FAILURES } from './failure-brake.js';
+import { fenceTaskWrites, leasedOwnership } from './fenced-task-writes.js';
 import { fixedDeadlineAdvice, fixedDeadlineOfReason } from './fixed-deadline.js';
 import { selectRun, type RunSelection } from './select-run.js';
 import type { TaskConfig, TaskDeps } from './task-context.js';
@@ -157,11 +158,17 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   const takenOver = new AbortController();
   const taskSignal = AbortSignal.any([options.abortSignal, takenOver.signal]);
   const ownsRun = () => {
-    if (deps.store.heartbeat(run.id, owner)) return true;
+    if (deps.store.heartbeat(run.id, owner)) {
+      lease.confirmed();
+      return true;
+    }
     stopOnFatal(takeoverOf(deps, run.id));
     takenOver.abort();
     return false;
   };
+  // What the repositories' work journals between those looks goes in only while the run is this process's.
+  const lease = leasedOwnership(ownsRun, deps.now, HEARTBEAT_MS);
+  const taskDeps = { ...deps, store: fenceTaskWrites(deps.store, lease.owned) };
   // A heartbeat the journal cannot commit ends the run like any other journal failure, not as an uncaught throw.
   // One that finds the run claimed by another process (this one was suspended past its stale heartbeat) stops this
   // one before it repeats the other's work or writes its own outcomes over the other's; so does the same look
@@ -182,7 +189,7 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
       pause(refusal);
       return;
     }
-    const result = await executeTask(deps, config, task, {
+    const result = await executeTask(taskDeps, config, task, {
       signal: taskSignal,
       stopSignal: options.stopSignal,
       ownsRun,

@@ -2,7 +2,8 @@
  * A process suspended past its stale heartbeat can wake in the middle of a repository after another process took
  * its run over — before its heartbeat timer, which would stop it, has fired. It must not then push, or open or
  * close a pull request, for a repository the new owner may be working on too: it asks whether it still owns the
- * run right before each such write (remote-write-check.ts), and stops the repository without journaling it.
+ * run right before each such write (remote-write-check.ts), and stops the repository without journaling it — not
+ * its step's result, its diff or its log either (fenced-task-writes.ts).
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -48,6 +49,33 @@ async function wokenAfterTakeover(fx: OneRepo, takeOver: 'in-step' | 'at-push', 
   }
 }
 
+/**
+ * Suspends the run's process (SIGSTOP) while its step waits, takes the run over in the journal, lets the step finish
+ * while the process is stopped, and wakes it after longer than its ownership lease: as a process frozen past its stale
+ * heartbeat wakes, with its step's end ready to be read before its overdue heartbeat timer fires.
+ */
+async function suspendedPastTakeover(fx: OneRepo): Promise<{ code: number | null; output: string; stepResults: number; newLogPieces: number }> {
+  const signals = await tempDir('fleetmod-takeover-');
+  const [started, go] = [path.join(signals, 'started'), path.join(signals, 'go')];
+  const run = await fx.start({ step: `touch '${started}'; while [ ! -e '${go}' ]; do sleep 0.05; done; ${RENAME_STEP}` });
+  await until(run, () => existsSync(started));
+  const db = new Database(path.join(fx.dir, '.fleetmod', 'fleetmod.db'));
+  try {
+    run.child.kill('SIGSTOP');
+    const logPieces = () => (db.prepare('SELECT COUNT(*) AS n FROM task_logs').get() as { n: number }).n;
+    const before = logPieces();
+    db.prepare("UPDATE runs SET owner_pid = 1, owner_host = 'another-host', heartbeat_at = ? WHERE status = 'running'").run(Date.now());
+    await writeFile(go, '');
+    await new Promise((r) => setTimeout(r, 6_000));
+    run.child.kill('SIGCONT');
+    const ended = await run.exited;
+    const { n } = db.prepare('SELECT COUNT(*) AS n FROM step_results').get() as { n: number };
+    return { code: ended.code, output: run.output(), stepResults: n, newLogPieces: logPieces() - before };
+  } finally {
+    db.close();
+  }
+}
+
 /** Waits for `done`, failing with the process's output if it ends first. */
 async function until(run: CliProcess, done: () => boolean): Promise<void> {
   let exited = false;
@@ -70,6 +98,18 @@ describe('a process that wakes in a repository of a run taken over meanwhile', (
     expect(fx.forge.pulls('acme/a')).toEqual([]);
     // Left as the new owner has it: nothing finished, pushed or asked of GitHub by this process.
     expect(fx.lastTask('status, outcome, pushed, pr_url, pr_requested_at')).toEqual({ status: 'running', outcome: null, pushed: 0, pr_url: null, pr_requested_at: null });
+  });
+
+  it('journals nothing of the step it was suspended in: no step result, no diff, no log line', { timeout: 120_000 }, async () => {
+    const fx = await oneRepoForge();
+
+    const woken = await suspendedPastTakeover(fx);
+
+    expect(woken.code, woken.output).toBe(3);
+    expect(woken.stepResults).toBe(0);
+    expect(fx.lastTask('status, outcome, diff, head_sha')).toEqual({ status: 'running', outcome: null, diff: null, head_sha: null });
+    expect(woken.newLogPieces).toBe(0);
+    expect(fx.forge.pushes.filter((p) => p.ref === BRANCH)).toEqual([]);
   });
 
   it('opens no pull request when it wakes from its push', { timeout: 120_000 }, async () => {
