@@ -4,6 +4,7 @@
  * command printed.
  */
 import type { StepResultRecord } from '../store/types.js';
+import { stripControl } from './escape.js';
 import type { FailureGroup, RepoEntry, SkipGroup } from './model.js';
 
 const SIGNATURE_MAX = 200;
@@ -23,7 +24,9 @@ const CANDIDATE_SEPARATOR = /; (?=[a-z0-9._-]+: )/;
 
 /** Strips what varies between repos so equal failures group together. */
 export function errorSignature(message: string): string {
-  const firstLine = (message.split('\n').find((l) => l.trim() !== '') ?? '').trim();
+  // A tool that colours its errors (`\u001b[31mFAIL\u001b[0m`) fails the same way as one that does not; the codes'
+  // digits and letters would otherwise become values and ids in the signature.
+  const firstLine = (stripControl(message).split('\n').find((l) => l.trim() !== '') ?? '').trim();
   const list = CANDIDATE_LIST.exec(firstLine);
   if (list) {
     const parts = (list[2] as string).split(CANDIDATE_SEPARATOR).map((part) => cut(normalize(part), CANDIDATE_PART_MAX));

@@ -73,6 +73,14 @@ describe('errorSignature', () => {
     expect(errorSignature(third('tests'))).not.toBe(errorSignature(third('lint')));
   });
 
+  it('ignores terminal colours: a coloured error groups with the plain one, and no code is left in the signature', () => {
+    const coloured = 'step "build" exited with code 3: \u001b[1;31mFEHLER\u001b[0m: ungültig in src/a.ts';
+    const plain = 'step "build" exited with code 3: FEHLER: ungültig in src/b.ts';
+
+    expect(errorSignature(coloured)).toBe(errorSignature(plain));
+    expect(errorSignature(coloured)).toBe('step "build" exited with code <n>: FEHLER: ungültig in <path>');
+  });
+
   it('leaves ordinary words made of hex letters alone', () => {
     expect(errorSignature('cannot deface a facade')).toBe('cannot deface a facade');
     expect(errorSignature('error TS2304 in utf8 text')).toBe('error TS<n> in utf<n> text');
