@@ -6,7 +6,7 @@
  */
 import { CANDIDATE_STATUS_TEXT, selectionText } from './candidates.js';
 import { escapeXml } from './escape.js';
-import { outcomeText } from './format.js';
+import { extraExcerpt, outcomeText } from './format.js';
 import type { RepoEntry, Report } from './model.js';
 
 const FAILURE_OUTCOMES = new Set(['failed', 'verify-failed', 'edited-by-human']);
@@ -56,7 +56,9 @@ function testCase(repo: RepoEntry, jobName: string, seconds: (ms: number | null)
   const lines: string[] = [];
   if (repo.outcome !== null && FAILURE_OUTCOMES.has(repo.outcome)) {
     const message = (repo.errorMessage ?? repo.outcome).split('\n')[0] ?? repo.outcome;
-    const body = [repo.errorMessage, repo.excerpt, repo.logPath ? `full log: ${repo.logPath}` : null].filter(Boolean).join('\n\n');
+    // When no command failed (git, the code host, a missing repository), the excerpt is the error itself: once is enough.
+    const excerpt = extraExcerpt(repo.excerpt, repo.errorMessage ?? '');
+    const body = [repo.errorMessage, excerpt, repo.logPath ? `full log: ${repo.logPath}` : null].filter(Boolean).join('\n\n');
     lines.push(`      <failure message="${escapeXml(message)}" type="${escapeXml(outcomeText(repo))}">${escapeXml(body)}</failure>`);
   } else if (repo.outcome === 'skipped') {
     lines.push(`      <skipped message="${escapeXml(repo.skipReason ?? 'skipped')}"/>`);

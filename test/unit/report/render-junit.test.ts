@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { renderJunit } from '../../../src/report/render-junit.js';
+import { summarize } from '../../../src/report/summarize.js';
+import { data, run, task } from '../../support/report-records.js';
+import { findAll, parseXml } from '../../support/xml.js';
+
+function testCases(xml: string) {
+  return new Map(findAll(parseXml(xml), 'testcase').map((c) => [c.attrs.name, c]));
+}
+
+describe('JUnit XML test cases', () => {
+  it('a failure that no command made (a missing repository, git) states its error once, then where the log is', () => {
+    const message = 'repository path /srv/repos/gone.git does not exist';
+    const report = summarize(
+      data(run('r1'), [task(1, 'r1', 'gone', { outcome: 'failed', errorClass: 'permanent', errorMessage: message, logPath: '/logs/gone.log' })]),
+    );
+
+    const failure = findAll(testCases(renderJunit(report)).get('acme-corp/gone')!, 'failure')[0]!;
+
+    expect(failure.attrs.message).toBe(message);
+    expect(failure.text).toBe(`${message}\n\nfull log: /logs/gone.log`);
+  });
+});
