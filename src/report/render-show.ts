@@ -15,10 +15,13 @@ export interface ShowInput {
   events: readonly TaskEvent[];
   /** The options naming a journal other than the default one, for the commands shown (see Report.journalArgs). */
   journalArgs?: string;
+  /** How the commands shown name the repo (find-repo.ts repoArgument: its key when its display name is shared). @default repo.display */
+  repoArgument?: string;
 }
 
-export function renderShow({ run, repo, steps, events, journalArgs = '' }: ShowInput): string {
+export function renderShow({ run, repo, steps, events, journalArgs = '', repoArgument = repo.display }: ShowInput): string {
   const s = stripControl;
+  const name = shellWord(repoArgument);
   const out: string[] = [];
   out.push(`${s(repo.display)}${repo.display !== repo.key ? `  (${s(repo.key)})` : ''}`);
   out.push(`run ${run.id}, job ${run.jobName}, sandbox ${run.provider}${run.provider === 'host' ? ' (NO ISOLATION)' : ''}`);
@@ -72,12 +75,12 @@ export function renderShow({ run, repo, steps, events, journalArgs = '' }: ShowI
     for (const line of s(repo.excerpt).split('\n')) out.push(`  | ${line}`);
   }
   out.push('');
-  const showLog = `fleetmod show ${run.id} ${shellWord(repo.display)} --log${journalArgs}`;
+  const showLog = `fleetmod show ${run.id} ${name} --log${journalArgs}`;
   if (repo.logPath) out.push(`log:  ${s(repo.logPath)}  (${showLog})`);
   else if (repo.attempts > 0) out.push(`log:  ${showLog}`);
-  if (repo.diff && repo.diff.trim() !== '') out.push(`diff: fleetmod show ${run.id} ${shellWord(repo.display)} --diff${journalArgs}  (prints the patch; pipe it to git apply)`);
+  if (repo.diff && repo.diff.trim() !== '') out.push(`diff: fleetmod show ${run.id} ${name} --diff${journalArgs}  (prints the patch; pipe it to git apply)`);
   const withDiff = repo.candidates.find((c) => c.diff.trim() !== '' && !c.chosen) ?? repo.candidates.find((c) => c.diff.trim() !== '');
-  if (withDiff) out.push(`candidate diffs: fleetmod show ${run.id} ${shellWord(repo.display)} --candidate ${shellWord(withDiff.name)}${journalArgs}  (any candidate's name)`);
+  if (withDiff) out.push(`candidate diffs: fleetmod show ${run.id} ${name} --candidate ${shellWord(withDiff.name)}${journalArgs}  (any candidate's name)`);
   return `${out.join('\n')}\n`;
 }
 

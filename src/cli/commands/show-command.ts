@@ -5,6 +5,7 @@ import { candidateEntries, e2bPricingOf } from '../../report/candidates.js';
 import { stripControl } from '../../report/escape.js';
 import { renderShow } from '../../report/render-show.js';
 import { openTimeEnd } from '../../report/clock.js';
+import { repoArgument } from '../../report/find-repo.js';
 import { repoEntry } from '../../report/summarize.js';
 import { runCrashed } from '../../orchestrator/run-liveness.js';
 import type { CandidateRecord } from '../../store/types.js';
@@ -69,7 +70,7 @@ export async function showCommand(io: CliIo, runId: string, query: string, opts:
     const crashed = runCrashed(run, now);
     const end = openTimeEnd(run, crashed, now, crashed ? store.lastTaskWriteAt(run.id) : null);
     const entry = repoEntry(task, store.listStageEvents(task.id), steps, end, candidateEntries(candidates, e2bPricingOf(run)), crashed);
-    io.stdout(renderShow({ run, repo: entry, steps, events: store.listEvents(task.id), journalArgs: journalArgs(io, opts) }));
+    io.stdout(renderShow({ run, repo: entry, steps, events: store.listEvents(task.id), journalArgs: journalArgs(io, opts), repoArgument: repoArgument(tasks, task.repo) }));
     return EXIT.ok;
   } finally {
     store.close();
