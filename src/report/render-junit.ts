@@ -44,15 +44,27 @@ export function renderJunit(report: Report): string {
   for (const [name, value] of properties) out.push(`      <property name="${attr(name)}" value="${attr(value)}"/>`);
   out.push('    </properties>');
   const paused = run.status === 'paused' ? `the run paused${run.statusReason ? ` (${run.statusReason})` : ''}` : null;
-  for (const repo of report.repos) out.push(testCase(repo, run.jobName, seconds, paused));
+  const names = testCaseNames(report.repos);
+  for (const repo of report.repos) out.push(testCase(repo, names.get(repo) as string, run.jobName, seconds, paused));
   out.push('  </testsuite>');
   out.push('</testsuites>');
   return `${out.join('\n')}\n`;
 }
 
+/**
+ * Each repo's test case name: its display name, or its key when other repos share the display name (`./x/team/svc`
+ * and `./y/team/svc` are both `team/svc`). CI systems key a test's history and results on its name, and would merge
+ * the two or keep one of them.
+ */
+function testCaseNames(repos: readonly RepoEntry[]): Map<RepoEntry, string> {
+  const count = new Map<string, number>();
+  for (const r of repos) count.set(r.display, (count.get(r.display) ?? 0) + 1);
+  return new Map(repos.map((r) => [r, (count.get(r.display) ?? 0) > 1 ? r.key : r.display]));
+}
+
 /** `paused`: why the run paused, for the repos it left pending (nothing runs them until `fleetmod resume`). */
-function testCase(repo: RepoEntry, jobName: string, seconds: (ms: number | null) => string, paused: string | null): string {
-  const open = `    <testcase classname="${escapeXml(`fleetmod.${jobName}`)}" name="${escapeXml(repo.display)}" time="${seconds(repo.durationMs)}"`;
+function testCase(repo: RepoEntry, name: string, jobName: string, seconds: (ms: number | null) => string, paused: string | null): string {
+  const open = `    <testcase classname="${escapeXml(`fleetmod.${jobName}`)}" name="${escapeXml(name)}" time="${seconds(repo.durationMs)}"`;
   const lines: string[] = [];
   if (repo.outcome !== null && FAILURE_OUTCOMES.has(repo.outcome)) {
     const message = (repo.errorMessage ?? repo.outcome).split('\n')[0] ?? repo.outcome;

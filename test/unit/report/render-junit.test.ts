@@ -21,3 +21,16 @@ describe('JUnit XML test cases', () => {
     expect(failure.text).toBe(`${message}\n\nfull log: /logs/gone.log`);
   });
 });
+
+describe('JUnit XML test case names', () => {
+  it('are unique: repos that share a display name are named by their keys, the others by their display names', () => {
+    const local = (where: string) => ({ key: `/srv/${where}/team/svc.git`, url: `/srv/${where}/team/svc.git`, kind: 'local', owner: 'team', name: 'svc', display: 'team/svc', env: {} }) as any;
+    const report = summarize(
+      data(run('r1'), [task(1, 'r1', 'api'), task(2, 'r1', 'svc', { repo: local('x') }), task(3, 'r1', 'svc', { repo: local('y') })]),
+    );
+
+    const names = findAll(parseXml(renderJunit(report)), 'testcase').map((c) => c.attrs.name);
+
+    expect(names).toEqual(['acme-corp/api', '/srv/x/team/svc.git', '/srv/y/team/svc.git']);
+  });
+});
