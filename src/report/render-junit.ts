@@ -1,6 +1,8 @@
 /**
- * JUnit XML for CI systems: one test case per repo. failed, verify-failed and edited-by-human are failures (with
- * the error and the output excerpt), skipped is skipped, a repo not finished yet is skipped with a message saying
+ * JUnit XML for CI systems: one test case per repo. failed (permanent), verify-failed and edited-by-human are
+ * failures (with the error and the output excerpt); a transient failure (the network, a rate limit, the sandbox's
+ * infrastructure: the change was never judged, and `retry --failed --class transient` may well pass) is an error, as
+ * JUnit calls a test that could not run; skipped is skipped, a repo not finished yet is skipped with a message saying
  * so (and, in a paused run, why it paused); everything else passes. With best of N, system-out names the chosen candidate and why. Every value is
  * XML-escaped and stripped of characters XML forbids.
  */
@@ -13,7 +15,8 @@ const FAILURE_OUTCOMES = new Set(['failed', 'verify-failed', 'edited-by-human'])
 
 export function renderJunit(report: Report): string {
   const { run, headline } = report;
-  const failures = headline.failed + headline.verifyFailed;
+  const errors = headline.failedTransient;
+  const failures = headline.failed + headline.verifyFailed - errors;
   const skipped = headline.skipped + headline.pending;
   const seconds = (ms: number | null) => ((ms ?? 0) / 1000).toFixed(3);
   const attr = escapeXml;
@@ -23,10 +26,10 @@ export function renderJunit(report: Report): string {
   const out: string[] = [];
   out.push('<?xml version="1.0" encoding="UTF-8"?>');
   out.push(
-    `<testsuites name="fleetmod" tests="${headline.total}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(run.durationMs)}">`,
+    `<testsuites name="fleetmod" tests="${headline.total}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(run.durationMs)}">`,
   );
   out.push(
-    `  <testsuite name="${attr(suiteName)}" tests="${headline.total}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(run.durationMs)}" timestamp="${timestamp}">`,
+    `  <testsuite name="${attr(suiteName)}" tests="${headline.total}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(run.durationMs)}" timestamp="${timestamp}">`,
   );
   out.push('    <properties>');
   const properties: [string, string][] = [
@@ -71,7 +74,8 @@ function testCase(repo: RepoEntry, name: string, jobName: string, seconds: (ms: 
     // When no command failed (git, the code host, a missing repository), the excerpt is the error itself: once is enough.
     const excerpt = extraExcerpt(repo.excerpt, repo.errorMessage ?? '');
     const body = [repo.errorMessage, excerpt, repo.logPath ? `full log: ${repo.logPath}` : null].filter(Boolean).join('\n\n');
-    lines.push(`      <failure message="${escapeXml(message)}" type="${escapeXml(outcomeText(repo))}">${escapeXml(body)}</failure>`);
+    const element = repo.outcome === 'failed' && repo.errorClass === 'transient' ? 'error' : 'failure';
+    lines.push(`      <${element} message="${escapeXml(message)}" type="${escapeXml(outcomeText(repo))}">${escapeXml(body)}</${element}>`);
   } else if (repo.outcome === 'skipped') {
     lines.push(`      <skipped message="${escapeXml(repo.skipReason ?? 'skipped')}"/>`);
   } else if (repo.outcome === null) {

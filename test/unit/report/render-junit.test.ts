@@ -34,3 +34,26 @@ describe('JUnit XML test case names', () => {
     expect(names).toEqual(['acme-corp/api', '/srv/x/team/svc.git', '/srv/y/team/svc.git']);
   });
 });
+
+describe('JUnit XML failures and errors', () => {
+  it('a transient failure is an error (it could not be judged); a permanent one and a failed verify are failures; the counts agree', () => {
+    const report = summarize(
+      data(run('r1'), [
+        task(1, 'r1', 'flaky', { outcome: 'failed', errorClass: 'transient', errorMessage: 'git push failed: connection reset by peer' }),
+        task(2, 'r1', 'broken', { outcome: 'failed', errorClass: 'permanent', errorMessage: 'step "build" exited with code 2' }),
+        task(3, 'r1', 'red', { outcome: 'verify-failed', errorClass: 'permanent', errorMessage: 'verify "tests" exited with code 1' }),
+        task(4, 'r1', 'fine', { outcome: 'pushed' }),
+      ]),
+    );
+
+    const xml = renderJunit(report);
+
+    const root = parseXml(xml);
+    const cases = testCases(xml);
+    const results = (name: string) => cases.get(`acme-corp/${name}`)!.children.map((c) => c.name).filter((n) => n !== 'system-out');
+
+    expect([results('flaky'), results('broken'), results('red'), results('fine')]).toEqual([['error'], ['failure'], ['failure'], []]);
+    expect(findAll(cases.get('acme-corp/flaky')!, 'error')[0]!.attrs).toEqual({ message: 'git push failed: connection reset by peer', type: 'failed (transient)' });
+    for (const suite of [root, ...findAll(root, 'testsuite')]) expect(suite.attrs).toMatchObject({ tests: '4', failures: '2', errors: '1', skipped: '0' });
+  });
+});
