@@ -2,14 +2,14 @@
  * JUnit XML for CI systems: one test case per repo. failed (permanent), verify-failed and edited-by-human are
  * failures (with the error and the output excerpt); a transient failure (the network, a rate limit, the sandbox's
  * infrastructure: the change was never judged, and `retry --failed --class transient` may well pass) is an error, as
- * JUnit calls a test that could not run; skipped is skipped, a repo not finished yet is skipped with a message saying
- * so (and, in a paused run, why it paused); everything else passes. With best of N, system-out names the chosen candidate and why. Every value is
- * XML-escaped and stripped of characters XML forbids.
+ * JUnit calls a test that could not run; skipped is skipped; a repo not finished yet is skipped with a message saying
+ * so (and, in a run that paused, was interrupted or crashed, that); everything else passes. With best of N,
+ * system-out names the chosen candidate and why. Every value is XML-escaped and stripped of characters XML forbids.
  */
 import { CANDIDATE_STATUS_TEXT, selectionText } from './candidates.js';
 import { escapeXml } from './escape.js';
-import { extraExcerpt, outcomeText } from './format.js';
-import type { RepoEntry, Report } from './model.js';
+import { extraExcerpt, outcomeText, statusReasonOf } from './format.js';
+import type { RepoEntry, Report, RunInfo } from './model.js';
 
 const FAILURE_OUTCOMES = new Set(['failed', 'verify-failed', 'edited-by-human']);
 
@@ -46,9 +46,9 @@ export function renderJunit(report: Report): string {
   ];
   for (const [name, value] of properties) out.push(`      <property name="${attr(name)}" value="${attr(value)}"/>`);
   out.push('    </properties>');
-  const paused = run.status === 'paused' ? `the run paused${run.statusReason ? ` (${run.statusReason})` : ''}` : null;
+  const stopped = whyLeftPending(run);
   const names = testCaseNames(report.repos);
-  for (const repo of report.repos) out.push(testCase(repo, names.get(repo) as string, run.jobName, seconds, paused));
+  for (const repo of report.repos) out.push(testCase(repo, names.get(repo) as string, run.jobName, seconds, stopped));
   out.push('  </testsuite>');
   out.push('</testsuites>');
   return `${out.join('\n')}\n`;
@@ -65,8 +65,20 @@ function testCaseNames(repos: readonly RepoEntry[]): Map<RepoEntry, string> {
   return new Map(repos.map((r) => [r, (count.get(r.display) ?? 0) > 1 ? r.key : r.display]));
 }
 
-/** `paused`: why the run paused, for the repos it left pending (nothing runs them until `fleetmod resume`). */
-function testCase(repo: RepoEntry, name: string, jobName: string, seconds: (ms: number | null) => string, paused: string | null): string {
+/**
+ * Why nothing works on the run's pending repos until `fleetmod resume` (it paused, was interrupted, or its process
+ * died), or null while it runs and they may still start.
+ */
+function whyLeftPending(run: RunInfo): string | null {
+  const reason = statusReasonOf(run);
+  if (run.stalled) return "the run's process died";
+  if (run.status === 'paused') return `the run paused${reason ? ` (${reason})` : ''}`;
+  if (run.status === 'interrupted') return `the run was interrupted${reason ? ` (${reason})` : ''}`;
+  return null;
+}
+
+/** `stopped`: why nothing works on the repos the run left pending (whyLeftPending). */
+function testCase(repo: RepoEntry, name: string, jobName: string, seconds: (ms: number | null) => string, stopped: string | null): string {
   const open = `    <testcase classname="${escapeXml(`fleetmod.${jobName}`)}" name="${escapeXml(name)}" time="${seconds(repo.durationMs)}"`;
   const lines: string[] = [];
   if (repo.outcome !== null && FAILURE_OUTCOMES.has(repo.outcome)) {
@@ -85,7 +97,7 @@ function testCase(repo: RepoEntry, name: string, jobName: string, seconds: (ms: 
         : repo.stage
           ? `left mid-way in ${repo.stage} (pending)`
           : 'not run yet (pending)';
-    const when = paused && repo.status !== 'running' ? `: ${paused}` : ' when the report was made';
+    const when = stopped && repo.status !== 'running' ? `: ${stopped}` : ' when the report was made';
     lines.push(`      <skipped message="${escapeXml(`${why}${when}`)}"/>`);
   }
   const detail = [`outcome: ${outcomeText(repo)}`];

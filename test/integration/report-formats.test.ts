@@ -155,7 +155,8 @@ describe('JUnit XML', () => {
     expect(findAll(byName.get('acme/mobile')!, 'failure')).toEqual([]);
     expect(findAll(byName.get('acme/mobile')!, 'error')[0]!.attrs.type).toBe('failed (transient)');
     expect(findAll(byName.get('acme/archive')!, 'skipped')[0]!.attrs.message).toBe('repository acme/archive is archived');
-    expect(findAll(byName.get('acme/new-thing')!, 'skipped')[0]!.attrs.message).toBe('not run yet (pending) when the report was made');
+    // The run was interrupted: nothing runs this repo until it is resumed, which the message says.
+    expect(findAll(byName.get('acme/new-thing')!, 'skipped')[0]!.attrs.message).toBe('not run yet (pending): the run was interrupted (stopped by user)');
     expect(byName.get('acme/billing <b>&</b>')).toBeDefined();
     for (const passing of ['acme/api', 'acme/web', 'acme/cli']) {
       expect(byName.get(passing)!.children.map((c) => c.name), passing).toEqual(['system-out']);
@@ -171,7 +172,7 @@ describe('JUnit XML', () => {
     const live = parseXml(renderJunit(await reportOf({ crashed: true }, CURRENT_RUN, T0 + 125_000)));
 
     const slow = (root: ReturnType<typeof parseXml>) => findAll(root, 'testcase').find((c) => c.attrs.name === 'acme/slow')!;
-    expect(findAll(slow(crashed), 'skipped')[0]!.attrs.message).toBe('left mid-way in steps (pending) when the report was made');
+    expect(findAll(slow(crashed), 'skipped')[0]!.attrs.message).toBe("left mid-way in steps (pending): the run's process died");
     expect(findAll(slow(live), 'skipped')[0]!.attrs.message).toBe('still running (steps) when the report was made');
     // The journal still says running for both; the crashed one says its process died, as the JSON report does.
     const stalled = (root: ReturnType<typeof parseXml>) => findAll(root, 'property').find((p) => p.attrs.name === 'stalled')?.attrs.value;
