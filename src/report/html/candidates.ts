@@ -4,7 +4,7 @@
  */
 import { candidateCells, candidateColumns, candidateTotalsText, NUMERIC_CANDIDATE_COLUMNS, selectionText, type CandidateColumn } from '../candidates.js';
 import { escapeHtml } from '../escape.js';
-import { formatDiffstat, plural } from '../format.js';
+import { formatDiffstat, plural, shellWord } from '../format.js';
 import type { CandidateEntry, RepoEntry, Report } from '../model.js';
 import type { DiffBudget } from './diff.js';
 
@@ -66,7 +66,7 @@ function candidateRow(report: Report, repo: RepoEntry, c: CandidateEntry, column
   const details: string[] = [];
   if (c.detail && !c.chosen) details.push(`<div class="sub">${e(c.detail)}</div>`);
   if (c.diff.trim() !== '') {
-    const hint = `fleetmod show ${report.run.id} ${repo.key} --candidate ${c.name}${report.journalArgs}`;
+    const hint = `fleetmod show ${report.run.id} ${shellWord(repo.key)} --candidate ${shellWord(c.name)}${report.journalArgs}`;
     const cut = c.diffTruncated ? `<p class="sub">Only the start of this diff is in the report. ${e(hint)} prints all of it.</p>` : '';
     details.push(`<details class="diff candidate-diff"><summary>diff ${e(formatDiffstat(c.diffstat))}</summary>${budget.render(c.diff, hint)}${cut}</details>`);
   }

@@ -21,6 +21,7 @@ import {
   reviewText,
   reuseText,
   sandboxUsageText,
+  shellWord,
   statusLine,
 } from '../format.js';
 import { CATEGORIES, type Category, type RepoEntry, type Report } from '../model.js';
@@ -100,7 +101,7 @@ function sectionLinks(report: Report): [string, string][] {
 function repoDetails(report: Report, repo: RepoEntry, budget: DiffBudget): string {
   const e = escapeHtml;
   const parts: string[] = [];
-  const hint = `fleetmod show ${report.run.id} ${repo.key} --diff${report.journalArgs}`;
+  const hint = `fleetmod show ${report.run.id} ${shellWord(repo.key)} --diff${report.journalArgs}`;
   if (repo.errorMessage && repo.category !== 'changed' && repo.category !== 'changed-pr') parts.push(`<div class="sub">${e(repo.errorMessage)}</div>`);
   if (repo.skipReason) parts.push(`<div class="sub">${e(repo.skipReason)}</div>`);
   if (repo.candidates.length > 0) {
