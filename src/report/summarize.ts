@@ -91,7 +91,7 @@ export function summarize(data: RunData, options: SummarizeOptions = {}): Report
     skipGroups: groupSkips(repos),
     pullRequests: repos.filter((r) => r.pr !== null),
     stageStats: stageStats(data.stageEvents),
-    slowest: slowestRepos(repos),
+    slowest: slowestRepos(repos, now),
     comparison: data.previous ? compareRuns(repos, tasks, data.previous) : null,
     journalArgs: options.journalArgs ?? '',
   };

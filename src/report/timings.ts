@@ -103,8 +103,12 @@ function unionMs(intervals: [number, number][]): number {
   return total;
 }
 
-/** The slowest repos, slowest first (ties in manifest order), each with its slowest stage. */
-export function slowestRepos(repos: readonly RepoEntry[], limit = 10): SlowRepo[] {
+/**
+ * The slowest repos, slowest first (ties in manifest order), each with its slowest stage. A stage still open (the
+ * repo is running, or was when its run crashed) counts up to `now`, as it does in the repo's time: a repo an hour
+ * into its steps is not "longest stage: clone 2s".
+ */
+export function slowestRepos(repos: readonly RepoEntry[], now: number, limit = 10): SlowRepo[] {
   return repos
     .filter((r): r is RepoEntry & { durationMs: number } => r.durationMs !== null && r.durationMs > 0)
     .sort((a, b) => b.durationMs - a.durationMs || a.position - b.position)
@@ -112,8 +116,10 @@ export function slowestRepos(repos: readonly RepoEntry[], limit = 10): SlowRepo[
     .map((repo) => {
       let slowest: SlowRepo['slowestStage'] = null;
       for (const s of repo.stages) {
-        if (s.durationMs !== null && s.state !== 'skipped' && s.state !== 'started' && (!slowest || s.durationMs > slowest.durationMs)) {
-          slowest = { stage: s.stage, durationMs: s.durationMs };
+        // Only a task still running has a "started" event in the report's data (run-data.ts), and only as its last.
+        const durationMs = s.state === 'started' ? (s === repo.stages.at(-1) ? Math.max(0, now - s.at) : null) : s.durationMs;
+        if (durationMs !== null && s.state !== 'skipped' && (!slowest || durationMs > slowest.durationMs)) {
+          slowest = { stage: s.stage, durationMs };
         }
       }
       return { repo, durationMs: repo.durationMs, slowestStage: slowest };

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StageEvent } from '../../../src/store/types.js';
+import { summarize } from '../../../src/report/summarize.js';
 import { activeTime, percentile, repoDuration, stageStats } from '../../../src/report/timings.js';
+import { data, run, T0, task } from '../../support/report-records.js';
 
 const ev = (taskId: number, stage: StageEvent['stage'], state: StageEvent['state'], at: number, durationMs: number | null = null): StageEvent => ({
   taskId,
@@ -65,5 +67,16 @@ describe('stage timings', () => {
 
     expect(activeTime(byTask, new Set(), 0)).toBe(150 + 500);
     expect(activeTime(byTask, new Set([2]), 5_400)).toBe(150 + 500 + 400);
+  });
+
+  it("a running repo's longest stage is the one it is in, counted to now, as its time is", () => {
+    const now = T0 + 3_600_000;
+    const running = task(1, 'r1', 'api', { status: 'running', outcome: null, stage: 'steps', finishedAt: null });
+    const events = [ev(1, 'clone', 'succeeded', now - 62_000, 2_000), ev(1, 'steps', 'started', now - 60_000)];
+    const live = run('r1', { status: 'running', finishedAt: null, heartbeatAt: now, updatedAt: now });
+
+    const report = summarize(data(live, [running], { stageEvents: events, generatedAt: now }));
+
+    expect(report.slowest).toEqual([expect.objectContaining({ durationMs: 62_000, slowestStage: { stage: 'steps', durationMs: 60_000 } })]);
   });
 });
