@@ -30,8 +30,14 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   const { run } = report;
   const out: string[] = [];
   const name = (r: RepoEntry) => stripControl(r.display);
+  // Whether some list was cut: then the last lines say how to get the HTML report of this very run, which has all.
+  let cut = false;
+  const andMore = (n: number, what = '') => {
+    cut = true;
+    return `… and ${n} more${what}`;
+  };
   const more = (shown: number, total: number, indent: string) => {
-    if (total > shown) out.push(`${indent}… and ${total - shown} more (fleetmod report --format html shows all)`);
+    if (total > shown) out.push(`${indent}${andMore(total - shown)}`);
   };
 
   out.push(`fleetmod run ${run.id} — job ${run.jobName}${run.dryRun ? ' (dry run)' : ''}`);
@@ -81,18 +87,18 @@ export function renderText(report: Report, options: TextOptions = {}): string {
       const excerpt = extraExcerpt(g.excerpt, g.example);
       if (excerpt) for (const line of stripControl(excerpt).split('\n')) out.push(`      | ${line}`);
     }
-    if (report.failureGroups.length > limit) out.push(`  … and ${report.failureGroups.length - limit} more groups (fleetmod report --format html shows all)`);
+    if (report.failureGroups.length > limit) out.push(`  ${andMore(report.failureGroups.length - limit, ' groups')}`);
   }
 
-  renderCandidates(report, out, limit);
+  if (renderCandidates(report, out, limit)) cut = true;
 
   if (report.skipGroups.length > 0) {
     out.push('', 'Skipped:');
     for (const g of report.skipGroups.slice(0, limit)) {
       const names = g.repos.slice(0, limit).map((r, i) => withDetail(name(r), g.details[i], stripControl)).join(', ');
-      out.push(`  ${g.repos.length} × ${stripControl(g.reason)}: ${names}${g.repos.length > limit ? `, … and ${g.repos.length - limit} more` : ''}`);
+      out.push(`  ${g.repos.length} × ${stripControl(g.reason)}: ${names}${g.repos.length > limit ? `, ${andMore(g.repos.length - limit)}` : ''}`);
     }
-    if (report.skipGroups.length > limit) out.push(`  … and ${report.skipGroups.length - limit} more reasons`);
+    if (report.skipGroups.length > limit) out.push(`  ${andMore(report.skipGroups.length - limit, ' reasons')}`);
   }
 
   if (report.stageStats.length > 0) {
@@ -116,7 +122,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     const list = (label: string, items: { display: string }[]) => {
       if (items.length === 0) return;
       const names = items.slice(0, limit).map((i) => stripControl(i.display)).join(', ');
-      out.push(`  ${label} (${items.length}): ${names}${items.length > limit ? `, … and ${items.length - limit} more` : ''}`);
+      out.push(`  ${label} (${items.length}): ${names}${items.length > limit ? `, ${andMore(items.length - limit)}` : ''}`);
     };
     list('newly failing', c.newlyFailing);
     list('newly fixed', c.newlyFixed);
@@ -131,19 +137,29 @@ export function renderText(report: Report, options: TextOptions = {}): string {
 
   const hint = resumeHint(report);
   if (hint) out.push('', hint);
+  // `--format html` alone would print the page to the terminal, and without the run id it is the latest run's.
+  if (cut) out.push('', `Lists are cut; the HTML report has everything: fleetmod report ${run.id} --format html --out report.html${report.journalArgs}`);
   out.push('', `Details of one repo: fleetmod show ${run.id} REPO [--diff] [--log]${report.journalArgs}`);
   return `${out.join('\n')}\n`;
 }
 
-/** Per repo that ran candidates, a small table: the chosen one marked ✔, the reason above it. */
-function renderCandidates(report: Report, out: string[], limit: number): void {
+/** Per repo that ran candidates, a small table: the chosen one marked ✔, the reason above it. True when cut. */
+function renderCandidates(report: Report, out: string[], limit: number): boolean {
   const repos = report.repos.filter((r) => r.candidates.length > 0);
-  if (repos.length === 0) return;
+  if (repos.length === 0) return false;
+  let cut = false;
   out.push('', `Best of N (${plural(repos.length, 'repo')}):`);
   for (const r of repos.slice(0, limit)) {
     out.push(`  ${stripControl(r.display)} — ${stripControl(selectionText(r))}`);
     out.push(...candidateTextTable(r.candidates.slice(0, limit), '    '));
-    if (r.candidates.length > limit) out.push(`      … and ${r.candidates.length - limit} more candidates`);
+    if (r.candidates.length > limit) {
+      out.push(`      … and ${r.candidates.length - limit} more candidates`);
+      cut = true;
+    }
   }
-  if (repos.length > limit) out.push(`  … and ${repos.length - limit} more repos (fleetmod report --format html shows all)`);
+  if (repos.length > limit) {
+    out.push(`  … and ${repos.length - limit} more repos`);
+    cut = true;
+  }
+  return cut;
 }

@@ -302,7 +302,8 @@ describe('Best of N in text and Markdown', () => {
     expect(markdown.length).toBeLessThan(65_536);
     expect(markdown).toMatch(/### Best of N \(300 repos\)[\s\S]*_… and \d+ more \(see the HTML or JSON report\)\._/);
     expect(text).toContain('Best of N: 900 candidates in 300 repos (300 passed, 600 verify failed), 15m of candidate time');
-    expect(text).toContain('  … and 280 more repos (fleetmod report --format html shows all)');
+    expect(text).toContain('  … and 280 more repos\n');
+    expect(text).toContain('Lists are cut; the HTML report has everything: fleetmod report r-bon --format html --out report.html\n');
     // A candidate's failure is cut to one short line in the table.
     expect(text).toMatch(/ {2}verify "tests" exited with code 1: x{60,}…\n/);
   });
