@@ -125,7 +125,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const hint = resumeHint(report);
   if (hint) out.push('', markdownText(hint));
   if (out.cut) {
-    out.push('', `_Cut to stay under GitHub's 65,536-character comment limit; the HTML report has everything: \`fleetmod report ${run.id} --format html${report.journalArgs}\`._`);
+    out.push('', `_Cut to stay under GitHub's 65,536-character comment limit; the HTML report has everything: \`fleetmod report ${run.id} --format html --out report.html${report.journalArgs}\`._`);
   }
   out.push('', `<sub>Generated ${formatTime(report.generatedAt)} by fleetmod from the run journal.</sub>`);
   return out.text();

@@ -267,7 +267,7 @@ describe('Markdown for a comment: one budget for the whole document', () => {
     expect(markdown.length).toBeLessThanOrEqual(65_536);
     expect(markdown).toContain('### Since the previous run');
     expect(markdown.trimEnd().split('\n').slice(-3)).toEqual([
-      "_Cut to stay under GitHub's 65,536-character comment limit; the HTML report has everything: `fleetmod report 20240602-020000-bbbb --format html`._",
+      "_Cut to stay under GitHub's 65,536-character comment limit; the HTML report has everything: `fleetmod report 20240602-020000-bbbb --format html --out report.html`._",
       '',
       '<sub>Generated 2024-06-02 03:06 UTC by fleetmod from the run journal.</sub>',
     ]);
