@@ -2,7 +2,7 @@
 import { fixedDeadlineAdvice, fixedDeadlineOfReason } from '../orchestrator/fixed-deadline.js';
 import { formatDuration } from '../util/units.js';
 import { stripControl } from './escape.js';
-import { CATEGORY_LABELS, type Category, type Diffstat, type Headline, type PullRequestInfo, type RepoEntry, type Report, type ReuseSummary } from './model.js';
+import { CATEGORY_LABELS, type Category, type Diffstat, type FailureGroup, type Headline, type PullRequestInfo, type RepoEntry, type Report, type ReuseSummary } from './model.js';
 
 export { formatDuration };
 
@@ -110,6 +110,14 @@ export function shellWord(text: string): string {
 export function extraExcerpt(excerpt: string | null, shown: string): string | null {
   if (!excerpt) return null;
   return excerpt.trim() === shown.trim() ? null : excerpt;
+}
+
+/**
+ * Whose output a failure group's excerpt is, when the group has several repos: the first one's (failures.ts), which
+ * the others' may not resemble beyond the signature; null for a group of one.
+ */
+export function excerptOwner(group: Pick<FailureGroup, 'repos'>): string | null {
+  return group.repos.length > 1 ? (group.repos[0] as RepoEntry).display : null;
 }
 
 /** Result reuse in words: how many repos took an earlier run's result, from which runs, and how to opt out. */

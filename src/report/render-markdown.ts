@@ -8,6 +8,7 @@ import { markdownCode, markdownFence, markdownText, safeUrl } from './escape.js'
 import { withDetail } from './failures.js';
 import {
   checksText,
+  excerptOwner,
   extraExcerpt,
   formatDiffstat,
   formatDuration,
@@ -78,6 +79,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
       for (const r of g.repos.slice(0, limit)) lines.push(`- ${name(r)}${r.logPath ? ` — log ${markdownCode(r.logPath)}` : ''}`);
       if (g.repos.length > limit) lines.push(`- … and ${g.repos.length - limit} more`);
       const excerpt = extraExcerpt(g.excerpt, g.example);
+      const owner = excerptOwner(g);
+      if (excerpt && owner) lines.push('', `Output of ${markdownText(owner)}:`);
       if (excerpt) lines.push('', markdownFence(excerpt, 'text'));
       lines.push('', '</details>');
       if (!out.fits(...lines)) break;

@@ -4,6 +4,7 @@ import { stripControl } from './escape.js';
 import { withDetail } from './failures.js';
 import {
   checksText,
+  excerptOwner,
   extraExcerpt,
   formatDiffstat,
   formatDuration,
@@ -85,6 +86,8 @@ export function renderText(report: Report, options: TextOptions = {}): string {
       for (const r of shown) out.push(`      ${name(r)}${r.logPath ? `  log: ${r.logPath}` : ''}`);
       more(shown.length, g.repos.length, '      ');
       const excerpt = extraExcerpt(g.excerpt, g.example);
+      const owner = excerptOwner(g);
+      if (excerpt && owner) out.push(`      output of ${stripControl(owner)}:`);
       if (excerpt) for (const line of stripControl(excerpt).split('\n')) out.push(`      | ${line}`);
     }
     if (report.failureGroups.length > limit) out.push(`  ${andMore(report.failureGroups.length - limit, ' groups')}`);

@@ -9,6 +9,7 @@ import { escapeHtml, safeUrl } from '../escape.js';
 import { withDetail } from '../failures.js';
 import {
   checksText,
+  excerptOwner,
   extraExcerpt,
   formatDiffstat,
   formatDuration,
@@ -129,6 +130,8 @@ function renderFailures(report: Report, out: string[]): void {
     out.push(`<details class="group"${i === 0 ? ' open' : ''}><summary>${g.repos.length} × ${e(g.example)} <span class="badge ${g.outcome === 'verify-failed' ? 'verify-failed' : 'failed'}">${e(g.outcome + classes)}</span></summary>`);
     out.push(`<div class="sub">signature: <code>${e(g.signature)}</code></div>`);
     const excerpt = extraExcerpt(g.excerpt, g.example);
+    const owner = excerptOwner(g);
+    if (excerpt && owner) out.push(`<div class="sub">output of <span class="name">${e(owner)}</span>:</div>`);
     if (excerpt) out.push(`<pre>${e(excerpt)}</pre>`);
     out.push('<ul>');
     for (const r of g.repos) out.push(`<li><span class="name">${e(r.display)}</span>${r.logPath ? ` <span class="sub">log: ${logLink(r.logPath)}</span>` : ''}</li>`);
