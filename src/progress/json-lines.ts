@@ -2,9 +2,16 @@
 import type { ProgressSink } from './types.js';
 
 export function createJsonProgress(write: (text: string) => void, now: () => number = Date.now): ProgressSink {
-  const emit = (event: string, data: Record<string, unknown>) => write(`${JSON.stringify({ event, at: now(), ...data })}\n`);
+  // Every event from run-started on names its run, not only the first and the last: a consumer that takes lines one
+  // at a time (a log shipper, a file that run after run appends to) can tell which run a repository's event is of.
+  let runId: string | undefined;
+  const emit = (event: string, data: Record<string, unknown>) =>
+    write(`${JSON.stringify({ event, at: now(), ...(runId !== undefined && { runId }), ...data })}\n`);
   return {
-    runStarted: (e) => emit('run-started', { ...e }),
+    runStarted: (e) => {
+      runId = e.runId;
+      emit('run-started', { ...e });
+    },
     taskStarted: (repo) => emit('task-started', { repo: repo.key }),
     stageChanged: (repo, stage) => emit('stage', { repo: repo.key, stage }),
     taskRetrying: (repo, attempt, reason, delayMs) => emit('task-retrying', { repo: repo.key, attempt, reason, delayMs }),

@@ -50,16 +50,29 @@ describe('progress renderers', () => {
     expect(out).toContain('… 2/4 done (1 unchanged, 1 pushed) in 0ms\n');
   });
 
-  it('--json: one parseable event per line', () => {
+  it('--json: one parseable event per line, each from run-started on naming its run', () => {
     let out = '';
     const json = createJsonProgress((t) => (out += t), () => 42);
 
+    // A notice can come before the run is chosen (an unfinished run left for a new one): it has no run to name.
+    json.notice('warn', 'starting a new run');
     json.runStarted(started);
+    json.taskStarted(repo('a'));
+    json.stageChanged(repo('a'), 'steps');
+    json.taskRetrying(repo('a'), 1, 'network down', 500);
+    json.notice('info', 'canary');
     json.taskFinished({ repo: repo('a'), outcome: 'pr-opened', prUrl: 'https://x/pr/1', durationMs: 12.4 });
+    json.runFinished({ runId: 'r1', counts: { 'pr-opened': 1 }, durationMs: 50, status: 'finished' });
 
     expect(out.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+      { event: 'notice', at: 42, level: 'warn', text: 'starting a new run' },
       { event: 'run-started', at: 42, ...started },
-      { event: 'task-finished', at: 42, repo: 'acme/a', outcome: 'pr-opened', prUrl: 'https://x/pr/1', durationMs: 12 },
+      { event: 'task-started', at: 42, runId: 'r1', repo: 'acme/a' },
+      { event: 'stage', at: 42, runId: 'r1', repo: 'acme/a', stage: 'steps' },
+      { event: 'task-retrying', at: 42, runId: 'r1', repo: 'acme/a', attempt: 1, reason: 'network down', delayMs: 500 },
+      { event: 'notice', at: 42, runId: 'r1', level: 'info', text: 'canary' },
+      { event: 'task-finished', at: 42, runId: 'r1', repo: 'acme/a', outcome: 'pr-opened', prUrl: 'https://x/pr/1', durationMs: 12 },
+      { event: 'run-finished', at: 42, runId: 'r1', counts: { 'pr-opened': 1 }, durationMs: 50, status: 'finished' },
     ]);
   });
 });
