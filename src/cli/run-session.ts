@@ -249,7 +249,8 @@ function printSummary(io: CliIo, report: Report, result: RunJobResult, manifestL
 async function writeReports(io: CliIo, report: Report, json: boolean): Promise<void> {
   try {
     const files = await writeRunReports(report, report.run.runDir);
-    if (json) io.stdout(`${JSON.stringify({ event: 'reports-written', at: Date.now(), ...files })}\n`);
+    // Named like every event of the run (json-lines.ts): a consumer takes it as the run's last line.
+    if (json) io.stdout(`${JSON.stringify({ event: 'reports-written', at: Date.now(), runId: report.run.id, ...files })}\n`);
     else io.stdout(`\nReports: ${files.html}\n         ${files.json}\n`);
   } catch (err) {
     io.stderr(`fleetmod: could not write the reports into ${report.run.runDir}: ${errorMessage(err)}\n`);
