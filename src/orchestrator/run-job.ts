@@ -268,7 +268,7 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   deps.store.setRunStatus(run.id, status, reason, keptEnd ?? undefined);
   deps.store.heartbeat(run.id, null);
   const durationMs = deps.now() - started;
-  deps.progress.runFinished({ runId: run.id, counts, durationMs, status });
+  deps.progress.runFinished({ runId: run.id, counts, durationMs, status, ...(reason !== null && { reason }) });
   return {
     run: deps.store.getRun(run.id) as RunRecord,
     resumed,

@@ -30,6 +30,8 @@ export interface RunFinishedEvent {
   counts: Partial<Record<Outcome | 'pending', number>>;
   durationMs: number;
   status: 'finished' | 'interrupted' | 'paused';
+  /** Why a run that is not finished stopped: "stopped by user", "the canary failed: …", the window that closed. */
+  reason?: string;
 }
 
 export interface ProgressSink {

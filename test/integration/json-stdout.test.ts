@@ -98,7 +98,15 @@ describe('--json keeps stdout to JSON', () => {
       { argv: ['runs', '--json'], exit: 0, stdout: 'lines' },
       { argv: ['plan', '--json', fx.job], exit: 0, stdout: 'document', stderr: [/warning: duplicate repository/] },
       { argv: ['report', '--format', 'json'], exit: 0, stdout: 'document' },
-      { argv: ['run', '--new', '--json', fx.job], sleep: '30', interrupt: true, exit: 130, stdout: 'events' },
+      {
+        argv: ['run', '--new', '--json', fx.job],
+        sleep: '30',
+        interrupt: true,
+        exit: 130,
+        stdout: 'events',
+        // Why it did not finish, as `runs` says it: a consumer tells a Ctrl-C from a canary's pause or a closed window.
+        events: (events) => expect(events.find((e) => e.event === 'run-finished')).toMatchObject({ status: 'interrupted', reason: 'stopped by user' }),
+      },
       { argv: ['run', '--new', '--json', fx.job], sleep: '30', interrupt: true, exit: 130, stdout: 'events' },
       {
         // Its step file changed: the unfinished run is left, with a notice, for a new one.
