@@ -71,6 +71,9 @@ export interface RunJobResult {
 
 const HEARTBEAT_MS = 5_000;
 
+/** The outcomes whose repository's branch this task has just pushed. */
+const PUSHING_OUTCOMES: readonly Outcome[] = ['pushed', 'pr-opened', 'pr-updated'];
+
 export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, 'limiters'>, options: RunJobOptions): Promise<RunJobResult> {
   const started = deps.now();
   const { job } = options;
@@ -197,8 +200,12 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     });
     if (result.kind === 'finished') {
       processed += 1;
-      // The branch is in the outcome, except for a failure after the resolve stage named it.
-      const branch = result.outcome.branch ?? deps.store.getTask(task.id)?.branch;
+      // The branch is in the outcome, except for a failure after the resolve stage named it. Whether it was pushed
+      // is the journal's, as `status` has it: an outcome that did not push may follow one that did (a failed pull
+      // request, a retry), or only have planned the branch (failed steps, unchanged, a dry run).
+      const pushedNow = PUSHING_OUTCOMES.includes(result.outcome.outcome);
+      const record = pushedNow ? undefined : deps.store.getTask(task.id);
+      const branch = result.outcome.branch ?? record?.branch;
       deps.progress.taskFinished({
         repo: task.repo,
         outcome: result.outcome.outcome,
@@ -206,7 +213,7 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
         ...((result.outcome.errorMessage ?? result.outcome.skipReason) && {
           message: result.outcome.errorMessage ?? result.outcome.skipReason,
         }),
-        ...(branch && { branch }),
+        ...(branch && { branch, branchPushed: pushedNow || record?.pushed === true }),
         ...(result.outcome.prUrl && { prUrl: result.outcome.prUrl }),
         durationMs: result.durationMs,
       });

@@ -21,7 +21,7 @@ export function createJsonProgress(write: (text: string) => void, now: () => num
         outcome: e.outcome,
         ...(e.errorClass && { errorClass: e.errorClass }),
         ...(e.message && { message: e.message }),
-        ...(e.branch && { branch: e.branch }),
+        ...(e.branch && e.branchPushed && { branch: e.branch }),
         ...(e.prUrl && { prUrl: e.prUrl }),
         durationMs: Math.round(e.durationMs),
       }),

@@ -20,7 +20,10 @@ export interface TaskFinishedEvent {
   outcome: Outcome;
   errorClass?: ErrorClass;
   message?: string;
+  /** The change's branch, pushed or only planned (a dry run shows it, a failure in the steps pushed nothing). */
   branch?: string;
+  /** Whether fleetmod pushed `branch` (the journal's `pushed`): the JSON event names a pushed branch only, as `status --json` does. */
+  branchPushed?: boolean;
   prUrl?: string;
   durationMs: number;
 }

@@ -90,7 +90,22 @@ describe('--json keeps stdout to JSON', () => {
     await control();
 
     const rows: Row[] = [
-      { argv: ['run', '--json', fx.job], exit: 1, stdout: 'events', stderr: [/warning: duplicate repository/, /gone\.git does not exist/] },
+      {
+        argv: ['run', '--json', fx.job],
+        exit: 1,
+        stdout: 'events',
+        stderr: [/warning: duplicate repository/, /gone\.git does not exist/],
+        // A branch is named once pushed, as `status --json` names it: not for a repo that failed in its steps or was unchanged.
+        events: (events) => {
+          const finished = events.filter((e) => e.event === 'task-finished').map((e) => [path.basename(e.repo as string), e.outcome, e.errorClass, e.branch]);
+          expect(finished.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
+            ['gone.git', 'failed', 'permanent', undefined],
+            ['service-01.git', 'pushed', undefined, 'fleetmod/fixture'],
+            ['service-02.git', 'failed', 'permanent', undefined],
+            ['service-03.git', 'unchanged', undefined, undefined],
+          ]);
+        },
+      },
       { argv: ['resume', '--json'], exit: 0, stdout: 'empty', stderr: [/^nothing to resume: .* 2 repos failed in it/] },
       { argv: ['retry', 'latest', '--failed', '--json'], exit: 1, stdout: 'events', stderr: [/retrying 2 repos of run/, /gone\.git does not exist/] },
       { argv: ['retry', 'latest', '--outcome', 'skipped', '--json'], exit: 0, stdout: 'empty', stderr: [/^nothing to retry/] },
