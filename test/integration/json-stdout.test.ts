@@ -122,6 +122,7 @@ describe('--json keeps stdout to JSON', () => {
         // Why it did not finish, as `runs` says it: a consumer tells a Ctrl-C from a canary's pause or a closed window.
         events: (events) => expect(events.find((e) => e.event === 'run-finished')).toMatchObject({ status: 'interrupted', reason: 'stopped by user' }),
       },
+      { argv: ['resume', '--json'], exit: 1, stdout: 'events', stderr: [/^Resuming run \S+ of job fixture-job \(interrupted, started .*\): the newest unfinished run\.$/m] },
       { argv: ['run', '--new', '--json', fx.job], sleep: '30', interrupt: true, exit: 130, stdout: 'events' },
       {
         // Its step file changed: the unfinished run is left, with a notice, for a new one.

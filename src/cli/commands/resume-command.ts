@@ -31,10 +31,13 @@ export async function resumeCommand(io: CliIo, runId: string | undefined, opts: 
     return EXIT.ok;
   }
   // Said once the run is claimed: a run another process works on is refused, and then nothing is being resumed.
-  const announce =
-    !runId && !opts.json
-      ? () => io.stdout(`Resuming run ${run.id} of job ${run.jobName} (${run.status}, started ${formatTime(run.createdAt)}): the newest unfinished run.\n`)
-      : undefined;
+  // With --json on stderr, as retry's 'retrying N repos': which run was chosen is worth saying to whoever watches.
+  const announce = runId
+    ? undefined
+    : () =>
+        (opts.json ? io.stderr : io.stdout)(
+          `Resuming run ${run.id} of job ${run.jobName} (${run.status}, started ${formatTime(run.createdAt)}): the newest unfinished run.\n`,
+        );
   const session = sessionFor(run);
   refuseAfterFixedDeadline(run, session);
   return runSession(io, { ...session, selection: { ...session.selection, requireSameSteps: true }, ...(announce && { onClaimed: announce }) }, opts);
