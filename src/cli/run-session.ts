@@ -23,6 +23,7 @@ import { loadRunData } from '../report/run-data.js';
 import { renderText } from '../report/render-text.js';
 import { summarize } from '../report/summarize.js';
 import type { Report } from '../report/model.js';
+import { reportsWrittenLine } from '../progress/json-lines.js';
 import type { ProgressSink } from '../progress/types.js';
 import { writeRunReports } from '../report/write-reports.js';
 import { UNISOLATED_BANNER } from '../sandbox/host/warning.js';
@@ -249,8 +250,7 @@ function printSummary(io: CliIo, report: Report, result: RunJobResult, manifestL
 async function writeReports(io: CliIo, report: Report, json: boolean): Promise<void> {
   try {
     const files = await writeRunReports(report, report.run.runDir);
-    // Named like every event of the run (json-lines.ts): a consumer takes it as the run's last line.
-    if (json) io.stdout(`${JSON.stringify({ event: 'reports-written', at: Date.now(), runId: report.run.id, ...files })}\n`);
+    if (json) io.stdout(reportsWrittenLine(report.run.id, files));
     else io.stdout(`\nReports: ${files.html}\n         ${files.json}\n`);
   } catch (err) {
     io.stderr(`fleetmod: could not write the reports into ${report.run.runDir}: ${errorMessage(err)}\n`);
