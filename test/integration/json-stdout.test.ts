@@ -2,9 +2,12 @@
  * With --json, stdout carries only JSON (one object per line): what a command says about itself besides goes to
  * stderr, so `fleetmod … --json | jq` never chokes on a sentence.
  */
+import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { BUILT_MAIN, ensureBuilt } from '../support/built-cli.js';
 import { captureIo, cli, testEnv, type CapturedIo } from '../support/cli.js';
 import { jobFixture } from '../support/job-fixture.js';
 import { tempDir } from '../support/temp.js';
@@ -79,6 +82,17 @@ describe('--json keeps stdout to JSON', () => {
 
     expect(io.out()).toBe('');
     expect(io.err()).toMatch(/sample repositories/);
+  });
+
+  it("demo's bubblewrap installer shows its output on stderr, not among the events", async () => {
+    await ensureBuilt();
+    const installer = path.join(path.dirname(BUILT_MAIN), 'commands', 'demo-command.js');
+    const script = `const { runInstaller } = await import(${JSON.stringify(installer)}); process.exitCode = await runInstaller(['sh', '-c', 'echo unpacking bubblewrap; echo done >&2']);`;
+
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+
+    expect(stdout).toBe('');
+    expect(stderr).toBe('unpacking bubblewrap\ndone\n');
   });
 
   it('on every path of every command that takes it: failures, warnings, notices, Ctrl-C, refusals', { timeout: 180_000 }, async () => {

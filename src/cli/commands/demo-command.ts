@@ -41,7 +41,7 @@ async function ensureBubblewrap(io: CliIo, mayInstall: boolean): Promise<void> {
     throw new SandboxUnavailable('bubblewrap (bwrap) is missing; the demo runs every repository in a bubblewrap sandbox', installCommand());
   }
   io.stderr(`bubblewrap is missing; installing it: ${command.join(' ')}\n`);
-  const code = await runInherited(command);
+  const code = await runInstaller(command);
   const again = await detectBwrap(io.env);
   if (code !== 0 || !again.binary) {
     throw new SandboxUnavailable(`installing bubblewrap failed (exit ${code})`, installCommand());
@@ -57,9 +57,13 @@ async function installPlan(mayInstall: boolean): Promise<string[] | undefined> {
   return undefined;
 }
 
-function runInherited(command: string[]): Promise<number> {
+/**
+ * Runs the install command with its output shown on fleetmod's stderr, both streams: with --json, stdout is the
+ * run's events only, and apt-get's progress there would break every consumer reading it line by line.
+ */
+export function runInstaller(command: string[]): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command[0] as string, command.slice(1), { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const child = spawn(command[0] as string, command.slice(1), { stdio: ['ignore', 2, 2], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     child.on('error', () => resolve(127));
     child.on('close', (code) => resolve(code ?? 1));
   });
