@@ -80,9 +80,11 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
   const owner: RunOwner = { pid: process.pid, host: os.hostname() };
   const selected = await selectRun(deps, { ...options, owner });
   const claimed = claimRun(deps, selected.run, owner, { fresh: !selected.resumed });
-  // Only once the run is this process's: a retry refused because another process works on the run changes nothing.
+  // Only once the run is this process's: a retry refused because another process works on the run changes nothing,
+  // and a new run refused because another process runs the job never started.
   const run = selected.mixesTransformations ? { ...claimed, transformKey: deps.store.markTransformMixed(claimed.id) } : claimed;
   if (selected.mixesTransformations) deps.progress.notice('warn', selected.mixesTransformations);
+  if (selected.leavesUnfinished) deps.progress.notice('warn', selected.leavesUnfinished);
   const { resumed } = selected;
   // Sandboxes an interrupted earlier process of this run left running (billed, on E2B) are killed even when no
   // repository left for this process gets as far as a sandbox.

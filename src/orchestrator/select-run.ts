@@ -46,10 +46,15 @@ export interface SelectedRun {
    * the run is marked as mixing transformations (not before: a refused retry changes nothing).
    */
   mixesTransformations?: string;
+  /**
+   * Set when a new run leaves the job's unfinished one because its step files or repositories changed: what to tell
+   * the user once the new run is claimed (not before: a refused run never started, and the notice would say it had).
+   */
+  leavesUnfinished?: string;
 }
 
 export async function selectRun(
-  deps: Pick<TaskDeps, 'store' | 'now' | 'progress'>,
+  deps: Pick<TaskDeps, 'store' | 'now'>,
   options: SelectRunOptions,
 ): Promise<SelectedRun> {
   const { job } = options;
@@ -77,6 +82,7 @@ export async function selectRun(
     }
     return { run, resumed: true };
   }
+  let leavesUnfinished: string | undefined;
   if (options.selection.mode === 'auto') {
     const { latest, change } = await latestOfThisWork(deps.store, job, options.repos, options.dryRun);
     if (latest && change === null) {
@@ -89,7 +95,7 @@ export async function selectRun(
         : change === 'step files'
           ? `to continue it as it was, restore its step files and run: ${resume(latest.id)}`
           : `to continue it with its own repositories: ${resume(latest.id)}`;
-      deps.progress.notice('warn', `run ${latest.id} of this job is unfinished, but its ${change} differ from now: starting a new run (${how})`);
+      leavesUnfinished = `run ${latest.id} of this job is unfinished, but its ${change} differ from now: starting a new run (${how})`;
     }
   }
   if (!options.dryRun) refuseWhileJobRuns(deps, job.name, options.owner);
@@ -106,7 +112,7 @@ export async function selectRun(
     transformKey: await transformKey(job, id),
     noReuse: options.reuse === false,
   });
-  return { run, resumed: false };
+  return leavesUnfinished ? { run, resumed: false, leavesUnfinished } : { run, resumed: false };
 }
 
 /**

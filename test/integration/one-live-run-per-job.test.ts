@@ -37,4 +37,17 @@ describe('one live run per job', () => {
     expect(await cli(after, 'run', fx.job), after.err()).toBe(0);
     expect(db.prepare('SELECT COUNT(*) AS n FROM runs WHERE dry_run = 0').get()).toEqual({ n: 2 });
   });
+
+  it('says it leaves the unfinished run for a new one only once the new run is claimed, not when it is refused', { timeout: 120_000 }, async () => {
+    const { fx, env } = await startSleepingRun({ count: 2, sleepSeconds: '5' });
+    await fx.control('sleep "$FIXTURE_SLEEP"\n# changed');
+
+    const changed = captureIo(fx.root, env('0'));
+    const code = await cli(changed, 'run', '--json', fx.job);
+
+    expect(code).toBe(2);
+    expect(changed.err()).toContain('is being run by process');
+    // No notice that a new run starts: --json consumers would take it for one that never began.
+    expect(changed.out()).toBe('');
+  });
 });
