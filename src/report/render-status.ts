@@ -1,7 +1,6 @@
 /** The per-repository table `fleetmod status` prints: outcome, pull request and its last known state. */
-import { fixedDeadlineAdvice, fixedDeadlineOfReason } from '../orchestrator/fixed-deadline.js';
 import type { RunRecord, TaskRecord } from '../store/types.js';
-import { statusReasonOf } from './format.js';
+import { runStateOf } from './run-state.js';
 import { visibleTaskStatus } from './task-status.js';
 
 export function prStateLabel(task: Pick<TaskRecord, 'prState' | 'prDraft'>): string {
@@ -49,18 +48,14 @@ export function renderStatus(run: RunRecord, tasks: readonly TaskRecord[], now: 
   ].join('\n');
 }
 
-/**
- * Why a run that is not finished has pending repositories, and how it goes on: a table of `pending` rows alone does
- * not say whether the run waits for a window, was paused by its canary, was stopped, or died.
- */
+/** The run's state above the table, for a run that is not finished (run-state.ts). */
 function runStateLines(run: RunRecord, runCrashed: boolean, journalArgs: string): string[] {
-  if (run.status === 'finished') return [];
-  if (run.status === 'running' && !runCrashed) return ['running'];
-  const reason = statusReasonOf(run);
-  const state = runCrashed ? 'crashed (its process is gone)' : `${run.status}${reason ? `: ${reason}` : ''}`;
-  const deadline = run.status === 'paused' ? fixedDeadlineOfReason(run.statusReason) : undefined;
-  if (deadline) return [`${state}; to go on: ${fixedDeadlineAdvice(deadline)}`];
-  return [`${state}; fleetmod resume ${run.id}${journalArgs} continues it`];
+  const { state, reason, resumeCommand, advice } = runStateOf(run, runCrashed, journalArgs);
+  if (state === 'finished') return [];
+  if (state === 'running') return ['running'];
+  const said = state === 'crashed' ? 'crashed (its process is gone)' : `${state}${reason ? `: ${reason}` : ''}`;
+  if (advice) return [`${said}; to go on: ${advice}`];
+  return [`${said}; ${resumeCommand} continues it`];
 }
 
 function ago(ms: number): string {

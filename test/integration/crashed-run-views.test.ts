@@ -55,12 +55,12 @@ describe('a crashed run, read after its process died', () => {
 
     expect(await cli(live, 'status', CURRENT_RUN, '--json', '--db', db), live.err()).toBe(0);
 
-    type Row = { repo: string; status: string; outcome: string | null; errorClass: string | null; error: string | null; branch: string | null };
+    type Row = { repo: string; status: string; outcome: string | null; errorClass: string | null; error: string | null; branch: string | null; run: Record<string, unknown> };
     const byRepo = (out: string) => new Map((out.trim().split('\n').map((l) => JSON.parse(l)) as Row[]).map((r) => [r.repo, r]));
     const before = byRepo(crashed.out());
     const now = byRepo(live.out());
     expect(before.get('acme/slow')).toMatchObject({ status: 'pending', outcome: null });
-    expect(now.get('acme/slow')).toMatchObject({ status: 'running', outcome: null });
+    expect(now.get('acme/slow')).toMatchObject({ status: 'running', outcome: null, run: { state: 'running', resumeCommand: null } });
     expect(now.get('acme/new-thing')).toMatchObject({ status: 'pending', outcome: null, branch: null });
     expect(now.get('acme/cli')).toMatchObject({ status: 'done', outcome: 'pushed', errorClass: null, error: null, branch: 'fleetmod/rename-fetchdata' });
     // Failed at push: its branch name is journaled, but nothing was pushed.

@@ -23,6 +23,8 @@ describe('a fixed deadline that has passed', () => {
     const resumeCode = await cli(resume, 'resume');
     const status = captureIo(fx.root, env);
     expect(await cli(status, 'status'), status.err()).toBe(0);
+    const statusJson = captureIo(fx.root, env);
+    expect(await cli(statusJson, 'status', '--json'), statusJson.err()).toBe(0);
     const report = captureIo(fx.root, env);
     expect(await cli(report, 'report'), report.err()).toBe(0);
 
@@ -33,6 +35,8 @@ describe('a fixed deadline that has passed', () => {
     expect(status.out()).toContain(`paused: the deadline 2020-01-01T07:00Z has passed; to go on: ${general}\n`);
     expect(report.out()).toContain(`2 repos not finished; to go on: ${general}`);
     for (const io of [first, status, report]) expect(io.out()).not.toMatch(/fleetmod resume/);
+    const jsonRun = (JSON.parse(statusJson.out().split('\n')[0]!) as { run: Record<string, unknown> }).run;
+    expect(jsonRun).toMatchObject({ state: 'paused', reason: 'the deadline 2020-01-01T07:00Z has passed', resumeCommand: null, advice: general });
     expect(resumeCode).toBe(2);
     expect(resume.err()).toMatch(new RegExp(`^fleetmod: run [\\w-]+ cannot go on: ${advice.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n$`));
 

@@ -2,11 +2,10 @@
 import { existsSync } from 'node:fs';
 import { RunNotFound } from '../../domain/errors.js';
 import type { Job } from '../../manifest/job.js';
-import type { TaskRecord } from '../../store/types.js';
 import { runCrashed } from '../../orchestrator/run-liveness.js';
 import { refreshPrStatus } from '../../orchestrator/refresh-pr-status.js';
-import { renderStatus, prStateLabel } from '../../report/render-status.js';
-import { visibleTaskStatus } from '../../report/task-status.js';
+import { renderStatus } from '../../report/render-status.js';
+import { statusJson } from '../../report/status-json.js';
 import { createCodeHosts, createGit, createRedactorFor, openStore } from '../compose.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { journalArgs, stateLocation } from '../global-options.js';
@@ -38,34 +37,14 @@ export async function statusCommand(io: CliIo, runId: string | undefined, opts: 
     const tasks = store.listTasks(run.id);
     const now = Date.now();
     const crashed = runCrashed(run, now);
+    const journal = journalArgs(io, opts);
     if (opts.json) {
-      for (const t of tasks) io.stdout(`${JSON.stringify(statusJson(t, crashed))}\n`);
+      for (const t of tasks) io.stdout(`${JSON.stringify(statusJson(run, t, crashed, journal))}\n`);
     } else {
-      io.stdout(renderStatus(run, tasks, now, crashed, journalArgs(io, opts)));
+      io.stdout(renderStatus(run, tasks, now, crashed, journal));
     }
     return code;
   } finally {
     store.close();
   }
-}
-
-/**
- * One repository as JSON. `status` tells a repo being worked on from one not started (both have no outcome);
- * `branch` is the branch only once it was pushed: a repo that failed before pushing has its name planned, not a
- * branch anyone can fetch.
- */
-function statusJson(t: TaskRecord, runCrashed: boolean): Record<string, unknown> {
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  return {
-    repo: t.repo.key,
-    status: visibleTaskStatus(t.status, runCrashed),
-    outcome: t.outcome,
-    errorClass: t.errorClass,
-    error: t.errorMessage,
-    branch: t.pushed ? t.branch : null,
-    pr:
-      t.prNumber === null
-        ? null
-        : { number: t.prNumber, url: t.prUrl, state: prStateLabel(t), review: t.prReview, checks: t.prChecks, mergedAt: iso(t.prMergedAt), refreshedAt: iso(t.prRefreshedAt) },
-  };
 }
