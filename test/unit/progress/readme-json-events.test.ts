@@ -12,7 +12,9 @@ import type { ProgressSink } from '../../../src/progress/types.js';
 
 const README = await readFile(path.resolve(import.meta.dirname, '../../../README.md'), 'utf8');
 
-const section = README.slice(README.indexOf('\n## JSON output\n'), README.indexOf('\n## ', README.indexOf('\n## JSON output\n') + 1));
+const start = README.indexOf('\n## JSON output\n');
+// The events' part of the section: the status --json table after it is held to its own emitter (readme-status-json).
+const section = README.slice(start, README.indexOf('`status --json` prints', start));
 /** The table's rows by the event each documents. */
 const rows = new Map(
   section
