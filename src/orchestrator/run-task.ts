@@ -80,7 +80,9 @@ async function stages(
       deps.store.recordStage(task.id, name, 'succeeded', deps.now() - started);
       return result;
     } catch (err) {
-      deps.store.recordStage(task.id, name, 'failed', deps.now() - started, errorMessage(err));
+      // A stage the abort ended ("killed: aborted") did not fail: the repository is interrupted (execute-task.ts).
+      const ended = signal.aborted || err instanceof Interrupted ? 'stopped' : 'failed';
+      deps.store.recordStage(task.id, name, ended, deps.now() - started, errorMessage(err));
       throw err;
     }
   };

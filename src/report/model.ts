@@ -210,6 +210,8 @@ export interface StageStat {
   stage: Stage;
   count: number;
   failed: number;
+  /** Ended by Ctrl-C or a takeover (an interrupted run), not by the repository: not counted in `failed`. */
+  stopped: number;
   p50Ms: number;
   p95Ms: number;
   maxMs: number;

@@ -167,10 +167,15 @@ function renderCandidates(report: Report, out: MarkdownDocument, limit: number):
 
 function renderTimings(report: Report, table: Table, limit: number): void {
   if (report.stageStats.length > 0) {
+    // The stopped column only when a stop ended a stage: a run that was not interrupted keeps its table.
+    const anyStopped = report.stageStats.some((s) => s.stopped > 0);
     const rows = report.stageStats.map(
-      (s) => `| ${s.stage} | ${s.count} | ${formatDuration(s.p50Ms)} | ${formatDuration(s.p95Ms)} | ${formatDuration(s.maxMs)} | ${s.failed} |`,
+      (s) => `| ${s.stage} | ${s.count} | ${formatDuration(s.p50Ms)} | ${formatDuration(s.p95Ms)} | ${formatDuration(s.maxMs)} | ${s.failed} |${anyStopped ? ` ${s.stopped} |` : ''}`,
     );
-    table(['', '### Stage durations', '', '| Stage | Runs | p50 | p95 | max | failed |', '|---|---:|---:|---:|---:|---:|'], rows, rows.length);
+    const head = anyStopped
+      ? ['| Stage | Runs | p50 | p95 | max | failed | stopped |', '|---|---:|---:|---:|---:|---:|---:|']
+      : ['| Stage | Runs | p50 | p95 | max | failed |', '|---|---:|---:|---:|---:|---:|'];
+    table(['', '### Stage durations', '', ...head], rows, rows.length);
   }
   if (report.slowest.length > 0) {
     const rows = report.slowest.slice(0, Math.min(limit, 10)).map((s) => {

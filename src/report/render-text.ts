@@ -108,7 +108,8 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     out.push('', 'Stage durations:           runs      p50      p95      max');
     for (const s of report.stageStats) {
       const cells = [s.p50Ms, s.p95Ms, s.maxMs].map((ms) => formatDuration(ms).padStart(8)).join(' ');
-      out.push(`  ${s.stage.padEnd(22)} ${String(s.count).padStart(6)} ${cells}${s.failed ? `   (${s.failed} failed)` : ''}`);
+      const ended = [s.failed ? `${s.failed} failed` : '', s.stopped ? `${s.stopped} stopped` : ''].filter(Boolean).join(', ');
+      out.push(`  ${s.stage.padEnd(22)} ${String(s.count).padStart(6)} ${cells}${ended ? `   (${ended})` : ''}`);
     }
   }
   if (report.slowest.length > 0) {

@@ -10,21 +10,23 @@ export function percentile(sortedAscending: readonly number[], p: number): numbe
   return sortedAscending[Math.min(sortedAscending.length, Math.max(1, rank)) - 1] as number;
 }
 
-/** A stage event that ended (succeeded or failed) with a measured duration; skipped stages cost nothing. */
+/** A stage event that ended (succeeded, failed or stopped) with a measured duration; skipped stages cost nothing. */
 function measured(e: StageEvent): e is StageEvent & { durationMs: number } {
-  return (e.state === 'succeeded' || e.state === 'failed') && e.durationMs !== null;
+  return (e.state === 'succeeded' || e.state === 'failed' || e.state === 'stopped') && e.durationMs !== null;
 }
 
 /** p50/p95/max per stage over every attempt of every repo, in stage order. */
 export function stageStats(events: readonly StageEvent[]): StageStat[] {
   const durations = new Map<Stage, number[]>();
   const failures = new Map<Stage, number>();
+  const stops = new Map<Stage, number>();
   for (const e of events) {
     if (!measured(e)) continue;
     const list = durations.get(e.stage);
     if (list) list.push(e.durationMs);
     else durations.set(e.stage, [e.durationMs]);
     if (e.state === 'failed') failures.set(e.stage, (failures.get(e.stage) ?? 0) + 1);
+    if (e.state === 'stopped') stops.set(e.stage, (stops.get(e.stage) ?? 0) + 1);
   }
   const stats: StageStat[] = [];
   for (const stage of STAGES) {
@@ -37,6 +39,7 @@ export function stageStats(events: readonly StageEvent[]): StageStat[] {
       stage,
       count: list.length,
       failed: failures.get(stage) ?? 0,
+      stopped: stops.get(stage) ?? 0,
       p50Ms: percentile(list, 50),
       p95Ms: percentile(list, 95),
       maxMs: list[list.length - 1] as number,

@@ -4,7 +4,8 @@
  */
 import type { Stage } from '../domain/stage.js';
 
-export type StageState = 'started' | 'succeeded' | 'failed' | 'skipped';
+/** "stopped": Ctrl-C or a takeover ended the stage, not the repository's own failure (migrations/015). */
+export type StageState = 'started' | 'succeeded' | 'failed' | 'stopped' | 'skipped';
 
 export interface StageEvent {
   taskId: number;

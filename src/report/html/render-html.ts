@@ -185,9 +185,12 @@ function renderComparison(report: Report, out: string[]): void {
 function renderTimings(report: Report, out: string[]): void {
   const e = escapeHtml;
   if (report.stageStats.length > 0) {
-    out.push('<h2 id="timings">Stage durations</h2><table class="data"><thead><tr><th>Stage</th><th class="num">Runs</th><th class="num">p50</th><th class="num">p95</th><th class="num">max</th><th class="num">failed</th></tr></thead><tbody>');
+    // The stopped column only when a stop ended a stage (an interrupted run), as in the Markdown report.
+    const anyStopped = report.stageStats.some((s) => s.stopped > 0);
+    out.push(`<h2 id="timings">Stage durations</h2><table class="data"><thead><tr><th>Stage</th><th class="num">Runs</th><th class="num">p50</th><th class="num">p95</th><th class="num">max</th><th class="num">failed</th>${anyStopped ? '<th class="num">stopped</th>' : ''}</tr></thead><tbody>`);
     for (const s of report.stageStats) {
-      out.push(`<tr><td data-label="Stage">${e(s.stage)}</td><td data-label="Runs" class="num">${s.count}</td><td data-label="p50" class="num">${e(formatDuration(s.p50Ms))}</td><td data-label="p95" class="num">${e(formatDuration(s.p95Ms))}</td><td data-label="max" class="num">${e(formatDuration(s.maxMs))}</td><td data-label="failed" class="num">${s.failed}</td></tr>`);
+      const stopped = anyStopped ? `<td data-label="stopped" class="num">${s.stopped}</td>` : '';
+      out.push(`<tr><td data-label="Stage">${e(s.stage)}</td><td data-label="Runs" class="num">${s.count}</td><td data-label="p50" class="num">${e(formatDuration(s.p50Ms))}</td><td data-label="p95" class="num">${e(formatDuration(s.p95Ms))}</td><td data-label="max" class="num">${e(formatDuration(s.maxMs))}</td><td data-label="failed" class="num">${s.failed}</td>${stopped}</tr>`);
     }
     out.push('</tbody></table>');
   }

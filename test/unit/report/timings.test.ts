@@ -27,18 +27,19 @@ describe('percentile (nearest rank)', () => {
 });
 
 describe('stage timings', () => {
-  it('p50/p95/max per stage in stage order; skipped stages (diff reused) do not count', () => {
+  it('p50/p95/max per stage in stage order; skipped stages (diff reused) do not count; a stopped stage is not a failed one', () => {
     const events = [
       ev(1, 'clone', 'started', 0),
       ev(1, 'clone', 'succeeded', 100, 100),
       ev(2, 'clone', 'failed', 300, 300),
+      ev(3, 'clone', 'stopped', 50, 50),
       ev(1, 'resolve', 'succeeded', 10, 10),
       ev(1, 'steps', 'skipped', 0, 0),
     ];
 
     expect(stageStats(events)).toEqual([
-      { stage: 'resolve', count: 1, failed: 0, p50Ms: 10, p95Ms: 10, maxMs: 10, totalMs: 10 },
-      { stage: 'clone', count: 2, failed: 1, p50Ms: 100, p95Ms: 300, maxMs: 300, totalMs: 400 },
+      { stage: 'resolve', count: 1, failed: 0, stopped: 0, p50Ms: 10, p95Ms: 10, maxMs: 10, totalMs: 10 },
+      { stage: 'clone', count: 3, failed: 1, stopped: 1, p50Ms: 100, p95Ms: 300, maxMs: 300, totalMs: 450 },
     ]);
   });
 
