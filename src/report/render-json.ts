@@ -3,6 +3,7 @@
  * ISO 8601 (UTC) strings, durations milliseconds. Bump REPORT_SCHEMA_VERSION on any incompatible change; new
  * information is added as new properties of the schema (best of N added the optional `candidates`).
  */
+import { stripControl } from './escape.js';
 import type { CandidateEntry, CandidateTotals, Comparison, RepoEntry, Report } from './model.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -17,6 +18,16 @@ export interface JsonOptions {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
+/**
+ * A text meant for people (an error, an excerpt of output, a reason), without terminal escape codes: a bot posting it
+ * to chat would show them as garbage. The journal keeps the raw output (`fleetmod show --log`); diffs stay as they are.
+ */
+function plain(text: string): string;
+function plain(text: string | null): string | null;
+function plain(text: string | null): string | null {
+  return text === null ? null : stripControl(text);
+}
+
 export function reportDocument(report: Report, options: JsonOptions = {}): Record<string, unknown> {
   const { run, headline } = report;
   return {
@@ -28,7 +39,7 @@ export function reportDocument(report: Report, options: JsonOptions = {}): Recor
       job: run.jobName,
       manifestPath: run.manifestPath,
       status: run.status,
-      statusReason: run.statusReason,
+      statusReason: plain(run.statusReason),
       stalled: run.stalled,
       dryRun: run.dryRun,
       provider: run.provider,
@@ -48,14 +59,14 @@ export function reportDocument(report: Report, options: JsonOptions = {}): Recor
     failureGroups: report.failureGroups.map((g) => ({
       signature: g.signature,
       outcome: g.outcome,
-      example: g.example,
-      excerpt: g.excerpt,
+      example: plain(g.example),
+      excerpt: plain(g.excerpt),
       count: g.repos.length,
       transient: g.transient,
       permanent: g.permanent,
       repos: g.repos.map((r) => r.key),
     })),
-    skipGroups: report.skipGroups.map((g) => ({ reason: g.reason, count: g.repos.length, repos: g.repos.map((r) => r.key) })),
+    skipGroups: report.skipGroups.map((g) => ({ reason: plain(g.reason), count: g.repos.length, repos: g.repos.map((r) => r.key) })),
     stages: report.stageStats.map((s) => ({ ...s })),
     slowest: report.slowest.map((s) => ({ repo: s.repo.key, durationMs: s.durationMs, slowestStage: s.slowestStage })),
     comparison: report.comparison && comparisonDocument(report.comparison),
@@ -79,8 +90,8 @@ function repoDocument(r: RepoEntry, includeDiff: boolean): Record<string, unknow
     outcome: r.outcome,
     category: r.category,
     errorClass: r.errorClass,
-    errorMessage: r.errorMessage,
-    skipReason: r.skipReason,
+    errorMessage: plain(r.errorMessage),
+    skipReason: plain(r.skipReason),
     stage: r.stage,
     attempts: r.attempts,
     retries: r.retries,
@@ -105,8 +116,8 @@ function repoDocument(r: RepoEntry, includeDiff: boolean): Record<string, unknow
     sandboxSeconds: round(r.sandboxSeconds, 3),
     costUsd: round(r.costUsd, 4),
     logPath: r.logPath,
-    stages: r.stages.map((s) => ({ stage: s.stage, state: s.state, at: iso(s.at), durationMs: s.durationMs, detail: s.detail })),
-    excerpt: r.excerpt,
+    stages: r.stages.map((s) => ({ stage: s.stage, state: s.state, at: iso(s.at), durationMs: s.durationMs, detail: plain(s.detail) })),
+    excerpt: plain(r.excerpt),
     signature: r.signature,
     ...(includeDiff && { diff: r.diff }),
     ...(r.candidates.length > 0 && { candidates: r.candidates.map((c) => candidateDocument(c, includeDiff)) }),
@@ -124,7 +135,7 @@ function candidateDocument(c: CandidateEntry, includeDiff: boolean): Record<stri
     sandboxSeconds: round(c.sandboxSeconds, 3),
     costUsd: c.costUsd === null ? null : round(c.costUsd, 6),
     durationMs: c.durationMs,
-    detail: c.detail,
+    detail: plain(c.detail),
     ...(includeDiff && { diff: c.diff, diffTruncated: c.diffTruncated }),
   };
 }

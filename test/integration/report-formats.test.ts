@@ -323,6 +323,29 @@ describe('every format', () => {
     for (const r of report.repos) expect(html).toContain(`data-category="${r.category}"`);
   });
 
+  it('JSON: the texts for people (errors, excerpts, failure examples, stage details) are without terminal escapes; diffs stay as journaled', async () => {
+    const report = await reportOf({ provider: 'e2b' });
+    const colored = (text: string) => `\u001b[31m${text}\u001b[0m`;
+    const search = report.repos.find((r) => r.key === 'acme/search')!;
+    search.errorMessage = colored(search.errorMessage ?? '');
+    report.failureGroups[0]!.example = colored(report.failureGroups[0]!.example);
+
+    const doc = JSON.parse(renderJson(report, { includeDiffs: true }));
+
+    const texts: string[] = [];
+    for (const g of doc.failureGroups) texts.push(g.example, g.excerpt ?? '');
+    for (const r of doc.repos) {
+      texts.push(r.errorMessage ?? '', r.excerpt ?? '', r.skipReason ?? '');
+      for (const s of r.stages) texts.push(s.detail ?? '');
+      for (const c of r.candidates ?? []) texts.push(c.detail ?? '');
+    }
+    expect(texts.join('\n')).toContain('Found 1 error.');
+    expect(texts.join('\n')).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+    expect(doc.repos.find((r: { key: string }) => r.key === 'acme/search').errorMessage).toBe(search.errorMessage.replace(/\u001b\[\d+m/g, ''));
+    // The diff is the change as made, for tools that apply it: it keeps its bytes.
+    expect(doc.repos.map((r: { diff?: string }) => r.diff ?? '').join('')).toContain('\u001b[31m');
+  });
+
   it('skipped repos whose reasons differ in a number (declined PRs): the group says what they share, each repo its own PR', () => {
     const declined = (n: number, day: string) =>
       `pull request #${n} was closed without merging (${day}); not opened again — set change.on-existing: recreate to open a new one`;
