@@ -4,6 +4,7 @@
  * command printed.
  */
 import type { StepResultRecord } from '../store/types.js';
+import { errorHeadline } from './error-headline.js';
 import { stripControl } from './escape.js';
 import type { FailureGroup, RepoEntry, SkipGroup } from './model.js';
 
@@ -118,7 +119,7 @@ export function groupFailures(repos: readonly RepoEntry[]): FailureGroup[] {
     const key = `${repo.outcome}\u0000${repo.signature}`;
     let group = groups.get(key);
     if (!group) {
-      const example = (repo.errorMessage ?? repo.outcome).split('\n')[0] ?? '';
+      const example = errorHeadline(repo.errorMessage ?? repo.outcome);
       group = { signature: repo.signature, outcome: repo.outcome, example, excerpt: repo.excerpt, repos: [], transient: 0, permanent: 0 };
       groups.set(key, group);
     }

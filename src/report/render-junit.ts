@@ -7,6 +7,7 @@
  * system-out names the chosen candidate and why. Every value is XML-escaped and stripped of characters XML forbids.
  */
 import { CANDIDATE_STATUS_TEXT, selectionText } from './candidates.js';
+import { errorHeadline } from './error-headline.js';
 import { escapeXml } from './escape.js';
 import { extraExcerpt, outcomeText, statusReasonOf } from './format.js';
 import type { RepoEntry, Report, RunInfo } from './model.js';
@@ -82,7 +83,7 @@ function testCase(repo: RepoEntry, name: string, jobName: string, seconds: (ms: 
   const open = `    <testcase classname="${escapeXml(`fleetmod.${jobName}`)}" name="${escapeXml(name)}" time="${seconds(repo.durationMs)}"`;
   const lines: string[] = [];
   if (repo.outcome !== null && FAILURE_OUTCOMES.has(repo.outcome)) {
-    const message = (repo.errorMessage ?? repo.outcome).split('\n')[0] ?? repo.outcome;
+    const message = errorHeadline(repo.errorMessage ?? repo.outcome);
     // When no command failed (git, the code host, a missing repository), the excerpt is the error itself: once is enough.
     const excerpt = extraExcerpt(repo.excerpt, repo.errorMessage ?? '');
     const body = [repo.errorMessage, excerpt, repo.logPath ? `full log: ${repo.logPath}` : null].filter(Boolean).join('\n\n');
