@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { BUILT_MAIN, ensureBuilt } from '../support/built-cli.js';
-import { captureIo, cli, testEnv, type CapturedIo } from '../support/cli.js';
+import { captureIo, cli, hardStopAtFirstStep, testEnv } from '../support/cli.js';
 import { jobFixture } from '../support/job-fixture.js';
 import { tempDir } from '../support/temp.js';
 
@@ -49,18 +49,6 @@ function parseStdout(out: string, shape: Row['stdout']): Json[] {
         throw new Error(`not a JSON line on stdout: ${line}`);
       }
     });
-}
-
-function hardStopAtFirstStep(io: CapturedIo): CapturedIo {
-  const write = io.stdout;
-  io.stdout = (text) => {
-    write(text);
-    if (text.includes('"stage":"steps"')) {
-      io.signal('SIGINT');
-      io.signal('SIGINT');
-    }
-  };
-  return io;
 }
 
 describe('--json keeps stdout to JSON', () => {

@@ -3,24 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { captureIo, cli, testEnv, type CapturedIo } from '../support/cli.js';
+import { captureIo, cli, hardStopAtFirstStep, testEnv } from '../support/cli.js';
 import { branchSha } from '../support/git.js';
 import { jobFixture } from '../support/job-fixture.js';
 import { ancestorNamed, processesNamed, settledProcessesNamed } from '../support/processes.js';
-
-
-/** Ctrl-C twice (a hard stop) as soon as a repository's steps start; `--json` output is what it watches. */
-function hardStopAtFirstStep(io: CapturedIo): CapturedIo {
-  const write = io.stdout;
-  io.stdout = (text) => {
-    write(text);
-    if (text.includes('"stage":"steps"')) {
-      io.signal('SIGINT');
-      io.signal('SIGINT');
-    }
-  };
-  return io;
-}
 
 function query<T>(root: string, sql: string): T[] {
   const db = new Database(path.join(root, '.fleetmod', 'fleetmod.db'), { readonly: true });

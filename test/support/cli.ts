@@ -49,3 +49,16 @@ export function captureIo(cwd: string, env: NodeJS.ProcessEnv = testEnv({ FLEETM
 export async function cli(io: CliIo, ...argv: string[]): Promise<number> {
   return runCli(argv, io);
 }
+
+/** Ctrl-C twice (a hard stop) as soon as a repository's steps start; `--json` output is what it watches. */
+export function hardStopAtFirstStep(io: CapturedIo): CapturedIo {
+  const write = io.stdout;
+  io.stdout = (text) => {
+    write(text);
+    if (text.includes('"stage":"steps"')) {
+      io.signal('SIGINT');
+      io.signal('SIGINT');
+    }
+  };
+  return io;
+}
