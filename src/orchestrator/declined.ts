@@ -16,6 +16,12 @@ export function newerClosed(a: ClosedPullRequest | null, b: ClosedPullRequest | 
   return b.number > a.number ? b : a;
 }
 
+/** The PR a declined skip reason (declinedReason's words, as the journal keeps them) names, else undefined. */
+export function declinedPullNumber(skipReason: string | null | undefined): number | undefined {
+  const number = /^pull request #(\d+) was closed without merging\b/.exec(skipReason ?? '')?.[1];
+  return number === undefined ? undefined : Number(number);
+}
+
 /**
  * The skip reason when the PR was declined, or null. Costs one look at the PR's comments, and only for a branch
  * whose newest PR was closed without a merge: fleetmod's own closes are told by the comment it posts with them.

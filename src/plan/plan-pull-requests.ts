@@ -4,6 +4,7 @@
  * it now when plan could read it (earlier-pull-requests.ts), else as the journal has it: open. Pure.
  */
 import type { Job } from '../manifest/job.js';
+import { declinedPullNumber } from '../orchestrator/declined.js';
 import type { EarlierPrNow } from './earlier-pull-requests.js';
 import { estimatePrCreation, prWrites, type PrEstimate } from './pr-estimate.js';
 import type { PlannedRepo, PreviousResult } from './plan.js';
@@ -37,10 +38,17 @@ export function hadOpenPr(previous: PreviousResult | undefined): boolean {
   return Boolean(previous?.prUrl && (previous.outcome === 'pr-opened' || previous.outcome === 'pr-updated'));
 }
 
-/** The earlier PR's state as the plan counts it: GitHub's now, else the journal's (open). */
+/** The PR the earlier result names, when it left one open or was skipped because a person closed one (declined). */
+export function earlierPrNumber(previous: PreviousResult | undefined): number | undefined {
+  if (hadOpenPr(previous)) return previous?.prNumber;
+  return previous?.outcome === 'skipped' ? declinedPullNumber(previous.message) : undefined;
+}
+
+/** The earlier PR's state as the plan counts it: GitHub's now, else the journal's (open, or declined). */
 export function earlierPrState(repo: PlannedRepo): EarlierPrNow['state'] | null {
-  if (!hadOpenPr(repo.previous)) return null;
-  return repo.prNow?.state ?? 'open';
+  if (hadOpenPr(repo.previous)) return repo.prNow?.state ?? 'open';
+  if (earlierPrNumber(repo.previous) !== undefined) return repo.prNow?.state ?? 'declined';
+  return null;
 }
 
 export function planPullRequests(job: Job, toRun: readonly PlannedRepo[], skipped: readonly PlannedRepo[], from: EarlierPrCounts['from']): PlanPullRequests {

@@ -14,7 +14,7 @@ import { estimateE2bCost, type CostEstimate, type E2bPricing } from '../sandbox/
 import type { RunRecord, RunStatus, TaskRecord } from '../store/types.js';
 import { planCandidates, type PlanCandidates } from './candidate-estimate.js';
 import type { EarlierPr, EarlierPrNow } from './earlier-pull-requests.js';
-import { hadOpenPr, planPullRequests, type PlanPullRequests } from './plan-pull-requests.js';
+import { earlierPrNumber, planPullRequests, type PlanPullRequests } from './plan-pull-requests.js';
 import { createFailureBrake, TRANSFORMATION_FAILURES } from '../orchestrator/failure-brake.js';
 
 export type { PlanCandidates, PlanPullRequests };
@@ -143,7 +143,7 @@ export function planJob(input: PlanInput): Plan {
   const repos: PlanRepos = { total: resolved.repos.length, run: [], skipped: [], done: [], excluded: resolved.excluded, deferredSelectors: resolved.deferredSelectors };
   for (const repo of resolved.repos) {
     const previous = results.get(repo.key);
-    const prNow = hadOpenPr(previous) ? input.earlierPrsNow?.get(repo.key) : undefined;
+    const prNow = earlierPrNumber(previous) !== undefined ? input.earlierPrsNow?.get(repo.key) : undefined;
     const planned: PlannedRepo = {
       key: repo.key,
       display: repo.display,
@@ -163,7 +163,10 @@ export function planJob(input: PlanInput): Plan {
     }
     // A person closed its PR without merging: the run leaves the repository alone before anything is pushed (declined.ts).
     else if (prNow?.state === 'declined' && job.change.onExisting !== 'recreate') repos.skipped.push({ ...planned, reason: prNow.reason });
-    else repos.run.push(planned);
+    // Skipped as declined last time, and not read on GitHub now: as the journal has it, it is skipped again.
+    else if (!prNow && previous?.outcome === 'skipped' && earlierPrNumber(previous) !== undefined && job.change.onExisting !== 'recreate') {
+      repos.skipped.push({ ...planned, reason: `${previous.message} (as run ${previous.runId} found it; not read on GitHub now, so a reopened PR is not seen)` });
+    } else repos.run.push(planned);
   }
   return {
     job: { name: job.name, file: job.displayPath, provider: job.sandbox.provider, publish: job.change.publish },
@@ -180,15 +183,16 @@ export function planJob(input: PlanInput): Plan {
 }
 
 /**
- * The PRs `fleetmod run` meets again: those the earlier result of a repository it runs left open, as the journal
- * says. (A repository the manifest or GitHub skips, or one the resumed run has done, is not run.)
+ * The PRs `fleetmod run` meets again: those the earlier result of a repository it runs left open, or closed by a
+ * person (it was skipped as declined), as the journal says. (A repository the manifest or GitHub skips, or one the resumed run has done, is not run.)
  */
 export function earlierPrsToRead(input: Pick<PlanInput, 'resolved' | 'history' | 'hostSkips'>): EarlierPr[] {
   const results = latestResults(input.history);
   return input.resolved.repos.flatMap((repo) => {
     const previous = results.get(repo.key);
     const runs = !repo.skip && !(previous && input.history?.resumes) && !input.hostSkips?.has(repo.key);
-    return runs && previous?.prNumber !== undefined && hadOpenPr(previous) ? [{ repo, number: previous.prNumber }] : [];
+    const number = earlierPrNumber(previous);
+    return runs && number !== undefined ? [{ repo, number }] : [];
   });
 }
 

@@ -109,6 +109,22 @@ describe('fleetmod plan: pull requests of an earlier run', () => {
     ]);
     expect(rerun.out).toMatch(/acme\/declined.*pull request #1 was closed without merging/);
     expect(forge.monitor.violations).toEqual([]);
+
+    // The next change: the repository the rerun skipped as declined (the journal keeps its reason, not a PR number)
+    // is skipped again, read on GitHub with a token, as the journal has it without; once its PR is reopened, it runs.
+    await job({ step: "grep -rl getData src | xargs -r sed -i 's/getData/readData/g'" });
+    const declinedOf = (out: string) => (JSON.parse(out) as Plan).repos.skipped.map((r) => [r.display, r.reason]);
+    const again = await cliIn(withToken, 'plan', '--json', 'job.yaml');
+    const againNoToken = await cliIn(testEnv(), 'plan', '--json', 'job.yaml');
+    forge.pulls('acme/declined')[0]!.state = 'open';
+    const reopened = await cliIn(withToken, 'plan', '--json', 'job.yaml');
+
+    expect(declinedOf(again.out)).toEqual([['acme/declined', expect.stringMatching(DECLINED)]]);
+    expect(declinedOf(againNoToken.out)).toEqual([
+      ['acme/declined', expect.stringMatching(/^pull request #1 was closed without merging .* \(as run \S+ found it; not read on GitHub now, so a reopened PR is not seen\)$/)],
+    ]);
+    expect(declinedOf(reopened.out)).toEqual([]);
+    expect((JSON.parse(reopened.out) as Plan).repos.run.find((r) => r.display === 'acme/declined')?.prNow).toEqual({ state: 'open' });
   });
 
   it('with on-existing: recreate, counts a declined repository among the new pull requests; a PR it cannot read stays as the journal has it', { timeout: 120_000 }, async () => {
