@@ -16,7 +16,6 @@ import { branchNameProblem } from '../manifest/git-ref.js';
 import { referencesIn, renderTemplate } from '../manifest/template.js';
 import type { TaskRecord } from '../store/types.js';
 import { removeTree } from '../util/remove-tree.js';
-import { runBestOfN } from './best-of-n.js';
 import { countDiff } from './diff-stat.js';
 import { finishUnchanged } from './close-stale.js';
 import { declinedReason, newerClosed, NO_PULL_REQUESTS } from './declined.js';
@@ -25,11 +24,11 @@ import { FLEETMOD_TRAILER } from './own-commits.js';
 import { pushBranch } from './push-branch.js';
 import { remoteWriteCheck, type BeforeRemoteWrite } from './remote-write-check.js';
 import { adoptEarlierResult, hasEarlierResult } from './reuse-result.js';
-import { runCandidate } from './run-candidate.js';
 import { assertNoSecrets } from './secret-guard.js';
 import type { StageRunner, TaskConfig, TaskDeps, TaskOutcome } from './task-context.js';
 import { settleLogFile } from './task-log-file.js';
 import { openTaskLog, type TaskLog } from './task-log.js';
+import { transformInSandbox } from './transform-in-sandbox.js';
 import { templateValues, type StepOutput } from './variables.js';
 
 /** `ownsRun` is asked right before each push and each pull request written (remote-write-check.ts). */
@@ -295,37 +294,6 @@ async function stages(
 
 function recordSkipped(deps: TaskDeps, taskId: number, stages: readonly Stage[], detail: string): void {
   for (const s of stages) deps.store.recordStage(taskId, s, 'skipped', 0, detail);
-}
-
-async function transformInSandbox(
-  deps: TaskDeps,
-  config: TaskConfig,
-  task: TaskRecord,
-  signal: AbortSignal,
-  log: TaskLog,
-  workdir: string,
-  base: string,
-  stage: StageRunner,
-): Promise<{ diff: string; steps: StepOutput[] }> {
-  const { job } = config;
-  if (job.candidates.length > 1) {
-    deps.store.recordStage(task.id, 'sandbox', 'skipped', 0, `one sandbox per candidate (${job.candidates.length})`);
-    // runBestOfN journals the steps and verify stages from what the candidates did.
-    const best = await runBestOfN(deps, config, { task, base, workdir, log, signal, stage });
-    deps.store.recordStage(task.id, 'diff', 'succeeded', 0, `chose ${best.chosen.name}`);
-    return { diff: best.chosen.diff, steps: best.chosen.steps };
-  }
-  const candidate = job.candidates[0] as (typeof job.candidates)[number];
-  const result = await deps.limiters.sandbox(() =>
-    runCandidate(deps, config, { task, base, workspace: workdir, candidate, position: 0, log, signal, stage }),
-  );
-  if (result.status === 'verify-failed') deps.store.updateTask(task.id, { diff: result.diff, ...diffColumns(result.counts) });
-  if (result.failure) throw result.failure;
-  return { diff: result.diff, steps: result.steps };
-}
-
-function diffColumns(counts: { files: number; insertions: number; deletions: number }) {
-  return { filesChanged: counts.files, insertions: counts.insertions, deletions: counts.deletions };
 }
 
 /**
