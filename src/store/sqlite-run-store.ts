@@ -3,7 +3,7 @@
  * `groupCommit` (the run process), committed with the other writes of the same event-loop turn at its end
  * (group-commit.ts), a task row's changes in that turn written as one update (task-row-writer.ts). A stage's start
  * is kept on its task, its end is a row of stage_events (open-stage.ts). The reports' whole-run reads are in
- * run-reads.ts, result reuse in result-reuse.ts.
+ * run-reads.ts, result reuse in result-reuse.ts, claiming a run in run-claim-transaction.ts.
  */
 import type { RepoRef } from '../domain/repo.js';
 import type { Redactor } from '../util/redact.js';
@@ -12,6 +12,7 @@ import type { Db } from './db.js';
 import { createGithubWriteLog } from './github-writes.js';
 import { withGroupCommit } from './group-commit.js';
 import { createResultReuse } from './result-reuse.js';
+import { createRunClaim } from './run-claim-transaction.js';
 import { createRunReads } from './run-reads.js';
 import { OPEN_STAGE_SQL, openStageEvent, toStageEvent, type OpenStageRow, type StageEventRow } from './open-stage.js';
 import { toCandidate, toRun, toStepResult, toTask, type RunRow, type TaskRow } from './rows.js';
@@ -19,10 +20,8 @@ import { createTaskRowWriter } from './task-row-writer.js';
 import { patchColumns } from './task-patch.js';
 import type {
   CandidateRecord,
-  ClaimDecision,
   EventLevel,
   NewRun,
-  RunOwner,
   RunRecord,
   RunStore,
   StageEvent,
@@ -62,11 +61,6 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
       AND status = 'running' AND (owner_pid IS NULL OR (owner_pid = @pid AND owner_host = @host))`),
     releaseRun: db.prepare('UPDATE runs SET owner_pid = NULL, owner_host = NULL, heartbeat_at = NULL, updated_at = ? WHERE id = ?'),
     markTransformMixed: db.prepare('UPDATE runs SET transform_key = ?, updated_at = ? WHERE id = ?'),
-    claimRun: db.prepare(`UPDATE runs SET status = 'running', status_reason = NULL, finished_at = NULL, owner_pid = ?,
-      owner_host = ?, heartbeat_at = ?, updated_at = ? WHERE id = ?`),
-    // Only a run nobody ever owned and without tasks: what selectRun has just created, and nothing else.
-    discardUnstartedRun: db.prepare(`DELETE FROM runs WHERE id = ? AND owner_pid IS NULL AND heartbeat_at IS NULL
-      AND NOT EXISTS (SELECT 1 FROM tasks WHERE tasks.run_id = runs.id)`),
     maxPosition: db.prepare('SELECT COALESCE(MAX(position), -1) AS max FROM tasks WHERE run_id = ?'),
     insertTask: db.prepare(`INSERT OR IGNORE INTO tasks (run_id, position, repo_key, repo_json, status, updated_at)
       VALUES (?, ?, ?, ?, 'pending', ?)`),
@@ -116,20 +110,7 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
     if (row) statements.event.run(row.run_id, taskId, at, 'info', clean(reason));
   });
 
-  // Its own transaction, never joined to an open one: the claim must be on disk before the claimer does anything.
-  const claimRun = db.transaction((id: string, owner: RunOwner, mayTake: ClaimDecision, discardIfRefused: boolean) => {
-    const row = statements.getRun.get(id) as RunRow | undefined;
-    if (!row) return { claimed: false, run: undefined };
-    const run = toRun(row);
-    const runningOfJob = (statements.runningRunsOfJob.all(run.jobName) as RunRow[]).map(toRun);
-    if (!mayTake(run, runningOfJob)) {
-      if (discardIfRefused) statements.discardUnstartedRun.run(id);
-      return { claimed: false, run };
-    }
-    const at = now();
-    statements.claimRun.run(owner.pid, owner.host, at, at, id);
-    return { claimed: true, run: toRun(statements.getRun.get(id) as RunRow) };
-  });
+  const claimRun = createRunClaim(db, now);
 
   const getTask = (taskId: number): TaskRecord | undefined => {
     const row = statements.getTask.get(taskId) as TaskRow | undefined;
@@ -190,9 +171,7 @@ export function createSqliteRunStore(db: Db, options: SqliteRunStoreOptions): Ru
       return statements.heartbeat.run({ id, pid: owner.pid, host: owner.host, at }).changes > 0;
     },
 
-    claimRun(id, owner, mayTake, options = {}) {
-      return claimRun.immediate(id, owner, mayTake, options.discardIfRefused ?? false);
-    },
+    claimRun,
 
     addTasks,
 
