@@ -45,7 +45,10 @@ describe('E2B plan limits enforced by the scheduler', () => {
     // The fake runs in this process, so event-loop delays play network latency: allow 400 ms of it.
     const rate = { count: 3, perMs: 1_000, graceMs: 400 };
     const paced = await startFakeE2b({ creationRate: rate });
-    const unpaced = await startFakeE2b({ creationRate: rate });
+    // The control's fake is strict (two creates a second, no grace): unpaced, a third create within a second is
+    // refused. With the paced fake's window (three in 600 ms), a CI machine under the whole suite's load once spread
+    // the six creates (each after its clone) too far apart to trip it.
+    const unpaced = await startFakeE2b({ creationRate: { count: 2, perMs: 1_000, graceMs: 0 } });
     const fixture = await e2bJobFixture(6, (repos) => renameJob(repos, { limits: '  sandbox-rate: 3/s\n  clone: 6' }));
     const burst = await e2bJobFixture(6, (repos) => renameJob(repos, { limits: '  sandbox-rate: 1000/s\n  clone: 6' }));
 
@@ -60,7 +63,8 @@ describe('E2B plan limits enforced by the scheduler', () => {
     for (let i = rate.count; i < at.length; i += 1) {
       expect((at[i] as number) - (at[i - rate.count] as number)).toBeGreaterThan(rate.perMs - rate.graceMs);
     }
-    // The control: without pacing the same fake refuses creates (the provider retries them, so results are fine).
+    // The control: without pacing, a fake that enforces a rate refuses creates (the provider retries them, so
+    // results are fine); so the paced run's zero refusals are the pacing's doing.
     expect(burstCode, burstIo.out()).toBe(0);
     expect(unpaced.stats().rejected.rate).toBeGreaterThan(0);
   });
