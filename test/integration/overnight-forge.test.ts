@@ -1,7 +1,7 @@
 /**
  * Overnight-grade runs against the local forge (git over smart-HTTP + the fake GitHub API): killed at any point and
  * resumed, every repository still ends with exactly one result, one branch and one pull request; transient
- * failures injected into a fifth of the operations (clone hang-ups, 502s from GitHub, lost E2B sandboxes) are all
+ * failures injected into a third of the operations (clone hang-ups, 502s from GitHub, lost E2B sandboxes) are all
  * retried away.
  */
 import { mkdir, readdir } from 'node:fs/promises';
@@ -34,11 +34,11 @@ function stageEvents(dbFile: string): number {
 }
 
 describe('overnight runs against the forge', () => {
-  it('kill -9 at 10 points of a 30-repo run with PRs: one result, one branch, one PR per repo; journal intact; nothing left running', { timeout: 300_000 }, async () => {
+  it('kill -9 at 10 points of a 12-repo run with PRs: one result, one branch, one PR per repo; journal intact; nothing left running', { timeout: 300_000 }, async () => {
     await ensureBuilt();
     const forge = await startForge();
     forge.state.addUser('fleetmod-bot', TOKEN);
-    const names = Array.from({ length: 30 }, (_, i) => `svc-${String(i + 1).padStart(2, '0')}`);
+    const names = Array.from({ length: 12 }, (_, i) => `svc-${String(i + 1).padStart(2, '0')}`);
     for (const name of names) await forge.createRepo({ owner: 'acme', name });
     const dir = await tempDir();
     const marker = `fleetmod-overnight-${process.pid}-${Date.now()}`;
@@ -56,7 +56,7 @@ describe('overnight runs against the forge', () => {
     const dbFile = path.join(dir, '.fleetmod', 'fleetmod.db');
     let killed = 0;
 
-    for (const after of [4, 13, 8, 21, 6, 27, 15, 3, 33, 18]) {
+    for (const after of [4, 11, 7, 16, 5, 19, 12, 3, 21, 9]) {
       const before = stageEvents(dbFile);
       const run = startCli(dir, env, 'run', 'job.yaml');
       for (;;) {
@@ -85,7 +85,7 @@ describe('overnight runs against the forge', () => {
       pr_number: number;
     }[];
     db.close();
-    expect(tasks).toHaveLength(30);
+    expect(tasks).toHaveLength(12);
     for (const task of tasks) {
       expect(task.status).toBe('done');
       expect(task.outcome).toBe('pr-opened');
@@ -107,15 +107,16 @@ describe('overnight runs against the forge', () => {
     expect((await readdir(tmp)).filter((name) => name.startsWith('fleetmod-'))).toEqual([]);
   });
 
-  it('transient failures on a fifth of the operations (clone hang-ups, 502s from GitHub, lost sandboxes): every repo succeeds and the retries are counted', { timeout: 240_000 }, async () => {
+  it('transient failures on a third of the operations (clone hang-ups, 502s from GitHub, lost sandboxes): every repo succeeds and the retries are counted', { timeout: 240_000 }, async () => {
     const forge = await startForge();
     forge.state.addUser('fleetmod-bot', TOKEN);
-    const names = Array.from({ length: 20 }, (_, i) => `app-${String(i + 1).padStart(2, '0')}`);
+    const names = Array.from({ length: 10 }, (_, i) => `app-${String(i + 1).padStart(2, '0')}`);
     for (const name of names) await forge.createRepo({ owner: 'acme', name });
     const fake = await startFakeE2b({ startLatencyMs: 10 });
-    // Every fifth clone is cut mid-transfer, every fifth PR creation answers 502, and four sandboxes die mid-step.
-    forge.faults.addGit({ service: 'upload-pack', command: 'fetch', every: 5, answer: 'hangup' });
-    forge.faults.add({ method: 'POST', path: /^\/repos\/acme\/[^/]+\/pulls$/, every: 5, times: 100, answer: { kind: 'status', status: 502 } });
+    // Every third clone is cut mid-transfer (four in all), every third PR creation answers 502, and four sandboxes
+    // die mid-step.
+    forge.faults.addGit({ service: 'upload-pack', command: 'fetch', every: 3, times: 4, answer: 'hangup' });
+    forge.faults.add({ method: 'POST', path: /^\/repos\/acme\/[^/]+\/pulls$/, every: 3, times: 100, answer: { kind: 'status', status: 502 } });
     fake.inject({ on: 'command', match: /fetchData/, action: 'expire', times: 4, afterMs: 0 });
     const dir = await tempDir();
     await writeForgeJob(dir, 'job.yaml', forge, {
@@ -132,7 +133,7 @@ describe('overnight runs against the forge', () => {
     const tasks = db.prepare('SELECT repo_key, outcome, retries FROM tasks').all() as { repo_key: string; outcome: string; retries: number }[];
     const retryEvents = (db.prepare("SELECT COUNT(*) AS n FROM task_events WHERE message LIKE 'transient failure, retry%'").get() as { n: number }).n;
     db.close();
-    expect(tasks.map((t) => t.outcome)).toEqual(Array(20).fill('pr-opened'));
+    expect(tasks.map((t) => t.outcome)).toEqual(Array(10).fill('pr-opened'));
     for (const name of names) expect(forge.pulls(`acme/${name}`), name).toHaveLength(1);
     const retries = tasks.reduce((sum, t) => sum + t.retries, 0);
     // Hang-ups and lost sandboxes fail a stage and are retried by the scheduler; 502s are retried inside the client.
