@@ -15,11 +15,11 @@ function outcomes(root: string): { outcome: string; n: number }[] {
 }
 
 describe('E2B plan limits enforced by the scheduler', () => {
-  it('100 repos at 20 sandboxes while the fake enforces 20: no 429 anywhere, peak exactly 20, all killed', async () => {
-    const fake = await startFakeE2b({ maxConcurrent: 20, startLatencyMs: 5 });
+  it('40 repos at 10 sandboxes while the fake enforces 10: no 429 anywhere, peak exactly 10, all killed', async () => {
+    const fake = await startFakeE2b({ maxConcurrent: 10, startLatencyMs: 5 });
     // Twice as many repos in flight as sandboxes allowed, so the sandbox limit (not the task queue) is what holds.
-    const fixture = await e2bJobFixture(100, (repos) =>
-      renameJob(repos, { step: 'test -f src/index.js', limits: '  concurrency: 40\n  sandboxes: 20\n  sandbox-rate: 1000/s\n  clone: 20' }),
+    const fixture = await e2bJobFixture(40, (repos) =>
+      renameJob(repos, { step: 'test -f src/index.js', limits: '  concurrency: 20\n  sandboxes: 10\n  sandbox-rate: 1000/s\n  clone: 10' }),
     );
     const io = captureIo(fixture.root, testEnv(fake.env()));
 
@@ -27,14 +27,14 @@ describe('E2B plan limits enforced by the scheduler', () => {
 
     expect(code, io.out()).toBe(0);
     expect(io.err()).toBe('');
-    expect(outcomes(fixture.root)).toEqual([{ outcome: 'unchanged', n: 100 }]);
+    expect(outcomes(fixture.root)).toEqual([{ outcome: 'unchanged', n: 40 }]);
     // Whole words only: a stage duration such as "429ms" in the summary is not a refusal.
     expect(io.out()).not.toMatch(/\b429\b|rate limit|^ {2}retry /im);
     expect(fake.stats()).toEqual({
-      created: 100,
+      created: 40,
       alive: 0,
-      peakAlive: 20,
-      killed: 100,
+      peakAlive: 10,
+      killed: 40,
       expired: 0,
       rejected: { concurrency: 0, rate: 0, auth: 0, fault: 0 },
     });
