@@ -2,7 +2,7 @@
  * `fleetmod plan` counts a repository a `github:` selector brings in as the run will treat it: one the run skips as
  * soon as it reads it on GitHub (archived, kept with `archived: true`; empty) is skipped in the plan too, with the
  * run's reason — told from the selector's listing, and for a listing that may be empty (size 0) from the same read
- * the run makes, never a clone.
+ * the run makes, never a clone. A repository named one by one has no listing: with GitHub access it gets that read.
  */
 import path from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -102,6 +102,7 @@ describe('fleetmod plan: repositories the run skips once it reads them on GitHub
         return { defaultBranch: repo.name === 'blank' ? null : 'main', pushUrl: repo.url, headOwner: repo.owner, ...(repo.name === 'blank' && { skipReason: 'empty repository (no branches)' }) };
       },
       warn: (message) => warnings.push(message),
+      readUnlisted: true,
     });
     const plan = planJob({ job, resolved, hostSkips: skips });
 
@@ -119,5 +120,80 @@ describe('fleetmod plan: repositories the run skips once it reads them on GitHub
         '',
       ].join('\n'),
     );
+  });
+  it('reads GitHub repositories named one by one as the run does, with GitHub access only, and skips those the run skips', { timeout: 120_000 }, async () => {
+    const forge = await startForge();
+    forge.state.addUser('fleetmod-bot', BOT_TOKEN);
+    await forge.createRepo({ owner: 'acme', name: 'api' });
+    await forge.createRepo({ owner: 'acme', name: 'old', archived: true });
+    await forge.createRepo({ owner: 'acme', name: 'blank', empty: true });
+    const dir = await tempDir();
+    await writeForgeJob(dir, 'job.yaml', forge, { repos: ['acme/api', 'acme/old', 'acme/blank'], limits: NO_BUDGET });
+    const env = testEnv({ GITHUB_TOKEN: BOT_TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING });
+    forge.faults.addGit({ service: 'upload-pack', command: 'fetch', answer: { status: 500 } });
+    const withAccess = captureIo(dir, env);
+    const without = captureIo(dir, testEnv({ FLEETMOD_GITHUB_PACING: FAST_PACING }));
+
+    expect(await cli(withAccess, 'plan', '--json', 'job.yaml'), withAccess.err()).toBe(0);
+    const readsWithAccess = forge.monitor.calls.filter((c) => c.method === 'GET' && /^\/repos\/acme\/[^/]+$/.test(c.path)).length;
+    expect(await cli(without, 'plan', '--json', 'job.yaml'), without.err()).toBe(0);
+
+    const plan = JSON.parse(withAccess.out()) as Plan;
+    expect(plan.repos.run.map((r) => r.display)).toEqual(['acme/api']);
+    expect(plan.repos.skipped.map((r) => [r.display, r.reason])).toEqual([
+      ['acme/old', 'archived on GitHub (read-only)'],
+      ['acme/blank', 'empty repository (no branches)'],
+    ]);
+    expect(readsWithAccess).toBe(3);
+    // Without a token nothing is read: all three are counted to run, as before.
+    expect((JSON.parse(without.out()) as Plan).repos.run.map((r) => r.display)).toEqual(['acme/api', 'acme/old', 'acme/blank']);
+    expect(forge.monitor.calls.filter((c) => c.method === 'GET' && /^\/repos\/acme\/[^/]+$/.test(c.path))).toHaveLength(3);
+    expect(forge.faults.gitFired).toBe(0);
+    expect(forge.monitor.writes()).toEqual([]);
+
+    // The run skips the same two, for the same reasons.
+    forge.faults.clear();
+    const run = captureIo(dir, env);
+    expect(await cli(run, 'run', 'job.yaml'), run.out() + run.err()).toBe(0);
+    const db = new Database(path.join(dir, '.fleetmod', 'fleetmod.db'), { readonly: true });
+    const tasks = db.prepare('SELECT repo_key AS repo, outcome, skip_reason FROM tasks ORDER BY repo').all();
+    db.close();
+    expect(tasks).toEqual([
+      { repo: 'acme/api', outcome: 'pr-opened', skip_reason: null },
+      { repo: 'acme/blank', outcome: 'skipped', skip_reason: 'empty repository (no branches)' },
+      { repo: 'acme/old', outcome: 'skipped', skip_reason: 'archived on GitHub (read-only)' },
+    ]);
+  });
+
+  it('a named repository that cannot be read stays to run with a warning; other git hosts are not read', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      path.join(dir, 'job.yaml'),
+      'name: named\nrepos:\n  - acme/api\n  - acme/flaky\n  - https://git.example.com/acme/tool.git\nsteps: [{run: "true"}]\nchange: {branch: b, commit: {message: m}, pr: {title: t}}\n',
+    );
+    const job = (await loadManifest(path.join(dir, 'job.yaml'), 'job.yaml')).job!;
+    const resolved = await resolveRepos(job, { env: {} });
+    const read = (readUnlisted: boolean) => {
+      const inspected: string[] = [];
+      const warnings: string[] = [];
+      const skips = hostSkips(resolved, {
+        inspect: async (repo) => {
+          inspected.push(repo.display);
+          if (repo.name === 'flaky') throw new Error('GitHub answered 502');
+          return { defaultBranch: 'main', pushUrl: repo.url, headOwner: repo.owner };
+        },
+        warn: (message) => warnings.push(message),
+        readUnlisted,
+      });
+      return skips.then((s) => ({ skips: s, inspected: inspected.sort(), warnings }));
+    };
+
+    const withAccess = await read(true);
+    const without = await read(false);
+
+    expect(withAccess.inspected).toEqual(['acme/api', 'acme/flaky']);
+    expect(withAccess.warnings).toEqual(['could not read acme/flaky on GitHub (GitHub answered 502); it is counted to run']);
+    expect(withAccess.skips.size).toBe(0);
+    expect(without).toEqual({ skips: new Map(), inspected: [], warnings: [] });
   });
 });

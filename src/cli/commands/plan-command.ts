@@ -40,13 +40,15 @@ export async function planCommand(io: CliIo, file: string, opts: PlanCommandOpti
 
   const codeHosts = lazyCodeHosts(job, io);
   const warn = (message: string) => io.stderr(`fleetmod: ${message}\n`);
-  // Only selectors bring listings; of their repositories, those the run skips as soon as it reads them are not to run.
-  const skips = resolved.githubListings.size === 0 ? undefined : await hostSkips(resolved, { inspect: (repo) => codeHosts().forRepo(repo).inspect(repo), warn });
+  const githubAccess = githubCredentials(io.env).kind !== 'none';
+  // Those the run skips as soon as it reads them on GitHub are not to run: told from a selector's listing, or read
+  // as the run reads them (a listing's size-0 ones; with access, those named one by one).
+  const readsGithub = resolved.githubListings.size > 0 || (githubAccess && resolved.repos.some((r) => r.kind === 'github'));
+  const skips = readsGithub ? await hostSkips(resolved, { inspect: (repo) => codeHosts().forRepo(repo).inspect(repo), warn, readUnlisted: githubAccess }) : undefined;
 
   const journal = await readHistory(dbPath, job, createRedactorFor(io, job), resolved.repos);
   // With the access the run would have, the PRs it meets again are read as they are now (reads only); without it
   // the plan says it shows the journal's view.
-  const githubAccess = githubCredentials(io.env).kind !== 'none';
   const toRead = earlierPrsToRead({ resolved, ...(journal.history && { history: journal.history }), ...(skips && { hostSkips: skips }) });
   const prsNow = githubAccess ? await readEarlierPrs((repo) => codeHosts().forRepo(repo), toRead, warn) : undefined;
   const plan = planJob({
