@@ -39,6 +39,7 @@ export async function executeTask(
   const started = deps.now();
   const { repo } = initial;
   const owned = options.ownsRun ?? (() => true);
+  const caughtByStop = (err: unknown) => Boolean(options.stopSignal?.aborted) && killedFromOutside(err);
   // Before anything is journaled or shown, a skip included: the run may be another process's by now.
   if (!owned()) return { kind: 'interrupted' };
   deps.progress.taskStarted(repo);
@@ -57,7 +58,7 @@ export async function executeTask(
     try {
       // Also asked before each push and pull request write: a process suspended in the middle of the repository
       // wakes there, before its heartbeat timer has fired.
-      const outcome = await runTask(deps, config, task, options.signal, owned);
+      const outcome = await runTask(deps, config, task, options.signal, owned, caughtByStop);
       if (!owned()) return { kind: 'interrupted' };
       deps.store.finishTask(task.id, outcome);
       return { kind: 'finished', outcome, durationMs: deps.now() - started };
@@ -74,14 +75,14 @@ export async function executeTask(
         deps.store.releaseTask(task.id, `stopped: the disk is full (${errorMessage(err)})`);
         throw new DiskFull(`the disk is full: ${errorMessage(err)}`, { cause: err });
       }
-      const caughtByStop = Boolean(options.stopSignal?.aborted) && killedFromOutside(err);
+      const stopReachedIt = caughtByStop(err);
       // A graceful stop lets running repos finish: one whose step or git the Ctrl-C itself reached runs again, once.
-      if (caughtByStop && rerunAfterStopSignal && !options.signal.aborted) {
+      if (stopReachedIt && rerunAfterStopSignal && !options.signal.aborted) {
         rerunAfterStopSignal = false;
         deps.store.releaseTask(task.id, `the stop signal reached a ${err instanceof GitFailed ? 'git' : 'step'} as it started (${errorMessage(err)}); running the repo again`);
         continue;
       }
-      if (options.signal.aborted || err instanceof Interrupted || caughtByStop) {
+      if (options.signal.aborted || err instanceof Interrupted || stopReachedIt) {
         deps.store.releaseTask(task.id, `interrupted: ${errorMessage(err)}`);
         return { kind: 'interrupted' };
       }

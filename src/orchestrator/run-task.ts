@@ -31,15 +31,25 @@ import { openTaskLog, type TaskLog } from './task-log.js';
 import { transformInSandbox } from './transform-in-sandbox.js';
 import { templateValues, type StepOutput } from './variables.js';
 
-/** `ownsRun` is asked right before each push and each pull request written (remote-write-check.ts). */
-export async function runTask(deps: TaskDeps, config: TaskConfig, task: TaskRecord, signal: AbortSignal, ownsRun: () => boolean): Promise<TaskOutcome> {
+/**
+ * `ownsRun` is asked right before each push and each pull request written (remote-write-check.ts). `caughtByStop`
+ * tells a command the stop signal itself killed (execute-task.ts): its stage is journaled as stopped, not failed.
+ */
+export async function runTask(
+  deps: TaskDeps,
+  config: TaskConfig,
+  task: TaskRecord,
+  signal: AbortSignal,
+  ownsRun: () => boolean,
+  caughtByStop: (err: unknown) => boolean = () => false,
+): Promise<TaskOutcome> {
   const { repo } = task;
   const log = openTaskLog((text) => deps.store.appendTaskLog(task.id, text), deps.now);
   log.line(`attempt ${task.attempts} of ${repo.key} in run ${config.run.id}`);
   const workdir = path.join(config.workRoot, repoSlug(repo));
   let succeeded = false;
   try {
-    const outcome = await stages(deps, config, task, signal, log, workdir, remoteWriteCheck(config.run.id, ownsRun));
+    const outcome = await stages(deps, config, task, { signal, caughtByStop }, log, workdir, remoteWriteCheck(config.run.id, ownsRun));
     succeeded = outcome.outcome !== 'edited-by-human';
     return outcome;
   } catch (err) {
@@ -60,7 +70,7 @@ async function stages(
   deps: TaskDeps,
   config: TaskConfig,
   task: TaskRecord,
-  signal: AbortSignal,
+  { signal, caughtByStop }: { signal: AbortSignal; caughtByStop: (err: unknown) => boolean },
   log: TaskLog,
   workdir: string,
   beforeWrite: BeforeRemoteWrite,
@@ -79,8 +89,9 @@ async function stages(
       deps.store.recordStage(task.id, name, 'succeeded', deps.now() - started);
       return result;
     } catch (err) {
-      // A stage the abort ended ("killed: aborted") did not fail: the repository is interrupted (execute-task.ts).
-      const ended = signal.aborted || err instanceof Interrupted ? 'stopped' : 'failed';
+      // A stage the abort ended ("killed: aborted"), or whose command the Ctrl-C itself reached, did not fail: the
+      // repository is interrupted or run again (execute-task.ts).
+      const ended = signal.aborted || err instanceof Interrupted || caughtByStop(err) ? 'stopped' : 'failed';
       deps.store.recordStage(task.id, name, ended, deps.now() - started, errorMessage(err));
       throw err;
     }

@@ -90,6 +90,10 @@ describe('graceful stop, resume and retry', () => {
       { status: 'pending', outcome: null, n: 3 },
     ]);
     expect(query(fx.root, "SELECT message FROM task_events WHERE message LIKE 'the stop signal reached a step as it started (step \"control\" did not finish%); running the repo again'")).toHaveLength(1);
+    // Nor is the stage the Ctrl-C cut short journaled as failed: it stopped, and the repo's next attempt went through it.
+    expect(query(fx.root, "SELECT stage, state, COUNT(*) AS n FROM stage_events WHERE state IN ('failed', 'stopped') GROUP BY stage, state")).toEqual([
+      { stage: 'steps', state: 'stopped', n: 1 },
+    ]);
   });
 
   it('a second Ctrl-C aborts at once', async () => {
