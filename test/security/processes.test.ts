@@ -19,7 +19,9 @@ beforeAll(async () => {
   hostSleeper = spawn('sleep', ['120'], { stdio: 'ignore' });
   run = await runAttacks({
     sandbox: { pids: '64', memory: '64MiB', output: '64KiB' },
-    stepTimeout: '2s',
+    // Long enough for the memory hog to reach its limit on a machine busy with the rest of the suite (at 2 s it once
+    // timed out first, with three test files at a time on two cores).
+    stepTimeout: '5s',
     attacks: [
       { name: 'fork-bomb', script: 'bomb() { bomb | bomb & }; bomb\nsleep 30' },
       { name: 'memory-hog', script: 'head -c 1G /dev/zero | tail > /dev/null' },
@@ -54,7 +56,7 @@ describe('attacks on processes and resources, run by fleetmod', () => {
     const bomb = run.attack('fork-bomb');
 
     expect(bomb.outcome).toBe('failed');
-    expect(bomb.errorMessage).toMatch(/^step "transform" did not finish: timed out after 2s \(process limit of 64 reached \(\d+ forks? refused\)\)$/);
+    expect(bomb.errorMessage).toMatch(/^step "transform" did not finish: timed out after 5s \(process limit of 64 reached \(\d+ forks? refused\)\)$/);
   });
 
   it('memory hog: killed at sandbox.memory, with that reason', () => {
@@ -73,7 +75,7 @@ describe('attacks on processes and resources, run by fleetmod', () => {
   });
 
   it('sleeping forever: stopped by the step timeout', () => {
-    expect(run.attack('sleep-forever')).toMatchObject({ outcome: 'failed', errorMessage: 'step "transform" did not finish: timed out after 2s' });
+    expect(run.attack('sleep-forever')).toMatchObject({ outcome: 'failed', errorMessage: 'step "transform" did not finish: timed out after 5s' });
   });
 
   it('endless output: the host keeps only head and tail, and records that it was cut', () => {
