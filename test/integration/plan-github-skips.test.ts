@@ -21,6 +21,25 @@ import { tempDir } from '../support/temp.js';
 
 type Plan = ReturnType<typeof planJob>;
 
+/** What the run does with the forge's three repositories: it opens a PR for acme/api and skips the other two. */
+const RUN_SKIPS_OLD_AND_BLANK = [
+  { repo: 'acme/api', outcome: 'pr-opened', skip_reason: null },
+  { repo: 'acme/blank', outcome: 'skipped', skip_reason: 'empty repository (no branches)' },
+  { repo: 'acme/old', outcome: 'skipped', skip_reason: 'archived on GitHub (read-only)' },
+];
+
+/** Runs job.yaml in `dir` (exit 0) and reads each repository's outcome and skip reason from the journal. */
+async function runOutcomes(dir: string, env: NodeJS.ProcessEnv): Promise<unknown[]> {
+  const run = captureIo(dir, env);
+  expect(await cli(run, 'run', 'job.yaml'), run.out() + run.err()).toBe(0);
+  const db = new Database(path.join(dir, '.fleetmod', 'fleetmod.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT repo_key AS repo, outcome, skip_reason FROM tasks ORDER BY repo').all();
+  } finally {
+    db.close();
+  }
+}
+
 describe('fleetmod plan: repositories the run skips once it reads them on GitHub', () => {
   it('counts archived (archived: true) and empty repositories of a selector as skipped, with the reasons the run then gives', { timeout: 120_000 }, async () => {
     const forge = await startForge();
@@ -64,16 +83,7 @@ describe('fleetmod plan: repositories the run skips once it reads them on GitHub
 
     // The run does what the plan said.
     forge.faults.clear();
-    const run = captureIo(dir, env);
-    expect(await cli(run, 'run', 'job.yaml'), run.out() + run.err()).toBe(0);
-    const db = new Database(path.join(dir, '.fleetmod', 'fleetmod.db'), { readonly: true });
-    const tasks = db.prepare("SELECT repo_key AS repo, outcome, skip_reason FROM tasks ORDER BY repo").all();
-    db.close();
-    expect(tasks).toEqual([
-      { repo: 'acme/api', outcome: 'pr-opened', skip_reason: null },
-      { repo: 'acme/blank', outcome: 'skipped', skip_reason: 'empty repository (no branches)' },
-      { repo: 'acme/old', outcome: 'skipped', skip_reason: 'archived on GitHub (read-only)' },
-    ]);
+    expect(await runOutcomes(dir, env)).toEqual(RUN_SKIPS_OLD_AND_BLANK);
   });
 
   it('counts many skipped repositories by reason, reads only those GitHub lists with size 0, and keeps one it cannot read to run', async () => {
@@ -153,16 +163,7 @@ describe('fleetmod plan: repositories the run skips once it reads them on GitHub
 
     // The run skips the same two, for the same reasons.
     forge.faults.clear();
-    const run = captureIo(dir, env);
-    expect(await cli(run, 'run', 'job.yaml'), run.out() + run.err()).toBe(0);
-    const db = new Database(path.join(dir, '.fleetmod', 'fleetmod.db'), { readonly: true });
-    const tasks = db.prepare('SELECT repo_key AS repo, outcome, skip_reason FROM tasks ORDER BY repo').all();
-    db.close();
-    expect(tasks).toEqual([
-      { repo: 'acme/api', outcome: 'pr-opened', skip_reason: null },
-      { repo: 'acme/blank', outcome: 'skipped', skip_reason: 'empty repository (no branches)' },
-      { repo: 'acme/old', outcome: 'skipped', skip_reason: 'archived on GitHub (read-only)' },
-    ]);
+    expect(await runOutcomes(dir, env)).toEqual(RUN_SKIPS_OLD_AND_BLANK);
   });
 
   it('a named repository that cannot be read stays to run with a warning; other git hosts are not read', async () => {
