@@ -28,6 +28,14 @@ const RUN_SKIPS_OLD_AND_BLANK = [
   { repo: 'acme/old', outcome: 'skipped', skip_reason: 'archived on GitHub (read-only)' },
 ];
 
+/** A job with these `repos:` lines (YAML), loaded as run and plan load it. */
+async function loadJobWithRepos(reposYaml: string) {
+  const dir = await tempDir();
+  const manifest = `name: plan-skips\nrepos:\n${reposYaml}\nsteps: [{run: "true"}]\nchange: {branch: b, commit: {message: m}, pr: {title: t}}\n`;
+  await writeFile(path.join(dir, 'job.yaml'), manifest);
+  return (await loadManifest(path.join(dir, 'job.yaml'), 'job.yaml')).job!;
+}
+
 /** Runs job.yaml in `dir` (exit 0) and reads each repository's outcome and skip reason from the journal. */
 async function runOutcomes(dir: string, env: NodeJS.ProcessEnv): Promise<unknown[]> {
   const run = captureIo(dir, env);
@@ -87,12 +95,7 @@ describe('fleetmod plan: repositories the run skips once it reads them on GitHub
   });
 
   it('counts many skipped repositories by reason, reads only those GitHub lists with size 0, and keeps one it cannot read to run', async () => {
-    const dir = await tempDir();
-    await writeFile(
-      path.join(dir, 'job.yaml'),
-      'name: org-wide\nrepos:\n  - github: {org: acme, archived: true}\nsteps: [{run: "true"}]\nchange: {branch: b, commit: {message: m}, pr: {title: t}}\n',
-    );
-    const job = (await loadManifest(path.join(dir, 'job.yaml'), 'job.yaml')).job!;
+    const job = await loadJobWithRepos('  - github: {org: acme, archived: true}');
     const listed: GithubRepoListing[] = [
       ...Array.from({ length: 25 }, (_, i) => ({ owner: 'acme', name: `old-${i}`, archived: true, size: 10 })),
       { owner: 'acme', name: 'api', size: 120 },
@@ -167,12 +170,7 @@ describe('fleetmod plan: repositories the run skips once it reads them on GitHub
   });
 
   it('a named repository that cannot be read stays to run with a warning; other git hosts are not read', async () => {
-    const dir = await tempDir();
-    await writeFile(
-      path.join(dir, 'job.yaml'),
-      'name: named\nrepos:\n  - acme/api\n  - acme/flaky\n  - https://git.example.com/acme/tool.git\nsteps: [{run: "true"}]\nchange: {branch: b, commit: {message: m}, pr: {title: t}}\n',
-    );
-    const job = (await loadManifest(path.join(dir, 'job.yaml'), 'job.yaml')).job!;
+    const job = await loadJobWithRepos('  - acme/api\n  - acme/flaky\n  - https://git.example.com/acme/tool.git');
     const resolved = await resolveRepos(job, { env: {} });
     const read = (readUnlisted: boolean) => {
       const inspected: string[] = [];
