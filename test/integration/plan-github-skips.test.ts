@@ -21,6 +21,16 @@ import { tempDir } from '../support/temp.js';
 
 type Plan = ReturnType<typeof planJob>;
 
+/** The bot, and three repositories in acme: api, old (archived) and blank (empty). */
+async function forgeWithApiOldBlank() {
+  const forge = await startForge();
+  forge.state.addUser('fleetmod-bot', BOT_TOKEN);
+  await forge.createRepo({ owner: 'acme', name: 'api' });
+  await forge.createRepo({ owner: 'acme', name: 'old', archived: true });
+  await forge.createRepo({ owner: 'acme', name: 'blank', empty: true });
+  return forge;
+}
+
 /** What the run does with the forge's three repositories: it opens a PR for acme/api and skips the other two. */
 const RUN_SKIPS_OLD_AND_BLANK = [
   { repo: 'acme/api', outcome: 'pr-opened', skip_reason: null },
@@ -50,11 +60,7 @@ async function runOutcomes(dir: string, env: NodeJS.ProcessEnv): Promise<unknown
 
 describe('fleetmod plan: repositories the run skips once it reads them on GitHub', () => {
   it('counts archived (archived: true) and empty repositories of a selector as skipped, with the reasons the run then gives', { timeout: 120_000 }, async () => {
-    const forge = await startForge();
-    forge.state.addUser('fleetmod-bot', BOT_TOKEN);
-    await forge.createRepo({ owner: 'acme', name: 'api' });
-    await forge.createRepo({ owner: 'acme', name: 'old', archived: true });
-    await forge.createRepo({ owner: 'acme', name: 'blank', empty: true });
+    const forge = await forgeWithApiOldBlank();
     const dir = await tempDir();
     await writeForgeJob(dir, 'job.yaml', forge, { repos: [], limits: NO_BUDGET });
     const manifest = await readFile(path.join(dir, 'job.yaml'), 'utf8');
@@ -134,12 +140,9 @@ describe('fleetmod plan: repositories the run skips once it reads them on GitHub
       ].join('\n'),
     );
   });
+
   it('reads GitHub repositories named one by one as the run does, with GitHub access only, and skips those the run skips', { timeout: 120_000 }, async () => {
-    const forge = await startForge();
-    forge.state.addUser('fleetmod-bot', BOT_TOKEN);
-    await forge.createRepo({ owner: 'acme', name: 'api' });
-    await forge.createRepo({ owner: 'acme', name: 'old', archived: true });
-    await forge.createRepo({ owner: 'acme', name: 'blank', empty: true });
+    const forge = await forgeWithApiOldBlank();
     const dir = await tempDir();
     await writeForgeJob(dir, 'job.yaml', forge, { repos: ['acme/api', 'acme/old', 'acme/blank'], limits: NO_BUDGET });
     const env = testEnv({ GITHUB_TOKEN: BOT_TOKEN, FLEETMOD_GITHUB_PACING: FAST_PACING });
