@@ -32,6 +32,10 @@ export interface AttackRunOptions {
   root?: string;
   /** Lines under `sandbox:` (YAML, two-space indented by the caller's choice of keys). */
   sandbox?: Record<string, string>;
+  /**
+   * The step's timeout. @default 10s: attacks that should finish do so in well under a second, but on a machine busy
+   * with the rest of the suite a sandbox and its shell can take seconds to start.
+   */
   stepTimeout?: string;
   args?: string[];
 }
@@ -86,7 +90,7 @@ export async function runAttacks(options: AttackRunOptions): Promise<AttackRun> 
     ...Object.entries(sandbox).map(([k, v]) => `  ${k}: ${v}`),
     'steps:',
     '  - name: transform',
-    `    timeout: ${options.stepTimeout ?? '3s'}`,
+    `    timeout: ${options.stepTimeout ?? '10s'}`,
     '    files:',
     ...options.attacks.map((a) => `      - attacks/attack-${a.name}.sh`),
     '    run: |',
