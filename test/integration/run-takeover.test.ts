@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { captureIo, cli } from '../support/cli.js';
 import { startSleepingRun } from '../support/sleeping-run.js';
+import { suspendBetweenJournalWrites } from '../support/suspend.js';
 
 function journal(root: string): Database.Database {
   return new Database(path.join(root, '.fleetmod', 'fleetmod.db'));
@@ -20,9 +21,8 @@ describe('a run taken over from a process that was only suspended', () => {
     // Ctrl-Z while its step runs (not in the middle of a journal commit), and long enough for its heartbeat to go
     // stale (aged here instead of waited for).
     await new Promise((r) => setTimeout(r, 500));
-    first.child.kill('SIGSTOP');
     const db = journal(fx.root);
-    db.prepare('UPDATE runs SET heartbeat_at = heartbeat_at - 60000').run();
+    await suspendBetweenJournalWrites(first.child, db, () => db.prepare('UPDATE runs SET heartbeat_at = heartbeat_at - 60000').run());
 
     const second = captureIo(fx.root, env('0'));
     expect(await cli(second, 'resume'), second.err()).toBe(0);

@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import type { CliProcess } from '../../support/built-cli.js';
 import { RENAME_STEP } from '../../support/forge/job.js';
 import { oneRepoForge, type OneRepoRun } from '../../support/forge/one-repo.js';
+import { suspendBetweenJournalWrites } from '../../support/suspend.js';
 import { tempDir } from '../../support/temp.js';
 
 const BRANCH = 'refs/heads/fleetmod/rename-fetch';
@@ -61,10 +62,12 @@ async function suspendedPastTakeover(fx: OneRepo): Promise<{ code: number | null
   await until(run, () => existsSync(started));
   const db = new Database(path.join(fx.dir, '.fleetmod', 'fleetmod.db'));
   try {
-    run.child.kill('SIGSTOP');
     const logPieces = () => (db.prepare('SELECT COUNT(*) AS n FROM task_logs').get() as { n: number }).n;
-    const before = logPieces();
-    db.prepare("UPDATE runs SET owner_pid = 1, owner_host = 'another-host', heartbeat_at = ? WHERE status = 'running'").run(Date.now());
+    let before = 0;
+    await suspendBetweenJournalWrites(run.child, db, () => {
+      before = logPieces();
+      db.prepare("UPDATE runs SET owner_pid = 1, owner_host = 'another-host', heartbeat_at = ? WHERE status = 'running'").run(Date.now());
+    });
     await writeFile(go, '');
     await new Promise((r) => setTimeout(r, 6_000));
     run.child.kill('SIGCONT');
