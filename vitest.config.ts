@@ -3,7 +3,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 /**
  * Test files that replace modules (`vi.mock`) are named `*.isolated.test.ts`: they get a fresh module cache. Every
  * other file shares its worker's modules with the files run before it, so fleetmod's modules are loaded once per
- * worker instead of once per file (import time summed over the suite: 15 s instead of 66 s). That is safe because
+ * worker instead of once per file (import time summed over the suite: 22 s instead of 66 s). That is safe because
  * fleetmod keeps no module-level state; test/unit/test-isolation.test.ts checks the naming rule.
  */
 const ISOLATED = 'test/**/*.isolated.test.ts';
