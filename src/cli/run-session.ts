@@ -47,6 +47,7 @@ import { journalArgs, stateLocation } from './global-options.js';
 import type { CliIo } from './io.js';
 import { parseConcurrency, parseGrace, type ExecutionOptions } from './run-options.js';
 import { preferSmallHeap } from './small-heap.js';
+import { usableSigningKey } from './signing-key.js';
 
 export interface SessionRequest {
   job: Job;
@@ -97,6 +98,7 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
   if (!check.ok) throw new SandboxUnavailable(check.lines.join('; '), check.fix);
   for (const warning of check.warnings ?? []) io.stderr(`warning: sandbox: ${warning}\n`);
   if (!sandboxes.isolated) io.stderr(UNISOLATED_BANNER);
+  const signingKey = await usableSigningKey(job, io);
 
   const store = openStore(location.dbPath, redactor);
   // Nothing in the journal changes before every check has passed: a refused command leaves the run as it was.
@@ -175,6 +177,7 @@ export async function runSession(io: CliIo, request: SessionRequest, opts: Execu
         stateDir: location.stateDir,
         secrets,
         keepWorkdirs: Boolean(opts.keepWorkdirs),
+        ...(signingKey !== undefined && { signingKey }),
         reuse: opts.reuse !== false,
         concurrency,
         stopSignal: stop.signal,

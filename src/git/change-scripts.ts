@@ -10,8 +10,9 @@
  *   same base (diff-trees.ts), the tree that taking it wrote; otherwise a script reads the base tree, applies the
  *   diff to the index only and writes the tree — then the commit object with the given identity and time, written
  *   by fleetmod itself (commit-object.ts; by `git commit-tree` for an identity git would rewrite, or a message with
- *   a NUL byte, which git refuses). The same diff, base, message, identity and time give the same commit, so a
- *   resumed run re-makes exactly the commit it made before the crash. No branch is moved in the checkout: the push
+ *   a NUL byte, which git refuses), signed when the job has a signing key (ssh-signing.ts). The same diff, base,
+ *   message, identity, time and key give the same commit, so a resumed run re-makes exactly the commit it made
+ *   before the crash. No branch is moved in the checkout: the push
  *   sends the commit by its id.
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -20,10 +21,11 @@ import path from 'node:path';
 import type { CommitRequest } from './host-git.js';
 import { ChangeTooLarge, GitFailed } from '../domain/errors.js';
 import { strictUtf8 } from '../util/strict-utf8.js';
-import { looseObjectExists, writeCommitObject, writtenAsGitWould } from './commit-object.js';
+import { looseObjectExists, signCommitObject, writeCommitObject, writtenAsGitWould, type CommitSigner } from './commit-object.js';
 import { runGitProcess } from './git-process.js';
 import { runGitScript, runGitScriptBytes, type GitScriptOptions } from './git-script.js';
 import { makeOwnedTempDir } from '../util/owned-temp.js';
+import { sshSign } from './ssh-signing.js';
 
 /** The scripts' throw-away folders, `<prefix><pid>-XXXXXX`, so a later run removes what a killed one left. */
 export const GIT_SCRATCH_PREFIXES = ['fleetmod-index-', 'fleetmod-commit-'] as const;
@@ -112,8 +114,10 @@ export async function commitDiff(ctx: ScriptContext, dir: string, request: Commi
   // A remembered tree that is not there (the checkout was made again since the diff was taken) is made again.
   const tree = knownTree !== undefined && (await looseObjectExists(gitDir, knownTree)) ? knownTree : await applyDiff(ctx, dir, request);
   const message = cleanupWhitespace(request.message);
+  const key = request.signingKey;
+  const sign: CommitSigner | undefined = key === undefined ? undefined : (content) => sshSign(ctx, key, content);
   if (writtenAsGitWould({ author: request.author, message })) {
-    return writeCommitObject(gitDir, { tree, parent: request.base, author: request.author, time: request.time, message });
+    return writeCommitObject(gitDir, { tree, parent: request.base, author: request.author, time: request.time, message }, sign);
   }
   const out = await runGitProcess('commit-tree', 'git', ['commit-tree', tree, '-p', request.base, '-F', '-'], {
     ...ctx,
@@ -121,7 +125,9 @@ export async function commitDiff(ctx: ScriptContext, dir: string, request: Commi
     extraEnv: commitIdentity(request),
     input: message,
   });
-  return out.toString('utf8').trim();
+  const unsigned = out.toString('utf8').trim();
+  // git's own signing would run the gpg.ssh.program of the checkout's config: fleetmod signs git's commit itself.
+  return sign ? signCommitObject(gitDir, unsigned, sign) : unsigned;
 }
 
 /** The tree `diff` gives on `base` (written into the checkout's object store). */

@@ -8,13 +8,17 @@
  * edges or `<`, `>` or a newline in it, and which characters count as crud has changed between git versions; it
  * refuses a message with a NUL byte. Such commits are left to git (writtenAsGitWould).
  *
+ * A signed commit (ssh-signing.ts) carries the signature of that content in a `gpgsig` header (`gpgsig-sha256` in a
+ * SHA-256 repository) after the other headers, each line of the armored signature after a space, as `git commit -S`
+ * writes it.
+ *
  * The object goes where git puts a loose object (`objects/xx/…`, zlib-compressed, read-only), through a temporary
  * file in the same folder and a hard link, so a reader never sees half of it and an object already there is kept.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 import type { Identity } from '../manifest/job.js';
 
 export interface CommitFields {
@@ -50,12 +54,34 @@ export function commitContent(fields: CommitFields): Buffer {
   return Buffer.from(`tree ${fields.tree}\nparent ${fields.parent}\nauthor ${ident}\ncommitter ${ident}\n\n${fields.message}`, 'utf8');
 }
 
+/** Signs a commit's content: returns the armored signature (ending in a newline). */
+export type CommitSigner = (content: string) => Promise<string>;
+
 /**
  * Writes the commit into the object store of the git directory `gitDir` and returns its id. The hash is SHA-1 or
  * SHA-256 as the parent's id says (40 or 64 hex digits): a repository has one object format.
  */
-export async function writeCommitObject(gitDir: string, fields: CommitFields): Promise<string> {
-  return writeLooseObject(gitDir, 'commit', commitContent(fields), fields.parent.length === 64 ? 'sha256' : 'sha1');
+export async function writeCommitObject(gitDir: string, fields: CommitFields, sign?: CommitSigner): Promise<string> {
+  const algorithm = fields.parent.length === 64 ? 'sha256' : 'sha1';
+  const content = commitContent(fields);
+  return writeLooseObject(gitDir, 'commit', sign ? await signed(content, sign, algorithm) : content, algorithm);
+}
+
+/** Writes a signed copy of the commit `id` (a loose object of `gitDir`, as `git commit-tree` leaves it); returns its id. */
+export async function signCommitObject(gitDir: string, id: string, sign: CommitSigner): Promise<string> {
+  const algorithm = id.length === 64 ? 'sha256' : 'sha1';
+  const object = inflateSync(await readFile(looseObjectPath(gitDir, id)));
+  const content = object.subarray(object.indexOf(0) + 1);
+  return writeLooseObject(gitDir, 'commit', await signed(content, sign, algorithm), algorithm);
+}
+
+/** `content` with the signature of `content` as its last header. */
+async function signed(content: Buffer, sign: CommitSigner, algorithm: 'sha1' | 'sha256'): Promise<Buffer> {
+  const text = content.toString('utf8');
+  const signature = await sign(text);
+  const header = `${algorithm === 'sha256' ? 'gpgsig-sha256' : 'gpgsig'} ${signature.replace(/\n$/, '').split('\n').join('\n ')}\n`;
+  const endOfHeaders = text.indexOf('\n\n') + 1;
+  return Buffer.from(text.slice(0, endOfHeaders) + header + text.slice(endOfHeaders), 'utf8');
 }
 
 /** Whether `id` is a loose object of `gitDir` (a packed one is not looked for). */

@@ -49,6 +49,8 @@ export interface CommitRequest {
   author: Identity;
   /** Author and committer time in ms: a commit re-made from the same diff gets the same SHA. */
   time: number;
+  /** SSH key the commit is signed with (an absolute path; ssh-signing.ts); unsigned when absent. */
+  signingKey?: string;
 }
 
 export interface RemoteState {

@@ -129,7 +129,8 @@ export interface Job {
   verify: VerifySpec[];
   change: {
     branch: string;
-    commit: { message: string; author: Identity };
+    /** `signingKey`: the SSH key file commits are signed with, resolved from the manifest's folder (`~/` kept). */
+    commit: { message: string; author: Identity; signingKey?: string };
     pr?: PullRequestSpec;
     onExisting: 'update' | 'skip' | 'recreate';
     closeStale: boolean;

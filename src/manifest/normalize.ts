@@ -1,5 +1,6 @@
 /** Turns a validated manifest (kebab-case, units as text) into the program's `Job`. Pure; no I/O. */
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { parseDuration, parseSize } from '../util/units.js';
 import { splitAuthor } from './author.js';
 import type { JobManifest } from './schema.js';
@@ -96,7 +97,11 @@ export function normalizeJob(m: JobManifest, ctx: NormalizeContext): Job {
     ),
     change: {
       branch: m.change.branch,
-      commit: { message: m.change.commit.message, author: parseAuthor(m.change.commit.author) },
+      commit: {
+        message: m.change.commit.message,
+        author: parseAuthor(m.change.commit.author),
+        ...(m.change.commit['signing-key'] !== undefined && { signingKey: keyFilePath(m.change.commit['signing-key'], ctx.dir) }),
+      },
       ...(pr && {
         pr: {
           title: pr.title,
@@ -205,6 +210,11 @@ function normalizeCandidates(candidates: JobManifest['candidates'], steps: StepS
 
 function durationOr(text: string | undefined, fallback: number): number {
   return text ? (parseDuration(text) ?? fallback) : fallback;
+}
+
+/** A key file's path from the manifest's folder; `~/` stays for the run to expand with its HOME (ssh-signing.ts). */
+function keyFilePath(written: string, dir: string): string {
+  return written.startsWith('~/') ? written : path.resolve(dir, written);
 }
 
 export function parseAuthor(author: JobManifest['change']['commit']['author']): Identity {

@@ -10,6 +10,7 @@ import { checkConditions } from './rules/conditions.js';
 import { checkConflicts } from './rules/conflicts.js';
 import { checkE2b } from './rules/e2b.js';
 import { checkEnvironment } from './rules/env.js';
+import { checkSigningKey } from './rules/signing-key.js';
 import { checkStepFiles } from './rules/files.js';
 import { checkLimits } from './rules/limits.js';
 import { checkLiteralFields } from './rules/literal-fields.js';
@@ -33,5 +34,6 @@ export async function checkRules(job: Job, manifest: JobManifest, ctx: RuleConte
   checkE2b(input);
   checkLimits(input);
   await checkStepFiles(input);
+  await checkSigningKey(input);
   return found.sort((a, b) => a.line - b.line || a.col - b.col);
 }

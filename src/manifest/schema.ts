@@ -137,6 +137,11 @@ export const Change = z
       .strictObject({
         message: NonEmpty().describe('Commit message (templated).'),
         author: Author.optional(),
+        'signing-key': NonEmpty()
+          .optional()
+          .describe(
+            'SSH private key (Ed25519 or RSA) the commits are signed with, as `git commit -S` with gpg.format=ssh; relative to this file, `~/` for your home. A key with a passphrase: its `.pub` file, with the key in ssh-agent.',
+          ),
       })
       .describe('How the change is committed.'),
     pr: PullRequest.optional(),

@@ -69,6 +69,7 @@ change:
   commit:
     message: |
       Describe the change in {{ repo.name }}
+    # signing-key: ~/.ssh/fleetmod_signing  # sign the commits with an SSH key (README: Signed commits)
   # With a pr section a pull request is opened per repository (GitHub; needs GITHUB_TOKEN).
   # pr:
   #   title: "chore: describe the change"

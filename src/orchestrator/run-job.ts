@@ -33,6 +33,8 @@ export interface RunJobOptions {
   stateDir: string;
   secrets: Readonly<Record<string, string>>;
   keepWorkdirs?: boolean;
+  /** SSH key file the commits are signed with (checked by the caller); unsigned when absent. */
+  signingKey?: string;
   /** Repos in flight for this invocation (default: the job's limits.concurrency). */
   concurrency?: number;
   /** First stop request: finish running repos, start no new ones. */
@@ -119,6 +121,7 @@ export async function runJob(deps: Omit<TaskDeps, 'limiters'> & Pick<TaskDeps, '
     logDir: path.join(run.runDir, 'logs'),
     secrets: options.secrets,
     keepWorkdirs: options.keepWorkdirs ?? false,
+    ...(options.signingKey !== undefined && { signingKey: options.signingKey }),
     // Looked up once: a job run for the first time (or with changed steps) has no earlier result to look for.
     // A run started with --no-reuse keeps that choice when resumed.
     reuse: (options.reuse ?? true) && !run.noReuse && run.transformKey !== null && deps.store.hasOtherRunOfTransform(run.transformKey, run.id),

@@ -257,7 +257,15 @@ async function stages(
       const message = `${renderTemplate(job.change.commit.message, stepValues).trim()}\n\n${FLEETMOD_TRAILER}: ${job.name}\n`;
       // Step output can flow into the message through {{ steps.<name>.stdout }}: it must not carry a secret out.
       assertNoSecrets(message, 'the commit message', deps.redactor);
-      const sha = await deps.git.commitDiff(workdir, { base: baseSha, diff, branch, message, author: job.change.commit.author, time: commitTime });
+      const sha = await deps.git.commitDiff(workdir, {
+        base: baseSha,
+        diff,
+        branch,
+        message,
+        author: job.change.commit.author,
+        time: commitTime,
+        ...(config.signingKey !== undefined && { signingKey: config.signingKey }),
+      });
       deps.store.updateTask(task.id, { headSha: sha });
       log.line(`committed ${sha.slice(0, 12)} for ${branch}`);
       return sha;

@@ -34,6 +34,8 @@ export interface TaskConfig {
   /** Secret values by name, for the sandbox environment only. */
   secrets: Readonly<Record<string, string>>;
   keepWorkdirs: boolean;
+  /** SSH key file the commits are signed with; unsigned when absent. */
+  signingKey?: string;
   /** Look for an earlier run's result of the same transformation on the same base commit before running the sandbox. */
   reuse: boolean;
 }

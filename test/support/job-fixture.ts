@@ -28,6 +28,8 @@ export interface JobFixtureOptions {
   secrets?: string[];
   /** Every n-th repo does not use the old API, so the job leaves it unchanged. @default 0 (none) */
   unchangedEvery?: number;
+  /** Extra manifest lines under `change.commit:`. */
+  commit?: string[];
 }
 
 export async function jobFixture(options: JobFixtureOptions): Promise<JobFixture> {
@@ -51,6 +53,7 @@ export async function jobFixture(options: JobFixtureOptions): Promise<JobFixture
     '  branch: fleetmod/fixture',
     '  commit:',
     '    message: Rename in {{ repo.name }}',
+    ...(options.commit ?? []).map((l) => `    ${l}`),
     'limits:',
     `  concurrency: ${options.concurrency ?? 2}`,
     `  retries: ${options.retries ?? 0}`,
