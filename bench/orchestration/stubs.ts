@@ -39,6 +39,7 @@ export function stubGit(): HostGit {
     fetchBranch: async () => null,
     commitsBetween: async () => [],
     treeSha: async (dir, rev) => sha(`${dir}\0${rev}`),
+    commitIsSigned: async () => false,
     push: async () => 'pushed' as const,
   };
 }

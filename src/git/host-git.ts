@@ -106,6 +106,8 @@ export interface HostGit {
   /** Commits reachable from `tip` but not from `base`, newest first. */
   commitsBetween(dir: string, base: string, tip: string): Promise<RemoteCommit[]>;
   treeSha(dir: string, rev: string): Promise<string>;
+  /** Whether the commit `sha` carries a signature (a `gpgsig` header); nothing is verified, no signing program runs. */
+  commitIsSigned(dir: string, sha: string): Promise<boolean>;
   /**
    * Pushes `commit` (one commitDiff made in `dir`) to the remote branch `branch`. With
    * `expectedRemoteSha` the push is a --force-with-lease against that SHA (null: the branch must not exist) and
@@ -309,6 +311,12 @@ export function createHostGit(options: HostGitOptions): HostGit {
 
     async treeSha(dir, rev) {
       return (await raw(dir, ['rev-parse', `${rev}^{tree}`])).trim();
+    },
+
+    async commitIsSigned(dir, sha) {
+      const content = await raw(dir, ['cat-file', 'commit', sha]);
+      const headers = content.slice(0, content.indexOf('\n\n') + 1);
+      return /^gpgsig(-sha256)? /m.test(headers);
     },
 
     async push(dir, url, branch, commit, pushOptions) {

@@ -3,7 +3,8 @@
  * The branch as the resolve stage saw it is the lease of the first push (no second look at the remote when
  * nothing changed in between); if it moved since, the push is refused (BranchMoved) and the branch is looked at
  * again. An existing branch is fetched and its commits since the base checked: any commit that is not fleetmod's
- * own (own-commits.ts) means a human edited it, and it is left alone.
+ * own (own-commits.ts) means a human edited it, and it is left alone. A branch whose tip already has the same tree
+ * keeps its commit (a new commit message alone rewrites nothing), unless the job signs and that commit is unsigned.
  */
 import type { RemoteRepoInfo } from '../codehost/types.js';
 import { BranchMoved, type GitAuth } from '../git/host-git.js';
@@ -27,6 +28,8 @@ export interface PushInput {
   seenSha: string | null;
   /** Whose commits are fleetmod's own (the job's trailer and commit identity). */
   owner: CommitOwner;
+  /** Whether the job signs its commits: a branch with the same change in an unsigned commit then gets the signed one. */
+  signed: boolean;
   /** Asked right before each push, once a git slot is free: the run may be another process's by then. */
   beforeWrite: BeforeRemoteWrite;
 }
@@ -84,9 +87,14 @@ async function pushOver(deps: PushDeps, input: PushInput, remoteSha: string | nu
     return 'edited-by-human';
   }
   if ((await deps.git.treeSha(workdir, fetched)) === (await deps.git.treeSha(workdir, headSha))) {
-    log.line(`branch ${branch} already has this change (${fetched.slice(0, 12)}); nothing to push`);
-    deps.store.updateTask(task.id, { headSha: fetched });
-    return 'already';
+    // Signing turned on for a branch an unsigned run pushed: a branch protected by "require signed commits" could
+    // never merge what is there, so the signed commit replaces it.
+    if (!input.signed || (await deps.git.commitIsSigned(workdir, fetched))) {
+      log.line(`branch ${branch} already has this change (${fetched.slice(0, 12)}); nothing to push`);
+      deps.store.updateTask(task.id, { headSha: fetched });
+      return 'already';
+    }
+    log.line(`branch ${branch} has this change in an unsigned commit (${fetched.slice(0, 12)}); replacing it with the signed one`);
   }
   await push(fetched);
   log.line(`updated branch ${branch} (${fetched.slice(0, 12)} → ${headSha.slice(0, 12)}, force-with-lease)`);

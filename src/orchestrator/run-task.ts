@@ -199,7 +199,9 @@ async function stages(
       recordSkipped(deps, task.id, ['clone', 'sandbox', 'steps', 'verify', 'diff'], reuseDetail);
       return finishUnchanged(deps, config, task, codeHost, log, stage, prToClose ? { branch, existingPr, checkout: null } : { branch, existingPr: null }, beforeWrite);
     }
-    const made = (adopted?.source ?? current).headSha;
+    // Another run's commit may be unsigned where this run signs: then the commit is made again, and the push stage
+    // replaces an unsigned one on the branch.
+    const made = adopted === undefined ? current.headSha : config.signingKey === undefined ? adopted.source.headSha : null;
     if (made !== null && journaled.diff.trim() !== '' && (config.dryRun || resolved.remoteSha === made)) {
       recordSkipped(deps, task.id, ['clone', 'sandbox', 'steps', 'verify', 'diff'], reuseDetail);
       recordSkipped(deps, task.id, ['commit'], `the commit made before: ${made.slice(0, 12)}`);
@@ -285,6 +287,7 @@ async function stages(
         auth: await codeHost.gitAuth(repo),
         seenSha: resolved.remoteSha,
         owner: { jobName: job.name, identity: job.change.commit.author },
+        signed: config.signingKey !== undefined,
         beforeWrite,
       }),
     );

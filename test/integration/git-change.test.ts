@@ -196,6 +196,7 @@ describe('the push lease from the resolve stage', () => {
       auth: undefined,
       seenSha: null,
       owner: { jobName: 'demo', identity: author },
+      signed: false,
       beforeWrite: () => undefined,
     };
     return { ...change, headSha, input, lines };

@@ -4,7 +4,7 @@
  * made again (a resumed run pushes the commit it made before the crash), and keys that cannot do that refused.
  */
 import { execFile, spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -158,6 +158,40 @@ describe('a job with change.commit.signing-key', () => {
       expect(head, repo.name).not.toBeNull();
       expect(await verify(repo.path, head as string, key)).toContain(`Good "git" signature for ${author.email}`);
     }
+  });
+});
+
+describe('turning signing on for branches an unsigned run pushed', () => {
+  it('replaces their unsigned commits with signed ones, whether the new run reuses the earlier result or runs the steps again; signed branches stay', async () => {
+    const fx = await jobFixture({ count: 2, commit: ['author: fleetmod bot <bot@example.com>'] });
+    const unsigned = captureIo(fx.root);
+    expect(await cli(unsigned, 'run', fx.job), unsigned.err()).toBe(0);
+    const before = await Promise.all(fx.repos.map((repo) => branchSha(repo.path, 'fleetmod/fixture')));
+    const key = path.join(fx.root, 'jobs', 'bot');
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+    const manifest = path.join(fx.root, fx.job);
+    await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('    author: fleetmod bot', '    signing-key: bot\n    author: fleetmod bot'));
+
+    // A new run (the manifest changed) reuses the first run's result for service-01; --no-reuse runs the steps again.
+    const reusing = captureIo(fx.root);
+    expect(await cli(reusing, 'run', fx.job), reusing.err()).toBe(0);
+    expect(reusing.out()).toMatch(/Reused: 2 repos reused the result/);
+    const signed = await Promise.all(fx.repos.map((repo) => branchSha(repo.path, 'fleetmod/fixture')));
+    for (const [i, repo] of fx.repos.entries()) {
+      expect(signed[i], repo.name).not.toBe(before[i]);
+      expect(await verify(repo.path, signed[i] as string, key)).toContain('Good "git" signature');
+      // The same change: only the signature is new.
+      expect(await git(repo.path, 'diff', before[i] as string, signed[i] as string)).toBe('');
+    }
+    await git(fx.repos[1]!.path, 'update-ref', 'refs/heads/fleetmod/fixture', before[1] as string);
+
+    const again = captureIo(fx.root);
+    expect(await cli(again, 'run', '--new', '--no-reuse', fx.job), again.err()).toBe(0);
+    // service-01 was signed already and keeps its commit; service-02, put back to its unsigned commit, is signed again.
+    expect(await branchSha(fx.repos[0]!.path, 'fleetmod/fixture')).toBe(signed[0]);
+    const resigned = (await branchSha(fx.repos[1]!.path, 'fleetmod/fixture')) as string;
+    expect(resigned).not.toBe(before[1]);
+    expect(await verify(fx.repos[1]!.path, resigned, key)).toContain('Good "git" signature');
   });
 });
 

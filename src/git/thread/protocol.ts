@@ -18,6 +18,7 @@ const METHODS: Record<HostGitMethod, true> = {
   fetchBranch: true,
   commitsBetween: true,
   treeSha: true,
+  commitIsSigned: true,
   push: true,
 };
 export const HOST_GIT_METHODS = Object.keys(METHODS) as HostGitMethod[];
