@@ -61,10 +61,9 @@ export async function signingKeyProblem(ctx: SigningContext, keyPath: string): P
   } catch (err) {
     return `cannot read the signing key ${keyPath}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`;
   }
-  const type = (await publicKeyLine(ctx, keyPath, text))?.split(' ')[0];
-  if (type === undefined) {
-    return `ssh-keygen cannot read the signing key ${keyPath} without a passphrase; keep such a key in ssh-agent and name its .pub file`;
-  }
+  const publicKey = await publicKeyLine(ctx, keyPath, text);
+  if ('problem' in publicKey) return publicKey.problem;
+  const type = publicKey.line.split(' ')[0] as string;
   if (!DETERMINISTIC_KEY_TYPES.includes(type)) {
     return `the signing key ${keyPath} is a ${type} key; use an Ed25519 or RSA key, whose signatures are the same each time, so a commit made again after a crash is the same commit`;
   }
@@ -77,15 +76,18 @@ export async function signingKeyProblem(ctx: SigningContext, keyPath: string): P
 }
 
 /** The public key line of a public key file, or of a private key ssh-keygen can open without a passphrase. */
-async function publicKeyLine(ctx: SigningContext, keyPath: string, text: string): Promise<string | undefined> {
-  if (!text.includes('PRIVATE KEY')) return text.trim().split('\n')[0];
+async function publicKeyLine(ctx: SigningContext, keyPath: string, text: string): Promise<{ line: string } | { problem: string }> {
+  if (!text.includes('PRIVATE KEY')) return { line: text.trim().split('\n')[0] ?? '' };
   try {
     const out = await runGitProcess('signing key check', 'ssh-keygen', ['-y', '-f', keyPath], {
       env: { ...ctx.env, SSH_ASKPASS: '', SSH_ASKPASS_REQUIRE: 'never' },
       timeoutMs: ctx.timeoutMs,
     });
-    return out.toString('utf8').trim();
-  } catch {
-    return undefined;
+    return { line: out.toString('utf8').trim() };
+  } catch (err) {
+    if ((err as Error).message.includes('spawn ssh-keygen ENOENT')) {
+      return { problem: 'ssh-keygen is not installed on this machine (Debian and Ubuntu: apt-get install openssh-client); fleetmod signs commits with it' };
+    }
+    return { problem: `ssh-keygen cannot read the signing key ${keyPath} without a passphrase; keep such a key in ssh-agent and name its .pub file` };
   }
 }

@@ -129,6 +129,13 @@ describe('a signing key', () => {
     expect(await signingKeyProblem(ctx, await newKey(dir, 'ecdsa'))).toMatch(/is a ecdsa-sha2-nistp256 key; use an Ed25519 or RSA key/);
     expect(await signingKeyProblem(ctx, path.join(dir, 'absent'))).toMatch(/cannot read the signing key .*absent: no such file/);
   });
+
+  it('cannot be used on a machine without ssh-keygen, and the problem says what to install', async () => {
+    const key = await newKey(await tempDir('fleetmod-keys-'), 'ed25519');
+    const noSsh = { ...ctx, env: { ...ctx.env, PATH: '/nonexistent' } };
+
+    expect(await signingKeyProblem(noSsh, key)).toMatch(/^ssh-keygen is not installed on this machine \(Debian and Ubuntu: apt-get install openssh-client\)/);
+  });
 });
 
 describe('a job with change.commit.signing-key', () => {
