@@ -1,7 +1,8 @@
 /** The job's commit signing key, checked before a run starts (ssh-signing.ts): a key that cannot sign stops it there. */
 import { UsageError } from '../domain/errors.js';
 import { GIT_TIMEOUT_MS, safeGitEnv } from '../git/safe-config.js';
-import { signingKeyPath, signingKeyProblem } from '../git/ssh-signing.js';
+import { signingKeyProblem } from '../git/ssh-signing.js';
+import { expandHome } from '../util/home-path.js';
 import type { Job } from '../manifest/job.js';
 import type { CliIo } from './io.js';
 
@@ -9,7 +10,7 @@ import type { CliIo } from './io.js';
 export async function usableSigningKey(job: Job, io: CliIo): Promise<string | undefined> {
   const written = job.change.commit.signingKey;
   if (written === undefined) return undefined;
-  const keyPath = signingKeyPath(written, io.env);
+  const keyPath = expandHome(written, io.env);
   const problem = await signingKeyProblem({ env: safeGitEnv(io.env), timeoutMs: GIT_TIMEOUT_MS }, keyPath);
   if (problem !== null) throw new UsageError(`change.commit.signing-key: ${problem}`);
   return keyPath;

@@ -12,8 +12,6 @@
  * session of its own with no terminal to ask on, and nothing of the key enters a sandbox.
  */
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { GitFailed } from '../domain/errors.js';
 import { runGitProcess } from './git-process.js';
 
@@ -22,6 +20,11 @@ export const SIGNATURE_NAMESPACE = 'git';
 /** Key types whose signatures are the same every time the same content is signed. */
 const DETERMINISTIC_KEY_TYPES = ['ssh-ed25519', 'ssh-rsa'];
 
+/** ssh-keygen never asks for a passphrase: there is nobody to answer in the middle of a night. */
+function keygenEnv(ctx: SigningContext): Record<string, string> {
+  return { ...ctx.env, SSH_ASKPASS: '', SSH_ASKPASS_REQUIRE: 'never' };
+}
+
 export interface SigningContext {
   /** Host git's environment (safe-config.ts): HOME, and SSH_AUTH_SOCK for a key held by ssh-agent. */
   env: Readonly<Record<string, string>>;
@@ -29,15 +32,10 @@ export interface SigningContext {
   signal?: AbortSignal;
 }
 
-/** The key file the manifest names: `~/` is the user's home; a relative path was resolved from the manifest. */
-export function signingKeyPath(written: string, env: NodeJS.ProcessEnv): string {
-  return written.startsWith('~/') ? path.join(env.HOME ?? os.homedir(), written.slice(2)) : written;
-}
-
 /** The armored SSH signature of `payload` (ending in a newline), made with the key at `keyPath`. */
 export async function sshSign(ctx: SigningContext, keyPath: string, payload: string): Promise<string> {
   const out = await runGitProcess('commit signing', 'ssh-keygen', ['-q', '-Y', 'sign', '-n', SIGNATURE_NAMESPACE, '-f', keyPath], {
-    env: { ...ctx.env, SSH_ASKPASS: '', SSH_ASKPASS_REQUIRE: 'never' },
+    env: keygenEnv(ctx),
     input: payload,
     timeoutMs: ctx.timeoutMs,
     ...(ctx.signal && { signal: ctx.signal }),
@@ -80,7 +78,7 @@ async function publicKeyLine(ctx: SigningContext, keyPath: string, text: string)
   if (!text.includes('PRIVATE KEY')) return { line: text.trim().split('\n')[0] ?? '' };
   try {
     const out = await runGitProcess('signing key check', 'ssh-keygen', ['-y', '-f', keyPath], {
-      env: { ...ctx.env, SSH_ASKPASS: '', SSH_ASKPASS_REQUIRE: 'never' },
+      env: keygenEnv(ctx),
       timeoutMs: ctx.timeoutMs,
     });
     return { line: out.toString('utf8').trim() };

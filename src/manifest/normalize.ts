@@ -212,7 +212,7 @@ function durationOr(text: string | undefined, fallback: number): number {
   return text ? (parseDuration(text) ?? fallback) : fallback;
 }
 
-/** A key file's path from the manifest's folder; `~/` stays for the run to expand with its HOME (ssh-signing.ts). */
+/** A key file's path from the manifest's folder; `~/` stays for the run to expand with its HOME (home-path.ts). */
 function keyFilePath(written: string, dir: string): string {
   return written.startsWith('~/') ? written : path.resolve(dir, written);
 }

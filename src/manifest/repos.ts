@@ -4,9 +4,9 @@
  * (repo-dedup.ts). Every repository left out is returned with the reason, for `plan`.
  */
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { githubEndpoint } from '../codehost/github/endpoint.js';
+import { expandHome } from '../util/home-path.js';
 import type { RepoRef } from '../domain/repo.js';
 import { withoutByteOrderMark } from '../util/byte-order-mark.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -177,9 +177,7 @@ export function toRepoRef(
     if (github) return githubRepo(github.owner, github.name, serverUrl, overrides);
     return { key: parsed.url, url: parsed.url, kind: 'git', owner: parsed.owner, name: parsed.name, display: parsed.display, ...overrides };
   }
-  const home = env.HOME ?? os.homedir();
-  const expanded = parsed.path.startsWith('~/') ? path.join(home, parsed.path.slice(2)) : parsed.path;
-  const absolute = path.resolve(baseDir, expanded);
+  const absolute = path.resolve(baseDir, expandHome(parsed.path, env));
   const { owner, name } = localOwnerAndName(absolute);
   return { key: absolute, url: absolute, kind: 'local', owner, name, display: `${owner}/${name}`, ...overrides };
 }

@@ -201,7 +201,8 @@ async function stages(
     }
     // Another run's commit may be unsigned where this run signs: then the commit is made again, and the push stage
     // replaces an unsigned one on the branch.
-    const made = adopted === undefined ? current.headSha : config.signingKey === undefined ? adopted.source.headSha : null;
+    const otherRunsCommitMayBeUnsigned = adopted !== undefined && config.signingKey !== undefined;
+    const made = otherRunsCommitMayBeUnsigned ? null : (adopted?.source ?? current).headSha;
     if (made !== null && journaled.diff.trim() !== '' && (config.dryRun || resolved.remoteSha === made)) {
       recordSkipped(deps, task.id, ['clone', 'sandbox', 'steps', 'verify', 'diff'], reuseDetail);
       recordSkipped(deps, task.id, ['commit'], `the commit made before: ${made.slice(0, 12)}`);

@@ -4,13 +4,13 @@
  * a missing local repository: the key may be put there between validating and running.
  */
 import { stat } from 'node:fs/promises';
-import { signingKeyPath } from '../../git/ssh-signing.js';
+import { expandHome } from '../../util/home-path.js';
 import type { RuleInput } from './report.js';
 
 export async function checkSigningKey({ job, ctx, report }: RuleInput): Promise<void> {
   const written = job.change.commit.signingKey;
   if (written === undefined || !ctx.env) return;
-  const keyPath = signingKeyPath(written, ctx.env);
+  const keyPath = expandHome(written, ctx.env);
   const info = await stat(keyPath).catch(() => null);
   const where = ['change', 'commit', 'signing-key'];
   if (!info) report.warning(where, `signing key ${keyPath} does not exist; a run stops before it starts until it does`);
