@@ -168,6 +168,24 @@ describe('a job with change.commit.signing-key', () => {
   });
 });
 
+describe('validate and a signing key that is a folder', () => {
+  it('warns that the run would stop, and the run stops with exit 2 before anything is journaled', async () => {
+    const fx = await jobFixture({ count: 1, commit: ['signing-key: ../keys'] });
+    await run('mkdir', ['-p', path.join(fx.root, 'keys')]);
+    const validated = captureIo(fx.root);
+
+    expect(await cli(validated, 'validate', fx.job)).toBe(0);
+    expect(validated.err()).toMatch(/warning: change\.commit\.signing-key: signing key .*\/keys is not a file; a run stops before it starts until it is/);
+    const refused = captureIo(fx.root);
+    expect(await cli(refused, 'run', fx.job)).toBe(2);
+    expect(refused.err()).toMatch(/change\.commit\.signing-key: cannot read the signing key .*\/keys: /);
+    expect(await branchSha(fx.repos[0]!.path, 'fleetmod/fixture')).toBeNull();
+    const runs = captureIo(fx.root);
+    await cli(runs, 'runs', '--json');
+    expect(runs.out()).toBe('');
+  });
+});
+
 describe('turning signing on for branches an unsigned run pushed', () => {
   it('replaces their unsigned commits with signed ones, whether the new run reuses the earlier result or runs the steps again; signed branches stay', async () => {
     const fx = await jobFixture({ count: 2, commit: ['author: fleetmod bot <bot@example.com>'] });
